@@ -1,0 +1,108 @@
+"""Checking the journal and reading it back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from archive.i18n import _
+from archive.index import load_index
+from archive.store import Archive
+
+
+def verify_archive(archive: Archive) -> dict[str, Any]:
+    """Walk the journal's chain and compare its head with what the index remembers."""
+    report = archive.journal.verify()
+    result: dict[str, Any] = {
+        "ok": report.ok,
+        "events": report.events,
+        "line": report.line,
+        "reason": report.reason,
+        "message": report.message,
+        "head_hash": report.head_hash,
+        "warnings": [],
+    }
+    if report.torn is not None:
+        result["warnings"].append(
+            _("日志末尾有 {size} 字节未写完的内容（中断的写入），下次写入时会移到 journal.torn/", size=len(report.torn.data))
+        )
+    if not report.ok:
+        return result
+    try:
+        index = load_index(archive.index_path)
+    except (ValueError, OSError):
+        result["warnings"].append(_("索引文件缺失或损坏；运行 credit reindex 重建"))
+        return result
+    if index.last_seq > report.events:
+        result.update(
+            ok=False,
+            reason="truncated",
+            line=report.events + 1,
+            message=_(
+                "日志只有 {events} 条，而索引已包含 {seq} 条：日志末尾的行被删除",
+                events=report.events,
+                seq=index.last_seq,
+            ),
+        )
+        return result
+    if index.last_seq:
+        for entry in archive.journal.iter_entries():
+            if entry["seq"] == index.last_seq:
+                if entry["hash"] != index.head_hash:
+                    result.update(
+                        ok=False,
+                        reason="index_mismatch",
+                        line=index.last_seq,
+                        message=_("日志第 {line} 行与索引记录的哈希不符：该行或之前的行被替换", line=index.last_seq),
+                    )
+                break
+    return result
+
+
+def summarise(entry: dict[str, Any]) -> str:
+    """One short line saying what an event did."""
+    data = entry.get("data", {})
+    code = data.get("credit_code")
+    if entry["type"] == "enterprise.added":
+        return f"{code} {data.get('name', '')}"
+    if entry["type"] == "enterprise.updated":
+        fields = "、".join(data.get("changes", {}))
+        return f"{code} {fields}"
+    if entry["type"] == "enterprise.closed":
+        return f"{code} {data.get('date', '')} {data.get('reason', '')}"
+    if code:
+        return str(code)
+    if entry["type"] == "archive.created":
+        return str(data.get("bureau", ""))
+    return ""
+
+
+def list_events(
+    archive: Archive,
+    *,
+    event_type: str | None = None,
+    code: str | None = None,
+    limit: int | None = None,
+) -> list[dict[str, Any]]:
+    """Events of the journal, oldest first, filtered; ``limit`` keeps the newest."""
+    from archive import uscc
+
+    wanted_code = uscc.compact(code) if code else None
+    rows = []
+    for entry in archive.journal.iter_entries():
+        if event_type and entry["type"] != event_type:
+            continue
+        if wanted_code and entry.get("data", {}).get("credit_code") != wanted_code:
+            continue
+        rows.append(
+            {
+                "seq": entry["seq"],
+                "time": entry["time"],
+                "actor": entry["actor"],
+                "type": entry["type"],
+                "summary": summarise(entry),
+                "data": entry["data"],
+            }
+        )
+    if limit:
+        rows = rows[-limit:]
+    return rows

@@ -1,0 +1,554 @@
+"""The enterprise register (企业名册), keyed by unified social credit code.
+
+Enterprises are added, updated and closed (注销/停产) — never deleted: a closed enterprise keeps
+its archive.  Every change is an event; the ``enterprises`` table of the index is their view.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from archive import uscc
+from archive.errors import CreditError, ExitCode, InputError, NotFound, UsageError
+from archive.events import reducer
+from archive.i18n import N_, _
+from archive.index import Index
+from archive.settings import Settings
+from archive.store import Archive
+
+TABLE = "enterprises"
+# Fields a clerk keeps for each enterprise, in the order tables show them.
+FIELDS = (
+    "credit_code",
+    "name",
+    "industry",
+    "section",
+    "legal_representative",
+    "phone",
+    "address",
+    "town",
+)
+EDITABLE = FIELDS[1:]
+FIELD_LABELS = {
+    "credit_code": N_("统一社会信用代码"),
+    "name": N_("单位名称"),
+    "industry": N_("行业"),
+    "section": N_("负责股室"),
+    "legal_representative": N_("法定代表人"),
+    "phone": N_("联系电话"),
+    "address": N_("地址"),
+    "town": N_("所属乡镇"),
+    "status": N_("状态"),
+}
+ACTIVE = "active"
+CLOSED = "closed"
+STATUSES = (ACTIVE, CLOSED)
+STATUS_LABELS = {ACTIVE: N_("在册"), CLOSED: N_("已注销")}
+MAX_FIELD_LENGTH = 500
+
+
+def normalise_text(value: str) -> str:
+    """NFKC (full-width → half-width) and trimmed; inner spaces kept except between CJK."""
+    return unicodedata.normalize("NFKC", value).strip()
+
+
+def normalise_name(name: str) -> str:
+    """The form names are compared in: NFKC, no whitespace at all."""
+    return "".join(normalise_text(name).split())
+
+
+def xml_unsafe_character(value: str) -> str | None:
+    """The first character a .docx (XML 1.0) cannot hold, or None."""
+    for char in value:
+        code = ord(char)
+        if (code < 0x20 and char not in "\t\n\r") or code in (0xFFFE, 0xFFFF) or (
+            0xD800 <= code <= 0xDFFF
+        ):
+            return char
+    return None
+
+
+@dataclass
+class FieldProblem:
+    field: str
+    reason: str
+    message: str
+    suggestion: str | None = None
+
+
+def _resolve_choice(
+    value: str, allowed: list[str], aliases: dict[str, str] | None = None
+) -> str | None:
+    if value in allowed:
+        return value
+    if aliases and aliases.get(value) in allowed:
+        return aliases[value]
+    return None
+
+
+def clean_fields(
+    values: dict[str, str], settings: Settings, *, partial: bool = False
+) -> tuple[dict[str, str], list[FieldProblem]]:
+    """Normalise and check one enterprise's fields; return the clean values and the problems.
+
+    ``partial`` (for updates) checks only the fields given.  Empty values mean "not given".
+    """
+    clean: dict[str, str] = {}
+    problems: list[FieldProblem] = []
+    for key, raw in values.items():
+        if key not in FIELDS:
+            raise UsageError(_("未知字段：{field}", field=key))
+        if raw is None:
+            continue
+        text = normalise_text(str(raw))
+        bad = xml_unsafe_character(text)
+        if bad is not None:
+            problems.append(
+                FieldProblem(
+                    key,
+                    "invalid_character",
+                    _("含有不能写入文书的控制字符 U+{code:04X}", code=ord(bad)),
+                )
+            )
+            continue
+        if len(text) > MAX_FIELD_LENGTH:
+            problems.append(
+                FieldProblem(key, "too_long", _("超过 {limit} 个字符", limit=MAX_FIELD_LENGTH))
+            )
+            continue
+        if text:
+            clean[key] = text
+    if "credit_code" in clean:
+        try:
+            clean["credit_code"] = uscc.validate(clean["credit_code"])
+        except uscc.InvalidCode as exc:
+            problems.append(
+                FieldProblem("credit_code", exc.reason, exc.message, getattr(exc, "suggestion", None))
+            )
+            del clean["credit_code"]
+    elif not partial and not any(p.field == "credit_code" for p in problems):
+        problems.append(FieldProblem("credit_code", "missing_value", _("缺少统一社会信用代码")))
+    if "name" not in clean and not partial and not any(p.field == "name" for p in problems):
+        problems.append(FieldProblem("name", "missing_value", _("缺少单位名称")))
+    if "industry" in clean:
+        resolved = _resolve_choice(clean["industry"], settings.industries, settings.industry_aliases)
+        if resolved is None:
+            problems.append(
+                FieldProblem(
+                    "industry",
+                    "unknown_industry",
+                    _(
+                        "行业“{value}”不在设置的行业中（{allowed}）",
+                        value=clean["industry"],
+                        allowed="、".join(settings.industries),
+                    ),
+                )
+            )
+        else:
+            clean["industry"] = resolved
+    if "section" in clean and clean["section"] not in settings.sections:
+        problems.append(
+            FieldProblem(
+                "section",
+                "unknown_section",
+                _(
+                    "股室“{value}”不在设置的股室中（{allowed}）",
+                    value=clean["section"],
+                    allowed="、".join(settings.sections),
+                ),
+            )
+        )
+    if "town" in clean and settings.towns and clean["town"] not in settings.towns:
+        problems.append(
+            FieldProblem(
+                "town",
+                "unknown_town",
+                _("乡镇“{value}”不在设置的乡镇中", value=clean["town"]),
+            )
+        )
+    return clean, problems
+
+
+def _raise_problems(problems: list[FieldProblem]) -> None:
+    first = problems[0]
+    label = _(FIELD_LABELS.get(first.field, first.field))
+    detail = "；".join(f"{_(FIELD_LABELS.get(p.field, p.field))}：{p.message}" for p in problems)
+    hint = None
+    if first.suggestion:
+        hint = _("是否应为 {code}？", code=first.suggestion)
+    elif first.reason == "unknown_industry":
+        hint = _("行业和股室可在档案的 credit.toml 中设置")
+    raise InputError(detail if len(problems) > 1 else f"{label}：{first.message}", hint)
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+
+def _table(archive_or_index: Archive | Index):
+    index = archive_or_index.index() if isinstance(archive_or_index, Archive) else archive_or_index
+    return index.table(TABLE)
+
+
+def get_enterprise(archive: Archive, code: str) -> dict[str, Any]:
+    """The register record of ``code`` (any spacing or width), or ``NotFound``."""
+    compact = uscc.compact(code)
+    record = _table(archive).record(compact)
+    if record is None:
+        hint = None
+        if not uscc.is_valid(compact):
+            try:
+                uscc.validate(compact)
+            except uscc.InvalidCode as exc:
+                hint = exc.message
+        raise NotFound(
+            _("名册中没有统一社会信用代码为 {code} 的单位", code=compact),
+            hint or _("用 credit enterprise list 查看名册，或用 credit enterprise add 添加"),
+        )
+    return dict(record)
+
+
+def list_enterprises(
+    archive: Archive,
+    *,
+    industry: str | None = None,
+    section: str | None = None,
+    town: str | None = None,
+    status: str | None = ACTIVE,
+    search: str | None = None,
+) -> list[dict[str, Any]]:
+    """Register records matching every filter given, ordered by credit code.
+
+    ``status=None`` lists all; ``search`` matches part of the name.
+    """
+    if industry:
+        industry = archive.settings.industry_aliases.get(industry, industry)
+    wanted = {"industry": industry, "section": section, "town": town, "status": status}
+    wanted = {key: value for key, value in wanted.items() if value}
+    needle = normalise_name(search) if search else None
+    table = _table(archive)
+    result = []
+    for code in sorted(table.keys()):
+        record = table.record(code)
+        assert record is not None
+        if any(record.get(key) != value for key, value in wanted.items()):
+            continue
+        if needle and needle not in normalise_name(record.get("name", "")):
+            continue
+        result.append(record)
+    return result
+
+
+def enterprise_detail(archive: Archive, code: str) -> dict[str, Any]:
+    """Everything the archive holds about one enterprise: register fields, status, history.
+
+    Later parts of the archive (letters, documents, records) add their own keys here.
+    """
+    record = get_enterprise(archive, code)
+    record.pop("name_key", None)
+    record["history"] = [dict(item) for item in record.get("history", [])]
+    return record
+
+
+# -- changing ----------------------------------------------------------------------------------
+
+
+def add_enterprise(archive: Archive, values: dict[str, str], *, source: str = "manual") -> dict:
+    """Add one enterprise to the register."""
+    clean, problems = clean_fields(values, archive.settings)
+    if problems:
+        _raise_problems(problems)
+    code = clean["credit_code"]
+    with archive.transaction() as tx:
+        existing = tx.index.table(TABLE).record(code)
+        if existing is not None:
+            raise CreditError(
+                _("{code}（{name}）已在名册中", code=code, name=existing["name"]),
+                _("修改请用 credit enterprise update {code}", code=code),
+            )
+        tx.emit("enterprise.added", {**clean, "source": source})
+        return dict(tx.index.table(TABLE).record(code) or {})
+
+
+def update_enterprise(
+    archive: Archive, code: str, changes: dict[str, str], *, source: str = "manual"
+) -> dict[str, dict[str, str | None]]:
+    """Change fields of one enterprise; returns ``{field: {"old": …, "new": …}}`` (may be empty)."""
+    code = uscc.compact(code)
+    if "credit_code" in changes:
+        raise UsageError(
+            _("统一社会信用代码不能修改"),
+            _("代码登记错了：先 credit enterprise close 旧代码，再 add 正确的代码"),
+        )
+    clean, problems = clean_fields(changes, archive.settings, partial=True)
+    if problems:
+        _raise_problems(problems)
+    with archive.transaction() as tx:
+        record = tx.index.table(TABLE).record(code)
+        if record is None:
+            get_enterprise(archive, code)  # raises NotFound with its hint
+        assert record is not None
+        diff = {
+            key: {"old": record.get(key), "new": value}
+            for key, value in clean.items()
+            if record.get(key) != value
+        }
+        if diff:
+            tx.emit("enterprise.updated", {"credit_code": code, "changes": diff, "source": source})
+        return diff
+
+
+def close_enterprise(
+    archive: Archive, code: str, *, reason: str, on: date | None = None
+) -> dict[str, Any]:
+    """Mark an enterprise closed (注销、关闭、停产); its archive is kept."""
+    code = uscc.compact(code)
+    reason = normalise_text(reason)
+    if not reason:
+        raise UsageError(_("请用 --reason 写明注销原因"))
+    with archive.transaction() as tx:
+        record = tx.index.table(TABLE).record(code)
+        if record is None:
+            get_enterprise(archive, code)
+        assert record is not None
+        if record.get("status") == CLOSED:
+            raise CreditError(
+                _("{code}（{name}）已于 {date} 注销", code=code, name=record["name"], date=record.get("closed_on")),
+            )
+        day = (on or date.today()).isoformat()
+        tx.emit("enterprise.closed", {"credit_code": code, "date": day, "reason": reason})
+        return dict(tx.index.table(TABLE).record(code) or {})
+
+
+def reopen_enterprise(archive: Archive, code: str) -> dict[str, Any]:
+    """Put a closed enterprise back in the register."""
+    code = uscc.compact(code)
+    with archive.transaction() as tx:
+        record = tx.index.table(TABLE).record(code)
+        if record is None:
+            get_enterprise(archive, code)
+        assert record is not None
+        if record.get("status") != CLOSED:
+            raise CreditError(_("{code}（{name}）未注销", code=code, name=record["name"]))
+        tx.emit("enterprise.reopened", {"credit_code": code})
+        return dict(tx.index.table(TABLE).record(code) or {})
+
+
+# -- roster import -----------------------------------------------------------------------------
+
+
+@dataclass
+class RowOutcome:
+    """What an import does with one row of the roster."""
+
+    row: int
+    credit_code: str | None
+    name: str | None
+    action: str  # add, update, unchanged, error
+    changes: dict[str, dict[str, str | None]] = field(default_factory=dict)
+    problems: list[dict[str, Any]] = field(default_factory=list)
+    values: dict[str, str] = field(default_factory=dict, repr=False)
+
+
+@dataclass
+class ImportReport:
+    path: Path
+    mapping: dict[str, str]
+    ignored_columns: list[str]
+    rows: list[RowOutcome]
+    file_problems: list[dict[str, Any]]
+    dry_run: bool
+    committed: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.file_problems and not any(r.action == "error" for r in self.rows)
+
+    def count(self, action: str) -> int:
+        return sum(1 for row in self.rows if row.action == action)
+
+    @property
+    def problems(self) -> list[dict[str, Any]]:
+        found = list(self.file_problems)
+        for row in self.rows:
+            found.extend(row.problems)
+        return found
+
+
+def _problem(row: int | None, column: str | None, reason: str, message: str, **extra: Any) -> dict:
+    item = {"row": row, "column": column, "reason": reason, "message": message}
+    item.update({key: value for key, value in extra.items() if value is not None})
+    return item
+
+
+def plan_import(archive: Archive, path: Path, *, index: Index | None = None) -> ImportReport:
+    """Read a roster and work out, row by row, what importing it would change."""
+    from archive.roster import read_roster
+
+    roster = read_roster(path)
+    report = ImportReport(
+        path=path,
+        mapping=dict(roster.mapping),
+        ignored_columns=list(roster.ignored_columns),
+        rows=[],
+        file_problems=[],
+        dry_run=True,
+    )
+    row_problems: dict[int, list[dict]] = {}
+    for problem in roster.problems:
+        item = _problem(problem.row, problem.column, problem.reason, problem.message)
+        if problem.row is None:
+            report.file_problems.append(item)
+        else:
+            row_problems.setdefault(problem.row, []).append(item)
+    table = (index or archive.index()).table(TABLE)
+    seen: dict[str, int] = {}
+    for roster_row in roster.rows:
+        values = {key: value for key, value in roster_row.values.items() if key in FIELDS}
+        clean, problems = clean_fields(values, archive.settings)
+        outcome = RowOutcome(
+            row=roster_row.row,
+            credit_code=clean.get("credit_code") or values.get("credit_code") or None,
+            name=clean.get("name") or values.get("name") or None,
+            action="error",
+        )
+        outcome.problems.extend(row_problems.pop(roster_row.row, []))
+        for problem in problems:
+            outcome.problems.append(
+                _problem(
+                    roster_row.row,
+                    roster.mapping.get(problem.field, problem.field),
+                    problem.reason,
+                    problem.message,
+                    suggestion=problem.suggestion,
+                )
+            )
+        code = clean.get("credit_code")
+        if code and code in seen:
+            outcome.problems.append(
+                _problem(
+                    roster_row.row,
+                    roster.mapping.get("credit_code"),
+                    "duplicate_in_file",
+                    _("与第 {other} 行的统一社会信用代码重复", other=seen[code]),
+                )
+            )
+        elif code:
+            seen[code] = roster_row.row
+        if not outcome.problems:
+            existing = table.record(code) if code else None
+            if existing is None:
+                outcome.action = "add"
+            else:
+                outcome.changes = {
+                    key: {"old": existing.get(key), "new": value}
+                    for key, value in clean.items()
+                    if key != "credit_code" and existing.get(key) != value
+                }
+                outcome.action = "update" if outcome.changes else "unchanged"
+            outcome.credit_code = code
+            outcome.values = clean
+        report.rows.append(outcome)
+    for row, problems in sorted(row_problems.items()):
+        # problems on rows the reader dropped (formulas, merged cells …)
+        report.rows.append(RowOutcome(row=row, credit_code=None, name=None, action="error", problems=problems))
+    report.rows.sort(key=lambda outcome: outcome.row)
+    return report
+
+
+def import_roster(archive: Archive, path: Path, *, dry_run: bool = False) -> ImportReport:
+    """Import a roster file: all rows or none.  Re-importing the same file changes nothing."""
+    path = Path(path)
+    if dry_run:
+        return plan_import(archive, path)
+    # Read and check outside the lock; re-plan under it against the current index.
+    report = plan_import(archive, path)
+    if not report.ok:
+        return report
+    source = f"roster:{path.name}"
+    with archive.transaction() as tx:
+        report = plan_import(archive, path, index=tx.index)
+        report.dry_run = False
+        if not report.ok:
+            return report
+        for outcome in report.rows:
+            clean = outcome.values
+            if outcome.action == "add":
+                tx.emit("enterprise.added", {**clean, "source": source})
+            elif outcome.action == "update":
+                tx.emit(
+                    "enterprise.updated",
+                    {"credit_code": outcome.credit_code, "changes": outcome.changes, "source": source},
+                )
+        report.committed = True
+    return report
+
+
+class ImportFailed(CreditError):
+    """A roster with problems: nothing was imported."""
+
+    exit_code = ExitCode.INPUT_FAILED
+
+
+# -- reducers ----------------------------------------------------------------------------------
+
+
+def _touch(record: dict[str, Any], entry: dict[str, Any]) -> None:
+    record["updated_at"] = entry["time"]
+    record.setdefault("history", []).append(
+        {"seq": entry["seq"], "time": entry["time"], "type": entry["type"], "actor": entry["actor"]}
+    )
+
+
+@reducer("enterprise.added")
+def _added(index: Index, entry: dict[str, Any]) -> None:
+    data = entry["data"]
+    record: dict[str, Any] = {key: data.get(key, "") for key in FIELDS}
+    record.update(status=ACTIVE, created_at=entry["time"], name_key=normalise_name(data["name"]))
+    warnings = [warning.reason for warning in uscc.warnings(data["credit_code"])]
+    if warnings:
+        record["code_warnings"] = warnings
+    _touch(record, entry)
+    index.table(TABLE).put(data["credit_code"], record)
+
+
+def _existing(index: Index, entry: dict[str, Any]) -> dict[str, Any]:
+    code = entry["data"]["credit_code"]
+    record = index.table(TABLE).record(code)
+    if record is None:
+        from archive.errors import JournalCorrupt
+
+        raise JournalCorrupt(
+            _("日志第 {seq} 条修改的单位 {code} 此前未登记", seq=entry["seq"], code=code)
+        )
+    return record
+
+
+@reducer("enterprise.updated")
+def _updated(index: Index, entry: dict[str, Any]) -> None:
+    record = _existing(index, entry)
+    for key, change in entry["data"]["changes"].items():
+        record[key] = change["new"]
+        if key == "name":
+            record["name_key"] = normalise_name(change["new"])
+    _touch(record, entry)
+
+
+@reducer("enterprise.closed")
+def _closed(index: Index, entry: dict[str, Any]) -> None:
+    record = _existing(index, entry)
+    record.update(status=CLOSED, closed_on=entry["data"]["date"], close_reason=entry["data"]["reason"])
+    _touch(record, entry)
+
+
+@reducer("enterprise.reopened")
+def _reopened(index: Index, entry: dict[str, Any]) -> None:
+    record = _existing(index, entry)
+    record["status"] = ACTIVE
+    record.pop("closed_on", None)
+    record.pop("close_reason", None)
+    _touch(record, entry)
+

@@ -1,0 +1,128 @@
+"""The index: a TinyDB view of the journal, for fast look-ups.
+
+``index.json`` is in TinyDB's format (``{"table": {"doc_id": {...}}}``), UTF-8 with
+``ensure_ascii=False``.  Tables are keyed by what users look up — enterprises by credit code —
+so every table uses :class:`KeyedTable` (string document ids); open the file only through
+:func:`open_db`, since a plain ``TinyDB`` would try ``int()`` on a code.
+
+TinyDB writes the whole file on every change and has no locking, so TinyDB here only ever
+talks to :class:`MemoryStorage`; the archive loads and saves the file itself, once per
+command or batch, atomically, under its lock (:mod:`archive.store`).
+
+The ``_meta`` table remembers the last journal sequence the index contains, the hash of
+that event and the journal offset after it, so a newer journal tail can be replayed.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from tinydb import TinyDB
+from tinydb.storages import Storage
+from tinydb.table import Table
+
+from archive.journal import GENESIS
+
+SCHEMA = 1
+META_TABLE = "_meta"
+META_ID = "index"
+
+
+class KeyedTable(Table):
+    """A TinyDB table whose document ids are strings (credit codes, SHA-256 …)."""
+
+    document_id_class = str
+
+    def _get_next_id(self) -> str:  # pragma: no cover - guarded by a clear error
+        raise TypeError("KeyedTable needs an explicit doc_id: use put()")
+
+    def put(self, key: str, record: dict[str, Any]) -> None:
+        """Insert or replace the record stored under ``key``.
+
+        Written straight into the table's dict: TinyDB's own ``upsert`` copies the whole
+        table on every call, which makes replaying 10,000 events quadratic.
+        """
+        self._storage.read().setdefault(self.name, {})[key] = record
+        self.clear_cache()
+
+    def record(self, key: str) -> dict[str, Any] | None:
+        """The record stored under ``key`` (the live dict: copy before changing it)."""
+        return self._storage.read().get(self.name, {}).get(key)
+
+    def keys(self) -> list[str]:
+        return list(self._storage.read().get(self.name, {}))
+
+
+class MemoryStorage(Storage):
+    """Holds the index in memory; the archive decides when it reaches the disk."""
+
+    def __init__(self, data: dict[str, Any] | None = None):
+        self.data: dict[str, Any] = data if data is not None else {}
+
+    def read(self) -> dict[str, Any]:
+        return self.data
+
+    def write(self, data: dict[str, Any]) -> None:
+        self.data = data
+
+
+class Index:
+    """The in-memory index of one archive, with its position in the journal."""
+
+    def __init__(self, data: dict[str, Any] | None = None):
+        self.storage = MemoryStorage(data)
+        self.db = TinyDB(storage=lambda: self.storage)
+        self.db.table_class = KeyedTable
+        meta = self.table(META_TABLE).get(doc_id=META_ID)
+        self.meta: dict[str, Any] = dict(meta) if meta else {}
+        self.meta.setdefault("schema", SCHEMA)
+        self.meta.setdefault("last_seq", 0)
+        self.meta.setdefault("head_hash", GENESIS)
+        self.meta.setdefault("journal_offset", 0)
+
+    def table(self, name: str) -> KeyedTable:
+        table = self.db.table(name, cache_size=0)
+        assert isinstance(table, KeyedTable)
+        return table
+
+    @property
+    def last_seq(self) -> int:
+        return int(self.meta["last_seq"])
+
+    @property
+    def head_hash(self) -> str:
+        return str(self.meta["head_hash"])
+
+    @property
+    def journal_offset(self) -> int:
+        return int(self.meta["journal_offset"])
+
+    def advance(self, seq: int, head_hash: str, journal_offset: int) -> None:
+        self.meta.update(last_seq=seq, head_hash=head_hash, journal_offset=journal_offset)
+
+    def to_bytes(self) -> bytes:
+        """Deterministic bytes of the whole index (reindex twice → identical files)."""
+        self.table(META_TABLE).put(META_ID, self.meta)
+        return json.dumps(
+            self.storage.read(), ensure_ascii=False, sort_keys=True, separators=(",", ":")
+        ).encode("utf-8")
+
+
+def load_index(path: Path) -> Index:
+    """Read ``index.json``; raises ``ValueError`` (or ``OSError``) when it is unusable."""
+    with open(path, encoding="utf-8") as handle:
+        data = json.load(handle)
+    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+        raise ValueError("index.json is not a TinyDB document")
+    index = Index(data)
+    if index.meta.get("schema") != SCHEMA:
+        raise ValueError(f"index schema {index.meta.get('schema')} is not {SCHEMA}")
+    return index
+
+
+def open_db(path: Path) -> TinyDB:
+    """Open ``index.json`` read-only with TinyDB itself (for admins' scripts)."""
+    index = load_index(path)
+    return index.db

@@ -1,0 +1,223 @@
+"""The journal: an append-only, hash-chained record of every change — the archive's truth.
+
+One event a line, canonical JSON (sorted keys, UTF-8, no spaces)::
+
+    {"actor":"张三","data":{…},"hash":"…","prev":"…","seq":12,"time":"2026-11-29T09:30:00+08:00",
+     "type":"enterprise.added"}
+
+``hash`` is the SHA-256 of the line's canonical JSON without ``hash``; ``prev`` is the hash
+of the line before (64 zeros for the first).  Changing, removing or swapping a line breaks the
+chain at that line; the index remembers the head hash, so a cut tail is noticed too.
+
+Lines are appended and fsynced before a change is reported done.  A process killed in the
+middle of an append leaves a torn last line (no newline, or not JSON): the next writer moves
+it aside to ``journal.torn/`` and says so; earlier lines are never touched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from archive import faults
+from archive.errors import JournalCorrupt
+from archive.fsutil import fsync_dir
+from archive.i18n import _
+
+GENESIS = "0" * 64
+
+
+def canonical(obj: Any) -> bytes:
+    """The one serialisation used for hashing and storing events."""
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode(
+        "utf-8"
+    )
+
+
+def entry_hash(entry: dict[str, Any]) -> str:
+    body = {key: value for key, value in entry.items() if key != "hash"}
+    return hashlib.sha256(canonical(body)).hexdigest()
+
+
+def make_entry(
+    *, seq: int, prev: str, type: str, data: dict[str, Any], actor: str, time: str
+) -> dict[str, Any]:
+    entry = {"seq": seq, "time": time, "actor": actor, "type": type, "data": data, "prev": prev}
+    entry["hash"] = entry_hash(entry)
+    return entry
+
+
+def now_iso() -> str:
+    """Local time with offset, to the second: when an event happened."""
+    return datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+@dataclass
+class TornTail:
+    """Bytes at the end of the journal that are not a complete event."""
+
+    offset: int
+    data: bytes
+    moved_to: Path | None = None
+
+
+@dataclass
+class VerifyReport:
+    ok: bool
+    events: int
+    line: int | None = None  # 1-based line of the first problem
+    reason: str | None = None  # stable English code
+    message: str | None = None
+    head_hash: str = GENESIS
+    torn: TornTail | None = None
+    details: list[str] = field(default_factory=list)
+
+
+class Journal:
+    """``journal.jsonl`` of one archive.  Writers must hold the archive lock."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def read(self, offset: int = 0) -> tuple[list[tuple[dict[str, Any], int]], TornTail | None]:
+        """Complete events from byte ``offset`` on, each with the offset just after its line.
+
+        An incomplete or unparseable *last* line is returned as a ``TornTail`` (a reader may
+        simply be racing a writer; only a writer holding the lock treats it as torn).  An
+        unparseable line before the last one is corruption.
+        """
+        try:
+            with open(self.path, "rb") as handle:
+                handle.seek(offset)
+                blob = handle.read()
+        except FileNotFoundError:
+            return [], None
+        events: list[tuple[dict[str, Any], int]] = []
+        position = offset
+        lines = blob.split(b"\n")
+        complete, rest = lines[:-1], lines[-1]
+        for number, raw in enumerate(complete):
+            end = position + len(raw) + 1
+            try:
+                entry = json.loads(raw)
+                if not isinstance(entry, dict):
+                    raise ValueError("not an object")
+            except ValueError as exc:
+                if number == len(complete) - 1 and not rest:
+                    return events, TornTail(position, blob[position - offset :])
+                raise JournalCorrupt(
+                    _("日志第 {offset} 字节处有一行无法读取：{error}", offset=position, error=exc),
+                    _("运行 credit audit verify 查看详情；日志损坏时请从备份恢复"),
+                ) from exc
+            events.append((entry, end))
+            position = end
+        torn = TornTail(position, rest) if rest else None
+        return events, torn
+
+    def iter_entries(self) -> Iterator[dict[str, Any]]:
+        events, _torn = self.read(0)
+        for entry, _end in events:
+            yield entry
+
+    # -- writing (lock held) ---------------------------------------------------------------
+
+    def set_aside_torn_tail(self, torn: TornTail) -> TornTail:
+        """Move an incomplete last line to ``journal.torn/`` and cut it from the journal."""
+        folder = self.path.parent / "journal.torn"
+        folder.mkdir(exist_ok=True)
+        stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
+        target = folder / f"{stamp}_{torn.offset}.jsonl"
+        with open(target, "wb") as handle:
+            handle.write(torn.data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        fsync_dir(folder)
+        with open(self.path, "r+b") as handle:
+            handle.truncate(torn.offset)
+            handle.flush()
+            os.fsync(handle.fileno())
+        torn.moved_to = target
+        return torn
+
+    def append(self, entries: list[dict[str, Any]]) -> int:
+        """Append ``entries`` in one write and fsync; returns the new end offset."""
+        payload = b"".join(canonical(entry) + b"\n" for entry in entries)
+        created = not self.path.exists()
+        with open(self.path, "ab") as handle:
+            if faults.armed("journal.half"):
+                handle.write(payload[: max(1, len(payload) // 2)])
+                handle.flush()
+                os.fsync(handle.fileno())
+                faults.crash_point("journal.half")
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+            end = handle.tell()
+        if created:
+            fsync_dir(self.path.parent)
+        faults.crash_point("journal.fsynced")
+        return end
+
+    # -- checking --------------------------------------------------------------------------
+
+    def verify(self) -> VerifyReport:
+        """Walk the chain; name the first line that does not fit."""
+        try:
+            with open(self.path, "rb") as handle:
+                blob = handle.read()
+        except FileNotFoundError:
+            return VerifyReport(
+                False, 0, None, "missing", _("找不到日志文件 {path}", path=self.path)
+            )
+        prev = GENESIS
+        lines = blob.split(b"\n")
+        complete, rest = lines[:-1], lines[-1]
+        torn = TornTail(len(blob) - len(rest), rest) if rest else None
+        count = 0
+        for number, raw in enumerate(complete, start=1):
+            try:
+                entry = json.loads(raw)
+                if not isinstance(entry, dict):
+                    raise ValueError("not an object")
+            except ValueError:
+                return _bad(number, count, prev, "unreadable", _("第 {line} 行不是有效的事件记录", line=number))
+            if entry.get("seq") != number:
+                return _bad(
+                    number,
+                    count,
+                    prev,
+                    "sequence",
+                    _(
+                        "第 {line} 行的序号是 {seq}，应为 {expected}（有行被删除、插入或调换）",
+                        line=number,
+                        seq=entry.get("seq"),
+                        expected=number,
+                    ),
+                )
+            if entry.get("prev") != prev:
+                return _bad(
+                    number,
+                    count,
+                    prev,
+                    "chain",
+                    _("第 {line} 行与上一行的哈希链接不上（上一行被改动、删除或调换）", line=number),
+                )
+            if entry.get("hash") != entry_hash(entry):
+                return _bad(
+                    number, count, prev, "hash", _("第 {line} 行的内容与其哈希不符（被改动）", line=number)
+                )
+            prev = entry["hash"]
+            count += 1
+        return VerifyReport(True, count, head_hash=prev, torn=torn)
+
+
+def _bad(line: int, count: int, prev: str, reason: str, message: str) -> VerifyReport:
+    return VerifyReport(False, count, line, reason, message, head_hash=prev)

@@ -1,0 +1,283 @@
+"""Settings: where the archive is and how it is set up.
+
+Order, first wins: command-line flag → ``CREDIT_*`` environment variable → ``<archive>/credit.toml``
+→ built-in default.  ``credit config`` shows every effective value and where it came from.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from archive.errors import ArchiveError, ArchiveNotFound
+from archive.i18n import _
+
+SETTINGS_FILE = "credit.toml"
+
+DEFAULT_SECTIONS = (
+    "协调股",
+    "政策法规股",
+    "危化股",
+    "非煤矿山股",
+    "烟花爆竹股",
+    "工贸股",
+    "执法大队",
+    "应急指挥中心",
+)
+DEFAULT_INDUSTRIES = ("非煤矿山", "危险化学品", "烟花爆竹", "冶金", "其他工贸")
+# Short forms clerks write in rosters → the industry they mean.
+DEFAULT_INDUSTRY_ALIASES = {
+    "非煤": "非煤矿山",
+    "矿山": "非煤矿山",
+    "危化": "危险化学品",
+    "危化品": "危险化学品",
+    "危险化学品经营": "危险化学品",
+    "烟花": "烟花爆竹",
+    "工贸": "其他工贸",
+    "冶金工贸": "冶金",
+}
+
+# key → (default, environment variable or None)
+DEFAULTS: dict[str, tuple[Any, str | None]] = {
+    "bureau.name": ("蓝山县应急管理局", None),
+    "bureau.county": ("蓝山县", None),
+    "register.sections": (list(DEFAULT_SECTIONS), None),
+    "register.industries": (list(DEFAULT_INDUSTRIES), None),
+    "register.towns": ([], None),
+    "register.industry_aliases": (dict(DEFAULT_INDUSTRY_ALIASES), None),
+    "archive.lock_timeout": (10.0, "CREDIT_LOCK_TIMEOUT"),
+    "rules.regime": ("county-2019", None),
+}
+
+SOURCE_FLAG = "flag"
+SOURCE_ENV = "env"
+SOURCE_FILE = "file"
+SOURCE_DEFAULT = "default"
+
+TEMPLATE = """\
+# credit 档案设置（TOML 格式）。以 # 开头的行是说明，可以删除。
+# 取值顺序：命令行选项 → CREDIT_* 环境变量 → 本文件 → 内置默认值；
+# 运行 `credit config` 查看每一项的实际取值和来源。
+
+[bureau]
+# 发文单位全称，出现在告知书、通知书的落款中
+name = "{bureau}"
+# 所属县（区）
+county = "{county}"
+
+[register]
+# 股室（大队）：企业名册的“负责股室”必须是其中之一
+sections = [{sections}]
+# 行业：企业名册的“行业”必须是其中之一
+industries = [{industries}]
+# 乡镇（街道）：留空表示不核对
+towns = []
+
+# 名册中常见的行业简称及其对应的行业
+[register.industry_aliases]
+{aliases}
+
+[archive]
+# 等待其他人写入完成的最长秒数，超时则放弃（退出码 4）
+lock_timeout = 10
+
+[rules]
+# 规则体系：county-2019（县实施方案）
+regime = "county-2019"
+"""
+
+
+def _toml_list(values: list[str] | tuple[str, ...]) -> str:
+    return ", ".join(f'"{value}"' for value in values)
+
+
+def render_template(bureau: str, county: str) -> str:
+    aliases = "\n".join(f'"{k}" = "{v}"' for k, v in DEFAULT_INDUSTRY_ALIASES.items())
+    return TEMPLATE.format(
+        bureau=bureau,
+        county=county,
+        sections=_toml_list(DEFAULT_SECTIONS),
+        industries=_toml_list(DEFAULT_INDUSTRIES),
+        aliases=aliases,
+    )
+
+
+@dataclass
+class Setting:
+    key: str
+    value: Any
+    source: str
+    origin: str | None = None  # the file or variable it came from
+
+
+@dataclass
+class Settings:
+    """Effective settings of one archive, with where each value came from."""
+
+    root: Path
+    values: dict[str, Setting] = field(default_factory=dict)
+    unknown_keys: list[str] = field(default_factory=list)
+
+    def __getitem__(self, key: str) -> Any:
+        return self.values[key].value
+
+    @property
+    def sections(self) -> list[str]:
+        return list(self["register.sections"])
+
+    @property
+    def industries(self) -> list[str]:
+        return list(self["register.industries"])
+
+    @property
+    def towns(self) -> list[str]:
+        return list(self["register.towns"])
+
+    @property
+    def industry_aliases(self) -> dict[str, str]:
+        return dict(self["register.industry_aliases"])
+
+    @property
+    def lock_timeout(self) -> float:
+        return float(self["archive.lock_timeout"])
+
+
+def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in table.items():
+        dotted = f"{prefix}{key}"
+        if isinstance(value, dict) and dotted not in DEFAULTS:
+            flat.update(_flatten(value, dotted + "."))
+        else:
+            flat[dotted] = value
+    return flat
+
+
+def _check_type(key: str, value: Any, path: Path) -> Any:
+    default = DEFAULTS[key][0]
+    ok = (
+        isinstance(value, (int, float)) and not isinstance(value, bool)
+        if isinstance(default, float)
+        else isinstance(value, type(default))
+    )
+    if isinstance(default, list) and ok:
+        ok = all(isinstance(item, str) and item.strip() for item in value)
+    if isinstance(default, dict) and ok:
+        ok = all(isinstance(item, str) for item in value.values())
+    if not ok:
+        raise ArchiveError(
+            _("{path} 中 {key} 的取值 {value!r} 类型不对", path=path, key=key, value=value),
+            _("参照默认值的写法改正，或删除这一项以使用默认值"),
+        )
+    return value
+
+
+def load_settings(root: Path, flags: dict[str, Any] | None = None) -> Settings:
+    """Read ``root/credit.toml`` and combine it with flags, environment and defaults."""
+    path = root / SETTINGS_FILE
+    try:
+        with path.open("rb") as handle:
+            table = tomllib.load(handle)
+    except FileNotFoundError as exc:
+        raise ArchiveNotFound(
+            _("{path} 不存在", path=path), _("先运行 credit init 建立档案")
+        ) from exc
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ArchiveError(
+            _("设置文件 {path} 格式有误：{error}", path=path, error=exc),
+            _("用记事本打开该文件改正；可对照 credit init 生成的样板"),
+        ) from exc
+    file_values = _flatten(table)
+    flags = {k: v for k, v in (flags or {}).items() if v is not None}
+    settings = Settings(root=root)
+    settings.unknown_keys = sorted(key for key in file_values if key not in DEFAULTS)
+    for key, (default, env_name) in DEFAULTS.items():
+        if key in flags:
+            settings.values[key] = Setting(key, flags[key], SOURCE_FLAG)
+        elif env_name and os.environ.get(env_name):
+            raw = os.environ[env_name]
+            try:
+                value = type(default)(raw)
+            except ValueError as exc:
+                raise ArchiveError(
+                    _("环境变量 {name} 的值 {value!r} 无效", name=env_name, value=raw)
+                ) from exc
+            settings.values[key] = Setting(key, value, SOURCE_ENV, env_name)
+        elif key in file_values:
+            value = _check_type(key, file_values[key], path)
+            settings.values[key] = Setting(key, value, SOURCE_FILE, str(path))
+        else:
+            settings.values[key] = Setting(key, default, SOURCE_DEFAULT)
+    return settings
+
+
+def find_archive(explicit: Path | str | None = None, start: Path | None = None) -> tuple[Path, str]:
+    """The archive folder and how it was found (``flag``, ``env`` or ``search``)."""
+    if explicit:
+        root = Path(explicit).expanduser()
+        if not (root / SETTINGS_FILE).is_file():
+            raise ArchiveNotFound(
+                _("{path} 不是档案文件夹（其中没有 credit.toml）", path=root),
+                _("检查 --archive 的路径，或运行 credit init {path} 新建档案", path=root),
+            )
+        return root.resolve(), SOURCE_FLAG
+    env = os.environ.get("CREDIT_ARCHIVE")
+    if env:
+        root = Path(env).expanduser()
+        if not (root / SETTINGS_FILE).is_file():
+            raise ArchiveNotFound(
+                _("环境变量 CREDIT_ARCHIVE 指向的 {path} 不是档案文件夹", path=root),
+                _("改正 CREDIT_ARCHIVE，或运行 credit init {path} 新建档案", path=root),
+            )
+        return root.resolve(), SOURCE_ENV
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / SETTINGS_FILE).is_file():
+            return folder, "search"
+    raise ArchiveNotFound(
+        _("在当前文件夹及其上级中找不到档案（credit.toml）"),
+        _("先运行 credit init 档案文件夹 新建档案，或用 --archive 指定，或设置 CREDIT_ARCHIVE"),
+    )
+
+
+def default_actor() -> str:
+    """Who makes a change when ``--by`` is not given: ``CREDIT_USER``, else the OS user."""
+    env = os.environ.get("CREDIT_USER")
+    if env:
+        return env
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def describe_settings(
+    settings: Settings, *, found_by: str, actor: str | None = None
+) -> list[dict[str, Any]]:
+    """Every effective setting with its source, for ``credit config``.
+
+    ``found_by`` says how the archive folder was found: ``flag``, ``env`` or ``search``.
+    """
+    from archive.i18n import get_language
+
+    origin = "CREDIT_ARCHIVE" if found_by == SOURCE_ENV else None
+    rows: list[dict[str, Any]] = [
+        {"key": "archive", "value": str(settings.root), "source": found_by, "origin": origin}
+    ]
+    for setting in settings.values.values():
+        rows.append(
+            {"key": setting.key, "value": setting.value, "source": setting.source, "origin": setting.origin}
+        )
+    if actor:
+        rows.append({"key": "actor", "value": actor, "source": SOURCE_FLAG, "origin": None})
+    elif os.environ.get("CREDIT_USER"):
+        rows.append({"key": "actor", "value": os.environ["CREDIT_USER"], "source": SOURCE_ENV, "origin": "CREDIT_USER"})
+    else:
+        rows.append({"key": "actor", "value": default_actor(), "source": SOURCE_DEFAULT, "origin": None})
+    language_source = SOURCE_ENV if os.environ.get("CREDIT_LANG") else SOURCE_DEFAULT
+    rows.append({"key": "language", "value": get_language(), "source": language_source, "origin": None})
+    return rows

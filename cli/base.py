@@ -1,0 +1,133 @@
+"""What every command shares: translated help, the error door, the environment object.
+
+Help texts are written in Chinese and translated when they are shown (``--lang en`` is only
+known after the command modules are imported).  Errors leave through :func:`run_guarded`:
+``错误：…`` and ``提示：…`` on stderr, the error's exit code; ``--debug`` shows the traceback.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+import click
+
+from archive.i18n import _, message_key
+
+
+def _t(text: str | None) -> str | None:
+    return _(message_key(text)) if text else text
+
+
+class TranslatedOption(click.Option):
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        original = self.help
+        self.help = _t(original)
+        try:
+            return super().get_help_record(ctx)
+        finally:
+            self.help = original
+
+
+def option(*param_decls: str, **attrs: Any):
+    """``click.option`` whose help text is translated when shown."""
+    attrs.setdefault("cls", TranslatedOption)
+    return click.option(*param_decls, **attrs)
+
+
+class _TranslatedHelp:
+    """Mixin: translate a command's help, short help and epilog when shown."""
+
+    help: str | None
+    short_help: str | None
+    epilog: str | None
+
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        original = self.help
+        self.help = _t(original)
+        try:
+            super().format_help_text(ctx, formatter)  # type: ignore[misc]
+        finally:
+            self.help = original
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        original = self.epilog
+        self.epilog = _t(original)
+        try:
+            super().format_epilog(ctx, formatter)  # type: ignore[misc]
+        finally:
+            self.epilog = original
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        if self.short_help:
+            return _t(self.short_help) or ""
+        text = _t(self.help) or ""
+        first = text.strip().split("\n", 1)[0]
+        return first.rstrip("。.")
+
+
+class Command(_TranslatedHelp, click.Command):
+    pass
+
+
+class Group(_TranslatedHelp, click.Group):
+    """A group whose subcommands live in modules imported only when used."""
+
+    command_class = Command
+
+    def __init__(self, *args: Any, lazy: dict[str, str] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.lazy = dict(lazy or {})
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.lazy and name not in self.commands:
+            module_name, attribute = self.lazy[name].split(":")
+            command = getattr(importlib.import_module(module_name), attribute)
+            self.add_command(command, name)
+        return super().get_command(ctx, name)
+
+
+Group.group_class = Group
+
+
+@dataclass
+class Env:
+    """The outside world of one run: streams, options, environment (httpie's Environment)."""
+
+    archive_path: Path | None = None
+    actor: str | None = None
+    lock_timeout: float | None = None
+    debug: bool = False
+    stdout: TextIO = field(default_factory=lambda: sys.stdout)
+    stderr: TextIO = field(default_factory=lambda: sys.stderr)
+
+    def open_archive(self):  # -> archive.store.Archive (lazy import keeps --help fast)
+        from archive.store import Archive
+
+        archive = Archive.open(self.archive_path, actor=self.actor, lock_timeout=self.lock_timeout)
+        self._archive = archive
+        return archive
+
+    @property
+    def stderr_is_terminal(self) -> bool:
+        return bool(getattr(self.stderr, "isatty", lambda: False)()) and not os.environ.get(
+            "CREDIT_NO_PROGRESS"
+        )
+
+
+def get_env(ctx: click.Context | None = None) -> Env:
+    ctx = ctx or click.get_current_context()
+    root = ctx.find_root()
+    if root.obj is None:
+        root.obj = Env()
+    return root.obj
+
+
+pass_env = click.make_pass_decorator(Env, ensure=True)

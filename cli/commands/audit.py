@@ -1,0 +1,96 @@
+"""credit audit verify / log, credit reindex"""
+
+from __future__ import annotations
+
+import click
+
+from archive.errors import ExitCode
+from archive.i18n import _
+from cli.base import Command, Group, get_env, option
+from cli.output import info, output_options, render_rows
+
+
+@click.group(cls=Group)
+def audit() -> None:
+    """检查和查看档案日志（journal.jsonl）。
+
+    \b
+    示例：
+      credit audit verify
+      credit audit log --type enterprise.added --limit 20
+    """
+
+
+@audit.command(cls=Command)
+@option("--json", "as_json", is_flag=True, help="以 JSON 输出检查结果。")
+def verify(as_json: bool) -> None:
+    """逐行核对日志的哈希链，指出第一处被改动、删除或调换的行。
+
+    日志完好退出码为 0，有问题为 4。
+
+    \b
+    示例：
+      credit audit verify
+      credit audit verify --json
+    """
+    from archive.audit import verify_archive
+
+    env = get_env()
+    archive = env.open_archive()
+    result = verify_archive(archive)
+    if as_json:
+        from cli.output import dumps
+
+        click.echo(dumps(result), file=env.stdout)
+    elif result["ok"]:
+        info(env, _("日志完好：共 {count} 条事件，哈希链连续，与索引一致。", count=result["events"]))
+    else:
+        info(env, _("日志有问题：{message}", message=result["message"]))
+    for warning in result["warnings"]:
+        info(env, _("警告：{message}", message=warning))
+    if not result["ok"]:
+        click.get_current_context().exit(int(ExitCode.ARCHIVE))
+
+
+@audit.command(cls=Command)
+@option("--type", "event_type", metavar="类型", help="只看这一类事件，如 enterprise.added。")
+@option("--code", metavar="代码", help="只看与这家单位有关的事件。")
+@option("--limit", type=click.IntRange(min=1), help="只看最近的若干条。")
+@output_options
+def log(event_type: str | None, code: str | None, limit: int | None, fmt: str) -> None:
+    """列出日志中的事件（谁在何时做了什么）。
+
+    \b
+    示例：
+      credit audit log --limit 20
+      credit audit log --code 91431127MA4L8XXXXX --json
+    """
+    from archive.audit import list_events
+
+    env = get_env()
+    archive = env.open_archive()
+    rows = list_events(archive, event_type=event_type, code=code, limit=limit)
+    columns = [
+        ("seq", "序号"),
+        ("time", "时间"),
+        ("actor", "操作人"),
+        ("type", "事件"),
+        ("summary", "内容"),
+    ]
+    render_rows(env, rows, columns, fmt, empty=_("没有符合条件的事件。"))
+
+
+@click.command(cls=Command)
+def reindex() -> None:
+    """根据日志重建索引 index.json（索引损坏或被删除时使用）。
+
+    重建前先核对日志；同一日志重建两次得到完全相同的文件。
+
+    \b
+    示例：
+      credit reindex
+    """
+    env = get_env()
+    archive = env.open_archive()
+    index = archive.rebuild_index()
+    info(env, _("索引已重建：{count} 条事件。", count=index.last_seq))

@@ -1,0 +1,343 @@
+"""credit enterprise add / import / list / show / update / close / reopen"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from archive.i18n import _
+from cli.base import Command, Group, get_env, option
+from cli.output import info, output_options, render_object, render_rows, warn
+
+LIST_COLUMNS = [
+    ("credit_code", "统一社会信用代码"),
+    ("name", "单位名称"),
+    ("industry", "行业"),
+    ("section", "负责股室"),
+    ("town", "所属乡镇"),
+    ("legal_representative", "法定代表人"),
+    ("status_label", "状态"),
+]
+SHOW_FIELDS = [
+    ("credit_code", "统一社会信用代码"),
+    ("name", "单位名称"),
+    ("industry", "行业"),
+    ("section", "负责股室"),
+    ("town", "所属乡镇"),
+    ("legal_representative", "法定代表人"),
+    ("phone", "联系电话"),
+    ("address", "地址"),
+    ("status_label", "状态"),
+    ("closed_on", "注销日期"),
+    ("close_reason", "注销原因"),
+    ("created_at", "登记时间"),
+    ("updated_at", "最近修改"),
+    ("code_warnings_text", "代码提醒"),
+]
+
+
+def _field_options(function):
+    for flag, key, label in reversed(
+        [
+            ("--name", "name", "单位名称"),
+            ("--industry", "industry", "行业"),
+            ("--section", "section", "负责股室"),
+            ("--legal-representative", "legal_representative", "法定代表人"),
+            ("--phone", "phone", "联系电话"),
+            ("--address", "address", "地址"),
+            ("--town", "town", "所属乡镇"),
+        ]
+    ):
+        function = option(flag, key, metavar=_("文字"), help=label + "。")(function)
+    return function
+
+
+def _with_status(record: dict) -> dict:
+    from archive.enterprises import STATUS_LABELS
+
+    row = dict(record)
+    row["status_label"] = _(STATUS_LABELS.get(record.get("status", ""), record.get("status", "")))
+    return row
+
+
+@click.group(cls=Group)
+def enterprise() -> None:
+    """企业名册：登记、导入、查询、修改、注销。
+
+    \b
+    示例：
+      credit enterprise import 名册.xlsx --dry-run
+      credit enterprise list --industry 危险化学品 --town 塔峰镇
+      credit enterprise show 91431127MA4L8XXXXX
+    """
+
+
+@enterprise.command(cls=Command)
+@click.argument("code")
+@_field_options
+def add(code: str, **fields: str | None) -> None:
+    """登记一家单位（统一社会信用代码 + 名称必填）。
+
+    \b
+    示例：
+      credit enterprise add 91431127MA4L8XXXXX --name 蓝山县某某矿业有限公司 \\
+          --industry 非煤矿山 --section 非煤矿山股 --town 塔峰镇
+    """
+    from archive.enterprises import add_enterprise
+
+    env = get_env()
+    archive = env.open_archive()
+    record = add_enterprise(archive, {"credit_code": code, **fields})
+    info(env, _("已登记：{code} {name}", code=record["credit_code"], name=record["name"]))
+    for reason in record.get("code_warnings", []):
+        warn(env, _code_warning_text(reason))
+
+
+def _code_warning_text(reason: str) -> str:
+    texts = {
+        "unknown_category": _("代码第1–2位的登记管理部门和机构类别组合不常见，请核对"),
+        "organisation_code_check": _("代码第9–17位（组织机构代码）的校验位不符，请核对营业执照"),
+    }
+    return texts.get(reason, reason)
+
+
+@enterprise.command(name="import", cls=Command)
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@option("--dry-run", is_flag=True, help="只检查并显示将要做的改动，不写入档案。")
+@option("--json", "as_json", is_flag=True, help="以 JSON 输出逐行结果。")
+def import_(file: Path, dry_run: bool, as_json: bool) -> None:
+    """从名册文件（.xlsx 或 .csv）导入企业：要么全部导入，要么一行不动。
+
+    表头可用中文（单位名称、统一社会信用代码、行业、负责股室/监管股室、法定代表人、联系电话、
+    地址、所属乡镇）。CSV 可为 UTF-8、带 BOM 的 UTF-8 或 GBK。有任何一行出错则不导入，
+    并逐行列出问题（退出码 3）。同一名册导入两次不会重复登记；变动的行记为修改。
+
+    \b
+    示例：
+      credit enterprise import 名册.xlsx --dry-run
+      credit enterprise import 名册.csv
+    """
+    from archive.enterprises import ImportFailed, import_roster
+
+    env = get_env()
+    archive = env.open_archive()
+    report = import_roster(archive, file, dry_run=dry_run)
+    if report.mapping:
+        mapping = "，".join(f"{header}→{_(_label(key))}" for key, header in report.mapping.items())
+        info(env, _("表头对应：{mapping}", mapping=mapping))
+    if report.ignored_columns:
+        info(env, _("未使用的列：{columns}", columns="、".join(report.ignored_columns)))
+    if as_json:
+        from dataclasses import asdict
+
+        from cli.output import dumps
+
+        payload = {
+            "path": str(report.path),
+            "ok": report.ok,
+            "dry_run": report.dry_run,
+            "committed": report.committed,
+            "mapping": report.mapping,
+            "counts": {a: report.count(a) for a in ("add", "update", "unchanged", "error")},
+            "problems": report.problems,
+            "rows": [asdict(row) for row in report.rows],
+        }
+        click.echo(dumps(payload), file=env.stdout)
+    else:
+        _print_import(env, report)
+    if not report.ok:
+        raise ImportFailed(
+            _("名册 {path} 有 {count} 处问题，未导入任何一行", path=file, count=len(report.problems)),
+            _("按上面列出的行和列改正名册后重新导入；可先加 --dry-run 检查"),
+        )
+    counts = {a: report.count(a) for a in ("add", "update", "unchanged")}
+    if dry_run:
+        info(env, _("试运行：将新增 {add} 家，修改 {update} 家，{unchanged} 家无变化；未写入档案。", **counts))
+    else:
+        info(env, _("已导入：新增 {add} 家，修改 {update} 家，{unchanged} 家无变化。", **counts))
+
+
+def _label(key: str) -> str:
+    from archive.enterprises import FIELD_LABELS
+
+    return FIELD_LABELS.get(key, key)
+
+
+def _print_import(env, report) -> None:
+    if report.problems:
+        rows = [
+            {
+                "row": problem.get("row") or "",
+                "column": problem.get("column") or "",
+                "message": problem["message"]
+                + (_("（是否应为 {code}？）", code=problem["suggestion"]) if problem.get("suggestion") else ""),
+            }
+            for problem in report.problems
+        ]
+        render_rows(env, rows, [("row", "行"), ("column", "列"), ("message", "问题")], "table", title=_("名册问题"))
+        return
+    changed = [row for row in report.rows if row.action in ("add", "update")]
+    if changed:
+        action_names = {"add": _("新增"), "update": _("修改")}
+        rows = [
+            {
+                "row": row.row,
+                "action": action_names[row.action],
+                "credit_code": row.credit_code,
+                "name": row.name,
+                "changes": "；".join(
+                    f"{_(_label(k))}：{v['old'] or '—'} → {v['new']}" for k, v in row.changes.items()
+                ),
+            }
+            for row in changed
+        ]
+        columns = [("row", "行"), ("action", "操作"), ("credit_code", "统一社会信用代码"), ("name", "单位名称"), ("changes", "改动")]
+        render_rows(env, rows, columns, "table")
+
+
+@enterprise.command(name="list", cls=Command)
+@option("--industry", metavar="行业", help="只列这个行业。")
+@option("--section", metavar="股室", help="只列这个股室负责的单位。")
+@option("--town", metavar="乡镇", help="只列这个乡镇的单位。")
+@option(
+    "--status",
+    type=click.Choice(["active", "closed", "all"]),
+    default="active",
+    show_default=True,
+    help="在册（active）、已注销（closed）或全部（all）。",
+)
+@option("--search", metavar="文字", help="名称中含有这些字的单位。")
+@output_options
+def list_(industry, section, town, status, search, fmt) -> None:
+    """列出名册中的单位。
+
+    \b
+    示例：
+      credit enterprise list --industry 烟花爆竹
+      credit enterprise list --section 危化股 --csv > 危化股名册.csv
+      credit enterprise list --status all --json
+    """
+    from archive.enterprises import list_enterprises
+
+    env = get_env()
+    archive = env.open_archive()
+    records = list_enterprises(
+        archive,
+        industry=industry,
+        section=section,
+        town=town,
+        status=None if status == "all" else status,
+        search=search,
+    )
+    rows = [_public(record) for record in records]
+    if fmt == "table":
+        rows = [_with_status(record) for record in records]
+    render_rows(env, rows, LIST_COLUMNS, fmt, empty=_("没有符合条件的单位。"))
+    if fmt == "table" and rows:
+        info(env, _("共 {count} 家。", count=len(rows)))
+
+
+def _public(record: dict) -> dict:
+    """A record for scripts: the register fields, status and dates (no internal keys)."""
+    return {key: value for key, value in record.items() if key not in ("history", "name_key")}
+
+
+@enterprise.command(cls=Command)
+@click.argument("code")
+@output_options
+def show(code: str, fmt: str) -> None:
+    """显示一家单位在档案中的全部信息和变动记录。
+
+    \b
+    示例：
+      credit enterprise show 91431127MA4L8XXXXX
+      credit enterprise show 91431127MA4L8XXXXX --json
+    """
+    from archive.enterprises import enterprise_detail
+
+    env = get_env()
+    archive = env.open_archive()
+    detail = enterprise_detail(archive, code)
+    if fmt != "table":
+        render_object(env, detail, SHOW_FIELDS, fmt)
+        return
+    row = _with_status(detail)
+    row["code_warnings_text"] = [_code_warning_text(r) for r in detail.get("code_warnings", [])]
+    render_object(env, row, [(k, l) for k, l in SHOW_FIELDS if row.get(k)], fmt, title=detail["name"])
+    history = detail.get("history", [])
+    if history:
+        render_rows(
+            env,
+            history,
+            [("seq", "序号"), ("time", "时间"), ("actor", "操作人"), ("type", "事件")],
+            "table",
+            title=_("变动记录"),
+        )
+
+
+@enterprise.command(cls=Command)
+@click.argument("code")
+@_field_options
+def update(code: str, **fields: str | None) -> None:
+    """修改一家单位的登记信息（只改给出的项）。
+
+    \b
+    示例：
+      credit enterprise update 91431127MA4L8XXXXX --phone 0746-2212345 --town 塔峰镇
+    """
+    from archive.enterprises import update_enterprise
+
+    env = get_env()
+    archive = env.open_archive()
+    given = {key: value for key, value in fields.items() if value is not None}
+    if not given:
+        raise click.UsageError(_("没有要修改的项：用 --name、--phone 等选项给出新值"))
+    diff = update_enterprise(archive, code, given)
+    if not diff:
+        info(env, _("没有变化。"))
+    for key, change in diff.items():
+        info(env, _("{field}：{old} → {new}", field=_(_label(key)), old=change["old"] or "—", new=change["new"]))
+
+
+@enterprise.command(cls=Command)
+@click.argument("code")
+@option("--reason", required=True, metavar="原因", help="注销、关闭或停产的原因。")
+@option(
+    "--date",
+    "on",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    metavar="YYYY-MM-DD",
+    help="注销日期（默认今天）。",
+)
+def close(code: str, reason: str, on) -> None:
+    """注销一家单位：它不再出现在在册名单中，但档案保留，不会删除。
+
+    \b
+    示例：
+      credit enterprise close 91431127MA4L8XXXXX --reason 已关闭 --date 2026-10-31
+    """
+    from archive.enterprises import close_enterprise
+
+    env = get_env()
+    archive = env.open_archive()
+    record = close_enterprise(archive, code, reason=reason, on=on.date() if on else None)
+    info(env, _("已注销：{code} {name}（档案保留）", code=record["credit_code"], name=record["name"]))
+
+
+@enterprise.command(cls=Command)
+@click.argument("code")
+def reopen(code: str) -> None:
+    """恢复一家已注销的单位为在册。
+
+    \b
+    示例：
+      credit enterprise reopen 91431127MA4L8XXXXX
+    """
+    from archive.enterprises import reopen_enterprise
+
+    env = get_env()
+    archive = env.open_archive()
+    record = reopen_enterprise(archive, code)
+    info(env, _("已恢复在册：{code} {name}", code=record["credit_code"], name=record["name"]))
+

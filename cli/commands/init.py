@@ -1,0 +1,36 @@
+"""credit init"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from archive.i18n import _
+from cli.base import Command, get_env, option
+from cli.output import info
+
+
+@click.command(cls=Command)
+@click.argument("folder", type=click.Path(path_type=Path), default=".", required=False)
+@option("--bureau", metavar="名称", help="局名全称（默认：蓝山县应急管理局）。")
+@option("--county", metavar="县名", help="所属县（默认：蓝山县）。")
+def init(folder: Path, bureau: str | None, county: str | None) -> None:
+    """新建一个诚信档案文件夹。
+
+    建立 credit.toml（带说明的设置文件）、journal.jsonl、index.json 和 files/、inbox/、out/、
+    templates/ 文件夹。已有档案的文件夹不会被覆盖。
+
+    \b
+    示例：
+      credit init 诚信档案
+      credit init 诚信档案 --bureau 某某县应急管理局 --county 某某县
+    """
+    from archive.store import init_archive
+
+    env = get_env()
+    archive = init_archive(folder, bureau=bureau, county=county, actor=env.actor)
+    info(env, _("已在 {path} 建立档案。", path=archive.root))
+    info(env, _("下一步：编辑 {settings} 核对局名、股室和行业，然后导入企业名册：", settings=archive.root / "credit.toml"))
+    info(env, f"  cd {archive.root}")
+    info(env, "  credit enterprise import 名册.xlsx")

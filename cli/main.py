@@ -1,0 +1,151 @@
+"""The ``credit`` command: global options, the error door, lazily loaded subcommands."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from archive.errors import CreditError, ExitCode
+from archive.i18n import _, set_language
+from cli import click_zh
+from cli.base import Env, Group, get_env, option
+
+# name → "module:attribute"; modules are imported only when the command runs or help lists it.
+COMMANDS = {
+    "init": "cli.commands.init:init",
+    "enterprise": "cli.commands.enterprise:enterprise",
+    "audit": "cli.commands.audit:audit",
+    "reindex": "cli.commands.audit:reindex",
+    "config": "cli.commands.config:config",
+    "demo": "cli.commands.demo:demo",
+}
+
+
+class RootGroup(Group):
+    """Turns library errors into ``错误：…`` / ``提示：…`` and documented exit codes."""
+
+    def invoke(self, ctx: click.Context):
+        env = get_env(ctx)
+        try:
+            return super().invoke(ctx)
+        except CreditError as exc:
+            if env.debug:
+                raise
+            click.echo(_("错误：{message}", message=exc.message), file=env.stderr)
+            if exc.hint:
+                click.echo(_("提示：{hint}", hint=exc.hint), file=env.stderr)
+            ctx.exit(int(exc.exit_code))
+        except KeyboardInterrupt:
+            if env.debug:
+                raise
+            click.echo(_("已中断。"), file=env.stderr)
+            ctx.exit(int(ExitCode.INTERRUPTED))
+        except OSError as exc:
+            if env.debug:
+                raise
+            where = f"{exc.filename}：" if getattr(exc, "filename", None) else ""
+            click.echo(
+                _("错误：{where}{problem}", where=where, problem=exc.strerror or exc), file=env.stderr
+            )
+            click.echo(_("提示：检查文件是否存在、是否有权限、磁盘是否已满"), file=env.stderr)
+            ctx.exit(int(ExitCode.ERROR))
+        finally:
+            archive = getattr(env, "_archive", None)
+            for warning in getattr(archive, "warnings", []):
+                click.echo(_("警告：{message}", message=warning), file=env.stderr)
+
+
+def _set_language(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value:
+        set_language(value)
+    return value
+
+
+def _version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    from archive import __version__
+
+    click.echo(f"credit {__version__}")
+    ctx.exit()
+
+
+@click.group(
+    cls=RootGroup,
+    lazy=COMMANDS,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    epilog="""\b
+示例：
+  credit demo                      在 ./credit-demo 建一个演示档案并走一遍
+  credit init 诚信档案              新建档案
+  credit enterprise import 名册.xlsx
+  credit enterprise list --industry 危险化学品
+  credit --lang en enterprise list --json
+
+退出码：0 成功，1 错误，2 用法错误，3 部分输入文件有误，4 档案问题（锁超时、日志损坏），
+5 模板问题，10 有需要处理的事项，130 被中断。""",
+)
+@option(
+    "--archive",
+    "archive_path",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="档案文件夹（默认：环境变量 CREDIT_ARCHIVE，或从当前文件夹向上查找 credit.toml）。",
+)
+@option("--by", "actor", metavar="姓名", help="记录在日志中的操作人（默认：CREDIT_USER 或系统用户名）。")
+@option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    is_eager=True,
+    expose_value=False,
+    callback=_set_language,
+    help="界面语言：zh 中文（默认），en 英文；也可设置 CREDIT_LANG。",
+)
+@option(
+    "--lock-timeout",
+    type=click.FloatRange(min=0),
+    metavar="秒",
+    help="等待其他写入者的最长秒数（默认 10，或 CREDIT_LOCK_TIMEOUT）。",
+)
+@option("--debug", is_flag=True, help="出错时显示完整的 Python 回溯。")
+@option(
+    "--version",
+    is_flag=True,
+    is_eager=True,
+    expose_value=False,
+    callback=_version,
+    help="显示版本号并退出。",
+)
+@click.pass_context
+def cli(
+    ctx: click.Context,
+    archive_path: Path | None,
+    actor: str | None,
+    lock_timeout: float | None,
+    debug: bool,
+) -> None:
+    """安全生产诚信档案工具：企业名册、承诺书与告知书、执法文书归档、月度检查。
+
+    档案是一个文件夹（credit init 新建）；所有改动记入带哈希链的日志 journal.jsonl。
+    """
+    env = get_env(ctx)
+    env.archive_path = archive_path
+    env.actor = actor
+    env.lock_timeout = lock_timeout
+    env.debug = debug
+
+
+def main() -> None:
+    """Console-script entry point."""
+    click_zh.install()
+    try:
+        cli.main(prog_name="credit")
+    except KeyboardInterrupt:
+        click.echo(_("已中断。"), file=sys.stderr)
+        sys.exit(int(ExitCode.INTERRUPTED))
+
+
+click_zh.install()
+
+__all__ = ["Env", "cli", "main"]

@@ -1,0 +1,132 @@
+"""Rendering results: a rich table for people; JSON, JSON lines or CSV for scripts.
+
+Data goes to stdout; messages, warnings and progress go to stderr.  JSON keys are the
+library's English snake_case names; table headers are translated labels.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import click
+
+from archive.i18n import _
+from cli.base import Env, option
+
+FORMATS = ("table", "json", "nl", "csv")
+
+
+def output_options(function: Callable) -> Callable:
+    """Add ``--json``, ``--nl`` and ``--csv`` (default: a table) as the ``fmt`` parameter."""
+    decorators = [
+        option("--csv", "fmt", flag_value="csv", help="以 CSV 输出（UTF-8，表头为英文键名）。"),
+        option("--nl", "fmt", flag_value="nl", help="每行输出一个 JSON 对象，便于脚本处理。"),
+        option("--json", "fmt", flag_value="json", help="以 JSON 输出。"),
+        option("--table", "fmt", flag_value="table", default=True, hidden=True),
+    ]
+    for decorator in decorators:
+        function = decorator(function)
+    return function
+
+
+def _json_default(value: Any) -> Any:
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def dumps(value: Any, *, indent: int | None = 2) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=indent, default=_json_default)
+
+
+def console(env: Env, *, stderr: bool = False):
+    from rich.console import Console
+
+    stream = env.stderr if stderr else env.stdout
+    terminal = bool(getattr(stream, "isatty", lambda: False)())
+    return Console(
+        file=stream,
+        width=None if terminal else 200,
+        no_color=not terminal,
+        highlight=False,
+        soft_wrap=False,
+    )
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    if isinstance(value, dict):
+        return "，".join(f"{key}={_cell(item)}" for key, item in value.items())
+    if isinstance(value, (list, tuple)):
+        return "、".join(_cell(item) for item in value)
+    return str(value)
+
+
+def render_rows(
+    env: Env,
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[tuple[str, str]],
+    fmt: str,
+    *,
+    title: str | None = None,
+    empty: str | None = None,
+) -> None:
+    """Print ``rows``: ``columns`` are (key, Chinese label) pairs for the table and CSV order."""
+    if fmt == "json":
+        click.echo(dumps(list(rows)), file=env.stdout)
+    elif fmt == "nl":
+        for row in rows:
+            click.echo(dumps(row, indent=None), file=env.stdout)
+    elif fmt == "csv":
+        keys = [key for key, _label in columns]
+        writer = csv.DictWriter(env.stdout, fieldnames=keys, extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({key: _cell(row.get(key)) for key in keys})
+    else:
+        if not rows and empty:
+            click.echo(empty, file=env.stderr)
+            return
+        from rich.table import Table
+
+        table = Table(title=title, show_lines=False, header_style="bold")
+        for _key, label in columns:
+            table.add_column(_(label), overflow="fold")
+        for row in rows:
+            table.add_row(*(_cell(row.get(key)) for key, _label in columns))
+        console(env).print(table)
+
+
+def render_object(
+    env: Env, value: dict[str, Any], fields: Iterable[tuple[str, str]], fmt: str, title: str | None = None
+) -> None:
+    """Print one record: label/value lines for people, the whole object for scripts."""
+    if fmt in ("json", "nl"):
+        click.echo(dumps(value, indent=2 if fmt == "json" else None), file=env.stdout)
+        return
+    if fmt == "csv":
+        render_rows(env, [value], list(fields), "csv")
+        return
+    from rich.table import Table
+
+    table = Table(title=title, show_header=False, box=None, pad_edge=False)
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column(overflow="fold")
+    for key, label in fields:
+        table.add_row(_(label), _cell(value.get(key)))
+    console(env).print(table)
+
+
+def info(env: Env, message: str) -> None:
+    """A message for people, on stderr."""
+    click.echo(message, file=env.stderr)
+
+
+def warn(env: Env, message: str) -> None:
+    click.echo(_("警告：{message}", message=message), file=env.stderr)
