@@ -1,0 +1,46 @@
+"""Shared fixtures: a fresh archive, a CLI runner that keeps stdout and stderr apart."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from archive.i18n import set_language
+
+
+@pytest.fixture(autouse=True)
+def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never see the developer's archive, user or language."""
+    for name in ("CREDIT_ARCHIVE", "CREDIT_LANG", "CREDIT_USER", "CREDIT_LOCK_TIMEOUT", "CREDIT_FAULT"):
+        monkeypatch.delenv(name, raising=False)
+    set_language("zh")
+    yield
+    set_language("zh")
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def archive_dir(tmp_path: Path) -> Path:
+    from archive.store import init_archive
+
+    folder = tmp_path / "档案"
+    init_archive(folder, actor="测试")
+    return folder
+
+
+def invoke(runner: CliRunner, *args: str, archive: Path | None = None, **kwargs):
+    """Run ``credit`` in-process; ``archive`` adds ``--archive``."""
+    from cli.main import cli
+
+    argv = ["--archive", str(archive), *args] if archive else list(args)
+    return runner.invoke(cli, argv, catch_exceptions=False, **kwargs)
+
+
+os.environ.setdefault("CREDIT_NO_PROGRESS", "1")

@@ -1,0 +1,179 @@
+"""Conventions every command keeps: help with examples, lazy imports, layers, translations."""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import string
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+
+from archive.i18n import catalog, message_key, set_language
+from cli.main import COMMANDS, cli
+from tests.conftest import invoke
+
+ROOT = Path(__file__).resolve().parents[1]
+HEAVY = ("pdfplumber", "pypdfium2", "docx", "docxtpl", "openpyxl", "tinydb", "rich")
+
+
+def _all_commands() -> list[tuple[str, click.Command]]:
+    ctx = click.Context(cli)
+    found: list[tuple[str, click.Command]] = []
+
+    def walk(group: click.Group, prefix: str) -> None:
+        for name in group.list_commands(ctx):
+            command = group.get_command(ctx, name)
+            assert command is not None, name
+            found.append((f"{prefix}{name}", command))
+            if isinstance(command, click.Group):
+                walk(command, f"{prefix}{name} ")
+
+    walk(cli, "")
+    return found
+
+
+def test_every_command_has_help_with_an_example() -> None:
+    commands = _all_commands()
+    assert {name for name, _ in commands} >= set(COMMANDS)
+    for name, command in commands:
+        assert command.help and command.help.strip(), f"credit {name} has no help text"
+        assert "示例" in command.help, f"credit {name} --help has no example"
+        for param in command.params:
+            if isinstance(param, click.Option) and not param.hidden:
+                assert param.help, f"credit {name} {param.opts[0]} has no help"
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_help_runs_for_every_command(runner, name: str) -> None:
+    result = invoke(runner, name, "--help")
+    assert result.exit_code == 0
+    assert "示例" in result.stdout
+
+
+def test_help_does_not_import_heavy_libraries() -> None:
+    code = (
+        "import sys\n"
+        "from cli.main import main\n"
+        "sys.argv = ['credit', '--help']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        f"print([m for m in {HEAVY!r} if m in sys.modules])"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    ).stdout
+    assert out.strip().splitlines()[-1] == "[]"
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_layers_keep_their_imports() -> None:
+    for path in (ROOT / "cli").rglob("*.py"):
+        forbidden = _imports(path) & {"docx", "docxtpl", "pdfplumber", "pypdfium2", "tinydb", "openpyxl"}
+        assert not forbidden, f"{path} imports {forbidden}"
+    for folder in ("archive", "parsers"):
+        for path in (ROOT / folder).rglob("*.py"):
+            forbidden = _imports(path) & {"click", "rich", "cli"}
+            assert not forbidden, f"{path} imports {forbidden}"
+    for path in (ROOT / "parsers").rglob("*.py"):
+        assert "tinydb" not in _imports(path), f"{path} reaches into the index"
+
+
+def _messages() -> dict[str, Path]:
+    """Every literal passed to _() or N_(), and every command docstring / option help."""
+    found: dict[str, Path] = {}
+    for folder in ("archive", "cli", "parsers"):
+        for path in (ROOT / folder).rglob("*.py"):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for node in ast.walk(tree):
+                if (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Name)
+                    and node.func.id in ("_", "N_")
+                    and node.args
+                    and isinstance(node.args[0], ast.Constant)
+                    and isinstance(node.args[0].value, str)
+                ):
+                    found[message_key(node.args[0].value)] = path
+    for _name, command in _all_commands():
+        found[message_key(command.help or "")] = ROOT / "cli"
+        for param in command.params:
+            if isinstance(param, click.Option) and param.help and not param.hidden:
+                found[message_key(param.help)] = ROOT / "cli"
+    found.pop("", None)
+    return found
+
+
+def _fields(text: str) -> set[str]:
+    return {name for _lit, name, _spec, _conv in string.Formatter().parse(text) if name}
+
+
+def test_every_message_has_an_english_translation_with_the_same_placeholders() -> None:
+    english = catalog("en")
+    missing = sorted(key for key in _messages() if key not in english)
+    assert not missing, "missing English for:\n" + "\n".join(missing)
+    for key, value in english.items():
+        assert _fields(key) == _fields(value), f"placeholders differ: {key!r} → {value!r}"
+
+
+def test_english_catalog_has_no_chinese_left() -> None:
+    han = re.compile(r"[\u4e00-\u9fff]")
+    # Chinese may stay where the English names a Chinese document or field on purpose.
+    leftovers = [value for value in catalog("en").values() if han.search(value) and "“" not in value]
+    assert len(leftovers) <= len(catalog("en")) // 10
+
+
+def test_language_switch(runner, archive_dir: Path) -> None:
+    result = invoke(runner, "--lang", "en", "enterprise", "show", "91110000600037341L", archive=archive_dir)
+    assert result.exit_code == 1
+    assert "Error:" in result.stderr
+    set_language("zh")
+    result = invoke(runner, "enterprise", "show", "91110000600037341L", archive=archive_dir)
+    assert "错误：" in result.stderr
+
+
+def test_environment_language(runner, archive_dir: Path, monkeypatch) -> None:
+    monkeypatch.setenv("CREDIT_LANG", "en")
+    set_language(None)
+    result = invoke(runner, "--help")
+    assert "Usage:" in result.stdout
+    assert "Options" in result.stdout
+
+
+def test_chinese_usage_errors(runner) -> None:
+    result = invoke(runner, "--no-such-option")
+    assert result.exit_code == 2
+    assert "没有" in result.stderr
+
+
+def test_version(runner) -> None:
+    result = invoke(runner, "--version")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("credit ")
+
+
+def test_json_keys_are_english(runner, archive_dir: Path) -> None:
+    invoke(runner, "enterprise", "add", "91110000600037341L", "--name", "甲公司", archive=archive_dir)
+    out = invoke(runner, "enterprise", "list", "--json", archive=archive_dir).stdout
+    for record in json.loads(out):
+        for key in record:
+            assert re.fullmatch(r"[a-z][a-z0-9_]*", key), key
+
+
+def test_shell_completion(runner) -> None:
+    result = runner.invoke(cli, [], env={"_CREDIT_COMPLETE": "bash_source"}, prog_name="credit")
+    assert result.exit_code == 0
+    assert "_credit_completion" in result.stdout
