@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from archive.i18n import _
+from archive.i18n import N_, _
 from archive.index import load_index
 from archive.store import Archive
 
@@ -56,6 +56,22 @@ def verify_archive(archive: Archive) -> dict[str, Any]:
                     )
                 break
     return result
+
+
+# What each event type is called in tables for people.
+EVENT_LABELS = {
+    "archive.created": N_("建立档案"),
+    "enterprise.added": N_("登记"),
+    "enterprise.updated": N_("修改"),
+    "enterprise.closed": N_("注销"),
+    "enterprise.reopened": N_("恢复在册"),
+}
+
+
+def event_label(event_type: str) -> str:
+    """The translated name of an event type (the type itself when it has none)."""
+    label = EVENT_LABELS.get(event_type)
+    return _(label) if label else event_type
 
 
 def summarise(entry: dict[str, Any]) -> str:

@@ -123,6 +123,27 @@ def render_object(
     console(env).print(table)
 
 
+def short_time(value: str | None) -> str:
+    """``2026-11-29T09:16:56+08:00`` → ``2026-11-29 09:16`` for tables."""
+    if not value:
+        return ""
+    return value[:16].replace("T", " ")
+
+
+def progress(env: Env, items: Iterable[Any], *, total: int | None, description: str):
+    """Iterate ``items`` with a progress bar on stderr, only when stderr is a terminal."""
+    if not env.stderr_is_terminal:
+        yield from items
+        return
+    from rich.progress import Progress
+
+    with Progress(console=console(env, stderr=True), transient=True) as bar:
+        task = bar.add_task(description, total=total)
+        for item in items:
+            yield item
+            bar.advance(task)
+
+
 def info(env: Env, message: str) -> None:
     """A message for people, on stderr."""
     click.echo(message, file=env.stderr)

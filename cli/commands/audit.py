@@ -7,7 +7,7 @@ import click
 from archive.errors import ExitCode
 from archive.i18n import _
 from cli.base import Command, Group, get_env, option
-from cli.output import info, output_options, render_rows
+from cli.output import info, output_options, render_rows, short_time
 
 
 @click.group(cls=Group)
@@ -77,6 +77,12 @@ def log(event_type: str | None, code: str | None, limit: int | None, fmt: str) -
         ("type", "事件"),
         ("summary", "内容"),
     ]
+    if fmt == "table":
+        from archive.audit import event_label
+
+        rows = [
+            {**row, "time": short_time(row["time"]), "type": event_label(row["type"])} for row in rows
+        ]
     render_rows(env, rows, columns, fmt, empty=_("没有符合条件的事件。"))
 
 

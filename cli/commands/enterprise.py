@@ -8,7 +8,7 @@ import click
 
 from archive.i18n import _
 from cli.base import Command, Group, get_env, option
-from cli.output import info, output_options, render_object, render_rows, warn
+from cli.output import info, output_options, render_object, render_rows, short_time, warn
 
 LIST_COLUMNS = [
     ("credit_code", "统一社会信用代码"),
@@ -262,10 +262,17 @@ def show(code: str, fmt: str) -> None:
     if fmt != "table":
         render_object(env, detail, SHOW_FIELDS, fmt)
         return
+    from archive.audit import event_label
+
     row = _with_status(detail)
+    row["created_at"] = short_time(row.get("created_at"))
+    row["updated_at"] = short_time(row.get("updated_at"))
     row["code_warnings_text"] = [_code_warning_text(r) for r in detail.get("code_warnings", [])]
     render_object(env, row, [(k, l) for k, l in SHOW_FIELDS if row.get(k)], fmt, title=detail["name"])
-    history = detail.get("history", [])
+    history = [
+        {**item, "time": short_time(item["time"]), "type": event_label(item["type"])}
+        for item in detail.get("history", [])
+    ]
     if history:
         render_rows(
             env,
