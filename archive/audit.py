@@ -23,7 +23,10 @@ def verify_archive(archive: Archive) -> dict[str, Any]:
     }
     if report.torn is not None:
         result["warnings"].append(
-            _("日志末尾有 {size} 字节未写完的内容（中断的写入），下次写入时会移到 journal.torn/", size=len(report.torn.data))
+            _(
+                "日志末尾有 {size} 字节未写完的内容（中断的写入），下次写入时会移到 journal.torn/",
+                size=len(report.torn.data),
+            )
         )
     if not report.ok:
         return result
@@ -52,7 +55,10 @@ def verify_archive(archive: Archive) -> dict[str, Any]:
                         ok=False,
                         reason="index_mismatch",
                         line=index.last_seq,
-                        message=_("日志第 {line} 行与索引记录的哈希不符：该行或之前的行被替换", line=index.last_seq),
+                        message=_(
+                            "日志第 {line} 行与索引记录的哈希不符：该行或之前的行被替换",
+                            line=index.last_seq,
+                        ),
                     )
                 break
     return result

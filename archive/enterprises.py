@@ -65,8 +65,10 @@ def xml_unsafe_character(value: str) -> str | None:
     """The first character a .docx (XML 1.0) cannot hold, or None."""
     for char in value:
         code = ord(char)
-        if (code < 0x20 and char not in "\t\n\r") or code in (0xFFFE, 0xFFFF) or (
-            0xD800 <= code <= 0xDFFF
+        if (
+            (code < 0x20 and char not in "\t\n\r")
+            or code in (0xFFFE, 0xFFFF)
+            or (0xD800 <= code <= 0xDFFF)
         ):
             return char
     return None
@@ -127,7 +129,9 @@ def clean_fields(
             clean["credit_code"] = uscc.validate(clean["credit_code"])
         except uscc.InvalidCode as exc:
             problems.append(
-                FieldProblem("credit_code", exc.reason, exc.message, getattr(exc, "suggestion", None))
+                FieldProblem(
+                    "credit_code", exc.reason, exc.message, getattr(exc, "suggestion", None)
+                )
             )
             del clean["credit_code"]
     elif not partial and not any(p.field == "credit_code" for p in problems):
@@ -135,7 +139,9 @@ def clean_fields(
     if "name" not in clean and not partial and not any(p.field == "name" for p in problems):
         problems.append(FieldProblem("name", "missing_value", _("缺少单位名称")))
     if "industry" in clean:
-        resolved = _resolve_choice(clean["industry"], settings.industries, settings.industry_aliases)
+        resolved = _resolve_choice(
+            clean["industry"], settings.industries, settings.industry_aliases
+        )
         if resolved is None:
             problems.append(
                 FieldProblem(
@@ -316,7 +322,12 @@ def close_enterprise(
         assert record is not None
         if record.get("status") == CLOSED:
             raise CreditError(
-                _("{code}（{name}）已于 {date} 注销", code=code, name=record["name"], date=record.get("closed_on")),
+                _(
+                    "{code}（{name}）已于 {date} 注销",
+                    code=code,
+                    name=record["name"],
+                    date=record.get("closed_on"),
+                ),
             )
         day = (on or date.today()).isoformat()
         tx.emit("enterprise.closed", {"credit_code": code, "date": day, "reason": reason})
@@ -454,7 +465,9 @@ def plan_import(archive: Archive, path: Path, *, index: Index | None = None) -> 
         report.rows.append(outcome)
     for row, problems in sorted(row_problems.items()):
         # problems on rows the reader dropped (formulas, merged cells …)
-        report.rows.append(RowOutcome(row=row, credit_code=None, name=None, action="error", problems=problems))
+        report.rows.append(
+            RowOutcome(row=row, credit_code=None, name=None, action="error", problems=problems)
+        )
     report.rows.sort(key=lambda outcome: outcome.row)
     return report
 
@@ -481,7 +494,11 @@ def import_roster(archive: Archive, path: Path, *, dry_run: bool = False) -> Imp
             elif outcome.action == "update":
                 tx.emit(
                     "enterprise.updated",
-                    {"credit_code": outcome.credit_code, "changes": outcome.changes, "source": source},
+                    {
+                        "credit_code": outcome.credit_code,
+                        "changes": outcome.changes,
+                        "source": source,
+                    },
                 )
         report.committed = True
     return report
@@ -540,7 +557,9 @@ def _updated(index: Index, entry: dict[str, Any]) -> None:
 @reducer("enterprise.closed")
 def _closed(index: Index, entry: dict[str, Any]) -> None:
     record = _existing(index, entry)
-    record.update(status=CLOSED, closed_on=entry["data"]["date"], close_reason=entry["data"]["reason"])
+    record.update(
+        status=CLOSED, closed_on=entry["data"]["date"], close_reason=entry["data"]["reason"]
+    )
     _touch(record, entry)
 
 
@@ -551,4 +570,3 @@ def _reopened(index: Index, entry: dict[str, Any]) -> None:
     record.pop("closed_on", None)
     record.pop("close_reason", None)
     _touch(record, entry)
-

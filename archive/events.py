@@ -55,7 +55,11 @@ def apply(index: Index, entry: dict[str, Any]) -> None:
     function = _REDUCERS.get(entry.get("type", ""))
     if function is None:
         raise ArchiveError(
-            _("日志第 {seq} 条的事件类型 {type} 本版本不认识", seq=entry.get("seq"), type=entry.get("type")),
+            _(
+                "日志第 {seq} 条的事件类型 {type} 本版本不认识",
+                seq=entry.get("seq"),
+                type=entry.get("type"),
+            ),
             _("该档案可能由更新版本的 credit 写入：请升级 credit"),
         )
     function(index, entry)

@@ -74,6 +74,6 @@ def _(message: str, /, **values: object) -> str:
     return text.format(**values) if values else text
 
 
-def N_(message: str) -> str:  # noqa: N802 - gettext's name for "mark, translate later"
+def N_(message: str) -> str:
     """Mark a message for translation without translating it now (help texts, tables)."""
     return message

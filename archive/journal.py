@@ -188,7 +188,13 @@ class Journal:
                 if not isinstance(entry, dict):
                     raise ValueError("not an object")
             except ValueError:
-                return _bad(number, count, prev, "unreadable", _("第 {line} 行不是有效的事件记录", line=number))
+                return _bad(
+                    number,
+                    count,
+                    prev,
+                    "unreadable",
+                    _("第 {line} 行不是有效的事件记录", line=number),
+                )
             if entry.get("seq") != number:
                 return _bad(
                     number,
@@ -208,11 +214,18 @@ class Journal:
                     count,
                     prev,
                     "chain",
-                    _("第 {line} 行与上一行的哈希链接不上（上一行被改动、删除或调换）", line=number),
+                    _(
+                        "第 {line} 行与上一行的哈希链接不上（上一行被改动、删除或调换）",
+                        line=number,
+                    ),
                 )
             if entry.get("hash") != entry_hash(entry):
                 return _bad(
-                    number, count, prev, "hash", _("第 {line} 行的内容与其哈希不符（被改动）", line=number)
+                    number,
+                    count,
+                    prev,
+                    "hash",
+                    _("第 {line} 行的内容与其哈希不符（被改动）", line=number),
                 )
             prev = entry["hash"]
             count += 1

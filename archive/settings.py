@@ -270,14 +270,30 @@ def describe_settings(
     ]
     for setting in settings.values.values():
         rows.append(
-            {"key": setting.key, "value": setting.value, "source": setting.source, "origin": setting.origin}
+            {
+                "key": setting.key,
+                "value": setting.value,
+                "source": setting.source,
+                "origin": setting.origin,
+            }
         )
     if actor:
         rows.append({"key": "actor", "value": actor, "source": SOURCE_FLAG, "origin": None})
     elif os.environ.get("CREDIT_USER"):
-        rows.append({"key": "actor", "value": os.environ["CREDIT_USER"], "source": SOURCE_ENV, "origin": "CREDIT_USER"})
+        rows.append(
+            {
+                "key": "actor",
+                "value": os.environ["CREDIT_USER"],
+                "source": SOURCE_ENV,
+                "origin": "CREDIT_USER",
+            }
+        )
     else:
-        rows.append({"key": "actor", "value": default_actor(), "source": SOURCE_DEFAULT, "origin": None})
+        rows.append(
+            {"key": "actor", "value": default_actor(), "source": SOURCE_DEFAULT, "origin": None}
+        )
     language_source = SOURCE_ENV if os.environ.get("CREDIT_LANG") else SOURCE_DEFAULT
-    rows.append({"key": "language", "value": get_language(), "source": language_source, "origin": None})
+    rows.append(
+        {"key": "language", "value": get_language(), "source": language_source, "origin": None}
+    )
     return rows

@@ -118,7 +118,11 @@ class Archive:
             return load_index(self.index_path)
         except (ValueError, OSError, UnicodeDecodeError) as exc:
             self.warnings.append(
-                _("索引文件 {path} 已损坏（{error}），已根据日志重建", path=self.index_path, error=exc)
+                _(
+                    "索引文件 {path} 已损坏（{error}），已根据日志重建",
+                    path=self.index_path,
+                    error=exc,
+                )
             )
             return Index()
 
@@ -129,7 +133,11 @@ class Archive:
             size = 0
         if size < index.journal_offset:
             raise JournalCorrupt(
-                _("日志比索引记录的短（{size} < {offset} 字节）：日志可能被截断或替换", size=size, offset=index.journal_offset),
+                _(
+                    "日志比索引记录的短（{size} < {offset} 字节）：日志可能被截断或替换",
+                    size=size,
+                    offset=index.journal_offset,
+                ),
                 _("运行 credit audit verify 检查日志；如日志无误，运行 credit reindex 重建索引"),
             )
         return self.journal.read(index.journal_offset)
@@ -182,7 +190,9 @@ class Archive:
                     )
                 )
             stale = bool(events_) or not self.index_path.exists() or torn is not None
-            tx = Transaction(index=index, actor=self.actor, time=now_iso(), offset=index.journal_offset)
+            tx = Transaction(
+                index=index, actor=self.actor, time=now_iso(), offset=index.journal_offset
+            )
             yield tx
             if tx.entries:
                 self.journal.append(tx.entries)
@@ -244,7 +254,9 @@ def init_archive(
     from archive import __version__
 
     with archive.transaction() as tx:
-        tx.emit("archive.created", {"bureau": bureau, "county": county, "tool_version": __version__})
+        tx.emit(
+            "archive.created", {"bureau": bureau, "county": county, "tool_version": __version__}
+        )
     return archive
 
 

@@ -47,7 +47,8 @@ class RootGroup(Group):
                 raise
             where = f"{exc.filename}：" if getattr(exc, "filename", None) else ""
             click.echo(
-                _("错误：{where}{problem}", where=where, problem=exc.strerror or exc), file=env.stderr
+                _("错误：{where}{problem}", where=where, problem=exc.strerror or exc),
+                file=env.stderr,
             )
             click.echo(_("提示：检查文件是否存在、是否有权限、磁盘是否已满"), file=env.stderr)
             ctx.exit(int(ExitCode.ERROR))
@@ -93,7 +94,9 @@ def _version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
     type=click.Path(path_type=Path, file_okay=False),
     help="档案文件夹（默认：环境变量 CREDIT_ARCHIVE，或从当前文件夹向上查找 credit.toml）。",
 )
-@option("--by", "actor", metavar="姓名", help="记录在日志中的操作人（默认：CREDIT_USER 或系统用户名）。")
+@option(
+    "--by", "actor", metavar="姓名", help="记录在日志中的操作人（默认：CREDIT_USER 或系统用户名）。"
+)
 @option(
     "--lang",
     type=click.Choice(["zh", "en"]),

@@ -85,7 +85,9 @@ def render_rows(
             click.echo(dumps(row, indent=None), file=env.stdout)
     elif fmt == "csv":
         keys = [key for key, _label in columns]
-        writer = csv.DictWriter(env.stdout, fieldnames=keys, extrasaction="ignore", lineterminator="\n")
+        writer = csv.DictWriter(
+            env.stdout, fieldnames=keys, extrasaction="ignore", lineterminator="\n"
+        )
         writer.writeheader()
         for row in rows:
             writer.writerow({key: _cell(row.get(key)) for key in keys})
@@ -104,7 +106,11 @@ def render_rows(
 
 
 def render_object(
-    env: Env, value: dict[str, Any], fields: Iterable[tuple[str, str]], fmt: str, title: str | None = None
+    env: Env,
+    value: dict[str, Any],
+    fields: Iterable[tuple[str, str]],
+    fmt: str,
+    title: str | None = None,
 ) -> None:
     """Print one record: label/value lines for people, the whole object for scripts."""
     if fmt in ("json", "nl"):

@@ -14,7 +14,13 @@ from archive.i18n import set_language
 @pytest.fixture(autouse=True)
 def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests never see the developer's archive, user or language."""
-    for name in ("CREDIT_ARCHIVE", "CREDIT_LANG", "CREDIT_USER", "CREDIT_LOCK_TIMEOUT", "CREDIT_FAULT"):
+    for name in (
+        "CREDIT_ARCHIVE",
+        "CREDIT_LANG",
+        "CREDIT_USER",
+        "CREDIT_LOCK_TIMEOUT",
+        "CREDIT_FAULT",
+    ):
         monkeypatch.delenv(name, raising=False)
     set_language("zh")
     yield

@@ -82,7 +82,14 @@ def _imports(path: Path) -> set[str]:
 
 def test_layers_keep_their_imports() -> None:
     for path in (ROOT / "cli").rglob("*.py"):
-        forbidden = _imports(path) & {"docx", "docxtpl", "pdfplumber", "pypdfium2", "tinydb", "openpyxl"}
+        forbidden = _imports(path) & {
+            "docx",
+            "docxtpl",
+            "pdfplumber",
+            "pypdfium2",
+            "tinydb",
+            "openpyxl",
+        }
         assert not forbidden, f"{path} imports {forbidden}"
     for folder in ("archive", "parsers"):
         for path in (ROOT / folder).rglob("*.py"):
@@ -132,12 +139,16 @@ def test_every_message_has_an_english_translation_with_the_same_placeholders() -
 def test_english_catalog_has_no_chinese_left() -> None:
     han = re.compile(r"[\u4e00-\u9fff]")
     # Chinese may stay where the English names a Chinese document or field on purpose.
-    leftovers = [value for value in catalog("en").values() if han.search(value) and "“" not in value]
+    leftovers = [
+        value for value in catalog("en").values() if han.search(value) and "“" not in value
+    ]
     assert len(leftovers) <= len(catalog("en")) // 10
 
 
 def test_language_switch(runner, archive_dir: Path) -> None:
-    result = invoke(runner, "--lang", "en", "enterprise", "show", "91110000600037341L", archive=archive_dir)
+    result = invoke(
+        runner, "--lang", "en", "enterprise", "show", "91110000600037341L", archive=archive_dir
+    )
     assert result.exit_code == 1
     assert "Error:" in result.stderr
     set_language("zh")
@@ -166,7 +177,9 @@ def test_version(runner) -> None:
 
 
 def test_json_keys_are_english(runner, archive_dir: Path) -> None:
-    invoke(runner, "enterprise", "add", "91110000600037341L", "--name", "甲公司", archive=archive_dir)
+    invoke(
+        runner, "enterprise", "add", "91110000600037341L", "--name", "甲公司", archive=archive_dir
+    )
     out = invoke(runner, "enterprise", "list", "--json", archive=archive_dir).stdout
     for record in json.loads(out):
         for key in record:

@@ -40,7 +40,9 @@ def test_add_list_show(runner, archive_dir: Path) -> None:
     listed = json.loads(invoke(runner, "enterprise", "list", "--json", archive=archive_dir).stdout)
     assert [r["credit_code"] for r in listed] == [CODE_A]
     assert listed[0]["industry"] == "非煤矿山"  # alias resolved
-    shown = json.loads(invoke(runner, "enterprise", "show", CODE_A, "--json", archive=archive_dir).stdout)
+    shown = json.loads(
+        invoke(runner, "enterprise", "show", CODE_A, "--json", archive=archive_dir).stdout
+    )
     assert shown["name"] == "蓝山县甲矿业有限公司"
     assert [h["type"] for h in shown["history"]] == ["enterprise.added"]
     table = invoke(runner, "enterprise", "show", CODE_A, archive=archive_dir).stdout
@@ -51,7 +53,12 @@ def test_code_is_normalised_and_full_width_accepted(runner, archive_dir: Path) -
     full_width = "９１１１００００６０００３７３４１Ｌ"
     result = invoke(runner, "enterprise", "add", full_width, "--name", "甲", archive=archive_dir)
     assert result.exit_code == 0, result.stderr
-    assert invoke(runner, "enterprise", "show", "9111 0000-6000 3734 1l", archive=archive_dir).exit_code == 0
+    assert (
+        invoke(
+            runner, "enterprise", "show", "9111 0000-6000 3734 1l", archive=archive_dir
+        ).exit_code
+        == 0
+    )
 
 
 def test_invalid_code_is_refused_with_reason_and_suggestion(runner, archive_dir: Path) -> None:
@@ -60,29 +67,68 @@ def test_invalid_code_is_refused_with_reason_and_suggestion(runner, archive_dir:
     result = invoke(runner, "enterprise", "add", typo, "--name", "甲", archive=archive_dir)
     assert result.exit_code == 1
     assert "错误：" in result.stderr and CODE_A in result.stderr
-    result = invoke(runner, "enterprise", "add", CODE_A[:-1] + "0", "--name", "甲", archive=archive_dir)
+    result = invoke(
+        runner, "enterprise", "add", CODE_A[:-1] + "0", "--name", "甲", archive=archive_dir
+    )
     assert result.exit_code == 1 and "校验" in result.stderr
     assert _journal_lines(archive_dir) == before
 
 
 def test_duplicate_add_and_unknown_choices(runner, archive_dir: Path) -> None:
-    assert invoke(runner, "enterprise", "add", CODE_A, "--name", "甲", archive=archive_dir).exit_code == 0
+    assert (
+        invoke(runner, "enterprise", "add", CODE_A, "--name", "甲", archive=archive_dir).exit_code
+        == 0
+    )
     again = invoke(runner, "enterprise", "add", CODE_A, "--name", "甲", archive=archive_dir)
     assert again.exit_code == 1 and "已在名册中" in again.stderr and "update" in again.stderr
-    bad = invoke(runner, "enterprise", "add", CODE_B, "--name", "乙", "--industry", "餐饮", archive=archive_dir)
+    bad = invoke(
+        runner,
+        "enterprise",
+        "add",
+        CODE_B,
+        "--name",
+        "乙",
+        "--industry",
+        "餐饮",
+        archive=archive_dir,
+    )
     assert bad.exit_code == 1 and "餐饮" in bad.stderr and "credit.toml" in bad.stderr
-    bad = invoke(runner, "enterprise", "add", CODE_B, "--name", "乙", "--section", "财务股", archive=archive_dir)
+    bad = invoke(
+        runner,
+        "enterprise",
+        "add",
+        CODE_B,
+        "--name",
+        "乙",
+        "--section",
+        "财务股",
+        archive=archive_dir,
+    )
     assert bad.exit_code == 1 and "财务股" in bad.stderr
 
 
 def test_control_characters_are_refused(runner, archive_dir: Path) -> None:
-    result = invoke(runner, "enterprise", "add", CODE_A, "--name", "甲\x07公司", archive=archive_dir)
+    result = invoke(
+        runner, "enterprise", "add", CODE_A, "--name", "甲\x07公司", archive=archive_dir
+    )
     assert result.exit_code == 1 and "U+0007" in result.stderr
 
 
 def test_update_close_reopen_keep_history(runner, archive_dir: Path) -> None:
-    invoke(runner, "enterprise", "add", CODE_A, "--name", "甲", "--phone", "0746-1", archive=archive_dir)
-    result = invoke(runner, "enterprise", "update", CODE_A, "--phone", "0746-2", archive=archive_dir)
+    invoke(
+        runner,
+        "enterprise",
+        "add",
+        CODE_A,
+        "--name",
+        "甲",
+        "--phone",
+        "0746-1",
+        archive=archive_dir,
+    )
+    result = invoke(
+        runner, "enterprise", "update", CODE_A, "--phone", "0746-2", archive=archive_dir
+    )
     assert result.exit_code == 0 and "0746-1 → 0746-2" in result.stderr
     same = invoke(runner, "enterprise", "update", CODE_A, "--phone", "0746-2", archive=archive_dir)
     assert "没有变化" in same.stderr
@@ -91,15 +137,21 @@ def test_update_close_reopen_keep_history(runner, archive_dir: Path) -> None:
         archive=archive_dir,
     )  # fmt: skip
     assert closed.exit_code == 0, closed.stderr
-    assert json.loads(invoke(runner, "enterprise", "list", "--json", archive=archive_dir).stdout) == []
+    assert (
+        json.loads(invoke(runner, "enterprise", "list", "--json", archive=archive_dir).stdout) == []
+    )
     everything = json.loads(
-        invoke(runner, "enterprise", "list", "--status", "all", "--json", archive=archive_dir).stdout
+        invoke(
+            runner, "enterprise", "list", "--status", "all", "--json", archive=archive_dir
+        ).stdout
     )
     assert everything[0]["status"] == "closed" and everything[0]["closed_on"] == "2026-10-31"
     twice = invoke(runner, "enterprise", "close", CODE_A, "--reason", "x", archive=archive_dir)
     assert twice.exit_code == 1
     assert invoke(runner, "enterprise", "reopen", CODE_A, archive=archive_dir).exit_code == 0
-    shown = json.loads(invoke(runner, "enterprise", "show", CODE_A, "--json", archive=archive_dir).stdout)
+    shown = json.loads(
+        invoke(runner, "enterprise", "show", CODE_A, "--json", archive=archive_dir).stdout
+    )
     assert [h["type"] for h in shown["history"]] == [
         "enterprise.added",
         "enterprise.updated",
@@ -115,8 +167,13 @@ def test_show_unknown_code(runner, archive_dir: Path) -> None:
 
 def test_list_filters_and_formats(runner, archive_dir: Path) -> None:
     archive = Archive.open(archive_dir)
-    enterprises.add_enterprise(archive, {"credit_code": CODE_A, "name": "甲化工", "industry": "危险化学品", "town": "塔峰镇"})
-    enterprises.add_enterprise(archive, {"credit_code": CODE_B, "name": "乙石场", "industry": "非煤矿山", "town": "总市镇"})
+    enterprises.add_enterprise(
+        archive,
+        {"credit_code": CODE_A, "name": "甲化工", "industry": "危险化学品", "town": "塔峰镇"},
+    )
+    enterprises.add_enterprise(
+        archive, {"credit_code": CODE_B, "name": "乙石场", "industry": "非煤矿山", "town": "总市镇"}
+    )
 
     def codes(*args: str) -> list[str]:
         out = invoke(runner, "enterprise", "list", *args, "--json", archive=archive_dir).stdout
@@ -127,14 +184,21 @@ def test_list_filters_and_formats(runner, archive_dir: Path) -> None:
     assert codes("--search", "石场") == [CODE_B]
     nl = invoke(runner, "enterprise", "list", "--nl", archive=archive_dir).stdout.splitlines()
     assert [json.loads(line)["credit_code"] for line in nl] == [CODE_A, CODE_B]
-    rows = list(csv.DictReader(io.StringIO(invoke(runner, "enterprise", "list", "--csv", archive=archive_dir).stdout)))
+    rows = list(
+        csv.DictReader(
+            io.StringIO(invoke(runner, "enterprise", "list", "--csv", archive=archive_dir).stdout)
+        )
+    )
     assert rows[0]["name"] == "甲化工"
 
 
 def test_import_csv_all_or_nothing(runner, archive_dir: Path, tmp_path: Path) -> None:
     good = _roster(
         tmp_path / "名册.csv",
-        [f"甲化工,{CODE_A},危化,危化股,张三,0746-2210001,塔峰镇某路,塔峰镇", f"乙石场,{CODE_B},非煤矿山,非煤矿山股,李四,,,"],
+        [
+            f"甲化工,{CODE_A},危化,危化股,张三,0746-2210001,塔峰镇某路,塔峰镇",
+            f"乙石场,{CODE_B},非煤矿山,非煤矿山股,李四,,,",
+        ],
     )
     dry = invoke(runner, "enterprise", "import", str(good), "--dry-run", archive=archive_dir)
     assert dry.exit_code == 0, dry.stderr
@@ -148,12 +212,19 @@ def test_import_csv_all_or_nothing(runner, archive_dir: Path, tmp_path: Path) ->
     assert second.exit_code == 0 and "2 家无变化" in second.stderr
     assert _journal_lines(archive_dir) == lines  # importing twice changes nothing
 
-    changed = _roster(tmp_path / "名册2.csv", [f"甲化工,{CODE_A},危化,危化股,王五,0746-2210001,塔峰镇某路,塔峰镇"], "gbk")
+    changed = _roster(
+        tmp_path / "名册2.csv",
+        [f"甲化工,{CODE_A},危化,危化股,王五,0746-2210001,塔峰镇某路,塔峰镇"],
+        "gbk",
+    )
     third = invoke(runner, "enterprise", "import", str(changed), "--json", archive=archive_dir)
     report = json.loads(third.stdout)
     assert report["counts"]["update"] == 1
     assert report["rows"][0]["changes"] == {"legal_representative": {"old": "张三", "new": "王五"}}
-    assert enterprises.get_enterprise(Archive.open(archive_dir), CODE_A)["legal_representative"] == "王五"
+    assert (
+        enterprises.get_enterprise(Archive.open(archive_dir), CODE_A)["legal_representative"]
+        == "王五"
+    )
 
 
 def test_import_with_problems_writes_nothing(runner, archive_dir: Path, tmp_path: Path) -> None:
@@ -174,7 +245,9 @@ def test_import_with_problems_writes_nothing(runner, archive_dir: Path, tmp_path
     for fragment in ("重复", "单位名称", "校验", "餐饮"):
         assert fragment in result.stdout + result.stderr
     assert (archive_dir / "journal.jsonl").read_bytes() == before
-    report = json.loads(invoke(runner, "enterprise", "import", str(bad), "--json", archive=archive_dir).stdout)
+    report = json.loads(
+        invoke(runner, "enterprise", "import", str(bad), "--json", archive=archive_dir).stdout
+    )
     rows_with_problems = sorted({p["row"] for p in report["problems"]})
     assert rows_with_problems == [3, 4, 5, 6]
 
@@ -188,7 +261,9 @@ def test_import_with_problems_writes_nothing(runner, archive_dir: Path, tmp_path
         (HEADER.encode(), ""),
     ],
 )
-def test_bad_rosters_exit_3(runner, archive_dir: Path, tmp_path: Path, content: bytes, fragment: str) -> None:
+def test_bad_rosters_exit_3(
+    runner, archive_dir: Path, tmp_path: Path, content: bytes, fragment: str
+) -> None:
     path = tmp_path / "x.csv"
     path.write_bytes(content)
     before = (archive_dir / "journal.jsonl").read_bytes()
@@ -199,7 +274,9 @@ def test_bad_rosters_exit_3(runner, archive_dir: Path, tmp_path: Path, content: 
 
 
 def test_missing_roster_file(runner, archive_dir: Path, tmp_path: Path) -> None:
-    result = invoke(runner, "enterprise", "import", str(tmp_path / "nope.xlsx"), archive=archive_dir)
+    result = invoke(
+        runner, "enterprise", "import", str(tmp_path / "nope.xlsx"), archive=archive_dir
+    )
     assert result.exit_code == 1
     assert "nope.xlsx" in result.stderr
 
@@ -219,7 +296,9 @@ def test_config_shows_sources(runner, archive_dir: Path, monkeypatch) -> None:
     assert by_key["archive.lock_timeout"]["source"] == "env"
     assert by_key["bureau.name"]["source"] == "file"
     assert by_key["archive"]["source"] == "flag"
-    rows = json.loads(invoke(runner, "--lock-timeout", "7", "config", "--json", archive=archive_dir).stdout)
+    rows = json.loads(
+        invoke(runner, "--lock-timeout", "7", "config", "--json", archive=archive_dir).stdout
+    )
     assert {row["key"]: row for row in rows}["archive.lock_timeout"]["value"] == 7
 
 
@@ -239,8 +318,12 @@ def test_archive_found_by_walking_up(runner, archive_dir: Path, monkeypatch) -> 
 
 
 def test_actor_recorded(runner, archive_dir: Path, monkeypatch) -> None:
-    invoke(runner, "--by", "李文书", "enterprise", "add", CODE_A, "--name", "甲", archive=archive_dir)
+    invoke(
+        runner, "--by", "李文书", "enterprise", "add", CODE_A, "--name", "甲", archive=archive_dir
+    )
     monkeypatch.setenv("CREDIT_USER", "王股长")
     invoke(runner, "enterprise", "update", CODE_A, "--name", "甲公司", archive=archive_dir)
-    log = json.loads(invoke(runner, "audit", "log", "--code", CODE_A, "--json", archive=archive_dir).stdout)
+    log = json.loads(
+        invoke(runner, "audit", "log", "--code", CODE_A, "--json", archive=archive_dir).stdout
+    )
     assert [entry["actor"] for entry in log] == ["李文书", "王股长"]

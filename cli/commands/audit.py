@@ -43,7 +43,9 @@ def verify(as_json: bool) -> None:
 
         click.echo(dumps(result), file=env.stdout)
     elif result["ok"]:
-        info(env, _("日志完好：共 {count} 条事件，哈希链连续，与索引一致。", count=result["events"]))
+        info(
+            env, _("日志完好：共 {count} 条事件，哈希链连续，与索引一致。", count=result["events"])
+        )
     else:
         info(env, _("日志有问题：{message}", message=result["message"]))
     for warning in result["warnings"]:
@@ -81,7 +83,8 @@ def log(event_type: str | None, code: str | None, limit: int | None, fmt: str) -
         from archive.audit import event_label
 
         rows = [
-            {**row, "time": short_time(row["time"]), "type": event_label(row["type"])} for row in rows
+            {**row, "time": short_time(row["time"]), "type": event_label(row["type"])}
+            for row in rows
         ]
     render_rows(env, rows, columns, fmt, empty=_("没有符合条件的事件。"))
 

@@ -33,6 +33,11 @@ def config(fmt: str) -> None:
     }
     if fmt == "table":
         rows = [{**row, "source": source_names.get(row["source"], row["source"])} for row in rows]
-    render_rows(env, rows, [("key", "设置项"), ("value", "取值"), ("source", "来源"), ("origin", "出处")], fmt)
+    render_rows(
+        env,
+        rows,
+        [("key", "设置项"), ("value", "取值"), ("source", "来源"), ("origin", "出处")],
+        fmt,
+    )
     for key in archive.settings.unknown_keys:
         warn(env, _("credit.toml 中有不认识的设置项 {key}（已忽略）", key=key))

@@ -148,12 +148,22 @@ def import_(file: Path, dry_run: bool, as_json: bool) -> None:
         _print_import(env, report)
     if not report.ok:
         raise ImportFailed(
-            _("名册 {path} 有 {count} 处问题，未导入任何一行", path=file, count=len(report.problems)),
+            _(
+                "名册 {path} 有 {count} 处问题，未导入任何一行",
+                path=file,
+                count=len(report.problems),
+            ),
             _("按上面列出的行和列改正名册后重新导入；可先加 --dry-run 检查"),
         )
     counts = {a: report.count(a) for a in ("add", "update", "unchanged")}
     if dry_run:
-        info(env, _("试运行：将新增 {add} 家，修改 {update} 家，{unchanged} 家无变化；未写入档案。", **counts))
+        info(
+            env,
+            _(
+                "试运行：将新增 {add} 家，修改 {update} 家，{unchanged} 家无变化；未写入档案。",
+                **counts,
+            ),
+        )
     else:
         info(env, _("已导入：新增 {add} 家，修改 {update} 家，{unchanged} 家无变化。", **counts))
 
@@ -171,11 +181,21 @@ def _print_import(env, report) -> None:
                 "row": problem.get("row") or "",
                 "column": problem.get("column") or "",
                 "message": problem["message"]
-                + (_("（是否应为 {code}？）", code=problem["suggestion"]) if problem.get("suggestion") else ""),
+                + (
+                    _("（是否应为 {code}？）", code=problem["suggestion"])
+                    if problem.get("suggestion")
+                    else ""
+                ),
             }
             for problem in report.problems
         ]
-        render_rows(env, rows, [("row", "行"), ("column", "列"), ("message", "问题")], "table", title=_("名册问题"))
+        render_rows(
+            env,
+            rows,
+            [("row", "行"), ("column", "列"), ("message", "问题")],
+            "table",
+            title=_("名册问题"),
+        )
         return
     changed = [row for row in report.rows if row.action in ("add", "update")]
     if changed:
@@ -187,12 +207,19 @@ def _print_import(env, report) -> None:
                 "credit_code": row.credit_code,
                 "name": row.name,
                 "changes": "；".join(
-                    f"{_(_label(k))}：{v['old'] or '—'} → {v['new']}" for k, v in row.changes.items()
+                    f"{_(_label(k))}：{v['old'] or '—'} → {v['new']}"
+                    for k, v in row.changes.items()
                 ),
             }
             for row in changed
         ]
-        columns = [("row", "行"), ("action", "操作"), ("credit_code", "统一社会信用代码"), ("name", "单位名称"), ("changes", "改动")]
+        columns = [
+            ("row", "行"),
+            ("action", "操作"),
+            ("credit_code", "统一社会信用代码"),
+            ("name", "单位名称"),
+            ("changes", "改动"),
+        ]
         render_rows(env, rows, columns, "table")
 
 
@@ -268,7 +295,9 @@ def show(code: str, fmt: str) -> None:
     row["created_at"] = short_time(row.get("created_at"))
     row["updated_at"] = short_time(row.get("updated_at"))
     row["code_warnings_text"] = [_code_warning_text(r) for r in detail.get("code_warnings", [])]
-    render_object(env, row, [(k, l) for k, l in SHOW_FIELDS if row.get(k)], fmt, title=detail["name"])
+    render_object(
+        env, row, [(key, label) for key, label in SHOW_FIELDS if row.get(key)], fmt, title=detail["name"]
+    )
     history = [
         {**item, "time": short_time(item["time"]), "type": event_label(item["type"])}
         for item in detail.get("history", [])
@@ -304,7 +333,15 @@ def update(code: str, **fields: str | None) -> None:
     if not diff:
         info(env, _("没有变化。"))
     for key, change in diff.items():
-        info(env, _("{field}：{old} → {new}", field=_(_label(key)), old=change["old"] or "—", new=change["new"]))
+        info(
+            env,
+            _(
+                "{field}：{old} → {new}",
+                field=_(_label(key)),
+                old=change["old"] or "—",
+                new=change["new"],
+            ),
+        )
 
 
 @enterprise.command(cls=Command)
@@ -329,7 +366,9 @@ def close(code: str, reason: str, on) -> None:
     env = get_env()
     archive = env.open_archive()
     record = close_enterprise(archive, code, reason=reason, on=on.date() if on else None)
-    info(env, _("已注销：{code} {name}（档案保留）", code=record["credit_code"], name=record["name"]))
+    info(
+        env, _("已注销：{code} {name}（档案保留）", code=record["credit_code"], name=record["name"])
+    )
 
 
 @enterprise.command(cls=Command)
@@ -347,4 +386,3 @@ def reopen(code: str) -> None:
     archive = env.open_archive()
     record = reopen_enterprise(archive, code)
     info(env, _("已恢复在册：{code} {name}", code=record["credit_code"], name=record["name"]))
-

@@ -31,6 +31,12 @@ def init(folder: Path, bureau: str | None, county: str | None) -> None:
     env = get_env()
     archive = init_archive(folder, bureau=bureau, county=county, actor=env.actor)
     info(env, _("已在 {path} 建立档案。", path=archive.root))
-    info(env, _("下一步：编辑 {settings} 核对局名、股室和行业，然后导入企业名册：", settings=archive.root / "credit.toml"))
+    info(
+        env,
+        _(
+            "下一步：编辑 {settings} 核对局名、股室和行业，然后导入企业名册：",
+            settings=archive.root / "credit.toml",
+        ),
+    )
     info(env, f"  cd {archive.root}")
     info(env, "  credit enterprise import 名册.xlsx")
