@@ -34,9 +34,9 @@ def _normalise_language(value: str | None) -> str:
 
 
 def set_language(value: str | None) -> None:
-    """Set the language of messages: ``zh`` (default) or ``en``."""
+    """Set the language of messages: ``zh`` (default) or ``en``; ``None``: from ``CREDIT_LANG``."""
     global _language
-    _language = _normalise_language(value)
+    _language = _normalise_language(value if value is not None else os.environ.get("CREDIT_LANG"))
 
 
 def get_language() -> str:

@@ -24,9 +24,26 @@ def _t(text: str | None) -> str | None:
 
 
 class TranslatedOption(click.Option):
+    """An option whose help and metavar are translated when shown."""
+
     def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        original = self.help, self.metavar
+        self.help = _t(self.help)
+        self.metavar = _t(self.metavar)
+        try:
+            return super().get_help_record(ctx)
+        finally:
+            self.help, self.metavar = original
+
+
+class _ClickTextOption(click.Option):
+    """click's own ``--help`` option: its English text goes through click's catalog when shown."""
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        from cli.click_zh import translate
+
         original = self.help
-        self.help = _t(original)
+        self.help = translate("Show this message and exit.")
         try:
             return super().get_help_record(ctx)
         finally:
@@ -61,6 +78,14 @@ class _TranslatedHelp:
             super().format_epilog(ctx, formatter)  # type: ignore[misc]
         finally:
             self.epilog = original
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        # click builds this option once, translated in whatever language was set then
+        # (before ``--lang`` is read); translate it when shown instead.
+        help_option = super().get_help_option(ctx)  # type: ignore[misc]
+        if help_option is not None and type(help_option) is click.Option:
+            help_option.__class__ = _ClickTextOption
+        return help_option
 
     def get_short_help_str(self, limit: int = 45) -> str:
         if self.short_help:

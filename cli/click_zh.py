@@ -59,18 +59,18 @@ MESSAGES = {
 }
 
 
-def _translate(message: str) -> str:
+def translate(message: str) -> str:
     if get_language() == "zh":
         return MESSAGES.get(message, message)
     return message
 
 
 def _ntranslate(singular: str, plural: str, count: int) -> str:
-    return _translate(singular if count == 1 else plural)
+    return translate(singular if count == 1 else plural)
 
 
 def install() -> None:
-    """Route click's messages through :func:`_translate` (idempotent)."""
+    """Route click's messages through :func:`translate` (idempotent)."""
     import click.core
     import click.decorators
     import click.exceptions
@@ -87,9 +87,9 @@ def install() -> None:
         click.types,
     ):
         if hasattr(module, "_"):
-            module._ = _translate  # type: ignore[attr-defined]
+            module._ = translate  # type: ignore[attr-defined]
         if hasattr(module, "ngettext"):
             module.ngettext = _ntranslate  # type: ignore[attr-defined]
 
 
-__all__ = ["MESSAGES", "click", "install"]
+__all__ = ["MESSAGES", "click", "install", "translate"]

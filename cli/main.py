@@ -95,7 +95,7 @@ def _version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
     help="档案文件夹（默认：环境变量 CREDIT_ARCHIVE，或从当前文件夹向上查找 credit.toml）。",
 )
 @option(
-    "--by", "actor", metavar="姓名", help="记录在日志中的操作人（默认：CREDIT_USER 或系统用户名）。"
+    "--by", "actor", metavar="NAME", help="记录在日志中的操作人（默认：CREDIT_USER 或系统用户名）。"
 )
 @option(
     "--lang",
@@ -108,7 +108,7 @@ def _version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
 @option(
     "--lock-timeout",
     type=click.FloatRange(min=0),
-    metavar="秒",
+    metavar="SECONDS",
     help="等待其他写入者的最长秒数（默认 10，或 CREDIT_LOCK_TIMEOUT）。",
 )
 @option("--debug", is_flag=True, help="出错时显示完整的 Python 回溯。")

@@ -55,8 +55,8 @@ def verify(as_json: bool) -> None:
 
 
 @audit.command(cls=Command)
-@option("--type", "event_type", metavar="类型", help="只看这一类事件，如 enterprise.added。")
-@option("--code", metavar="代码", help="只看与这家单位有关的事件。")
+@option("--type", "event_type", metavar="TYPE", help="只看这一类事件，如 enterprise.added。")
+@option("--code", metavar="CODE", help="只看与这家单位有关的事件。")
 @option("--limit", type=click.IntRange(min=1), help="只看最近的若干条。")
 @output_options
 def log(event_type: str | None, code: str | None, limit: int | None, fmt: str) -> None:

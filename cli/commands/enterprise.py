@@ -49,7 +49,7 @@ def _field_options(function):
             ("--town", "town", "所属乡镇"),
         ]
     ):
-        function = option(flag, key, metavar=_("文字"), help=label + "。")(function)
+        function = option(flag, key, metavar="TEXT", help=label + "。")(function)
     return function
 
 
@@ -224,9 +224,9 @@ def _print_import(env, report) -> None:
 
 
 @enterprise.command(name="list", cls=Command)
-@option("--industry", metavar="行业", help="只列这个行业。")
-@option("--section", metavar="股室", help="只列这个股室负责的单位。")
-@option("--town", metavar="乡镇", help="只列这个乡镇的单位。")
+@option("--industry", metavar="INDUSTRY", help="只列这个行业。")
+@option("--section", metavar="SECTION", help="只列这个股室负责的单位。")
+@option("--town", metavar="TOWN", help="只列这个乡镇的单位。")
 @option(
     "--status",
     type=click.Choice(["active", "closed", "all"]),
@@ -234,7 +234,7 @@ def _print_import(env, report) -> None:
     show_default=True,
     help="在册（active）、已注销（closed）或全部（all）。",
 )
-@option("--search", metavar="文字", help="名称中含有这些字的单位。")
+@option("--search", metavar="TEXT", help="名称中含有这些字的单位。")
 @output_options
 def list_(industry, section, town, status, search, fmt) -> None:
     """列出名册中的单位。
@@ -346,7 +346,7 @@ def update(code: str, **fields: str | None) -> None:
 
 @enterprise.command(cls=Command)
 @click.argument("code")
-@option("--reason", required=True, metavar="原因", help="注销、关闭或停产的原因。")
+@option("--reason", required=True, metavar="TEXT", help="注销、关闭或停产的原因。")
 @option(
     "--date",
     "on",

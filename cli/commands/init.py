@@ -13,8 +13,8 @@ from cli.output import info
 
 @click.command(cls=Command)
 @click.argument("folder", type=click.Path(path_type=Path), default=".", required=False)
-@option("--bureau", metavar="名称", help="局名全称（默认：蓝山县应急管理局）。")
-@option("--county", metavar="县名", help="所属县（默认：蓝山县）。")
+@option("--bureau", metavar="NAME", help="局名全称（默认：蓝山县应急管理局）。")
+@option("--county", metavar="COUNTY", help="所属县（默认：蓝山县）。")
 def init(folder: Path, bureau: str | None, county: str | None) -> None:
     """新建一个诚信档案文件夹。
 
@@ -39,4 +39,4 @@ def init(folder: Path, bureau: str | None, county: str | None) -> None:
         ),
     )
     info(env, f"  cd {archive.root}")
-    info(env, "  credit enterprise import 名册.xlsx")
+    info(env, _("  credit enterprise import 名册.xlsx"))
