@@ -41,9 +41,10 @@ def verify_archive(archive: Archive) -> dict[str, Any]:
             reason="truncated",
             line=report.events + 1,
             message=_(
-                "日志只有 {events} 条，而索引已包含 {seq} 条：日志末尾的行被删除",
+                "日志只有 {events} 条，而索引已包含 {seq} 条：日志末尾从第 {line} 行起被删除",
                 events=report.events,
                 seq=index.last_seq,
+                line=report.events + 1,
             ),
         )
         return result

@@ -1,10 +1,11 @@
 """The archive folder: one writer at a time, the journal first, the index as its view.
 
->>> # doctest: +SKIP
->>> archive = Archive.open()               # finds the archive as git finds .git
->>> with archive.transaction() as tx:      # takes the lock, brings the index up to date
-...     tx.emit("enterprise.added", {...})  # applied to the index at once
->>> # leaving the block appends + fsyncs the journal, then replaces index.json once
+::
+
+    archive = Archive.open()               # finds the archive as git finds .git
+    with archive.transaction() as tx:      # takes the lock, brings the index up to date
+        tx.emit("enterprise.added", {...})  # applied to the index at once
+    # leaving the block appends + fsyncs the journal, then replaces index.json once
 
 Long work (parsing, rendering) happens before ``transaction()``; only the commit holds the lock.
 """
