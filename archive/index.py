@@ -119,6 +119,13 @@ def load_index(path: Path) -> Index:
     index = Index(data)
     if index.meta.get("schema") != SCHEMA:
         raise ValueError(f"index schema {index.meta.get('schema')} is not {SCHEMA}")
+    meta = index.meta
+    if not (
+        isinstance(meta["last_seq"], int)
+        and isinstance(meta["journal_offset"], int)
+        and isinstance(meta["head_hash"], str)
+    ):
+        raise ValueError("index _meta has values of the wrong type")
     return index
 
 

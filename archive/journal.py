@@ -9,9 +9,12 @@ One event a line, canonical JSON (sorted keys, UTF-8, no spaces)::
 of the line before (64 zeros for the first).  Changing, removing or swapping a line breaks the
 chain at that line; the index remembers the head hash, so a cut tail is noticed too.
 
-Lines are appended and fsynced before a change is reported done.  A process killed in the
-middle of an append leaves a torn last line (no newline, or not JSON): the next writer moves
-it aside to ``journal.torn/`` and says so; earlier lines are never touched.
+The events of one command (a transaction) are appended in one write and fsynced before the
+change is reported done; the last of them carries ``"end": true``.  Lines after the last
+``end`` are an unfinished transaction — a process killed in the middle of an append leaves a
+torn last line, or whole lines of a batch without its end — and count as not written: readers
+ignore them, and the next writer moves them aside to ``journal.torn/`` and says so.  Earlier
+lines are never touched.  So a roster import is in the archive entirely or not at all.
 """
 
 from __future__ import annotations
@@ -88,11 +91,12 @@ class Journal:
     # -- reading ---------------------------------------------------------------------------
 
     def read(self, offset: int = 0) -> tuple[list[tuple[dict[str, Any], int]], TornTail | None]:
-        """Complete events from byte ``offset`` on, each with the offset just after its line.
+        """Events of finished transactions from byte ``offset`` on, each with its end offset.
 
-        An incomplete or unparseable *last* line is returned as a ``TornTail`` (a reader may
-        simply be racing a writer; only a writer holding the lock treats it as torn).  An
-        unparseable line before the last one is corruption.
+        What follows the last finished transaction — an incomplete or unparseable last line,
+        lines without their batch's ``end`` — is returned as a ``TornTail`` (a reader may simply
+        be racing a writer; only a writer holding the lock treats it as torn).  An unparseable
+        line before the last one is corruption.
         """
         try:
             with open(self.path, "rb") as handle:
@@ -119,8 +123,7 @@ class Journal:
                 ) from exc
             events.append((entry, end))
             position = end
-        torn = TornTail(position, rest) if rest else None
-        return events, torn
+        return _finished(events, blob, offset)
 
     def iter_entries(self) -> Iterator[dict[str, Any]]:
         events, _torn = self.read(0)
@@ -148,7 +151,11 @@ class Journal:
         return torn
 
     def append(self, entries: list[dict[str, Any]]) -> int:
-        """Append ``entries`` in one write and fsync; returns the new end offset."""
+        """Append one transaction's ``entries`` in one write and fsync; returns the end offset.
+
+        The last entry must carry ``"end": true`` (:func:`seal`).
+        """
+        assert entries and entries[-1].get("end") is True, "seal() the batch first"
         payload = b"".join(canonical(entry) + b"\n" for entry in entries)
         created = not self.path.exists()
         with open(self.path, "ab") as handle:
@@ -180,8 +187,11 @@ class Journal:
         prev = GENESIS
         lines = blob.split(b"\n")
         complete, rest = lines[:-1], lines[-1]
-        torn = TornTail(len(blob) - len(rest), rest) if rest else None
         count = 0
+        finished = 0  # events up to the last transaction's end
+        finished_offset = 0
+        head = GENESIS
+        position = 0
         for number, raw in enumerate(complete, start=1):
             try:
                 entry = json.loads(raw)
@@ -229,7 +239,34 @@ class Journal:
                 )
             prev = entry["hash"]
             count += 1
-        return VerifyReport(True, count, head_hash=prev, torn=torn)
+            position += len(raw) + 1
+            if entry.get("end") is True:
+                finished, finished_offset, head = count, position, prev
+        torn = None
+        if finished_offset < len(blob):
+            torn = TornTail(finished_offset, blob[finished_offset:])
+        return VerifyReport(True, finished, head_hash=head, torn=torn)
+
+
+def seal(entries: list[dict[str, Any]]) -> None:
+    """Mark the last entry of a transaction with ``"end": true`` and rehash it."""
+    last = entries[-1]
+    last["end"] = True
+    last["hash"] = entry_hash(last)
+
+
+def _finished(
+    events: list[tuple[dict[str, Any], int]], blob: bytes, offset: int
+) -> tuple[list[tuple[dict[str, Any], int]], TornTail | None]:
+    """Keep the events of finished transactions; the rest of ``blob`` is a torn tail."""
+    keep = 0
+    for number, (entry, _end) in enumerate(events, start=1):
+        if entry.get("end") is True:
+            keep = number
+    finished = events[:keep]
+    boundary = finished[-1][1] if finished else offset
+    rest = blob[boundary - offset :]
+    return finished, (TornTail(boundary, rest) if rest else None)
 
 
 def _bad(line: int, count: int, prev: str, reason: str, message: str) -> VerifyReport:

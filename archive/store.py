@@ -23,7 +23,7 @@ from archive.errors import ArchiveError, CreditError, JournalCorrupt, LockTimeou
 from archive.fsutil import atomic_write, fsync_dir
 from archive.i18n import _
 from archive.index import Index, load_index
-from archive.journal import Journal, TornTail, canonical, make_entry, now_iso
+from archive.journal import Journal, TornTail, canonical, make_entry, now_iso, seal
 from archive.settings import (
     SETTINGS_FILE,
     Settings,
@@ -60,10 +60,16 @@ class Transaction:
             time=self.time,
         )
         events.apply(self.index, entry)
-        self.offset += len(canonical(entry)) + 1
-        self.index.advance(entry["seq"], entry["hash"], self.offset)
         self.entries.append(entry)
+        self.index.advance(entry["seq"], entry["hash"], self.offset)
         return entry
+
+    def seal(self) -> None:
+        """Close the batch: mark its last event, and move the index to the journal's new end."""
+        seal(self.entries)
+        end = self.offset + sum(len(canonical(entry)) + 1 for entry in self.entries)
+        last = self.entries[-1]
+        self.index.advance(last["seq"], last["hash"], end)
 
 
 class Archive:
@@ -117,7 +123,7 @@ class Archive:
             return Index()
         try:
             return load_index(self.index_path)
-        except (ValueError, OSError, UnicodeDecodeError) as exc:
+        except (ValueError, TypeError, OSError, RecursionError) as exc:
             self.warnings.append(
                 _(
                     "索引文件 {path} 已损坏（{error}），已根据日志重建",
@@ -196,6 +202,7 @@ class Archive:
             )
             yield tx
             if tx.entries:
+                tx.seal()
                 self.journal.append(tx.entries)
             if tx.entries or stale:
                 atomic_write(self.index_path, index.to_bytes(), fault_prefix="index")

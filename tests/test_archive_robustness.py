@@ -234,6 +234,28 @@ def test_crash_at_each_write_step_leaves_a_usable_archive(tmp_path: Path, point:
     assert_index_is_rebuild(root)
 
 
+def test_a_crashed_import_leaves_no_row_behind(tmp_path: Path) -> None:
+    """Half of a 3-row import's journal lines on disk: whole lines, but no batch end."""
+    root = new_archive(tmp_path).root
+    roster = tmp_path / "名册.csv"
+    rows = [f"测试{n}号有限公司,{make_code(n)}" for n in range(10, 13)]
+    roster.write_text("单位名称,统一社会信用代码\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    before = (root / JOURNAL_FILE).read_bytes()
+    crashed = credit(
+        "enterprise", "import", str(roster), archive=root, env=child_env(CREDIT_FAULT="journal.half")
+    )  # fmt: skip
+    assert crashed.returncode == faults.EXIT_STATUS
+    written = (root / JOURNAL_FILE).read_bytes()[len(before) :]
+    assert written.count(b"\n") >= 1  # at least one whole line of the batch reached the disk
+    assert listed_codes(root) == set()  # … and still no row counts as imported
+    assert credit("audit", "verify", archive=root).returncode == 0
+    again = credit("enterprise", "import", str(roster), archive=root)
+    assert again.returncode == 0, again.stderr
+    assert "journal.torn" in again.stderr
+    assert listed_codes(root) == {make_code(n) for n in range(10, 13)}
+    assert_index_is_rebuild(root)
+
+
 @pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc to name descriptors")
 def test_journal_is_fsynced_before_the_index_is_replaced(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
