@@ -185,9 +185,7 @@ class Journal:
                 False, 0, None, "missing", _("找不到日志文件 {path}", path=self.path)
             )
         prev = GENESIS
-        lines = blob.split(b"\n")
-        complete, rest = lines[:-1], lines[-1]
-        count = 0
+        complete = blob.split(b"\n")[:-1]  # the text after the last newline is torn
         finished = 0  # events up to the last transaction's end
         finished_offset = 0
         head = GENESIS
@@ -200,7 +198,7 @@ class Journal:
             except ValueError:
                 return _bad(
                     number,
-                    count,
+                    number - 1,
                     prev,
                     "unreadable",
                     _("第 {line} 行不是有效的事件记录", line=number),
@@ -208,7 +206,7 @@ class Journal:
             if entry.get("seq") != number:
                 return _bad(
                     number,
-                    count,
+                    number - 1,
                     prev,
                     "sequence",
                     _(
@@ -221,7 +219,7 @@ class Journal:
             if entry.get("prev") != prev:
                 return _bad(
                     number,
-                    count,
+                    number - 1,
                     prev,
                     "chain",
                     _(
@@ -232,16 +230,15 @@ class Journal:
             if entry.get("hash") != entry_hash(entry):
                 return _bad(
                     number,
-                    count,
+                    number - 1,
                     prev,
                     "hash",
                     _("第 {line} 行的内容与其哈希不符（被改动）", line=number),
                 )
             prev = entry["hash"]
-            count += 1
             position += len(raw) + 1
             if entry.get("end") is True:
-                finished, finished_offset, head = count, position, prev
+                finished, finished_offset, head = number, position, prev
         torn = None
         if finished_offset < len(blob):
             torn = TornTail(finished_offset, blob[finished_offset:])
