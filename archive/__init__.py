@@ -9,9 +9,14 @@ Admin scripts use the same functions the command line calls, e.g.::
         ...
 """
 
-from importlib.metadata import PackageNotFoundError, version
 
-try:
-    __version__ = version("credit")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0.0.0+unknown"
+def __getattr__(name: str) -> str:
+    # Read lazily: importlib.metadata costs ~20 ms that `credit --help` should not pay.
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("credit")
+        except PackageNotFoundError:  # a source tree that is not installed
+            return "0.0.0+unknown"
+    raise AttributeError(name)

@@ -10,7 +10,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from archive import uscc
 from archive.errors import CreditError, ExitCode, InputError, NotFound, UsageError
@@ -19,6 +19,9 @@ from archive.i18n import N_, _
 from archive.index import Index
 from archive.settings import Settings
 from archive.store import Archive
+
+if TYPE_CHECKING:
+    from archive.roster import Roster
 
 TABLE = "enterprises"
 # Fields a clerk keeps for each enterprise, in the order tables show them.
@@ -253,9 +256,12 @@ def enterprise_detail(archive: Archive, code: str) -> dict[str, Any]:
 
     Later parts of the archive (letters, documents, records) add their own keys here.
     """
+    from archive.letters.issue import letters_for
+
     record = get_enterprise(archive, code)
     record.pop("name_key", None)
     record["history"] = [dict(item) for item in record.get("history", [])]
+    record["letters"] = letters_for(archive, record["credit_code"])
     return record
 
 
@@ -395,11 +401,13 @@ def _problem(row: int | None, column: str | None, reason: str, message: str, **e
     return item
 
 
-def plan_import(archive: Archive, path: Path, *, index: Index | None = None) -> ImportReport:
-    """Read a roster and work out, row by row, what importing it would change."""
+def plan_import(
+    archive: Archive, path: Path, *, index: Index | None = None, roster: Roster | None = None
+) -> ImportReport:
+    """Read a roster (unless given) and work out, row by row, what importing it would change."""
     from archive.roster import read_roster
 
-    roster = read_roster(path)
+    roster = roster or read_roster(path)
     report = ImportReport(
         path=path,
         mapping=dict(roster.mapping),
@@ -474,16 +482,17 @@ def plan_import(archive: Archive, path: Path, *, index: Index | None = None) -> 
 
 def import_roster(archive: Archive, path: Path, *, dry_run: bool = False) -> ImportReport:
     """Import a roster file: all rows or none.  Re-importing the same file changes nothing."""
+    from archive.roster import read_roster
+
     path = Path(path)
-    if dry_run:
-        return plan_import(archive, path)
+    roster = read_roster(path)
     # Read and check outside the lock; re-plan under it against the current index.
-    report = plan_import(archive, path)
-    if not report.ok:
+    report = plan_import(archive, path, roster=roster)
+    if dry_run or not report.ok:
         return report
     source = f"roster:{path.name}"
     with archive.transaction() as tx:
-        report = plan_import(archive, path, index=tx.index)
+        report = plan_import(archive, path, index=tx.index, roster=roster)
         report.dry_run = False
         if not report.ok:
             return report
@@ -518,6 +527,21 @@ def _touch(record: dict[str, Any], entry: dict[str, Any]) -> None:
     record.setdefault("history", []).append(
         {"seq": entry["seq"], "time": entry["time"], "type": entry["type"], "actor": entry["actor"]}
     )
+
+
+def note_event(index: Index, code: str, entry: dict[str, Any]) -> dict[str, Any] | None:
+    """Add an event of another part of the archive to an enterprise's history."""
+    record = index.table(TABLE).record(code)
+    if record is not None:
+        record.setdefault("history", []).append(
+            {
+                "seq": entry["seq"],
+                "time": entry["time"],
+                "type": entry["type"],
+                "actor": entry["actor"],
+            }
+        )
+    return record
 
 
 @reducer("enterprise.added")

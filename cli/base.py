@@ -100,11 +100,16 @@ class Command(_TranslatedHelp, click.Command):
 
 
 class Group(_TranslatedHelp, click.Group):
-    """A group whose subcommands live in modules imported only when used."""
+    """A group whose subcommands live in modules imported only when used.
+
+    ``lazy`` maps a command name to ``("module:attribute", short help)``: ``--help`` lists the
+    commands from the short helps without importing their modules (a test keeps the short
+    helps equal to the commands' own first lines).
+    """
 
     command_class = Command
 
-    def __init__(self, *args: Any, lazy: dict[str, str] | None = None, **kwargs: Any):
+    def __init__(self, *args: Any, lazy: dict[str, tuple[str, str]] | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.lazy = dict(lazy or {})
 
@@ -113,10 +118,26 @@ class Group(_TranslatedHelp, click.Group):
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in self.lazy and name not in self.commands:
-            module_name, attribute = self.lazy[name].split(":")
+            module_name, attribute = self.lazy[name][0].split(":")
             command = getattr(importlib.import_module(module_name), attribute)
             self.add_command(command, name)
         return super().get_command(ctx, name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        from cli.click_zh import translate
+
+        rows = []
+        for name in self.list_commands(ctx):
+            if name in self.commands:
+                command = self.commands[name]
+                if command.hidden:
+                    continue
+                rows.append((name, command.get_short_help_str()))
+            else:
+                rows.append((name, _(self.lazy[name][1])))
+        if rows:
+            with formatter.section(translate("Commands")):
+                formatter.write_dl(rows)
 
 
 Group.group_class = Group

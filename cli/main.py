@@ -8,18 +8,42 @@ from pathlib import Path
 import click
 
 from archive.errors import CreditError, ExitCode
-from archive.i18n import _, set_language
+from archive.i18n import N_, _, set_language
 from cli import click_zh
 from cli.base import Env, Group, get_env, option
 
-# name → "module:attribute"; modules are imported only when the command runs or help lists it.
+# name → ("module:attribute", short help); modules are imported only when the command runs.
 COMMANDS = {
-    "init": "cli.commands.init:init",
-    "enterprise": "cli.commands.enterprise:enterprise",
-    "audit": "cli.commands.audit:audit",
-    "reindex": "cli.commands.audit:reindex",
-    "config": "cli.commands.config:config",
-    "demo": "cli.commands.demo:demo",
+    "init": ("cli.commands.init:init", N_("新建一个诚信档案文件夹")),
+    "enterprise": (
+        "cli.commands.enterprise:enterprise",
+        N_("企业名册：登记、导入、查询、修改、注销"),
+    ),
+    "gen-commitment": (
+        "cli.commands.letters:gen_commitment",
+        N_("批量生成安全生产承诺书（每份带编号和二维码）"),
+    ),
+    "gen-notice": (
+        "cli.commands.letters:gen_notice",
+        N_("生成一份告知书、通知书或报表（不良信用记录、黑名单列入/移出、约谈、整改逾期、催报）"),
+    ),
+    "template": (
+        "cli.commands.template:template",
+        N_("文书模板：列出、检查、导出（导出后修改，放到档案的 templates/ 即可覆盖默认模板）"),
+    ),
+    "audit": ("cli.commands.audit:audit", N_("检查和查看档案日志（journal.jsonl）")),
+    "reindex": (
+        "cli.commands.audit:reindex",
+        N_("根据日志重建索引 index.json（索引损坏或被删除时使用）"),
+    ),
+    "config": (
+        "cli.commands.config:config",
+        N_("显示每一项设置的实际取值和来源（命令行、环境变量、credit.toml 或默认值）"),
+    ),
+    "demo": (
+        "cli.commands.demo:demo",
+        N_("建一个演示档案（虚构的蓝山县企业名册），用真实命令走一遍"),
+    ),
 }
 
 

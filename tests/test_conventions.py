@@ -190,3 +190,27 @@ def test_shell_completion(runner) -> None:
     result = runner.invoke(cli, [], env={"_CREDIT_COMPLETE": "bash_source"}, prog_name="credit")
     assert result.exit_code == 0
     assert "_credit_completion" in result.stdout
+
+
+def test_registry_short_helps_match_the_commands() -> None:
+    """``credit --help`` lists commands from the registry without importing them."""
+    ctx = click.Context(cli)
+    for name, (_target, short) in COMMANDS.items():
+        command = cli.get_command(ctx, name)
+        assert command is not None
+        assert command.get_short_help_str() == short, name
+
+
+def test_help_lists_commands_without_importing_them() -> None:
+    code = (
+        "import sys\n"
+        "from cli.main import main\n"
+        "sys.argv = ['credit', '--help']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith('cli.commands.')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    ).stdout
+    assert out.strip().splitlines()[-1] == "[]"
+    assert "gen-commitment" in out

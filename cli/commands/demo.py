@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shlex
 import time
 from pathlib import Path
 
@@ -60,6 +59,8 @@ def demo(folder: Path, as_json: bool) -> None:
 
 
 def _next_commands(result) -> list[str]:
+    import shlex
+
     archive = shlex.quote(str(result.archive.root))
     roster = shlex.quote(str(result.roster_path))
     base = f"credit --archive {archive}"

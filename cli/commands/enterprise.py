@@ -19,6 +19,7 @@ LIST_COLUMNS = [
     ("legal_representative", "法定代表人"),
     ("status_label", "状态"),
 ]
+IMPORT_ROWS_SHOWN = 50  # a 10,000-row table helps nobody and takes seconds to print
 SHOW_FIELDS = [
     ("credit_code", "统一社会信用代码"),
     ("name", "单位名称"),
@@ -198,6 +199,7 @@ def _print_import(env, report) -> None:
         )
         return
     changed = [row for row in report.rows if row.action in ("add", "update")]
+    shown = changed[:IMPORT_ROWS_SHOWN]
     if changed:
         action_names = {"add": _("新增"), "update": _("修改")}
         rows = [
@@ -211,7 +213,7 @@ def _print_import(env, report) -> None:
                     for k, v in row.changes.items()
                 ),
             }
-            for row in changed
+            for row in shown
         ]
         columns = [
             ("row", "行"),
@@ -221,6 +223,14 @@ def _print_import(env, report) -> None:
             ("changes", "改动"),
         ]
         render_rows(env, rows, columns, "table")
+        if len(changed) > len(shown):
+            info(
+                env,
+                _(
+                    "……另有 {count} 行改动未列出（用 --json 查看全部）",
+                    count=len(changed) - len(shown),
+                ),
+            )
 
 
 @enterprise.command(name="list", cls=Command)
@@ -296,7 +306,11 @@ def show(code: str, fmt: str) -> None:
     row["updated_at"] = short_time(row.get("updated_at"))
     row["code_warnings_text"] = [_code_warning_text(r) for r in detail.get("code_warnings", [])]
     render_object(
-        env, row, [(key, label) for key, label in SHOW_FIELDS if row.get(key)], fmt, title=detail["name"]
+        env,
+        row,
+        [(key, label) for key, label in SHOW_FIELDS if row.get(key)],
+        fmt,
+        title=detail["name"],
     )
     history = [
         {**item, "time": short_time(item["time"]), "type": event_label(item["type"])}

@@ -1,0 +1,549 @@
+"""A demo archive of an invented county register (蓝山县, 永州市, Hunan), built through the library.
+
+``credit demo`` calls :func:`build_demo`: it creates an archive, writes a sample roster
+(``samples/名册.xlsx``) of about 60 enterprises, imports it and makes a few everyday changes,
+all through the same functions the commands call.  Every name, code, person and phone number
+is invented; the credit codes are valid (region code 431127, 蓝山县) and deterministic for a
+seed, so the demo and the tests see the same roster every time.
+
+The demo is a list of small steps (:data:`STEPS`); later parts of the tool (letters, ingest)
+add theirs to the end.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from archive import uscc
+from archive.errors import CreditError
+from archive.i18n import _
+
+if TYPE_CHECKING:
+    from archive.enterprises import ImportReport
+    from archive.store import Archive
+
+COUNTY = "蓝山县"
+REGION_CODE = "431127"  # 湖南省永州市蓝山县
+ROSTER_TITLE = "蓝山县安全生产重点监管企业名册"
+ROSTER_NAME = "名册.xlsx"
+SAMPLES_FOLDER = "samples"
+# Column headers of the sample roster, as a county roster writes them, and the field of each.
+ROSTER_HEADERS = (
+    ("name", "单位名称"),
+    ("credit_code", "统一社会信用代码"),
+    ("industry", "行业"),
+    ("section", "监管股室"),
+    ("legal_representative", "法定代表人"),
+    ("phone", "联系电话"),
+    ("address", "单位地址"),
+    ("town", "所属乡镇"),
+)
+SHOWCASE_INDUSTRY = "危险化学品"  # the industry the walk-through lists
+CLOSE_REASON = "已关闭"
+
+TOWNS = (
+    "塔峰镇",
+    "总市镇",
+    "所城镇",
+    "新圩镇",
+    "祠堂圩镇",
+    "土市镇",
+    "楠市镇",
+    "毛俊镇",
+    "太平圩镇",
+    "竹管寺镇",
+    "湘江源瑶族乡",
+    "浆洞瑶族乡",
+    "汇源瑶族乡",
+    "荆竹瑶族乡",
+)
+_MOUNTAIN_TOWNS = (
+    "毛俊镇",
+    "所城镇",
+    "土市镇",
+    "楠市镇",
+    "竹管寺镇",
+    "太平圩镇",
+    "湘江源瑶族乡",
+    "浆洞瑶族乡",
+    "汇源瑶族乡",
+    "荆竹瑶族乡",
+)
+_INDUSTRIAL_TOWNS = ("塔峰镇", "塔峰镇", "塔峰镇", "新圩镇", "总市镇", "祠堂圩镇", "楠市镇")
+
+
+@dataclass(frozen=True)
+class _Industry:
+    name: str
+    section: str
+    share: float  # part of the roster
+    suffixes: tuple[str, ...]  # what names end with (字号 + suffix)
+    towns: tuple[str, ...]  # where such enterprises are (repeats weight a town)
+    place: str  # kind of address: street, park, village, roadside
+
+
+INDUSTRIES = (
+    _Industry(
+        "非煤矿山",
+        "非煤矿山股",
+        0.18,
+        ("采石场", "石料厂", "矿业有限公司", "砂石有限公司", "石灰石矿", "页岩矿", "萤石矿"),
+        _MOUNTAIN_TOWNS,
+        "village",
+    ),
+    _Industry(
+        "危险化学品",
+        "危化股",
+        0.23,
+        (
+            "化工有限公司",
+            "加油站",
+            "液化气站",
+            "燃气有限公司",
+            "气体有限公司",
+            "化工贸易有限公司",
+            "油漆经营部",
+            "石油经营有限公司",
+        ),
+        ("塔峰镇", "塔峰镇", *TOWNS),
+        "roadside",
+    ),
+    _Industry(
+        "烟花爆竹",
+        "烟花爆竹股",
+        0.20,
+        ("烟花爆竹经营部", "烟花爆竹零售点", "烟花爆竹批发有限公司", "鞭炮经营部", "烟花爆竹商行"),
+        ("塔峰镇", *TOWNS),
+        "street",
+    ),
+    _Industry(
+        "冶金",
+        "工贸股",
+        0.10,
+        ("铸造有限公司", "铸件厂", "有色金属冶炼有限公司", "合金材料有限公司", "锻造有限公司"),
+        _INDUSTRIAL_TOWNS,
+        "park",
+    ),
+    _Industry(
+        "其他工贸",
+        "工贸股",
+        0.29,
+        (
+            "皮具有限公司",
+            "箱包有限公司",
+            "皮革制品有限公司",
+            "木业有限公司",
+            "竹木制品厂",
+            "家具厂",
+            "玩具有限公司",
+            "纺织有限公司",
+            "食品有限公司",
+            "茶业有限公司",
+            "粮油有限公司",
+            "水泥制品厂",
+            "新型建材有限公司",
+            "机械制造有限公司",
+            "饲料有限公司",
+        ),
+        _INDUSTRIAL_TOWNS,
+        "park",
+    ),
+)
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
+# 字号: the trade names county enterprises like.
+_BRANDS = _words(
+    "鑫达 宏源 安达 恒通 华盛 金山 兴旺 永兴 顺发 昌盛 瑞丰 嘉和 福源 富民 通达 "
+    "荣华 新宇 湘南 舜德 南岭 瑶乡 湘源 楚南 蓝天 舜水 天成 正大 力源 广和 联创 "
+    "泰丰 利民 众诚 裕丰 同心 长盛 汇丰 宝丰 鸿运 金鹏 祥瑞 万福 宏达 兴隆 红星 "
+    "旺达 恒昌 鼎盛 博远 金鑫 华鑫 永昌 德润 和顺 美达 锦程 腾飞 新源 九嶷 湘粤 "
+    "鑫旺 金源 惠民 康达 百顺 隆兴 益丰 顺达 永盛 金泰 宏远 振兴 三和 四海 双龙 "
+    "龙腾 凤凰 盛源 华达 富源 佳和"
+)
+_SURNAMES = _words(
+    "李 李 王 张 刘 陈 陈 杨 黄 黄 赵 周 吴 唐 唐 雷 邓 邓 蒋 廖 彭 胡 "
+    "曾 谢 钟 罗 盘 盘 毛 欧阳 何 肖 雷 傅 龙 房"
+)
+_GIVEN_NAMES = _words(
+    "建国 志强 海军 国华 红梅 秀英 德胜 桂华 永红 春生 卫东 文华 家旺 远明 小平 "
+    "建军 光明 玉兰 金凤 海燕 新华 爱民 志刚 建平 冬生 秋生 满堂 石保 顺德 利平 "
+    "春花 荣贵 运来 发明 伟 勇 军 明 丽 平 斌 华 敏 刚 芳 涛 辉 强 静 波 "
+    "杰 亮 娟 燕"
+)
+_ROADS = ("塔峰东路", "塔峰西路", "舜河路", "蓝山大道", "新民路", "和平路", "南平路", "湘源大道")
+_VILLAGES = _words(
+    "新村 石门 大洞 竹山 罗家 田心 岭脚 水口 龙泉 高岭 江口 坪源 上洞 下洞 桐村 "
+    "黄家 廖家 茶园 凤鸣 鱼塘 大坪 杉木 源头 洞井"
+)
+_PARKS = ("湖南蓝山经济开发区", "蓝山县皮具产业园", "蓝山县工业集中区")
+
+
+def _allocate(count: int) -> list[_Industry]:
+    """Industries for ``count`` rows, in proportion to their shares (largest remainder)."""
+    quotas = [industry.share * count for industry in INDUSTRIES]
+    counts = [int(quota) for quota in quotas]
+    by_remainder = sorted(range(len(INDUSTRIES)), key=lambda i: quotas[i] - counts[i], reverse=True)
+    for i in by_remainder[: count - sum(counts)]:
+        counts[i] += 1
+    return [industry for industry, n in zip(INDUSTRIES, counts, strict=True) for _ in range(n)]
+
+
+def _check_character(first17: str) -> str:
+    calc = getattr(uscc, "calc_check_digit", None)
+    if calc is not None:
+        return calc(first17)
+    values = {char: value for value, char in enumerate(uscc.ALPHABET)}
+    total = sum(values[char] * weight for char, weight in zip(first17, uscc.WEIGHTS, strict=True))
+    return uscc.ALPHABET[(31 - total % 31) % 31]
+
+
+def _organisation_check(body: str) -> str:
+    """GB 11714 check character of an 8-character organisation code body."""
+    weights = (3, 7, 9, 10, 5, 8, 4, 2)
+    total = sum(
+        (int(char) if char.isdigit() else ord(char) - ord("A") + 10) * weight
+        for char, weight in zip(body, weights, strict=True)
+    )
+    check = 11 - total % 11
+    return {10: "X", 11: "0"}.get(check, str(check))
+
+
+def _credit_code(rng: random.Random) -> str:
+    """A valid 91431127… code: newer ones carry a Hunan ``MA4`` organisation code."""
+    if rng.random() < 0.6:
+        letters = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+        body = "MA4" + "".join(rng.choice(letters) for _ in range(5))
+    else:
+        body = rng.choice("35677") + "".join(rng.choice("0123456789") for _ in range(7))
+    first17 = "91" + REGION_CODE + body + _organisation_check(body)
+    return first17 + _check_character(first17)
+
+
+def _person(rng: random.Random) -> str:
+    return rng.choice(_SURNAMES) + rng.choice(_GIVEN_NAMES)
+
+
+def _phone(rng: random.Random) -> str:
+    return f"0746-22{rng.randrange(100000):05d}"
+
+
+def _address(rng: random.Random, industry: _Industry, town: str) -> str:
+    village = f"{COUNTY}{town}{rng.choice(_VILLAGES)}村"
+    if town == "塔峰镇" and industry.place in ("street", "roadside"):
+        return f"{COUNTY}{town}{rng.choice(_ROADS)}{rng.randrange(1, 400)}号"
+    if industry.place == "park" and town == "塔峰镇":
+        return f"{rng.choice(_PARKS)}{rng.randrange(1, 30)}号厂房"
+    if industry.place == "street":
+        return f"{COUNTY}{town}{rng.choice(('新街', '老街', '正街'))}{rng.randrange(1, 200)}号"
+    if industry.place == "roadside":
+        return f"{village}省道旁"
+    return f"{village}{rng.randrange(1, 12)}组"
+
+
+def _name(rng: random.Random, industry: _Industry, town: str, taken: set[str]) -> str:
+    suffix = rng.choice(industry.suffixes)
+    for attempt in range(200):
+        brand = rng.choice(_BRANDS)
+        if attempt >= 50:  # a big roster runs out of short names: two trade names
+            brand += rng.choice(_BRANDS)
+        place = town if (attempt >= 20 or rng.random() < 0.25) else ""
+        name = f"{COUNTY}{place}{brand}{suffix}"
+        if name not in taken:
+            return name
+        suffix = rng.choice(industry.suffixes)
+    raise RuntimeError("demo roster: no unused enterprise name left")  # pragma: no cover
+
+
+def demo_roster(count: int = 60, seed: int = 2026) -> list[dict[str, str]]:
+    """An invented but plausible roster of ``count`` enterprises of 蓝山县 (same seed, same rows).
+
+    Keys are the register's fields (``credit_code``, ``name``, ``industry``, ``section``,
+    ``legal_representative``, ``phone``, ``address``, ``town``); codes are valid and unique.
+
+    >>> rows = demo_roster(5)
+    >>> rows == demo_roster(5), all(uscc.is_valid(row["credit_code"]) for row in rows)
+    (True, True)
+    """
+    rng = random.Random(seed)
+    codes: set[str] = set()
+    names: set[str] = set()
+    rows = []
+    for industry in _allocate(count):
+        code = _credit_code(rng)
+        while code in codes:
+            code = _credit_code(rng)
+        codes.add(code)
+        town = rng.choice(industry.towns)
+        name = _name(rng, industry, town, names)
+        names.add(name)
+        rows.append(
+            {
+                "credit_code": code,
+                "name": name,
+                "industry": industry.name,
+                "section": industry.section,
+                "legal_representative": _person(rng),
+                "phone": _phone(rng),
+                "address": _address(rng, industry, town),
+                "town": town,
+            }
+        )
+    return rows
+
+
+def write_demo_roster(path: Path, rows: list[dict[str, str]]) -> Path:
+    """Write ``rows`` as a county roster workbook: a title row, then Chinese headers."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    path = Path(path)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "名册"
+    sheet.append([ROSTER_TITLE])
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(ROSTER_HEADERS))
+    sheet["A1"].font = Font(bold=True, size=16)
+    sheet["A1"].alignment = Alignment(horizontal="center")
+    sheet.append([header for _key, header in ROSTER_HEADERS])
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append([row.get(key, "") for key, _header in ROSTER_HEADERS])
+    widths = {"name": 34, "credit_code": 22, "address": 36, "section": 12, "phone": 15}
+    for column, (key, _header) in enumerate(ROSTER_HEADERS, start=1):
+        sheet.column_dimensions[chr(ord("A") + column - 1)].width = widths.get(key, 11)
+    sheet.freeze_panes = "A3"
+    workbook.properties.title = ROSTER_TITLE
+    workbook.properties.description = "credit demo: invented enterprises, codes, people and phones"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(path)
+    return path
+
+
+# -- the demo: a list of small steps -----------------------------------------------------------
+
+
+@dataclass
+class DemoStep:
+    """One thing the demo did: a stable ``name``, a message for people, details for scripts."""
+
+    name: str
+    message: str
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class DemoContext:
+    """What the steps share while the demo is built."""
+
+    folder: Path
+    actor: str
+    count: int = 60
+    seed: int = 2026
+    archive: Archive | None = None
+    rows: list[dict[str, str]] = field(default_factory=list)
+    roster_path: Path | None = None
+    import_report: ImportReport | None = None
+    updated_code: str | None = None
+    closed_code: str | None = None
+
+
+@dataclass
+class DemoResult:
+    """What :func:`build_demo` made: the archive, the sample roster, its import, the steps."""
+
+    archive: Archive
+    roster_path: Path
+    import_report: ImportReport
+    steps: list[DemoStep]
+    showcase_industry: str = SHOWCASE_INDUSTRY
+    showcase_code: str | None = None  # the enterprise the walk-through shows (it was changed)
+    closed_code: str | None = None
+
+
+def _holds_archive(folder: Path) -> bool:
+    from archive.settings import SETTINGS_FILE
+    from archive.store import JOURNAL_FILE
+
+    return (folder / SETTINGS_FILE).exists() or (folder / JOURNAL_FILE).exists()
+
+
+def step_create_archive(context: DemoContext) -> DemoStep:
+    """A new archive in a new or empty folder; a folder in use is refused (init's own error)."""
+    from archive.store import init_archive
+
+    folder = context.folder
+    in_use = _holds_archive(folder)
+    if not in_use and folder.is_dir() and any(folder.iterdir()):
+        raise CreditError(
+            _("{path} 不是空文件夹，演示档案不会写入其中", path=folder),
+            _("换一个新的或空的文件夹，例如：credit demo 演示档案"),
+        )
+    try:
+        context.archive = init_archive(folder, actor=context.actor)
+    except CreditError as exc:
+        if in_use and (folder / SAMPLES_FOLDER / ROSTER_NAME).exists():
+            exc.hint = _("这是之前建的演示档案：删除该文件夹后重新运行，或换一个文件夹")
+        elif in_use:
+            exc.hint = _("这是一个档案，演示不会改动它：换一个文件夹，例如：credit demo 演示档案")
+        raise
+    root = context.archive.root
+    return DemoStep("create_archive", _("新建档案：{path}", path=root), {"path": str(root)})
+
+
+def step_write_roster(context: DemoContext) -> DemoStep:
+    assert context.archive is not None
+    context.rows = demo_roster(context.count, context.seed)
+    path = context.archive.root / SAMPLES_FOLDER / ROSTER_NAME
+    context.roster_path = write_demo_roster(path, context.rows)
+    industries = len({row["industry"] for row in context.rows})
+    message = _(
+        "生成示例名册：{path}（{count} 家单位，{industries} 个行业；单位、代码、人名、电话均为虚构）",
+        path=path,
+        count=len(context.rows),
+        industries=industries,
+    )
+    return DemoStep("write_roster", message, {"path": str(path), "rows": len(context.rows)})
+
+
+def step_import_roster(context: DemoContext) -> DemoStep:
+    from archive.enterprises import import_roster
+
+    assert context.archive is not None and context.roster_path is not None
+    report = import_roster(context.archive, context.roster_path)
+    context.import_report = report
+    if not report.committed:
+        raise CreditError(
+            _(
+                "示例名册未能导入：{problems}",
+                problems="；".join(problem["message"] for problem in report.problems[:3]),
+            ),
+            _("这是 credit 的缺陷，请把这条消息报告给维护者"),
+        )
+    counts = {action: report.count(action) for action in ("add", "update", "unchanged")}
+    message = _("导入名册：新增 {add} 家，修改 {update} 家，{unchanged} 家无变化", **counts)
+    return DemoStep("import_roster", message, dict(counts))
+
+
+def _first_of(rows: list[dict[str, str]], industry: str) -> dict[str, str]:
+    return next(row for row in rows if row["industry"] == industry)
+
+
+def step_update_phone(context: DemoContext) -> DemoStep:
+    from archive.enterprises import update_enterprise
+
+    assert context.archive is not None
+    row = _first_of(context.rows, SHOWCASE_INDUSTRY)
+    rng = random.Random(f"{context.seed}:phone")
+    new_phone = _phone(rng)
+    while new_phone == row["phone"]:
+        new_phone = _phone(rng)
+    update_enterprise(context.archive, row["credit_code"], {"phone": new_phone}, source="demo")
+    context.updated_code = row["credit_code"]
+    message = _(
+        "修改联系电话：{name}，{old} → {new}", name=row["name"], old=row["phone"], new=new_phone
+    )
+    details = {"credit_code": row["credit_code"], "old": row["phone"], "new": new_phone}
+    return DemoStep("update_phone", message, details)
+
+
+def step_close_enterprise(context: DemoContext) -> DemoStep:
+    from archive.enterprises import close_enterprise
+
+    assert context.archive is not None
+    row = _first_of(context.rows, "非煤矿山")
+    record = close_enterprise(context.archive, row["credit_code"], reason=CLOSE_REASON)
+    context.closed_code = row["credit_code"]
+    message = _("注销：{name}（{reason}，档案保留）", name=row["name"], reason=CLOSE_REASON)
+    details = {
+        "credit_code": row["credit_code"],
+        "reason": CLOSE_REASON,
+        "date": record["closed_on"],
+    }
+    return DemoStep("close_enterprise", message, details)
+
+
+Step = Callable[[DemoContext], DemoStep]
+# In order; each step is small and uses only the library.  Later issues append theirs.
+STEPS: list[Step] = [
+    step_create_archive,
+    step_write_roster,
+    step_import_roster,
+    step_update_phone,
+    step_close_enterprise,
+]
+
+
+def build_demo(
+    folder: Path, *, actor: str = "演示", count: int = 60, seed: int = 2026
+) -> DemoResult:
+    """Build the demo archive in ``folder`` (new or empty); refuse a folder already in use."""
+    context = DemoContext(folder=Path(folder).expanduser(), actor=actor, count=count, seed=seed)
+    steps = [step(context) for step in STEPS]
+    assert context.archive is not None
+    assert context.roster_path is not None and context.import_report is not None
+    return DemoResult(
+        archive=context.archive,
+        roster_path=context.roster_path,
+        import_report=context.import_report,
+        steps=steps,
+        showcase_code=context.updated_code,
+        closed_code=context.closed_code,
+    )
+
+
+def industry_counts(archive: Archive) -> list[dict[str, Any]]:
+    """Enterprises per industry (settings order): section(s), active, closed, total."""
+    from archive.enterprises import CLOSED, list_enterprises
+
+    counts: dict[str, dict[str, Any]] = {
+        name: {"industry": name, "sections": [], "active": 0, "closed": 0, "total": 0}
+        for name in archive.settings.industries
+    }
+    for record in list_enterprises(archive, status=None):
+        industry = record.get("industry") or ""
+        row = counts.setdefault(
+            industry, {"industry": industry, "sections": [], "active": 0, "closed": 0, "total": 0}
+        )
+        row["closed" if record.get("status") == CLOSED else "active"] += 1
+        row["total"] += 1
+        section = record.get("section")
+        if section and section not in row["sections"]:
+            row["sections"].append(section)
+    return [row for row in counts.values() if row["total"]]
+
+
+def demo_summary(result: DemoResult) -> dict[str, Any]:
+    """A machine summary of a built demo (``credit demo --json``)."""
+    from archive.audit import verify_archive
+
+    report = result.import_report
+    by_industry = industry_counts(result.archive)
+    verify = verify_archive(result.archive)
+    return {
+        "archive": str(result.archive.root),
+        "roster": str(result.roster_path),
+        "import": {
+            action: report.count(action) for action in ("add", "update", "unchanged", "error")
+        },
+        "enterprises": {
+            "total": sum(row["total"] for row in by_industry),
+            "active": sum(row["active"] for row in by_industry),
+            "closed": sum(row["closed"] for row in by_industry),
+        },
+        "by_industry": by_industry,
+        "showcase": {"industry": result.showcase_industry, "credit_code": result.showcase_code},
+        "closed_code": result.closed_code,
+        "steps": [
+            {"name": step.name, "message": step.message, **step.details} for step in result.steps
+        ],
+        "audit": {"ok": verify["ok"], "events": verify["events"]},
+    }
