@@ -1,0 +1,1 @@
+"""Letters and notices: the shipped templates and what they need."""
