@@ -1,0 +1,162 @@
+"""Run a function over many items in worker processes, each task with a time and memory limit.
+
+``concurrent.futures`` cannot stop one stuck task; here the parent watches each busy worker
+and kills it when its task runs past the time limit (the worker is replaced).  Each worker
+caps its address space (``RLIMIT_AS``), so a file that makes a parser eat memory ends in a
+``MemoryError`` or the worker's death, never in the parent's.  Results come back in the order
+tasks finish.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+import traceback
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from typing import Any
+
+TIMEOUT = "timeout"
+MEMORY = "memory"
+CRASHED = "crashed"
+ERROR = "error"
+
+
+@dataclass
+class Outcome:
+    """The result of one task, or why there is none."""
+
+    item: Any
+    value: Any = None
+    failure: str | None = None  # timeout, memory, crashed, error
+    detail: str | None = None
+    seconds: float = 0.0
+
+
+def _limit_memory(memory_mb: int | None) -> None:
+    if not memory_mb:
+        return
+    try:
+        import resource
+
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (ImportError, ValueError, OSError):  # not on this platform: the time limit remains
+        pass
+
+
+def _worker(connection: Connection, function: Callable[[Any], Any], memory_mb: int | None) -> None:
+    _limit_memory(memory_mb)
+    while True:
+        try:
+            item = connection.recv()
+        except EOFError:
+            return
+        if item is None:
+            return
+        try:
+            connection.send(("ok", function(item)))
+        except MemoryError:
+            connection.send((MEMORY, None))
+        except RecursionError:
+            connection.send((ERROR, "RecursionError"))
+        except Exception as exc:  # a bug in a parser must not take the batch down
+            connection.send((ERROR, "".join(traceback.format_exception_only(exc)).strip()))
+
+
+class _Slot:
+    def __init__(self, context: Any, function: Callable[[Any], Any], memory_mb: int | None):
+        self.connection, child = context.Pipe()
+        self.process = context.Process(
+            target=_worker, args=(child, function, memory_mb), daemon=True
+        )
+        self.process.start()
+        child.close()
+        self.item: Any = None
+        self.started = 0.0
+        self.busy = False
+
+    def give(self, item: Any) -> None:
+        self.item, self.started, self.busy = item, time.monotonic(), True
+        self.connection.send(item)
+
+    def kill(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(5)
+        self.connection.close()
+
+    def stop(self) -> None:
+        try:
+            self.connection.send(None)
+        except (OSError, BrokenPipeError):
+            pass
+        self.process.join(2)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join(2)
+        self.connection.close()
+
+
+def run_isolated(
+    function: Callable[[Any], Any],
+    items: Iterable[Any],
+    *,
+    jobs: int | None = None,
+    timeout: float = 60.0,
+    memory_mb: int | None = 1024,
+) -> Iterator[Outcome]:
+    """Yield an :class:`Outcome` for every item, running ``function`` in ``jobs`` workers.
+
+    ``function`` must be importable (a module-level function); items and results must pickle.
+    """
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    context = multiprocessing.get_context(method)
+    pending = iter(items)
+    slots = [_Slot(context, function, memory_mb) for _ in range(jobs)]
+    exhausted = False
+    try:
+        while True:
+            for slot in slots:
+                if not slot.busy and not exhausted:
+                    try:
+                        slot.give(next(pending))
+                    except StopIteration:
+                        exhausted = True
+            busy = [slot for slot in slots if slot.busy]
+            if not busy:
+                return
+            now = time.monotonic()
+            wait_for = max(0.0, min(slot.started + timeout for slot in busy) - now)
+            ready = wait([slot.connection for slot in busy], timeout=wait_for)
+            now = time.monotonic()
+            for index, slot in enumerate(slots):
+                if not slot.busy:
+                    continue
+                elapsed = now - slot.started
+                if slot.connection in ready:
+                    try:
+                        status, value = slot.connection.recv()
+                    except (EOFError, OSError):
+                        code = slot.process.exitcode
+                        slot.kill()
+                        slots[index] = _Slot(context, function, memory_mb)
+                        yield Outcome(
+                            slot.item, failure=CRASHED, detail=f"exit {code}", seconds=elapsed
+                        )
+                        continue
+                    slot.busy = False
+                    if status == "ok":
+                        yield Outcome(slot.item, value=value, seconds=elapsed)
+                    else:
+                        yield Outcome(slot.item, failure=status, detail=value, seconds=elapsed)
+                elif elapsed >= timeout:
+                    slot.kill()
+                    slots[index] = _Slot(context, function, memory_mb)
+                    yield Outcome(slot.item, failure=TIMEOUT, seconds=elapsed)
+    finally:
+        for slot in slots:
+            slot.stop() if not slot.busy else slot.kill()

@@ -1,0 +1,45 @@
+"""Worker processes with time and memory limits per task."""
+
+from __future__ import annotations
+
+import os
+import time
+
+from archive.pool import CRASHED, ERROR, MEMORY, TIMEOUT, run_isolated
+
+
+def work(item: str) -> str:
+    if item == "slow":
+        time.sleep(60)
+    if item == "hog":
+        blocks = []
+        while True:
+            blocks.append(bytearray(50 * 1024 * 1024))
+    if item == "die":
+        os._exit(9)
+    if item == "bug":
+        raise ValueError("broken parser")
+    return item.upper()
+
+
+def test_each_task_is_limited_and_the_rest_go_on() -> None:
+    items = ["a", "slow", "b", "hog", "c", "die", "d", "bug", "e"]
+    start = time.monotonic()
+    outcomes = {o.item: o for o in run_isolated(work, items, jobs=2, timeout=2, memory_mb=300)}
+    assert time.monotonic() - start < 20
+    assert {k: o.value for k, o in outcomes.items() if o.failure is None} == {
+        "a": "A",
+        "b": "B",
+        "c": "C",
+        "d": "D",
+        "e": "E",
+    }
+    assert outcomes["slow"].failure == TIMEOUT
+    assert outcomes["hog"].failure in (MEMORY, CRASHED)
+    assert outcomes["die"].failure == CRASHED
+    assert outcomes["bug"].failure == ERROR and "broken parser" in outcomes["bug"].detail
+
+
+def test_empty_and_single_job() -> None:
+    assert list(run_isolated(work, [], jobs=1)) == []
+    assert [o.value for o in run_isolated(work, ["x", "y"], jobs=1)] == ["X", "Y"]
