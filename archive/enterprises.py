@@ -240,7 +240,7 @@ def list_enterprises(
     needle = normalise_name(search) if search else None
     table = _table(archive)
     result = []
-    for code in sorted(table.keys()):
+    for code in sorted(table.ids()):
         record = table.record(code)
         assert record is not None
         if any(record.get(key) != value for key, value in wanted.items()):

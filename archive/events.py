@@ -20,7 +20,12 @@ Reducer = Callable[[Index, dict[str, Any]], None]
 
 _REDUCERS: dict[str, Reducer] = {}
 # Modules whose reducers make up the index, in no particular order (each owns its types).
-REDUCER_MODULES = ("archive.store", "archive.enterprises")
+REDUCER_MODULES = (
+    "archive.store",
+    "archive.enterprises",
+    "archive.letters.issue",
+    "archive.ingest",
+)
 _loaded = False
 
 

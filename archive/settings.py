@@ -51,6 +51,9 @@ DEFAULTS: dict[str, tuple[Any, str | None]] = {
     "register.industry_aliases": (dict(DEFAULT_INDUSTRY_ALIASES), None),
     "archive.lock_timeout": (10.0, "CREDIT_LOCK_TIMEOUT"),
     "rules.regime": ("county-2019", None),
+    "letters.serial_format": ("{prefix}〔{year}〕{number:04d}号", None),
+    "letters.prefixes": ({}, None),
+    "letters.soffice": ("soffice", "CREDIT_SOFFICE"),
 }
 
 SOURCE_FLAG = "flag"
@@ -88,6 +91,18 @@ lock_timeout = 10
 [rules]
 # 规则体系：county-2019（县实施方案）
 regime = "county-2019"
+
+[letters]
+# 文书编号格式：{{prefix}} 前缀，{{year}} 年份，{{number}} 当年序号（:04d 表示补足4位）
+serial_format = "{{prefix}}〔{{year}}〕{{number:04d}}号"
+# LibreOffice 程序（--pdf 时用于转换 PDF）
+soffice = "soffice"
+
+# 各类文书的编号前缀：承诺书、告知书/通知书、报表
+[letters.prefixes]
+commitment = "{short}应急诺"
+notice = "{short}应急告"
+form = "{short}应急表"
 """
 
 
@@ -98,6 +113,7 @@ def _toml_list(values: list[str] | tuple[str, ...]) -> str:
 def render_template(bureau: str, county: str) -> str:
     aliases = "\n".join(f'"{k}" = "{v}"' for k, v in DEFAULT_INDUSTRY_ALIASES.items())
     return TEMPLATE.format(
+        short=county[:1],
         bureau=bureau,
         county=county,
         sections=_toml_list(DEFAULT_SECTIONS),

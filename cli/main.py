@@ -31,6 +31,16 @@ COMMANDS = {
         "cli.commands.template:template",
         N_("文书模板：列出、检查、导出（导出后修改，放到档案的 templates/ 即可覆盖默认模板）"),
     ),
+    "ingest": (
+        "cli.commands.ingest:ingest",
+        N_("把退回的承诺书、报表和执法文书（PDF、Word、压缩包）归入档案"),
+    ),
+    "explain": (
+        "cli.commands.ingest:explain",
+        N_(
+            "显示解析器从一个文件中看到了什么：规范化后的文字、由哪个解析器处理及原因、每个字段及其出处"
+        ),
+    ),
     "audit": ("cli.commands.audit:audit", N_("检查和查看档案日志（journal.jsonl）")),
     "reindex": (
         "cli.commands.audit:reindex",
@@ -69,11 +79,12 @@ class RootGroup(Group):
         except OSError as exc:
             if env.debug:
                 raise
-            where = f"{exc.filename}：" if getattr(exc, "filename", None) else ""
-            click.echo(
-                _("错误：{where}{problem}", where=where, problem=exc.strerror or exc),
-                file=env.stderr,
-            )
+            problem = exc.strerror or str(exc)
+            if getattr(exc, "filename", None):
+                message = _("错误：{path}：{problem}", path=exc.filename, problem=problem)
+            else:
+                message = _("错误：{problem}", problem=problem)
+            click.echo(message, file=env.stderr)
             click.echo(_("提示：检查文件是否存在、是否有权限、磁盘是否已满"), file=env.stderr)
             ctx.exit(int(ExitCode.ERROR))
         finally:

@@ -6,9 +6,10 @@ library's English snake_case names; table headers are translated labels.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import click
@@ -136,18 +137,17 @@ def short_time(value: str | None) -> str:
     return value[:16].replace("T", " ")
 
 
-def progress(env: Env, items: Iterable[Any], *, total: int | None, description: str):
-    """Iterate ``items`` with a progress bar on stderr, only when stderr is a terminal."""
+@contextlib.contextmanager
+def progress(env: Env, *, total: int | None, description: str) -> Iterator[Callable[..., None]]:
+    """A progress bar on stderr, only when stderr is a terminal; yields ``advance()``."""
     if not env.stderr_is_terminal:
-        yield from items
+        yield lambda *args, **kwargs: None
         return
     from rich.progress import Progress
 
     with Progress(console=console(env, stderr=True), transient=True) as bar:
         task = bar.add_task(description, total=total)
-        for item in items:
-            yield item
-            bar.advance(task)
+        yield lambda *args, **kwargs: bar.advance(task)
 
 
 def info(env: Env, message: str) -> None:
