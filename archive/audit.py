@@ -72,6 +72,10 @@ EVENT_LABELS = {
     "enterprise.updated": N_("修改"),
     "enterprise.closed": N_("注销"),
     "enterprise.reopened": N_("恢复在册"),
+    "serials.reserved": N_("预留编号"),
+    "letter.issued": N_("发出文书"),
+    "document.ingested": N_("归档文书"),
+    "document.unmatched": N_("文书未匹配"),
 }
 
 

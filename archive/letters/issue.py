@@ -47,6 +47,8 @@ SKIPPED = "skipped"
 LETTERS_TABLE = "letters"
 KEYS_TABLE = "letter_keys"
 COUNTERS_TABLE = "serial_counters"
+# Facts the templates print as numbered lists; every other fact is one line of text.
+LIST_FACTS = frozenset({"problems", "missing"})
 SERIAL_SUFFIX = {"commitment": "诺", "notice": "告", "form": "表"}
 # Characters Windows and WPS refuse in file names.
 _UNSAFE_FILENAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
@@ -282,9 +284,13 @@ def complete_facts(info: TemplateInfo, facts: dict[str, Any]) -> dict[str, Any]:
         years = int(str(facts["term_years"]))
         if start:
             facts["end_date"] = format_date(_add_years(start, years))
-    for key in ("problems", "missing", "attendees", "topics", "materials"):
-        if key in info.variables and key in facts and isinstance(facts[key], str):
-            facts[key] = [item for item in re.split(r"[；;\n]", facts[key]) if item.strip()]
+    for key, value in list(facts.items()):
+        if key in LIST_FACTS:  # the templates number these, one paragraph each
+            if isinstance(value, str):
+                value = re.split(r"[；;\n]", value)
+            facts[key] = [str(item).strip() for item in value if str(item).strip()]
+        elif isinstance(value, list):  # a fact given several times, printed in one line
+            facts[key] = "、".join(str(item) for item in value)
     for key, value in list(facts.items()):
         if isinstance(value, date):
             facts[key] = format_date(value)

@@ -316,6 +316,7 @@ def show(code: str, fmt: str) -> None:
         {**item, "time": short_time(item["time"]), "type": event_label(item["type"])}
         for item in detail.get("history", [])
     ]
+    _show_related(env, detail)
     if history:
         render_rows(
             env,
@@ -323,6 +324,76 @@ def show(code: str, fmt: str) -> None:
             [("seq", "序号"), ("time", "时间"), ("actor", "操作人"), ("type", "事件")],
             "table",
             title=_("变动记录"),
+        )
+
+
+def _show_related(env, detail: dict) -> None:
+    """Letters issued, documents archived and open rectifications of one enterprise."""
+    from archive.letters.catalog import TEMPLATES
+    from cli.commands.ingest import kind_label
+
+    status_names = {"issued": _("已发出"), "returned": _("已退回")}
+    letters = [
+        {
+            **letter,
+            "status_label": status_names.get(letter.get("status"), letter.get("status")),
+            "title": _(TEMPLATES[letter["template"]].title)
+            if letter.get("template") in TEMPLATES
+            else letter.get("template"),
+            "signed_label": (_("已签") if letter.get("signed") else _("未签"))
+            if letter.get("status") == "returned"
+            else "",
+        }
+        for letter in detail.get("letters", [])
+    ]
+    if letters:
+        render_rows(
+            env,
+            letters,
+            [
+                ("serial", "编号"),
+                ("title", "文书"),
+                ("year", "年度"),
+                ("issue_date", "成文日期"),
+                ("status_label", "状态"),
+                ("signed_label", "签字"),
+            ],
+            "table",
+            title=_("发出的文书"),
+        )
+    documents = [
+        {
+            **document,
+            "kind_label": kind_label(document.get("kind")),
+            "doc_number": document.get("fields", {}).get("doc_number"),
+            "document_date": document.get("fields", {}).get("document_date"),
+        }
+        for document in detail.get("documents", [])
+    ]
+    if documents:
+        render_rows(
+            env,
+            documents,
+            [
+                ("kind_label", "种类"),
+                ("doc_number", "文号"),
+                ("document_date", "日期"),
+                ("stored", "存档位置"),
+            ],
+            "table",
+            title=_("归档的文书"),
+        )
+    if detail.get("open_rectifications"):
+        render_rows(
+            env,
+            detail["open_rectifications"],
+            [
+                ("order_number", "整改指令书文号"),
+                ("deadline", "整改期限"),
+                ("problems", "存在问题"),
+            ],
+            "table",
+            title=_("未完成的整改"),
         )
 
 

@@ -81,7 +81,26 @@ def check(file: Path, name: str | None, as_json: bool) -> None:
             "enterprise" if info_.addressee == "enterprise" else "section"
         }
     report = check_template(file, provided)
-    payload = report.as_dict() if hasattr(report, "as_dict") else vars(report)
+    payload = {
+        "path": str(file),
+        "name": template_name,
+        "ok": report.ok,
+        "variables": sorted(report.variables),
+        "missing": sorted(report.missing),
+        "unused": sorted(report.unused),
+        "errors": [
+            {
+                "message": e.message,
+                "part": e.part,
+                "line": e.line,
+                "text": e.text,
+                "where": e.describe(),
+            }
+            for e in report.errors
+        ],
+        "has_qr": report.has_qr,
+        "sha256": report.sha256,
+    }
     if as_json:
         click.echo(dumps(payload), file=env.stdout)
     else:
@@ -91,14 +110,8 @@ def check(file: Path, name: str | None, as_json: bool) -> None:
 
 
 def _print_check(env, file: Path, payload: dict, *, known: bool) -> None:
-    for error in payload.get("errors", []):
-        info(
-            env,
-            _(
-                "语法错误：{error}",
-                error=error if isinstance(error, str) else dumps(error, indent=None),
-            ),
-        )
+    for error in payload["errors"]:
+        info(env, _("语法错误：{error}", error=error["where"]))
     if payload.get("missing"):
         info(env, _("模板用到但不会提供的变量：{names}", names="、".join(payload["missing"])))
     if payload.get("unused"):
