@@ -354,6 +354,8 @@ class DemoContext:
     import_report: ImportReport | None = None
     updated_code: str | None = None
     closed_code: str | None = None
+    letters_dir: Path | None = None
+    issued: list[Any] = field(default_factory=list)
 
 
 @dataclass
@@ -471,6 +473,37 @@ def step_close_enterprise(context: DemoContext) -> DemoStep:
     return DemoStep("close_enterprise", message, details)
 
 
+def step_issue_commitments(context: DemoContext) -> DemoStep:
+    """This year's unit commitment letters for the showcase industry, each with serial and QR."""
+    from datetime import date
+
+    from archive.enterprises import list_enterprises
+    from archive.letters.issue import ISSUED, commitment_requests, issue_letters
+
+    assert context.archive is not None
+    records = list_enterprises(context.archive, industry=SHOWCASE_INDUSTRY)
+    year = date.today().year
+    requests = commitment_requests(context.archive, records, levels=["unit"], year=year)
+    out_dir = context.archive.root / "out" / "demo-commitments"
+    report = issue_letters(context.archive, requests, out_dir=out_dir)
+    issued = [letter for letter in report.letters if letter.status == ISSUED]
+    context.letters_dir = out_dir
+    context.issued = issued
+    message = _(
+        "生成{industry}行业 {count} 份{year}年度安全生产承诺书（带编号和二维码）：{path}",
+        industry=SHOWCASE_INDUSTRY,
+        count=len(issued),
+        year=year,
+        path=out_dir,
+    )
+    details = {
+        "out_dir": str(out_dir),
+        "serials": [letter.serial for letter in issued],
+        "manifest": str(report.manifest) if report.manifest else None,
+    }
+    return DemoStep("issue_commitments", message, details)
+
+
 Step = Callable[[DemoContext], DemoStep]
 # In order; each step is small and uses only the library.  Later issues append theirs.
 STEPS: list[Step] = [
@@ -479,6 +512,7 @@ STEPS: list[Step] = [
     step_import_roster,
     step_update_phone,
     step_close_enterprise,
+    step_issue_commitments,
 ]
 
 

@@ -71,6 +71,7 @@ def _next_commands(result) -> list[str]:
         f"{base} audit log --limit 10",
         f"{base} enterprise import {roster} --dry-run",
         f"{base} config",
+        f"{base} gen-commitment --industry 烟花爆竹 --dry-run",
     ]
 
 
@@ -120,6 +121,7 @@ def _walk_through(env, result, started: float) -> None:
         "",
         _("（试运行：列出名册与档案的差别——刚改过的电话——但不写入档案）"),
         "",
+        _("（试运行：列出将生成的承诺书，不编号）"),
     ]
     for command, note in zip(_next_commands(result), notes, strict=True):
         info(env, f"  {command}  {note}".rstrip())
