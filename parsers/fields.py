@@ -1,0 +1,1580 @@
+"""Field finders shared by the parsers, over normalised text (:mod:`parsers.normalise`).
+
+Each finder returns a :class:`~parsers.base.Found` (value, 1-based line, the text it was read
+from) or ``None``: a field the text does not state is absent, never guessed.  Labels and
+patterns are data (tuples, compiled patterns) at the top of the module.
+
+Remember what normalisation did: ``：`` is ``:``, ``（）`` are ``()``, ``，`` is ``,``,
+``﹝﹞`` are ``〔〕``; spaces between Chinese characters are gone.  ``\\b`` is never used:
+it does not match between Chinese characters.
+
+Two views of a document are used:
+
+* its **lines** — for labels (``被处罚单位:…``), titles, numbered lists, the 落款 date;
+* its **flat text** (:class:`Flat`, the lines joined without separators) — for sentences,
+  which PDF extraction wraps anywhere, even inside a date (``2023年5月20`` / ``日前``).
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from archive import uscc
+from archive.i18n import _
+from parsers.base import (
+    CODE_ABSENT,
+    CODE_INVALID,
+    CODE_MASKED,
+    CODE_VALID,
+    Document,
+    Found,
+    NamedEnterprise,
+    ParsedDocument,
+)
+from parsers.normalise import CJK_IDEOGRAPH
+
+__all__ = [
+    "ADDRESS_LABELS",
+    "ALL_LABELS",
+    "CODE_LABELS",
+    "INSPECTION_TIME_LABELS",
+    "LEGAL_REPRESENTATIVE_LABELS",
+    "ORGANISATION_SUFFIXES",
+    "OTHER_LABELS",
+    "PLACE_LABELS",
+    "SECTION_LABELS",
+    "UNIT_LABELS",
+    "CodeCandidate",
+    "Flat",
+    "add_enterprises",
+    "chinese_to_int",
+    "date_spans",
+    "find_addressee",
+    "find_credit_codes",
+    "find_dates",
+    "find_doc_number",
+    "find_doc_numbers",
+    "find_enterprises",
+    "find_fine",
+    "find_label_value",
+    "find_label_values",
+    "find_list",
+    "find_numbered_items",
+    "find_section",
+    "find_signature_date",
+    "find_title",
+    "iso_minute",
+    "looks_like_organisation",
+    "looks_like_person",
+    "normalise_doc_number",
+    "parse_chinese_date",
+    "parse_chinese_datetime",
+    "parse_fine",
+    "put_found",
+    "title_reason",
+    "value_after_label",
+]
+
+# --------------------------------------------------------------------------------------------
+# Labels (normalised: no spaces, ASCII colon and parentheses)
+
+UNIT_LABELS = (
+    "被检查单位名称",
+    "被检查单位",
+    "被复查单位",
+    "被处罚单位",
+    "被处罚人",
+    "当事人名称",
+    "当事人",
+    "单位名称",
+    "企业名称",
+    "生产经营单位名称",
+    "生产经营单位",
+)
+CODE_LABELS = (
+    "统一社会信用代码",
+    "社会信用代码",
+    "信用代码",
+    "统一代码",
+)
+ADDRESS_LABELS = (
+    "地址",
+    "单位地址",
+    "注册地址",
+    "经营地址",
+    "生产经营地址",
+    "住所",
+    "住所地",
+)
+LEGAL_REPRESENTATIVE_LABELS = (
+    "法定代表人",
+    "经营者",  # 个体工商户
+    "投资人",  # 个人独资企业
+    "法定代表人或主要负责人",
+    "主要负责人",
+    "负责人",
+    "法人代表",
+)
+PLACE_LABELS = ("检查场所", "检查地点", "检查部位")
+INSPECTION_TIME_LABELS = ("检查时间",)
+# Labels that only end another label's value (or, being longer, keep a shorter label from
+# matching inside them: 被检查单位现场负责人 is not 被检查单位).
+OTHER_LABELS = (
+    "被检查单位现场负责人",
+    "被检查单位负责人",
+    "被检查单位主要负责人",
+    "被检查单位签收",
+    "被复查单位负责人",
+    "当事人签收",
+    "当事人签名",
+    "当事人签字",
+    "职务",
+    "联系电话",
+    "电话",
+    "手机",
+    "邮政编码",
+    "邮编",
+    "身份证号码",
+    "身份证号",
+    "检查人员",
+    "执法人员",
+    "记录人",
+    "执法证号",
+    "证件号码",
+    "检查情况",
+    "复查意见",
+    "整改期限",
+    "违法事实",
+    "处罚依据",
+    "处罚内容",
+    "文号",
+    "编号",
+)
+ALL_LABELS = tuple(
+    dict.fromkeys(
+        UNIT_LABELS
+        + CODE_LABELS
+        + ADDRESS_LABELS
+        + LEGAL_REPRESENTATIVE_LABELS
+        + PLACE_LABELS
+        + INSPECTION_TIME_LABELS
+        + OTHER_LABELS
+    )
+)
+
+# What ends the name of an organisation (a value that looks like an enterprise).
+ORGANISATION_SUFFIXES = (
+    "公司",
+    "厂",
+    "店",
+    "合作社",
+    "矿",
+    "场",
+    "站",
+    "中心",
+    "经营部",
+    "门市部",
+    "部",
+    "院",
+    "所",
+    "行",
+    "馆",
+    "社",
+    "队",
+    "处",
+    "基地",
+    "集团",
+    "工作室",
+    "超市",
+    "学校",
+    "医院",
+    "酒店",
+    "宾馆",
+    "油库",
+    "仓库",
+    "作坊",
+    "窑",
+    "个体工商户",
+)
+_ORGANISATION = re.compile(
+    "(?:" + "|".join(sorted(map(re.escape, ORGANISATION_SUFFIXES), key=len, reverse=True)) + r")"
+    r"(?:\([^()]{1,20}\))?$"
+)
+# Text around a value that is not part of it.
+_VALUE_TAIL = re.compile(r"[\s,;。、.:|]+$|\((?:盖章|公章|签章|签字|签名|印章|章)\)$")
+_VALUE_HEAD = re.compile(r"^[\s:|,;]+")
+_ALIAS = re.compile(r"\((?:以下简称|下称|简称)[^()]*\)")
+
+_CJK = f"[{CJK_IDEOGRAPH}]"
+
+
+def _alternation(labels: Iterable[str]) -> str:
+    """Labels as a regex alternation, longest first (so 被检查单位 wins over 检查单位)."""
+    return "|".join(re.escape(label) for label in sorted(set(labels), key=len, reverse=True))
+
+
+_ALL_LABELS_RE = re.compile(
+    rf"(?P<label>{_alternation(ALL_LABELS)})(?P<paren>\([^()\n]{{1,12}}\))?[ \t]*(?P<sep>[:|])?"
+)
+
+
+def looks_like_organisation(value: str) -> bool:
+    """Whether ``value`` looks like the name of an enterprise or other organisation.
+
+    >>> looks_like_organisation("醴陵市某某陶瓷有限公司"), looks_like_organisation("应当于")
+    (True, False)
+    >>> looks_like_organisation("醴陵市某某烟花爆竹厂(普通合伙)"), looks_like_organisation("现场")
+    (True, False)
+    """
+    value = value.strip()
+    if not 4 <= len(value) <= 60 or not re.search(_CJK, value):
+        return False  # real names have a place or trade name before the suffix: not 现场
+    return bool(_ORGANISATION.search(value))
+
+
+def _looks_like_name(value: str) -> bool:
+    """An organisation, or a short name (a person: 张三, 黄某某) without sentence marks."""
+    return looks_like_organisation(value) or looks_like_person(value)
+
+
+# --------------------------------------------------------------------------------------------
+# Flat text: the lines joined, with a map back to lines
+
+
+class Flat:
+    """A document's lines joined without separators, and the line of every offset."""
+
+    def __init__(self, text: str):
+        self.lines = text.split("\n")
+        self.starts: list[int] = []
+        parts = []
+        offset = 0
+        for line in self.lines:
+            self.starts.append(offset)
+            parts.append(line)
+            offset += len(line)
+        self.text = "".join(parts)
+
+    def line_at(self, offset: int) -> int:
+        """1-based line of an offset in the flat text."""
+        return max(bisect.bisect_right(self.starts, offset), 1)
+
+    def source(self, start: int, end: int) -> str:
+        """The original lines that the flat span covers, joined by ``\\n``."""
+        first, last = self.line_at(start), self.line_at(max(end - 1, start))
+        return "\n".join(self.lines[first - 1 : last])
+
+
+# --------------------------------------------------------------------------------------------
+# Labels and values
+
+
+def _clean_value(value: str) -> str:
+    value = _VALUE_HEAD.sub("", value)
+    value = _ALIAS.sub("", value)
+    previous = None
+    while previous != value:
+        previous = value
+        value = _VALUE_TAIL.sub("", value).strip()
+    return value
+
+
+def _cut_at_labels(value: str, accept: Callable[[str], bool] | None) -> str:
+    """Cut a value where the next label, table cell or clause starts
+    (``某公司法定代表人:张三`` → ``某公司``; ``某公司,系…`` → ``某公司``).
+
+    A label followed by a colon always ends the value.  A bare label (table rows extracted
+    as ``单位某公司法定代表人张三``) ends it only where the text before it is acceptable to
+    ``accept`` (so ``某某地址勘察有限公司`` is not cut at 地址); without ``accept``, only a
+    bare label of four characters or more (邮政编码, 法定代表人) ends it.
+    """
+    value = re.split(r"[|,;。]", value, maxsplit=1)[0]
+    bare = []
+    for match in _ALL_LABELS_RE.finditer(value):
+        if match.start() == 0:
+            continue
+        if match.group("sep") or match.group("paren"):
+            value = value[: match.start()]
+            break
+        bare.append((match.start(), match.group("label")))
+    for position, label in bare:
+        if position >= len(value):
+            break
+        head = _clean_value(value[:position])
+        if not head:
+            continue
+        if (accept is None and len(label) >= 4) or (accept is not None and accept(head)):
+            return value[:position]
+    return value
+
+
+def _next_content_line(lines: list[str], index: int) -> int | None:
+    for following in range(index + 1, min(index + 3, len(lines))):
+        if lines[following].strip():
+            return following
+    return None
+
+
+def _starts_with_label(line: str) -> bool:
+    match = _ALL_LABELS_RE.match(line.strip())
+    return bool(match and (match.group("sep") or match.end() == len(line.strip())))
+
+
+def find_label_values(
+    doc: Document | str,
+    labels: Iterable[str],
+    *,
+    accept: Callable[[str], bool] | None = None,
+    bare_accept: Callable[[str], bool] | None = None,
+) -> list[Found]:
+    """Every value given after one of ``labels``, in order of appearance.
+
+    Forms understood (after normalisation):
+
+    * ``被处罚单位:某公司`` and ``法定代表人(负责人):张三`` — the value up to the next label;
+    * ``被处罚单位:`` or ``被处罚单位`` alone on a line — the value on the next line;
+    * ``被检查单位 | 某公司 | 法定代表人 | 张三`` — table cells of a .docx;
+    * ``被检查单位某公司法定代表人张三`` — a PDF table row, label at the start of the line
+      (taken only if ``accept`` takes the value).
+
+    Labels spelled with a space between each character, or full-width, are found as well,
+    since normalisation removed the spaces.  ``accept`` filters values (e.g. names only);
+    ``bare_accept`` (default ``accept``) filters values after a label without a colon.
+    """
+    if bare_accept is None:
+        bare_accept = accept
+    wanted = set(labels)
+    text = doc.text if isinstance(doc, Document) else doc
+    lines = text.split("\n")
+    found: list[Found] = []
+    seen: set[tuple[int, str]] = set()
+    for index, line in enumerate(lines):
+        for match in _ALL_LABELS_RE.finditer(line):
+            if match.group("label") not in wanted:
+                continue
+            before = line[: match.start()].rstrip()
+            at_start = not before or before.endswith(("|", ",", ";", "。"))
+            rest = line[match.end() :]
+            separated = bool(match.group("sep"))
+            if not separated and not at_start and bare_accept is None:
+                # A bare label inside a line (``…有限公司法定代表人张三``, a PDF table row):
+                # only when ``accept`` can vouch for the value.
+                continue
+            line_number = index + 1
+            source = line
+            if not _clean_value(rest):
+                # The value is on the next line, unless that line starts another label.
+                if not (separated or at_start):
+                    continue
+                following = _next_content_line(lines, index)
+                if following is None or _starts_with_label(lines[following]):
+                    continue
+                rest = lines[following]
+                line_number = following + 1
+                source = lines[following]
+            elif not separated and bare_accept is None and not rest.startswith((" ", "\t")):
+                # ``被检查单位应当…`` is a sentence, not a label: without a separator,
+                # only a value that ``accept`` vouches for is taken.
+                continue
+            check = accept if separated else bare_accept
+            value = _clean_value(_cut_at_labels(rest, check))
+            if not value or (check is not None and not check(value)):
+                continue
+            key = (line_number, value)
+            if key not in seen:
+                seen.add(key)
+                found.append(Found(value, line_number, source))
+    return found
+
+
+def find_label_value(
+    doc: Document | str,
+    labels: Iterable[str],
+    *,
+    accept: Callable[[str], bool] | None = None,
+) -> Found | None:
+    """The first value given after one of ``labels`` (see :func:`find_label_values`).
+
+    Falls back to the document's tables (a label cell, the value in the next cell of the row
+    or the cell below) when the text has no such label.
+
+    >>> find_label_value("被处罚单位:醴陵市某某陶瓷有限公司 法定代表人:张三", UNIT_LABELS).value
+    '醴陵市某某陶瓷有限公司'
+    >>> find_label_value("当事人:\\n醴陵市某某陶瓷有限公司\\n地址:醴陵市", UNIT_LABELS).line
+    2
+    """
+    labels = tuple(labels)
+    values = find_label_values(doc, labels, accept=accept)
+    if values:
+        return values[0]
+    if isinstance(doc, Document):
+        return _find_in_tables(doc, labels, accept)
+    return None
+
+
+def _find_in_tables(
+    doc: Document, labels: tuple[str, ...], accept: Callable[[str], bool] | None
+) -> Found | None:
+    wanted = set(labels)
+    for table in doc.tables:
+        for row_index, row in enumerate(table):
+            for column, cell in enumerate(row):
+                match = _ALL_LABELS_RE.fullmatch(cell.strip())
+                if not match or match.group("label") not in wanted:
+                    continue
+                candidates = [text for text in row[column + 1 :] if text.strip()][:1]
+                if row_index + 1 < len(table) and column < len(table[row_index + 1]):
+                    candidates.append(table[row_index + 1][column])
+                for candidate in candidates:
+                    if _ALL_LABELS_RE.fullmatch(candidate.strip()):
+                        continue
+                    value = _clean_value(candidate.replace("\n", ""))
+                    if value and (accept is None or accept(value)):
+                        line = _line_of(doc.text, value)
+                        return Found(value, line, doc.lines[line - 1] if line else candidate)
+    return None
+
+
+def _line_of(text: str, value: str) -> int | None:
+    position = text.find(value)
+    return text.count("\n", 0, position) + 1 if position >= 0 else None
+
+
+# --------------------------------------------------------------------------------------------
+# Sections (违法事实:…, 检查情况:…) and numbered lists
+
+_NUMBERED = re.compile(
+    r"^\s*(?:"
+    r"\(?\d{1,2}\)[.、]?"  # (1) 1)
+    r"|\d{1,2}(?:[.、](?!\d)|\s)"  # 1. 1、
+    r"|[\u2460-\u2473]"  # ①
+    r"|\(?[一二三四五六七八九十]{1,3}\)|[一二三四五六七八九十]{1,3}、"  # (一) 一、
+    r")\s*"
+)
+
+
+def find_section(
+    doc: Document | str,
+    labels: Iterable[str],
+    *,
+    ends: Iterable[str] = (),
+    max_lines: int = 60,
+) -> Found | None:
+    """The text after ``label:`` (or a label alone on its line) up to the next label line or
+    one of ``ends``.
+
+    The section's lines are joined (PDF lines wrap anywhere); ``ends`` are phrases that
+    close the section (``以上事实``), themselves excluded.  ``Found.line`` is its first line.
+    """
+    text = doc.text if isinstance(doc, Document) else doc
+    lines = text.split("\n")
+    alternation = _alternation(labels)
+    pattern = re.compile(rf"^\s*(?:{alternation})(?:\([^()\n]{{1,12}}\))?\s*(?P<sep>[:|])?\s*")
+    end_pattern = re.compile(_alternation(ends)) if ends else None
+    for index, line in enumerate(lines):
+        match = pattern.match(line)
+        if not match or not (match.group("sep") or match.end() == len(line)):
+            continue  # 违法事实清楚，… is a sentence, not a section
+        collected = [line[match.end() :]]
+        for following in lines[index + 1 : index + 1 + max_lines]:
+            if _starts_with_section_label(following):
+                break
+            collected.append(following)
+        body = "\n".join(collected)
+        if end_pattern is not None:
+            end = end_pattern.search(body.replace("\n", ""))
+            if end is not None:
+                body = _cut_flat(body, end.start())
+        value = "".join(part.strip() for part in body.split("\n")).strip()
+        value = value.strip(":|,; ")
+        if value:
+            first = index + 1 if collected[0].strip() else index + 2
+            return Found(value, first, "\n".join(lines[index : index + len(collected)]))
+    return None
+
+
+# Lines that start a new section of an enforcement document.
+SECTION_LABELS = (
+    "违法事实及证据",
+    "违法事实和证据",
+    "违法事实",
+    "主要违法事实",
+    "违反的规定",
+    "违反规定",
+    "违反的法律规定",
+    "处罚依据",
+    "行政处罚依据",
+    "处罚的依据",
+    "处罚内容",
+    "处罚决定",
+    "行政处罚内容",
+    "拟作出的行政处罚",
+    "拟处罚内容",
+    "履行方式和期限",
+    "履行方式",
+    "救济途径",
+    "检查情况",
+    "检查发现",
+    "发现问题",
+    "存在问题",
+    "存在的问题",
+    "主要问题",
+    "复查意见",
+    "复查情况",
+    "整改期限",
+    "整改要求",
+    "检查人员",
+    "执法人员",
+    "记录人",
+    "被检查单位负责人",
+    "被检查单位现场负责人",
+    "当事人签收",
+    "备注",
+)
+_SECTION_START = re.compile(
+    rf"^\s*(?:{_alternation(SECTION_LABELS + ALL_LABELS)})(?:\([^()\n]{{1,12}}\))?\s*[:|]"
+)
+
+
+def _starts_with_section_label(line: str) -> bool:
+    return bool(_SECTION_START.match(line))
+
+
+def _cut_flat(body: str, flat_offset: int) -> str:
+    """``body`` cut at an offset counted in the body without its line breaks."""
+    count = 0
+    for position, char in enumerate(body):
+        if char == "\n":
+            continue
+        if count == flat_offset:
+            return body[:position]
+        count += 1
+    return body
+
+
+def find_numbered_items(text: str) -> list[str]:
+    """The items of a numbered list (``1.`` ``1、`` ``(1)`` ``①`` ``一、``), continuation
+    lines joined to their item; empty if the text is not numbered.
+
+    >>> find_numbered_items("1.未设置安全警示标志;\\n2.安全出口被堵\\n塞。\\n")
+    ['未设置安全警示标志', '安全出口被堵塞']
+    >>> find_numbered_items("①灭火器过期;②消防通道堵塞。")
+    ['灭火器过期', '消防通道堵塞']
+    """
+    # Inline lists (``①…;②…`` or ``1.…;2.…`` on one line) are split first.
+    text = re.sub(
+        r"(?<=[;。,:；，：])\s*(?=[\u2460-\u2473]|\d{1,2}[.、](?!\d)|\(\d{1,2}\))", "\n", text
+    )
+    items: list[str] = []
+    current: list[str] | None = None
+    for line in text.split("\n"):
+        match = _NUMBERED.match(line)
+        if match:
+            if current is not None:
+                items.append("".join(current))
+            current = [line[match.end() :].strip()]
+        elif current is not None and line.strip():
+            current.append(line.strip())
+    if current is not None:
+        items.append("".join(current))
+    cleaned = [item.strip().rstrip(";,。.、；，") for item in items]
+    return [item for item in cleaned if item]
+
+
+# --------------------------------------------------------------------------------------------
+# Titles
+
+
+def _top_lines(doc: Document | str, count: int) -> list[tuple[int, str]]:
+    text = doc.text if isinstance(doc, Document) else doc
+    found = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.strip():
+            found.append((number, line.strip()))
+            if len(found) >= count:
+                break
+    return found
+
+
+def find_title(
+    doc: Document | str,
+    titles: Iterable[str],
+    *,
+    exclude: Iterable[str] = (),
+    top: int = 8,
+) -> Found | None:
+    """Which of ``titles`` the document carries as its title (within its first lines).
+
+    A title quoted in 《》 does not count, nor a long line (a sentence naming the title),
+    nor a line that contains one of ``exclude`` (不予行政处罚决定书 for 行政处罚决定书).
+
+    >>> find_title("醴陵市应急管理局\\n不予行政处罚决定书", ["行政处罚决定书"],
+    ...            exclude=["不予行政处罚决定书"]) is None
+    True
+    """
+    titles = sorted(set(titles), key=len, reverse=True)
+    exclude = tuple(exclude)
+    lines = _top_lines(doc, top)
+    candidates = [(number, line) for number, line in lines]
+    # A title broken over two lines (醴陵市应急管理局行政处罚 / 决定书).
+    candidates += [(first[0], first[1] + second[1]) for first, second in itertools.pairwise(lines)]
+    for number, line in candidates:
+        if exclude and any(word in line for word in exclude):
+            continue
+        for title in titles:
+            position = line.find(title)
+            if position < 0 or len(line) > len(title) + 24:
+                continue
+            if "《" in line[:position] and "》" in line[position:]:
+                continue
+            return Found(title, number, line)
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# Credit codes
+
+_CODE_CHARS = "0-9A-Za-z*×"
+_CODE_TOKEN = re.compile(f"[{_CODE_CHARS}]+")
+_CODE_LABEL_RE = re.compile(
+    rf"(?:{_alternation(CODE_LABELS)})(?:\([^()\n]{{1,16}}\))?[ \t]*[:|]?[ \t]*\n?[ \t]*"
+)
+_JOIN_GAP = re.compile(r"[ \t]*\n?[ \t]*|[ \t]*-[ \t]*")
+_CODE_GAP = re.compile(r"[ \t]*(?:-[ \t]*|\n[ \t]*)?|[ \t]+")
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+class CodeCandidate(tuple):
+    """A credit code found in text: ``(code, status, line)``, plus ``suggestion`` (the valid
+    code one look-alike fix gives, e.g. O → 0: offered, never applied), ``labelled`` (it
+    followed a 统一社会信用代码 label) and ``problem`` (why it is invalid, for people)."""
+
+    suggestion: str | None
+    labelled: bool
+    problem: str | None
+
+    def __new__(
+        cls,
+        code: str,
+        status: str,
+        line: int,
+        *,
+        suggestion: str | None = None,
+        labelled: bool = False,
+        problem: str | None = None,
+    ):
+        self = super().__new__(cls, (code, status, line))
+        self.suggestion = suggestion
+        self.labelled = labelled
+        self.problem = problem
+        return self
+
+    @property
+    def code(self) -> str:
+        return self[0]
+
+    @property
+    def status(self) -> str:
+        return self[1]
+
+    @property
+    def line(self) -> int:
+        return self[2]
+
+    def __repr__(self) -> str:
+        return f"CodeCandidate{tuple(self)!r}"
+
+
+def _is_resident_id(code: str) -> bool:
+    """Whether an 18-character string is a valid resident ID number (身份证号), not a USCC."""
+    if not re.fullmatch(r"\d{17}[\dX]", code):
+        return False
+    try:
+        date(int(code[6:10]), int(code[10:12]), int(code[12:14]))
+    except ValueError:
+        return False
+    total = sum(int(char) * weight for char, weight in zip(code, _ID_WEIGHTS, strict=False))
+    return "10X98765432"[total % 11] == code[17]
+
+
+def _collect_code(text: str, position: int) -> tuple[str, int]:
+    """Code characters from ``position``, across spaces, hyphens and one line break."""
+    parts: list[str] = []
+    total = 0
+    breaks = 0
+    while True:
+        token = _CODE_TOKEN.match(text, position)
+        if token is None:
+            break
+        parts.append(token.group())
+        total += len(token.group())
+        position = token.end()
+        if total >= 18:
+            break
+        gap = _CODE_GAP.match(text, position)
+        if gap is None or not gap.group():
+            break
+        breaks += gap.group().count("\n")
+        if breaks > 1 or not _CODE_TOKEN.match(text, gap.end()):
+            break
+        position = gap.end()
+    if total > 18 and len(parts) > 1:
+        # The last part overshot: it belongs to what follows.
+        joined = "".join(parts[:-1])
+        return (joined if len(joined) >= 15 else parts[0]), position
+    return "".join(parts), position
+
+
+def _candidate(code: str, line: int, labelled: bool) -> CodeCandidate:
+    code = uscc.compact(code)
+    try:
+        uscc.validate(code)
+    except uscc.InvalidCode as error:
+        if error.reason == "masked":
+            return CodeCandidate(code, CODE_MASKED, line, labelled=labelled)
+        return CodeCandidate(
+            code,
+            CODE_INVALID,
+            line,
+            labelled=labelled,
+            suggestion=error.suggestion,
+            problem=error.message,
+        )
+    return CodeCandidate(code, CODE_VALID, line, labelled=labelled)
+
+
+def find_credit_codes(text: str) -> list[CodeCandidate]:
+    """Unified social credit codes in ``text``, in order, each once.
+
+    Each is ``(code, status, line)`` — compact, upper-case; status ``valid``, ``masked``
+    or ``invalid`` (:func:`archive.uscc.status`) — with ``suggestion`` for a code that one
+    look-alike fix (letter O for zero …) makes valid.  A code is never corrected here.
+
+    After a 统一社会信用代码 label, what follows is read as the code even when broken by
+    spaces, hyphens or a line break, and reported even if invalid (length 16–20).
+    Elsewhere, an 18-character run (or two parts split by a line break) counts only if it is
+    valid, properly masked, or has a suggestion, and is not a resident ID number.
+
+    >>> [tuple(c) for c in find_credit_codes("统一社会信用代码:914302816918\\n28123B")]
+    [('91430281691828123B', 'valid', 1)]
+    >>> c = find_credit_codes("信用代码:9143O281MA4L12345R")[0]  # a letter O for a zero
+    >>> c.status, c.suggestion
+    ('invalid', '91430281MA4L12345R')
+    >>> [tuple(c) for c in find_credit_codes("代码:91430281691828xxxx")]
+    [('91430281691828XXXX', 'masked', 1)]
+    """
+    found: list[CodeCandidate] = []
+    breaks = [position for position, char in enumerate(text) if char == "\n"]
+
+    def line_of(position: int) -> int:
+        return bisect.bisect_left(breaks, position) + 1
+
+    spans: list[tuple[int, int]] = []  # what labelled codes cover, in order
+    for label in _CODE_LABEL_RE.finditer(text):
+        code, end = _collect_code(text, label.end())
+        if 16 <= len(code) <= 20:
+            found.append(_candidate(code, line_of(label.end()), labelled=True))
+            spans.append((label.end(), end))
+    span_starts = [start for start, _end in spans]
+
+    def taken(position: int) -> bool:
+        index = bisect.bisect_right(span_starts, position) - 1
+        return index >= 0 and position < spans[index][1]
+
+    tokens = list(_CODE_TOKEN.finditer(text))
+    skip_until = -1  # the end of the last unlabelled code found
+    for index, token in enumerate(tokens):
+        if token.start() < skip_until or taken(token.start()):
+            continue
+        options = [(token.group(), token.end())]
+        # Groups split by spaces or one line break: 9143 0281 6918 2812 3X, or 914302816918\n28123X.
+        joined, end = token.group(), token.end()
+        for following in tokens[index + 1 : index + 6]:
+            gap = text[end : following.start()]
+            if not _JOIN_GAP.fullmatch(gap) or len(joined) >= 18:
+                break
+            joined += following.group()
+            end = following.end()
+            options.append((joined, end))
+        for code, end in options:
+            if len(code) != 18:
+                continue
+            candidate = _candidate(code, line_of(token.start()), labelled=False)
+            if _is_resident_id(candidate.code):
+                break
+            acceptable = candidate.status == CODE_VALID or candidate.suggestion is not None
+            if candidate.status == CODE_MASKED:
+                acceptable = uscc.masked_prefix(candidate.code) is not None
+            if acceptable:
+                found.append(candidate)
+                skip_until = end
+                break
+    found.sort(key=lambda candidate: candidate.line)
+    unique: dict[str, CodeCandidate] = {}
+    for candidate in found:
+        unique.setdefault(candidate.code, candidate)
+    return list(unique.values())
+
+
+# --------------------------------------------------------------------------------------------
+# Document numbers (文号)
+
+_NOT_ORG = "的了据依按照经于对在和与及并已将该为是由向"
+_DOC_NUMBER_RE = re.compile(
+    r"(?P<prefix>[(〔\[【][^()〔〕\[\]【】\d\n]{1,10}[)〕\]】])?"
+    rf"(?P<org>[^\W\d_{_NOT_ORG}a-zA-Z]{{1,14}}?)"
+    r"[ \t]*(?P<open>[〔\[【(])[ \t]*(?P<year>(?:19|20)\d{2})[ \t]*[〕\]】)][ \t]*"
+    r"(?P<first>第)?[ \t]*(?P<serial>\d{1,6})[ \t]*号"
+)
+_SERIAL_NUMBER_RE = re.compile(
+    rf"(?P<org>{_CJK}{{2,12}})[ \t]*[-－—–][ \t]*(?P<serial>\d{{1,6}})(?P<hao>号)?"
+)
+_NUMBER_LABEL = re.compile(r"^(?:文号|编号|文书编号|文书号|案号|No\.?|NO\.?)[:]?$")
+_QUOTING = re.compile(r"(?:根据|依据|按照|依照|对照|关于|作出的?|下达的?|送达的?|《)$")
+
+
+def normalise_doc_number(number: str) -> str:
+    """A 文号 in one spelling: the year in 〔〕, the place abbreviation before the type code
+    in full-width （）, hyphens as ``-``, no spaces — whatever brackets were printed.
+
+    >>> normalise_doc_number("(湘株醴)应急罚[2023] 125号")
+    '（湘株醴）应急罚〔2023〕125号'
+    >>> normalise_doc_number("〔湘株醴〕应急罚【2023】7号"), normalise_doc_number("古港应急办－4")
+    ('（湘株醴）应急罚〔2023〕7号', '古港应急办-4')
+    """
+    number = re.sub(r"\s+", "", number)
+    number = re.sub(r"[\[【〔(（](\d{4})[\]】〕)）]", r"〔\1〕", number)
+    number = re.sub(r"^[\[【〔(（]([^\d\[\]【】〔〕()（）]{1,10})[\]】〕)）]", r"(\1)", number)
+    number = number.replace("(", "（").replace(")", "）")
+    return re.sub("[－—–]", "-", number)
+
+
+@dataclass
+class _NumberMatch:
+    value: str
+    line: int  # 1-based
+    start: int  # in the line
+    end: int
+    text: str  # the line
+
+
+# Words before a number that its org part would otherwise swallow (本局作出醴应急责改〔2026〕
+# 15号, a title run into the number): the org part starts after the last of them.
+_PROSE_BEFORE_NUMBER = re.compile(
+    r"^.*(?:作出|下达|送达|出具|制发|签发|印发|本局|我局|该局|机关|文书|书|记录|决定|通知)"
+)
+
+
+def _number_matches(text: str, line_starts: list[int] | None = None) -> list[_NumberMatch]:
+    """文号 in ``text`` (one line, or a flat text with its ``line_starts``)."""
+    found = []
+    for match in _DOC_NUMBER_RE.finditer(text):
+        start = match.start()
+        prose = _PROSE_BEFORE_NUMBER.match(match.group("org"))
+        if prose and prose.end() < len(match.group("org")):
+            start = match.start("org") + prose.end()
+        if line_starts:
+            # In flat text the org part must not reach into the previous line (the title).
+            line_start = line_starts[bisect.bisect_right(line_starts, match.start("open")) - 1]
+            if start < line_start < match.start("open"):
+                start = line_start
+        value = normalise_doc_number(text[start : match.end()])
+        found.append(_NumberMatch(value, 0, start, match.end(), text))
+    return found
+
+
+def find_doc_numbers(text: str) -> list[Found]:
+    """Every 文号 in the text (the document's own and the ones it quotes), normalised, in
+    order; a number wrapped onto the next line is found whole."""
+    flat = Flat(text)
+    found = []
+    for match in _number_matches(flat.text, flat.starts):
+        found.append(
+            Found(match.value, flat.line_at(match.start), flat.source(match.start, match.end))
+        )
+    return found
+
+
+def find_doc_number(doc: Document | str, *, top: int = 12) -> Found | None:
+    """The document's own 文号: standing alone on a line near the top (or after 文号:).
+
+    Numbers of other documents quoted in the body (根据…（湘株醴）应急责改〔2023〕12号…)
+    are not taken.  The value is normalised by :func:`normalise_doc_number`: brackets around
+    the year become 〔〕, parentheses full-width （）.  Serial numbers without a year
+    (``古港应急办-4``) are taken only when they stand alone near the top or after a label.
+
+    >>> find_doc_number("行政处罚决定书\\n(湘株醴)应急罚[2023]125号\\n当事人:某公司").value
+    '（湘株醴）应急罚〔2023〕125号'
+    >>> find_doc_number("责令限期整改指令书\\n某公司:\\n根据(湘株醴)应急检记〔2023〕3号检查记录") is None
+    True
+    """
+    text = doc.text if isinstance(doc, Document) else doc
+    lines = text.split("\n")
+    top_numbers = {number for number, _line in _top_lines(text, top)}
+    labelled: Found | None = None
+    matches = []
+    for index, line in enumerate(lines):
+        for match in _number_matches(line):
+            match.line = index + 1
+            matches.append(match)
+    for match in matches:
+        rest = (match.text[: match.start] + match.text[match.end :]).strip()
+        before = match.text[: match.start].strip()
+        if _QUOTING.search(before):
+            continue
+        if match.line in top_numbers and (not rest or _NUMBER_LABEL.match(rest)):
+            return Found(match.value, match.line, match.text)
+        if match.line in top_numbers and rest.endswith(("书", "记录")) and len(rest) <= 24:
+            return Found(match.value, match.line, match.text)  # 行政处罚决定书 （…）…号
+        if labelled is None and _NUMBER_LABEL.match(before.rstrip(":") + ":"):
+            labelled = Found(match.value, match.line, match.text)
+    if labelled is not None:
+        return labelled
+    for index, line in enumerate(lines):
+        stripped = line.strip()
+        label = re.match(r"^(?:(?:文号|编号|文书编号)[:]?)?\s*", stripped)
+        body = stripped[label.end() :] if label else stripped
+        match = _SERIAL_NUMBER_RE.fullmatch(body)
+        if match and (index + 1 in top_numbers or (label and label.group())):
+            return Found(normalise_doc_number(body), index + 1, line)
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# Dates
+
+_CN_DIGITS = {
+    "〇": 0,
+    "○": 0,
+    "◯": 0,
+    "零": 0,
+    "O": 0,
+    "o": 0,
+    "О": 0,  # Cyrillic O, from OCR
+    "0": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_YEAR_CN = "[〇○◯零OoО0一二三四五六七八九]{4}"
+_SMALL_CN = "[一二三四五六七八九十廿卅〇○零两]{1,3}"
+_DATE_RE = re.compile(
+    rf"(?P<y>(?:19|20)\d{{2}}|{_YEAR_CN})[ \t]*年[ \t]*(?P<m>\d{{1,2}}|{_SMALL_CN}|元)[ \t]*月"
+    rf"[ \t]*(?P<d>\d{{1,2}}|{_SMALL_CN})[ \t]*[日号]"
+    r"|(?<!\d)(?P<y2>(?:19|20)\d{2})(?P<sep>[-./])(?P<m2>\d{1,2})(?P=sep)(?P<d2>\d{1,2})(?!\d)"
+)
+_TIME_RE = re.compile(
+    rf"[ \t]*(?:上午|下午|晚上|中午)?[ \t]*(?P<h>\d{{1,2}}|{_SMALL_CN})[ \t]*(?:时|点|:)"
+    rf"[ \t]*(?:(?P<mi>\d{{1,2}}|{_SMALL_CN}|半)[ \t]*分?)?"
+)
+
+
+def _small_number(text: str) -> int | None:
+    """0–99 in Arabic or Chinese numerals (十一, 二十三, 廿三, 卅一)."""
+    if text.isdigit():
+        return int(text)
+    text = text.replace("廿", "二十").replace("卅", "三十")
+    if "十" in text:
+        tens, _sep, ones = text.partition("十")
+        if len(tens) > 1 or len(ones) > 1:
+            return None
+        high = _CN_DIGITS.get(tens) if tens else 1
+        low = _CN_DIGITS.get(ones) if ones else 0
+        if high is None or low is None:
+            return None
+        return high * 10 + low
+    if len(text) == 1:
+        return _CN_DIGITS.get(text)
+    return None
+
+
+def _year(text: str) -> int | None:
+    if text.isdigit():
+        return int(text)
+    digits = [_CN_DIGITS.get(char) for char in text]
+    if any(digit is None for digit in digits):
+        return None
+    return int("".join(str(digit) for digit in digits))
+
+
+def _date_of(match: re.Match[str]) -> date | None:
+    if match.group("y2"):
+        year, month, day = int(match.group("y2")), int(match.group("m2")), int(match.group("d2"))
+    else:
+        year = _year(match.group("y"))
+        month_text = match.group("m")
+        month = 1 if month_text == "元" else _small_number(month_text)
+        day = _small_number(match.group("d"))
+        if year is None or month is None or day is None:
+            return None
+    if not 1949 <= year <= 2100:
+        return None
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def date_spans(text: str) -> list[tuple[date, int, int]]:
+    """Every date in ``text`` with its start and end offsets."""
+    spans = []
+    for match in _DATE_RE.finditer(text):
+        value = _date_of(match)
+        if value is not None:
+            spans.append((value, match.start(), match.end()))
+    return spans
+
+
+def find_dates(text: str) -> list[Found]:
+    """Every date in ``text`` (``Found.value`` a :class:`datetime.date`), in order.
+
+    >>> [f.value.isoformat() for f in find_dates("于2026年11月3日前;二○二六年十一月三十日")]
+    ['2026-11-03', '2026-11-30']
+    """
+    found = []
+    for match in _DATE_RE.finditer(text):
+        value = _date_of(match)
+        if value is not None:
+            line = text.count("\n", 0, match.start()) + 1
+            found.append(Found(value, line, match.group()))
+    return found
+
+
+def parse_chinese_date(text: str) -> date | None:
+    """The first date in ``text``: ``2026年11月3日``, ``2026-11-03``, ``2026.11.3``,
+    ``2026/11/3``, ``二〇二六年十一月三日`` (〇, ○ or a letter O for zero), or None.
+
+    >>> parse_chinese_date("二O二六年十一月三十日")
+    datetime.date(2026, 11, 30)
+    >>> parse_chinese_date("2026年2月30日") is None
+    True
+    """
+    for match in _DATE_RE.finditer(text):
+        value = _date_of(match)
+        if value is not None:
+            return value
+    return None
+
+
+def parse_chinese_datetime(text: str) -> datetime | None:
+    """The first date with a time of day: ``2026年11月3日10时30分``, ``2026-11-03 10:30``,
+    ``2026年11月3日下午3时``; None when no time is given.
+
+    >>> parse_chinese_datetime("2026年11月3日10时30分至12时00分")
+    datetime.datetime(2026, 11, 3, 10, 30)
+    >>> parse_chinese_datetime("2026年11月3日下午3时半")
+    datetime.datetime(2026, 11, 3, 15, 30)
+    """
+    for match in _DATE_RE.finditer(text):
+        day = _date_of(match)
+        if day is None:
+            continue
+        time = _TIME_RE.match(text, match.end())
+        if time is None:
+            return None
+        hour = _small_number(time.group("h"))
+        minute_text = time.group("mi")
+        minute = 30 if minute_text == "半" else (_small_number(minute_text) if minute_text else 0)
+        if hour is None or minute is None:
+            return None
+        if re.search("下午|晚上", time.group()) and hour < 12:
+            hour += 12
+        if not (0 <= hour <= 23 and 0 <= minute <= 59):
+            return None
+        return datetime(day.year, day.month, day.day, hour, minute)
+    return None
+
+
+# Lines near the end that carry a date that is not the issue date.
+_NOT_SIGNATURE = re.compile(r"签收|送达|签名|签字|收到|收件|回执|日期:|时间:|有效期|期限")
+_SIGNATURE_LINE = re.compile(
+    rf"^(?:{_CJK}{{2,30}}(?:局|委员会|政府|大队|中队|中心|办公室|所|站|办)\s*)?"
+    r"(?P<date>.+?)\s*(?:\((?:印章|公章|盖章|章)\))?$"
+)
+
+
+def find_signature_date(doc: Document | str) -> Found | None:
+    """The date of the 落款 (issuer and date at the end), as a :class:`datetime.date`.
+
+    The last line, from the end, that holds only a date (perhaps after the issuer's name),
+    skipping receipt lines (签收, 送达 …) and blank forms (``年 月 日``).
+    """
+    text = doc.text if isinstance(doc, Document) else doc
+    lines = text.split("\n")
+    for index in range(len(lines) - 1, -1, -1):
+        line = lines[index].strip()
+        if not line or _NOT_SIGNATURE.search(line):
+            continue
+        match = _SIGNATURE_LINE.match(line)
+        if match is None:
+            continue
+        date_match = _DATE_RE.fullmatch(match.group("date").strip())
+        if date_match is None:
+            continue
+        value = _date_of(date_match)
+        if value is not None:
+            return Found(value, index + 1, lines[index])
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# Money
+
+_CN_MONEY_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "○": 0,
+    "壹": 1,
+    "一": 1,
+    "贰": 2,
+    "貳": 2,
+    "二": 2,
+    "两": 2,
+    "叁": 3,
+    "參": 3,
+    "参": 3,
+    "三": 3,
+    "肆": 4,
+    "四": 4,
+    "伍": 5,
+    "五": 5,
+    "陆": 6,
+    "陸": 6,
+    "六": 6,
+    "柒": 7,
+    "七": 7,
+    "捌": 8,
+    "八": 8,
+    "玖": 9,
+    "九": 9,
+}
+_CN_MONEY_UNITS = {"拾": 10, "十": 10, "佰": 100, "百": 100, "仟": 1000, "千": 1000}
+_CN_MONEY_CHARS = "".join(_CN_MONEY_DIGITS) + "".join(_CN_MONEY_UNITS) + "万萬亿億"
+
+
+_ZEROS = "零〇○"
+
+
+def _below_10000(text: str) -> int:
+    """0–9999 from 仟/佰/拾 groups: 壹仟零伍拾 → 1050.  A digit after 佰 or 仟 without a
+    零 between (壹佰伍: 105 or colloquial 150?) is ambiguous and refused."""
+    total = 0
+    digit: int | None = None
+    last_unit = 10_000
+    zero = False
+    for char in text:
+        if char in _CN_MONEY_DIGITS:
+            value = _CN_MONEY_DIGITS[char]
+            if digit is not None and digit != 0 and value != 0:
+                raise ValueError(f"two digits in a row: {text!r}")
+            zero = zero or value == 0
+            digit = value
+        elif char in _CN_MONEY_UNITS:
+            unit = _CN_MONEY_UNITS[char]
+            if unit >= last_unit:
+                raise ValueError(f"units out of order: {text!r}")
+            if digit is None:
+                # Only 拾 may stand without its digit, and only first: 拾伍万, 十五.
+                if unit != 10 or total:
+                    raise ValueError(f"a unit without its digit: {text!r}")
+                digit = 1
+            elif digit == 0:
+                raise ValueError(f"zero before a unit: {text!r}")
+            total += digit * unit
+            digit = None
+            last_unit = unit
+            zero = False
+        else:
+            raise ValueError(f"not a numeral: {char!r}")
+    if digit and last_unit > 10 and last_unit != 10_000 and not zero:
+        raise ValueError(f"a digit without its unit: {text!r}")
+    return total + (digit or 0)
+
+
+def _join_groups(high: str, low: str, size: int, parse: Callable[[str], int]) -> int:
+    """``high`` × size + ``low``.  A bare digit after 万/亿 (贰万伍: 20005, or colloquial
+    25000?) is ambiguous and refused; 贰万零伍 is 20005."""
+    if not high:
+        raise ValueError("a 万 or 亿 without its number")
+    if len(low) == 1 and low in _CN_MONEY_DIGITS and low not in _ZEROS:
+        raise ValueError(f"ambiguous: {high}…{low}")
+    return parse(high) * size + (parse(low) if low else 0)
+
+
+def chinese_to_int(text: str) -> int:
+    """An integer written in Chinese numerals, financial capitals or ordinary ones.
+
+    >>> chinese_to_int("贰万"), chinese_to_int("壹拾伍万叁仟"), chinese_to_int("拾伍万")
+    (20000, 153000, 150000)
+    >>> chinese_to_int("贰万零伍佰"), chinese_to_int("一万"), chinese_to_int("壹亿零伍万")
+    (20500, 10000, 100050000)
+    >>> chinese_to_int("一万五千"), chinese_to_int("壹亿伍万"), chinese_to_int("贰万伍佰")
+    (15000, 100050000, 20500)
+    """
+    text = text.replace("萬", "万").replace("億", "亿")
+    if not any(char in _CN_MONEY_DIGITS or char in _CN_MONEY_UNITS for char in text):
+        raise ValueError(f"no numeral in {text!r}")
+    if text.count("亿") > 1:
+        raise ValueError(f"亿 twice: {text!r}")
+    if "亿" in text:
+        high, _sep, low = text.partition("亿")
+        return _join_groups(high, low, 10**8, _below_100m)
+    return _below_100m(text)
+
+
+def _below_100m(text: str) -> int:
+    if "亿" in text or text.count("万") > 1:
+        raise ValueError(f"亿 or 万 out of place: {text!r}")
+    if "万" in text:
+        high, _sep, low = text.partition("万")
+        return _join_groups(high, low, 10_000, _below_10000)
+    return _below_10000(text)
+
+
+_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_AMOUNT_RE = re.compile(
+    rf"(?P<cn>[{_CN_MONEY_CHARS}]+)[ \t]*[元圆](?:整|正)?"
+    rf"|(?:¥|RMB|CNY)[ \t]*(?P<yen>{_NUMBER})[ \t]*(?P<yenwan>万)?(?:元)?"
+    rf"|(?P<ar>{_NUMBER})[ \t]*(?P<wan>万)?[ \t]*元"
+    rf"|罚款(?:金额|数额)?\((?:人民币)?万元\)[ \t]*[:|]?[ \t]*(?P<wanval>{_NUMBER})"
+)
+_RANGE_AFTER = re.compile(r"^[ \t]*(?:以上|以下|以内|及以上|及以下|左右|至|到|~|-|—|－|起)")
+_RANGE_BEFORE = re.compile(
+    r"(?:至|到|~|—|不超过|不足|不低于|不少于|最高|最低|超过|低于|高于)[ \t]*$"
+)
+_NOT_FINE_BEFORE = re.compile(
+    r"(?:违法所得|没收|损失|价值|收入|营业额|销售额|货值|投资|成本|费用)[^,;。]{0,8}$"
+)
+_DECISION = re.compile(
+    r"处罚内容|处罚决定:|行政处罚如下|处罚如下|如下行政处罚|如下处罚|决定(?:给予|对你|对其|对该|处以|作出|如下)"
+    r"|拟(?:作出|给予|对你|对其|处以|决定)|现决定|本机关决定|本局决定|给予.{0,12}行政处罚"
+)
+_TOTAL = re.compile(r"(?:合计|共计|总计|合并处罚|合并处)[^,;。]{0,6}$")
+_LAW_QUOTE = re.compile(r"规定[:,]?[ \t]*“[^”]*$")
+
+
+@dataclass
+class _Amount:
+    yuan: int
+    start: int
+    end: int
+
+
+def _amount_value(match: re.Match[str]) -> int | None:
+    try:
+        if match.group("cn"):
+            return chinese_to_int(match.group("cn"))
+        number = match.group("yen") or match.group("ar") or match.group("wanval")
+        value = Decimal(number.replace(",", ""))
+        if match.group("wan") or match.group("yenwan") or match.group("wanval"):
+            value *= 10_000
+        return int(value.to_integral_value())
+    except (ValueError, InvalidOperation):
+        return None
+
+
+def _amounts(text: str) -> list[_Amount]:
+    found = []
+    for match in _AMOUNT_RE.finditer(text):
+        value = _amount_value(match)
+        if value is None or value <= 0:
+            continue
+        before = text[max(0, match.start() - 40) : match.start()]
+        after = text[match.end() : match.end() + 6]
+        if _RANGE_AFTER.match(after) or _RANGE_BEFORE.search(before):
+            continue  # 一万元以上三万元以下: the law's range, not a decision
+        if _NOT_FINE_BEFORE.search(before) and "罚款" not in before[-10:]:
+            continue
+        if _LAW_QUOTE.search(text[max(0, match.start() - 200) : match.start()]):
+            continue  # inside a quotation of the law
+        found.append(_Amount(value, match.start(), match.end()))
+    return found
+
+
+def _clause(text: str, start: int, end: int) -> str:
+    """The clause around a span: from the last , ; 。 before it to the next one after."""
+    left = max(text.rfind(mark, 0, start) for mark in ",;。")
+    rights = [text.find(mark, end) for mark in ",;。"]
+    right = min([position for position in rights if position >= 0], default=len(text))
+    return text[left + 1 : right]
+
+
+def find_fine(doc: Document | str) -> Found | None:
+    """The decided fine in integer yuan, and where it was read (see :func:`parse_fine`)."""
+    text = doc.text if isinstance(doc, Document) else doc
+    flat = Flat(text)
+    amounts = _amounts(flat.text)
+    if not amounts:
+        return None
+    decision = _DECISION.search(flat.text)
+
+    def is_fine(amount: _Amount) -> bool:
+        clause = _clause(flat.text, amount.start, amount.end)
+        return "罚款" in clause or "罚金" in clause
+
+    fines = [amount for amount in amounts if is_fine(amount)]
+    if decision is not None:
+        after = [amount for amount in amounts if amount.start >= decision.start()]
+        # After 处罚内容: an amount without the word 罚款 (人民币贰万元整) is still the fine.
+        near = [
+            amount
+            for amount in after
+            if amount.start - decision.end() <= 60
+            and "。" not in flat.text[decision.end() : amount.start]
+        ]
+        pool = [amount for amount in after if is_fine(amount)] or near or fines
+    else:
+        pool = fines
+    if not pool:
+        return None
+    totals = [
+        amount
+        for amount in pool
+        if _TOTAL.search(flat.text[max(0, amount.start - 20) : amount.start])
+    ]
+    chosen = totals[0] if totals else pool[0]
+    return Found(chosen.yuan, flat.line_at(chosen.start), flat.source(chosen.start, chosen.end))
+
+
+def parse_fine(text: str) -> int | None:
+    """The fine decided in ``text``, in integer yuan, or None if no fine is decided.
+
+    Understands 人民币贰万元整, 罚款20000元, ¥20,000, 罚款2万元, 5.0万元, 罚款金额(万元):5.0.
+    Never a statutory range (处一万元以上三万元以下的罚款 is the law, not the decision)
+    nor an amount of another kind (违法所得, 经济损失).  With several fines, the one in the
+    decision part (处罚内容, 决定…, 拟…), a total (合计) if there is one, else the first.
+
+    >>> parse_fine("依据…第九十九条规定，处一万元以上三万元以下的罚款。决定给予罚款人民币贰万元整。")
+    20000
+    >>> parse_fine("处罚内容:罚款5.0万元"), parse_fine("罚款¥20,000"), parse_fine("没有罚款")
+    (50000, 20000, None)
+    """
+    found = find_fine(text)
+    return found.value if found is not None else None
+
+
+# --------------------------------------------------------------------------------------------
+# Enterprises
+
+_ADDRESSEE = re.compile(r"^(?P<name>[^:]{2,60}):$")
+
+
+def find_addressee(doc: Document | str, *, top: int = 10) -> Found | None:
+    """The organisation a letter is addressed to: a line ``某某有限公司:`` near the top."""
+    for number, line in _top_lines(doc, top):
+        match = _ADDRESSEE.match(line)
+        if match and looks_like_organisation(_clean_value(match.group("name"))):
+            return Found(_clean_value(match.group("name")), number, line)
+    return None
+
+
+def find_enterprises(
+    doc: Document,
+    unit_labels: Iterable[str] = UNIT_LABELS,
+    *,
+    addressee: bool = True,
+) -> tuple[list[NamedEnterprise], list[str]]:
+    """The enterprises a document names, each with its code, and warnings about the codes.
+
+    Names come from ``unit_labels`` (every occurrence: a document may name several), else
+    from the addressee line.  Each code goes to the nearest name above it (within the lines
+    before the next name); a code without a name is listed with ``name=None``.
+    """
+    names = find_label_values(
+        doc, unit_labels, accept=_looks_like_name, bare_accept=looks_like_organisation
+    )
+    if not names:
+        table_name = _find_in_tables(doc, tuple(unit_labels), _looks_like_name)
+        if table_name is not None:
+            names = [table_name]
+    if not names and addressee:
+        found = find_addressee(doc)
+        if found is not None:
+            names = [found]
+    unique: dict[str, Found] = {}
+    for name in names:
+        unique.setdefault(name.value, name)
+    names = list(unique.values())
+    codes = find_credit_codes(doc.text)
+    warnings = [_code_warning(code) for code in codes if code.status == CODE_INVALID]
+
+    enterprises: list[NamedEnterprise] = []
+    used: set[str] = set()
+    if len(names) == 1 and len(codes) == 1:
+        pairs = [(names[0], codes[0])]
+    else:
+        pairs = []
+        for position, name in enumerate(names):
+            limit = names[position + 1].line if position + 1 < len(names) else None
+            match = next(
+                (
+                    code
+                    for code in codes
+                    if code.code not in used
+                    and (name.line or 0) <= code.line
+                    and (limit is None or code.line < (limit or 0))
+                ),
+                None,
+            )
+            if match is not None:
+                used.add(match.code)
+            pairs.append((name, match))
+    for name, code in pairs:
+        if code is not None:
+            used.add(code.code)
+        enterprises.append(
+            NamedEnterprise(
+                name=name.value,
+                credit_code=code.code if code is not None else None,
+                credit_code_status=code.status if code is not None else CODE_ABSENT,
+            )
+        )
+    for code in codes:
+        if code.code not in used:
+            enterprises.append(NamedEnterprise(None, code.code, code.status))
+    return enterprises, warnings
+
+
+def _code_warning(code: CodeCandidate) -> str:
+    return _(
+        "第{line}行的统一社会信用代码 {code} 无效：{problem}",
+        line=code.line,
+        code=code.code,
+        problem=code.problem,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Helpers for parser modules
+
+
+def title_reason(
+    doc: Document, titles: Iterable[str], *, exclude: Iterable[str] = ()
+) -> str | None:
+    """A parser's ``accepts()``: the reason (``标题为“…”``) if the document has one of
+    ``titles`` as its title, else None.  Never raises."""
+    found = find_title(doc, titles, exclude=exclude)
+    if found is None:
+        return None
+    return _("标题为“{title}”（第{line}行）", title=found.value, line=found.line)
+
+
+def put_found(
+    parsed: ParsedDocument,
+    name: str,
+    found: Found | None,
+    convert: Callable[[Any], Any] | None = None,
+) -> None:
+    """Record a found field (converted, e.g. a date to ISO); nothing if not found."""
+    if found is None:
+        return
+    value = convert(found.value) if convert is not None else found.value
+    parsed.put(name, value, found.line, found.source)
+
+
+def add_enterprises(
+    parsed: ParsedDocument,
+    doc: Document,
+    unit_labels: Iterable[str] = UNIT_LABELS,
+    *,
+    addressee: bool = True,
+) -> None:
+    """Fill ``parsed.enterprises`` (and warnings about invalid codes)."""
+    enterprises, warnings = find_enterprises(doc, unit_labels, addressee=addressee)
+    parsed.enterprises.extend(enterprises)
+    parsed.warnings.extend(warnings)
+
+
+def value_after_label(doc: Document, labels: Iterable[str], *, length: int = 80) -> Found | None:
+    """The text after ``label:`` in the flat text (so a value wrapped onto the next line
+    is whole), up to ``length`` characters; for values parsed further (dates)."""
+    flat = Flat(doc.text)
+    pattern = re.compile(rf"(?:{_alternation(labels)})(?:\([^()]{{1,12}}\))?[ \t]*[:|]?[ \t]*")
+    match = pattern.search(flat.text)
+    if match is None:
+        return None
+    value = flat.text[match.end() : match.end() + length]
+    return Found(value, flat.line_at(match.start()), flat.source(match.start(), match.end() + 1))
+
+
+def iso_minute(value: datetime | date) -> str:
+    """``2026-11-03T10:30`` for a datetime, ``2026-11-03`` for a date."""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%dT%H:%M")
+    return value.isoformat()
+
+
+_PERSON = re.compile(rf"{_CJK}{{2,4}}|{_CJK}{{1,10}}(?:·{_CJK}{{1,10}})+")
+
+
+def looks_like_person(value: str) -> bool:
+    """A person's name as documents print it: 张三, 黄某某, 阿卜杜·热合曼.
+
+    >>> looks_like_person("黄某某"), looks_like_person("醴陵市某某厂"), looks_like_person("张三2")
+    (True, False, False)
+    """
+    return bool(_PERSON.fullmatch(value)) and not looks_like_organisation(value)
+
+
+_LIST_END = re.compile(
+    r"^\s*(?:检查人员|执法人员|被检查单位(?:现场)?负责人|被复查单位负责人|记录人|以下空白|\(以下空白\)"
+    r"|上述|以上|你单位|请你单位|责令|依据|根据|依照|按照|整改期限|复查意见|特此|此令|如不服)"
+)
+
+
+def find_list(
+    doc: Document | str,
+    labels: Iterable[str] = (),
+    *,
+    prose: re.Pattern[str] | None = None,
+    max_lines: int = 80,
+) -> Found | None:
+    """A list under a label (``检查情况:``) or after a phrase (``存在下列问题:``).
+
+    The list runs to the first line that starts another section, a conclusion (``上述…``,
+    ``责令…``, ``依据…``) or the signatures.  Its value is the numbered items
+    (:func:`find_numbered_items`), or the whole text as one item when it is not numbered.
+    """
+    text = doc.text if isinstance(doc, Document) else doc
+    lines = text.split("\n")
+    labels = tuple(labels)
+    label_re = (
+        re.compile(rf"^\s*(?:{_alternation(labels)})(?:\([^()\n]{{1,12}}\))?\s*(?P<sep>[:|])?\s*")
+        if labels
+        else None
+    )
+    for index, line in enumerate(lines):
+        match = label_re.match(line) if label_re is not None else None
+        if match is not None and not (match.group("sep") or match.end() == len(line)):
+            match = None
+        if match is None and prose is not None:
+            match = prose.search(line)
+        if match is None:
+            continue
+        body = [line[match.end() :]]
+        for following in lines[index + 1 : index + 1 + max_lines]:
+            if _LIST_END.match(following) or _starts_with_section_label(following):
+                break
+            body.append(following)
+        source = "\n".join(lines[index : index + len(body)])
+        items = find_numbered_items("\n".join(body))
+        if items:
+            return Found(items, index + 1, source)
+        whole = "".join(part.strip() for part in body).strip(" :;,")
+        if whole:
+            return Found([whole], index + 1, source)
+    return None

@@ -1,0 +1,83 @@
+"""责令限期整改指令书 (order to rectify within a time limit).
+
+Fields: ``doc_number``, ``problems`` (the numbered list of 存在问题/事故隐患),
+``rectification_deadline`` (整改期限, ISO date: after a 整改期限 label, or the date in
+``于2026年11月30日前整改完毕``; with several deadlines, the latest — the day by which the
+whole order must be carried out).  The unit and its code are ``enterprises`` (a labelled
+被检查单位, else the addressee line ``某某有限公司:``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from parsers.base import Document, Found, ParsedDocument
+from parsers.fields import (
+    Flat,
+    add_enterprises,
+    date_spans,
+    find_dates,
+    find_doc_number,
+    find_list,
+    find_signature_date,
+    put_found,
+    title_reason,
+    value_after_label,
+)
+
+NAME = "rectification_order"
+KIND = "rectification_order"
+TITLES = (
+    "责令限期整改指令书",
+    "责令限期改正指令书",
+    "责令改正指令书",
+    "整改指令书",
+    "限期整改指令书",
+)
+FIELDS = ("doc_number", "problems", "rectification_deadline")
+UNIT_LABELS = ("被检查单位名称", "被检查单位", "单位名称", "企业名称", "当事人")
+PROBLEM_LABELS = ("存在问题", "存在的问题", "主要问题", "事故隐患", "存在的事故隐患", "发现问题")
+PROBLEMS_PROSE = re.compile(
+    r"(?:存在|发现)(?:以下|下列|如下)?(?:安全生产)?(?:问题|事故隐患|隐患|违法行为)[:]"
+)
+DEADLINE_LABELS = ("整改期限", "整改时限", "限期整改期限", "整改完成期限")
+# A date followed by one of these is a deadline: 于2026年11月30日前整改完毕.
+_DEADLINE_AFTER = re.compile(
+    r"^(?:之前|以前|前)?[^,;。]{0,8}?(?:整改完毕|完成整改|整改到位|改正|整改|消除)"
+)
+_DEADLINE_BEFORE = re.compile(r"(?:整改期限|整改时限|限期至|限于|期限为|期限至|截止)[^,;。]{0,4}$")
+
+
+def accepts(doc: Document) -> str | None:
+    return title_reason(doc, TITLES)
+
+
+def _deadline(doc: Document) -> Found | None:
+    labelled = value_after_label(doc, DEADLINE_LABELS, length=30)
+    if labelled is not None:
+        dates = find_dates(labelled.value)
+        if dates:
+            return Found(dates[0].value.isoformat(), labelled.line, labelled.source)
+    flat = Flat(doc.text)
+    signed = find_signature_date(doc)
+    candidates = []
+    for value, start, end in date_spans(flat.text):
+        after = flat.text[end : end + 16]
+        before = flat.text[max(0, start - 12) : start]
+        if _DEADLINE_AFTER.match(after) or _DEADLINE_BEFORE.search(before):
+            line = flat.line_at(start)
+            if signed is None or signed.line != line:
+                candidates.append((value, line, flat.source(start, end)))
+    if not candidates:
+        return None
+    value, line, source = max(candidates, key=lambda candidate: candidate[0])
+    return Found(value.isoformat(), line, source)
+
+
+def parse(doc: Document) -> ParsedDocument:
+    parsed = ParsedDocument(kind=KIND, parser=NAME, reason=accepts(doc) or "")
+    put_found(parsed, "doc_number", find_doc_number(doc))
+    add_enterprises(parsed, doc, UNIT_LABELS)
+    put_found(parsed, "problems", find_list(doc, PROBLEM_LABELS, prose=PROBLEMS_PROSE))
+    put_found(parsed, "rectification_deadline", _deadline(doc))
+    return parsed

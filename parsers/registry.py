@@ -1,0 +1,94 @@
+"""The ordered list of parsers, and the two entry points ingest uses.
+
+:func:`parse_document` asks each parser in :data:`PARSERS` in turn whether it accepts the
+document; the first that gives a reason parses it.  The order is the rule when titles
+overlap, most specific first:
+
+1. Our own forms (commitment letter, monthly report, section submission) come first: they
+   are recognised by the serial and properties this tool wrote, which is surer than a title,
+   and a returned letter may quote enforcement document titles in its text.
+2. ``no_penalty_decision`` before ``penalty_decision``: 不予行政处罚决定书 contains
+   行政处罚决定书.  (penalty_decision also excludes it, so the order is a second guard.)
+3. ``penalty_decision`` before ``penalty_notice``: a decision quotes the notice it follows
+   (…于…送达了《行政处罚告知书》), though only titles in the first lines count.
+4. ``reinspection_opinion`` before ``rectification_order``: a 复查意见书 names the
+   整改指令书 it follows up.
+5. ``rectification_order`` before ``inspection_record``: an order refers to the
+   检查记录 and 检查 is in both titles.
+6. ``unknown`` last: it accepts everything.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from pathlib import Path
+from types import ModuleType
+
+from parsers import (
+    inspection_record,
+    no_penalty_decision,
+    penalty_decision,
+    penalty_notice,
+    rectification_order,
+    reinspection_opinion,
+    unknown,
+)
+from parsers.base import Document, ParsedDocument
+from parsers.text import load_document, pdf_tables
+
+__all__ = ["PARSERS", "parse_document", "parse_path"]
+
+# ---- Our own forms: written by another engineer; listed here when the module exists. -------
+OWN_FORMS = (
+    "parsers.commitment_letter",
+    "parsers.monthly_report",
+    "parsers.section_submission",
+)
+
+
+def _optional(names: tuple[str, ...]) -> list[ModuleType]:
+    return [importlib.import_module(name) for name in names if importlib.util.find_spec(name)]
+
+
+# --------------------------------------------------------------------------------------------
+
+PARSERS: list[ModuleType] = [
+    *_optional(OWN_FORMS),
+    no_penalty_decision,
+    penalty_decision,
+    penalty_notice,
+    reinspection_opinion,
+    rectification_order,
+    inspection_record,
+    unknown,
+]
+
+
+def parse_document(doc: Document) -> ParsedDocument:
+    """The first parser that accepts ``doc`` parses it (``unknown`` takes anything)."""
+    for parser in PARSERS:
+        reason = parser.accepts(doc)
+        if reason:
+            parsed = parser.parse(doc)
+            if not parsed.reason:
+                parsed.reason = reason
+            return parsed
+    raise AssertionError("the unknown parser accepts every document")  # pragma: no cover
+
+
+def parse_path(path: str | Path, *, max_pages: int = 200) -> ParsedDocument:
+    """Load and parse one file (what a worker process runs); raises ParseError.
+
+    A PDF whose text names no enterprise is looked at again with pdfplumber's table cells,
+    which recovers label/value tables that plain text runs together.
+    """
+    doc = load_document(path, max_pages=max_pages)
+    parsed = parse_document(doc)
+    if doc.media == "pdf" and not any(enterprise.name for enterprise in parsed.enterprises):
+        doc.tables = pdf_tables(doc.path)
+        if doc.tables:
+            again = parse_document(doc)
+            if any(enterprise.name for enterprise in again.enterprises):
+                return again
+    return parsed
