@@ -47,11 +47,17 @@ class KeyedTable(Table):
         self._storage.read().setdefault(self.name, {})[key] = record
         self.clear_cache()
 
+    def delete(self, key: str) -> None:
+        """Remove the record under ``key`` if there is one."""
+        self._storage.read().get(self.name, {}).pop(key, None)
+        self.clear_cache()
+
     def record(self, key: str) -> dict[str, Any] | None:
         """The record stored under ``key`` (the live dict: copy before changing it)."""
         return self._storage.read().get(self.name, {}).get(key)
 
-    def keys(self) -> list[str]:
+    def ids(self) -> list[str]:
+        """The keys of all records (not `keys()`: iterating a table yields documents)."""
         return list(self._storage.read().get(self.name, {}))
 
 

@@ -20,18 +20,19 @@ overlap, most specific first:
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from pathlib import Path
 from types import ModuleType
 
 from parsers import (
+    commitment_letter,
     inspection_record,
+    monthly_report,
     no_penalty_decision,
     penalty_decision,
     penalty_notice,
     rectification_order,
     reinspection_opinion,
+    section_submission,
     unknown,
 )
 from parsers.base import Document, ParsedDocument
@@ -40,21 +41,10 @@ from parsers.text import load_document, pdf_tables
 __all__ = ["PARSERS", "parse_document", "parse_path"]
 
 # ---- Our own forms: written by another engineer; listed here when the module exists. -------
-OWN_FORMS = (
-    "parsers.commitment_letter",
-    "parsers.monthly_report",
-    "parsers.section_submission",
-)
-
-
-def _optional(names: tuple[str, ...]) -> list[ModuleType]:
-    return [importlib.import_module(name) for name in names if importlib.util.find_spec(name)]
-
-
-# --------------------------------------------------------------------------------------------
-
 PARSERS: list[ModuleType] = [
-    *_optional(OWN_FORMS),
+    commitment_letter,
+    monthly_report,
+    section_submission,
     no_penalty_decision,
     penalty_decision,
     penalty_notice,

@@ -1,0 +1,810 @@
+"""Ingest: returned letters, reports and enforcement documents into the archive.
+
+For each file under the given folders (:mod:`archive.walk`): type by content → SHA-256 →
+already archived? ``duplicate`` → size limit → parse in a worker process with a time and
+memory limit (:mod:`archive.pool`, :mod:`parsers.registry`) → match the enterprise → copy
+into ``files/<code>/<kind>/`` → commit ``document.ingested`` events in batches.  One bad file
+never stops the batch: every file gets a status and a reason.  A file is reported
+``ingested`` only after its batch is in the journal, so a kill -9 loses nothing reported.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from archive import uscc
+from archive.enterprises import TABLE as ENTERPRISES
+from archive.enterprises import normalise_name, note_event
+from archive.errors import CreditError, UsageError
+from archive.events import reducer
+from archive.fsutil import fsync_dir
+from archive.i18n import _
+from archive.index import Index
+from archive.store import Archive
+from archive.walk import Candidate, ZipExpansion, display_name, walk
+
+INGESTED = "ingested"
+DUPLICATE = "duplicate"
+UNMATCHED = "unmatched"
+FAILED = "failed"
+ENCRYPTED = "encrypted"
+NEEDS_OCR = "needs-ocr"
+SKIPPED = "skipped"
+STATUSES = (INGESTED, DUPLICATE, UNMATCHED, FAILED, ENCRYPTED, NEEDS_OCR, SKIPPED)
+
+DOCUMENTS = "documents"
+UNMATCHED_TABLE = "unmatched"
+RECTIFICATIONS = "rectifications"
+
+MAX_FILE_SIZE = 100 * 1024 * 1024
+PARSE_TIMEOUT = 60.0
+PARSE_MEMORY_MB = 1024
+COMMIT_EVERY = 100  # files per journal batch
+COMMIT_SECONDS = 5.0
+
+# The keys of one --nl line; a key the file lacks is null.
+OUTPUT_KEYS = (
+    "path",
+    "sha256",
+    "status",
+    "reason",
+    "kind",
+    "credit_code",
+    "credit_code_status",
+    "enterprise_name",
+    "doc_number",
+    "document_date",
+    "fine_yuan",
+    "rectification_deadline",
+    "signed",
+    "serial",
+)
+EXTENSIONS = {"pdf": ".pdf", "docx": ".docx"}
+
+
+@dataclass
+class FileResult:
+    """What became of one file."""
+
+    path: str
+    status: str
+    reason: str | None = None
+    sha256: str | None = None
+    kind: str | None = None
+    credit_code: str | None = None
+    credit_code_status: str | None = None
+    enterprise_name: str | None = None
+    fields: dict[str, Any] = field(default_factory=dict)
+    stored: str | None = None
+    matched_by: str | None = None
+    credit_codes: list[str] = field(default_factory=list)
+    candidates: list[dict[str, str]] = field(default_factory=list)
+    source: Path | None = None  # the original file, for --move
+
+    def as_dict(self) -> dict[str, Any]:
+        data = {key: None for key in OUTPUT_KEYS}
+        data.update(
+            path=self.path,
+            sha256=self.sha256,
+            status=self.status,
+            reason=self.reason,
+            kind=self.kind,
+            credit_code=self.credit_code,
+            credit_code_status=self.credit_code_status,
+            enterprise_name=self.enterprise_name,
+        )
+        for key in (
+            "doc_number",
+            "document_date",
+            "fine_yuan",
+            "rectification_deadline",
+            "signed",
+            "serial",
+        ):
+            data[key] = self.fields.get(key)
+        data.update(stored=self.stored, matched_by=self.matched_by, credit_codes=self.credit_codes)
+        if self.candidates:
+            data["candidates"] = self.candidates
+        return data
+
+
+@dataclass
+class IngestReport:
+    results: list[FileResult] = field(default_factory=list)
+    dry_run: bool = False
+
+    def count(self, status: str) -> int:
+        return sum(1 for result in self.results if result.status == status)
+
+    @property
+    def failed(self) -> bool:
+        return any(result.status in (FAILED, ENCRYPTED) for result in self.results)
+
+
+# -- parsing (in worker processes) ------------------------------------------------------------
+
+
+def parse_task(path: str) -> dict[str, Any]:
+    """Run in a worker: parse one file; never raises for the file's content."""
+    from parsers.base import ParseError
+    from parsers.registry import parse_path
+
+    try:
+        parsed = parse_path(Path(path))
+    except ParseError as exc:
+        return {"ok": False, "reason": exc.reason, "message": exc.message}
+    return {"ok": True, "parsed": parsed}
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1024 * 1024):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+# -- the pipeline --------------------------------------------------------------------------------
+
+
+@dataclass
+class _Work:
+    """A file that passed the cheap checks and is waiting to be parsed."""
+
+    candidate: Candidate
+    sha256: str
+    media: str
+    mismatch: bool
+
+
+def ingest(
+    archive: Archive,
+    folders: Iterable[Path],
+    *,
+    dry_run: bool = False,
+    move: bool = False,
+    register_new: bool = False,
+    jobs: int | None = None,
+    assign: str | None = None,
+    on_result: Callable[[FileResult], None] | None = None,
+    timeout: float = PARSE_TIMEOUT,
+    memory_mb: int = PARSE_MEMORY_MB,
+) -> IngestReport:
+    """Ingest every file under ``folders``; ``on_result`` hears of each file as it is settled.
+
+    ``assign`` (a credit code) files every document under that enterprise (``--assign``).
+    """
+    from archive.pool import run_isolated
+    from parsers.detect import detect_type
+
+    report = IngestReport(dry_run=dry_run)
+    folders = [Path(folder) for folder in folders]
+    for folder in folders:
+        if not folder.exists():
+            raise UsageError(_("{path} 不存在", path=display_name(folder)))
+    if assign:
+        assign = _assignable(archive, assign)
+
+    def settle(result: FileResult) -> None:
+        report.results.append(result)
+        if on_result:
+            on_result(result)
+
+    index = archive.index()
+    known = index.table(DOCUMENTS)
+    seen: dict[str, str] = {}  # sha256 → display name, within this run
+    expansions: list[ZipExpansion] = []
+
+    def candidates() -> Iterator[_Work]:
+        for candidate in _expand(walk(folders), expansions, settle):
+            if candidate.skipped:
+                settle(
+                    FileResult(
+                        candidate.display, SKIPPED, candidate.skipped, source=candidate.source
+                    )
+                )
+                continue
+            work = _check(candidate, known, seen, detect_type, settle)
+            if work is not None:
+                yield work
+
+    committer = _Committer(
+        archive, dry_run=dry_run, register_new=register_new, assign=assign, settle=settle
+    )
+    try:
+        works = {}
+
+        def tasks() -> Iterator[str]:
+            for work in candidates():
+                works[str(work.candidate.path)] = work
+                yield str(work.candidate.path)
+
+        for outcome in run_isolated(
+            parse_task, tasks(), jobs=jobs, timeout=timeout, memory_mb=memory_mb
+        ):
+            work = works.pop(outcome.item)
+            committer.add(work, outcome)
+        committer.flush()
+    finally:
+        for expansion in expansions:
+            expansion.close()
+    if move and not dry_run:
+        _move_away(report)
+    return report
+
+
+def _expand(
+    found: Iterator[Candidate], expansions: list[ZipExpansion], settle: Callable[[FileResult], None]
+) -> Iterator[Candidate]:
+    from parsers.detect import detect_type
+
+    for candidate in found:
+        if candidate.skipped:
+            yield candidate
+            continue
+        try:
+            media = detect_type(candidate.path)
+        except OSError as exc:
+            settle(
+                FileResult(
+                    candidate.display, FAILED, _("无法读取：{error}", error=exc.strerror or exc)
+                )
+            )
+            continue
+        if media == "zip" and candidate.source is not None:  # no zips inside zips
+            expansion = ZipExpansion(candidate)
+            expansions.append(expansion)
+            yield from expansion.members()
+        elif media == "zip":
+            yield Candidate(candidate.path, candidate.display, None, _("压缩包中的压缩包不再解开"))
+        else:
+            yield candidate
+
+
+def _check(
+    candidate: Candidate,
+    known: Any,
+    seen: dict[str, str],
+    detect_type: Callable[[Path], str],
+    settle: Callable[[FileResult], None],
+) -> _Work | None:
+    """The cheap checks before parsing; settles the file and returns None when it stops here."""
+    from parsers.detect import extension_mismatch
+
+    path = candidate.path
+    shown = candidate.display
+    try:
+        size = path.stat().st_size
+        media = detect_type(path)
+    except OSError as exc:
+        settle(
+            FileResult(
+                shown,
+                FAILED,
+                _("无法读取：{error}", error=exc.strerror or exc),
+                source=candidate.source,
+            )
+        )
+        return None
+    if size == 0:
+        settle(FileResult(shown, FAILED, _("文件是空的"), source=candidate.source))
+        return None
+    if media == "ole":
+        settle(
+            FileResult(
+                shown,
+                FAILED,
+                _("旧版 Word/WPS 文件（.doc/.wps）：请用 Word 或 WPS 另存为 .docx 后再归档"),
+                source=candidate.source,
+            )
+        )
+        return None
+    if media == "image":
+        settle(
+            FileResult(
+                shown, NEEDS_OCR, _("扫描图片，需要文字识别（OCR）"), source=candidate.source
+            )
+        )
+        return None
+    if media not in ("pdf", "docx"):
+        claimed = Path(shown).suffix.lower()
+        if claimed in (".pdf", ".docx"):  # named as a document but is not one
+            message = _(
+                "文件名是 {suffix}，但内容不是 PDF 或 Word 文档（文件损坏？）", suffix=claimed
+            )
+            settle(FileResult(shown, FAILED, message, source=candidate.source))
+        else:
+            message = _("不是 PDF 或 Word（.docx）文件")
+            settle(FileResult(shown, SKIPPED, message, source=candidate.source))
+        return None
+    if size > MAX_FILE_SIZE:
+        settle(
+            FileResult(
+                shown,
+                FAILED,
+                _(
+                    "文件过大（{size} MB，上限 {limit} MB）",
+                    size=size // 2**20,
+                    limit=MAX_FILE_SIZE // 2**20,
+                ),
+                source=candidate.source,
+            )
+        )
+        return None
+    sha = _sha256(path)
+    if known.record(sha) is not None:
+        stored = known.record(sha).get("stored")
+        settle(
+            FileResult(
+                shown,
+                DUPLICATE,
+                _("已归档：{path}", path=stored),
+                sha256=sha,
+                source=candidate.source,
+            )
+        )
+        return None
+    if sha in seen:
+        settle(
+            FileResult(
+                shown,
+                DUPLICATE,
+                _("与本批的 {other} 内容相同", other=seen[sha]),
+                sha256=sha,
+                source=candidate.source,
+            )
+        )
+        return None
+    seen[sha] = shown
+    return _Work(candidate, sha, media, extension_mismatch(path, media))
+
+
+class _Committer:
+    """Matches parsed files to enterprises, stores them, and commits events in batches."""
+
+    def __init__(
+        self, archive: Archive, *, dry_run: bool, register_new: bool, assign: str | None, settle
+    ):
+        self.archive = archive
+        self.dry_run = dry_run
+        self.register_new = register_new
+        self.assign = assign
+        self.settle = settle
+        self.pending: list[tuple[FileResult, dict[str, Any], Path, _Work]] = []
+        self.unmatched: list[tuple[FileResult, dict[str, Any]]] = []
+        self.last_commit = time.monotonic()
+        self._name_map: tuple[int, dict[str, list[str]]] | None = None
+
+    def _names(self) -> dict[str, list[str]]:
+        """Normalised name → codes, rebuilt when the index has moved on."""
+        index = self.archive.index()
+        if self._name_map is None or self._name_map[0] != index.last_seq:
+            names: dict[str, list[str]] = {}
+            table = index.table(ENTERPRISES)
+            for code in table.ids():
+                record = table.record(code) or {}
+                names.setdefault(record.get("name_key", ""), []).append(code)
+            self._name_map = (index.last_seq, names)
+        return self._name_map[1]
+
+    def add(self, work: _Work, outcome: Any) -> None:
+        from archive.pool import MEMORY, TIMEOUT
+
+        shown = work.candidate.display
+        base = FileResult(shown, FAILED, sha256=work.sha256, source=work.candidate.source)
+        if outcome.failure:
+            base.reason = {
+                TIMEOUT: _("解析超时（超过 {seconds} 秒），已放弃", seconds=int(outcome.seconds)),
+                MEMORY: _("解析时内存超限，已放弃"),
+            }.get(
+                outcome.failure, _("解析时出错：{detail}", detail=outcome.detail or outcome.failure)
+            )
+            self.settle(base)
+            return
+        answer = outcome.value
+        if not answer["ok"]:
+            base.status = {"encrypted": ENCRYPTED, "no_text": NEEDS_OCR}.get(
+                answer["reason"], FAILED
+            )
+            base.reason = answer["message"]
+            self.settle(base)
+            return
+        parsed = answer["parsed"]
+        result = _describe(base, parsed)
+        if work.mismatch:
+            result.reason = _("扩展名与内容不符：按 {media} 处理", media=work.media)
+        match = self._match(parsed, result)
+        if match is None:
+            self._unmatched(result, parsed, work)
+            return
+        self.pending.append((result, match, Path(work.candidate.path), work))
+        if (
+            len(self.pending) >= COMMIT_EVERY
+            or time.monotonic() - self.last_commit > COMMIT_SECONDS
+        ):
+            self.flush()
+
+    # -- matching --------------------------------------------------------------------------
+
+    def _match(self, parsed: Any, result: FileResult) -> dict[str, Any] | None:
+        """Which enterprise(s) or section the document belongs to, and how that was decided."""
+        index = self.archive.index()
+        enterprises = index.table(ENTERPRISES)
+        if self.assign:
+            return {"credit_codes": [self.assign], "matched_by": "assigned"}
+        serial = parsed.get("serial")
+        if serial:
+            letter = index.table("letters").record(serial)
+            if letter:
+                if letter.get("credit_code"):
+                    return {"credit_codes": [letter["credit_code"]], "matched_by": "serial"}
+                return {
+                    "credit_codes": [],
+                    "section": letter.get("section"),
+                    "matched_by": "serial",
+                }
+        if parsed.kind == "section_submission":
+            section = parsed.get("section")
+            if section in self.archive.settings.sections:
+                return {"credit_codes": [], "section": section, "matched_by": "section"}
+            result.reason = _(
+                "资料报送单上的股室“{section}”不在设置的股室中", section=section or ""
+            )
+            return None
+        codes: list[str] = []
+        how: str | None = None
+        problems: list[str] = []
+        new: list[dict[str, str]] = []
+        for named in parsed.enterprises:
+            code, by = self._match_one(named, enterprises, problems, new)
+            if code and code not in codes:
+                codes.append(code)
+                how = how or by
+        if codes:
+            return {"credit_codes": codes, "matched_by": how, "register": new}
+        if new and self.register_new:
+            return {
+                "credit_codes": [item["credit_code"] for item in new],
+                "matched_by": "code",
+                "register": new,
+            }
+        result.reason = (
+            "；".join(problems) if problems else _("文中找不到统一社会信用代码或已登记的单位名称")
+        )
+        return None
+
+    def _match_one(
+        self, named: Any, enterprises: Any, problems: list[str], new: list[dict[str, str]]
+    ):
+        code = named.credit_code
+        if code and named.credit_code_status == "valid":
+            if enterprises.record(code) is not None:
+                return code, "code"
+            if named.name:
+                new.append({"credit_code": code, "name": named.name})
+            problems.append(
+                _(
+                    "代码 {code}（{name}）不在名册中；加 --register-new 可登记后归档",
+                    code=code,
+                    name=named.name or "?",
+                )
+            )
+            return None, None
+        candidates = []
+        if code and named.credit_code_status == "masked":
+            prefix = uscc.masked_prefix(code)
+            if prefix:
+                candidates = [
+                    record
+                    for key in enterprises.ids()
+                    if key.startswith(prefix)
+                    and (record := enterprises.record(key)) is not None
+                    and (not named.name or record.get("name_key") == normalise_name(named.name))
+                ]
+                if len(candidates) == 1:
+                    return candidates[0]["credit_code"], "masked"
+        if named.name:
+            by_name = [
+                record
+                for known in self._names().get(normalise_name(named.name), [])
+                if (record := enterprises.record(known)) is not None
+            ]
+            if len(by_name) == 1:
+                return by_name[0]["credit_code"], "name"
+            candidates = candidates or by_name
+        if candidates:
+            problems.append(
+                _(
+                    "有 {count} 家单位都可能是“{name}”",
+                    count=len(candidates),
+                    name=named.name or code,
+                )
+            )
+        elif code and named.credit_code_status == "invalid":
+            problems.append(_("文中的代码 {code} 无效（校验未通过）", code=code))
+        return None, None
+
+    def _unmatched(self, result: FileResult, parsed: Any, work: _Work) -> None:
+        result.status = UNMATCHED
+        result.candidates = [
+            {"name": named.name, "credit_code": named.credit_code} for named in parsed.enterprises
+        ]
+        if self.dry_run:
+            self.settle(result)
+            return
+        inbox = self.archive.root / "inbox" / "unmatched"
+        inbox.mkdir(parents=True, exist_ok=True)
+        base = Path(work.candidate.display.replace("!", "_")).name or "document"
+        stem = f"{work.sha256[:8]}_{base}"
+        target = inbox / stem
+        if not target.exists():
+            _copy_durably(Path(work.candidate.path), target)
+        sidecar = {
+            "original": work.candidate.display,
+            "sha256": work.sha256,
+            "reason": result.reason,
+            "kind": result.kind,
+            "candidates": result.candidates,
+            "fields": _jsonable(result.fields),
+            "assign": f"credit ingest --assign {target} 统一社会信用代码",
+        }
+        target.with_name(target.name + ".json").write_text(
+            json.dumps(sidecar, ensure_ascii=False, indent=2), encoding="utf-8"
+        )
+        result.stored = str(target.relative_to(self.archive.root))
+        self.unmatched.append((result, {**sidecar, "stored": result.stored}))
+        if len(self.unmatched) >= COMMIT_EVERY:
+            self.flush()
+
+    # -- storing ---------------------------------------------------------------------------
+
+    def flush(self) -> None:
+        if not self.pending and not self.unmatched:
+            return
+        batch, self.pending = self.pending, []
+        unmatched, self.unmatched = self.unmatched, []
+        self.last_commit = time.monotonic()
+        if self.dry_run:
+            for result, match, _path, _work in batch:
+                result.status = INGESTED
+                result.credit_codes = match["credit_codes"]
+                result.matched_by = match["matched_by"]
+                self.settle(result)
+            return
+        stored: list[tuple[FileResult, dict[str, Any], str]] = []
+        for result, match, path, work in batch:
+            owner = (
+                match["credit_codes"][0]
+                if match["credit_codes"]
+                else f"sections/{match.get('section')}"
+            )
+            when = result.fields.get("document_date") or date.today().isoformat()
+            relative = (
+                Path("files")
+                / owner
+                / (result.kind or "unknown")
+                / (f"{when}_{work.sha256[:8]}{EXTENSIONS.get(work.media, '')}")
+            )
+            try:
+                target = self.archive.root / relative
+                if not target.exists():
+                    _copy_durably(path, target)
+            except OSError as exc:
+                result.status = FAILED
+                result.reason = _("复制到档案失败：{error}", error=exc.strerror or exc)
+                self.settle(result)
+                continue
+            stored.append((result, match, str(relative)))
+        if not stored and not unmatched:
+            return
+        with self.archive.transaction() as tx:
+            for _result, sidecar in unmatched:
+                tx.emit("document.unmatched", sidecar)
+            documents = tx.index.table(DOCUMENTS)
+            for result, match, relative in stored:
+                if (
+                    documents.record(result.sha256) is not None
+                ):  # archived by someone else meanwhile
+                    result.status = DUPLICATE
+                    result.reason = _(
+                        "已归档：{path}", path=documents.record(result.sha256).get("stored")
+                    )
+                    continue
+                for item in match.get("register") or []:
+                    if (
+                        tx.index.table(ENTERPRISES).record(item["credit_code"]) is None
+                        and self.register_new
+                    ):
+                        tx.emit(
+                            "enterprise.added",
+                            {**item, "source": f"ingest:{result.path}"},
+                        )
+                tx.emit(
+                    "document.ingested",
+                    {
+                        "sha256": result.sha256,
+                        "kind": result.kind,
+                        "original_name": result.path,
+                        "stored": relative,
+                        "credit_codes": match["credit_codes"],
+                        "section": match.get("section"),
+                        "matched_by": match["matched_by"],
+                        "fields": _jsonable(result.fields),
+                        "enterprises": result.candidates,
+                    },
+                )
+                result.status = INGESTED
+                result.stored = relative
+                result.credit_codes = match["credit_codes"]
+                result.matched_by = match["matched_by"]
+        for result, _sidecar in unmatched:
+            self.settle(result)
+        for result, _match, _relative in stored:
+            self.settle(result)
+
+
+def _describe(result: FileResult, parsed: Any) -> FileResult:
+    result.kind = parsed.kind
+    result.credit_code = parsed.credit_code
+    result.credit_code_status = parsed.credit_code_status
+    result.enterprise_name = parsed.enterprise_name
+    result.fields = {**parsed.values(), "parser": parsed.parser}
+    result.candidates = [
+        {
+            "name": named.name,
+            "credit_code": named.credit_code,
+            "credit_code_status": named.credit_code_status,
+        }
+        for named in parsed.enterprises
+    ]
+    return result
+
+
+def _jsonable(value: Any) -> Any:
+    return json.loads(json.dumps(value, ensure_ascii=False, default=str))
+
+
+def _copy_durably(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = target.with_name(f".{target.name}.{os.getpid()}.part")
+    with open(source, "rb") as reader, open(temp, "wb") as writer:
+        shutil.copyfileobj(reader, writer, 1024 * 1024)
+        writer.flush()
+        os.fsync(writer.fileno())
+    os.replace(temp, target)
+    fsync_dir(target.parent)
+
+
+def _move_away(report: IngestReport) -> None:
+    """``--move``: remove originals that are now safely in the archive (after the commit)."""
+    for result in report.results:
+        if result.status in (INGESTED, DUPLICATE) and result.source is not None:
+            try:
+                result.source.unlink()
+            except OSError:
+                pass
+
+
+def _assignable(archive: Archive, code: str) -> str:
+    from archive.enterprises import get_enterprise
+
+    return get_enterprise(archive, code)["credit_code"]
+
+
+def assign_file(archive: Archive, path: Path, code: str, **options: Any) -> IngestReport:
+    """``credit ingest --assign FILE CODE``: file one document under the given enterprise."""
+    path = Path(path)
+    if not path.is_file():
+        raise CreditError(_("{path} 不是文件", path=display_name(path)))
+    report = ingest(archive, [path], assign=code, **options)
+    inbox = (archive.root / "inbox" / "unmatched").resolve()
+    if (
+        not report.dry_run
+        and path.resolve().parent == inbox
+        and any(r.status in (INGESTED, DUPLICATE) for r in report.results)
+    ):
+        path.unlink(missing_ok=True)
+        path.with_name(path.name + ".json").unlink(missing_ok=True)
+    return report
+
+
+# -- reading -------------------------------------------------------------------------------------
+
+
+def documents_for(archive: Archive, code: str) -> list[dict[str, Any]]:
+    index = archive.index()
+    record = index.table(ENTERPRISES).record(uscc.compact(code)) or {}
+    table = index.table(DOCUMENTS)
+    return [dict(table.record(sha) or {}) for sha in record.get("documents", [])]
+
+
+def open_rectifications(archive: Archive, code: str | None = None) -> list[dict[str, Any]]:
+    table = archive.index().table(RECTIFICATIONS)
+    rows = [dict(table.record(key) or {}) for key in table.ids()]
+    rows = [row for row in rows if row.get("status") == "open"]
+    if code:
+        rows = [row for row in rows if row.get("credit_code") == uscc.compact(code)]
+    return sorted(rows, key=lambda row: (row.get("deadline") or "", row.get("credit_code") or ""))
+
+
+# -- reducers ------------------------------------------------------------------------------------
+
+
+@reducer("document.ingested")
+def _document_ingested(index: Index, entry: dict[str, Any]) -> None:
+    """The document itself, and the facts that follow from it."""
+    data = entry["data"]
+    record = dict(data)
+    record["ingested_at"] = entry["time"]
+    record["ingested_by"] = entry["actor"]
+    index.table(DOCUMENTS).put(data["sha256"], record)
+    index.table(UNMATCHED_TABLE).delete(data["sha256"])
+    for code in data["credit_codes"]:
+        enterprise = note_event(index, code, entry)
+        if enterprise is not None:
+            enterprise.setdefault("documents", []).append(data["sha256"])
+    fields = data.get("fields", {})
+    kind = data["kind"]
+    code = data["credit_codes"][0] if data["credit_codes"] else None
+    if fields.get("serial"):
+        letter = index.table("letters").record(fields["serial"])
+        if letter is not None:
+            letter.update(
+                status="returned",
+                returned_at=entry["time"],
+                returned_document=data["sha256"],
+                signed=bool(fields.get("signed")),
+                signer=fields.get("signer"),
+                sign_date=fields.get("sign_date"),
+            )
+    if kind == "rectification_order" and code:
+        key = f"{code}|{fields.get('doc_number') or data['sha256'][:12]}"
+        index.table(RECTIFICATIONS).put(
+            key,
+            {
+                "credit_code": code,
+                "order_number": fields.get("doc_number"),
+                "deadline": fields.get("rectification_deadline"),
+                "problems": fields.get("problems", []),
+                "status": "open",
+                "opened_by": data["sha256"],
+                "opened_at": entry["time"],
+            },
+        )
+    elif kind == "reinspection_opinion" and code:
+        table = index.table(RECTIFICATIONS)
+        follows = fields.get("follows_order")
+        keys = [key for key in table.ids() if key.startswith(f"{code}|")]
+        if follows:
+            keys = [key for key in keys if key == f"{code}|{follows}"] or keys
+        for key in keys:
+            item = table.record(key)
+            if item and item.get("status") == "open":
+                item.setdefault("reviews", []).append(
+                    {
+                        "document": data["sha256"],
+                        "date": fields.get("document_date"),
+                        "rectified": fields.get("rectified"),
+                    }
+                )
+                if fields.get("rectified") is True:
+                    item.update(
+                        status="closed",
+                        closed_by=data["sha256"],
+                        closed_on=fields.get("document_date"),
+                    )
+
+
+@reducer("document.unmatched")
+def _document_unmatched(index: Index, entry: dict[str, Any]) -> None:
+    data = entry["data"]
+    index.table(UNMATCHED_TABLE).put(data["sha256"], {**data, "at": entry["time"]})

@@ -1,0 +1,182 @@
+"""credit ingest, credit explain"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from archive.errors import ExitCode
+from archive.i18n import N_, _
+from cli.base import Command, get_env, option
+from cli.output import dumps, info, render_rows
+
+STATUS_LABELS = {
+    "ingested": N_("已归档"),
+    "duplicate": N_("重复"),
+    "unmatched": N_("未匹配"),
+    "failed": N_("失败"),
+    "encrypted": N_("已加密"),
+    "needs-ocr": N_("需识别"),
+    "skipped": N_("跳过"),
+}
+KIND_LABELS = {
+    "inspection_record": N_("现场检查记录"),
+    "rectification_order": N_("责令限期整改指令书"),
+    "reinspection_opinion": N_("整改复查意见书"),
+    "penalty_notice": N_("行政处罚告知书"),
+    "penalty_decision": N_("行政处罚决定书"),
+    "no_penalty_decision": N_("不予行政处罚决定书"),
+    "commitment_letter": N_("承诺书"),
+    "monthly_report": N_("诚信履行情况报告表"),
+    "section_submission": N_("资料报送单"),
+    "unknown": N_("其他文件"),
+}
+
+
+def kind_label(kind: str | None) -> str:
+    return _(KIND_LABELS[kind]) if kind in KIND_LABELS else (kind or "")
+
+
+@click.command(cls=Command)
+@click.argument("folders", nargs=-1, type=click.Path(path_type=Path, exists=True))
+@option("--dry-run", is_flag=True, help="只解析并报告，不归档、不写入档案。")
+@option("--move", is_flag=True, help="归档（或确认重复）后删除原文件；默认不动原文件夹。")
+@option("--register-new", is_flag=True, help="文书中出现名册里没有的单位时，按文书登记后归档。")
+@option(
+    "--assign",
+    nargs=2,
+    metavar="FILE CODE",
+    help="把一个文件（通常在 inbox/unmatched/ 中）归到指定单位名下。",
+)
+@option("--jobs", type=click.IntRange(min=1, max=64), help="并行解析的进程数（默认：CPU 核数）。")
+@option("--nl", "as_nl", is_flag=True, help="每个文件输出一行 JSON（stdout）。")
+def ingest(folders, dry_run, move, register_new, assign, jobs, as_nl) -> None:
+    """把退回的承诺书、报表和执法文书（PDF、Word、压缩包）归入档案。
+
+    按内容识别文件类型和文书种类，按编号/二维码、统一社会信用代码、单位名称匹配单位，
+    复制到 files/<代码>/<种类>/。已归档的文件记为重复；匹配不上的复制到
+    inbox/unmatched/ 并说明原因，可用 --assign 归档。原文件夹不会被改动（除非 --move）。
+    有文件失败时退出码为 3。
+
+    \b
+    示例：
+      credit ingest 收件/2026-11/
+      credit ingest 收件/ --dry-run --nl > 结果.jsonl
+      credit ingest --assign inbox/unmatched/1a2b3c4d_决定书.pdf 91431127MA4L8XXXXX
+    """
+    from archive.ingest import assign_file
+    from archive.ingest import ingest as run_ingest
+
+    env = get_env()
+    if not folders and not assign:
+        raise click.UsageError(_("请给出要归档的文件夹或文件，或用 --assign 文件 代码"))
+    archive = env.open_archive()
+
+    def show(result) -> None:
+        if as_nl:
+            click.echo(dumps(result.as_dict(), indent=None), file=env.stdout)
+        label = _(STATUS_LABELS.get(result.status, result.status))
+        who = result.enterprise_name or ", ".join(result.credit_codes) or ""
+        parts = [f"[{label}]", result.path]
+        if result.kind:
+            parts.append(kind_label(result.kind))
+        if who and result.status == "ingested":
+            parts.append(f"→ {who}")
+        if result.reason and result.status != "ingested":
+            parts.append(f"：{result.reason}")
+        info(env, " ".join(parts))
+
+    options = {
+        "dry_run": dry_run,
+        "move": move,
+        "register_new": register_new,
+        "jobs": jobs,
+        "on_result": show,
+    }
+    if assign:
+        file, code = assign
+        report = assign_file(archive, Path(file), code, **options)
+    else:
+        report = run_ingest(archive, folders, **options)
+    rows = [
+        {"status": _(STATUS_LABELS[status]), "count": report.count(status)}
+        for status in STATUS_LABELS
+        if report.count(status)
+    ]
+    if rows:
+        from rich.table import Table
+
+        from cli.output import console
+
+        table = Table(title=_("试运行结果（未写入档案）") if dry_run else _("归档结果"))
+        table.add_column(_("结果"))
+        table.add_column(_("文件数"), justify="right")
+        for row in rows:
+            table.add_row(row["status"], str(row["count"]))
+        console(env, stderr=True).print(table)
+    else:
+        info(env, _("没有找到文件。"))
+    if report.count("unmatched") and not dry_run:
+        info(
+            env,
+            _(
+                "未匹配的文件在 {path}，用 credit ingest --assign 文件 代码 归档。",
+                path=archive.root / "inbox" / "unmatched",
+            ),
+        )
+    if report.failed:
+        click.get_current_context().exit(int(ExitCode.INPUT_FAILED))
+
+
+@click.command(cls=Command)
+@click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
+def explain(file: Path, as_json: bool) -> None:
+    """显示解析器从一个文件中看到了什么：规范化后的文字、由哪个解析器处理及原因、每个字段及其出处。
+
+    用于弄清某份文书为什么被归错、没匹配上或缺了字段。不写入档案，不需要档案。
+
+    \b
+    示例：
+      credit explain 收件/决定书.pdf
+      credit explain 收件/决定书.pdf --json
+    """
+    from parsers.explain import explain_path
+
+    env = get_env()
+    explanation = explain_path(file)
+    if as_json:
+        click.echo(dumps(explanation), file=env.stdout)
+        return
+    from cli.output import console
+
+    out = console(env)
+    out.rule(
+        _(
+            "规范化后的文字（{extractor}，{pages} 页）",
+            extractor=explanation["extractor"],
+            pages=explanation["pages"],
+        )
+    )
+    for number, line in enumerate(explanation["lines"], start=1):
+        out.print(f"{number:>4}  {line}", markup=False, highlight=False)
+    out.rule(_("解析器"))
+    for candidate in explanation["parsers"]:
+        mark = "→" if candidate["chosen"] else " "
+        out.print(f"{mark} {candidate['name']}: {candidate['reason'] or _('不适用')}", markup=False)
+    out.rule(_("字段"))
+    rows = [
+        {
+            "field": name,
+            "value": value["value"],
+            "line": value.get("line") or "",
+            "source": value.get("source") or "",
+        }
+        for name, value in explanation["fields"].items()
+    ]
+    render_rows(
+        env, rows, [("field", "字段"), ("value", "值"), ("line", "行"), ("source", "原文")], "table"
+    )
+    for warning in explanation.get("warnings", []):
+        info(env, _("警告：{message}", message=warning))
