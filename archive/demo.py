@@ -355,6 +355,7 @@ class DemoContext:
     updated_code: str | None = None
     closed_code: str | None = None
     letters_dir: Path | None = None
+    returned_dir: Path | None = None
     issued: list[Any] = field(default_factory=list)
 
 
@@ -504,6 +505,111 @@ def step_issue_commitments(context: DemoContext) -> DemoStep:
     return DemoStep("issue_commitments", message, details)
 
 
+RETURNED_FOLDER = "收件"  # samples/收件/: what came back to the bureau this month
+SIGNED_RETURNS = 6  # of the letters issued, this many come back signed …
+UNSIGNED_RETURNS = 2  # … and this many unsigned (the clerk must chase them)
+
+
+def _sign_letter(source: Path, target: Path, signer: str, day: str) -> None:
+    """Fill in a unit commitment letter as the enterprise would: signature and date."""
+    from docx import Document
+
+    document = Document(str(source))
+    for paragraph in document.paragraphs:
+        label = paragraph.text.partition("：")[0]
+        if label in ("法定代表人（签字）", "日期"):
+            runs = paragraph.runs
+            runs[0].text = label + "："
+            for run in runs[1:]:
+                run._r.getparent().remove(run._r)
+            paragraph.add_run(signer if label != "日期" else day)
+    document.save(str(target))
+
+
+def _enforcement_docx(target: Path, title: str, lines: list[str]) -> None:
+    """A simple enforcement document as a county system prints it (title, then lines)."""
+    from docx import Document
+
+    document = Document()
+    document.add_heading(title, level=1)
+    for line in lines:
+        document.add_paragraph(line)
+    document.save(str(target))
+
+
+def step_returned_batch(context: DemoContext) -> DemoStep:
+    """What comes back in a month: signed and unsigned letters, enforcement documents."""
+    from datetime import date
+
+    assert context.archive is not None
+    folder = context.archive.root / SAMPLES_FOLDER / RETURNED_FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    rows = {row["credit_code"]: row for row in context.rows}
+    today = date.today()
+    day = f"{today.year}年{today.month}月{today.day}日"
+    returned = context.issued[: SIGNED_RETURNS + UNSIGNED_RETURNS]
+    for number, letter in enumerate(returned):
+        assert letter.file is not None
+        target = folder / f"回执_{letter.file.name}"
+        if number < SIGNED_RETURNS:
+            person = rows[letter.credit_code]["legal_representative"]
+            _sign_letter(letter.file, target, person, day)
+        else:
+            target.write_bytes(letter.file.read_bytes())
+    # An inspection found problems at one fireworks shop: the order and the re-inspection.
+    shop = _first_of(context.rows, "烟花爆竹")
+    number = f"蓝应急责改〔{today.year}〕7号"
+    _enforcement_docx(
+        folder / "责令限期整改指令书.docx",
+        "责令限期整改指令书",
+        [
+            number,
+            f"{shop['name']}：",
+            f"统一社会信用代码：{shop['credit_code']}",
+            "经查，你单位存在下列问题：",
+            "1.仓库内烟花爆竹超量储存；",
+            "2.未按规定设置防火分隔；",
+            f"责令你单位于{today.year + 1}年1月15日前整改完毕，整改完成后及时书面报告本局。",
+            COUNTY + "应急管理局",
+            day,
+        ],
+    )
+    # A document naming an enterprise that is not in the register: it waits in the inbox.
+    _enforcement_docx(
+        folder / "现场检查记录_外县单位.docx",
+        "现场检查记录",
+        [
+            f"（湘永蓝）应急检记〔{today.year}〕21号",
+            "被检查单位：宁远县某某化工有限公司",
+            "检查场所：该单位仓库",
+            f"检查时间：{day}10时30分",
+            "检查情况：现场检查未发现问题。",
+        ],
+    )
+    context.returned_dir = folder
+    message = _(
+        "收到退回的文书：{signed} 份已签字承诺书、{unsigned} 份未签字，另有执法文书：{path}",
+        signed=SIGNED_RETURNS,
+        unsigned=UNSIGNED_RETURNS,
+        path=folder,
+    )
+    return DemoStep("returned_batch", message, {"folder": str(folder)})
+
+
+def step_ingest(context: DemoContext) -> DemoStep:
+    """Ingest the returned batch: letters matched by serial, facts follow from documents."""
+    from archive.ingest import ingest
+
+    assert context.archive is not None and context.returned_dir is not None
+    report = ingest(context.archive, [context.returned_dir], jobs=1)
+    counts = {status: report.count(status) for status in ("ingested", "unmatched", "failed")}
+    message = _(
+        "归档收件：{ingested} 份已归档，{unmatched} 份未匹配（在 inbox/unmatched/ 等待处理），{failed} 份失败",
+        **counts,
+    )
+    return DemoStep("ingest", message, {"counts": counts})
+
+
 Step = Callable[[DemoContext], DemoStep]
 # In order; each step is small and uses only the library.  Later issues append theirs.
 STEPS: list[Step] = [
@@ -513,6 +619,8 @@ STEPS: list[Step] = [
     step_update_phone,
     step_close_enterprise,
     step_issue_commitments,
+    step_returned_batch,
+    step_ingest,
 ]
 
 

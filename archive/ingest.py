@@ -531,6 +531,10 @@ class _Committer:
             )
         elif code and named.credit_code_status == "invalid":
             problems.append(_("文中的代码 {code} 无效（校验未通过）", code=code))
+        elif named.name:
+            problems.append(
+                _("名册中没有名为“{name}”的单位，文中也没有可用的代码", name=named.name)
+            )
         return None, None
 
     def _unmatched(self, result: FileResult, parsed: Any, work: _Work) -> None:
@@ -561,6 +565,10 @@ class _Committer:
             json.dumps(sidecar, ensure_ascii=False, indent=2), encoding="utf-8"
         )
         result.stored = str(target.relative_to(self.archive.root))
+        known = self.archive.index().table(UNMATCHED_TABLE).record(work.sha256)
+        if known and known.get("reason") == result.reason:
+            self.settle(result)  # already waiting in the inbox for the same reason
+            return
         self.unmatched.append((result, {**sidecar, "stored": result.stored}))
         if len(self.unmatched) >= COMMIT_EVERY:
             self.flush()

@@ -99,6 +99,8 @@ def test_build_demo(tmp_path: Path) -> None:
         "update_phone",
         "close_enterprise",
         "issue_commitments",
+        "returned_batch",
+        "ingest",
     ]
     assert result.roster_path == result.archive.root / SAMPLES_FOLDER / ROSTER_NAME
     assert result.roster_path.is_file()
@@ -112,7 +114,7 @@ def test_build_demo(tmp_path: Path) -> None:
     assert closed[0]["close_reason"] == "已关闭"
     shown = get_enterprise(archive, result.showcase_code)
     assert shown["industry"] == result.showcase_industry
-    assert [item["type"] for item in shown["history"]] == [
+    assert [item["type"] for item in shown["history"]][:3] == [
         "enterprise.added",
         "enterprise.updated",
         "letter.issued",
@@ -121,8 +123,15 @@ def test_build_demo(tmp_path: Path) -> None:
 
     summary = demo_summary(result)
     assert summary["enterprises"] == {"total": 60, "active": 59, "closed": 1}
-    # created + 60 added + update + close, then serials reserved + 14 letters issued
-    assert summary["audit"] == {"ok": True, "events": 63 + 1 + 14}
+    # created + 60 added + update + close, serials reserved + 14 letters issued,
+    # then 9 documents ingested and 1 left unmatched in the inbox
+    assert summary["audit"] == {"ok": True, "events": 63 + 1 + 14 + 9 + 1}
+    ingest_step = next(step for step in result.steps if step.name == "ingest")
+    assert ingest_step.details["counts"] == {"ingested": 9, "unmatched": 1, "failed": 0}
+    letters = [
+        letter for letter in get_enterprise(archive, result.showcase_code).get("letters", [])
+    ]
+    assert letters  # the showcase enterprise was sent a letter
     json.dumps(summary)  # plain data
 
 
@@ -184,7 +193,7 @@ def test_demo_suggests_commands_that_work(tmp_path: Path) -> None:
     result = runner.invoke(cli, ["demo", str(folder), "--json"])
     assert result.exit_code == 0, result.stderr
     commands = json.loads(result.stdout)["next_commands"]
-    assert 4 <= len(commands) <= 8
+    assert 4 <= len(commands) <= 10
     before = (folder / "journal.jsonl").read_bytes()
     for command in commands:
         argv = shlex.split(command)

@@ -72,6 +72,8 @@ def _next_commands(result) -> list[str]:
         f"{base} enterprise import {roster} --dry-run",
         f"{base} config",
         f"{base} gen-commitment --industry 烟花爆竹 --dry-run",
+        f"{base} ingest {shlex.quote(str(result.archive.root / 'samples' / '收件'))} --dry-run",
+        f"{base} explain {shlex.quote(str(result.archive.root / 'samples' / '收件' / '责令限期整改指令书.docx'))}",
     ]
 
 
@@ -122,6 +124,8 @@ def _walk_through(env, result, started: float) -> None:
         _("（试运行：列出名册与档案的差别——刚改过的电话——但不写入档案）"),
         "",
         _("（试运行：列出将生成的承诺书，不编号）"),
+        _("（再归档一次：全部记为重复，档案不变）"),
+        _("（解析器从一份文书中看到了什么）"),
     ]
     for command, note in zip(_next_commands(result), notes, strict=True):
         info(env, f"  {command}  {note}".rstrip())
