@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -300,3 +301,15 @@ def test_template_list_without_an_archive(runner, tmp_path: Path, monkeypatch) -
     result = invoke(runner, "template", "list", "--json")
     assert result.exit_code == 0
     assert len(json.loads(result.stdout)) == 13
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is not installed")
+def test_pdf_through_libreoffice(runner, archive_dir: Path, register, tmp_path: Path) -> None:
+    result = invoke(
+        runner, "gen-commitment", register[0], "--pdf", "--out", str(tmp_path / "o"), "--json",
+        archive=archive_dir,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    (letter,) = json.loads(result.stdout)["letters"]
+    pdf = Path(letter["pdf"])
+    assert pdf.is_file() and pdf.read_bytes().startswith(b"%PDF")
