@@ -930,3 +930,30 @@ def title_line(lines: Sequence[str], title: str) -> tuple[int, str] | None:
         if pattern.match(text):
             return index, text
     return None
+
+
+def accepts_form(
+    doc: Document, *, template: str, title: str, min_labels: int, labels_reason: str
+) -> str | None:
+    """``accepts()`` of a form this tool issued: its title, then our serial or enough labels.
+
+    Never raises.  The reason names the title and the serial, or says the form's labels were
+    found (``labels_reason``, a message marked with ``N_`` taking ``{title}``).
+    """
+    from archive.letters.catalog import FORM_LABELS
+
+    try:
+        lines = canonical_lines(doc.text)
+        found_title = title_line(lines, title)
+        if found_title is None:
+            if properties_template(doc.properties) != template:
+                return None
+            found_title = (-1, title)
+        serial = properties_serial(doc.properties)[0] or printed_serial(lines)[0]
+        if serial:
+            return _("标题为“{title}”，编号 {serial}", title=found_title[1], serial=serial)
+        if len(form_values(doc, lines, FORM_LABELS[template])) >= min_labels:
+            return _(labels_reason, title=found_title[1])
+        return None
+    except Exception:  # accepts() never raises: a form it cannot read is not taken
+        return None

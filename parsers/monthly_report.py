@@ -39,9 +39,10 @@ dashes (``—``, ``-``), slashes (``/``), dots -- which clerks use to cross out 
 
 from __future__ import annotations
 
-from archive.i18n import _
+from archive.i18n import N_, _
 from parsers.base import Document, ParsedDocument
 from parsers.commitment_letter import (
+    accepts_form,
     canonical_lines,
     clean_value,
     date_problem,
@@ -51,12 +52,8 @@ from parsers.commitment_letter import (
     is_blank_date,
     parse_date,
     parse_period,
-    printed_serial,
-    properties_serial,
-    properties_template,
     put_enterprise,
     put_serial,
-    title_line,
 )
 
 NAME = "monthly_report"
@@ -76,22 +73,13 @@ def _labels() -> tuple[str, ...]:
 
 def accepts(doc: Document) -> str | None:
     """The title 诚信履行情况报告表, and our serial or the form's labels."""
-    try:
-        lines = canonical_lines(doc.text)
-        title = title_line(lines, TITLE)
-        if title is None:
-            if properties_template(doc.properties) != TEMPLATE:
-                return None
-            title = (-1, TITLE)
-        serial = properties_serial(doc.properties)[0] or printed_serial(lines)[0]
-        if serial:
-            return _("标题为“{title}”，编号 {serial}", title=title[1], serial=serial)
-        found = form_values(doc, lines, _labels())
-        if len(found) >= MIN_LABELS:
-            return _("标题为“{title}”，有报告表的栏目", title=title[1])
-        return None
-    except Exception:  # accepts() never raises
-        return None
+    return accepts_form(
+        doc,
+        template=TEMPLATE,
+        title=TITLE,
+        min_labels=MIN_LABELS,
+        labels_reason=N_("标题为“{title}”，有报告表的栏目"),
+    )
 
 
 def is_filled(text: str | None) -> bool:

@@ -38,9 +38,10 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from archive.i18n import _
+from archive.i18n import N_, _
 from parsers.base import Document, ParsedDocument
 from parsers.commitment_letter import (
+    accepts_form,
     bare_label,
     canonical,
     canonical_lines,
@@ -55,11 +56,7 @@ from parsers.commitment_letter import (
     label_regex,
     parse_date,
     parse_period,
-    printed_serial,
-    properties_serial,
-    properties_template,
     put_serial,
-    title_line,
     unwrap,
 )
 
@@ -85,21 +82,13 @@ def _labels() -> tuple[str, ...]:
 
 def accepts(doc: Document) -> str | None:
     """The title 资料报送单, and our serial or the slip's labels."""
-    try:
-        lines = canonical_lines(doc.text)
-        title = title_line(lines, TITLE)
-        if title is None:
-            if properties_template(doc.properties) != TEMPLATE:
-                return None
-            title = (-1, TITLE)
-        serial = properties_serial(doc.properties)[0] or printed_serial(lines)[0]
-        if serial:
-            return _("标题为“{title}”，编号 {serial}", title=title[1], serial=serial)
-        if len(form_values(doc, lines, _labels())) >= MIN_LABELS:
-            return _("标题为“{title}”，有报送单的栏目", title=title[1])
-        return None
-    except Exception:  # accepts() never raises
-        return None
+    return accepts_form(
+        doc,
+        template=TEMPLATE,
+        title=TITLE,
+        min_labels=MIN_LABELS,
+        labels_reason=N_("标题为“{title}”，有报送单的栏目"),
+    )
 
 
 def parse_copies(text: str | None) -> int | None:
