@@ -654,10 +654,30 @@ class _Committer:
                 result.stored = relative
                 result.credit_codes = match["credit_codes"]
                 result.matched_by = match["matched_by"]
+        _leave_inbox(self.archive.root, {r.sha256 for r, _m, _p in stored if r.status == INGESTED})
         for result, _sidecar in unmatched:
             self.settle(result)
         for result, _match, _relative in stored:
             self.settle(result)
+
+
+def _leave_inbox(root: Path, archived: set[str | None]) -> None:
+    """Documents now archived (e.g. by ``--register-new``) no longer wait in the inbox: remove
+    the copies and sidecars earlier runs left in ``inbox/unmatched/`` (after the commit)."""
+    inbox = root / "inbox" / "unmatched"
+    prefixes = {sha[:8] for sha in archived if sha}
+    if not prefixes or not inbox.is_dir():
+        return
+    for sidecar in inbox.glob("*.json"):
+        if sidecar.name[:8] not in prefixes or sidecar.name[8:9] != "_":
+            continue
+        try:
+            if json.loads(sidecar.read_text(encoding="utf-8")).get("sha256") not in archived:
+                continue
+        except (OSError, ValueError, AttributeError):
+            continue
+        sidecar.with_name(sidecar.name.removesuffix(".json")).unlink(missing_ok=True)
+        sidecar.unlink(missing_ok=True)
 
 
 def _describe(result: FileResult, parsed: Any) -> FileResult:

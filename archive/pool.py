@@ -47,7 +47,16 @@ def _limit_memory(memory_mb: int | None) -> None:
         pass
 
 
-def _worker(connection: Connection, function: Callable[[Any], Any], memory_mb: int | None) -> None:
+def _worker(
+    connection: Connection,
+    function: Callable[[Any], Any],
+    memory_mb: int | None,
+    parent_end: Connection | None = None,
+) -> None:
+    if parent_end is not None:
+        # A forked worker inherits the parent's end of its own pipe: holding it open, it would
+        # never see EOF when the parent dies (kill -9) and would live on, orphaned, for ever.
+        parent_end.close()
     _limit_memory(memory_mb)
     while True:
         try:
@@ -70,7 +79,7 @@ class _Slot:
     def __init__(self, context: Any, function: Callable[[Any], Any], memory_mb: int | None):
         self.connection, child = context.Pipe()
         self.process = context.Process(
-            target=_worker, args=(child, function, memory_mb), daemon=True
+            target=_worker, args=(child, function, memory_mb, self.connection), daemon=True
         )
         self.process.start()
         child.close()
@@ -141,6 +150,7 @@ def run_isolated(
                     try:
                         status, value = slot.connection.recv()
                     except (EOFError, OSError):
+                        slot.process.join(5)  # reap it first: exitcode is None until then
                         code = slot.process.exitcode
                         slot.kill()
                         slots[index] = _Slot(context, function, memory_mb)
