@@ -397,7 +397,7 @@ class _Committer:
         return self._name_map[1]
 
     def add(self, work: _Work, outcome: Any) -> None:
-        from archive.pool import MEMORY, TIMEOUT
+        from archive.pool import CRASHED, MEMORY, TIMEOUT
 
         shown = work.candidate.display
         base = FileResult(shown, FAILED, sha256=work.sha256, source=work.candidate.source)
@@ -405,6 +405,9 @@ class _Committer:
             base.reason = {
                 TIMEOUT: _("解析超时（超过 {seconds} 秒），已放弃", seconds=int(outcome.seconds)),
                 MEMORY: _("解析时内存超限，已放弃"),
+                CRASHED: _(
+                    "解析进程异常退出（{detail}）：文件可能已损坏或结构异常", detail=outcome.detail
+                ),
             }.get(
                 outcome.failure, _("解析时出错：{detail}", detail=outcome.detail or outcome.failure)
             )
@@ -710,6 +713,21 @@ def _copy_durably(source: Path, target: Path) -> None:
         os.fsync(writer.fileno())
     os.replace(temp, target)
     fsync_dir(target.parent)
+    _remove_stale_parts(target.parent)
+
+
+STALE_PART_SECONDS = 24 * 3600
+
+
+def _remove_stale_parts(folder: Path) -> None:
+    """Remove copies a killed ingest left half-written here (a day old: nobody is writing them)."""
+    cutoff = time.time() - STALE_PART_SECONDS
+    for part in folder.glob(".*.part"):
+        try:
+            if part.stat().st_mtime < cutoff:
+                part.unlink()
+        except OSError:
+            pass
 
 
 def _move_away(report: IngestReport) -> None:

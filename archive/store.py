@@ -86,6 +86,9 @@ class Archive:
         self.index_path = root / INDEX_FILE
         self.warnings: list[str] = []
         self._index: Index | None = None
+        # (inode, size, mtime) of index.json when self._index was read from or written to it:
+        # a transaction reuses the index in memory while the file is still that one.
+        self._index_file: tuple[int, int, int] | None = None
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -116,7 +119,15 @@ class Archive:
             self._index = index
         return self._index
 
+    def _index_signature(self) -> tuple[int, int, int] | None:
+        try:
+            stat = self.index_path.stat()
+        except OSError:
+            return None
+        return (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+
     def _load_index(self) -> Index:
+        self._index_file = self._index_signature()
         if not self.index_path.exists():
             if self.journal.path.exists() and self.journal.path.stat().st_size:
                 self.warnings.append(_("索引文件不存在，已根据日志重建"))
@@ -184,7 +195,12 @@ class Archive:
         """Lock, bring the index up to date, collect events; on success journal then index."""
         with self.lock():
             self._clean_temp_files()
-            index = self._load_index()
+            current = self._index_signature()
+            if self._index is not None and current is not None and current == self._index_file:
+                index = self._index  # nobody has written the index since we read it
+            else:
+                index = self._load_index()
+            self._index = None  # until this transaction ends well, the copy in memory is suspect
             events_, torn = self._read_tail(index)
             for entry, end in events_:
                 self._replay(index, entry, end)
@@ -206,6 +222,7 @@ class Archive:
                 self.journal.append(tx.entries)
             if tx.entries or stale:
                 atomic_write(self.index_path, index.to_bytes(), fault_prefix="index")
+                self._index_file = self._index_signature()
             self._index = index
 
     def _clean_temp_files(self) -> None:
@@ -227,6 +244,7 @@ class Archive:
             for entry, end in events_:
                 self._replay(index, entry, end)
             atomic_write(self.index_path, index.to_bytes(), fault_prefix="index")
+            self._index_file = self._index_signature()
             self._index = index
             return index
 

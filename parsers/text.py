@@ -284,9 +284,18 @@ def _pdf_properties(pdf) -> dict[str, str]:
     }
 
 
+def _quiet_pdfminer() -> None:
+    """pdfminer logs every font it cannot measure ("Could not get FontBBox …") to stderr."""
+    import logging
+
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+
+
 def _pdfplumber_text(path: Path) -> str | None:
     """pdfplumber's text of every page, or None if pdfplumber cannot read the file."""
     import pdfplumber
+
+    _quiet_pdfminer()
     from pdfminer.pdfparser import PDFSyntaxError
     from pdfminer.psparser import PSException
     from pdfplumber.utils.exceptions import PdfminerException
@@ -301,6 +310,8 @@ def _pdfplumber_text(path: Path) -> str | None:
 def pdf_tables(path: Path) -> list[list[list[str]]]:
     """Table cells found by pdfplumber (normalised); empty if it cannot read them."""
     import pdfplumber
+
+    _quiet_pdfminer()
     from pdfminer.psparser import PSException
     from pdfplumber.utils.exceptions import PdfminerException
 
