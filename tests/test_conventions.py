@@ -115,8 +115,10 @@ def _messages() -> dict[str, Path]:
                     and isinstance(node.args[0].value, str)
                 ):
                     found[message_key(node.args[0].value)] = path
-    for _name, command in _all_commands():
+    for _name, command in [("", cli), *_all_commands()]:
         found[message_key(command.help or "")] = ROOT / "cli"
+        if command.epilog:
+            found[message_key(command.epilog)] = ROOT / "cli"
         for param in command.params:
             if isinstance(param, click.Option) and param.help and not param.hidden:
                 found[message_key(param.help)] = ROOT / "cli"
@@ -134,6 +136,12 @@ def test_every_message_has_an_english_translation_with_the_same_placeholders() -
     assert not missing, "missing English for:\n" + "\n".join(missing)
     for key, value in english.items():
         assert _fields(key) == _fields(value), f"placeholders differ: {key!r} → {value!r}"
+
+
+def test_english_catalog_has_no_stale_entries() -> None:
+    used = _messages()
+    stale = sorted(key for key in catalog("en") if key not in used)
+    assert not stale, "English for messages no longer used:\n" + "\n".join(stale)
 
 
 def test_english_catalog_has_no_chinese_left() -> None:

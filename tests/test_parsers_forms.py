@@ -10,9 +10,7 @@ written with reportlab holding the same lines of text.
 
 from __future__ import annotations
 
-import ast
 import shutil
-import string
 import subprocess
 import time
 from pathlib import Path
@@ -22,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from archive.i18n import catalog, set_language
+from archive.i18n import set_language
 from archive.letters.catalog import (
     FORM_LABELS,
     LEVELS,
@@ -904,30 +902,6 @@ def test_hostile_text_is_parsed_quickly() -> None:
 
 
 # ============================================================================================
-# English catalog
-
-
-def test_every_message_of_these_parsers_has_english() -> None:
-    english = catalog("en")
-
-    def fields(text: str) -> set[str]:
-        return {name for _lit, name, _spec, _conv in string.Formatter().parse(text) if name}
-
-    for module in PARSERS.values():
-        tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            if (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Name)
-                and node.func.id in ("_", "N_")
-                and node.args
-                and isinstance(node.args[0], ast.Constant)
-            ):
-                message = node.args[0].value
-                assert message in english, message
-                assert fields(message) == fields(english[message]), message
-
-
 # ============================================================================================
 # Round trip: render → fill in as in Word → save (→ print to PDF) → parse
 

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import ast
 import csv
 import datetime as dt
 import io
 import string
 import tempfile
-import tomllib
 from pathlib import Path
 
 import pytest
@@ -711,33 +709,7 @@ def test_a_10000_row_xlsx(tmp_path):
 # --- messages -------------------------------------------------------------------------------
 
 
-def messages_in_module() -> list[str]:
-    tree = ast.parse(MODULE_FILE.read_text(encoding="utf-8"))
-    return [
-        node.args[0].value
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Name)
-        and node.func.id in ("_", "N_")
-        and node.args
-        and isinstance(node.args[0], ast.Constant)
-        and isinstance(node.args[0].value, str)
-    ]
-
-
-def placeholders(text: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
-
-
-def test_every_message_has_an_english_entry_with_the_same_placeholders():
-    with CATALOG_FILE.open("rb") as handle:
-        catalog = tomllib.load(handle)
-    messages = messages_in_module()
-    assert len(messages) >= 20
-    for message in messages:
-        assert message in catalog, message
-        assert placeholders(catalog[message]) == placeholders(message), message
-    assert set(catalog) <= set(messages), set(catalog) - set(messages)
+# Every message's English is checked for all modules in tests/test_conventions.py.
 
 
 def test_english_messages(tmp_path):

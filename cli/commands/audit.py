@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from archive.errors import ExitCode
-from archive.i18n import _
+from archive.i18n import N_, _
 from cli.base import Command, Group, get_env, option
 from cli.output import info, output_options, render_rows, short_time
 
@@ -73,11 +73,11 @@ def log(event_type: str | None, code: str | None, limit: int | None, fmt: str) -
     archive = env.open_archive()
     rows = list_events(archive, event_type=event_type, code=code, limit=limit)
     columns = [
-        ("seq", "序号"),
-        ("time", "时间"),
-        ("actor", "操作人"),
-        ("type", "事件"),
-        ("summary", "内容"),
+        ("seq", N_("序号")),
+        ("time", N_("时间")),
+        ("actor", N_("操作人")),
+        ("type", N_("事件")),
+        ("summary", N_("内容")),
     ]
     if fmt == "table":
         from archive.audit import event_label

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from archive.i18n import _
+from archive.i18n import N_, _
 from cli.base import Command, get_env
 from cli.output import output_options, render_rows, warn
 
@@ -36,7 +36,12 @@ def config(fmt: str) -> None:
     render_rows(
         env,
         rows,
-        [("key", "设置项"), ("value", "取值"), ("source", "来源"), ("origin", "出处")],
+        [
+            ("key", N_("设置项")),
+            ("value", N_("取值")),
+            ("source", N_("来源")),
+            ("origin", N_("出处")),
+        ],
         fmt,
     )
     for key in archive.settings.unknown_keys:

@@ -7,17 +7,17 @@ from pathlib import Path
 
 import click
 
-from archive.i18n import _
+from archive.i18n import N_, _
 from cli.base import Command, get_env, option
 from cli.output import info, render_rows
 
 DEFAULT_FOLDER = Path("credit-demo")
 COUNT_COLUMNS = [
-    ("industry", "行业"),
-    ("sections", "负责股室"),
-    ("active", "在册"),
-    ("closed", "已注销"),
-    ("total", "合计"),
+    ("industry", N_("行业")),
+    ("sections", N_("负责股室")),
+    ("active", N_("在册")),
+    ("closed", N_("已注销")),
+    ("total", N_("合计")),
 ]
 
 

@@ -6,35 +6,35 @@ from pathlib import Path
 
 import click
 
-from archive.i18n import _
+from archive.i18n import N_, _
 from cli.base import Command, Group, get_env, option
 from cli.output import info, output_options, render_object, render_rows, short_time, warn
 
 LIST_COLUMNS = [
-    ("credit_code", "统一社会信用代码"),
-    ("name", "单位名称"),
-    ("industry", "行业"),
-    ("section", "负责股室"),
-    ("town", "所属乡镇"),
-    ("legal_representative", "法定代表人"),
-    ("status_label", "状态"),
+    ("credit_code", N_("统一社会信用代码")),
+    ("name", N_("单位名称")),
+    ("industry", N_("行业")),
+    ("section", N_("负责股室")),
+    ("town", N_("所属乡镇")),
+    ("legal_representative", N_("法定代表人")),
+    ("status_label", N_("状态")),
 ]
 IMPORT_ROWS_SHOWN = 50  # a 10,000-row table helps nobody and takes seconds to print
 SHOW_FIELDS = [
-    ("credit_code", "统一社会信用代码"),
-    ("name", "单位名称"),
-    ("industry", "行业"),
-    ("section", "负责股室"),
-    ("town", "所属乡镇"),
-    ("legal_representative", "法定代表人"),
-    ("phone", "联系电话"),
-    ("address", "地址"),
-    ("status_label", "状态"),
-    ("closed_on", "注销日期"),
-    ("close_reason", "注销原因"),
-    ("created_at", "登记时间"),
-    ("updated_at", "最近修改"),
-    ("code_warnings_text", "代码提醒"),
+    ("credit_code", N_("统一社会信用代码")),
+    ("name", N_("单位名称")),
+    ("industry", N_("行业")),
+    ("section", N_("负责股室")),
+    ("town", N_("所属乡镇")),
+    ("legal_representative", N_("法定代表人")),
+    ("phone", N_("联系电话")),
+    ("address", N_("地址")),
+    ("status_label", N_("状态")),
+    ("closed_on", N_("注销日期")),
+    ("close_reason", N_("注销原因")),
+    ("created_at", N_("登记时间")),
+    ("updated_at", N_("最近修改")),
+    ("code_warnings_text", N_("代码提醒")),
 ]
 
 
@@ -193,7 +193,7 @@ def _print_import(env, report) -> None:
         render_rows(
             env,
             rows,
-            [("row", "行"), ("column", "列"), ("message", "问题")],
+            [("row", N_("行")), ("column", N_("列")), ("message", N_("问题"))],
             "table",
             title=_("名册问题"),
         )
@@ -216,11 +216,11 @@ def _print_import(env, report) -> None:
             for row in shown
         ]
         columns = [
-            ("row", "行"),
-            ("action", "操作"),
-            ("credit_code", "统一社会信用代码"),
-            ("name", "单位名称"),
-            ("changes", "改动"),
+            ("row", N_("行")),
+            ("action", N_("操作")),
+            ("credit_code", N_("统一社会信用代码")),
+            ("name", N_("单位名称")),
+            ("changes", N_("改动")),
         ]
         render_rows(env, rows, columns, "table")
         if len(changed) > len(shown):
@@ -321,7 +321,12 @@ def show(code: str, fmt: str) -> None:
         render_rows(
             env,
             history,
-            [("seq", "序号"), ("time", "时间"), ("actor", "操作人"), ("type", "事件")],
+            [
+                ("seq", N_("序号")),
+                ("time", N_("时间")),
+                ("actor", N_("操作人")),
+                ("type", N_("事件")),
+            ],
             "table",
             title=_("变动记录"),
         )
@@ -351,12 +356,12 @@ def _show_related(env, detail: dict) -> None:
             env,
             letters,
             [
-                ("serial", "编号"),
-                ("title", "文书"),
-                ("year", "年度"),
-                ("issue_date", "成文日期"),
-                ("status_label", "状态"),
-                ("signed_label", "签字"),
+                ("serial", N_("编号")),
+                ("title", N_("文书")),
+                ("year", N_("年度")),
+                ("issue_date", N_("成文日期")),
+                ("status_label", N_("状态")),
+                ("signed_label", N_("签字")),
             ],
             "table",
             title=_("发出的文书"),
@@ -375,10 +380,10 @@ def _show_related(env, detail: dict) -> None:
             env,
             documents,
             [
-                ("kind_label", "种类"),
-                ("doc_number", "文号"),
-                ("document_date", "日期"),
-                ("stored", "存档位置"),
+                ("kind_label", N_("种类")),
+                ("doc_number", N_("文号")),
+                ("document_date", N_("日期")),
+                ("stored", N_("存档位置")),
             ],
             "table",
             title=_("归档的文书"),
@@ -388,9 +393,9 @@ def _show_related(env, detail: dict) -> None:
             env,
             detail["open_rectifications"],
             [
-                ("order_number", "整改指令书文号"),
-                ("deadline", "整改期限"),
-                ("problems", "存在问题"),
+                ("order_number", N_("整改指令书文号")),
+                ("deadline", N_("整改期限")),
+                ("problems", N_("存在问题")),
             ],
             "table",
             title=_("未完成的整改"),

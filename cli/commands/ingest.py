@@ -176,7 +176,10 @@ def explain(file: Path, as_json: bool) -> None:
         for name, value in explanation["fields"].items()
     ]
     render_rows(
-        env, rows, [("field", "字段"), ("value", "值"), ("line", "行"), ("source", "原文")], "table"
+        env,
+        rows,
+        [("field", N_("字段")), ("value", N_("值")), ("line", N_("行")), ("source", N_("原文"))],
+        "table",
     )
     for warning in explanation.get("warnings", []):
         info(env, _("警告：{message}", message=warning))

@@ -9,17 +9,17 @@ from typing import Any
 import click
 
 from archive.errors import ExitCode
-from archive.i18n import _
+from archive.i18n import N_, _
 from cli.base import Command, get_env, option
 from cli.output import dumps, info, progress, render_rows, warn
 
 RESULT_COLUMNS = [
-    ("status_label", "结果"),
-    ("serial", "编号"),
-    ("credit_code", "统一社会信用代码"),
-    ("name", "单位/股室"),
-    ("file", "文件"),
-    ("reason", "说明"),
+    ("status_label", N_("结果")),
+    ("serial", N_("编号")),
+    ("credit_code", N_("统一社会信用代码")),
+    ("name", N_("单位/股室")),
+    ("file", N_("文件")),
+    ("reason", N_("说明")),
 ]
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from archive.errors import ArchiveNotFound, ExitCode
-from archive.i18n import _
+from archive.i18n import N_, _
 from cli.base import Command, Group, get_env, option
 from cli.output import dumps, info, output_options, render_rows
 
@@ -51,7 +51,12 @@ def list_(fmt: str) -> None:
     render_rows(
         env,
         rows,
-        [("name", "模板"), ("title", "标题"), ("variables", "需要的事实"), ("source", "来源")],
+        [
+            ("name", N_("模板")),
+            ("title", N_("标题")),
+            ("variables", N_("需要的事实")),
+            ("source", N_("来源")),
+        ],
         fmt,
     )
 
