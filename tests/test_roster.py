@@ -27,9 +27,6 @@ from archive.roster import (
     read_roster,
 )
 
-MODULE_FILE = Path(roster_module.__file__)
-CATALOG_FILE = MODULE_FILE.parent / "locale" / "en" / "roster.toml"
-
 HEADER = [
     "单位名称",
     "统一社会信用代码",

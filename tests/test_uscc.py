@@ -19,8 +19,6 @@ REAL_CODES_FILE = HERE / "data" / "uscc_valid_real.txt"
 SHARED_REAL_CODES_FILE = (
     Path(__file__).resolve().parents[2] / "shared" / "data" / REAL_CODES_FILE.name
 )
-MODULE_FILE = Path(uscc.__file__)
-CATALOG_FILE = MODULE_FILE.parent / "locale" / "en" / "uscc.toml"
 
 
 @pytest.fixture(autouse=True, scope="module")
