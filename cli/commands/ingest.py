@@ -109,7 +109,8 @@ def ingest(folders, dry_run, move, register_new, assign, jobs, as_nl) -> None:
 
         from cli.output import console
 
-        table = Table(title=_("试运行结果（未写入档案）") if dry_run else _("归档结果"))
+        info(env, _("试运行结果（未写入档案）") if dry_run else _("归档结果"))
+        table = Table()
         table.add_column(_("结果"))
         table.add_column(_("文件数"), justify="right")
         for row in rows:
