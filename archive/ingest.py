@@ -383,6 +383,15 @@ class _Committer:
         self.unmatched: list[tuple[FileResult, dict[str, Any]]] = []
         self.last_commit = time.monotonic()
         self._name_map: tuple[int, dict[str, list[str]]] | None = None
+        self._serial_map: tuple[int, dict[str, str]] | None = None
+
+    def _serials(self) -> dict[str, str]:
+        """Serials of issued letters by their NFKC form (a printout's text is normalised)."""
+        index = self.archive.index()
+        if self._serial_map is None or self._serial_map[0] != index.last_seq:
+            serials = {_serial_key(serial): serial for serial in index.table("letters").ids()}
+            self._serial_map = (index.last_seq, serials)
+        return self._serial_map[1]
 
     def _names(self) -> dict[str, list[str]]:
         """Normalised name → codes, rebuilt when the index has moved on."""
@@ -446,8 +455,10 @@ class _Committer:
             return {"credit_codes": [self.assign], "matched_by": "assigned"}
         serial = parsed.get("serial")
         if serial:
+            serial = self._serials().get(_serial_key(serial), serial)
             letter = index.table("letters").record(serial)
             if letter:
+                result.fields["serial"] = serial  # as issued, whatever the printout's widths
                 if letter.get("credit_code"):
                     return {"credit_codes": [letter["credit_code"]], "matched_by": "serial"}
                 return {
@@ -681,6 +692,13 @@ def _leave_inbox(root: Path, archived: set[str | None]) -> None:
             continue
         sidecar.with_name(sidecar.name.removesuffix(".json")).unlink(missing_ok=True)
         sidecar.unlink(missing_ok=True)
+
+
+def _serial_key(serial: str) -> str:
+    """How serials are compared: NFKC, no spaces (``（蓝）应急诺…`` and ``(蓝)应急诺…`` are one)."""
+    import unicodedata
+
+    return "".join(unicodedata.normalize("NFKC", serial).split())
 
 
 def _describe(result: FileResult, parsed: Any) -> FileResult:

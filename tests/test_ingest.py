@@ -1273,3 +1273,36 @@ def test_explain_shows_text_parser_and_fields(runner, tmp_path: Path) -> None:
     assert bad.exit_code != 0
     assert "乱码.pdf" in bad.stderr and "损坏" in bad.stderr
     assert "Traceback" not in bad.stderr + bad.stdout
+
+
+def test_a_printout_matches_a_serial_with_full_width_brackets(
+    runner, archive_dir: Path, tmp_path: Path
+) -> None:
+    """The printout's text is NFKC-normalised ((2026)); the serial was issued as （2026）."""
+    settings = archive_dir / "credit.toml"
+    text = settings.read_text(encoding="utf-8")
+    text = text.replace(
+        'serial_format = "{prefix}〔{year}〕{number:04d}号"',
+        'serial_format = "{prefix}（{year}）{number:04d}号"',
+    )
+    settings.write_text(text, encoding="utf-8")
+    register(archive_dir, (CODE_A, NAME_A))
+    out = tmp_path / "发出"
+    issued = invoke(
+        runner, "gen-commitment", CODE_A, "--year", "2026", "--out", str(out), "--json",
+        archive=archive_dir,
+    )  # fmt: skip
+    (letter,) = json.loads(issued.stdout)["letters"]
+    assert "（2026）" in letter["serial"]
+    back = tmp_path / "收件"
+    back.mkdir()
+    filled = fill_in(Path(letter["file"]), tmp_path / "filled.docx")
+    reportlab_print(printed_lines(filled), back / "回执.pdf")
+    result = invoke(runner, "ingest", str(back), "--nl", archive=archive_dir)
+    (row,) = nl_lines(result.stdout)
+    assert row["status"] == "ingested" and row["matched_by"] == "serial", row
+    assert row["serial"] == letter["serial"]
+    shown = json.loads(
+        invoke(runner, "enterprise", "show", CODE_A, "--json", archive=archive_dir).stdout
+    )
+    assert shown["letters"][0]["status"] == "returned" and shown["letters"][0]["signed"] is True
