@@ -12,11 +12,14 @@ import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
 from archive.i18n import _, message_key
+
+if TYPE_CHECKING:
+    from archive.store import Archive
 
 
 def _t(text: str | None) -> str | None:
@@ -153,13 +156,16 @@ class Env:
     debug: bool = False
     stdout: TextIO = field(default_factory=lambda: sys.stdout)
     stderr: TextIO = field(default_factory=lambda: sys.stderr)
+    # The archive this run opened; its warnings are printed when the command ends.
+    archive: Archive | None = None
 
-    def open_archive(self):  # -> archive.store.Archive (lazy import keeps --help fast)
+    def open_archive(self) -> Archive:
         from archive.store import Archive
 
-        archive = Archive.open(self.archive_path, actor=self.actor, lock_timeout=self.lock_timeout)
-        self._archive = archive
-        return archive
+        self.archive = Archive.open(
+            self.archive_path, actor=self.actor, lock_timeout=self.lock_timeout
+        )
+        return self.archive
 
     @property
     def stderr_is_terminal(self) -> bool:

@@ -88,8 +88,7 @@ class RootGroup(Group):
             click.echo(_("提示：检查文件是否存在、是否有权限、磁盘是否已满"), file=env.stderr)
             ctx.exit(int(ExitCode.ERROR))
         finally:
-            archive = getattr(env, "_archive", None)
-            for warning in getattr(archive, "warnings", []):
+            for warning in env.archive.warnings if env.archive else []:
                 click.echo(_("警告：{message}", message=warning), file=env.stderr)
 
 
