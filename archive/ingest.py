@@ -603,6 +603,7 @@ class _Committer:
                 self.settle(result)
             return
         stored: list[tuple[FileResult, dict[str, Any], str]] = []
+        folders: set[Path] = set()
         for result, match, path, work in batch:
             owner = (
                 match["credit_codes"][0]
@@ -619,13 +620,14 @@ class _Committer:
             try:
                 target = self.archive.root / relative
                 if not target.exists():
-                    _copy_durably(path, target)
+                    _copy_durably(path, target, folders=folders)
             except OSError as exc:
                 result.status = FAILED
                 result.reason = _("复制到档案失败：{error}", error=exc.strerror or exc)
                 self.settle(result)
                 continue
             stored.append((result, match, str(relative)))
+        _sync_folders(folders)  # before the events that point at these files are journaled
         if not stored and not unmatched:
             return
         with self.archive.transaction() as tx:
@@ -722,7 +724,14 @@ def _jsonable(value: Any) -> Any:
     return json.loads(json.dumps(value, ensure_ascii=False, default=str))
 
 
-def _copy_durably(source: Path, target: Path) -> None:
+def _copy_durably(source: Path, target: Path, *, folders: set[Path] | None = None) -> None:
+    """Copy ``source`` to ``target`` via a temp file, fsynced.
+
+    The folders whose entries changed (``target``'s, and new ones above it) must be fsynced
+    too: at once, or — when ``folders`` is given — collected there for :func:`_sync_folders`,
+    once per batch rather than once per file.
+    """
+    touched = set(target.parents[:4])  # files/<code>/<kind>/ or files/sections/<name>/<kind>/
     target.parent.mkdir(parents=True, exist_ok=True)
     temp = target.with_name(f".{target.name}.{os.getpid()}.part")
     with open(source, "rb") as reader, open(temp, "wb") as writer:
@@ -730,8 +739,17 @@ def _copy_durably(source: Path, target: Path) -> None:
         writer.flush()
         os.fsync(writer.fileno())
     os.replace(temp, target)
-    fsync_dir(target.parent)
-    _remove_stale_parts(target.parent)
+    if folders is None:
+        _sync_folders(touched)
+    else:
+        folders.update(touched)
+
+
+def _sync_folders(folders: set[Path]) -> None:
+    """Make new entries in ``folders`` durable (deepest first) and drop stale partial copies."""
+    for folder in sorted(folders, key=lambda path: len(path.parts), reverse=True):
+        fsync_dir(folder)
+        _remove_stale_parts(folder)
 
 
 STALE_PART_SECONDS = 24 * 3600

@@ -13,6 +13,7 @@ import multiprocessing
 import os
 import time
 import traceback
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
@@ -76,6 +77,8 @@ def _worker(
 
 
 class _Slot:
+    """One worker process and the items sent to it, oldest (the one it is working on) first."""
+
     def __init__(self, context: Any, function: Callable[[Any], Any], memory_mb: int | None):
         self.connection, child = context.Pipe()
         self.process = context.Process(
@@ -83,13 +86,24 @@ class _Slot:
         )
         self.process.start()
         child.close()
-        self.item: Any = None
-        self.started = 0.0
-        self.busy = False
+        self.items: deque[Any] = deque()
+        self.started = 0.0  # when the oldest item started (as near as the parent can tell)
+
+    @property
+    def busy(self) -> bool:
+        return bool(self.items)
 
     def give(self, item: Any) -> None:
-        self.item, self.started, self.busy = item, time.monotonic(), True
+        if not self.items:
+            self.started = time.monotonic()
+        self.items.append(item)
         self.connection.send(item)
+
+    def done(self) -> Any:
+        """The oldest item is finished: return it; the next one is running from now on."""
+        item = self.items.popleft()
+        self.started = time.monotonic()
+        return item
 
     def kill(self) -> None:
         if self.process.is_alive():
@@ -116,25 +130,51 @@ def run_isolated(
     jobs: int | None = None,
     timeout: float = 60.0,
     memory_mb: int | None = 1024,
+    ahead: int = 2,
 ) -> Iterator[Outcome]:
     """Yield an :class:`Outcome` for every item, running ``function`` in ``jobs`` workers.
 
+    Each worker is sent up to ``ahead`` items, so it keeps working while the caller is busy
+    with a result (committing a batch, say).  When a worker is killed (time limit) or dies,
+    its oldest item fails and the items queued behind it go to another worker.
     ``function`` must be importable (a module-level function); items and results must pickle.
     """
     jobs = max(1, jobs or os.cpu_count() or 1)
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     context = multiprocessing.get_context(method)
     pending = iter(items)
+    retry: deque[Any] = deque()  # items that were queued behind a failed one
     slots = [_Slot(context, function, memory_mb) for _ in range(jobs)]
     exhausted = False
+
+    def next_item() -> Any:
+        nonlocal exhausted
+        if retry:
+            return retry.popleft()
+        if exhausted:
+            raise StopIteration
+        try:
+            return next(pending)
+        except StopIteration:
+            exhausted = True
+            raise
+
+    def replace(index: int) -> _Slot:
+        slot = slots[index]
+        slot.kill()
+        slots[index] = _Slot(context, function, memory_mb)
+        slot.done()  # the failed item is reported by the caller
+        retry.extendleft(reversed(slot.items))
+        return slot
+
     try:
         while True:
             for slot in slots:
-                if not slot.busy and not exhausted:
+                while len(slot.items) < max(1, ahead):
                     try:
-                        slot.give(next(pending))
+                        slot.give(next_item())
                     except StopIteration:
-                        exhausted = True
+                        break
             busy = [slot for slot in slots if slot.busy]
             if not busy:
                 return
@@ -146,27 +186,24 @@ def run_isolated(
                 if not slot.busy:
                     continue
                 elapsed = now - slot.started
+                item = slot.items[0]
                 if slot.connection in ready:
                     try:
                         status, value = slot.connection.recv()
                     except (EOFError, OSError):
                         slot.process.join(5)  # reap it first: exitcode is None until then
                         code = slot.process.exitcode
-                        slot.kill()
-                        slots[index] = _Slot(context, function, memory_mb)
-                        yield Outcome(
-                            slot.item, failure=CRASHED, detail=f"exit {code}", seconds=elapsed
-                        )
+                        replace(index)
+                        yield Outcome(item, failure=CRASHED, detail=f"exit {code}", seconds=elapsed)
                         continue
-                    slot.busy = False
+                    slot.done()
                     if status == "ok":
-                        yield Outcome(slot.item, value=value, seconds=elapsed)
+                        yield Outcome(item, value=value, seconds=elapsed)
                     else:
-                        yield Outcome(slot.item, failure=status, detail=value, seconds=elapsed)
+                        yield Outcome(item, failure=status, detail=value, seconds=elapsed)
                 elif elapsed >= timeout:
-                    slot.kill()
-                    slots[index] = _Slot(context, function, memory_mb)
-                    yield Outcome(slot.item, failure=TIMEOUT, seconds=elapsed)
+                    replace(index)
+                    yield Outcome(item, failure=TIMEOUT, seconds=elapsed)
     finally:
         for slot in slots:
             slot.stop() if not slot.busy else slot.kill()

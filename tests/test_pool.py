@@ -43,3 +43,12 @@ def test_each_task_is_limited_and_the_rest_go_on() -> None:
 def test_empty_and_single_job() -> None:
     assert list(run_isolated(work, [], jobs=1)) == []
     assert [o.value for o in run_isolated(work, ["x", "y"], jobs=1)] == ["X", "Y"]
+
+
+def test_items_queued_behind_a_failed_one_are_not_lost() -> None:
+    items = ["slow", "a", "die", "b", "c"]
+    outcomes = list(run_isolated(work, items, jobs=1, timeout=1, memory_mb=300, ahead=3))
+    assert sorted(o.item for o in outcomes) == sorted(items)  # each exactly once
+    by_item = {o.item: o for o in outcomes}
+    assert by_item["slow"].failure == TIMEOUT and by_item["die"].failure == CRASHED
+    assert [by_item[k].value for k in ("a", "b", "c")] == ["A", "B", "C"]
