@@ -438,6 +438,9 @@ def plan_import(
             action="error",
         )
         outcome.problems.extend(row_problems.pop(roster_row.row, []))
+        if outcome.problems:
+            # A formula or merged cell reads as empty: the reader's problem already says why.
+            problems = [problem for problem in problems if problem.reason != "missing_value"]
         for problem in problems:
             outcome.problems.append(
                 _problem(

@@ -327,3 +327,23 @@ def test_actor_recorded(runner, archive_dir: Path, monkeypatch) -> None:
         invoke(runner, "audit", "log", "--code", CODE_A, "--json", archive=archive_dir).stdout
     )
     assert [entry["actor"] for entry in log] == ["李文书", "王股长"]
+
+
+def test_xlsx_with_formula_and_merged_cells(runner, archive_dir: Path, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["单位名称", "统一社会信用代码", "行业"])
+    sheet.append(["甲公司", CODE_A, "危化"])
+    sheet.append(["乙公司", "=B2", "危化"])
+    sheet.merge_cells("C2:C3")
+    path = tmp_path / "名册.xlsx"
+    workbook.save(path)
+    before = (archive_dir / "journal.jsonl").read_bytes()
+    result = invoke(runner, "enterprise", "import", str(path), "--json", archive=archive_dir)
+    assert result.exit_code == 3
+    problems = json.loads(result.stdout)["problems"]
+    assert {p["reason"] for p in problems} == {"formula", "merged_cells"}  # no echo as "missing"
+    assert {p["column"] for p in problems} == {"B3", "C2:C3"}
+    assert (archive_dir / "journal.jsonl").read_bytes() == before
