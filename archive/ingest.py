@@ -184,7 +184,6 @@ def ingest(
     ``assign`` (a credit code) files every document under that enterprise (``--assign``).
     """
     from archive.pool import run_isolated
-    from parsers.detect import detect_type
 
     report = IngestReport(dry_run=dry_run)
     folders = [Path(folder) for folder in folders]
@@ -205,15 +204,15 @@ def ingest(
     expansions: list[ZipExpansion] = []
 
     def candidates() -> Iterator[_Work]:
-        for candidate in _expand(walk(folders), expansions, settle):
-            if candidate.skipped:
+        for candidate, media in _expand(walk(folders), expansions, settle):
+            if media is None:  # skipped without reading
                 settle(
                     FileResult(
                         candidate.display, SKIPPED, candidate.skipped, source=candidate.source
                     )
                 )
                 continue
-            work = _check(candidate, known, seen, detect_type, settle)
+            work = _check(candidate, known, seen, media, settle)
             if work is not None:
                 yield work
 
@@ -244,37 +243,40 @@ def ingest(
 
 def _expand(
     found: Iterator[Candidate], expansions: list[ZipExpansion], settle: Callable[[FileResult], None]
-) -> Iterator[Candidate]:
+) -> Iterator[tuple[Candidate, str | None]]:
+    """Each file with its type by content (None when skipped); zips give their members."""
     from parsers.detect import detect_type
 
-    for candidate in found:
-        if candidate.skipped:
-            yield candidate
-            continue
-        try:
-            media = detect_type(candidate.path)
-        except OSError as exc:
-            settle(
-                FileResult(
-                    candidate.display, FAILED, _("无法读取：{error}", error=exc.strerror or exc)
-                )
-            )
-            continue
-        if media == "zip" and candidate.source is not None:  # no zips inside zips
+    def typed(candidates: Iterator[Candidate]) -> Iterator[tuple[Candidate, str | None]]:
+        for candidate in candidates:
+            if candidate.skipped:
+                yield candidate, None
+                continue
+            try:
+                yield candidate, detect_type(candidate.path)
+            except OSError as exc:
+                message = _("无法读取：{error}", error=exc.strerror or exc)
+                settle(FileResult(candidate.display, FAILED, message, source=candidate.source))
+
+    for candidate, media in typed(found):
+        if media == "zip" and candidate.source is not None:
             expansion = ZipExpansion(candidate)
             expansions.append(expansion)
-            yield from expansion.members()
-        elif media == "zip":
-            yield Candidate(candidate.path, candidate.display, None, _("压缩包中的压缩包不再解开"))
+            for member, member_media in typed(expansion.members()):
+                if member_media == "zip":  # no zips inside zips
+                    skipped = _("压缩包中的压缩包不再解开")
+                    yield Candidate(member.path, member.display, None, skipped), None
+                else:
+                    yield member, member_media
         else:
-            yield candidate
+            yield candidate, media
 
 
 def _check(
     candidate: Candidate,
     known: Any,
     seen: dict[str, str],
-    detect_type: Callable[[Path], str],
+    media: str,
     settle: Callable[[FileResult], None],
 ) -> _Work | None:
     """The cheap checks before parsing; settles the file and returns None when it stops here."""
@@ -284,7 +286,6 @@ def _check(
     shown = candidate.display
     try:
         size = path.stat().st_size
-        media = detect_type(path)
     except OSError as exc:
         settle(
             FileResult(
