@@ -1,4 +1,4 @@
-"""Small helpers shared by tests: valid credit codes and fresh archives."""
+"""Small helpers shared by tests: valid credit codes, fresh archives, typing into letters."""
 
 from __future__ import annotations
 
@@ -42,3 +42,26 @@ def new_archive(tmp_path: Path, name: str = "档案"):
     from archive.store import init_archive
 
     return init_archive(tmp_path / name, actor="测试")
+
+
+def type_after_label(paragraph, value: str) -> None:
+    """Click after the label's colon and type, as a clerk does in Word (over the blank)."""
+    runs = paragraph.runs
+    label, colon, _rest = runs[0].text.partition("：")
+    runs[0].text = label + colon
+    for run in runs[1:]:
+        run._r.getparent().remove(run._r)
+    paragraph.add_run(value)
+
+
+def type_in_cell(cell, paragraphs: list[str]) -> None:
+    """Click into a table cell and type (over the printed blanks), Enter between paragraphs."""
+    first = cell.paragraphs[0]
+    if first.runs:
+        first.runs[0].text = paragraphs[0]
+        for run in first.runs[1:]:
+            run._r.getparent().remove(run._r)
+    else:
+        first.add_run(paragraphs[0])
+    for text in paragraphs[1:]:
+        cell.add_paragraph(text, style=first.style)

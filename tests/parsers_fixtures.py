@@ -182,6 +182,12 @@ def write_pdf_without_tounicode(path: Path, glyphs: int = 60) -> Path:
         b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
         b"<< /Length %d >>\nstream\n" % len(glyph) + glyph + b"\nendstream",
     ]
+    path.write_bytes(raw_pdf(objects))
+    return path
+
+
+def raw_pdf(objects: list[bytes]) -> bytes:
+    """A PDF of numbered objects (1 is the catalog) with a correct xref table."""
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for number, body in enumerate(objects, start=1):
@@ -195,8 +201,7 @@ def write_pdf_without_tounicode(path: Path, glyphs: int = 60) -> Path:
         len(objects) + 1,
         xref,
     )
-    path.write_bytes(bytes(out))
-    return path
+    return bytes(out)
 
 
 def write_zip_bomb_docx(path: Path, *, megabytes: int = 120) -> Path:

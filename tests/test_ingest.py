@@ -38,12 +38,13 @@ import pytest
 from archive.enterprises import add_enterprise
 from archive.store import JOURNAL_FILE, Archive
 from tests.conftest import invoke
-from tests.helpers import make_code
+from tests.helpers import make_code, type_after_label, type_in_cell
 from tests.parsers_fixtures import (
     FACTS,
     PROBLEMS,
     inspection_record,
     penalty_document,
+    raw_pdf,
     rectification_order,
     reinspection_opinion,
     write_billion_laughs_docx,
@@ -237,26 +238,6 @@ def inspection(path: Path, code: str, name: str, number: str) -> Path:
 # 1. Round trip: issue → fill in (or not) → save / print → ingest
 
 
-def _type_after_label(paragraph, value: str) -> None:
-    """Click after the label's colon and type (over the printed blank, if any)."""
-    runs = paragraph.runs
-    label, colon, _rest = runs[0].text.partition("：")
-    runs[0].text = label + colon
-    for run in runs[1:]:
-        run._r.getparent().remove(run._r)
-    paragraph.add_run(value)
-
-
-def _type_in_cell(cell, text: str) -> None:
-    paragraph = cell.paragraphs[0]
-    if paragraph.runs:
-        paragraph.runs[0].text = text
-        for run in paragraph.runs[1:]:
-            run._r.getparent().remove(run._r)
-    else:
-        paragraph.add_run(text)
-
-
 TOPIC_TEXT = "本月开展相关工作2项，已落实。"
 
 
@@ -271,15 +252,15 @@ def fill_in(source: Path, target: Path) -> Path:
     for paragraph in document.paragraphs:
         label = paragraph.text.partition("：")[0]
         if paragraph.text.startswith("日期："):
-            _type_after_label(paragraph, "2026年12月1日")
+            type_after_label(paragraph, "2026年12月1日")
         elif label.endswith("（签字）"):
-            _type_after_label(paragraph, next(names))
+            type_after_label(paragraph, next(names))
         elif paragraph.text.endswith("　") and label in (
             "车间（部门）名称",
             "班组名称",
             "岗位名称",
         ):
-            _type_after_label(paragraph, "合成车间")
+            type_after_label(paragraph, "合成车间")
     values = {
         **dict.fromkeys(MONTHLY_REPORT_TOPICS, TOPIC_TEXT),
         "填报人": "王五",
@@ -295,13 +276,13 @@ def fill_in(source: Path, target: Path) -> Path:
             for row, item in zip(
                 table.rows[1:3], [("现场检查记录", "12"), ("台账", "3")], strict=True
             ):
-                _type_in_cell(row.cells[1], item[0])
-                _type_in_cell(row.cells[2], item[1])
+                type_in_cell(row.cells[1], [item[0]])
+                type_in_cell(row.cells[2], [item[1]])
             continue
         for row in table.rows:
             label = row.cells[0].text
             if label in values and len(row.cells) > 1:
-                _type_in_cell(row.cells[1], values[label])
+                type_in_cell(row.cells[1], [values[label]])
     document.save(str(target))
     return target
 
@@ -685,30 +666,12 @@ def test_nl_output_keys_and_streams(runner, archive_dir: Path, tmp_path: Path) -
 # 4. A hostile corpus in the same batch as 20 good documents
 
 
-def _pdf(objects: list[bytes]) -> bytes:
-    """A PDF of numbered objects (1 is the catalog) with a correct xref table."""
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for offset in offsets:
-        out += b"%010d 00000 n \n" % offset
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(out)
-
-
 def _stream(data: bytes, extra: bytes = b"") -> bytes:
     return b"<< /Length %d %s>>\nstream\n" % (len(data), extra) + data + b"\nendstream"
 
 
 def _one_page(contents: bytes, *, page_extra: bytes = b"", catalog_extra: bytes = b"") -> bytes:
-    return _pdf(
+    return raw_pdf(
         [
             b"<< /Type /Catalog /Pages 2 0 R " + catalog_extra + b">>",
             b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
@@ -737,7 +700,7 @@ def flate_bomb_pdf(path: Path, gibibytes: int = 4) -> Path:
 def page_loop_pdf(path: Path) -> Path:
     """A page tree whose nodes are each other's kids."""
     path.write_bytes(
-        _pdf(
+        raw_pdf(
             [
                 b"<< /Type /Catalog /Pages 2 0 R >>",
                 b"<< /Type /Pages /Kids [3 0 R 2 0 R] /Count 2 >>",

@@ -37,7 +37,7 @@ from parsers.commitment_letter import (
 )
 from parsers.normalise import normalise_text
 from parsers.section_submission import parse_copies
-from tests.helpers import make_code
+from tests.helpers import make_code, type_after_label, type_in_cell
 
 ROOT = Path(__file__).resolve().parents[1]
 CODE = make_code(4711)
@@ -1028,29 +1028,6 @@ def _render(name: str, target: Path) -> Path:
     return target
 
 
-def _type_after_label(paragraph, value: str) -> None:
-    """Click after the label's colon and type; the underlined blank is typed over."""
-    runs = paragraph.runs
-    label, colon, _rest = runs[0].text.partition("：")
-    runs[0].text = label + colon
-    for run in runs[1:]:
-        run._r.getparent().remove(run._r)
-    paragraph.add_run(value)
-
-
-def _type_in_cell(cell, paragraphs: list[str]) -> None:
-    """Click into the value cell and type (over the printed date blanks, if any)."""
-    first = cell.paragraphs[0]
-    if first.runs:
-        first.runs[0].text = paragraphs[0]
-        for run in first.runs[1:]:
-            run._r.getparent().remove(run._r)
-    else:
-        first.add_run(paragraphs[0])
-    for text in paragraphs[1:]:  # Enter, then the next paragraph in the same style
-        cell.add_paragraph(text, style=first.style)
-
-
 def _fill(name: str, source: Path, target: Path) -> Path:
     import docx
 
@@ -1062,24 +1039,24 @@ def _fill(name: str, source: Path, target: Path) -> Path:
             text = paragraph.text
             label = text.partition("：")[0]
             if text.startswith("日期："):
-                _type_after_label(paragraph, next(dates))
+                type_after_label(paragraph, next(dates))
             elif label in fill["signatures"]:
-                _type_after_label(paragraph, fill["signatures"][label])
+                type_after_label(paragraph, fill["signatures"][label])
             elif label in fill["header"] and text.endswith("　"):
-                _type_after_label(paragraph, fill["header"][label])
+                type_after_label(paragraph, fill["header"][label])
     elif name == "form_monthly_report":
         for row in document.tables[0].rows:
             label = row.cells[0].text
             if label in REPORT_FILL:
-                _type_in_cell(row.cells[1], REPORT_FILL[label])
+                type_in_cell(row.cells[1], REPORT_FILL[label])
     elif name == "form_section_submission":
         _head, items, tail = document.tables
         for row, values in zip(items.rows[1:], SLIP_FILL["items"], strict=False):
             for cell, value in zip(row.cells[1:], values, strict=True):
                 if value:
-                    _type_in_cell(cell, [value])
+                    type_in_cell(cell, [value])
         for row in tail.rows:
-            _type_in_cell(row.cells[1], [SLIP_FILL[row.cells[0].text]])
+            type_in_cell(row.cells[1], [SLIP_FILL[row.cells[0].text]])
     document.save(str(target))
     return target
 
