@@ -1329,6 +1329,16 @@ def _line_text(source: str, line: int | None) -> str | None:
 _FORBIDDEN_NODES = (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)
 
 
+def _syntax_problem(exc: TemplateSyntaxError, part: str, source: str) -> TemplateProblem:
+    """A Jinja syntax (or assertion) error as a problem naming the part, line and text."""
+    return TemplateProblem(
+        _("语法错误：{detail}", detail=exc.message or exc),
+        part,
+        exc.lineno,
+        _line_text(source, exc.lineno),
+    )
+
+
 def _compile_source(
     env: _Sandbox,
     source: str,
@@ -1343,14 +1353,7 @@ def _compile_source(
     try:
         tree = env.parse(source, name=template_name, filename=filename)
     except TemplateSyntaxError as exc:
-        problems.append(
-            TemplateProblem(
-                _("语法错误：{detail}", detail=exc.message or exc),
-                part,
-                exc.lineno,
-                _line_text(source, exc.lineno),
-            )
-        )
+        problems.append(_syntax_problem(exc, part, source))
         return None
     forbidden = list(tree.find_all(_FORBIDDEN_NODES))
     for node in forbidden:
@@ -1372,14 +1375,7 @@ def _compile_source(
     try:
         code = env.compile(tree, name=template_name, filename=filename)
     except (TemplateAssertionError, TemplateSyntaxError) as exc:
-        problems.append(
-            TemplateProblem(
-                _("语法错误：{detail}", detail=exc.message or exc),
-                part,
-                exc.lineno,
-                _line_text(source, exc.lineno),
-            )
-        )
+        problems.append(_syntax_problem(exc, part, source))
         return None
     return env.template_class.from_code(env, code, env.make_globals(None), None)
 
