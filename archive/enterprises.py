@@ -35,7 +35,6 @@ FIELDS = (
     "address",
     "town",
 )
-EDITABLE = FIELDS[1:]
 FIELD_LABELS = {
     "credit_code": N_("统一社会信用代码"),
     "name": N_("单位名称"),
@@ -49,7 +48,6 @@ FIELD_LABELS = {
 }
 ACTIVE = "active"
 CLOSED = "closed"
-STATUSES = (ACTIVE, CLOSED)
 STATUS_LABELS = {ACTIVE: N_("在册"), CLOSED: N_("已注销")}
 MAX_FIELD_LENGTH = 500
 

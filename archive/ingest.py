@@ -39,7 +39,6 @@ FAILED = "failed"
 ENCRYPTED = "encrypted"
 NEEDS_OCR = "needs-ocr"
 SKIPPED = "skipped"
-STATUSES = (INGESTED, DUPLICATE, UNMATCHED, FAILED, ENCRYPTED, NEEDS_OCR, SKIPPED)
 
 DOCUMENTS = "documents"
 UNMATCHED_TABLE = "unmatched"

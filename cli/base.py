@@ -180,6 +180,3 @@ def get_env(ctx: click.Context | None = None) -> Env:
     if root.obj is None:
         root.obj = Env()
     return root.obj
-
-
-pass_env = click.make_pass_decorator(Env, ensure=True)

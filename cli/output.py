@@ -17,8 +17,6 @@ import click
 from archive.i18n import _
 from cli.base import Env, option
 
-FORMATS = ("table", "json", "nl", "csv")
-
 
 def output_options(function: Callable) -> Callable:
     """Add ``--json``, ``--nl`` and ``--csv`` (default: a table) as the ``fmt`` parameter."""

@@ -347,3 +347,12 @@ def test_xlsx_with_formula_and_merged_cells(runner, archive_dir: Path, tmp_path:
     assert {p["reason"] for p in problems} == {"formula", "merged_cells"}  # no echo as "missing"
     assert {p["column"] for p in problems} == {"B3", "C2:C3"}
     assert (archive_dir / "journal.jsonl").read_bytes() == before
+
+
+def test_admin_scripts_can_open_the_index_with_tinydb(archive_dir: Path) -> None:
+    from archive.index import open_db
+
+    archive = Archive.open(archive_dir)
+    enterprises.add_enterprise(archive, {"credit_code": CODE_A, "name": "甲公司"})
+    db = open_db(archive_dir / "index.json")
+    assert db.table("enterprises").get(doc_id=CODE_A)["name"] == "甲公司"
