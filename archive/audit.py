@@ -11,7 +11,11 @@ from archive.store import Archive
 
 def verify_archive(archive: Archive) -> dict[str, Any]:
     """Walk the journal's chain and compare its head with what the index remembers."""
-    report = archive.journal.verify()
+    try:
+        index = load_index(archive.index_path)
+    except (ValueError, TypeError, OSError, RecursionError):
+        index = None
+    report = archive.journal.verify(remember=index.last_seq if index else None)
     result: dict[str, Any] = {
         "ok": report.ok,
         "events": report.events,
@@ -30,9 +34,7 @@ def verify_archive(archive: Archive) -> dict[str, Any]:
         )
     if not report.ok:
         return result
-    try:
-        index = load_index(archive.index_path)
-    except (ValueError, OSError):
+    if index is None:
         result["warnings"].append(_("索引文件缺失或损坏；运行 credit reindex 重建"))
         return result
     if index.last_seq > report.events:
@@ -48,20 +50,16 @@ def verify_archive(archive: Archive) -> dict[str, Any]:
             ),
         )
         return result
-    if index.last_seq:
-        for entry in archive.journal.iter_entries():
-            if entry["seq"] == index.last_seq:
-                if entry["hash"] != index.head_hash:
-                    result.update(
-                        ok=False,
-                        reason="index_mismatch",
-                        line=index.last_seq,
-                        message=_(
-                            "日志第 {line} 行与索引记录的哈希不符：该行或之前的行被替换",
-                            line=index.last_seq,
-                        ),
-                    )
-                break
+    if index.last_seq and report.remembered_hash != index.head_hash:
+        result.update(
+            ok=False,
+            reason="index_mismatch",
+            line=index.last_seq,
+            message=_(
+                "日志第 {line} 行与索引记录的哈希不符：该行或之前的行被替换",
+                line=index.last_seq,
+            ),
+        )
     return result
 
 

@@ -23,7 +23,7 @@ import hashlib
 import json
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -79,7 +79,7 @@ class VerifyReport:
     message: str | None = None
     head_hash: str = GENESIS
     torn: TornTail | None = None
-    details: list[str] = field(default_factory=list)
+    remembered_hash: str | None = None  # hash of the line asked for with verify(remember=…)
 
 
 class Journal:
@@ -175,8 +175,12 @@ class Journal:
 
     # -- checking --------------------------------------------------------------------------
 
-    def verify(self) -> VerifyReport:
-        """Walk the chain; name the first line that does not fit."""
+    def verify(self, *, remember: int | None = None) -> VerifyReport:
+        """Walk the chain; name the first line that does not fit.
+
+        ``remember`` asks for the hash of that line (sequence number) in the report, so a
+        caller can compare it with the index without reading the journal twice.
+        """
         try:
             with open(self.path, "rb") as handle:
                 blob = handle.read()
@@ -189,6 +193,7 @@ class Journal:
         finished = 0  # events up to the last transaction's end
         finished_offset = 0
         head = GENESIS
+        remembered: str | None = None
         position = 0
         for number, raw in enumerate(complete, start=1):
             try:
@@ -236,13 +241,15 @@ class Journal:
                     _("第 {line} 行的内容与其哈希不符（被改动）", line=number),
                 )
             prev = entry["hash"]
+            if number == remember:
+                remembered = prev
             position += len(raw) + 1
             if entry.get("end") is True:
                 finished, finished_offset, head = number, position, prev
         torn = None
         if finished_offset < len(blob):
             torn = TornTail(finished_offset, blob[finished_offset:])
-        return VerifyReport(True, finished, head_hash=head, torn=torn)
+        return VerifyReport(True, finished, head_hash=head, torn=torn, remembered_hash=remembered)
 
 
 def seal(entries: list[dict[str, Any]]) -> None:
