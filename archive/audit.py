@@ -72,6 +72,7 @@ EVENT_LABELS = {
     "enterprise.reopened": N_("恢复在册"),
     "serials.reserved": N_("预留编号"),
     "letter.issued": N_("发出文书"),
+    "letters.released": N_("释放预留编号"),
     "document.ingested": N_("归档文书"),
     "document.unmatched": N_("文书未匹配"),
 }

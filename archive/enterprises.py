@@ -50,11 +50,20 @@ ACTIVE = "active"
 CLOSED = "closed"
 STATUS_LABELS = {ACTIVE: N_("在册"), CLOSED: N_("已注销")}
 MAX_FIELD_LENGTH = 500
+_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
 
 
 def normalise_text(value: str) -> str:
-    """NFKC (full-width → half-width) and trimmed; inner spaces kept except between CJK."""
+    """NFKC (full-width → half-width) and trimmed: the form texts are compared in, never stored."""
     return unicodedata.normalize("NFKC", value).strip()
+
+
+def keep_text(value: str) -> str:
+    """A text as written, for storing: only surrounding spaces and zero-width marks go.
+
+    ``ＡＢＣ全角矿业有限公司`` stays full-width; comparing uses :func:`normalise_name`.
+    """
+    return value.strip().strip(_ZERO_WIDTH).strip()
 
 
 def normalise_name(name: str) -> str:
@@ -86,10 +95,14 @@ class FieldProblem:
 def _resolve_choice(
     value: str, allowed: list[str], aliases: dict[str, str] | None = None
 ) -> str | None:
-    if value in allowed:
-        return value
-    if aliases and aliases.get(value) in allowed:
-        return aliases[value]
+    """The allowed value ``value`` stands for, compared in normalised form (全角 = 半角)."""
+    wanted = normalise_name(value)
+    for choice in allowed:
+        if normalise_name(choice) == wanted:
+            return choice
+    for alias, target in (aliases or {}).items():
+        if normalise_name(alias) == wanted and target in allowed:
+            return target
     return None
 
 
@@ -107,7 +120,7 @@ def clean_fields(
             raise UsageError(_("未知字段：{field}", field=key))
         if raw is None:
             continue
-        text = normalise_text(str(raw))
+        text = keep_text(str(raw))
         bad = xml_unsafe_character(text)
         if bad is not None:
             problems.append(
@@ -157,7 +170,9 @@ def clean_fields(
             )
         else:
             clean["industry"] = resolved
-    if "section" in clean and clean["section"] not in settings.sections:
+    if "section" in clean and _resolve_choice(clean["section"], settings.sections):
+        clean["section"] = _resolve_choice(clean["section"], settings.sections) or ""
+    elif "section" in clean:
         problems.append(
             FieldProblem(
                 "section",
@@ -169,7 +184,9 @@ def clean_fields(
                 ),
             )
         )
-    if "town" in clean and settings.towns and clean["town"] not in settings.towns:
+    if "town" in clean and settings.towns and _resolve_choice(clean["town"], settings.towns):
+        clean["town"] = _resolve_choice(clean["town"], settings.towns) or ""
+    elif "town" in clean and settings.towns:
         problems.append(
             FieldProblem(
                 "town",
@@ -319,7 +336,7 @@ def close_enterprise(
 ) -> dict[str, Any]:
     """Mark an enterprise closed (注销、关闭、停产); its archive is kept."""
     code = uscc.compact(code)
-    reason = normalise_text(reason)
+    reason = keep_text(reason)
     if not reason:
         raise UsageError(_("请用 --reason 写明注销原因"))
     with archive.transaction() as tx:

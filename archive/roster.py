@@ -122,8 +122,14 @@ def field_label(name: str) -> str:
 
 
 def clean_value(text: str) -> str:
-    """A cell's text as stored in a row: NFKC-normalised, surrounding spaces stripped."""
-    text = unicodedata.normalize("NFKC", text).strip()
+    """A text for comparing (parsers' fields): NFKC-normalised, surrounding spaces stripped."""
+    return cell_value(unicodedata.normalize("NFKC", text))
+
+
+def cell_value(text: str) -> str:
+    """A cell's text as stored in a row: as written, surrounding spaces and zero-width marks
+    stripped.  ``ＡＢＣ全角矿业有限公司`` stays full-width; only comparing normalises."""
+    text = text.strip()
     if text and (text[0] in _ZERO_WIDTH or text[-1] in _ZERO_WIDTH):
         text = text.strip(_ZERO_WIDTH + " \t\r\n").strip()
     return text
@@ -375,7 +381,7 @@ def _read_table(
                     row=number,
                     column=headers[name],
                 )
-            values[name] = clean_value(text)
+            values[name] = cell_value(text)
         if not flagged and not any(values.values()):
             continue  # a blank row
         if count >= MAX_ROWS:
@@ -398,7 +404,7 @@ def _read_table(
                     column=headers[name],
                 )
         for name in ("credit_code", "phone"):
-            if name not in flagged and _SCIENTIFIC.match(values[name]):
+            if name not in flagged and _SCIENTIFIC.match(clean_value(values[name])):
                 roster.add(
                     "scientific_notation",
                     _(

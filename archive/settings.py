@@ -192,6 +192,64 @@ def _check_type(key: str, value: Any, path: Path) -> Any:
     return value
 
 
+SERIAL_FIELDS = ("prefix", "year", "number")
+SERIAL_HINT = "{prefix}〔{year}〕{number:04d}号"
+
+
+def check_serial_format(pattern: str, path: Path | str) -> None:
+    """Refuse a serial format that could give two letters one serial, or cannot be filled in.
+
+    >>> check_serial_format("{prefix}〔{year}〕{number:04d}号", "credit.toml")
+    >>> check_serial_format("{prefix}", "credit.toml")
+    Traceback (most recent call last):
+        ...
+    archive.errors.ArchiveError: credit.toml 中的编号格式 '{prefix}' 没有 {number}：每份文书会得到同一个编号
+    """
+    import string
+
+    hint = _(
+        "编号格式只能使用 {prefix}、{year}、{number} 三个占位符，且必须含 {number}，例如 {example}",
+        prefix="{prefix}",
+        year="{year}",
+        number="{number}",
+        example=SERIAL_HINT,
+    )
+    try:
+        fields = {name for _text, name, _spec, _conv in string.Formatter().parse(pattern) if name}
+        pattern.format(prefix="蓝应急诺", year=2026, number=1)
+    except (KeyError, ValueError, IndexError, AttributeError) as exc:
+        raise ArchiveError(
+            _(
+                "{path} 中的编号格式 {pattern!r} 有误：{error}",
+                path=path,
+                pattern=pattern,
+                error=exc,
+            ),
+            hint,
+        ) from exc
+    unknown = sorted(fields - set(SERIAL_FIELDS))
+    if unknown:
+        raise ArchiveError(
+            _(
+                "{path} 中的编号格式 {pattern!r} 有未知的占位符 {fields}",
+                path=path,
+                pattern=pattern,
+                fields="、".join("{" + name + "}" for name in unknown),
+            ),
+            hint,
+        )
+    if "number" not in fields:
+        raise ArchiveError(
+            _(
+                "{path} 中的编号格式 {pattern!r} 没有 {number}：每份文书会得到同一个编号",
+                path=path,
+                pattern=pattern,
+                number="{number}",
+            ),
+            hint,
+        )
+
+
 def load_settings(root: Path, flags: dict[str, Any] | None = None) -> Settings:
     """Read ``root/credit.toml`` and combine it with flags, environment and defaults."""
     path = root / SETTINGS_FILE
@@ -225,6 +283,8 @@ def load_settings(root: Path, flags: dict[str, Any] | None = None) -> Settings:
             settings.values[key] = Setting(key, value, SOURCE_ENV, env_name)
         elif key in file_values:
             value = _check_type(key, file_values[key], path)
+            if key == "letters.serial_format":
+                check_serial_format(value, path)
             settings.values[key] = Setting(key, value, SOURCE_FILE, str(path))
         else:
             settings.values[key] = Setting(key, default, SOURCE_DEFAULT)

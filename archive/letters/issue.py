@@ -2,23 +2,33 @@
 
 A batch runs in three steps so that the archive's lock is held only for moments:
 
-1. under the lock: skip what was already issued (same template, addressee, year and facts),
-   reserve serial numbers (``serials.reserved``);
-2. without the lock: render each document (in worker processes with ``jobs`` > 1) and write it;
-3. under the lock: record each written document (``letter.issued``).
+1. under the lock: skip what was already issued (same template, addressee, year and facts) or
+   is being made by another live batch, reserve each letter's key with its serial number
+   (``serials.reserved``);
+2. without the lock: render each document (in worker processes with ``jobs`` > 1) into the
+   batch's hidden staging folder ``<out>/.credit-staging-<run>/``;
+3. under the lock: record each written document (``letter.issued``) and release the keys of
+   the letters that failed (``letters.released``); once the journal holds that, the documents
+   move from staging to their places in ``<out>``.
 
-A process that dies between 1 and 3 leaves reserved serials without letters: a visible gap in
-the journal, never a number used twice.
+A batch holds a lock file in its staging folder while it runs; the operating system releases it
+when the process dies, however it dies.  The next batch finds dead batches by that lock (never
+touching a live one's folder): it moves any document the journal records into place, deletes the
+rest and releases the dead batch's keys.  So a killed batch leaves a visible gap in the serials,
+never a number used twice and never a numbered letter in ``<out>`` that no event records.
 """
 
 from __future__ import annotations
 
 import calendar
+import contextlib
 import hashlib
 import json
 import os
 import re
+import secrets
 import shutil
+import socket
 import subprocess
 import tempfile
 import unicodedata
@@ -47,6 +57,13 @@ SKIPPED = "skipped"
 LETTERS_TABLE = "letters"
 KEYS_TABLE = "letter_keys"
 COUNTERS_TABLE = "serial_counters"
+# Letters reserved by a batch that has not recorded them yet: key → serial and batch.
+RESERVED_TABLE = "letter_reservations"
+# Batches with reserved letters: run id → staging folder, process and host.
+RUNS_TABLE = "letter_runs"
+STAGING_PREFIX = ".credit-staging-"
+RUN_LOCK = ".run.lock"
+NAME_MAX = 255  # bytes in one file name on ext4, NTFS (UTF-16 units, fewer) and most others
 # Facts the templates print as numbered lists; every other fact is one line of text.
 LIST_FACTS = frozenset({"problems", "missing"})
 SERIAL_SUFFIX = {"commitment": "诺", "notice": "告", "form": "表"}
@@ -352,16 +369,11 @@ def serial_prefix(archive: Archive, category: str) -> str:
 
 
 def format_serial(archive: Archive, prefix: str, year: int, number: int) -> str:
+    from archive.settings import SETTINGS_FILE, check_serial_format
+
     pattern = archive.settings["letters.serial_format"]
-    try:
-        return pattern.format(prefix=prefix, year=year, number=number)
-    except (KeyError, ValueError, IndexError) as exc:
-        raise CreditError(
-            _("credit.toml 中的编号格式 {pattern!r} 有误：{error}", pattern=pattern, error=exc),
-            _(
-                "只能使用 {{prefix}}、{{year}}、{{number}}，例如 {{prefix}}〔{{year}}〕{{number:04d}}号"
-            ),
-        ) from exc
+    check_serial_format(pattern, archive.root / SETTINGS_FILE)  # a value set in code, too
+    return pattern.format(prefix=prefix, year=year, number=number)
 
 
 # -- issuing -----------------------------------------------------------------------------------
@@ -396,18 +408,51 @@ def safe_filename(text: str, limit: int = 60) -> str:
     return text[:limit] or "_"
 
 
+def cut_to_bytes(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` UTF-8 bytes, never inside a character.
+
+    >>> cut_to_bytes("蓝山矿业", 7)
+    '蓝山'
+    """
+    data = text.encode("utf-8")
+    if len(data) <= limit:
+        return text
+    return data[: max(limit, 0)].decode("utf-8", errors="ignore")
+
+
+def letter_filename(
+    name: str, title: str, *, credit_code: str | None = None, number: int = 1
+) -> str:
+    """``<code>_<name>_<title>[_<n>].docx`` within :data:`NAME_MAX` bytes.
+
+    The name is cut first (on a character boundary), then the title; the credit code and the
+    ``_<n>`` that tells two files apart stay whole.
+    """
+    head = f"{credit_code}_" if credit_code else ""
+    tail = (f"_{number}" if number > 1 else "") + ".docx"
+    title = safe_filename(title, limit=NAME_MAX)
+    name = safe_filename(name, limit=NAME_MAX)
+    room = NAME_MAX - len(head.encode("utf-8")) - len(tail.encode("utf-8")) - 1  # 1: the "_"
+    name_bytes = len(name.encode("utf-8"))
+    name_room = max(room - len(title.encode("utf-8")), min(room // 2, name_bytes))
+    name = cut_to_bytes(name, name_room).rstrip(" .") or "_"
+    title = cut_to_bytes(title, room - len(name.encode("utf-8"))).rstrip(" .")
+    return f"{head}{name}_{title}{tail}"
+
+
 def _target_path(
     out_dir: Path, request: LetterRequest, info: TemplateInfo, taken: set[Path]
 ) -> Path:
-    who = f"{request.credit_code}_{request.name}" if request.credit_code else request.name
-    stem = safe_filename(f"{who}_{info.title}", limit=120)
-    path = out_dir / f"{stem}.docx"
-    number = 2
-    while path in taken or path.exists():
-        path = out_dir / f"{stem}_{number}.docx"
+    """A file name in ``out_dir`` not on disk and not ``taken`` (by letters already recorded)."""
+    number = 1
+    while True:
+        path = out_dir / letter_filename(
+            request.name, info.title, credit_code=request.credit_code, number=number
+        )
+        if path.resolve() not in taken and not path.exists():
+            taken.add(path.resolve())
+            return path
         number += 1
-    taken.add(path)
-    return path
 
 
 def _check_missing(name: str, variables: frozenset[str], context: dict[str, Any]) -> None:
@@ -435,7 +480,11 @@ def issue_letters(
     jobs: int = 1,
     on_progress: Callable[[LetterRequest], None] | None = None,
 ) -> IssueReport:
-    """Make the documents in ``requests``; see the module docstring for the steps."""
+    """Make the documents in ``requests``; see the module docstring for the steps.
+
+    One letter that cannot be made (a character a .docx cannot hold, a write that fails) is
+    marked failed with its reason; the rest of the batch goes on.
+    """
     from archive.letters.render import check_values, compile_template
 
     issue_date = issue_date or date.today()
@@ -443,7 +492,8 @@ def issue_letters(
     report = IssueReport(letters=requests, out_dir=out_dir, dry_run=dry_run)
     soffice = _find_soffice(archive) if pdf and not dry_run else None
 
-    # Everything that can be refused is refused before a serial is taken or a file written.
+    # Everything that can be refused is refused before a serial is taken or a file written:
+    # a template problem stops the batch, one enterprise's bad value only its own letter.
     compiled: dict[str, Any] = {}
     sources: dict[str, tuple[Path, str]] = {}
     for request in requests:
@@ -453,29 +503,57 @@ def issue_letters(
                 sources[request.template][0], name=request.template
             )
         context = build_context(archive, request, issue_date)
-        check_values(context)
         _check_missing(request.template, compiled[request.template].variables, context)
+        enterprise = context.pop("enterprise", None)
+        check_values(context)  # the facts: the same mistake in every letter of the batch
+        if request.status != PLANNED:
+            continue
+        try:
+            check_values({"enterprise": enterprise})
+        except CreditError as exc:
+            request.status = FAILED
+            request.reason = exc.message
 
     index = archive.index()
     for request in requests:
         if request.status == PLANNED:
-            existing = index.table(KEYS_TABLE).record(request.key)
-            if existing and not reissue:
-                _mark_already_issued(request, existing["serial"], index, archive.root)
-    if dry_run:
+            _mark_taken(archive, index, request, reissue=reissue, alive=_run_alive)
+    if dry_run or not any(request.status == PLANNED for request in requests):
         return report
-
-    todo = _reserve_serials(archive, requests, reissue=reissue)
-    if not todo:
-        return report
-    _isolate_user_templates(archive, todo, sources, issue_date)
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    taken: set[Path] = set()
+    run = _Run.start(archive, out_dir)
+    try:
+        todo = _reserve_serials(archive, requests, reissue=reissue, run=run)
+        if todo:
+            _make_letters(archive, todo, sources, compiled, issue_date, run, jobs, on_progress)
+            if soffice:
+                _convert_all(soffice, [r for r in todo if r.status == ISSUED])
+            _record(archive, todo, sources, compiled, issue_date, out_dir, run)
+    finally:
+        run.finish()
+    report.manifest = write_manifest(
+        out_dir, [r for r in requests if r.status != PLANNED], archive.root
+    )
+    return report
+
+
+def _make_letters(
+    archive: Archive,
+    todo: list[LetterRequest],
+    sources: dict[str, tuple[Path, str]],
+    compiled: dict[str, Any],
+    issue_date: date,
+    run: _Run,
+    jobs: int,
+    on_progress: Callable[[LetterRequest], None] | None,
+) -> None:
+    """Render ``todo`` into the batch's staging folder (step 2)."""
+    _isolate_user_templates(archive, todo, sources, issue_date)
     jobs_args = []
     for request in todo:
         info = get_template_info(request.template)
-        request.file = _target_path(out_dir, request, info, taken)
+        request.file = run.staged(request.serial or "", ".docx")
         jobs_args.append(
             (
                 str(sources[request.template][0]),
@@ -496,40 +574,113 @@ def issue_letters(
             request.status = ISSUED
         if on_progress:
             on_progress(request)
-    if soffice:
-        _convert_all(soffice, [r for r in todo if r.status == ISSUED])
 
+
+def _record(
+    archive: Archive,
+    todo: list[LetterRequest],
+    sources: dict[str, tuple[Path, str]],
+    compiled: dict[str, Any],
+    issue_date: date,
+    out_dir: Path,
+    run: _Run,
+) -> None:
+    """Record the letters made, release the failed ones, then move the files into place."""
     done = [r for r in todo if r.status == ISSUED]
-    if done:
-        with archive.transaction() as tx:
-            for request in done:
-                info = get_template_info(request.template)
-                source = sources[request.template][1]
-                tx.emit(
-                    "letter.issued",
-                    {
-                        "serial": request.serial,
-                        "template": request.template,
-                        "template_source": source,
-                        "template_sha256": compiled[request.template].sha256,
-                        "category": info.category,
-                        "level": info.level,
-                        "year": request.year,
-                        "credit_code": request.credit_code,
-                        "section": request.section,
-                        "name": request.name,
-                        "facts": request.facts,
-                        "key": request.key,
-                        "issue_date": issue_date.isoformat(),
-                        "file": _relative(request.file, archive.root),
-                        "pdf": _relative(request.pdf, archive.root),
-                        "reissue_of": request.reissue_of,
-                    },
-                )
-    report.manifest = write_manifest(
-        out_dir, [r for r in requests if r.status != PLANNED], archive.root
-    )
-    return report
+    failed = [r for r in todo if r.status == FAILED]
+    moves: list[tuple[Path, Path]] = []
+    with archive.transaction() as tx:
+        taken = _recorded_files(tx.index, archive.root)
+        for request in done:
+            info = get_template_info(request.template)
+            staged, staged_pdf = request.file, request.pdf
+            assert staged is not None
+            request.file = _target_path(out_dir, request, info, taken)
+            moves.append((staged, request.file))
+            if staged_pdf is not None:
+                request.pdf = request.file.with_suffix(".pdf")
+                moves.append((staged_pdf, request.pdf))
+            tx.emit(
+                "letter.issued",
+                {
+                    "serial": request.serial,
+                    "template": request.template,
+                    "template_source": sources[request.template][1],
+                    "template_sha256": compiled[request.template].sha256,
+                    "category": info.category,
+                    "level": info.level,
+                    "year": request.year,
+                    "credit_code": request.credit_code,
+                    "section": request.section,
+                    "name": request.name,
+                    "facts": request.facts,
+                    "key": request.key,
+                    "issue_date": issue_date.isoformat(),
+                    "file": _relative(request.file, archive.root),
+                    "pdf": _relative(request.pdf, archive.root),
+                    "reissue_of": request.reissue_of,
+                },
+            )
+        if failed:
+            tx.emit(
+                "letters.released",
+                {
+                    "run": run.id,
+                    "letters": [
+                        {"key": r.key, "serial": r.serial, "reason": r.reason} for r in failed
+                    ],
+                },
+            )
+    # The journal holds the letters now; a process killed here leaves them in staging, and
+    # the next batch moves them into place (see _recover_staging).
+    for staged, target in moves:
+        _move_into_place(staged, target)
+
+
+def _move_into_place(staged: Path, target: Path) -> None:
+    if staged.exists() and not target.exists():
+        os.replace(staged, target)
+
+
+def _recorded_files(index: Index, root: Path) -> set[Path]:
+    """Every file a recorded letter has (or will have once moved out of staging)."""
+    files: set[Path] = set()
+    table = index.table(LETTERS_TABLE)
+    for serial in table.ids():
+        record = table.record(serial) or {}
+        for key in ("file", "pdf"):
+            if record.get(key):
+                files.add((root / record[key]).resolve())
+    return files
+
+
+def _mark_taken(
+    archive: Archive,
+    index: Index,
+    request: LetterRequest,
+    *,
+    reissue: bool,
+    alive: Callable[[Archive, dict[str, Any]], bool],
+) -> bool:
+    """Mark ``request`` when it is issued already or being made by a live batch."""
+    held = index.table(RESERVED_TABLE).record(request.key)
+    if held:
+        run = index.table(RUNS_TABLE).record(held.get("run", "")) or {}
+        if alive(archive, run):
+            request.status = ALREADY_ISSUED
+            request.serial = held.get("serial")
+            request.reason = _(
+                "另一个 credit 进程（{host} 上的进程 {pid}）正在生成这份文书，编号 {serial}",
+                host=run.get("host", "?"),
+                pid=run.get("pid", "?"),
+                serial=held.get("serial"),
+            )
+            return True
+    existing = index.table(KEYS_TABLE).record(request.key)
+    if existing and not reissue:
+        _mark_already_issued(request, existing["serial"], index, archive.root)
+        return True
+    return False
 
 
 def _mark_already_issued(request: LetterRequest, serial: str, index: Index, root: Path) -> None:
@@ -545,37 +696,196 @@ def _mark_already_issued(request: LetterRequest, serial: str, index: Index, root
 
 
 def _reserve_serials(
-    archive: Archive, requests: list[LetterRequest], *, reissue: bool
+    archive: Archive, requests: list[LetterRequest], *, reissue: bool, run: _Run
 ) -> list[LetterRequest]:
+    """Step 1: release what dead batches left, then reserve each letter's key and serial."""
     todo: list[LetterRequest] = []
     with archive.transaction() as tx:
+        _release_dead_runs(archive, tx, run)
         counters = tx.index.table(COUNTERS_TABLE)
         keys = tx.index.table(KEYS_TABLE)
-        ranges: dict[tuple[str, int], list[int]] = {}
+        ranges: dict[tuple[str, int], list[LetterRequest]] = {}
+        reserving: set[str] = set()
         for request in requests:
             if request.status != PLANNED:
                 continue
+            # Dead batches were released above: a reservation left is a live batch's.
+            if _mark_taken(archive, tx.index, request, reissue=reissue, alive=_always):
+                continue
             existing = keys.record(request.key)
             if existing:
-                if not reissue:  # issued by someone else since we looked
-                    _mark_already_issued(request, existing["serial"], tx.index, archive.root)
-                    continue
                 request.reissue_of = existing["serial"]
+            if request.key in reserving:
+                request.status = ALREADY_ISSUED
+                request.reason = _("同一批中重复的文书")
+                continue
+            reserving.add(request.key)
             category = get_template_info(request.template).category
             prefix = serial_prefix(archive, category)
-            counter_key = (prefix, request.year)
-            numbers = ranges.setdefault(counter_key, [])
+            batch = ranges.setdefault((prefix, request.year), [])
             last = (counters.record(f"{prefix}|{request.year}") or {}).get("last", 0)
-            number = last + len(numbers) + 1
-            numbers.append(number)
-            request.serial = format_serial(archive, prefix, request.year, number)
+            request.serial = format_serial(archive, prefix, request.year, last + len(batch) + 1)
+            batch.append(request)
             todo.append(request)
-        for (prefix, year), numbers in ranges.items():
+        for (prefix, year), batch in ranges.items():
+            last = (counters.record(f"{prefix}|{year}") or {}).get("last", 0)
             tx.emit(
                 "serials.reserved",
-                {"prefix": prefix, "year": year, "first": numbers[0], "last": numbers[-1]},
+                {
+                    "prefix": prefix,
+                    "year": year,
+                    "first": last + 1,
+                    "last": last + len(batch),
+                    **run.describe(archive.root),
+                    "letters": [{"key": r.key, "serial": r.serial} for r in batch],
+                },
             )
     return todo
+
+
+def _always(_archive: Archive, _run: dict[str, Any]) -> bool:
+    return True
+
+
+# -- batches and their staging folders ---------------------------------------------------------
+
+
+class _Run:
+    """One batch: its id, its hidden staging folder and the lock that says it is alive."""
+
+    def __init__(self, archive: Archive, staging: Path, lock_fd: int):
+        self.archive = archive
+        self.staging = staging
+        self.id = staging.name[len(STAGING_PREFIX) :]
+        self._lock_fd: int | None = lock_fd
+
+    @classmethod
+    def start(cls, archive: Archive, out_dir: Path) -> _Run:
+        run_id = f"{os.getpid()}-{secrets.token_hex(4)}"
+        staging = out_dir / f"{STAGING_PREFIX}{run_id}"
+        try:
+            staging.mkdir()
+            fd = os.open(staging / RUN_LOCK, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:
+            raise CreditError(
+                _("无法在 {path} 建立临时文件夹：{error}", path=out_dir, error=exc.strerror or exc),
+                _("检查输出文件夹是否可写、磁盘是否已满"),
+            ) from exc
+        if not _try_lock(fd):  # pragma: no cover - a fresh file nobody else knows
+            raise CreditError(_("无法锁定 {path}", path=staging / RUN_LOCK))
+        return cls(archive, staging, fd)
+
+    def describe(self, root: Path) -> dict[str, Any]:
+        return {
+            "run": self.id,
+            "staging": _relative(self.staging, root),
+            "pid": os.getpid(),
+            "host": socket.gethostname(),
+        }
+
+    def staged(self, serial: str, suffix: str) -> Path:
+        """Where the document numbered ``serial`` is rendered before it is recorded."""
+        return self.staging / (_staged_stem(serial) + suffix)
+
+    def finish(self) -> None:
+        """Move recorded documents into place, delete the rest, remove the folder, unlock.
+
+        Runs on success, on error and on Ctrl-C alike; what the journal records is never lost.
+        """
+        try:
+            _recover_staging(self.archive, self.staging, self.archive.index())
+        finally:
+            if self._lock_fd is not None:
+                os.close(self._lock_fd)
+                self._lock_fd = None
+
+
+def _staged_stem(serial: str) -> str:
+    return hashlib.sha256(serial.encode("utf-8")).hexdigest()[:24]
+
+
+def _try_lock(fd: int) -> bool:
+    """Take an exclusive lock on ``fd`` without waiting; False when another process holds it."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        import msvcrt
+
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
+def _staging_alive(staging: Path) -> bool:
+    """Whether the batch that owns ``staging`` still runs (holds its lock file)."""
+    try:
+        fd = os.open(staging / RUN_LOCK, os.O_RDWR)
+    except OSError:
+        return False  # no lock file: the folder is gone or the batch never got going
+    try:
+        return not _try_lock(fd)
+    finally:
+        os.close(fd)  # closing drops the lock we may just have taken
+
+
+def _run_alive(archive: Archive, run: dict[str, Any]) -> bool:
+    if not run.get("staging"):
+        return False
+    return _staging_alive(archive.root / run["staging"])
+
+
+def _recover_staging(archive: Archive, staging: Path, index: Index) -> None:
+    """Empty a batch's staging folder: recorded documents go into place, the rest is deleted."""
+    if not staging.is_dir():
+        return
+    recorded: dict[str, dict[str, Any]] = {}
+    table = index.table(LETTERS_TABLE)
+    for serial in table.ids():
+        recorded[_staged_stem(serial)] = table.record(serial) or {}
+    for path in staging.iterdir():
+        if path.name == RUN_LOCK:
+            continue
+        letter = recorded.get(path.stem)
+        key = "pdf" if path.suffix == ".pdf" else "file"
+        with contextlib.suppress(OSError):
+            if letter and letter.get(key):
+                _move_into_place(path, archive.root / letter[key])
+            path.unlink(missing_ok=True)
+    with contextlib.suppress(OSError):
+        shutil.rmtree(staging)
+
+
+def _release_dead_runs(archive: Archive, tx: Any, current: _Run) -> None:
+    """Clean up after batches that died (kill -9, Ctrl-C, a power cut): never a live one."""
+    runs = tx.index.table(RUNS_TABLE)
+    folders = {current.staging.parent}
+    for run_id in sorted(runs.ids()):
+        run = runs.record(run_id) or {}
+        if run.get("staging"):
+            folders.add((archive.root / run["staging"]).parent)
+        if _run_alive(archive, run):
+            continue
+        if run.get("staging"):
+            _recover_staging(archive, archive.root / run["staging"], tx.index)
+        reserved = tx.index.table(RESERVED_TABLE)
+        letters = [
+            {"key": key, "serial": (reserved.record(key) or {}).get("serial"), "reason": None}
+            for key in run.get("keys", [])
+        ]
+        tx.emit("letters.released", {"run": run_id, "letters": letters, "interrupted": True})
+    # Staging folders of batches that died before they reserved anything.
+    for folder in folders:
+        with contextlib.suppress(OSError):
+            for staging in folder.glob(f"{STAGING_PREFIX}*"):
+                if staging != current.staging and not _staging_alive(staging):
+                    _recover_staging(archive, staging, tx.index)
 
 
 def _isolate_user_templates(
@@ -737,6 +1047,46 @@ def _serials_reserved(index: Index, entry: dict[str, Any]) -> None:
     counters = index.table(COUNTERS_TABLE)
     last = (counters.record(key) or {}).get("last", 0)
     counters.put(key, {"last": max(last, data["last"])})
+    if not data.get("letters"):  # written before letters were reserved with their keys
+        return
+    runs = index.table(RUNS_TABLE)
+    run = dict(runs.record(data["run"]) or {"keys": []})
+    run.update(
+        staging=data.get("staging"),
+        pid=data.get("pid"),
+        host=data.get("host"),
+        started=run.get("started", entry["time"]),
+    )
+    reserved = index.table(RESERVED_TABLE)
+    for letter in data["letters"]:
+        reserved.put(letter["key"], {"serial": letter["serial"], "run": data["run"]})
+        run["keys"] = [*run["keys"], letter["key"]]
+    runs.put(data["run"], run)
+
+
+def _unreserve(index: Index, key: str) -> None:
+    """The letter ``key`` is no longer reserved: recorded, failed, or its batch died."""
+    reserved = index.table(RESERVED_TABLE)
+    held = reserved.record(key)
+    if held is None:
+        return
+    reserved.delete(key)
+    runs = index.table(RUNS_TABLE)
+    run = runs.record(held.get("run", ""))
+    if run is not None:
+        left = [other for other in run.get("keys", []) if other != key]
+        if left:
+            runs.put(held["run"], {**run, "keys": left})
+        else:
+            runs.delete(held["run"])
+
+
+@reducer("letters.released")
+def _letters_released(index: Index, entry: dict[str, Any]) -> None:
+    data = entry["data"]
+    for letter in data.get("letters", []):
+        _unreserve(index, letter["key"])
+    index.table(RUNS_TABLE).delete(data["run"])
 
 
 @reducer("letter.issued")
@@ -748,6 +1098,7 @@ def _letter_issued(index: Index, entry: dict[str, Any]) -> None:
     record.update(status=ISSUED, issued_at=entry["time"], issued_by=entry["actor"])
     index.table(LETTERS_TABLE).put(data["serial"], record)
     index.table(KEYS_TABLE).put(data["key"], {"serial": data["serial"]})
+    _unreserve(index, data["key"])
     if data.get("credit_code"):
         enterprise = note_event(index, data["credit_code"], entry)
         if enterprise is not None:

@@ -123,7 +123,7 @@ def _run_batch(
         if letter.status == FAILED:
             warn(env, f"{letter.name}：{letter.reason}")
     if report.failed:
-        click.get_current_context().exit(int(ExitCode.ERROR))
+        click.get_current_context().exit(int(ExitCode.INPUT_FAILED))
 
 
 @click.command(name="gen-commitment", cls=Command)
