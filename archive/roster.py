@@ -381,7 +381,8 @@ def _read_table(
                     row=number,
                     column=headers[name],
                 )
-            values[name] = cell_value(text)
+            # A code is an identifier (its full-width digits mean the same code); text is kept.
+            values[name] = clean_value(text) if name == "credit_code" else cell_value(text)
         if not flagged and not any(values.values()):
             continue  # a blank row
         if count >= MAX_ROWS:

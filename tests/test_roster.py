@@ -247,7 +247,8 @@ def test_xlsx_spaces_and_full_width_characters(tmp_path):
     row = ["　蓝山县ＡＢＣ建材有限公司 ", "９１４３１１２７ＭＡ４Ｌ８ＴＱＸ３Ａ\n", *ROW_A[2:]]
     roster = read_roster(write_xlsx(tmp_path / "a.xlsx", [HEADER, row]))
     assert roster.ok
-    assert roster.rows[0].values["name"] == "蓝山县ABC建材有限公司"
+    # The name is kept as written (full-width ＡＢＣ); the code is an identifier, compacted.
+    assert roster.rows[0].values["name"] == "蓝山县ＡＢＣ建材有限公司"
     assert roster.rows[0].values["credit_code"] == "91431127MA4L8TQX3A"
 
 
@@ -553,7 +554,7 @@ def test_aliases_are_unambiguous():
     assert set(REQUIRED) <= set(FIELDS)
 
 
-def test_spaces_and_full_width_characters_are_normalised(tmp_path):
+def test_spaces_are_trimmed_and_full_width_characters_kept(tmp_path):
     row = [
         "\u3000蓝山县ＡＢＣ（湘南）有限公司\u200b ",
         " ９１４３１１２７ＭＡ４Ｌ８ＴＱＸ３Ａ\t",
@@ -561,7 +562,7 @@ def test_spaces_and_full_width_characters_are_normalised(tmp_path):
     ]
     roster = read_roster(write_csv(tmp_path / "a.csv", [HEADER, row]))
     assert roster.ok
-    assert roster.rows[0].values["name"] == "蓝山县ABC(湘南)有限公司"
+    assert roster.rows[0].values["name"] == "蓝山县ＡＢＣ（湘南）有限公司"  # as written
     assert roster.rows[0].values["credit_code"] == "91431127MA4L8TQX3A"
 
 
