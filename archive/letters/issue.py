@@ -532,9 +532,10 @@ def issue_letters(
             _record(archive, todo, sources, compiled, issue_date, out_dir, run)
     finally:
         run.finish()
-    report.manifest = write_manifest(
-        out_dir, [r for r in requests if r.status != PLANNED], archive.root
-    )
+    if any(r.status in (ISSUED, FAILED) for r in requests):  # a batch that made or tried
+        report.manifest = write_manifest(
+            out_dir, [r for r in requests if r.status != PLANNED], archive.root
+        )
     return report
 
 
