@@ -30,7 +30,7 @@ from archive.fsutil import fsync_dir
 from archive.i18n import _
 from archive.index import Index
 from archive.store import Archive
-from archive.walk import Candidate, ZipExpansion, display_name, walk
+from archive.walk import Candidate, ZipExpansion, display_name, opens_as_archive, walk
 
 INGESTED = "ingested"
 DUPLICATE = "duplicate"
@@ -68,6 +68,7 @@ OUTPUT_KEYS = (
     "serial",
 )
 EXTENSIONS = {"pdf": ".pdf", "docx": ".docx"}
+EXTENSIONS_DOCX = (".docx", ".docm", ".dotx", ".dotm")
 
 
 @dataclass
@@ -258,11 +259,11 @@ def _expand(
                 settle(FileResult(candidate.display, FAILED, message, source=candidate.source))
 
     for candidate, media in typed(found):
-        if media == "zip" and candidate.source is not None:
+        if candidate.source is not None and opens_as_archive(candidate.display, media or ""):
             expansion = ZipExpansion(candidate)
             expansions.append(expansion)
             for member, member_media in typed(expansion.members()):
-                if member_media == "zip":  # no zips inside zips
+                if opens_as_archive(member.display, member_media or ""):  # no zips inside zips
                     skipped = _("压缩包中的压缩包不再解开")
                     yield Candidate(member.path, member.display, None, skipped), None
                 else:
@@ -317,7 +318,14 @@ def _check(
         return None
     if media not in ("pdf", "docx"):
         claimed = Path(shown).suffix.lower()
-        if claimed in (".pdf", ".docx"):  # named as a document but is not one
+        if media == "zip" and claimed in EXTENSIONS_DOCX:  # a zip without word/document.xml
+            message = _(
+                "文件名是 {suffix}，但内容是不含 Word 正文（word/document.xml）的压缩包，"
+                "不是 Word 文档",
+                suffix=claimed,
+            )
+            settle(FileResult(shown, FAILED, message, source=candidate.source))
+        elif claimed in (".pdf", ".docx"):  # named as a document but is not one
             message = _(
                 "文件名是 {suffix}，但内容不是 PDF 或 Word 文档（文件损坏？）", suffix=claimed
             )
