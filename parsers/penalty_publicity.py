@@ -64,6 +64,7 @@ _PROSE_OPENING = re.compile(
     r"^(?:近日|日前|近期|\d{4}年\d{1,2}月\d{1,2}日)[,]?.{2,80}?作出.{0,12}行政处罚"
 )
 
+_OTHER_TITLES = ("决定书", "告知书", "指令书", "意见书", "检查记录", "通知书")
 _CJK = "\u3400-\u9fff"
 _AUTHORITY_SUFFIX = (
     r"综合行政执法局|消防救援大队|消防救援支队|委员会|人民政府|分局|大队|支队|中队|局"
@@ -111,6 +112,8 @@ def accepts(doc: Document) -> str | None:
         found = find_title(doc, TITLES, exclude=("决定书", "告知书"))
         if found is not None:
             return _("标题为“{title}”（第{line}行）", title=found.value, line=found.line)
+        if find_title(doc, _OTHER_TITLES) is not None:
+            return None  # a decision or order that tells its story: not a publicity summary
         flat = Flat("\n".join(doc.lines[:8]))
         for number, line in enumerate(doc.lines[:8], start=1):
             if _PROSE_OPENING.match(line.strip()) or (

@@ -341,14 +341,19 @@ def _show_related(env, detail: dict) -> None:
     own = _("已退回（单位自拟文本）")
     # Commitments returned on the enterprise's own template: like our letters, without a serial.
     returned_own = [
-        {**row, "serial": _("（无编号）"), "template": f"commitment_{row.get('level')}"}
+        {
+            **row,
+            "serial": _("（无编号）"),
+            "template": f"commitment_{row.get('level')}",
+            "returned_without_serial": True,
+        }
         for row in detail.get("commitments", [])
     ]
     letters = [
         {
             **letter,
             "status_label": own
-            if letter.get("returned_without_serial") or letter in returned_own
+            if letter.get("returned_without_serial")
             else status_names.get(letter.get("status"), letter.get("status")),
             "title": _(TEMPLATES[letter["template"]].title)
             if letter.get("template") in TEMPLATES
