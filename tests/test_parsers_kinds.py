@@ -404,3 +404,21 @@ def test_our_letters_still_come_first_and_need_their_serial() -> None:
     assert "编号" in commitment_letter.accepts(ours)
     assert "没有编号" in commitment_letter.accepts(own)
     assert commitment_letter.accepts(other) is None
+
+
+@pytest.mark.parametrize("media", MEDIA)
+@pytest.mark.parametrize(
+    ("lines", "signer", "signed"),
+    [
+        (["主要负责人：李四", "2026年1月5日"], "李四", True),  # a bare label at the foot
+        (["单位（盖章）：蓝山县某某建材有限公司", "2026年1月5日"], "蓝山县某某建材有限公司", True),
+        (["单位（盖章）：", "主要负责人：", "年 月 日"], None, False),
+    ],
+)
+def test_foot_of_the_letter_without_signature_marks(
+    tmp_path: Path, media: str, lines: list[str], signer: str | None, signed: bool
+) -> None:
+    parsed = parse_path(write(tmp_path, media, [*BODY, *lines], "安全生产承诺书"))
+    assert parsed.kind == "commitment_letter"
+    assert parsed.get("signer") == signer and parsed.get("signed") is signed
+    assert parsed.get("sign_date") == ("2026-01-05" if signed else None)
