@@ -271,7 +271,7 @@ def enterprise_detail(archive: Archive, code: str) -> dict[str, Any]:
 
     Later parts of the archive (letters, documents, records) add their own keys here.
     """
-    from archive.ingest import documents_for, open_rectifications
+    from archive.ingest import commitments_for, documents_for, open_rectifications
     from archive.letters.issue import letters_for
 
     record = get_enterprise(archive, code)
@@ -280,6 +280,7 @@ def enterprise_detail(archive: Archive, code: str) -> dict[str, Any]:
     record["letters"] = letters_for(archive, record["credit_code"])
     record["documents"] = documents_for(archive, record["credit_code"])
     record["open_rectifications"] = open_rectifications(archive, record["credit_code"])
+    record["commitments"] = commitments_for(archive, record["credit_code"])
     return record
 
 

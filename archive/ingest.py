@@ -30,7 +30,7 @@ from archive.fsutil import fsync_dir
 from archive.i18n import _
 from archive.index import Index
 from archive.store import Archive
-from archive.walk import Candidate, ZipExpansion, display_name, walk
+from archive.walk import Candidate, ZipExpansion, display_name, opens_as_archive, walk
 
 INGESTED = "ingested"
 DUPLICATE = "duplicate"
@@ -43,6 +43,7 @@ SKIPPED = "skipped"
 DOCUMENTS = "documents"
 UNMATCHED_TABLE = "unmatched"
 RECTIFICATIONS = "rectifications"
+COMMITMENTS = "commitments"  # commitments returned on the enterprise's own template
 
 MAX_FILE_SIZE = 100 * 1024 * 1024
 PARSE_TIMEOUT = 60.0
@@ -68,6 +69,7 @@ OUTPUT_KEYS = (
     "serial",
 )
 EXTENSIONS = {"pdf": ".pdf", "docx": ".docx"}
+EXTENSIONS_DOCX = (".docx", ".docm", ".dotx", ".dotm")
 
 
 @dataclass
@@ -258,11 +260,11 @@ def _expand(
                 settle(FileResult(candidate.display, FAILED, message, source=candidate.source))
 
     for candidate, media in typed(found):
-        if media == "zip" and candidate.source is not None:
+        if candidate.source is not None and opens_as_archive(candidate.display, media or ""):
             expansion = ZipExpansion(candidate)
             expansions.append(expansion)
             for member, member_media in typed(expansion.members()):
-                if member_media == "zip":  # no zips inside zips
+                if opens_as_archive(member.display, member_media or ""):  # no zips inside zips
                     skipped = _("压缩包中的压缩包不再解开")
                     yield Candidate(member.path, member.display, None, skipped), None
                 else:
@@ -317,7 +319,14 @@ def _check(
         return None
     if media not in ("pdf", "docx"):
         claimed = Path(shown).suffix.lower()
-        if claimed in (".pdf", ".docx"):  # named as a document but is not one
+        if media == "zip" and claimed in EXTENSIONS_DOCX:  # a zip without word/document.xml
+            message = _(
+                "文件名是 {suffix}，但内容是不含 Word 正文（word/document.xml）的压缩包，"
+                "不是 Word 文档",
+                suffix=claimed,
+            )
+            settle(FileResult(shown, FAILED, message, source=candidate.source))
+        elif claimed in (".pdf", ".docx"):  # named as a document but is not one
             message = _(
                 "文件名是 {suffix}，但内容不是 PDF 或 Word 文档（文件损坏？）", suffix=claimed
             )
@@ -837,17 +846,18 @@ def _document_ingested(index: Index, entry: dict[str, Any]) -> None:
     fields = data.get("fields", {})
     kind = data["kind"]
     code = data["credit_codes"][0] if data["credit_codes"] else None
-    if fields.get("serial"):
-        letter = index.table("letters").record(fields["serial"])
-        if letter is not None:
-            letter.update(
-                status="returned",
-                returned_at=entry["time"],
-                returned_document=data["sha256"],
-                signed=bool(fields.get("signed")),
-                signer=fields.get("signer"),
-                sign_date=fields.get("sign_date"),
-            )
+    letter = index.table("letters").record(fields["serial"]) if fields.get("serial") else None
+    if letter is not None:
+        letter.update(
+            status="returned",
+            returned_at=entry["time"],
+            returned_document=data["sha256"],
+            signed=bool(fields.get("signed")),
+            signer=fields.get("signer"),
+            sign_date=fields.get("sign_date"),
+        )
+    elif kind == "commitment_letter" and code:
+        _own_commitment_returned(index, code, fields, entry)
     if kind == "rectification_order" and code:
         key = f"{code}|{fields.get('doc_number') or data['sha256'][:12]}"
         index.table(RECTIFICATIONS).put(
@@ -884,6 +894,55 @@ def _document_ingested(index: Index, entry: dict[str, Any]) -> None:
                         closed_by=data["sha256"],
                         closed_on=fields.get("document_date"),
                     )
+
+
+def _own_commitment_returned(
+    index: Index, code: str, fields: dict[str, Any], entry: dict[str, Any]
+) -> None:
+    """A commitment letter without our serial (the enterprise's own template) marks that
+    year's commitment at its level as returned: the letter we issued for it, if any, else a
+    record of its own in ``commitments``.  A signed copy is never replaced by an unsigned one.
+    The year is the letter's, else the year it was signed in; without either nothing is marked.
+    """
+    sign_date = fields.get("sign_date")
+    year = fields.get("year") or (int(sign_date[:4]) if sign_date else None)
+    if year is None:
+        return
+    level = fields.get("level") or "unit"
+    returned = {
+        "status": "returned",
+        "returned_at": entry["time"],
+        "returned_document": entry["data"]["sha256"],
+        "signed": bool(fields.get("signed")),
+        "signer": fields.get("signer"),
+        "sign_date": sign_date,
+    }
+    letters = index.table("letters")
+    for serial in (index.table(ENTERPRISES).record(code) or {}).get("letters", []):
+        letter = letters.record(serial)
+        if (
+            letter is not None
+            and letter.get("category") == "commitment"
+            and letter.get("year") == year
+            and letter.get("level") == level
+            and not (letter.get("status") == "returned" and letter.get("signed"))
+        ):
+            letter.update(returned, returned_without_serial=True)
+            return
+    table = index.table(COMMITMENTS)
+    key = f"{code}|{year}|{level}"
+    known = table.record(key)
+    if known is not None and known.get("signed") and not returned["signed"]:
+        return
+    table.put(key, {"credit_code": code, "year": year, "level": level, "serial": None, **returned})
+
+
+def commitments_for(archive: Archive, code: str) -> list[dict[str, Any]]:
+    """Commitments an enterprise returned on its own template (no serial), by year and level."""
+    table = archive.index().table(COMMITMENTS)
+    prefix = f"{uscc.compact(code)}|"
+    rows = [dict(table.record(key) or {}) for key in table.ids() if key.startswith(prefix)]
+    return sorted(rows, key=lambda row: (row.get("year") or 0, row.get("level") or ""))
 
 
 @reducer("document.unmatched")

@@ -45,6 +45,19 @@ def display_name(path: Path | str) -> str:
     return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
+def opens_as_archive(name: str, media: str) -> bool:
+    """Whether a file is opened as a zip of documents: its content is a zip archive (``media``
+    from :func:`parsers.detect.detect_type`) *and* its name ends in ``.zip``.  A .docx, .xlsx
+    or .ofd is a zip too, but never a folder of documents.
+
+    >>> opens_as_archive("文书.zip", "zip"), opens_as_archive("决定书.docx", "zip")
+    (True, False)
+    >>> opens_as_archive("打包.ZIP", "zip"), opens_as_archive("打包.zip", "pdf")
+    (True, False)
+    """
+    return media == "zip" and name.lower().endswith(".zip")
+
+
 def is_junk(name: str) -> bool:
     lowered = name.lower()
     if lowered in JUNK_NAMES or name.startswith("."):

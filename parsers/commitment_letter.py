@@ -104,7 +104,8 @@ _TITLE = re.compile(r"^.{0,40}承诺书\s*(?:[(（][^()（）]{1,10}[)）])?$")
 
 
 def accepts(doc: Document) -> str | None:
-    """The reason this is a commitment letter credit issued: its title and serial."""
+    """The reason this is a commitment letter: its title and our serial, or a work-safety
+    commitment title on an enterprise's own template (no serial)."""
     try:
         lines = canonical_lines(doc.text)
         title = _title(lines)
@@ -112,6 +113,8 @@ def accepts(doc: Document) -> str | None:
             return None
         serial = properties_serial(doc.properties)[0] or printed_serial(lines)[0]
         if not serial:
+            if _OWN_TITLE.match(title[1]):
+                return _("标题为“{title}”（单位自拟的承诺书，没有编号）", title=title[1])
             return None
         return _("标题为“{title}”，编号 {serial}", title=title[1], serial=serial)
     except Exception:  # accepts() never raises
@@ -121,6 +124,8 @@ def accepts(doc: Document) -> str | None:
 def parse(doc: Document) -> ParsedDocument:
     """The serial, level, year, enterprise and signatures of a returned commitment letter."""
     lines = canonical_lines(doc.text)
+    if not (properties_serial(doc.properties)[0] or printed_serial(lines)[0]):
+        return parse_own_template(doc)
     parsed = ParsedDocument(kind=KIND, parser=NAME, reason=accepts(doc) or "")
     put_serial(parsed, doc, lines)
     title = _title(lines)
@@ -261,6 +266,260 @@ def _put_header_lines(parsed: ParsedDocument, lines: Sequence[str]) -> None:
         value = clean_value(match[2])
         if value is not None:
             parsed.put(field_name, value, index + 1, line.strip())
+
+
+# ============================================================================================
+# Letters an enterprise wrote on its own template (no serial)
+
+# 安全生产承诺书, 安全生产责任承诺书, 安全生产双向承诺书, 2026年度安全生产承诺书, 某某公司
+# 2026年安全生产目标责任承诺书, 班组安全生产承诺书(双向) …
+_OWN_TITLE = re.compile(
+    r"^.{0,40}?安全(?:生产)?(?:目标)?(?:责任)?(?:双向)?(?:责任)?承诺书(?:[(（][^()（）]{1,10}[)）])?$"
+)
+_OWN_YEAR = re.compile(r"([0-9〇零○O一二三四五六七八九]{4})\s*年(?:度)?")
+_BODY_YEAR = re.compile(r"([0-9]{4})\s*年度")
+# Signature labels of a person (the committing party or the one it commits to).
+_PERSON_LABELS = (
+    "法定代表人",
+    "法人代表",
+    "主要负责人",
+    "单位主要负责人",
+    "单位负责人",
+    "第一责任人",
+    "车间主任",
+    "车间负责人",
+    "部门负责人",
+    "班组长",
+    "岗位员工",
+    "员工",
+    "职工",
+    "承诺人",
+    "负责人",
+)
+_OWN_COMMITTERS: dict[str, tuple[str, ...]] = {
+    "unit": (
+        "法定代表人",
+        "法人代表",
+        "主要负责人",
+        "单位主要负责人",
+        "第一责任人",
+        "承诺人",
+        "单位负责人",
+        "负责人",
+    ),
+    "workshop": ("车间主任", "车间负责人", "部门负责人", "承诺人"),
+    "team": ("班组长", "承诺人"),
+    "post": ("岗位员工", "员工", "职工", "承诺人"),
+}
+_MARK = r"(?:[(（]\s*(?:签\s*[字名章]|签字盖章|签名盖章|盖章)\s*[)）]|签\s*[字名])"
+_LABEL_RE = re.compile(
+    r"(?P<label>(?:承诺)?单位\s*[(（]\s*(?:盖章|公章|印章)\s*[)）]|"
+    + "|".join(sorted(_PERSON_LABELS, key=len, reverse=True))
+    + rf")\s*(?P<mark>{_MARK})?\s*[:：]"
+)
+_DATE_LABEL = re.compile(r"(?:签\s*[订署字]\s*)?(?:承诺)?(?:日\s*期|时\s*间)\s*[:：]")
+_BLANK_DATE = re.compile(r"^[\s_＿]*年[\s_＿]*月[\s_＿]*日[\s_＿]*$")
+_LEVEL_HEADERS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^\s*(?:岗位|岗位名称|工种)\s*[:：]"), "post"),
+    (re.compile(r"^\s*(?:班组|班组名称)\s*[:：]"), "team"),
+    (re.compile(r"^\s*(?:车间|部门|车间[(（]部门[)）])(?:名称)?\s*[:：]"), "workshop"),
+)
+
+
+@dataclass
+class _Mark:
+    """One label on a signature line, what is written after it, and the date near it."""
+
+    label: str
+    seal: bool
+    marked: bool  # (签字) or the like: a signature, not a header
+    value: str | None
+    line: int  # 1-based
+    source: str
+    date: tuple[str, int, str] | None = None  # (ISO, 1-based line, source)
+
+
+def _own_level(
+    title: str, lines: Sequence[str], marks: Sequence[_Mark]
+) -> tuple[str, int | None, str]:
+    """unit, unless the title, a header line or a signature label says 车间/部门, 班组, 岗位."""
+    level = _level_from_title(title)
+    if level is not None and level != "unit":
+        return level, None, title
+    for index, line in enumerate(lines[:30]):
+        for pattern, header_level in _LEVEL_HEADERS:
+            if pattern.match(line):
+                return header_level, index + 1, line.strip()
+    for mark in marks:
+        if mark.marked:
+            for name in ("post", "team", "workshop"):
+                if mark.label in _OWN_COMMITTERS[name] and mark.label != "承诺人":
+                    return name, mark.line, mark.source
+    return "unit", None, title
+
+
+def _line_date(text: str) -> str | bool | None:
+    """ISO date of a date-only text, False for a blank date (``年  月  日``), None otherwise."""
+    text = text.strip(_SPACE_CHARS + "_＿")
+    if not text:
+        return None
+    if _BLANK_DATE.match(text):
+        return False
+    label = _DATE_LABEL.match(text)
+    if label:
+        text = text[label.end() :].strip(_SPACE_CHARS + "_＿")
+        if is_blank_date(text) or not text:
+            return False
+    day = parse_date(text)
+    if day is None:
+        return None
+    match = re.fullmatch(
+        r"[0-9〇零○O一二三四五六七八九]{4}\s*年\s*\S{1,3}\s*月\s*\S{1,4}\s*[日号]?|\d{4}[.\-/]\d{1,2}[.\-/]\d{1,2}",
+        text,
+    )
+    return day.isoformat() if match else None
+
+
+def _own_marks(lines: Sequence[str]) -> list[_Mark]:
+    """Every signature, seal and person label with its value, and the date written nearest
+    after it (on its line, or on a date-only line within the next four lines)."""
+    marks: list[_Mark] = []
+    for index, full in enumerate(lines):
+        line = probe(full)
+        found = list(_LABEL_RE.finditer(line))
+        for number, match in enumerate(found):
+            end = found[number + 1].start() if number + 1 < len(found) else len(line)
+            raw = line[match.end() : end]
+            date = None
+            split = _DATE_LABEL.search(raw) or re.search(
+                r"[0-9〇零○O一二三四五六七八九]{4}\s*年|(?<![^\s_＿])年[\s_＿]*月", raw
+            )
+            if split:
+                raw, date_text = raw[: split.start()], raw[split.start() :]
+                value = _line_date(date_text)
+                if value is not None:
+                    date = (value, index + 1, line.strip()) if value else ("", index + 1, line)
+            value = clean_value(raw)
+            if value is not None:
+                value = compact(value)
+            seal = "章" in match.group("label")
+            next_is_date = (
+                index + 1 < len(lines) and _line_date(probe(lines[index + 1])) is not None
+            )
+            if value is None and not seal and index + 1 < len(lines) and not next_is_date:
+                value = _name_on_next_line(lines, index)  # not 年  月  日 on the next line
+            if value is not None and not seal and not _PERSON_NAME.match(value):
+                value = None  # not a name: a note or a stray word
+            marks.append(
+                _Mark(
+                    label=bare_label(match.group("label")),
+                    seal=seal,
+                    marked=match.group("mark") is not None or seal,
+                    value=value,
+                    line=index + 1,
+                    source=line.strip(),
+                    date=date,
+                )
+            )
+    for mark in marks:
+        if mark.date is not None:
+            continue
+        for index in range(mark.line, min(mark.line + 4, len(lines))):
+            if _LABEL_RE.search(probe(lines[index])) and index + 1 != mark.line:
+                break
+            value = _line_date(probe(lines[index]))
+            if value is not None:
+                mark.date = (
+                    (value, index + 1, lines[index].strip()) if value else ("", index + 1, "")
+                )
+                break
+    return marks
+
+
+def parse_own_template(doc: Document) -> ParsedDocument:
+    """A 安全生产承诺书 an enterprise wrote itself: year, level, enterprise, signer, date.
+
+    ``signed`` is True when a name and a date are written next to 法定代表人（签字）/主要负责人/
+    承诺人 (or, when the letter has no person's line, next to 单位（盖章）), False while those
+    are blank lines, underscores or ``年  月  日``.
+    """
+    lines = canonical_lines(doc.text)
+    parsed = ParsedDocument(kind=KIND, parser=NAME, reason=accepts(doc) or "")
+    title = _title(lines)
+    title_text = title[1] if title is not None else ""
+    title_line = title[0] + 1 if title is not None else None
+    year = _year(title_text)
+    if year is None:
+        match = _OWN_YEAR.search(title_text)
+        if match:
+            year = chinese_number(match[1], digits=True)
+    if year is not None and 1990 <= year <= 2100:
+        parsed.put("year", year, title_line, title_text)
+    else:
+        for index, line in enumerate(lines[:20]):
+            match = _BODY_YEAR.search(line) or re.search(r"有效期为\s*(\d{4})\s*年", line)
+            if match and 1990 <= int(match[1]) <= 2100:
+                parsed.put("year", int(match[1]), index + 1, line.strip())
+                break
+
+    marks = _own_marks(lines)
+    level, line, source = _own_level(title_text, lines, marks)
+    parsed.put("level", level, line or title_line, source or title_text)
+
+    people = [mark for mark in marks if not mark.seal]
+    marked = [mark for mark in people if mark.marked] or people
+    committers = [mark for mark in marked if mark.label in _OWN_COMMITTERS[level]]
+    signer_mark = committers[0] if committers else (marked[0] if marked else None)
+    if signer_mark is None:
+        seals = [mark for mark in marks if mark.seal]
+        signer_mark = seals[0] if seals else None
+    signer = date_found = None
+    if signer_mark is not None:
+        if (signer_mark.value is not None and not signer_mark.seal) or (
+            signer_mark.seal and signer_mark.value is not None
+        ):
+            signer = signer_mark.value
+            parsed.put("signer", signer, signer_mark.line, signer_mark.source)
+        if signer_mark.date is not None and signer_mark.date[0]:
+            date_found = signer_mark.date
+            parsed.put("sign_date", date_found[0], date_found[1], date_found[2])
+    parsed.put(
+        "signed",
+        signer is not None and date_found is not None,
+        signer_mark.line if signer_mark is not None else None,
+        signer_mark.source if signer_mark is not None else None,
+    )
+
+    seal_name = next(
+        (
+            (mark.value, mark.line)
+            for mark in marks
+            if mark.seal and mark.value is not None and mark.label.startswith(("承诺单位", "单位"))
+        ),
+        None,
+    )
+    name = label_line_value(
+        lines,
+        ("承诺单位", "单位名称", "企业名称", "公司名称"),
+        continue_until=("统一社会信用代码",),
+    )
+    if name is None and seal_name is not None:
+        name = seal_name
+    if name is None and title is not None:
+        prefix = re.match(
+            r"^(?P<name>.{4,40}?(?:有限责任公司|有限公司|公司|厂|矿|合作社))", title_text
+        )
+        if prefix:
+            name = (prefix["name"], title_line or 1)
+    code = label_line_value(lines, ("统一社会信用代码", "社会信用代码", "信用代码"))
+    if code is None:
+        from parsers.fields import find_credit_codes
+
+        codes = find_credit_codes(canonical(doc.text))
+        if codes:
+            code = (codes[0].code, codes[0].line)
+    put_enterprise(parsed, doc, name, code)
+    return parsed
 
 
 # ============================================================================================

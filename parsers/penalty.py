@@ -9,7 +9,8 @@ Fields: ``doc_number``, ``legal_representative``, ``facts`` (违法事实, witho
 sentence 以上事实有…), ``provisions_violated`` (违反的规定: ``《中华人民共和国安全生产法》第
 二十八条第一款``), ``legal_basis`` (处罚依据), ``fine_yuan`` (the decided — for a notice, the
 intended — fine in integer yuan; never a statutory range; absent for 不予行政处罚),
-``document_date`` (the 落款 date, ISO).  Each is read from its labelled section
+``document_date`` (the 落款 date, ISO), ``authority`` (the issuing bureau, any bureau:
+:mod:`parsers.authority`).  Each is read from its labelled section
 (``违法事实:``) when there is one, else from the usual prose (经查…; 违反了《…》…的规定;
 依据《…》…的规定，决定…).  The parties are ``enterprises`` (当事人/被处罚单位, else the
 addressee line).
@@ -20,6 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from parsers.authority import find_authority
 from parsers.base import Document, Found, ParsedDocument
 from parsers.fields import (
     LEGAL_REPRESENTATIVE_LABELS,
@@ -43,6 +45,7 @@ FIELDS = (
     "legal_basis",
     "fine_yuan",
     "document_date",
+    "authority",
 )
 UNIT_LABELS = (
     "被处罚单位",
@@ -114,6 +117,7 @@ class PenaltyParser:
         put_found(
             parsed, "document_date", find_signature_date(doc), lambda value: value.isoformat()
         )
+        put_found(parsed, "authority", find_authority(doc))
         return parsed
 
 

@@ -1,9 +1,11 @@
-"""责令限期整改指令书 (order to rectify within a time limit).
+"""责令限期整改指令书 (order to rectify within a time limit), and any bureau's
+责令改正违法行为决定书 (decision ordering an unlawful act corrected: 生态环境局, 市场监督管理局 …).
 
 Fields: ``doc_number``, ``problems`` (the numbered list of 存在问题/事故隐患),
 ``rectification_deadline`` (整改期限, ISO date: after a 整改期限 label, or the date in
 ``于2026年11月30日前整改完毕``; with several deadlines, the latest — the day by which the
-whole order must be carried out).  The unit and its code are ``enterprises`` (a labelled
+whole order must be carried out; a decision writes it ``于2026年4月7日前改正``),
+``authority`` (:mod:`parsers.authority`).  The unit and its code are ``enterprises`` (a labelled
 被检查单位, else the addressee line ``某某有限公司:``).
 """
 
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from parsers.authority import find_authority
 from parsers.base import Document, Found, ParsedDocument
 from parsers.fields import (
     Flat,
@@ -28,13 +31,17 @@ from parsers.fields import (
 NAME = "rectification_order"
 KIND = "rectification_order"
 TITLES = (
+    "责令改正违法行为决定书",  # ecology-environment, market supervision …
+    "责令限期改正违法行为决定书",
+    "责令改正决定书",
+    "责令限期改正决定书",
     "责令限期整改指令书",
     "责令限期改正指令书",
     "责令改正指令书",
     "整改指令书",
     "限期整改指令书",
 )
-FIELDS = ("doc_number", "problems", "rectification_deadline")
+FIELDS = ("doc_number", "problems", "rectification_deadline", "authority")
 UNIT_LABELS = ("被检查单位名称", "被检查单位", "单位名称", "企业名称", "当事人")
 PROBLEM_LABELS = ("存在问题", "存在的问题", "主要问题", "事故隐患", "存在的事故隐患", "发现问题")
 PROBLEMS_PROSE = re.compile(
@@ -80,4 +87,5 @@ def parse(doc: Document) -> ParsedDocument:
     add_enterprises(parsed, doc, UNIT_LABELS)
     put_found(parsed, "problems", find_list(doc, PROBLEM_LABELS, prose=PROBLEMS_PROSE))
     put_found(parsed, "rectification_deadline", _deadline(doc))
+    put_found(parsed, "authority", find_authority(doc))
     return parsed

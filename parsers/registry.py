@@ -7,15 +7,17 @@ overlap, most specific first:
 1. Our own forms (commitment letter, monthly report, section submission) come first: they
    are recognised by the serial and properties this tool wrote, which is surer than a title,
    and a returned letter may quote enforcement document titles in its text.
-2. ``no_penalty_decision`` before ``penalty_decision``: 不予行政处罚决定书 contains
+2. ``penalty_publicity`` before the decisions: a publicity title (行政处罚决定信息公示) names
+   the decision it publishes, and a summary opening ``近日…作出行政处罚`` has no title at all.
+3. ``no_penalty_decision`` before ``penalty_decision``: 不予行政处罚决定书 contains
    行政处罚决定书.  (penalty_decision also excludes it, so the order is a second guard.)
-3. ``penalty_decision`` before ``penalty_notice``: a decision quotes the notice it follows
+4. ``penalty_decision`` before ``penalty_notice``: a decision quotes the notice it follows
    (…于…送达了《行政处罚告知书》), though only titles in the first lines count.
-4. ``reinspection_opinion`` before ``rectification_order``: a 复查意见书 names the
+5. ``reinspection_opinion`` before ``rectification_order``: a 复查意见书 names the
    整改指令书 it follows up.
-5. ``rectification_order`` before ``inspection_record``: an order refers to the
+6. ``rectification_order`` before ``inspection_record``: an order refers to the
    检查记录 and 检查 is in both titles.
-6. ``unknown`` last: it accepts everything.
+7. ``unknown`` last: it accepts everything.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from parsers import (
     no_penalty_decision,
     penalty_decision,
     penalty_notice,
+    penalty_publicity,
     rectification_order,
     reinspection_opinion,
     section_submission,
@@ -45,6 +48,7 @@ PARSERS: list[ModuleType] = [
     commitment_letter,
     monthly_report,
     section_submission,
+    penalty_publicity,
     no_penalty_decision,
     penalty_decision,
     penalty_notice,

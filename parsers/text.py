@@ -163,6 +163,8 @@ def load_document(path: str | Path, *, max_pages: int = 200, tables: bool = Fals
             "no_text",
             _("扫描件需要文字识别（OCR）后才能读取"),
         )
+    if media == "zip" and path.suffix.lower() in EXTENSIONS["docx"]:
+        raise _damaged(path, _("是压缩包，但其中没有 Word 正文（word/document.xml）"))
     if path.suffix.lower() in EXTENSIONS["pdf"] | EXTENSIONS["docx"]:
         # Named as a PDF or Word file, but it is not one (truncated, empty, plain text …).
         raise _damaged(path, _("内容不是 PDF 或 Word 文件"))

@@ -262,6 +262,13 @@ def write_external_entity_docx(path: Path, target: Path) -> Path:
 # Enforcement documents
 
 BUREAU = "醴陵市应急管理局"
+# Kinds whose parsers read the issuing authority (parsers.authority).
+AUTHORITY_KINDS = (
+    "penalty_notice",
+    "penalty_decision",
+    "no_penalty_decision",
+    "rectification_order",
+)
 LAW = "《中华人民共和国安全生产法》"
 
 
@@ -895,6 +902,11 @@ CASES: list[Case] = [
         [[PARTY["unit"], CODE_A, "valid"]],
     ),
 ]
+
+# Every enforcement document above is signed by BUREAU (its 落款): the issuing ``authority``.
+for _case in CASES:
+    if _case.kind in AUTHORITY_KINDS:
+        _case.fields.setdefault("authority", BUREAU)
 
 
 def write_case(case: Case, folder: Path) -> tuple[Path, Path]:

@@ -446,7 +446,6 @@ def test_a_long_name_wrapped_in_a_pdf() -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        unit_letter(serial=None),  # not issued by credit
         "编号：蓝应急告〔2026〕0003号\n安全生产不良信用记录告知书\n你单位违反安全生产承诺书的承诺。",
         "编号：蓝应急告〔2026〕0003号\n约谈通知书\n本承诺书",
         "",

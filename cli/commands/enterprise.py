@@ -338,10 +338,23 @@ def _show_related(env, detail: dict) -> None:
     from cli.commands.ingest import kind_label
 
     status_names = {"issued": _("已发出"), "returned": _("已退回")}
+    own = _("已退回（单位自拟文本）")
+    # Commitments returned on the enterprise's own template: like our letters, without a serial.
+    returned_own = [
+        {
+            **row,
+            "serial": _("（无编号）"),
+            "template": f"commitment_{row.get('level')}",
+            "returned_without_serial": True,
+        }
+        for row in detail.get("commitments", [])
+    ]
     letters = [
         {
             **letter,
-            "status_label": status_names.get(letter.get("status"), letter.get("status")),
+            "status_label": own
+            if letter.get("returned_without_serial")
+            else status_names.get(letter.get("status"), letter.get("status")),
             "title": _(TEMPLATES[letter["template"]].title)
             if letter.get("template") in TEMPLATES
             else letter.get("template"),
@@ -349,7 +362,7 @@ def _show_related(env, detail: dict) -> None:
             if letter.get("status") == "returned"
             else "",
         }
-        for letter in detail.get("letters", [])
+        for letter in [*detail.get("letters", []), *returned_own]
     ]
     if letters:
         render_rows(

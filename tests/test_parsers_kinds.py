@@ -1,0 +1,424 @@
+"""Issue 7, other kinds: other bureaus' decisions, publicity summaries and lists, enterprises'
+own commitment letters — each written by the test as a PDF (reportlab) and a .docx.
+
+The documents are invented in the shapes bureaus and enterprises publish; no real document
+is copied.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from parsers import commitment_letter
+from parsers.authority import find_authority, looks_like_authority
+from parsers.base import KINDS
+from parsers.registry import PARSERS, parse_path
+from tests.helpers import make_code
+from tests.parsers_fixtures import write_docx, write_pdf
+
+CODE_A, CODE_B, CODE_C = make_code(7001), make_code(7002), make_code(7003)
+MASKED_B = CODE_B[:14] + "xxxx"
+WRITERS = {"pdf": write_pdf, "docx": write_docx}
+MEDIA = sorted(WRITERS)
+
+
+def write(tmp_path: Path, media: str, blocks: list, title: str | None, name: str = "doc") -> Path:
+    return WRITERS[media](tmp_path / f"{name}.{media}", blocks, title=title)
+
+
+# -- other bureaus ---------------------------------------------------------------------------
+
+ECOLOGY_DECISION = [
+    "永州市生态环境局",
+    "永环罚〔2026〕12号",
+    "当事人：蓝山县某某建材有限公司",
+    f"统一社会信用代码：{CODE_A}",
+    "经查，你公司于2026年1月5日在未配套建设大气污染防治设施的情况下擅自投入生产。"
+    "以上事实有现场检查笔录、照片等证据为证。你公司的上述行为违反了《中华人民共和国大气污染防治法》"
+    "第四十八条的规定。依据《中华人民共和国大气污染防治法》第一百零八条的规定，"
+    "本机关决定对你公司作出如下行政处罚：罚款人民币贰万元整。",
+    "如不服本决定，可以在收到本决定书之日起六十日内向永州市人民政府申请行政复议。",
+    "",
+    "永州市生态环境局",
+    "2026年3月2日",
+]
+
+
+@pytest.mark.parametrize("media", MEDIA)
+def test_ecology_penalty_decision_keeps_its_authority(tmp_path: Path, media: str) -> None:
+    parsed = parse_path(write(tmp_path, media, ECOLOGY_DECISION, "行政处罚决定书"))
+    assert parsed.kind == "penalty_decision"
+    assert parsed.get("authority") == "永州市生态环境局"
+    assert parsed.get("fine_yuan") == 20000
+    assert parsed.credit_code == CODE_A
+
+
+@pytest.mark.parametrize("media", MEDIA)
+def test_market_supervision_no_penalty_decision_stays_its_own_kind(
+    tmp_path: Path, media: str
+) -> None:
+    blocks = [
+        "某某县市场监督管理局不予行政处罚决定书",
+        "某市监不罚〔2026〕3号",
+        "当事人：某某县某某食品店",
+        f"统一社会信用代码：{CODE_B}",
+        "经查，当事人销售的食品标签不符合规定，货值金额120元。鉴于当事人违法行为轻微并及时改正，"
+        "没有造成危害后果，依据《中华人民共和国行政处罚法》第三十三条第一款的规定，本局决定不予行政处罚。",
+        "2026年4月1日",
+    ]
+    parsed = parse_path(write(tmp_path, media, blocks, None))
+    assert parsed.kind == "no_penalty_decision"
+    assert parsed.get("authority") == "某某县市场监督管理局"
+    assert "fine_yuan" not in parsed.fields
+
+
+@pytest.mark.parametrize("media", MEDIA)
+def test_fire_brigade_decision_signed_with_seal(tmp_path: Path, media: str) -> None:
+    blocks = [
+        "某消行罚决字〔2026〕0007号",
+        "被处罚单位：某某县某某宾馆有限公司",
+        f"统一社会信用代码：{CODE_C}",
+        "经查，你单位疏散通道被占用。依据《中华人民共和国消防法》第六十条第一款第五项的规定，"
+        "决定给予罚款人民币伍仟元整的处罚。",
+        "某某县消防救援大队（印章）",
+        "2026年5月6日",
+    ]
+    parsed = parse_path(write(tmp_path, media, blocks, "行政处罚决定书"))
+    assert parsed.kind == "penalty_decision"
+    assert parsed.get("authority") == "某某县消防救援大队"
+    assert parsed.get("fine_yuan") == 5000
+
+
+@pytest.mark.parametrize("media", MEDIA)
+def test_rectification_decision_with_a_deadline_in_prose(tmp_path: Path, media: str) -> None:
+    blocks = [
+        "永州市生态环境局",
+        "责令改正违法行为决定书",
+        "永环责改〔2026〕4号",
+        "蓝山县某某建材有限公司：",
+        f"统一社会信用代码：{CODE_A}",
+        "我局于2026年3月1日对你公司进行了现场检查，发现你公司存在以下环境违法行为：",
+        "1.未按规定设置危险废物识别标志；",
+        "2.危险废物贮存场所未采取防渗漏措施。",
+        "责令你公司于2026年4月7日前改正上述违法行为。",
+        "永州市生态环境局",
+        "2026年3月3日",
+    ]
+    parsed = parse_path(write(tmp_path, media, blocks, None))
+    assert parsed.kind == "rectification_order"
+    assert parsed.get("rectification_deadline") == "2026-04-07"
+    assert parsed.get("authority") == "永州市生态环境局"
+    assert parsed.credit_code == CODE_A
+
+
+def test_an_order_without_authority_has_none() -> None:
+    assert find_authority("责令限期整改指令书\n某某有限公司:\n请于2026年4月7日前整改完毕。") is None
+    assert not looks_like_authority("如不服本决定可以向永州市人民政府")
+    assert looks_like_authority("蓝山县综合行政执法局")
+
+
+# -- publicity -------------------------------------------------------------------------------
+
+PROSE = (
+    "近日，永州市生态环境局对蓝山县某某建材有限公司（统一社会信用代码：{code}）作出行政处罚。"
+    "经查，该公司未按规定配套建设大气污染防治设施，违反了《中华人民共和国大气污染防治法》"
+    "第四十八条的规定。依据该法第一百零八条的规定，对其处罚壹万叁仟元。"
+    "行政处罚决定书文号：永环罚〔2026〕12号。"
+)
+
+
+@pytest.mark.parametrize("media", MEDIA)
+@pytest.mark.parametrize("title", ["行政处罚信息公示", None])
+def test_publicity_summary(tmp_path: Path, media: str, title: str | None) -> None:
+    parsed = parse_path(write(tmp_path, media, [PROSE.format(code=CODE_A)], title))
+    assert parsed.kind == "penalty_publicity" and parsed.reason
+    assert parsed.get("fine_yuan") == 13000
+    assert parsed.get("doc_number") == "永环罚〔2026〕12号"
+    assert parsed.get("authority") == "永州市生态环境局"
+    assert [e.name for e in parsed.enterprises] == ["蓝山县某某建材有限公司"]
+    assert parsed.credit_code == CODE_A and parsed.credit_code_status == "valid"
+    (entry,) = parsed.get("entries")
+    assert entry == {
+        "name": "蓝山县某某建材有限公司",
+        "credit_code": CODE_A,
+        "credit_code_status": "valid",
+        "doc_number": "永环罚〔2026〕12号",
+        "doc_number_raw": "永环罚〔2026〕12号",
+        "fine_yuan": 13000,
+        "authority": "永州市生态环境局",
+    }
+
+
+def test_publicity_summary_with_a_masked_code(tmp_path: Path) -> None:
+    parsed = parse_path(write(tmp_path, "docx", [PROSE.format(code=MASKED_B)], "行政处罚信息公示"))
+    assert parsed.credit_code == MASKED_B.upper()
+    assert parsed.credit_code_status == "masked"
+
+
+def test_publicity_without_a_fine_states_none(tmp_path: Path) -> None:
+    text = (
+        "近日，蓝山县应急管理局对蓝山县某某矿业有限公司作出行政处罚，给予警告。"
+        "依据《中华人民共和国安全生产法》第九十七条的规定，可处十万元以下的罚款。"
+    )
+    parsed = parse_path(write(tmp_path, "pdf", [text], "行政处罚信息公示"))
+    assert parsed.kind == "penalty_publicity"
+    assert "fine_yuan" not in parsed.fields  # the law's range is not a fine
+    assert "doc_number" not in parsed.fields
+    assert parsed.get("entries")[0]["fine_yuan"] is None
+
+
+LIST_ROWS = [
+    [
+        "序号",
+        "行政相对人名称",
+        "统一社会信用代码",
+        "行政处罚决定书文号",
+        "罚款金额（万元）",
+        "处罚机关",
+    ],
+    ["1", "蓝山县甲化工有限公司", CODE_A, "(湘永蓝)应急罚[2026]7号", "2", "蓝山县应急管理局"],
+    [
+        "2",
+        "蓝山县乙矿业有限公司",
+        MASKED_B,
+        "（湘永蓝）应急罚〔2026〕8号",
+        "0.3",
+        "蓝山县应急管理局",
+    ],
+    ["3", "蓝山县丙烟花爆竹店", CODE_C, "", "", "某某县消防救援大队"],
+]
+
+
+def test_publicity_list_table(tmp_path: Path) -> None:
+    blocks = ["2026年第一季度行政处罚案件公示如下：", LIST_ROWS, "特此公示。"]
+    parsed = parse_path(write(tmp_path, "docx", blocks, "行政处罚信息公示"))
+    assert parsed.kind == "penalty_publicity"
+    entries = parsed.get("entries")
+    assert [entry["name"] for entry in entries] == [row[1] for row in LIST_ROWS[1:]]
+    assert [e.name for e in parsed.enterprises] == [row[1] for row in LIST_ROWS[1:]]
+    assert [entry["credit_code_status"] for entry in entries] == ["valid", "masked", "valid"]
+    assert [entry["doc_number"] for entry in entries] == [
+        "（湘永蓝）应急罚〔2026〕7号",
+        "（湘永蓝）应急罚〔2026〕8号",
+        None,
+    ]
+    assert entries[0]["doc_number_raw"] == "(湘永蓝)应急罚[2026]7号"
+    assert [entry["fine_yuan"] for entry in entries] == [20000, 3000, None]
+    assert [entry["authority"] for entry in entries] == [
+        "蓝山县应急管理局",
+        "蓝山县应急管理局",
+        "某某县消防救援大队",
+    ]
+    assert "fine_yuan" not in parsed.fields and "doc_number" not in parsed.fields
+
+
+ITEMS = [
+    f"1.蓝山县甲化工有限公司（统一社会信用代码：{CODE_A}），未按规定开展安全生产教育培训，"
+    "蓝山县应急管理局于2026年3月2日作出行政处罚，文号：（湘永蓝）应急罚〔2026〕7号，罚款人民币2万元。",
+    f"2.蓝山县乙矿业有限公司（统一社会信用代码：{CODE_B}），未如实记录事故隐患排查治理情况，"
+    "被处以罚款人民币3000元（叁仟元整），文号：(湘永蓝)应急罚[2026]8号。",
+    "特此公示。",
+]
+
+
+@pytest.mark.parametrize("media", MEDIA)
+def test_publicity_list_of_numbered_paragraphs(tmp_path: Path, media: str) -> None:
+    parsed = parse_path(write(tmp_path, media, ITEMS, "行政处罚信息公示"))
+    entries = parsed.get("entries")
+    assert [(e["name"], e["credit_code"], e["doc_number"], e["fine_yuan"]) for e in entries] == [
+        ("蓝山县甲化工有限公司", CODE_A, "（湘永蓝）应急罚〔2026〕7号", 20000),
+        ("蓝山县乙矿业有限公司", CODE_B, "（湘永蓝）应急罚〔2026〕8号", 3000),
+    ]
+    assert entries[0]["authority"] == "蓝山县应急管理局"
+    assert entries[1]["authority"] is None  # the second paragraph names no bureau
+    assert [e.credit_code for e in parsed.enterprises] == [CODE_A, CODE_B]
+
+
+NAMES = st.sampled_from(["甲化工", "乙矿业", "丙建材", "丁陶瓷", "戊烟花", "己机械", "庚石材"])
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    rows=st.lists(
+        st.tuples(NAMES, st.integers(1, 500), st.integers(1, 99)),
+        min_size=2,
+        max_size=6,
+        unique_by=lambda row: row[0],
+    )
+)
+def test_publicity_list_keeps_each_row_s_own_fine_and_number(tmp_path: Path, rows) -> None:
+    table = [["序号", "当事人名称", "统一社会信用代码", "处罚决定书文号", "罚款金额（元）"]]
+    for number, (name, hundreds, serial) in enumerate(rows, start=1):
+        table.append(
+            [
+                str(number),
+                f"蓝山县{name}有限公司",
+                make_code(8000 + number),
+                f"（湘永蓝）应急罚〔2026〕{serial}号",
+                str(hundreds * 100),
+            ]
+        )
+    parsed = parse_path(
+        write_docx(tmp_path / "list.docx", ["公示如下：", table], title="行政处罚结果公示")
+    )
+    entries = parsed.get("entries")
+    assert [(e["name"], e["credit_code"], e["doc_number"], e["fine_yuan"]) for e in entries] == [
+        (row[1], row[2], row[3], int(row[4])) for row in table[1:]
+    ]
+
+
+# -- commitment letters an enterprise wrote itself ------------------------------------------
+
+BODY = [
+    "蓝山县应急管理局：",
+    "为落实安全生产主体责任，本单位郑重承诺：",
+    "一、严格遵守安全生产法律法规和国家标准、行业标准；",
+    "二、建立健全并落实全员安全生产责任制；",
+    "三、不违章指挥、不强令冒险作业，杜绝生产安全责任事故。",
+]
+
+
+def unit_blocks(signer: str, day: str, *, code: str = CODE_A) -> list:
+    return [
+        *BODY,
+        "承诺单位（盖章）：蓝山县某某建材有限公司",
+        f"统一社会信用代码：{code}",
+        f"法定代表人（签字）：{signer}",
+        day,
+    ]
+
+
+@pytest.mark.parametrize("media", MEDIA)
+@pytest.mark.parametrize(
+    ("title", "year"),
+    [
+        ("2026年度安全生产承诺书", 2026),
+        ("安全生产责任承诺书", None),
+        ("安全生产承诺书（单位）", None),
+        ("蓝山县某某建材有限公司二〇二六年安全生产承诺书", 2026),
+    ],
+)
+def test_own_unit_letter_signed(tmp_path: Path, media: str, title: str, year: int | None) -> None:
+    parsed = parse_path(write(tmp_path, media, unit_blocks("张三", "2026年3月1日"), title))
+    assert parsed.kind == "commitment_letter"
+    assert "没有编号" in parsed.reason
+    assert parsed.get("level") == "unit"
+    assert parsed.get("year") == year
+    assert "serial" not in parsed.fields
+    assert (parsed.get("signer"), parsed.get("sign_date"), parsed.get("signed")) == (
+        "张三",
+        "2026-03-01",
+        True,
+    )
+    assert parsed.credit_code == CODE_A and parsed.enterprise_name == "蓝山县某某建材有限公司"
+
+
+@pytest.mark.parametrize("media", MEDIA)
+@pytest.mark.parametrize(
+    ("signer", "day"),
+    [
+        ("", "年    月    日"),
+        ("__________", "____年____月____日"),
+        ("张三", "年  月  日"),  # signed but not dated
+        ("", "2026年3月1日"),  # dated but not signed
+    ],
+)
+def test_own_unit_letter_unsigned(tmp_path: Path, media: str, signer: str, day: str) -> None:
+    parsed = parse_path(write(tmp_path, media, unit_blocks(signer, day), "安全生产承诺书"))
+    assert parsed.kind == "commitment_letter"
+    assert parsed.get("signed") is False
+    assert parsed.get("signer") == (signer or None if signer.strip("_") else None)
+    assert parsed.get("sign_date") == ("2026-03-01" if day[0] == "2" else None)
+
+
+@pytest.mark.parametrize("media", MEDIA)
+def test_signer_and_date_on_one_line_and_a_labelled_date(tmp_path: Path, media: str) -> None:
+    blocks = [
+        *BODY,
+        "单位（盖章）：蓝山县某某建材有限公司    主要负责人（签字）：李四",
+        "签订日期：二〇二六年一月五日",
+    ]
+    parsed = parse_path(write(tmp_path, media, blocks, "2026年度安全生产承诺书"))
+    assert (parsed.get("signer"), parsed.get("sign_date"), parsed.get("signed")) == (
+        "李四",
+        "2026-01-05",
+        True,
+    )
+    assert parsed.enterprise_name == "蓝山县某某建材有限公司"
+    assert "credit_code" not in parsed.fields  # the letter states none
+
+
+@pytest.mark.parametrize("media", MEDIA)
+@pytest.mark.parametrize(
+    ("title", "header", "signature", "level"),
+    [
+        ("安全生产双向承诺书", "班组名称：焊接一班", "班组长（签字）：王五", "team"),
+        ("班组安全生产双向承诺书", "", "班组长（签字）：王五", "team"),
+        ("岗位安全生产承诺书", "岗位：焊工", "承诺人（签字）：王五", "post"),
+        ("安全生产双向承诺书", "车间（部门）名称：二车间", "车间负责人（签字）：王五", "workshop"),
+        ("2026年度安全生产承诺书", "", "承诺人（签字）：王五", "unit"),
+    ],
+)
+def test_levels(
+    tmp_path: Path, media: str, title: str, header: str, signature: str, level: str
+) -> None:
+    blocks = [
+        *([header] if header else []),
+        "本人郑重承诺：严格遵守操作规程，不违章作业，正确佩戴劳动防护用品。",
+        signature,
+        "日期：2026年2月2日",
+    ]
+    parsed = parse_path(write(tmp_path, media, blocks, title))
+    assert parsed.kind == "commitment_letter"
+    assert parsed.get("level") == level
+    assert parsed.get("signed") is True and parsed.get("signer") == "王五"
+
+
+def test_blank_post_letter_with_the_name_in_its_header_is_unsigned(tmp_path: Path) -> None:
+    blocks = [
+        "承诺人：孙七    岗位：焊工",
+        "本人郑重承诺：不违章作业。",
+        "承诺人（签字）：",
+        "日期：    年  月  日",
+    ]
+    parsed = parse_path(write(tmp_path, "docx", blocks, "2026年度岗位安全生产承诺书"))
+    assert parsed.get("level") == "post" and parsed.get("year") == 2026
+    assert parsed.get("signed") is False
+    assert "signer" not in parsed.fields and "sign_date" not in parsed.fields
+
+
+def test_our_letters_still_come_first_and_need_their_serial() -> None:
+    assert [module.NAME for module in PARSERS][:1] == ["commitment_letter"]
+    assert "penalty_publicity" in KINDS
+    from parsers.base import Document
+
+    ours = Document(Path("a.pdf"), "pdf", "编号:蓝应急诺〔2026〕0001号\n2026年度安全生产承诺书\n")
+    own = Document(Path("a.pdf"), "pdf", "2026年度安全生产承诺书\n本单位承诺")
+    other = Document(Path("a.pdf"), "pdf", "消防安全告知书\n本单位承诺")
+    assert "编号" in commitment_letter.accepts(ours)
+    assert "没有编号" in commitment_letter.accepts(own)
+    assert commitment_letter.accepts(other) is None
+
+
+@pytest.mark.parametrize("media", MEDIA)
+@pytest.mark.parametrize(
+    ("lines", "signer", "signed"),
+    [
+        (["主要负责人：李四", "2026年1月5日"], "李四", True),  # a bare label at the foot
+        (["单位（盖章）：蓝山县某某建材有限公司", "2026年1月5日"], "蓝山县某某建材有限公司", True),
+        (["单位（盖章）：", "主要负责人：", "年 月 日"], None, False),
+    ],
+)
+def test_foot_of_the_letter_without_signature_marks(
+    tmp_path: Path, media: str, lines: list[str], signer: str | None, signed: bool
+) -> None:
+    parsed = parse_path(write(tmp_path, media, [*BODY, *lines], "安全生产承诺书"))
+    assert parsed.kind == "commitment_letter"
+    assert parsed.get("signer") == signer and parsed.get("signed") is signed
+    assert parsed.get("sign_date") == ("2026-01-05" if signed else None)
