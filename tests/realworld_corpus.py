@@ -44,6 +44,8 @@ COLUMNS = (
     "signed",  # true / false, commitment letters only
     "authority",
     "references",  # other documents' 文号 the text cites, normalised, separated by ";"
+    "level",  # commitment letters
+    "year",  # commitment letters whose title states it
     "tags",  # the shapes the case covers, separated by " "
 )
 
@@ -128,6 +130,8 @@ class Expected:
     signed: bool | None = None
     authority: str | None = None
     references: tuple[str, ...] = ()
+    level: str | None = None  # commitment letters: unit, workshop, team, post
+    year: int | None = None  # commitment letters whose title states the year
     entry: int | None = None
 
 
@@ -1232,7 +1236,8 @@ def commitment_letter(letter: Letter) -> tuple[list[Block], Expected, set[str]]:
     rows.append([SIGNER_LABEL[letter.level], signer])
     rows.append(["日期", date])
     if letter.two_way:
-        rows += [["被承诺人（签字）", signer if letter.signer else blank], ["日期", date]]
+        counter = "李某" if letter.signer else blank  # the party committed to signs too
+        rows += [["被承诺人（签字）", counter], ["日期", date]]
     if letter.table:
         blocks.append(("table", rows))
     else:
@@ -1241,7 +1246,14 @@ def commitment_letter(letter: Letter) -> tuple[list[Block], Expected, set[str]]:
             # Without a table the date stands alone under the signature, as letters print it.
             blocks.append(("line", value if label == "日期" else f"{label}：{value}"))
     signed = bool(letter.signer and letter.date)
-    expected = Expected(kind="commitment_letter", code=code, code_status=status, signed=signed)
+    expected = Expected(
+        kind="commitment_letter",
+        code=code,
+        code_status=status,
+        signed=signed,
+        level=letter.level,
+        year=2026 if letter.title_tag == "letter_title_year" else None,
+    )
     tags = {letter.title_tag, "fine_absent", "deadline_absent", "number_absent"}
     tags |= code_tags(letter.code)
     if letter.level != "unit":
@@ -2187,6 +2199,8 @@ def table_rows(cases: Iterable[Case] = CASES) -> list[dict[str, str]]:
                     "signed": "" if row.signed is None else str(row.signed).lower(),
                     "authority": row.authority or "",
                     "references": ";".join(row.references),
+                    "level": row.level or "",
+                    "year": "" if row.year is None else str(row.year),
                     "tags": " ".join(sorted(case.tags)),
                 }
             )
