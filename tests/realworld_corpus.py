@@ -897,7 +897,7 @@ def correction_decision(spec: Spec) -> tuple[list[Block], Expected, set[str]]:
     )
     party, code, status = party_block(unit, code=spec.code, table=spec.table, addressee=True)
     blocks += party
-    facts = FACTS["ecology"][spec.unit % 3]
+    facts = FACTS["ecology"][1]  # the EIA case the decision cites
     blocks.append(("line", "一、环境违法事实和证据"))
     blocks.append(
         (

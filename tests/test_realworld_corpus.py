@@ -43,10 +43,15 @@ DOCUMENT_FIELDS = ("kind", "rectification_deadline", "signed")
 
 
 @pytest.fixture(scope="module")
-def parsed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, ParsedDocument | Exception]:
-    folder = tmp_path_factory.mktemp("realworld")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Every case's file, written once for the module: case id → path."""
+    return write_corpus(tmp_path_factory.mktemp("realworld"))
+
+
+@pytest.fixture(scope="module")
+def parsed(corpus: dict[str, Path]) -> dict[str, ParsedDocument | Exception]:
     results: dict[str, ParsedDocument | Exception] = {}
-    for case_id, path in write_corpus(folder).items():
+    for case_id, path in corpus.items():
         try:
             results[case_id] = parse_path(path)
         except Exception as error:  # a crash is a miss on every field, reported as such
@@ -230,11 +235,16 @@ def test_letter_level_and_year(
 def test_publicity_lists_have_one_entry_per_enterprise(
     parsed: dict[str, ParsedDocument | Exception], table: list[dict[str, str]]
 ) -> None:
+    """A list gives one entry (and one enterprise) per line of the list; a single publicity
+    gives one entry, whose values are the document's."""
     counts: dict[str, int] = {}
     for row in table:
         if row["entry"]:
             counts[row["case_id"]] = max(counts.get(row["case_id"], 0), int(row["entry"]))
-    assert counts
+        elif row["kind"] == "penalty_publicity":
+            counts[row["case_id"]] = 1
+    assert sum(count > 1 for count in counts.values()) >= 3
+    assert sum(count == 1 for count in counts.values()) >= 3
     wrong = {}
     for case_id, count in counts.items():
         document = parsed[case_id]
@@ -242,6 +252,10 @@ def test_publicity_lists_have_one_entry_per_enterprise(
         enterprises = None if isinstance(document, Exception) else len(document.enterprises)
         if not entries or len(entries) != count or enterprises != count:
             wrong[case_id] = (count, len(entries or []), enterprises)
+        elif count == 1 and any(
+            entries[0].get(name) != document.get(name) for name in ("doc_number", "fine_yuan")
+        ):
+            wrong[case_id] = ("entry differs from the document", entries[0])
     if wrong:
         pytest.fail(f"(expected, entries, enterprises): {wrong}", pytrace=False)
 
@@ -293,14 +307,16 @@ def test_each_shape_in_both_media_where_it_can_be(table: list[dict[str, str]]) -
     assert not one_medium
 
 
-def test_expected_values_are_in_the_documents(tmp_path: Path, table: list[dict[str, str]]) -> None:
+def test_expected_values_are_in_the_documents(
+    corpus: dict[str, Path], table: list[dict[str, str]]
+) -> None:
     """The corpus itself: every expected code and authority is printed in its file (as the
     project's text layer reads it, lines joined), so a miss is the parser's, not the corpus's."""
     from parsers.text import load_document
 
     texts = {
         case_id: canonical_code(load_document(path).text.replace("\n", ""))
-        for case_id, path in write_corpus(tmp_path).items()
+        for case_id, path in corpus.items()
     }
     for row in table:
         text = texts[row["case_id"]]
