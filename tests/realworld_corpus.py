@@ -622,6 +622,8 @@ def heading(
         blocks.append(("right", number))
     elif number and place == "label":
         blocks.append(("right", f"文号：{number}"))
+    elif number and place == "running":
+        blocks.append(("line", f"{title}文号：{number}。"))
     return blocks
 
 
@@ -694,6 +696,8 @@ def _number_tags(spec: Spec) -> set[str]:
         tags.add("number_absent")
     elif spec.place == "in_title":
         tags.add("number_in_title")
+    elif spec.place in ("label", "running"):
+        tags.add("number_labelled")
     if spec.cited:
         tags.add("number_cited")
     return tags
@@ -1413,7 +1417,36 @@ def _cases() -> list[Case]:
             table=True,
             code="times",
         ),
-        Spec("lanshan_em", 0, None, None, fine=6000, fine_style="digits_paren"),
+        # No number of its own, but the order's number cited in the body: doc_number null.
+        Spec(
+            "lanshan_em",
+            0,
+            None,
+            None,
+            fine=6000,
+            fine_style="digits_paren",
+            cited=(_n("蓝应急责改〔2026〕5号", "蓝应急责改〔2026〕5号"),),
+        ),
+        Spec(
+            "suining_em",
+            7,
+            "（川遂船）应急罚〔2026〕14号",
+            "（川遂船）应急罚〔2026〕14号",
+            place="running",
+            fine=9000,
+            fine_style="digits_capitals",
+            code="tail_star",
+        ),
+        Spec(
+            "xinxiang_em",
+            15,
+            None,
+            None,
+            fine=20000,
+            fine_style="wan",
+            cited=(_n("(豫新长)应急责改[2026]K-22号", "（豫新长）应急责改〔2026〕K-22号"),),
+            media="pdf",
+        ),
     ]
     media_cycle = ["pdf", "docx"]
     for index, spec in enumerate(em):
@@ -1822,7 +1855,15 @@ def _cases() -> list[Case]:
             code=None,
             extra_tags=frozenset({"number_brackets"}),
         ),
-        Spec("lanshan_em", 2, None, None, deadline=(2026, 2, 20), deadline_style="labelled"),
+        Spec(
+            "lanshan_em",
+            2,
+            None,
+            None,
+            deadline=(2026, 2, 20),
+            deadline_style="labelled",
+            cited=(_n("蓝应急检记〔2026〕9号", "蓝应急检记〔2026〕9号"),),
+        ),
         Spec(
             "pingxiang_em",
             5,
