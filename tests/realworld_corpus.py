@@ -1206,7 +1206,7 @@ def commitment_letter(letter: Letter) -> tuple[list[Block], Expected, set[str]]:
     if letter.subtitle:
         blocks.append(("center", letter.subtitle))
     if letter.level == "unit":
-        blocks.append(("line", "蓝山县应急管理局及全体员工："))
+        blocks.append(("line", "致全体员工及社会各界："))
         blocks.append(
             (
                 "para",

@@ -23,6 +23,7 @@ from parsers.registry import parse_path
 from tests.realworld_corpus import (
     CASES,
     COLUMNS,
+    ENTERPRISES,
     SHAPES,
     TABLE_PATH,
     read_table,
@@ -258,6 +259,16 @@ def test_publicity_lists_have_one_entry_per_enterprise(
             wrong[case_id] = ("entry differs from the document", entries[0])
     if wrong:
         pytest.fail(f"(expected, entries, enterprises): {wrong}", pytrace=False)
+
+
+def test_enterprise_codes_are_valid() -> None:
+    """The invented enterprises carry valid codes without warnings (GB 32100, GB 11714)."""
+    from archive import uscc
+
+    for enterprise in ENTERPRISES:
+        assert uscc.validate(enterprise.code) == enterprise.code, enterprise.name
+        assert uscc.warnings(enterprise.code) == [], enterprise.name
+    assert len({enterprise.code for enterprise in ENTERPRISES}) == len(ENTERPRISES)
 
 
 def test_expected_table_is_what_the_generator_builds(table: list[dict[str, str]]) -> None:
