@@ -108,6 +108,8 @@ SHAPES: dict[str, str] = {
     "layout_pdf_wrapped": "PDF, lines wrapped anywhere",
     "layout_pdf_spaced_title": "PDF, letter-spaced title",
     "layout_pdf_table": "PDF with a ruled table",
+    "layout_pdf_bold_title": "PDF, title in fake bold (drawn twice)",
+    "layout_pdf_page_numbers": "PDF, page numbers — 1 — at the foot",
     "layout_docx_paragraphs": ".docx paragraphs",
     "layout_docx_table": ".docx table",
 }
@@ -334,11 +336,19 @@ Block = tuple[str, object]
 
 
 def write_pdf(
-    path: Path, blocks: list[Block], *, width: int = 34, char_space: bool = False
+    path: Path,
+    blocks: list[Block],
+    *,
+    width: int = 34,
+    char_space: bool = False,
+    bold: bool = False,
+    page_numbers: bool = False,
 ) -> Path:
     """A PDF of ``blocks``: paragraphs wrapped at ``width`` characters, wherever that falls.
 
-    ``char_space``: letter-spaced titles drawn with character spacing instead of spaces.
+    ``char_space``: letter-spaced titles drawn with character spacing instead of spaces;
+    ``bold``: titles in fake bold (drawn twice, 0.4 pt apart); ``page_numbers``: ``— 1 —``
+    centred at the foot of each page (GB/T 9704).
     """
     from reportlab.pdfgen import canvas
 
@@ -349,11 +359,20 @@ def write_pdf(
     page_width, page_height = (PAGE_HEIGHT, PAGE_WIDTH) if wide else (PAGE_WIDTH, PAGE_HEIGHT)
     pdf = canvas.Canvas(str(path), pagesize=(page_width, page_height))
     y = page_height - margin
+    page = 1
+
+    def end_page() -> None:
+        nonlocal page
+        if page_numbers:
+            pdf.setFont(FONT, 11)
+            pdf.drawCentredString(page_width / 2, margin / 2, f"— {page} —")
+        pdf.showPage()
+        page += 1
 
     def need(height: float) -> None:
         nonlocal y
         if y - height < margin:
-            pdf.showPage()
+            end_page()
             y = page_height - margin
 
     for style, content in blocks:
@@ -367,12 +386,17 @@ def write_pdf(
                 shown.setTextOrigin(page_width / 2 - len(text) * 15, y)
                 shown.textOut(text)
                 pdf.drawText(shown)
-            else:
+                y -= 34
+                continue
+            shown_text = " ".join(text) if style == "spaced" else text
+            for line in _title_lines(shown_text, int((page_width - 2 * margin) // 20)):
+                need(30)
                 pdf.setFont(FONT, 20)
-                pdf.drawCentredString(
-                    page_width / 2, y, " ".join(text) if style == "spaced" else text
-                )
-            y -= 34
+                pdf.drawCentredString(page_width / 2, y, line)
+                if bold:
+                    pdf.drawCentredString(page_width / 2 + 0.4, y, line)
+                y -= 30
+            y -= 4
         elif style == "center":
             need(leading)
             pdf.setFont(FONT, size)
@@ -395,9 +419,19 @@ def write_pdf(
                 y -= leading
         elif style == "table":
             y = _pdf_table(pdf, content, y, margin, size, leading, need, page_width, page_height)  # type: ignore[arg-type]
-    pdf.showPage()
+    end_page()
     pdf.save()
     return path
+
+
+def _title_lines(title: str, width: int) -> list[str]:
+    """A long title on two lines, as typeset: the number in its parentheses goes below."""
+    if len(title) <= width:
+        return [title]
+    head, parenthesis, number = title.partition("（")
+    if parenthesis and len(head) <= width and len(number) < width:
+        return [head, parenthesis + number]
+    return _wrap(title, width)
 
 
 def _wrap(text: str, width: int, indent: int = 0) -> list[str]:
@@ -498,6 +532,10 @@ def layout_tags(media: str, blocks: list[Block], options: dict) -> set[str]:
     tags = set()
     if media == "pdf":
         tags.add("layout_pdf_wrapped")
+        if options.get("bold"):
+            tags.add("layout_pdf_bold_title")
+        if options.get("page_numbers"):
+            tags.add("layout_pdf_page_numbers")
         if "spaced" in styles:
             tags.add("layout_pdf_spaced_title")
         if "table" in styles:
@@ -1292,6 +1330,8 @@ def _cases() -> list[Case]:
         blocks, expected, tags = built
         if media == "pdf":
             options.setdefault("width", rng.choice((28, 30, 31, 33, 34, 35)))
+            options.setdefault("bold", rng.random() < 0.35)
+            options.setdefault("page_numbers", rng.random() < 0.5)
         rows = expected if isinstance(expected, list) else [expected]
         tags = set(tags) | layout_tags(media, blocks, options)
         cases.append(Case(case_id, media, frozenset(tags), writer(media, blocks, **options), rows))

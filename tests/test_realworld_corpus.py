@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from parsers.base import ParsedDocument
 from parsers.registry import parse_path
@@ -26,6 +28,7 @@ from tests.realworld_corpus import (
     ENTERPRISES,
     SHAPES,
     TABLE_PATH,
+    capitals,
     read_table,
     table_rows,
     write_corpus,
@@ -259,6 +262,14 @@ def test_publicity_lists_have_one_entry_per_enterprise(
             wrong[case_id] = ("entry differs from the document", entries[0])
     if wrong:
         pytest.fail(f"(expected, entries, enterprises): {wrong}", pytrace=False)
+
+
+@given(st.integers(min_value=1, max_value=10**8 - 1))
+def test_capitals_in_the_corpus_read_back(amount: int) -> None:
+    """The corpus writes fines in financial capitals the way the project reads them back."""
+    from parsers.fields import chinese_to_int
+
+    assert chinese_to_int(capitals(amount)) == amount
 
 
 def test_enterprise_codes_are_valid() -> None:
