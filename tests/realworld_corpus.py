@@ -1149,8 +1149,12 @@ def publicity_list(
 ) -> tuple[list[Block], list[Expected], set[str]]:
     """Several enterprises' penalties in one list: a table, or numbered prose paragraphs."""
     head = BUREAUS[title_bureau]
-    blocks: list[Block] = [("title", f"{head.name}2026年第一季度行政处罚案件信息公示表")]
-    tags = {"kind_publicity_list", "deadline_absent", BUREAU_TAG[head.kind]}
+    if len({entry.bureau for entry in entries}) == 1:
+        title = f"{head.name}2026年第一季度行政处罚案件信息公示表"
+    else:  # a credit platform's list of several authorities' decisions
+        title = "行政处罚信息公示汇总表（2026年3月）"
+    blocks: list[Block] = [("title", title)]
+    tags = {"kind_publicity_list", "deadline_absent"}
     rows = [
         ["序号", "行政相对人名称", "统一社会信用代码", "行政处罚决定书文号", "处罚内容", "处罚机关"]
     ]
