@@ -112,7 +112,20 @@ def list_events(
     """Events of the journal, oldest first, filtered; ``limit`` keeps the newest."""
     from archive import uscc
 
-    wanted_code = uscc.compact(code) if code else None
+    from archive.errors import UsageError
+    from archive.events import known_types
+    from archive.i18n import join_items
+
+    # A mistyped filter must say so, not look like "no events".
+    if event_type and event_type not in known_types():
+        raise UsageError(
+            _("没有“{value}”这类事件", value=event_type),
+            _("可选的事件类型：{allowed}", allowed=join_items(known_types())),
+        )
+    try:
+        wanted_code = uscc.validate(code) if code else None
+    except uscc.InvalidCode as exc:
+        raise UsageError(_("--code：{message}", message=exc.message), exc.hint) from exc
     rows = []
     for entry in archive.journal.iter_entries():
         if event_type and entry["type"] != event_type:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from archive import uscc
 from archive.errors import CreditError, ExitCode, InputError, NotFound, UsageError
 from archive.events import reducer
-from archive.i18n import N_, _
+from archive.i18n import N_, _, join_items
 from archive.index import Index
 from archive.settings import Settings
 from archive.store import Archive
@@ -248,8 +248,7 @@ def list_enterprises(
 
     ``status=None`` lists all; ``search`` matches part of the name.
     """
-    if industry:
-        industry = archive.settings.industry_aliases.get(industry, industry)
+    industry, section, town = check_filters(archive, industry=industry, section=section, town=town)
     wanted = {"industry": industry, "section": section, "town": town, "status": status}
     wanted = {key: value for key, value in wanted.items() if value}
     needle = normalise_name(search) if search else None
@@ -264,6 +263,52 @@ def list_enterprises(
             continue
         result.append(record)
     return result
+
+
+def check_filters(
+    archive: Archive,
+    *,
+    industry: str | None = None,
+    section: str | None = None,
+    town: str | None = None,
+) -> tuple[str | None, str | None, str | None]:
+    """The filter values as stored (an industry's short form resolved), or ``UsageError``
+    naming the allowed values: a mistyped filter must not look like "nothing found".
+
+    Towns are checked against ``register.towns`` when it is set, else against the towns the
+    register holds.
+    """
+    settings = archive.settings
+    if industry:
+        industry = normalise_text(industry)
+        resolved = _resolve_choice(industry, settings.industries, settings.industry_aliases)
+        if resolved is None:
+            raise UsageError(
+                _("行业“{value}”不在设置的行业中", value=industry),
+                _("可选行业：{allowed}", allowed=join_items(settings.industries)),
+            )
+        industry = resolved
+    if section:
+        section = normalise_text(section)
+        if section not in settings.sections:
+            raise UsageError(
+                _("股室“{value}”不在设置的股室中", value=section),
+                _("可选股室：{allowed}", allowed=join_items(settings.sections)),
+            )
+    if town:
+        town = normalise_text(town)
+        table = _table(archive)
+        towns = settings.towns or sorted(
+            {town for code in table.ids() if (town := (table.record(code) or {}).get("town"))}
+        )
+        if town not in towns:
+            raise UsageError(
+                _("乡镇“{value}”不在设置的乡镇中", value=town)
+                if settings.towns
+                else _("名册中没有乡镇“{value}”的单位", value=town),
+                _("可选乡镇：{allowed}", allowed=join_items(towns) or _("（无）")),
+            )
+    return industry, section, town
 
 
 def enterprise_detail(archive: Archive, code: str) -> dict[str, Any]:

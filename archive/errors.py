@@ -21,6 +21,7 @@ class ExitCode(IntEnum):
     TEMPLATE = 5
     FINDINGS = 10  # findings that need action
     INTERRUPTED = 130
+    BROKEN_PIPE = 141  # stdout closed by its reader (128 + SIGPIPE), as `| head` expects
 
 
 class CreditError(Exception):

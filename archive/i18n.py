@@ -77,3 +77,52 @@ def _(message: str, /, **values: object) -> str:
 def N_(message: str) -> str:
     """Mark a message for translation without translating it now (help texts, tables)."""
     return message
+
+
+def join_items(items: object) -> str:
+    """A list in running text: ``甲、乙、丙`` in Chinese, ``a, b, c`` in English."""
+    separator = "、" if get_language() == "zh" else ", "
+    return separator.join(str(item) for item in items)  # type: ignore[attr-defined]
+
+
+# errno → the message shown instead of the operating system's English text.
+_OS_ERRORS = {
+    "ENOENT": N_("文件或文件夹不存在"),
+    "EACCES": N_("没有权限"),
+    "EPERM": N_("不允许此操作"),
+    "EEXIST": N_("已存在"),
+    "ENOTDIR": N_("不是文件夹"),
+    "EISDIR": N_("是文件夹"),
+    "ENOSPC": N_("磁盘已满"),
+    "EDQUOT": N_("超出磁盘配额"),
+    "EROFS": N_("只读的文件系统"),
+    "ENAMETOOLONG": N_("文件名太长"),
+    "ENOTEMPTY": N_("文件夹不是空的"),
+    "EBUSY": N_("文件正被占用"),
+    "EIO": N_("读写设备出错"),
+    "EMFILE": N_("打开的文件太多"),
+    "ELOOP": N_("符号链接层数太多"),
+    "EXDEV": N_("不能跨磁盘移动"),
+    "EINVAL": N_("参数无效"),
+    "EPIPE": N_("输出管道已关闭"),
+}
+
+
+def describe_error(exc: BaseException) -> str:
+    """An exception as text in the chosen language (never the OS's or a library's English).
+
+    ``OSError`` is told by its errno; a broken zip by its type; anything else keeps its text.
+    """
+    import errno
+    import zipfile
+
+    if isinstance(exc, zipfile.BadZipFile):
+        return _("不是有效的 zip 文件")
+    if isinstance(exc, OSError):
+        name = errno.errorcode.get(exc.errno or 0, "")
+        if name in _OS_ERRORS:
+            return _(_OS_ERRORS[name])
+        if exc.errno:
+            return _("系统错误 {name}", name=name or exc.errno)
+        return str(exc) if get_language() != "zh" else _("系统错误")
+    return str(exc)

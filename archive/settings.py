@@ -7,14 +7,15 @@ Order, first wins: command-line flag → ``CREDIT_*`` environment variable → `
 from __future__ import annotations
 
 import getpass
+import math
 import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from archive.errors import ArchiveError, ArchiveNotFound
-from archive.i18n import _
+from archive.errors import ArchiveError, ArchiveNotFound, UsageError
+from archive.i18n import N_, _
 
 SETTINGS_FILE = "credit.toml"
 
@@ -250,6 +251,15 @@ def check_serial_format(pattern: str, path: Path | str) -> None:
         )
 
 
+_VALUE_HINTS = {"archive.lock_timeout": N_("等待秒数应是不小于 0 的数，如 10")}
+
+
+def _check_value(key: str, value: Any) -> None:
+    """Refuse values of the right type that cannot work (``ValueError``)."""
+    if key == "archive.lock_timeout" and not (math.isfinite(value) and value >= 0):
+        raise ValueError(key)  # a negative timeout would wait forever
+
+
 def load_settings(root: Path, flags: dict[str, Any] | None = None) -> Settings:
     """Read ``root/credit.toml`` and combine it with flags, environment and defaults."""
     path = root / SETTINGS_FILE
@@ -276,39 +286,68 @@ def load_settings(root: Path, flags: dict[str, Any] | None = None) -> Settings:
             raw = os.environ[env_name]
             try:
                 value = type(default)(raw)
+                _check_value(key, value)
             except ValueError as exc:
-                raise ArchiveError(
-                    _("环境变量 {name} 的值 {value!r} 无效", name=env_name, value=raw)
+                # A bad value typed for this run is a usage error, as the same value given
+                # as a flag would be.
+                raise UsageError(
+                    _("环境变量 {name} 的值 {value!r} 无效", name=env_name, value=raw),
+                    _(_VALUE_HINTS[key]) if key in _VALUE_HINTS else _("改正或删除这个环境变量"),
                 ) from exc
             settings.values[key] = Setting(key, value, SOURCE_ENV, env_name)
         elif key in file_values:
             value = _check_type(key, file_values[key], path)
             if key == "letters.serial_format":
                 check_serial_format(value, path)
+            try:
+                _check_value(key, value)
+            except ValueError as exc:
+                raise ArchiveError(
+                    _("{path} 中 {key} 的取值 {value!r} 无效", path=path, key=key, value=value),
+                    _(_VALUE_HINTS[key])
+                    if key in _VALUE_HINTS
+                    else _("改正或删除这一项以使用默认值"),
+                ) from exc
             settings.values[key] = Setting(key, value, SOURCE_FILE, str(path))
         else:
             settings.values[key] = Setting(key, default, SOURCE_DEFAULT)
     return settings
 
 
+def _not_a_folder(root: Path, given_as: str) -> ArchiveNotFound:
+    """The archive named by ``--archive`` or ``CREDIT_ARCHIVE`` is not one: always exit 4."""
+    if root.is_file():
+        return ArchiveNotFound(
+            _("{given_as} 指向的 {path} 是文件，不是档案文件夹", given_as=given_as, path=root),
+            _("{given_as} 应指向含有 credit.toml 的文件夹", given_as=given_as),
+        )
+    if given_as == "CREDIT_ARCHIVE":
+        return ArchiveNotFound(
+            _("环境变量 CREDIT_ARCHIVE 指向的 {path} 不是档案文件夹", path=root),
+            _("改正 CREDIT_ARCHIVE，或运行 credit init {path} 新建档案", path=root),
+        )
+    return ArchiveNotFound(
+        _("{path} 不是档案文件夹（其中没有 credit.toml）", path=root),
+        _("检查 --archive 的路径，或运行 credit init {path} 新建档案", path=root),
+    )
+
+
 def find_archive(explicit: Path | str | None = None, start: Path | None = None) -> tuple[Path, str]:
-    """The archive folder and how it was found (``flag``, ``env`` or ``search``)."""
+    """The archive folder and how it was found (``flag``, ``env`` or ``search``).
+
+    One rule however the folder was named: a path that is not an archive folder (missing, a
+    file, a folder without credit.toml) is :class:`ArchiveNotFound`, exit 4.
+    """
     if explicit:
         root = Path(explicit).expanduser()
         if not (root / SETTINGS_FILE).is_file():
-            raise ArchiveNotFound(
-                _("{path} 不是档案文件夹（其中没有 credit.toml）", path=root),
-                _("检查 --archive 的路径，或运行 credit init {path} 新建档案", path=root),
-            )
+            raise _not_a_folder(root, "--archive")
         return root.resolve(), SOURCE_FLAG
     env = os.environ.get("CREDIT_ARCHIVE")
     if env:
         root = Path(env).expanduser()
         if not (root / SETTINGS_FILE).is_file():
-            raise ArchiveNotFound(
-                _("环境变量 CREDIT_ARCHIVE 指向的 {path} 不是档案文件夹", path=root),
-                _("改正 CREDIT_ARCHIVE，或运行 credit init {path} 新建档案", path=root),
-            )
+            raise _not_a_folder(root, "CREDIT_ARCHIVE")
         return root.resolve(), SOURCE_ENV
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
@@ -322,7 +361,7 @@ def find_archive(explicit: Path | str | None = None, start: Path | None = None) 
 
 def default_actor() -> str:
     """Who makes a change when ``--by`` is not given: ``CREDIT_USER``, else the OS user."""
-    env = os.environ.get("CREDIT_USER")
+    env = os.environ.get("CREDIT_USER", "").strip()
     if env:
         return env
     try:

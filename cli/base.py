@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 import click
 
 from archive.i18n import _, message_key
+from cli.click_zh import Context
 
 if TYPE_CHECKING:
     from archive.store import Archive
@@ -65,6 +66,7 @@ class _TranslatedHelp:
     help: str | None
     short_help: str | None
     epilog: str | None
+    context_class = Context  # one colon style, Chinese wrapped as Chinese
 
     def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         original = self.help

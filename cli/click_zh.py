@@ -1,10 +1,20 @@
-"""Chinese for click's own messages (usage, option errors, help headings).
+"""Chinese for click's own messages (usage, option errors, help headings), and help text
+that wraps Chinese as Chinese.
 
 click passes its messages through ``gettext``; :func:`install` routes them here so a clerk
 sees ``用法：`` and ``错误：没有 --foo 这个选项`` instead of English in the middle of Chinese output.
+A test keeps :data:`MESSAGES` complete: every message in click's source that a user can see
+has its Chinese here.
+
+click wraps help text by counting characters and joins the lines of a paragraph with spaces:
+Chinese comes out twice as wide as the screen, with a stray space wherever the source line
+broke.  :func:`wrap_text` (installed in click's place) joins Chinese lines without a space and
+wraps by display width (a Chinese character is two columns).
 """
 
 from __future__ import annotations
+
+import unicodedata
 
 import click
 
@@ -48,15 +58,72 @@ MESSAGES = {
     "{value!r} is not {choice}.": "{value!r} 不是 {choice}。",
     "{value!r} does not match the format {format}.": "{value!r} 不符合格式 {format}。",
     "{value!r} does not match the formats {formats}.": "{value!r} 不符合格式 {formats}。",
-    "{name} {filename!r} does not exist.": "{name} {filename!r} 不存在。",
-    "{name} {filename!r} is a directory.": "{name} {filename!r} 是文件夹。",
-    "{name} {filename!r} is a file.": "{name} {filename!r} 是文件。",
-    "File": "文件",
-    "Directory": "文件夹",
-    "Path": "路径",
+    # click fills in {name} ("File", "Directory") and {number_type} in English: left out here.
+    "{name} {filename!r} does not exist.": "{filename!r} 不存在。",
+    "{name} {filename!r} is a directory.": "{filename!r} 是文件夹，不是文件。",
+    "{name} {filename!r} is a file.": "{filename!r} 是文件，不是文件夹。",
+    "{name} {filename!r} is not readable.": "{filename!r} 没有读取权限。",
+    "{name} {filename!r} is not writable.": "{filename!r} 没有写入权限。",
+    "{name} {filename!r} is not executable.": "{filename!r} 不可执行。",
+    "{value!r} is not a valid {number_type}.": "{value!r} 不是有效的数值。",
+    "{value} is not in the range {range}.": "{value} 超出允许的范围 {range}。",
+    "{value!r} is not a valid UUID.": "{value!r} 不是有效的 UUID。",
+    "{value!r} is not a valid boolean. Recognized values: {states}": (
+        "{value!r} 不是有效的是/否值。可用的值：{states}"
+    ),
+    "Choose from:\n\t{choices}": "可选：\n\t{choices}",
+    "Option {name!r} requires {nargs} arguments.": "选项 {name!r} 需要 {nargs} 个值。",
+    "Option {name!r} does not take a value.": "选项 {name!r} 不带值。",
+    "Argument {name!r} takes {nargs} values.": "参数 {name!r} 需要 {nargs} 个值。",
+    "Takes {nargs} values but 1 was given.": "需要 {nargs} 个值，只给了 1 个。",
+    "Takes {nargs} values but {len} were given.": "需要 {nargs} 个值，给了 {len} 个。",
+    "{len_type} values are required, but {len_value} was given.": (
+        "需要 {len_type} 个值，只给了 {len_value} 个。"
+    ),
+    "{len_type} values are required, but {len_value} were given.": (
+        "需要 {len_type} 个值，给了 {len_value} 个。"
+    ),
+    "Value must be an iterable.": "值应是一组值。",
+    "Invalid start character for option ({option})": "选项的开头字符无效（{option}）",
+    "Did you mean {possibility}?": "是不是 {possibility}？",
+    "(Did you mean one of: {possibilities}?)": "（是不是其中之一：{possibilities}？）",
+    "unknown error": "未知错误",
+    "Error: invalid input": "错误：输入无效",
+    "Error: The two entered values do not match.": "错误：两次输入的值不一致。",
+    "Repeat for confirmation": "再输入一次以确认",
+    "Press any key to continue...": "按任意键继续……",
+    "file": "文件",
+    "directory": "文件夹",
+    "path": "路径",
     "Missing argument '{name}'.": "缺少参数 '{name}'。",
     "Missing option '{name}'.": "缺少选项 '{name}'。",
 }
+
+
+# Messages in click's source that only a programmer sees (a command defined wrongly) or that
+# this tool never shows (editor, Windows console, shell detection, debugging reprs).
+NOT_SHOWN = frozenset(
+    {
+        "d",
+        "(dynamic)",
+        "{editor}: Editing failed",
+        "{editor}: Editing failed: {e}",
+        "Windows error: {error}",
+        "Arguments take exactly one parameter declaration, got {length}: {decls}.",
+        "Boolean option {decl!r} cannot use the same flag for true/false.",
+        "Could not determine name for option with declarations {decls!r}",
+        "DeprecationWarning: The command {name!r} is deprecated.{extra_message}",
+        "DeprecationWarning: The {param_type} {name!r} is deprecated.{extra_message}",
+        "Name '{name}' defined twice",
+        "No options defined but a name was passed ({name}). Did you mean to declare an argument"
+        " instead? Did you mean to pass '--{name}'?",
+        "Couldn't detect Bash version, shell completion is not supported.",
+        "Shell completion is not supported for Bash versions older than 4.4.",
+        "Unknown color {colour!r}",
+        "Choice({choices})",
+        "Unknown standard stream '{name}'",
+    }
+)
 
 
 def translate(message: str) -> str:
@@ -78,6 +145,7 @@ def install() -> None:
     import click.parser
     import click.types
 
+    click.formatting.wrap_text = wrap_text  # type: ignore[assignment]
     for module in (
         click.core,
         click.decorators,
@@ -92,4 +160,145 @@ def install() -> None:
             module.ngettext = _ntranslate  # type: ignore[attr-defined]
 
 
-__all__ = ["MESSAGES", "click", "install", "translate"]
+# -- wrapping help text ----------------------------------------------------------------------
+
+# Characters that must not begin a line (closing punctuation) — kept on the line before.
+_NO_LINE_START = frozenset("，。、；：！？）》」』】”’")
+
+
+def _wide(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in "WF"
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes on a terminal: two for each Chinese character."""
+    return sum(2 if _wide(char) else 1 for char in text)
+
+
+def join_lines(lines: list[str]) -> str:
+    """The lines of one paragraph as one line: a space between two words, none beside Chinese."""
+    text = ""
+    for line in (line.strip() for line in lines):
+        if not line:
+            continue
+        if text and not (_wide(text[-1]) or _wide(line[0])):
+            text += " "
+        text += line
+    return text
+
+
+def _tokens(text: str) -> list[tuple[bool, str]]:
+    """(space before, token): each Chinese character is a token, so is each run of others."""
+    tokens: list[tuple[bool, str]] = []
+    space = False
+    word = ""
+    for char in text:
+        if char.isspace():
+            if word:
+                tokens.append((space, word))
+                word = ""
+            space = True
+        elif _wide(char):
+            if word:
+                tokens.append((space, word))
+                word, space = "", False
+            tokens.append((space, char))
+            space = False
+        else:
+            word += char
+    if word:
+        tokens.append((space, word))
+    return tokens
+
+
+def fill(text: str, width: int, initial_indent: str = "", subsequent_indent: str = "") -> str:
+    """Wrap one paragraph to ``width`` columns, breaking between Chinese characters too."""
+    lines: list[str] = []
+    line = initial_indent
+    empty = True
+    for space, token in _tokens(text):
+        piece = (" " if space and not empty else "") + token
+        too_wide = display_width(line) + display_width(piece) > width
+        if too_wide and not empty and token not in _NO_LINE_START:
+            lines.append(line)
+            line, piece = subsequent_indent, token
+        line += piece
+        empty = False
+    lines.append(line)
+    return "\n".join(item.rstrip() for item in lines)
+
+
+def wrap_text(
+    text: str,
+    width: int = 78,
+    initial_indent: str = "",
+    subsequent_indent: str = "",
+    preserve_paragraphs: bool = False,
+) -> str:
+    """``click.formatting.wrap_text`` for text that may be Chinese (same arguments)."""
+    text = text.expandtabs()
+    if not preserve_paragraphs:
+        return fill(join_lines(text.splitlines()), width, initial_indent, subsequent_indent)
+    paragraphs: list[tuple[int, bool, list[str]]] = []
+    buffer: list[str] = []
+    indent: int | None = None
+
+    def flush() -> None:
+        if buffer:
+            raw = buffer[0].strip() == "\b"
+            paragraphs.append((indent or 0, raw, buffer[1:] if raw else list(buffer)))
+            buffer.clear()
+
+    for line in text.splitlines():
+        if not line:
+            flush()
+            indent = None
+            continue
+        if indent is None:
+            stripped = line.lstrip()
+            indent = len(line) - len(stripped)
+            line = stripped
+        buffer.append(line)
+    flush()
+    out = []
+    for extra, raw, lines in paragraphs:
+        first = initial_indent + " " * extra
+        rest = subsequent_indent + " " * extra
+        if raw:
+            out.append(
+                "\n".join((first if i == 0 else rest) + text for i, text in enumerate(lines))
+            )
+        else:
+            out.append(fill(join_lines(lines), width, first, rest))
+    return "\n\n".join(out)
+
+
+class HelpFormatter(click.HelpFormatter):
+    """One colon style: ``用法：`` / ``选项：`` in Chinese, ``Usage:`` / ``Options:`` in English."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        if prefix is None:
+            prefix = translate("Usage:")
+            prefix += "" if prefix.endswith("：") else " "
+        super().write_usage(prog, args, prefix)
+
+    def write_heading(self, heading: str) -> None:
+        colon = "：" if get_language() == "zh" else ":"
+        self.write(f"{'':>{self.current_indent}}{heading}{colon}\n")
+
+
+class Context(click.Context):
+    formatter_class = HelpFormatter
+
+
+__all__ = [
+    "MESSAGES",
+    "NOT_SHOWN",
+    "Context",
+    "HelpFormatter",
+    "click",
+    "display_width",
+    "install",
+    "translate",
+    "wrap_text",
+]

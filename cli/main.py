@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import math
 import sys
 from pathlib import Path
 
 import click
 
 from archive.errors import CreditError, ExitCode
-from archive.i18n import N_, _, set_language
+from archive.i18n import N_, _, describe_error, set_language
 from cli import click_zh
 from cli.base import Env, Group, get_env, option
 
@@ -65,21 +66,24 @@ class RootGroup(Group):
         try:
             return super().invoke(ctx)
         except CreditError as exc:
-            if env.debug:
-                raise
+            _traceback(env)
             click.echo(_("错误：{message}", message=exc.message), file=env.stderr)
             if exc.hint:
                 click.echo(_("提示：{hint}", hint=exc.hint), file=env.stderr)
             ctx.exit(int(exc.exit_code))
         except KeyboardInterrupt:
-            if env.debug:
-                raise
+            _traceback(env)
             click.echo(_("已中断。"), file=env.stderr)
             ctx.exit(int(ExitCode.INTERRUPTED))
+        except BrokenPipeError:
+            # The reader of stdout went away (``credit … | head -1``): end quietly, as a
+            # program killed by SIGPIPE would (the shell reports 128 + 13).
+            _traceback(env)
+            _silence_stdout()
+            ctx.exit(int(ExitCode.BROKEN_PIPE))
         except OSError as exc:
-            if env.debug:
-                raise
-            problem = exc.strerror or str(exc)
+            _traceback(env)
+            problem = describe_error(exc)
             if getattr(exc, "filename", None):
                 message = _("错误：{path}：{problem}", path=exc.filename, problem=problem)
             else:
@@ -90,6 +94,39 @@ class RootGroup(Group):
         finally:
             for warning in env.archive.warnings if env.archive else []:
                 click.echo(_("警告：{message}", message=warning), file=env.stderr)
+
+
+def _traceback(env: Env) -> None:
+    """``--debug``: the traceback first; the message and the exit code stay what they are."""
+    if env.debug:
+        import traceback
+
+        traceback.print_exc(file=env.stderr)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so Python's final flush does not complain of the closed pipe."""
+    import io
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        pass
+
+
+def _actor(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None and not value.strip():
+        raise click.BadParameter(_("操作人不能为空"))
+    return value.strip() if value else value
+
+
+def _lock_timeout(ctx: click.Context, param: click.Parameter, value: float | None):
+    if value is not None and not math.isfinite(value):
+        raise click.BadParameter(_("应是不小于 0 的秒数"))
+    return value
 
 
 def _set_language(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -125,11 +162,15 @@ def _version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
 @option(
     "--archive",
     "archive_path",
-    type=click.Path(path_type=Path, file_okay=False),
+    type=click.Path(path_type=Path),
     help="档案文件夹（默认：环境变量 CREDIT_ARCHIVE，或从当前文件夹向上查找 credit.toml）。",
 )
 @option(
-    "--by", "actor", metavar="NAME", help="记录在日志中的操作人（默认：CREDIT_USER 或系统用户名）。"
+    "--by",
+    "actor",
+    metavar="NAME",
+    callback=_actor,
+    help="记录在日志中的操作人（默认：CREDIT_USER 或系统用户名）。",
 )
 @option(
     "--lang",
@@ -143,6 +184,7 @@ def _version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
     "--lock-timeout",
     type=click.FloatRange(min=0),
     metavar="SECONDS",
+    callback=_lock_timeout,
     help="等待其他写入者的最长秒数（默认 10，或 CREDIT_LOCK_TIMEOUT）。",
 )
 @option("--debug", is_flag=True, help="出错时显示完整的 Python 回溯。")
@@ -181,6 +223,9 @@ def main() -> None:
     except KeyboardInterrupt:
         click.echo(_("已中断。"), file=sys.stderr)
         sys.exit(int(ExitCode.INTERRUPTED))
+    except BrokenPipeError:
+        _silence_stdout()
+        sys.exit(int(ExitCode.BROKEN_PIPE))
 
 
 click_zh.install()

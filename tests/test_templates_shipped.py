@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from archive.errors import TemplateError
+from archive.errors import UsageError
 from archive.i18n import catalog, set_language
 from archive.letters.catalog import (
     COMMON_VARIABLES,
@@ -137,13 +137,13 @@ def test_catalog_entries_are_consistent() -> None:
     assert {get_template_info(name).level: name for name in LEVELS.values()} == LEVELS
 
 
-def test_unknown_template_is_a_template_error_listing_the_known_ones() -> None:
-    with pytest.raises(TemplateError) as raised:
+def test_unknown_template_is_a_usage_error_listing_the_known_ones() -> None:
+    with pytest.raises(UsageError) as raised:
         get_template_info("notice_nonsense")
     assert "notice_nonsense" in raised.value.message
     assert "commitment_unit" in raised.value.message
     assert raised.value.hint
-    assert raised.value.exit_code == 5
+    assert raised.value.exit_code == 2  # a mistyped name, not a broken template
 
 
 def test_catalog_speaks_english() -> None:
@@ -151,7 +151,7 @@ def test_catalog_speaks_english() -> None:
     for info in TEMPLATES.values():
         assert info.title in english and info.description in english
     set_language("en")
-    with pytest.raises(TemplateError) as raised:
+    with pytest.raises(UsageError) as raised:
         get_template_info("nope")
     assert raised.value.message.startswith("There is no template named")
 

@@ -24,15 +24,15 @@ per table row, and are deliberately *not* translated.
 >>> get_template_info("notice_nonexistent")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
     ...
-archive.errors.TemplateError: 没有名为“notice_nonexistent”的模板。已有模板：commitment_unit、...
+archive.errors.UsageError: 没有名为“notice_nonexistent”的模板。已有模板：commitment_unit、...
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from archive.errors import TemplateError
-from archive.i18n import N_, _
+from archive.errors import UsageError
+from archive.i18n import N_, _, join_items
 
 COMMON_VARIABLES: tuple[str, ...] = ("bureau", "county", "serial", "year", "issue_date")
 """Variables every template may use: issuing bureau, county, serial, year, formatted date."""
@@ -250,15 +250,15 @@ FORM_LABELS: dict[str, tuple[str, ...]] = {
 
 
 def get_template_info(name: str) -> TemplateInfo:
-    """The catalog entry of template ``name``; ``TemplateError`` if there is none."""
+    """The catalog entry of template ``name``; ``UsageError`` (a mistyped name) if none."""
     try:
         return TEMPLATES[name]
     except KeyError:
-        raise TemplateError(
+        raise UsageError(
             _(
                 "没有名为“{name}”的模板。已有模板：{known}",
                 name=name,
-                known="、".join(TEMPLATES),
+                known=join_items(TEMPLATES),
             ),
             _("运行 credit template list 查看全部模板及其用途"),
         ) from None

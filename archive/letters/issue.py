@@ -162,7 +162,7 @@ def resolve_template(archive: Archive, name: str) -> tuple[Path, str]:
 
 def list_templates(archive: Archive | None) -> list[dict[str, Any]]:
     """Every known template with where its file comes from."""
-    from archive.letters.catalog import TEMPLATES
+    from archive.letters.catalog import TEMPLATES, required_variables
     from templates import template_path
 
     rows = []
@@ -176,7 +176,8 @@ def list_templates(archive: Archive | None) -> list[dict[str, Any]]:
                 "category": info.category,
                 "level": info.level,
                 "addressee": info.addressee,
-                "variables": list(info.variables),
+                "variables": list(required_variables(info.name)),
+                "facts": list(info.variables),
                 "source": "archive" if path == override else "shipped",
                 "path": str(path),
                 "sha256": _sha256(path) if path.is_file() else None,

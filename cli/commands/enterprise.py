@@ -268,7 +268,7 @@ def list_(industry, section, town, status, search, fmt) -> None:
         search=search,
     )
     rows = [_public(record) for record in records]
-    if fmt == "table":
+    if fmt in ("table", "csv"):  # the CSV has the table's columns, the status label included
         rows = [_with_status(record) for record in records]
     render_rows(env, rows, LIST_COLUMNS, fmt, empty=_("没有符合条件的单位。"))
     if fmt == "table" and rows:

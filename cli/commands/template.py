@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from archive.errors import ArchiveNotFound, ExitCode
-from archive.i18n import N_, _
+from archive.i18n import N_, _, join_items
 from cli.base import Command, Group, get_env, option
 from cli.output import dumps, info, output_options, render_rows
 
@@ -48,17 +48,10 @@ def list_(fmt: str) -> None:
     if fmt == "table":
         names = {"shipped": _("内置"), "archive": _("本档案")}
         rows = [{**row, "source": names[row["source"]]} for row in rows]
-    render_rows(
-        env,
-        rows,
-        [
-            ("name", N_("模板")),
-            ("title", N_("标题")),
-            ("variables", N_("需要的事实")),
-            ("source", N_("来源")),
-        ],
-        fmt,
-    )
+    columns = [("name", N_("模板")), ("title", N_("标题")), ("facts", N_("需要的事实"))]
+    if fmt != "table":  # every variable the template uses: too long for a table
+        columns.append(("variables", N_("模板变量")))
+    render_rows(env, rows, [*columns, ("source", N_("来源"))], fmt)
 
 
 @template.command(cls=Command)
@@ -74,10 +67,12 @@ def check(file: Path, name: str | None, as_json: bool) -> None:
     示例：
       credit template check 我的模板/commitment_unit.docx
     """
-    from archive.letters.catalog import TEMPLATES, required_variables
+    from archive.letters.catalog import TEMPLATES, get_template_info, required_variables
     from archive.letters.render import check_template
 
     env = get_env()
+    if name:
+        get_template_info(name)  # a mistyped --name is an error naming the templates
     template_name = name or file.stem
     provided = None
     if template_name in TEMPLATES:
@@ -90,6 +85,7 @@ def check(file: Path, name: str | None, as_json: bool) -> None:
         "path": str(file),
         "name": template_name,
         "ok": report.ok,
+        "readable": bool(report.parts),
         "variables": sorted(report.variables),
         "missing": sorted(report.missing),
         "unused": sorted(report.unused),
@@ -115,12 +111,17 @@ def check(file: Path, name: str | None, as_json: bool) -> None:
 
 
 def _print_check(env, file: Path, payload: dict, *, known: bool) -> None:
+    if not payload["readable"]:
+        # Nothing else can be said of a file that is not a Word document.
+        for error in payload["errors"]:
+            info(env, _("无法读取模板：{error}", error=error["where"]))
+        return
     for error in payload["errors"]:
         info(env, _("语法错误：{error}", error=error["where"]))
     if payload.get("missing"):
-        info(env, _("模板用到但不会提供的变量：{names}", names="、".join(payload["missing"])))
+        info(env, _("模板用到但不会提供的变量：{names}", names=join_items(payload["missing"])))
     if payload.get("unused"):
-        info(env, _("会提供但模板没有用到的变量：{names}", names="、".join(payload["unused"])))
+        info(env, _("会提供但模板没有用到的变量：{names}", names=join_items(payload["unused"])))
     if not payload.get("has_qr", True):
         info(env, _("模板中没有二维码占位图（word/media/credit_qr.png）：生成的文书将没有二维码"))
     if not known:
