@@ -111,7 +111,6 @@ def list_events(
 ) -> list[dict[str, Any]]:
     """Events of the journal, oldest first, filtered; ``limit`` keeps the newest."""
     from archive import uscc
-
     from archive.errors import UsageError
     from archive.events import known_types
     from archive.i18n import join_items

@@ -19,6 +19,7 @@ from archive.i18n import N_, _, join_items
 from archive.index import Index
 from archive.settings import Settings
 from archive.store import Archive
+from archive.validation import check_date
 
 if TYPE_CHECKING:
     from archive.roster import Roster
@@ -359,6 +360,12 @@ def update_enterprise(
             _("统一社会信用代码不能修改"),
             _("代码登记错了：先 credit enterprise close 旧代码，再 add 正确的代码"),
         )
+    blank = [key for key, value in changes.items() if value is not None and not str(value).strip()]
+    if blank:  # an empty value is a mistake, not "no change"
+        raise UsageError(
+            _("{field}不能为空", field=join_items(_(FIELD_LABELS.get(k, k)) for k in blank)),
+            _("只给出要修改的项及其新值"),
+        )
     clean, problems = clean_fields(changes, archive.settings, partial=True)
     if problems:
         _raise_problems(problems)
@@ -385,6 +392,8 @@ def close_enterprise(
     reason = keep_text(reason)
     if not reason:
         raise UsageError(_("请用 --reason 写明注销原因"))
+    if on is not None:
+        check_date(on, what=_("注销日期"))
     with archive.transaction() as tx:
         record = tx.index.table(TABLE).record(code)
         if record is None:

@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from archive import events
-from archive.errors import ArchiveError, CreditError, JournalCorrupt, LockTimeout
+from archive.errors import ArchiveError, CreditError, JournalCorrupt, LockTimeout, UsageError
 from archive.fsutil import atomic_write, fsync_dir
-from archive.i18n import _
+from archive.i18n import _, describe_error
 from archive.index import Index, load_index
 from archive.journal import Journal, TornTail, canonical, make_entry, now_iso, seal
 from archive.settings import (
@@ -249,6 +249,38 @@ class Archive:
             return index
 
 
+BUREAU_SUFFIX = "应急管理局"
+
+
+def bureau_and_county(bureau: str | None, county: str | None) -> tuple[str, str]:
+    """The bureau's name and county for a new archive, one derived from the other.
+
+    ``--county 某某县`` alone gives 某某县应急管理局; ``--bureau 某某县应急管理局`` alone gives
+    某某县; neither gives the defaults (蓝山县).  The serial prefixes follow the county.
+
+    >>> bureau_and_county(None, "某某县")
+    ('某某县应急管理局', '某某县')
+    >>> bureau_and_county("江华瑶族自治县应急管理局", None)
+    ('江华瑶族自治县应急管理局', '江华瑶族自治县')
+    """
+    from archive.settings import DEFAULTS
+    from archive.validation import check_text
+
+    bureau = check_text(bureau, what="--bureau") if bureau is not None else None
+    county = check_text(county, what="--county") if county is not None else None
+    if county and not bureau:
+        bureau = county + BUREAU_SUFFIX
+    if bureau and not county:
+        if bureau.endswith(BUREAU_SUFFIX) and len(bureau) > len(BUREAU_SUFFIX):
+            county = bureau.removesuffix(BUREAU_SUFFIX)
+        else:
+            raise UsageError(
+                _("无法从局名“{bureau}”看出所属县", bureau=bureau),
+                _("用 --county 给出所属县，如 --county 某某县"),
+            )
+    return bureau or DEFAULTS["bureau.name"][0], county or DEFAULTS["bureau.county"][0]
+
+
 def init_archive(
     folder: Path, *, bureau: str | None = None, county: str | None = None, actor: str | None = None
 ) -> Archive:
@@ -261,10 +293,7 @@ def init_archive(
         )
     if folder.exists() and not folder.is_dir():
         raise CreditError(_("{path} 不是文件夹", path=folder))
-    from archive.settings import DEFAULTS
-
-    bureau = bureau or DEFAULTS["bureau.name"][0]
-    county = county or DEFAULTS["bureau.county"][0]
+    bureau, county = bureau_and_county(bureau, county)
     try:
         folder.mkdir(parents=True, exist_ok=True)
         for name in FOLDERS:
@@ -273,7 +302,7 @@ def init_archive(
         fsync_dir(folder)
     except OSError as exc:
         raise ArchiveError(
-            _("无法在 {path} 建立档案：{error}", path=folder, error=exc.strerror or exc),
+            _("无法在 {path} 建立档案：{error}", path=folder, error=describe_error(exc)),
             _("检查该位置是否可写、磁盘是否已满"),
         ) from exc
     archive = Archive(folder.resolve(), load_settings(folder.resolve()), actor=actor)

@@ -43,7 +43,7 @@ from archive import uscc
 from archive.errors import CreditError, TemplateError, UsageError
 from archive.events import reducer
 from archive.fsutil import atomic_write
-from archive.i18n import _
+from archive.i18n import _, join_items
 from archive.index import Index
 from archive.letters.catalog import ENTERPRISE_FIELDS, LEVELS, TemplateInfo, get_template_info
 from archive.store import Archive
@@ -259,6 +259,16 @@ def notice_request(
 
     info = get_template_info(template)
     facts = complete_facts(info, dict(facts))
+    missing = [name for name in info.variables if name not in facts and name != "section"]
+    if missing:  # facts the command line did not give: a usage error, not a template problem
+        raise UsageError(
+            _(
+                "{title}需要的事实 {variables} 没有给出",
+                title=info.title,
+                variables=join_items(missing),
+            ),
+            _("用 --fact 变量名=值 给出，例如 --fact {variable}=…", variable=missing[0]),
+        )
     if info.addressee == "section":
         if not section:
             raise UsageError(

@@ -11,10 +11,16 @@ from cli.base import Command, get_env, option
 from cli.output import info
 
 
+def _folder(ctx: click.Context, param: click.Parameter, value: str) -> Path:
+    if not value.strip():  # "" would quietly mean the current folder
+        raise click.BadParameter(_("文件夹名不能为空"))
+    return Path(value)
+
+
 @click.command(cls=Command)
-@click.argument("folder", type=click.Path(path_type=Path), default=".", required=False)
-@option("--bureau", metavar="NAME", help="局名全称（默认：蓝山县应急管理局）。")
-@option("--county", metavar="COUNTY", help="所属县（默认：蓝山县）。")
+@click.argument("folder", type=click.Path(), default=".", required=False, callback=_folder)
+@option("--bureau", metavar="NAME", help="局名全称（默认：所属县 + 应急管理局）。")
+@option("--county", metavar="COUNTY", help="所属县；文书编号前缀取其首字（默认：蓝山县）。")
 def init(folder: Path, bureau: str | None, county: str | None) -> None:
     """新建一个诚信档案文件夹。
 
@@ -24,7 +30,7 @@ def init(folder: Path, bureau: str | None, county: str | None) -> None:
     \b
     示例：
       credit init 诚信档案
-      credit init 诚信档案 --bureau 某某县应急管理局 --county 某某县
+      credit init 诚信档案 --county 某某县
     """
     from archive.store import init_archive
 

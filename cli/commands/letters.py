@@ -23,7 +23,17 @@ RESULT_COLUMNS = [
 ]
 
 
-def _batch_options(function):
+def _batch_options(function=None, *, jobs: bool = True):
+    """The options of a run of letters; ``jobs=False`` for a command that makes one letter."""
+    if function is None:
+        return lambda function: _batch_options(function, jobs=jobs)
+    jobs_option = option(
+        "--jobs",
+        type=click.IntRange(min=1, max=64),
+        default=1,
+        show_default=True,
+        help="并行生成的进程数。",
+    )
     decorators = [
         option(
             "--out",
@@ -41,24 +51,24 @@ def _batch_options(function):
         option("--pdf", is_flag=True, help="同时用 LibreOffice 转成 PDF（需已安装）。"),
         option("--dry-run", is_flag=True, help="只列出将要生成的文书，不编号、不写文件。"),
         option("--reissue", is_flag=True, help="已发过的也重新发出（取新编号）。"),
-        option(
-            "--jobs",
-            type=click.IntRange(min=1, max=64),
-            default=1,
-            show_default=True,
-            help="并行生成的进程数。",
-        ),
+        jobs_option,
         option("--json", "as_json", is_flag=True, help="以 JSON 输出每份文书的结果。"),
     ]
+    if not jobs:
+        decorators = [d for d in decorators if d is not jobs_option]
     for decorator in reversed(decorators):
         function = decorator(function)
     return function
 
 
 def _run_batch(
-    env, archive, requests, *, out_dir, issue_date, pdf, dry_run, reissue, jobs, as_json
+    env, archive, requests, *, out_dir, issue_date, pdf, dry_run, reissue, as_json, jobs=1
 ) -> None:
     from archive.letters.issue import FAILED, issue_letters
+    from archive.validation import LATEST_DATE, check_date
+
+    if issue_date:
+        check_date(issue_date.date(), what="--date", latest=LATEST_DATE)
 
     if not requests:
         info(env, _("没有要生成的文书：检查所选的单位。"))
@@ -121,7 +131,7 @@ def _run_batch(
             info(env, _("清单：{path}（另有 manifest.csv）", path=report.manifest))
     for letter in report.letters:
         if letter.status == FAILED:
-            warn(env, f"{letter.name}：{letter.reason}")
+            warn(env, _("{name}：{reason}", name=letter.name, reason=letter.reason))
     if report.failed:
         click.get_current_context().exit(int(ExitCode.INPUT_FAILED))
 
@@ -151,7 +161,7 @@ def gen_commitment(codes, all_, industry, section, town, levels, year, **batch: 
     示例：
       credit gen-commitment --all --year 2026
       credit gen-commitment --industry 烟花爆竹 --level unit --level post
-      credit gen-commitment 91431127MA4L8XXXXX --dry-run
+      credit gen-commitment 91431127MA4L8R2K0H --dry-run
     """
     from archive.enterprises import get_enterprise, list_enterprises
     from archive.letters.issue import commitment_requests
@@ -219,7 +229,7 @@ def _parse_facts(facts: tuple[str, ...], facts_file: Path | None) -> dict[str, A
     help="从 JSON 或 TOML 文件读取事实。",
 )
 @option("--year", type=click.IntRange(2000, 2100), help="文书年度（默认今年）。")
-@_batch_options
+@_batch_options(jobs=False)
 def gen_notice(kind, code, section, facts, facts_file, year, **batch: Any) -> None:
     """生成一份告知书、通知书或报表（不良信用记录、黑名单列入/移出、约谈、整改逾期、催报）。
 
@@ -231,8 +241,8 @@ def gen_notice(kind, code, section, facts, facts_file, year, **batch: Any) -> No
     示例：
       credit gen-notice notice_monthly_reminder_section --section 危化股 --fact period=2026-11 \\
           --fact missing=隐患排查台账
-      credit gen-notice notice_interview 91431127MA4L8XXXXX --facts-file 约谈.toml
-      credit gen-notice form_monthly_report 91431127MA4L8XXXXX --fact period=2026-11
+      credit gen-notice notice_interview 91431127MA4L8R2K0H --facts-file 约谈.toml
+      credit gen-notice form_monthly_report 91431127MA4L8R2K0H --fact period=2026-11
     """
     from archive.letters.issue import notice_request
 
