@@ -147,7 +147,7 @@ def test_notice_needs_its_facts(runner, archive_dir: Path, register, tmp_path: P
         str(tmp_path / "none"),
         archive=archive_dir,
     )
-    assert missing.exit_code == 5
+    assert missing.exit_code == 2  # facts the command line lacks: usage, not a template problem
     assert "interview_time" in missing.stderr and "--fact" in missing.stderr
     assert _journal(archive_dir) == before and not (tmp_path / "none").exists()
 
@@ -293,7 +293,7 @@ def test_pdf_without_libreoffice_is_a_clear_error(
 
 def test_unknown_template_name(runner, archive_dir: Path) -> None:
     result = invoke(runner, "gen-notice", "notice_nonexistent", archive=archive_dir)
-    assert result.exit_code == 5 and "notice_nonexistent" in result.stderr
+    assert result.exit_code == 2 and "notice_nonexistent" in result.stderr
 
 
 def test_template_list_without_an_archive(runner, tmp_path: Path, monkeypatch) -> None:

@@ -259,16 +259,6 @@ def notice_request(
 
     info = get_template_info(template)
     facts = complete_facts(info, dict(facts))
-    missing = [name for name in info.variables if name not in facts and name != "section"]
-    if missing:  # facts the command line did not give: a usage error, not a template problem
-        raise UsageError(
-            _(
-                "{title}需要的事实 {variables} 没有给出",
-                title=info.title,
-                variables=join_items(missing),
-            ),
-            _("用 --fact 变量名=值 给出，例如 --fact {variable}=…", variable=missing[0]),
-        )
     if info.addressee == "section":
         if not section:
             raise UsageError(
@@ -280,6 +270,7 @@ def notice_request(
                 _("股室“{section}”不在设置的股室中", section=section),
                 _("可选股室：{sections}", sections="、".join(archive.settings.sections)),
             )
+        _require_facts(info, facts)
         return LetterRequest(
             template=template,
             addressee="section",
@@ -290,7 +281,23 @@ def notice_request(
         )
     if not credit_code:
         raise UsageError(_("{title}发给单位：请给出统一社会信用代码", title=info.title))
-    return _enterprise_request(template, get_enterprise(archive, credit_code), year, facts)
+    record = get_enterprise(archive, credit_code)
+    _require_facts(info, facts)
+    return _enterprise_request(template, record, year, facts)
+
+
+def _require_facts(info: TemplateInfo, facts: dict[str, Any]) -> None:
+    """Facts the command line did not give are a usage error, not a template problem."""
+    missing = [name for name in info.variables if name not in facts and name != "section"]
+    if missing:
+        raise UsageError(
+            _(
+                "{title}需要的事实 {variables} 没有给出",
+                title=info.title,
+                variables=join_items(missing),
+            ),
+            _("用 --fact 变量名=值 给出，例如 --fact {variable}=…", variable=missing[0]),
+        )
 
 
 def complete_facts(info: TemplateInfo, facts: dict[str, Any]) -> dict[str, Any]:
