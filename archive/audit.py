@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from archive.i18n import N_, _
+from archive.i18n import N_, _, join_items
 from archive.index import load_index
 from archive.store import Archive
 
@@ -91,7 +91,7 @@ def summarise(entry: dict[str, Any]) -> str:
     if entry["type"] == "enterprise.added":
         return f"{code} {data.get('name', '')}"
     if entry["type"] == "enterprise.updated":
-        fields = "、".join(data.get("changes", {}))
+        fields = join_items(data.get("changes", {}))
         return f"{code} {fields}"
     if entry["type"] == "enterprise.closed":
         return f"{code} {data.get('date', '')} {data.get('reason', '')}"
@@ -113,7 +113,6 @@ def list_events(
     from archive import uscc
     from archive.errors import UsageError
     from archive.events import known_types
-    from archive.i18n import join_items
 
     # A mistyped filter must say so, not look like "no events".
     if event_type and event_type not in known_types():

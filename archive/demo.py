@@ -427,7 +427,7 @@ def step_import_roster(context: DemoContext) -> DemoStep:
         raise CreditError(
             _(
                 "示例名册未能导入：{problems}",
-                problems="；".join(problem["message"] for problem in report.problems[:3]),
+                problems=_("；").join(problem["message"] for problem in report.problems[:3]),
             ),
             _("这是 credit 的缺陷，请把这条消息报告给维护者"),
         )

@@ -165,7 +165,7 @@ def clean_fields(
                     _(
                         "行业“{value}”不在设置的行业中（{allowed}）",
                         value=clean["industry"],
-                        allowed="、".join(settings.industries),
+                        allowed=join_items(settings.industries),
                     ),
                 )
             )
@@ -181,7 +181,7 @@ def clean_fields(
                 _(
                     "股室“{value}”不在设置的股室中（{allowed}）",
                     value=clean["section"],
-                    allowed="、".join(settings.sections),
+                    allowed=join_items(settings.sections),
                 ),
             )
         )
@@ -201,13 +201,17 @@ def clean_fields(
 def _raise_problems(problems: list[FieldProblem]) -> None:
     first = problems[0]
     label = _(FIELD_LABELS.get(first.field, first.field))
-    detail = "；".join(f"{_(FIELD_LABELS.get(p.field, p.field))}：{p.message}" for p in problems)
+    detail = _("；").join(
+        _("{field}：{message}", field=_(FIELD_LABELS.get(p.field, p.field)), message=p.message)
+        for p in problems
+    )
     hint = None
     if first.suggestion:
         hint = _("是否应为 {code}？", code=first.suggestion)
     elif first.reason == "unknown_industry":
         hint = _("行业和股室可在档案的 credit.toml 中设置")
-    raise InputError(detail if len(problems) > 1 else f"{label}：{first.message}", hint)
+    single = _("{field}：{message}", field=label, message=first.message)
+    raise InputError(detail if len(problems) > 1 else single, hint)
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -300,7 +304,7 @@ def check_filters(
         town = normalise_text(town)
         table = _table(archive)
         towns = settings.towns or sorted(
-            {town for code in table.ids() if (town := (table.record(code) or {}).get("town"))}
+            {found for code in table.ids() if (found := (table.record(code) or {}).get("town"))}
         )
         if town not in towns:
             raise UsageError(

@@ -27,7 +27,7 @@ from archive.enterprises import normalise_name, note_event
 from archive.errors import CreditError, UsageError
 from archive.events import reducer
 from archive.fsutil import fsync_dir
-from archive.i18n import _
+from archive.i18n import _, describe_error
 from archive.index import Index
 from archive.store import Archive
 from archive.walk import Candidate, ZipExpansion, display_name, opens_as_archive, walk
@@ -256,7 +256,7 @@ def _expand(
             try:
                 yield candidate, detect_type(candidate.path)
             except OSError as exc:
-                message = _("无法读取：{error}", error=exc.strerror or exc)
+                message = _("无法读取：{error}", error=describe_error(exc))
                 settle(FileResult(candidate.display, FAILED, message, source=candidate.source))
 
     for candidate, media in typed(found):
@@ -292,7 +292,7 @@ def _check(
             FileResult(
                 shown,
                 FAILED,
-                _("无法读取：{error}", error=exc.strerror or exc),
+                _("无法读取：{error}", error=describe_error(exc)),
                 source=candidate.source,
             )
         )
@@ -501,7 +501,9 @@ class _Committer:
                 "register": new,
             }
         result.reason = (
-            "；".join(problems) if problems else _("文中找不到统一社会信用代码或已登记的单位名称")
+            _("；").join(problems)
+            if problems
+            else _("文中找不到统一社会信用代码或已登记的单位名称")
         )
         return None
 
@@ -632,7 +634,7 @@ class _Committer:
                     _copy_durably(path, target, folders=folders)
             except OSError as exc:
                 result.status = FAILED
-                result.reason = _("复制到档案失败：{error}", error=exc.strerror or exc)
+                result.reason = _("复制到档案失败：{error}", error=describe_error(exc))
                 self.settle(result)
                 continue
             stored.append((result, match, str(relative)))

@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from archive.errors import InputError
-from archive.i18n import _
+from archive.i18n import _, describe_error, join_items
 
 FIELDS = (
     "name",
@@ -210,7 +210,7 @@ def read_roster(path: Path) -> Roster:
         data = path.read_bytes()
     except OSError as error:
         raise InputError(
-            _("无法读取花名册文件：{path}（{error}）", path=path, error=error.strerror or error),
+            _("无法读取花名册文件：{path}（{error}）", path=path, error=describe_error(error)),
             _("请确认有读取权限，且文件没有被其他程序独占打开"),
         ) from error
 
@@ -301,7 +301,7 @@ def _report_missing_columns(roster: Roster, best: _Header | None) -> None:
             _(
                 "缺少“{column}”列：表头应为以下列名之一：{accepted}",
                 column=label,
-                accepted="、".join((*HEADER_ALIASES[name], name)),
+                accepted=join_items((*HEADER_ALIASES[name], name)),
             ),
             row=row,
             column=label,

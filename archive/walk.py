@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from archive.i18n import _
+from archive.i18n import _, describe_error
 
 JUNK_NAMES = {"thumbs.db", "desktop.ini", ".ds_store"}
 JUNK_PATTERNS = ("~$*", ".~lock.*#", "*.tmp", "~*.tmp")
@@ -90,7 +90,10 @@ def _walk_dir(folder: Path, root: Path, seen: set[tuple[int, int]]) -> Iterator[
         stat = folder.stat()
     except OSError as exc:
         yield Candidate(
-            folder, display_name(folder), None, _("无法读取文件夹：{error}", error=exc.strerror)
+            folder,
+            display_name(folder),
+            None,
+            _("无法读取文件夹：{error}", error=describe_error(exc)),
         )
         return
     key = (stat.st_dev, stat.st_ino)
@@ -101,7 +104,10 @@ def _walk_dir(folder: Path, root: Path, seen: set[tuple[int, int]]) -> Iterator[
         entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
     except OSError as exc:
         yield Candidate(
-            folder, display_name(folder), None, _("无法读取文件夹：{error}", error=exc.strerror)
+            folder,
+            display_name(folder),
+            None,
+            _("无法读取文件夹：{error}", error=describe_error(exc)),
         )
         return
     for entry in entries:
@@ -124,7 +130,7 @@ def _walk_dir(folder: Path, root: Path, seen: set[tuple[int, int]]) -> Iterator[
                 yield Candidate(path, display_name(path), path)
         except OSError as exc:
             yield Candidate(
-                path, display_name(path), None, _("无法读取：{error}", error=exc.strerror)
+                path, display_name(path), None, _("无法读取：{error}", error=describe_error(exc))
             )
 
 
@@ -161,7 +167,12 @@ class ZipExpansion:
         try:
             archive = zipfile.ZipFile(self.candidate.path)
         except (zipfile.BadZipFile, OSError) as exc:
-            yield Candidate(self.candidate.path, outer, None, _("压缩包已损坏：{error}", error=exc))
+            yield Candidate(
+                self.candidate.path,
+                outer,
+                None,
+                _("压缩包已损坏：{error}", error=describe_error(exc)),
+            )
             return
         with archive:
             infos = [info for info in archive.infolist() if not info.is_dir()]
@@ -221,7 +232,7 @@ class ZipExpansion:
                         self.candidate.path,
                         shown,
                         None,
-                        _("无法解开压缩包成员：{error}", error=exc),
+                        _("无法解开压缩包成员：{error}", error=describe_error(exc)),
                     )
                     continue
                 yield Candidate(target, shown, None)

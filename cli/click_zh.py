@@ -92,9 +92,6 @@ MESSAGES = {
     "Error: The two entered values do not match.": "错误：两次输入的值不一致。",
     "Repeat for confirmation": "再输入一次以确认",
     "Press any key to continue...": "按任意键继续……",
-    "file": "文件",
-    "directory": "文件夹",
-    "path": "路径",
     "Missing argument '{name}'.": "缺少参数 '{name}'。",
     "Missing option '{name}'.": "缺少选项 '{name}'。",
 }
@@ -122,6 +119,11 @@ NOT_SHOWN = frozenset(
         "Unknown color {colour!r}",
         "Choice({choices})",
         "Unknown standard stream '{name}'",
+        # The names of click's Path type, fixed when a command module is imported (whatever
+        # the language then); the Chinese messages above leave {name} out.
+        "file",
+        "directory",
+        "path",
     }
 )
 
@@ -175,13 +177,24 @@ def display_width(text: str) -> int:
     return sum(2 if _wide(char) else 1 for char in text)
 
 
+def _space_between(left: str, right: str) -> bool:
+    """Whether a line break between ``left`` and ``right`` stands for a space.
+
+    Between two Chinese characters, or beside Chinese punctuation, it does not; between a
+    Chinese character and a Latin word it does (as the source text writes ``日志 journal``).
+    """
+    if _wide(left) and _wide(right):
+        return False
+    return not any(_wide(c) and unicodedata.category(c).startswith("P") for c in (left, right))
+
+
 def join_lines(lines: list[str]) -> str:
-    """The lines of one paragraph as one line: a space between two words, none beside Chinese."""
+    """The lines of one paragraph as one line, a space only where the break stands for one."""
     text = ""
     for line in (line.strip() for line in lines):
         if not line:
             continue
-        if text and not (_wide(text[-1]) or _wide(line[0])):
+        if text and _space_between(text[-1], line[0]):
             text += " "
         text += line
     return text

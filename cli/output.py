@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from archive.i18n import _
+from archive.i18n import _, join_items
 from cli.base import Env, option
 
 
@@ -61,9 +61,9 @@ def _cell(value: Any) -> str:
     if isinstance(value, bool):
         return _("是") if value else _("否")
     if isinstance(value, dict):
-        return "，".join(f"{key}={_cell(item)}" for key, item in value.items())
+        return _("，").join(f"{key}={_cell(item)}" for key, item in value.items())
     if isinstance(value, (list, tuple)):
-        return "、".join(_cell(item) for item in value)
+        return join_items(_cell(item) for item in value)
     return str(value)
 
 

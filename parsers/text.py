@@ -20,7 +20,7 @@ import zipfile
 import zlib
 from pathlib import Path
 
-from archive.i18n import _
+from archive.i18n import _, describe_error
 from parsers.base import Document, ParseError
 from parsers.detect import EXTENSIONS, detect_type, is_encrypted_office
 from parsers.normalise import normalise_text
@@ -134,7 +134,7 @@ def load_document(path: str | Path, *, max_pages: int = 200, tables: bool = Fals
             _(
                 "无法读取文件：{name}（{detail}）",
                 name=display_name(path),
-                detail=error.strerror or error,
+                detail=describe_error(error),
             ),
             "damaged",
         ) from error

@@ -43,7 +43,7 @@ from archive import uscc
 from archive.errors import CreditError, TemplateError, UsageError
 from archive.events import reducer
 from archive.fsutil import atomic_write
-from archive.i18n import _, join_items
+from archive.i18n import _, describe_error, join_items
 from archive.index import Index
 from archive.letters.catalog import ENTERPRISE_FIELDS, LEVELS, TemplateInfo, get_template_info
 from archive.store import Archive
@@ -220,7 +220,7 @@ def commitment_requests(
     for level in levels:
         if level not in LEVELS:
             raise UsageError(
-                _("没有“{level}”这一层级：可选 {levels}", level=level, levels="、".join(LEVELS))
+                _("没有“{level}”这一层级：可选 {levels}", level=level, levels=join_items(LEVELS))
             )
         for record in records:
             requests.append(_enterprise_request(LEVELS[level], record, year, {}))
@@ -263,12 +263,12 @@ def notice_request(
         if not section:
             raise UsageError(
                 _("{title}发给股室：请用 --section 指定股室", title=info.title),
-                _("可选股室：{sections}", sections="、".join(archive.settings.sections)),
+                _("可选股室：{sections}", sections=join_items(archive.settings.sections)),
             )
         if section not in archive.settings.sections:
             raise UsageError(
                 _("股室“{section}”不在设置的股室中", section=section),
-                _("可选股室：{sections}", sections="、".join(archive.settings.sections)),
+                _("可选股室：{sections}", sections=join_items(archive.settings.sections)),
             )
         _require_facts(info, facts)
         return LetterRequest(
@@ -480,7 +480,7 @@ def _check_missing(name: str, variables: frozenset[str], context: dict[str, Any]
             _(
                 "模板 {name} 需要的变量 {variables} 没有给出",
                 name=name,
-                variables="、".join(missing),
+                variables=join_items(missing),
             ),
             _("用 --fact 变量名=值 给出，例如 --fact {variable}=…", variable=missing[0]),
         )
@@ -950,7 +950,7 @@ def _render_to_file(args: tuple) -> str | None:
     except CreditError as exc:
         return exc.message
     except OSError as exc:
-        return _("写入 {path} 失败：{error}", path=target, error=exc.strerror or exc)
+        return _("写入 {path} 失败：{error}", path=target, error=describe_error(exc))
     return None
 
 

@@ -68,7 +68,7 @@ from jinja2.visitor import NodeTransformer
 from lxml import etree
 
 from archive.errors import CreditError, InputError, TemplateError
-from archive.i18n import N_, _
+from archive.i18n import N_, _, describe_error
 
 # --------------------------------------------------------------------------------------------
 # Public constants
@@ -1189,7 +1189,7 @@ def _load(path: Path, name: str | None) -> _Loaded:
         blob = path.read_bytes()
     except OSError as exc:
         raise TemplateError(
-            _("无法读取模板 {path}：{detail}", path=path, detail=exc.strerror or exc)
+            _("无法读取模板 {path}：{detail}", path=path, detail=describe_error(exc))
         ) from exc
     name = name or path.stem
     sha256 = hashlib.sha256(blob).hexdigest()

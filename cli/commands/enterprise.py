@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from archive.i18n import N_, _
+from archive.i18n import N_, _, join_items
 from cli.base import Command, Group, get_env, option
 from cli.output import info, output_options, render_object, render_rows, short_time, warn
 
@@ -104,7 +104,7 @@ def _code_warning_text(reason: str) -> str:
 
 
 @enterprise.command(name="import", cls=Command)
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
 @option("--dry-run", is_flag=True, help="只检查并显示将要做的改动，不写入档案。")
 @option("--json", "as_json", is_flag=True, help="以 JSON 输出逐行结果。")
 def import_(file: Path, dry_run: bool, as_json: bool) -> None:
@@ -125,10 +125,12 @@ def import_(file: Path, dry_run: bool, as_json: bool) -> None:
     archive = env.open_archive()
     report = import_roster(archive, file, dry_run=dry_run)
     if report.mapping:
-        mapping = "，".join(f"{header}→{_(_label(key))}" for key, header in report.mapping.items())
+        mapping = _("，").join(
+            f"{header}→{_(_label(key))}" for key, header in report.mapping.items()
+        )
         info(env, _("表头对应：{mapping}", mapping=mapping))
     if report.ignored_columns:
-        info(env, _("未使用的列：{columns}", columns="、".join(report.ignored_columns)))
+        info(env, _("未使用的列：{columns}", columns=join_items(report.ignored_columns)))
     if as_json:
         from dataclasses import asdict
 
@@ -208,8 +210,13 @@ def _print_import(env, report) -> None:
                 "action": action_names[row.action],
                 "credit_code": row.credit_code,
                 "name": row.name,
-                "changes": "；".join(
-                    f"{_(_label(k))}：{v['old'] or '—'} → {v['new']}"
+                "changes": _("；").join(
+                    _(
+                        "{field}：{old} → {new}",
+                        field=_(_label(k)),
+                        old=v["old"] or "—",
+                        new=v["new"],
+                    )
                     for k, v in row.changes.items()
                 ),
             }
