@@ -146,6 +146,7 @@ ERROR_CASES = [
     ("ingest-nothing", ["ingest"], 2, {}),
     ("ingest-missing-folder", ["ingest", "{tmp}/missing"], 2, {}),
     ("ingest-assign-one-argument", ["ingest", "--assign", "{file}"], 2, {}),
+    ("ingest-assign-missing-file", ["ingest", "--assign", "{tmp}/missing.pdf", CODE], 2, {}),
     ("explain-missing", ["explain", "{tmp}/missing.pdf"], 2, {}),
     ("explain-unsupported", ["explain", "{file}"], 1, {}),
     ("audit-log-bad-code", ["audit", "log", "--code", BAD_CHECKSUM], 2, {}),
@@ -234,6 +235,7 @@ def test_a_missing_input_file_is_a_usage_error_for_every_command(
         ["explain", missing],
         ["template", "check", missing],
         ["ingest", missing],
+        ["ingest", "--assign", missing, CODE],
     ):
         result = invoke(runner, *argv, archive=ascii_archive)
         assert result.exit_code == ExitCode.USAGE, (argv, result.stderr)

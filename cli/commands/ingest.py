@@ -85,7 +85,7 @@ def ingest(folders, dry_run, move, register_new, assign, jobs, as_nl) -> None:
         if who and result.status == "ingested":
             parts.append(f"→ {who}")
         if result.reason and result.status != "ingested":
-            parts.append(f"：{result.reason}")
+            parts.append(_("：{reason}", reason=result.reason))
         info(env, " ".join(parts))
 
     options = {
@@ -97,6 +97,8 @@ def ingest(folders, dry_run, move, register_new, assign, jobs, as_nl) -> None:
     }
     if assign:
         file, code = assign
+        if not Path(file).exists():  # a missing input file is a usage error (README, 退出码)
+            raise click.BadParameter(_("{path} 不存在", path=file), param_hint="--assign")
         report = assign_file(archive, Path(file), code, **options)
     else:
         report = run_ingest(archive, folders, **options)
