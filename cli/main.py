@@ -157,7 +157,7 @@ def _version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
   credit --lang en enterprise list --json
 
 退出码：0 成功，1 错误，2 用法错误，3 部分输入文件有误，4 档案问题（锁超时、日志损坏），
-5 模板问题，10 有需要处理的事项，130 被中断。""",
+5 模板问题，10 有需要处理的事项，130 被中断，141 输出被关闭（如 | head）。""",
 )
 @option(
     "--archive",
