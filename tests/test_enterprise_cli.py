@@ -277,7 +277,7 @@ def test_missing_roster_file(runner, archive_dir: Path, tmp_path: Path) -> None:
     result = invoke(
         runner, "enterprise", "import", str(tmp_path / "nope.xlsx"), archive=archive_dir
     )
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a missing input file is a usage error, as for every command
     assert "nope.xlsx" in result.stderr
 
 
