@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from archive.errors import ArchiveError, ArchiveNotFound, UsageError
-from archive.i18n import N_, _
+from archive.i18n import N_, _, join_items
 
 SETTINGS_FILE = "credit.toml"
 
@@ -235,7 +235,7 @@ def check_serial_format(pattern: str, path: Path | str) -> None:
                 "{path} 中的编号格式 {pattern!r} 有未知的占位符 {fields}",
                 path=path,
                 pattern=pattern,
-                fields="、".join("{" + name + "}" for name in unknown),
+                fields=join_items("{" + name + "}" for name in unknown),
             ),
             hint,
         )
