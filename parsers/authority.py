@@ -74,6 +74,7 @@ _TITLE_WORDS = re.compile(
     r"(?:决定书|告知书|指令书|意见书|通知书|记录|公示|公告|信息公开|通报|决定|通知)"
     r"(?:\([^()]{1,40}\))?$"
 )
+_TITLE_WORD = re.compile(r"决定书|告知书|指令书|意见书|通知书|记录|公示|公告|信息公开|通报")
 _DATE_TAIL = re.compile(
     r"[ \t]*(?:[0-9〇○零O一二三四五六七八九]{4}年[0-9一二三四五六七八九十]{1,3}月"
     r"[0-9一二三四五六七八九十]{1,3}日)?[ \t]*(?:\((?:印章|公章|盖章|章)\))?[ \t]*$"
@@ -116,13 +117,29 @@ def _title_area(lines: list[tuple[int, str]]) -> Found | None:
     for number, line in lines[:_TOP_LINES]:
         if looks_like_authority(line):
             return Found(line, number, line)
-        for match in _NAME_RE.finditer(line):
-            if match.start() != 0:
-                break
-            rest = line[match.end() :].strip()
-            if rest and _TITLE_WORDS.search(rest) and looks_like_authority(match.group()):
-                return Found(match.group(), number, line)
+        name = _name_before_title(line)
+        if name is not None:
+            return Found(name, number, line)
     return None
+
+
+def _name_before_title(line: str) -> str | None:
+    """The authority's name a title line starts with, the longest that reads as one:
+    ``永州市生态环境局蓝山分局责令改正违法行为决定书`` is the 分局's, not the 市局's.
+
+    >>> _name_before_title("永州市生态环境局蓝山分局责令改正违法行为决定书(永环责改〔2026〕4号)")
+    '永州市生态环境局蓝山分局'
+    >>> _name_before_title("蓝山县应急管理局行政处罚决定书")
+    '蓝山县应急管理局'
+    """
+    found = None
+    for suffix in re.finditer(_SUFFIX, line[:31]):
+        name, rest = line[: suffix.end()], line[suffix.end() :].strip()
+        if _TITLE_WORD.search(name) or not rest or not _TITLE_WORDS.search(rest):
+            continue
+        if looks_like_authority(name):
+            found = name
+    return found
 
 
 def _signature(lines: list[tuple[int, str]]) -> Found | None:

@@ -312,12 +312,19 @@ _OWN_COMMITTERS: dict[str, tuple[str, ...]] = {
     "post": ("岗位员工", "员工", "职工", "承诺人"),
 }
 _MARK = r"(?:[(（]\s*(?:签\s*[字名章]|签字盖章|签名盖章|盖章)\s*[)）]|签\s*[字名])"
+# A signature label ends in a colon, or in a table's cell border (`` | ``, how the text layer
+# joins a .docx row's cells); a label closed by its bracketed mark (``法定代表人（签字）``) may
+# also stand right before its value, as a PDF table's row reads (``法定代表人（签字）张三``).
+_PAREN_MARK = r"[(（]\s*(?:签\s*[字名章]|签字盖章|签名盖章|盖章)\s*[)）]"
 _LABEL_RE = re.compile(
     r"(?P<label>(?:承诺)?单位\s*[(（]\s*(?:盖章|公章|印章)\s*[)）]|"
     + "|".join(sorted(_PERSON_LABELS, key=len, reverse=True))
-    + rf")\s*(?P<mark>{_MARK})?\s*[:：]"
+    + rf")\s*(?:(?P<mark>{_MARK})?\s*[:：|]|(?P<bare>{_PAREN_MARK})|(?<=[)）]))"
 )
-_DATE_LABEL = re.compile(r"(?:签\s*[订署字]\s*)?(?:承诺)?(?:日\s*期|时\s*间)\s*[:：]")
+_DATE_START = r"[\s_＿]*(?:[0-9〇零○O一二三四五六七八九]{4}|年)"
+_DATE_LABEL = re.compile(
+    r"(?:签\s*[订署字]\s*)?(?:承诺)?(?:日\s*期|时\s*间)\s*(?:[:：|]|(?=" + _DATE_START + r"))"
+)
 _BLANK_DATE = re.compile(r"^[\s_＿]*年[\s_＿]*月[\s_＿]*日[\s_＿]*$")
 _LEVEL_HEADERS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^\s*(?:岗位|岗位名称|工种)\s*[:：]"), "post"),
@@ -399,7 +406,7 @@ def _own_marks(lines: Sequence[str]) -> list[_Mark]:
                 value = _line_date(date_text)
                 if value is not None:
                     date = (value, index + 1, line.strip()) if value else ("", index + 1, line)
-            value = clean_value(raw)
+            value = clean_value(raw.strip(_SPACE_CHARS + "|"))
             if value is not None:
                 value = compact(value)
             seal = "章" in match.group("label")
@@ -414,7 +421,8 @@ def _own_marks(lines: Sequence[str]) -> list[_Mark]:
                 _Mark(
                     label=bare_label(match.group("label")),
                     seal=seal,
-                    marked=match.group("mark") is not None or seal,
+                    marked=match.group("mark") is not None or match.group("bare") is not None
+                    or seal,
                     value=value,
                     line=index + 1,
                     source=line.strip(),

@@ -603,6 +603,11 @@ def _top_lines(doc: Document | str, count: int) -> list[tuple[int, str]]:
     return found
 
 
+# What a title line may carry in brackets at its end, not counted in its length: the
+# document's own 文号 (…决定书（永环责改〔2026〕4号）), 副本, 第二联.
+_TITLE_NOTE = re.compile(r"[(（][^()（）]{1,30}[)）]$")
+
+
 def find_title(
     doc: Document | str,
     titles: Iterable[str],
@@ -612,8 +617,9 @@ def find_title(
 ) -> Found | None:
     """Which of ``titles`` the document carries as its title (within its first lines).
 
-    A title quoted in 《》 does not count, nor a long line (a sentence naming the title),
-    nor a line that contains one of ``exclude`` (不予行政处罚决定书 for 行政处罚决定书).
+    A title quoted in 《》 does not count, nor a long line (a sentence naming the title; a
+    bracketed note at the line's end, such as the 文号, is not counted), nor a line that
+    contains one of ``exclude`` (不予行政处罚决定书 for 行政处罚决定书).
 
     >>> find_title("醴陵市应急管理局\\n不予行政处罚决定书", ["行政处罚决定书"],
     ...            exclude=["不予行政处罚决定书"]) is None
@@ -630,7 +636,7 @@ def find_title(
             continue
         for title in titles:
             position = line.find(title)
-            if position < 0 or len(line) > len(title) + 24:
+            if position < 0 or len(_TITLE_NOTE.sub("", line)) > len(title) + 24:
                 continue
             if "《" in line[:position] and "》" in line[position:]:
                 continue
