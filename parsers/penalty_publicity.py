@@ -222,10 +222,44 @@ def _fine(text: str) -> tuple[int, int | None, str | None] | None:
     return None
 
 
+# What runs into an authority's name from before it: a preposition of the sentence
+# (被/由/经…局处以…), or, where a list's cells run together in a PDF's text, the end of the
+# cell before it (…〔2026〕18号 | 罚款人民币伍仟元整 | 警告).
+_LEAD = re.compile(
+    r"^(?:被|由|经(?!济)|对|向|系|并处|处以|处|罚款|罚没款|人民币|"
+    r"[零〇壹贰叁肆伍陆柒捌玖拾佰仟万亿一二三四五六七八九十百千两]+(?:元|圆)整?|元整?|圆整?|号|警告)"
+)
+_AMOUNT_END = re.compile(r"[0-9.零〇壹贰叁肆伍陆柒捌玖拾佰仟万亿一二三四五六七八九十百千两]$")
+
+
+def _without_lead(name: str, before: str) -> str:
+    """``name`` without the words that ran into it (see :data:`_LEAD`), as long as what is
+    left still reads as an authority; a bare 元 only after an amount (not 元宝山区…).
+
+    >>> _without_lead("被萍乡市湘东区应急管理局", ","), _without_lead("元蓝山县应急管理局", "0")
+    ('萍乡市湘东区应急管理局', '蓝山县应急管理局')
+    >>> _without_lead("号罚款人民币伍仟元整蓝山县市场监督管理局", "〕18")
+    '蓝山县市场监督管理局'
+    >>> _without_lead("元江县应急管理局", ",")
+    '元江县应急管理局'
+    """
+    while True:
+        lead = _LEAD.match(name)
+        if lead is None:
+            return name
+        if lead.group().startswith(("元", "圆")) and not _AMOUNT_END.search(before):
+            return name
+        rest = name[lead.end() :]
+        if not looks_like_authority(rest):
+            return name
+        before, name = before + lead.group(), rest
+
+
 def _authority_in(text: str) -> str | None:
-    for match in _AUTHORITY_IN_TEXT.finditer(Flat(text).text):
+    flat = Flat(text).text
+    for match in _AUTHORITY_IN_TEXT.finditer(flat):
         if looks_like_authority(match.group("name")):
-            return match.group("name")
+            return _without_lead(match.group("name"), flat[: match.start("name")])
     return None
 
 
@@ -332,12 +366,34 @@ def _cell_fine(header: str, cell: str) -> int | None:
 
 
 def _table_entries(doc: Document) -> list[dict[str, Any]]:
-    """Rows of a table whose header names the enterprise column (docx, or PDF cells)."""
-    for table in doc.tables:
+    """Rows of a table whose header names the enterprise column (docx, or PDF cells).
+
+    A PDF's text runs a row's cells together (``…18号罚款10000元蓝山县应急管理局``), so a
+    PDF's own table cells are read when its text shows a list's header row.
+    """
+    tables = doc.tables
+    if not tables and doc.media == "pdf" and _has_header_row(doc.lines[:20]):
+        from parsers.text import pdf_tables
+
+        try:
+            tables = pdf_tables(doc.path) if doc.path.is_file() else []
+        except OSError:
+            tables = []
+    for table in tables:
         entries = _rows(table)
         if entries:
             return entries
     return []
+
+
+def _has_header_row(lines: Sequence[str]) -> bool:
+    """A line naming the enterprise column and two others (序号 行政相对人名称 统一社会信用代码…)."""
+    for line in lines:
+        compact = re.sub(r"\s+", "", line)
+        keys = {key for key, words in _COLUMNS if any(word in compact for word in words)}
+        if "name" in keys and len(keys) >= 3:
+            return True
+    return False
 
 
 def _rows(table: Sequence[Sequence[str]]) -> list[dict[str, Any]]:
