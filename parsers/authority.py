@@ -72,7 +72,7 @@ _NAME_RE = re.compile(rf"{_NAME}")
 _NOT_AUTHORITY = re.compile(r"公司|厂|店|合作社|个体|单位|企业|中心校|学校|医院|你|我|本|该|对|的")
 _TITLE_WORDS = re.compile(
     r"(?:决定书|告知书|指令书|意见书|通知书|记录|公示|公告|信息公开|通报|决定|通知)"
-    r"(?:\([^()]{1,40}\))?$"
+    r"(?:[(（][^()（）]{1,40}[)）])?$"
 )
 _TITLE_WORD = re.compile(r"决定书|告知书|指令书|意见书|通知书|记录|公示|公告|信息公开|通报")
 _DATE_TAIL = re.compile(

@@ -421,7 +421,8 @@ def _own_marks(lines: Sequence[str]) -> list[_Mark]:
                 _Mark(
                     label=bare_label(match.group("label")),
                     seal=seal,
-                    marked=match.group("mark") is not None or match.group("bare") is not None
+                    marked=match.group("mark") is not None
+                    or match.group("bare") is not None
                     or seal,
                     value=value,
                     line=index + 1,

@@ -422,3 +422,187 @@ def test_foot_of_the_letter_without_signature_marks(
     assert parsed.kind == "commitment_letter"
     assert parsed.get("signer") == signer and parsed.get("signed") is signed
     assert parsed.get("sign_date") == ("2026-01-05" if signed else None)
+
+
+# -- real-world shapes: titles, authorities, table signatures, run-together lists -------------
+# Each below failed before its fix; they stand for the documents the corpus in
+# tests/realworld_corpus.py imitates.
+
+
+def ruled(media: str, blocks: list, path: Path) -> Path:
+    """A document with ruled tables (``("table", rows)``), as bureaus and enterprises make
+    them: the corpus's own writers."""
+    from tests import realworld_corpus
+
+    return realworld_corpus.writer(media, blocks)(path)
+
+
+@pytest.mark.parametrize("media", MEDIA)
+def test_title_with_branch_authority_and_number_on_one_line(tmp_path: Path, media: str) -> None:
+    """One 41-character line: the 分局, the title and the 文号 in brackets, as printed."""
+    blocks = [
+        "永州市生态环境局蓝山分局责令改正违法行为决定书（永环责改〔2026〕蓝山-6号）",
+        "蓝山县某某建材有限公司：",
+        f"统一社会信用代码：{CODE_A}",
+        "经查，你公司建设项目未依法报批环境影响评价文件，擅自开工建设。",
+        "现责令你公司立即停止建设，并于2026年5月20日前改正上述环境违法行为。",
+        "永州市生态环境局蓝山分局",
+        "2026年3月16日",
+    ]
+    parsed = parse_path(write(tmp_path, media, blocks, None))
+    assert parsed.kind == "rectification_order"
+    assert parsed.get("authority") == "永州市生态环境局蓝山分局"
+    assert parsed.get("rectification_deadline") == "2026-05-20"
+    assert parsed.credit_code == CODE_A
+
+
+def test_a_bracketed_note_does_not_make_a_sentence_a_title() -> None:
+    from parsers.fields import find_title
+
+    titles = ["责令改正违法行为决定书"]
+    line = "永州市生态环境局蓝山分局责令改正违法行为决定书（永环责改〔2026〕蓝山-6号）"
+    assert find_title(line, titles) is not None
+    assert find_title(f"{line}（副本）".replace("（永环责改〔2026〕蓝山-6号）", ""), titles)
+    sentence = (
+        "我局于2026年3月1日依法向你公司送达了责令改正违法行为决定书，你公司至今未按要求改正"
+        "（永环责改〔2026〕4号）"
+    )
+    assert find_title(sentence, titles) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ("永州市生态环境局蓝山分局责令改正违法行为决定书", "永州市生态环境局蓝山分局"),
+        (
+            "湖州市生态环境局南浔分局行政处罚决定书（湖南浔环罚〔2026〕3号）",
+            "湖州市生态环境局南浔分局",
+        ),
+        ("蓝山县应急管理局行政处罚决定书", "蓝山县应急管理局"),
+        ("某某县消防救援大队不予行政处罚决定书", "某某县消防救援大队"),
+    ],
+)
+def test_authority_run_into_the_title_is_the_longest_name(line: str, name: str) -> None:
+    found = find_authority(f"{line}\n当事人：蓝山县某某建材有限公司\n罚款人民币3000元。")
+    assert found is not None and found.value == name
+
+
+def letter_rows(signer: str, day: str) -> list:
+    return [
+        ("title", "安全生产责任承诺书"),
+        *[("para", text) for text in BODY],
+        (
+            "table",
+            [
+                ["承诺单位（盖章）", "蓝山县某某建材有限公司"],
+                ["统一社会信用代码", CODE_A],
+                ["法定代表人（签字）", signer],
+                ["日期", day],
+            ],
+        ),
+    ]
+
+
+@pytest.mark.parametrize("media", MEDIA)
+def test_own_letter_signed_in_a_table(tmp_path: Path, media: str) -> None:
+    """Label and value in cells side by side: no colon (.docx rows read ``label | value``,
+    a PDF's ruled row ``法定代表人（签字）张三``)."""
+    parsed = parse_path(ruled(media, letter_rows("张三", "2026年1月10日"), tmp_path / f"l.{media}"))
+    assert parsed.kind == "commitment_letter"
+    assert (parsed.get("signer"), parsed.get("sign_date")) == ("张三", "2026-01-10")
+    assert parsed.get("signed") is True
+    assert parsed.credit_code == CODE_A
+    assert [e.name for e in parsed.enterprises] == ["蓝山县某某建材有限公司"]
+
+
+@pytest.mark.parametrize("media", MEDIA)
+@pytest.mark.parametrize(
+    ("signer", "day"),
+    [("", "　　年　　月　　日"), ("张三", "　　年　　月　　日"), ("", "2026年1月10日")],
+)
+def test_own_letter_unsigned_in_a_table(tmp_path: Path, media: str, signer: str, day: str) -> None:
+    parsed = parse_path(ruled(media, letter_rows(signer, day), tmp_path / f"l.{media}"))
+    assert parsed.get("signed") is False
+    assert parsed.get("signer") == (signer or None)  # never the 日期 cell's text
+
+
+def test_letter_signature_in_one_table_row() -> None:
+    from parsers.base import Document
+
+    text = "安全生产承诺书\n本单位郑重承诺。\n法定代表人（签字） | 张三 | 日期 | 2026年1月10日"
+    parsed = commitment_letter.parse(Document(Path("a.docx"), "docx", text))
+    assert (parsed.get("signer"), parsed.get("sign_date"), parsed.get("signed")) == (
+        "张三",
+        "2026-01-10",
+        True,
+    )
+    prose = "安全生产承诺书\n本承诺书经法定代表人签字后生效。\n法定代表人（签字）：\n年　月　日"
+    parsed = commitment_letter.parse(Document(Path("a.docx"), "docx", prose))
+    assert parsed.get("signer") is None and parsed.get("signed") is False
+
+
+PROSE_LIST = [
+    f"一、萍乡市安源花炮制造有限公司（统一社会信用代码：{CODE_A}），因未按照规定对从业人员进行"
+    "安全生产教育和培训，被萍乡市湘东区应急管理局处以罚款人民币20000元（贰万元整）。",
+    f"二、萍乡市湘东区兴达陶瓷有限公司（统一社会信用代码：{CODE_B}），因未设置明显的安全警示"
+    "标志，由赤峰市元宝山区应急管理局处以罚款5万元。",
+    "特此公示。",
+]
+
+
+@pytest.mark.parametrize("media", MEDIA)
+def test_publicity_list_in_prose_authority_without_the_preposition(
+    tmp_path: Path, media: str
+) -> None:
+    parsed = parse_path(write(tmp_path, media, PROSE_LIST, "行政处罚信息公示汇总表"))
+    assert [entry["authority"] for entry in parsed.get("entries")] == [
+        "萍乡市湘东区应急管理局",
+        "赤峰市元宝山区应急管理局",
+    ]
+
+
+PDF_LIST = [
+    ["序号", "行政相对人名称", "统一社会信用代码", "行政处罚决定书文号", "处罚内容", "处罚机关"],
+    [
+        "1",
+        "蓝山县甲化工有限公司",
+        CODE_A,
+        "蓝应急罚〔2026〕18号",
+        "罚款10000元",
+        "蓝山县应急管理局",
+    ],
+    [
+        "2",
+        "蓝山县乙矿业有限公司",
+        CODE_B,
+        "蓝市监处罚〔2026〕16号",
+        "罚款人民币伍仟元整",
+        "蓝山县市场监督管理局",
+    ],
+    ["3", "蓝山县丙建材有限公司", CODE_C, "蓝消行罚决字〔2026〕21号", "警告", "元江县消防救援大队"],
+]
+PDF_LIST_AUTHORITIES = ["蓝山县应急管理局", "蓝山县市场监督管理局", "元江县消防救援大队"]
+
+
+def test_publicity_list_pdf_table_reads_its_cells(tmp_path: Path) -> None:
+    """A ruled list in a PDF: the text runs the cells together; the cells do not."""
+    blocks = [("title", "行政处罚信息公示汇总表"), ("table", PDF_LIST)]
+    parsed = parse_path(ruled("pdf", blocks, tmp_path / "list.pdf"))
+    entries = parsed.get("entries")
+    assert [entry["authority"] for entry in entries] == PDF_LIST_AUTHORITIES
+    assert [entry["name"] for entry in entries] == [row[1] for row in PDF_LIST[1:]]
+    assert [entry["fine_yuan"] for entry in entries] == [10000, 5000, None]
+
+
+def test_publicity_list_cells_run_together_in_text() -> None:
+    """Without its cells (a list not ruled), the text's run-together row still gives the
+    authority, not the fine or the 文号 before it."""
+    from parsers import penalty_publicity
+    from parsers.base import Document
+
+    text = "\n".join(
+        ["行政处罚信息公示汇总表", "".join(PDF_LIST[0])]
+        + [f"{row[0]} {row[1]} {row[2]} {''.join(row[3:])}" for row in PDF_LIST[1:]]
+    )
+    parsed = penalty_publicity.parse(Document(Path("missing.pdf"), "pdf", text))
+    assert [entry["authority"] for entry in parsed.get("entries")] == PDF_LIST_AUTHORITIES
