@@ -406,7 +406,7 @@ def _own_marks(lines: Sequence[str]) -> list[_Mark]:
                 value = _line_date(date_text)
                 if value is not None:
                     date = (value, index + 1, line.strip()) if value else ("", index + 1, line)
-            value = clean_value(raw.strip(_SPACE_CHARS + "|"))
+            value = clean_value(raw.strip(_SPACE_CHARS + "|").split("|")[0])  # its own cell
             if value is not None:
                 value = compact(value)
             seal = "章" in match.group("label")

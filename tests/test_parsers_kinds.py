@@ -606,3 +606,19 @@ def test_publicity_list_cells_run_together_in_text() -> None:
     )
     parsed = penalty_publicity.parse(Document(Path("missing.pdf"), "pdf", text))
     assert [entry["authority"] for entry in parsed.get("entries")] == PDF_LIST_AUTHORITIES
+
+
+def test_letter_signer_is_read_from_its_own_cell() -> None:
+    """A row of the letter's foot table with more cells after the name: the name alone."""
+    from parsers.base import Document
+
+    text = (
+        "安全生产承诺书\n本单位郑重承诺。\n"
+        "法定代表人（签字） | 张三 | 联系电话 | 13800000000\n签订日期 | 2026年1月10日"
+    )
+    parsed = commitment_letter.parse(Document(Path("a.docx"), "docx", text))
+    assert (parsed.get("signer"), parsed.get("sign_date"), parsed.get("signed")) == (
+        "张三",
+        "2026-01-10",
+        True,
+    )
