@@ -342,8 +342,20 @@ def _item_entries(doc: Document) -> list[dict[str, Any]]:
     return entries
 
 
+_AUTHORITY_COLUMN = re.compile(r"机关|处罚部门|实施部门|执法部门")
+
+
 def _column_of(header: str) -> str | None:
+    """The entry key a header cell names.  The authority's columns come first: 作出处罚决定的
+    机关 is not the 处罚决定 (content), and 处罚机关统一社会信用代码 (the national publicity
+    format's column) is the authority's code, not the enterprise's: no key.
+
+    >>> _column_of("作出处罚决定的机关"), _column_of("处罚机关统一社会信用代码")
+    ('authority', None)
+    """
     compact = re.sub(r"\s+", "", header)
+    if _AUTHORITY_COLUMN.search(compact):
+        return None if "代码" in compact else "authority"
     for key, words in _COLUMNS:
         if any(word in compact for word in words):
             return key
@@ -387,9 +399,11 @@ def _table_entries(doc: Document) -> list[dict[str, Any]]:
 
 
 def _has_header_row(lines: Sequence[str]) -> bool:
-    """A line naming the enterprise column and two others (序号 行政相对人名称 统一社会信用代码…)."""
-    for line in lines:
-        compact = re.sub(r"\s+", "", line)
+    """A line naming the enterprise column and two others (序号 行政相对人名称 统一社会信用代码…);
+    header cells that wrap put their second halves on the next line."""
+    lines = list(lines)
+    for first, second in zip(lines, [*lines[1:], ""], strict=True):
+        compact = re.sub(r"\s+", "", first + second)
         keys = {key for key, words in _COLUMNS if any(word in compact for word in words)}
         if "name" in keys and len(keys) >= 3:
             return True
@@ -398,14 +412,17 @@ def _has_header_row(lines: Sequence[str]) -> bool:
 
 def _rows(table: Sequence[Sequence[str]]) -> list[dict[str, Any]]:
     for header_index, header in enumerate(table[:3]):
-        columns = [_column_of(cell or "") for cell in header]
+        columns: list[str | None] = []
+        for cell in header:  # a key's first column counts (罚款金额, then 没收…金额)
+            key = _column_of(cell or "")
+            columns.append(None if key in columns else key)
         if "name" not in columns:
             continue
         entries = []
         for row in table[header_index + 1 :]:
             entry = _blank_entry()
             for column, cell in zip(columns, row, strict=False):
-                cell = (cell or "").strip()
+                cell = re.sub(r"\s*\n\s*", "", cell or "").strip()  # a cell's wrapped lines
                 if not cell or column is None:
                     continue
                 if column == "name" and looks_like_organisation(cell):

@@ -622,3 +622,69 @@ def test_letter_signer_is_read_from_its_own_cell() -> None:
         "2026-01-10",
         True,
     )
+
+
+def test_publicity_list_pdf_table_cells_that_wrap(tmp_path: Path) -> None:
+    """Long names wrap inside their cells (and the header's cells over two lines)."""
+    long_row = [
+        "4",
+        "蓝山县绿源中药材种植专业合作社联合社湘南分社有限公司",
+        CODE_A,
+        "蓝应急罚〔2026〕19号",
+        "罚款人民币壹万贰仟叁佰元整",
+        "湖州市南浔区练市镇人民政府综合行政执法局",
+    ]
+    header = [
+        "序号",
+        "行政处罚相对人名称",
+        "统一社会信用代码（或身份证号）",
+        "决定书文号",
+        "处罚内容",
+        "作出处罚决定的机关",
+    ]
+    blocks = [("title", "行政处罚信息公示汇总表"), ("table", [header, *PDF_LIST[1:], long_row])]
+    parsed = parse_path(ruled("pdf", blocks, tmp_path / "list.pdf"))
+    last = parsed.get("entries")[-1]
+    assert (last["name"], last["credit_code"], last["fine_yuan"], last["authority"]) == (
+        long_row[1],
+        CODE_A,
+        12300,
+        long_row[5],
+    )
+    assert [entry["authority"] for entry in parsed.get("entries")[:3]] == PDF_LIST_AUTHORITIES
+
+
+def test_publicity_list_in_the_national_format_columns(tmp_path: Path) -> None:
+    """信用中国's 双公示 columns: the authority's own code and the confiscated amount come
+    after the enterprise's code and the fine, and do not replace them."""
+    authority_code = make_code(7009)
+    table = [
+        [
+            "行政相对人名称",
+            "统一社会信用代码",
+            "行政处罚决定书文号",
+            "罚款金额（万元）",
+            "没收违法所得、没收非法财物的金额（万元）",
+            "处罚决定日期",
+            "处罚机关",
+            "处罚机关统一社会信用代码",
+        ],
+        [
+            "蓝山县甲化工有限公司",
+            CODE_A,
+            "蓝应急罚〔2026〕18号",
+            "1.2",
+            "0",
+            "2026-03-02",
+            "蓝山县应急管理局",
+            authority_code,
+        ],
+    ]
+    blocks = [("title", "行政处罚信息公示"), ("table", table), ("line", "特此公示。")]
+    parsed = parse_path(ruled("docx", blocks, tmp_path / "list.docx"))
+    entry = parsed.get("entries")[0]
+    assert (entry["credit_code"], entry["fine_yuan"], entry["authority"]) == (
+        CODE_A,
+        12000,
+        "蓝山县应急管理局",
+    )
