@@ -10,6 +10,8 @@ never stops the batch: every file gets a status and a reason.  A file is reporte
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
 import json
 import os
@@ -19,14 +21,14 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from archive import uscc
 from archive.enterprises import TABLE as ENTERPRISES
 from archive.enterprises import normalise_name, note_event
-from archive.errors import CreditError, UsageError
+from archive.errors import ArchiveError, CreditError, UsageError
 from archive.events import reducer
-from archive.fsutil import fsync_dir
+from archive.fsutil import atomic_write, fsync_dir
 from archive.i18n import _, describe_error
 from archive.index import Index
 from archive.store import Archive
@@ -89,6 +91,9 @@ class FileResult:
     matched_by: str | None = None
     credit_codes: list[str] = field(default_factory=list)
     candidates: list[dict[str, str]] = field(default_factory=list)
+    # Where it was filed: the enterprises as the register names them (code, name, status),
+    # or the section; not the name printed in the document.
+    filed_under: list[dict[str, Any]] = field(default_factory=list)
     source: Path | None = None  # the original file, for --move
 
     def as_dict(self) -> dict[str, Any]:
@@ -112,7 +117,12 @@ class FileResult:
             "serial",
         ):
             data[key] = self.fields.get(key)
-        data.update(stored=self.stored, matched_by=self.matched_by, credit_codes=self.credit_codes)
+        data.update(
+            stored=self.stored,
+            matched_by=self.matched_by,
+            credit_codes=self.credit_codes,
+            filed_under=self.filed_under,
+        )
         if self.candidates:
             data["candidates"] = self.candidates
         return data
@@ -191,6 +201,7 @@ def ingest(
     for folder in folders:
         if not folder.exists():
             raise UsageError(_("{path} 不存在", path=display_name(folder)))
+        _refuse_archive_files(archive, folder)
     if assign:
         assign = _assignable(archive, assign)
 
@@ -201,25 +212,32 @@ def ingest(
 
     index = archive.index()
     known = index.table(DOCUMENTS)
+    own = _issued_copies(index)
     seen: dict[str, str] = {}  # sha256 → display name, within this run
     expansions: list[ZipExpansion] = []
+    inbox = _inbox(archive)
 
     def candidates() -> Iterator[_Work]:
-        for candidate, media in _expand(walk(folders), expansions, settle):
+        found = walk(folders, exclude=archive.root)
+        for candidate, media in _expand(found, expansions, settle):
+            if _is_sidecar(candidate, inbox):
+                continue  # the inbox's own notes (``<file>.json``) beside its documents
             if media is None:  # skipped without reading
+                status = FAILED if candidate.failed else SKIPPED
                 settle(
                     FileResult(
-                        candidate.display, SKIPPED, candidate.skipped, source=candidate.source
+                        candidate.display, status, candidate.skipped, source=candidate.source
                     )
                 )
                 continue
-            work = _check(candidate, known, seen, media, settle)
+            work = _check(candidate, known, seen, media, settle, own)
             if work is not None:
                 yield work
 
     committer = _Committer(
         archive, dry_run=dry_run, register_new=register_new, assign=assign, settle=settle
     )
+    committer.own = own
     try:
         works = {}
 
@@ -237,9 +255,55 @@ def ingest(
     finally:
         for expansion in expansions:
             expansion.close()
+    if not dry_run:
+        _tidy_inbox(archive, report)
     if move and not dry_run:
         _move_away(report)
     return report
+
+
+def _inbox(archive: Archive) -> Path:
+    """``inbox/unmatched/`` of the archive, resolved (as paths are compared with it)."""
+    return (archive.root / "inbox" / "unmatched").resolve()
+
+
+def _in_inbox(path: Path | None, inbox: Path) -> bool:
+    """True for a document waiting in the inbox (directly in it, where the inbox puts them)."""
+    return path is not None and path.resolve().parent == inbox
+
+
+def _is_sidecar(candidate: Candidate, inbox: Path) -> bool:
+    source = candidate.source
+    return (
+        _in_inbox(source, inbox)
+        and source is not None
+        and source.name.endswith(".json")
+        and source.with_name(source.name.removesuffix(".json")).is_file()
+    )
+
+
+def _refuse_archive_files(archive: Archive, path: Path) -> None:
+    """The archive's own files are never ingested again: a copy of a letter in ``out/`` is not
+    a return, a file in ``files/`` is archived already.  ``inbox/unmatched/`` is the exception:
+    its documents are looked at again where they are."""
+    root = archive.root.resolve()
+    resolved = path.resolve()
+    inbox = _inbox(archive)
+    if resolved == inbox or inbox in resolved.parents:
+        return
+    if resolved == root or root in resolved.parents:
+        raise UsageError(
+            _(
+                "{path} 在档案文件夹 {archive} 里：档案自己的文件（发出的信函、已归档的文书）"
+                "不能再归档",
+                path=display_name(path),
+                archive=display_name(archive.root),
+            ),
+            _(
+                "退回的文件请从收件的文件夹归档；要重新检查未匹配的文件，请给出 {inbox}",
+                inbox=display_name(archive.root / "inbox" / "unmatched"),
+            ),
+        )
 
 
 def _expand(
@@ -273,14 +337,46 @@ def _expand(
             yield candidate, media
 
 
+def _issued_copies(index: Index) -> dict[str, str]:
+    """SHA-256 → serial of every document this archive issued, as ``letter.issued`` recorded
+    it (the .docx, and the PDF when one was made)."""
+    letters = index.table("letters")
+    found: dict[str, str] = {}
+    for serial in letters.ids():
+        record = letters.record(serial) or {}
+        for key in ("sha256", "pdf_sha256"):
+            if record.get(key):
+                found[record[key]] = serial
+    return found
+
+
+def _issued_copy(candidate: Candidate, sha: str, serial: str) -> FileResult:
+    """A file byte for byte as this archive issued it: our own copy, not a return."""
+    return FileResult(
+        candidate.display,
+        SKIPPED,
+        _(
+            "这是本档案发出的 {serial} 的原样副本，不是退回件（退回件应已填写、签字或盖章），"
+            "未归档",
+            serial=serial,
+        ),
+        sha256=sha,
+        fields={"serial": serial},
+        source=candidate.source,
+    )
+
+
 def _check(
     candidate: Candidate,
     known: Any,
     seen: dict[str, str],
     media: str,
     settle: Callable[[FileResult], None],
+    own: dict[str, str] | None = None,
 ) -> _Work | None:
-    """The cheap checks before parsing; settles the file and returns None when it stops here."""
+    """The cheap checks before parsing; settles the file and returns None when it stops here.
+
+    ``own`` maps the SHA-256 of every letter this archive issued to its serial."""
     from parsers.detect import extension_mismatch
 
     path = candidate.path
@@ -350,6 +446,9 @@ def _check(
         )
         return None
     sha = _sha256(path)
+    if own and sha in own:
+        settle(_issued_copy(candidate, sha, own[sha]))
+        return None
     if known.record(sha) is not None:
         stored = known.record(sha).get("stored")
         settle(
@@ -390,6 +489,9 @@ class _Committer:
         self.settle = settle
         self.pending: list[tuple[FileResult, dict[str, Any], Path, _Work]] = []
         self.unmatched: list[tuple[FileResult, dict[str, Any]]] = []
+        # Inbox copies written for ``self.unmatched`` (not yet committed): (path, sha256).
+        self.inbox_copies: list[tuple[Path, str]] = []
+        self.own: dict[str, str] = {}  # SHA-256 → serial of the letters we issued
         self.last_commit = time.monotonic()
         self._name_map: tuple[int, dict[str, list[str]]] | None = None
         self._serial_map: tuple[int, dict[str, str]] | None = None
@@ -440,6 +542,9 @@ class _Committer:
             self.settle(base)
             return
         parsed = answer["parsed"]
+        if self._is_issued_copy(parsed.get("serial"), work.sha256):
+            self.settle(_issued_copy(work.candidate, work.sha256, self.own[work.sha256]))
+            return
         result = _describe(base, parsed)
         if work.mismatch:
             result.reason = _("扩展名与内容不符：按 {media} 处理", media=work.media)
@@ -453,6 +558,27 @@ class _Committer:
             or time.monotonic() - self.last_commit > COMMIT_SECONDS
         ):
             self.flush()
+
+    def _is_issued_copy(self, serial: str | None, sha: str) -> bool:
+        """A letter issued before ``letter.issued`` recorded its SHA-256: the file is our own
+        copy when the letter its serial names is still in ``out/`` with the same content."""
+        if not serial:
+            return False
+        serial = self._serials().get(_serial_key(serial), serial)
+        letter = self.archive.index().table("letters").record(serial)
+        if not letter or letter.get("sha256"):
+            return False  # unknown, or recorded with its hash (checked before parsing)
+        for key in ("file", "pdf"):
+            if not letter.get(key):
+                continue
+            issued = self.archive.root / letter[key]
+            try:
+                if issued.is_file() and _sha256(issued) == sha:
+                    self.own[sha] = serial
+                    return True
+            except OSError:
+                continue
+        return False
 
     # -- matching --------------------------------------------------------------------------
 
@@ -571,14 +697,17 @@ class _Committer:
             self.settle(result)
             return
         inbox = self.archive.root / "inbox" / "unmatched"
-        inbox.mkdir(parents=True, exist_ok=True)
-        base = Path(work.candidate.display.replace("!", "_")).name or "document"
-        stem = f"{work.sha256[:8]}_{base}"
-        target = inbox / stem
-        if not target.exists():
-            _copy_durably(Path(work.candidate.path), target)
+        original = work.candidate.display
+        source = work.candidate.source
+        if _in_inbox(source, _inbox(self.archive)):
+            assert source is not None
+            target = inbox / source.name  # looked at again where it waits: no second copy
+            original = _read_sidecar(target).get("original") or original
+        else:
+            base = Path(work.candidate.display.replace("!", "_")).name or "document"
+            target = inbox / f"{work.sha256[:8]}_{base}"
         sidecar = {
-            "original": work.candidate.display,
+            "original": original,
             "sha256": work.sha256,
             "reason": result.reason,
             "kind": result.kind,
@@ -586,9 +715,26 @@ class _Committer:
             "fields": _jsonable(result.fields),
             "assign": f"credit ingest --assign {target} 统一社会信用代码",
         }
-        target.with_name(target.name + ".json").write_text(
-            json.dumps(sidecar, ensure_ascii=False, indent=2), encoding="utf-8"
-        )
+        copied = False
+        try:
+            inbox.mkdir(parents=True, exist_ok=True)
+            if not target.exists():
+                _copy_durably(Path(work.candidate.path), target)
+                copied = True
+            note = json.dumps(sidecar, ensure_ascii=False, indent=2).encode("utf-8")
+            atomic_write(target.with_name(target.name + ".json"), note)
+        except OSError as exc:
+            if copied:  # the note could not be written: no copy without its note
+                with contextlib.suppress(OSError):
+                    target.unlink()
+            if _disk_full(exc):
+                self._give_up(exc, [result])
+            result.status = FAILED
+            result.reason = _("复制到 inbox/unmatched/ 失败：{error}", error=describe_error(exc))
+            self.settle(result)
+            return
+        if copied:
+            self.inbox_copies.append((target, work.sha256))
         result.stored = str(target.relative_to(self.archive.root))
         known = self.archive.index().table(UNMATCHED_TABLE).record(work.sha256)
         if known and known.get("reason") == result.reason:
@@ -611,8 +757,14 @@ class _Committer:
                 result.status = INGESTED
                 result.credit_codes = match["credit_codes"]
                 result.matched_by = match["matched_by"]
+                result.filed_under = _filed_under(self.archive.index(), match)
                 self.settle(result)
             return
+        # Copies this batch made that only its commit will record: removed if it fails.
+        copies = [(path, sha, UNMATCHED_TABLE) for path, sha in self.inbox_copies]
+        self.inbox_copies = []
+        waiting = [result for result, _match, _path, _work in batch]
+        waiting += [result for result, _sidecar in unmatched]
         stored: list[tuple[FileResult, dict[str, Any], str]] = []
         folders: set[Path] = set()
         for result, match, path, work in batch:
@@ -632,15 +784,37 @@ class _Committer:
                 target = self.archive.root / relative
                 if not target.exists():
                     _copy_durably(path, target, folders=folders)
+                    copies.append((target, work.sha256, DOCUMENTS))
             except OSError as exc:
+                if _disk_full(exc):
+                    self._give_up(exc, waiting, copies)
                 result.status = FAILED
                 result.reason = _("复制到档案失败：{error}", error=describe_error(exc))
+                waiting.remove(result)
                 self.settle(result)
                 continue
             stored.append((result, match, str(relative)))
-        _sync_folders(folders)  # before the events that point at these files are journaled
-        if not stored and not unmatched:
-            return
+        try:
+            _sync_folders(folders)  # before the events that point at these files are journaled
+            if not stored and not unmatched:
+                return
+            self._commit(stored, unmatched)
+        except BaseException as exc:
+            if isinstance(exc, OSError) and _disk_full(exc):
+                self._give_up(exc, waiting, copies)
+            self._discard(copies)
+            raise
+        _leave_inbox(self.archive.root, {r.sha256 for r, _m, _p in stored if r.status == INGESTED})
+        for result, _sidecar in unmatched:
+            self.settle(result)
+        for result, _match, _relative in stored:
+            self.settle(result)
+
+    def _commit(
+        self,
+        stored: list[tuple[FileResult, dict[str, Any], str]],
+        unmatched: list[tuple[FileResult, dict[str, Any]]],
+    ) -> None:
         with self.archive.transaction() as tx:
             for _result, sidecar in unmatched:
                 tx.emit("document.unmatched", sidecar)
@@ -681,11 +855,63 @@ class _Committer:
                 result.stored = relative
                 result.credit_codes = match["credit_codes"]
                 result.matched_by = match["matched_by"]
-        _leave_inbox(self.archive.root, {r.sha256 for r, _m, _p in stored if r.status == INGESTED})
-        for result, _sidecar in unmatched:
+                result.filed_under = _filed_under(tx.index, match)
+
+    # -- when the disk is full -------------------------------------------------------------
+
+    def _give_up(
+        self,
+        exc: OSError,
+        waiting: list[FileResult] | None = None,
+        copies: list[tuple[Path, str | None, str]] | None = None,
+    ) -> NoReturn:
+        """The disk is full: remove the copies no commit recorded, report every file still
+        waiting for its commit as failed, and stop the run (the next files would fail too)."""
+        copies = [*(copies or []), *((p, sha, UNMATCHED_TABLE) for p, sha in self.inbox_copies)]
+        waiting = [*(waiting or []), *(r for r, _m, _p, _w in self.pending)]
+        waiting += [result for result, _sidecar in self.unmatched]
+        self.pending, self.unmatched, self.inbox_copies = [], [], []
+        self._discard(copies)
+        for result in waiting:
+            result.status = FAILED
+            result.stored = None
+            result.reason = _("磁盘已满，未归档")
             self.settle(result)
-        for result, _match, _relative in stored:
-            self.settle(result)
+        raise ArchiveError(
+            _("档案所在的磁盘已满（{path}），归档已中止", path=display_name(self.archive.root)),
+            _(
+                "腾出磁盘空间后重新运行同一命令：已归档的文件会记为重复，其余的接着归档",
+            ),
+        ) from exc
+
+    def _discard(self, copies: list[tuple[Path, str | None, str]]) -> None:
+        """Remove the copies (and inbox notes) of a batch whose commit failed — unless the
+        journal records them after all (read afresh: the commit may have got that far)."""
+        if not copies:
+            return
+        try:
+            index = self.archive.index()
+        except Exception:  # the journal cannot be read: keep everything rather than guess
+            return
+        files = (self.archive.root / "files").resolve()
+        for path, sha, table in copies:
+            record = index.table(table).record(sha) if sha else None
+            relative = str(path.relative_to(self.archive.root))
+            if record is not None and record.get("stored") == relative:
+                continue
+            with contextlib.suppress(OSError):
+                path.unlink(missing_ok=True)
+            if table == UNMATCHED_TABLE:
+                with contextlib.suppress(OSError):
+                    path.with_name(path.name + ".json").unlink(missing_ok=True)
+                continue
+            for folder in path.parents:  # the folders the copy made, if now empty
+                if folder.resolve() == files or files not in folder.resolve().parents:
+                    break
+                try:
+                    folder.rmdir()
+                except OSError:
+                    break
 
 
 def _leave_inbox(root: Path, archived: set[str | None]) -> None:
@@ -745,15 +971,68 @@ def _copy_durably(source: Path, target: Path, *, folders: set[Path] | None = Non
     touched = set(target.parents[:4])  # files/<code>/<kind>/ or files/sections/<name>/<kind>/
     target.parent.mkdir(parents=True, exist_ok=True)
     temp = target.with_name(f".{target.name}.{os.getpid()}.part")
-    with open(source, "rb") as reader, open(temp, "wb") as writer:
-        shutil.copyfileobj(reader, writer, 1024 * 1024)
-        writer.flush()
-        os.fsync(writer.fileno())
-    os.replace(temp, target)
+    try:
+        with open(source, "rb") as reader, open(temp, "wb") as writer:
+            shutil.copyfileobj(reader, writer, 1024 * 1024)
+            writer.flush()
+            os.fsync(writer.fileno())
+        os.replace(temp, target)
+    except BaseException:  # a full disk, a read error: no half copy stays behind
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise
     if folders is None:
         _sync_folders(touched)
     else:
         folders.update(touched)
+
+
+def _disk_full(exc: BaseException) -> bool:
+    return isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT)
+
+
+def _read_sidecar(document: Path) -> dict[str, Any]:
+    """The inbox's note beside ``document`` (``<name>.json``); {} when missing or unreadable."""
+    try:
+        note = json.loads(document.with_name(document.name + ".json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return note if isinstance(note, dict) else {}
+
+
+def _filed_under(index: Index, match: dict[str, Any]) -> list[dict[str, Any]]:
+    """The enterprises (as the register names them) or the section a document was filed under."""
+    enterprises = index.table(ENTERPRISES)
+    filed: list[dict[str, Any]] = []
+    for code in match["credit_codes"]:
+        record = enterprises.record(code) or {}
+        filed.append(
+            {
+                "credit_code": code,
+                "name": record.get("name"),
+                "closed": record.get("status") == "closed",
+            }
+        )
+    if not filed and match.get("section"):
+        filed.append({"section": match["section"]})
+    return filed
+
+
+def _tidy_inbox(archive: Archive, report: IngestReport) -> None:
+    """Documents looked at again in ``inbox/unmatched/`` that are now archived leave it, with
+    their notes (after the commit; a duplicate only when the archive holds it)."""
+    inbox = _inbox(archive)
+    documents = archive.index().table(DOCUMENTS)
+    for result in report.results:
+        source = result.source
+        if source is None or not _in_inbox(source, inbox):
+            continue
+        if result.status == INGESTED or (
+            result.status == DUPLICATE and result.sha256 and documents.record(result.sha256)
+        ):
+            with contextlib.suppress(OSError):
+                source.unlink(missing_ok=True)
+                source.with_name(source.name + ".json").unlink(missing_ok=True)
 
 
 def _sync_folders(folders: set[Path]) -> None:
@@ -794,19 +1073,26 @@ def _assignable(archive: Archive, code: str) -> str:
 
 
 def assign_file(archive: Archive, path: Path, code: str, **options: Any) -> IngestReport:
-    """``credit ingest --assign FILE CODE``: file one document under the given enterprise."""
+    """``credit ingest --assign FILE CODE``: file one document under the given enterprise.
+
+    A closed (注销) enterprise still gets the document, with a warning in ``archive.warnings``.
+    """
+    from archive.enterprises import get_enterprise
+
     path = Path(path)
     if not path.is_file():
         raise CreditError(_("{path} 不是文件", path=display_name(path)))
-    report = ingest(archive, [path], assign=code, **options)
-    inbox = (archive.root / "inbox" / "unmatched").resolve()
-    if (
-        not report.dry_run
-        and path.resolve().parent == inbox
-        and any(r.status in (INGESTED, DUPLICATE) for r in report.results)
-    ):
-        path.unlink(missing_ok=True)
-        path.with_name(path.name + ".json").unlink(missing_ok=True)
+    enterprise = get_enterprise(archive, code)
+    report = ingest(archive, [path], assign=enterprise["credit_code"], **options)
+    if enterprise.get("status") == "closed" and any(r.status == INGESTED for r in report.results):
+        archive.warnings.append(
+            _(
+                "{name}（{code}）已于 {date} 注销，文件仍按指定归入其档案",
+                name=enterprise.get("name"),
+                code=enterprise["credit_code"],
+                date=enterprise.get("closed_on") or "?",
+            )
+        )
     return report
 
 

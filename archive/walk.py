@@ -37,6 +37,7 @@ class Candidate:
     display: str  # the name shown to the user (zip members: "a.zip!dir/b.pdf")
     source: Path | None  # the original file on disk (None for zip members), for --move
     skipped: str | None = None  # reason, when the file is skipped without reading
+    failed: bool = False  # the reason is a failure (unreadable, broken zip), not a skip
 
 
 def display_name(path: Path | str) -> str:
@@ -65,15 +66,28 @@ def is_junk(name: str) -> bool:
     return any(fnmatch.fnmatch(name, pattern) for pattern in JUNK_PATTERNS)
 
 
-def walk(folders: list[Path]) -> Iterator[Candidate]:
-    """Every file under ``folders`` (files given directly are taken as they are)."""
+def walk(folders: list[Path], *, exclude: Path | None = None) -> Iterator[Candidate]:
+    """Every file under ``folders`` (files given directly are taken as they are).
+
+    ``exclude`` (the archive's own folder) is not walked into when a folder holds it.
+    """
     for folder in folders:
         folder = Path(folder)
         if folder.is_file():
             yield Candidate(folder, display_name(folder), folder)
             continue
+        if not folder.is_dir():  # a device, a pipe, a socket: nothing we can read as a file
+            reason = _("既不是文件夹，也不是普通文件（设备、管道等），无法归档")
+            yield Candidate(folder, display_name(folder), None, reason, failed=True)
+            continue
         root = folder.resolve()
         seen_dirs: set[tuple[int, int]] = set()
+        if exclude is not None and exclude.is_dir() and exclude.resolve() != root:
+            excluded = exclude.stat()
+            seen_dirs.add((excluded.st_dev, excluded.st_ino))
+            if _inside(exclude.resolve(), root):
+                shown = display_name(folder / exclude.resolve().relative_to(root))
+                yield Candidate(exclude, shown, None, _("这是档案文件夹本身，其中的文件不再归档"))
         yield from _walk_dir(folder, root, seen_dirs)
 
 
@@ -89,12 +103,8 @@ def _walk_dir(folder: Path, root: Path, seen: set[tuple[int, int]]) -> Iterator[
     try:
         stat = folder.stat()
     except OSError as exc:
-        yield Candidate(
-            folder,
-            display_name(folder),
-            None,
-            _("无法读取文件夹：{error}", error=describe_error(exc)),
-        )
+        reason = _("无法读取文件夹：{error}", error=describe_error(exc))
+        yield Candidate(folder, display_name(folder), None, reason, failed=True)
         return
     key = (stat.st_dev, stat.st_ino)
     if key in seen:
@@ -103,12 +113,8 @@ def _walk_dir(folder: Path, root: Path, seen: set[tuple[int, int]]) -> Iterator[
     try:
         entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
     except OSError as exc:
-        yield Candidate(
-            folder,
-            display_name(folder),
-            None,
-            _("无法读取文件夹：{error}", error=describe_error(exc)),
-        )
+        reason = _("无法读取文件夹：{error}", error=describe_error(exc))
+        yield Candidate(folder, display_name(folder), None, reason, failed=True)
         return
     for entry in entries:
         path = Path(entry.path)
@@ -129,9 +135,8 @@ def _walk_dir(folder: Path, root: Path, seen: set[tuple[int, int]]) -> Iterator[
             elif entry.is_file():
                 yield Candidate(path, display_name(path), path)
         except OSError as exc:
-            yield Candidate(
-                path, display_name(path), None, _("无法读取：{error}", error=describe_error(exc))
-            )
+            reason = _("无法读取：{error}", error=describe_error(exc))
+            yield Candidate(path, display_name(path), None, reason, failed=True)
 
 
 def _member_name(info: zipfile.ZipInfo) -> str:
@@ -167,12 +172,8 @@ class ZipExpansion:
         try:
             archive = zipfile.ZipFile(self.candidate.path)
         except (zipfile.BadZipFile, OSError) as exc:
-            yield Candidate(
-                self.candidate.path,
-                outer,
-                None,
-                _("压缩包已损坏：{error}", error=describe_error(exc)),
-            )
+            reason = _("压缩包已损坏：{error}", error=describe_error(exc))
+            yield Candidate(self.candidate.path, outer, None, reason, failed=True)
             return
         with archive:
             infos = [info for info in archive.infolist() if not info.is_dir()]
@@ -233,6 +234,7 @@ class ZipExpansion:
                         shown,
                         None,
                         _("无法解开压缩包成员：{error}", error=describe_error(exc)),
+                        failed=True,
                     )
                     continue
                 yield Candidate(target, shown, None)

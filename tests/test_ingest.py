@@ -287,6 +287,15 @@ def fill_in(source: Path, target: Path) -> Path:
     return target
 
 
+def opened_and_saved(source: Path, target: Path) -> Path:
+    """What an enterprise sends back when it opens the letter and saves it without typing."""
+    import docx
+
+    docx.Document(str(source)).save(str(target))
+    assert sha256(target) != sha256(source)
+    return target
+
+
 def printed_lines(path: Path) -> list[str]:
     """A .docx as its printout reads: paragraphs, table rows as cells joined by a space."""
     import docx
@@ -402,8 +411,8 @@ def test_round_trip_of_issued_letters_and_forms(runner, archive_dir: Path, tmp_p
             target = returned / f"{stem}.docx"
             if filled:
                 fill_in(source, target)
-            else:
-                shutil.copyfile(source, target)
+            else:  # opened and saved, nothing typed (a byte-identical copy is not a return)
+                opened_and_saved(source, target)
         elif how.startswith("reportlab"):
             docx_file = fill_in(source, work / f"{stem}.docx") if filled else source
             lines = printed_lines(docx_file)

@@ -637,6 +637,9 @@ def _record(
                     "issue_date": issue_date.isoformat(),
                     "file": _relative(request.file, archive.root),
                     "pdf": _relative(request.pdf, archive.root),
+                    # What was issued, byte for byte: ingest knows our own copy from a return.
+                    "sha256": _sha256(staged),
+                    "pdf_sha256": _sha256(staged_pdf) if staged_pdf is not None else None,
                     "reissue_of": request.reissue_of,
                 },
             )

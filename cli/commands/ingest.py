@@ -39,6 +39,14 @@ def kind_label(kind: str | None) -> str:
     return _(KIND_LABELS[kind]) if kind in KIND_LABELS else (kind or "")
 
 
+def filed_label(place: dict) -> str:
+    """Where a document went, as the register names it: ``名称（代码）`` or the section."""
+    if place.get("section"):
+        return place["section"]
+    text = _("{name}（{code}）", name=place.get("name") or "?", code=place["credit_code"])
+    return text + (_("（已注销）") if place.get("closed") else "")
+
+
 @click.command(cls=Command)
 @click.argument("folders", nargs=-1, type=click.Path(path_type=Path, exists=True))
 @option("--dry-run", is_flag=True, help="只解析并报告，不归档、不写入档案。")
@@ -72,13 +80,20 @@ def ingest(folders, dry_run, move, register_new, assign, jobs, as_nl) -> None:
     env = get_env()
     if not folders and not assign:
         raise click.UsageError(_("请给出要归档的文件夹或文件，或用 --assign 文件 代码"))
+    if folders and assign:
+        raise click.UsageError(
+            _(
+                "--assign 只归档一个文件，不能再给出其他文件或文件夹：{extra}",
+                extra=" ".join(str(folder) for folder in folders),
+            )
+        )
     archive = env.open_archive()
 
     def show(result) -> None:
         if as_nl:
             click.echo(dumps(result.as_dict(), indent=None), file=env.stdout)
         label = _(STATUS_LABELS.get(result.status, result.status))
-        who = result.enterprise_name or ", ".join(result.credit_codes) or ""
+        who = "、".join(filed_label(place) for place in result.filed_under)
         parts = [f"[{label}]", result.path]
         if result.kind:
             parts.append(kind_label(result.kind))
