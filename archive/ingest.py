@@ -427,6 +427,9 @@ def _check(
                 "文件名是 {suffix}，但内容不是 PDF 或 Word 文档（文件损坏？）", suffix=claimed
             )
             settle(FileResult(shown, FAILED, message, source=candidate.source))
+        elif claimed == ".zip":  # a zip too broken to be recognised as one
+            message = _("文件名是 .zip，但内容不是压缩包（文件损坏？）")
+            settle(FileResult(shown, FAILED, message, source=candidate.source))
         else:
             message = _("不是 PDF 或 Word（.docx）文件")
             settle(FileResult(shown, SKIPPED, message, source=candidate.source))
@@ -969,17 +972,21 @@ def _copy_durably(source: Path, target: Path, *, folders: set[Path] | None = Non
     once per batch rather than once per file.
     """
     touched = set(target.parents[:4])  # files/<code>/<kind>/ or files/sections/<name>/<kind>/
-    target.parent.mkdir(parents=True, exist_ok=True)
+    made = [folder for folder in target.parents[:4] if not folder.exists()]  # deepest first
     temp = target.with_name(f".{target.name}.{os.getpid()}.part")
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
         with open(source, "rb") as reader, open(temp, "wb") as writer:
             shutil.copyfileobj(reader, writer, 1024 * 1024)
             writer.flush()
             os.fsync(writer.fileno())
         os.replace(temp, target)
-    except BaseException:  # a full disk, a read error: no half copy stays behind
+    except BaseException:  # a full disk, a read error: no half copy, no empty folder stays
         with contextlib.suppress(OSError):
             temp.unlink()
+        with contextlib.suppress(OSError):
+            for folder in made:
+                folder.rmdir()
         raise
     if folders is None:
         _sync_folders(touched)
