@@ -526,6 +526,13 @@ def _sign_letter(source: Path, target: Path, signer: str, day: str) -> None:
     document.save(str(target))
 
 
+def _save_unsigned(source: Path, target: Path) -> None:
+    """A letter the enterprise opened and saved without signing it."""
+    from docx import Document
+
+    Document(str(source)).save(str(target))
+
+
 def _enforcement_docx(target: Path, title: str, lines: list[str]) -> None:
     """A simple enforcement document as a county system prints it (title, then lines)."""
     from docx import Document
@@ -554,8 +561,8 @@ def step_returned_batch(context: DemoContext) -> DemoStep:
         if number < SIGNED_RETURNS:
             person = rows[letter.credit_code]["legal_representative"]
             _sign_letter(letter.file, target, person, day)
-        else:
-            target.write_bytes(letter.file.read_bytes())
+        else:  # opened and saved unsigned (an untouched copy is ours, not a return)
+            _save_unsigned(letter.file, target)
     # An inspection found problems at one fireworks shop: the order and the re-inspection.
     shop = _first_of(context.rows, "烟花爆竹")
     number = f"蓝应急责改〔{today.year}〕7号"

@@ -285,17 +285,20 @@ def _is_sidecar(candidate: Candidate, inbox: Path) -> bool:
 def _refuse_archive_files(archive: Archive, path: Path) -> None:
     """The archive's own files are never ingested again: a copy of a letter in ``out/`` is not
     a return, a file in ``files/`` is archived already.  ``inbox/unmatched/`` is the exception:
-    its documents are looked at again where they are."""
+    its documents are looked at again where they are.  A folder of the clerk's own inside the
+    archive folder (``samples/``, ``收件/``) is not the archive's and may be ingested."""
+    from archive.store import FOLDERS
+
     root = archive.root.resolve()
     resolved = path.resolve()
     inbox = _inbox(archive)
     if resolved == inbox or inbox in resolved.parents:
         return
-    if resolved == root or root in resolved.parents:
+    own = [root / name.split("/")[0] for name in FOLDERS]
+    if resolved == root or any(resolved == folder or folder in resolved.parents for folder in own):
         raise UsageError(
             _(
-                "{path} 在档案文件夹 {archive} 里：档案自己的文件（发出的信函、已归档的文书）"
-                "不能再归档",
+                "{path} 是档案文件夹 {archive} 自己的文件：发出的信函、已归档的文书不能再归档",
                 path=display_name(path),
                 archive=display_name(archive.root),
             ),

@@ -84,13 +84,21 @@ def test_files_inside_the_archive_are_refused(runner, archive_dir: Path) -> None
         result = invoke(runner, "ingest", str(given), "--nl", archive=archive_dir)
         assert result.exit_code == 2, (given, result.stderr)
         assert result.stdout == ""
-        assert "在档案文件夹" in result.stderr and str(given) in result.stderr, result.stderr
+        assert "档案文件夹" in result.stderr and "自己的文件" in result.stderr, result.stderr
+        assert str(given) in result.stderr
         assert "inbox/unmatched" in result.stderr  # the hint names what may be given
     assert (archive_dir / JOURNAL_FILE).read_bytes() == before
     assert letters(archive_dir)[letter["serial"]]["status"] == "issued"
 
     english = invoke(runner, "--lang", "en", "ingest", str(issued), archive=archive_dir)
-    assert english.exit_code == 2 and "inside the archive folder" in english.stderr
+    assert english.exit_code == 2 and "belongs to the archive folder" in english.stderr
+
+    # A folder of the clerk's own kept inside the archive folder is not the archive's.
+    (archive_dir / "收件").mkdir()
+    penalty(archive_dir / "收件" / "决定书.pdf", CODE_A, NAME_A, "蓝应急罚〔2026〕30号")
+    mine = invoke(runner, "ingest", str(archive_dir / "收件"), "--nl", archive=archive_dir)
+    assert mine.exit_code == 0, mine.stderr
+    assert [row["status"] for row in nl_lines(mine.stdout)] == ["ingested"]
 
 
 def test_a_folder_holding_the_archive_is_walked_around_it(tmp_path: Path) -> None:
