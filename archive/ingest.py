@@ -246,11 +246,13 @@ def ingest(
                 works[str(work.candidate.path)] = work
                 yield str(work.candidate.path)
 
-        for outcome in run_isolated(
+        outcomes = run_isolated(
             parse_task, tasks(), jobs=jobs, timeout=timeout, memory_mb=memory_mb
-        ):
-            work = works.pop(outcome.item)
-            committer.add(work, outcome)
+        )
+        with contextlib.closing(outcomes):  # a run stopped (full disk) stops its workers at once
+            for outcome in outcomes:
+                work = works.pop(outcome.item)
+                committer.add(work, outcome)
         committer.flush()
     finally:
         for expansion in expansions:
@@ -730,6 +732,10 @@ class _Committer:
             note = json.dumps(sidecar, ensure_ascii=False, indent=2).encode("utf-8")
             atomic_write(target.with_name(target.name + ".json"), note)
         except OSError as exc:
+            # atomic_write's temp file (``.<name>.<pid>.tmp``) is not left behind either
+            temp = target.with_name(f".{target.name}.json.{os.getpid()}.tmp")
+            with contextlib.suppress(OSError):
+                temp.unlink(missing_ok=True)
             if copied:  # the note could not be written: no copy without its note
                 with contextlib.suppress(OSError):
                     target.unlink()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import errno
 import json
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -350,6 +351,29 @@ def test_a_full_disk_at_the_commit_removes_the_batch_copies(
     assert again.exit_code == 0, again.stderr
     _assert_only_recorded_copies(archive_dir)
     assert len(documents(archive_dir)) == (3 if matched else 2)
+
+
+def test_a_full_disk_at_the_inbox_note_leaves_neither_copy_nor_temp_file(
+    runner, archive_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    register(archive_dir, (CODE_A, NAME_A), (CODE_B, NAME_B))
+    source = tmp_path / "收件"
+    _three_documents(source)
+    _second(source, matched=False)
+    real_write = ingest_module.atomic_write
+
+    def write_half_then_fill_the_disk(path: Path, data: bytes, **options: Any) -> None:
+        if path.name.endswith(".json"):
+            temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            temp.write_bytes(data[: len(data) // 2])
+            _disk_full()
+        real_write(path, data, **options)
+
+    monkeypatch.setattr(ingest_module, "atomic_write", write_half_then_fill_the_disk)
+    result = invoke(runner, "ingest", str(source), "--nl", "--jobs", "1", archive=archive_dir)
+    _assert_disk_full_reported(result)
+    assert inbox_listing(archive_dir) == []
+    _assert_only_recorded_copies(archive_dir)
 
 
 def test_a_full_disk_in_english(
