@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from archive.errors import ExitCode
-from archive.i18n import N_, _
+from archive.i18n import N_, _, join_items
 from cli.base import Command, get_env, option
 from cli.output import dumps, info, render_rows
 
@@ -93,7 +93,7 @@ def ingest(folders, dry_run, move, register_new, assign, jobs, as_nl) -> None:
         if as_nl:
             click.echo(dumps(result.as_dict(), indent=None), file=env.stdout)
         label = _(STATUS_LABELS.get(result.status, result.status))
-        who = "、".join(filed_label(place) for place in result.filed_under)
+        who = join_items(filed_label(place) for place in result.filed_under)
         parts = [f"[{label}]", result.path]
         if result.kind:
             parts.append(kind_label(result.kind))
