@@ -27,18 +27,20 @@ from parsers.fields import (
     LEGAL_REPRESENTATIVE_LABELS,
     Flat,
     add_enterprises,
-    find_doc_number,
-    find_fine,
     find_label_value,
     find_section,
     find_signature_date,
     looks_like_person,
+    put_doc_numbers,
+    put_fine,
     put_found,
     title_reason,
 )
 
 FIELDS = (
     "doc_number",
+    "doc_number_raw",
+    "references",
     "legal_representative",
     "facts",
     "provisions_violated",
@@ -99,7 +101,7 @@ class PenaltyParser:
 
     def parse(self, doc: Document) -> ParsedDocument:
         parsed = ParsedDocument(kind=self.kind, parser=self.name, reason=self.accepts(doc) or "")
-        put_found(parsed, "doc_number", find_doc_number(doc))
+        put_doc_numbers(parsed, doc)
         add_enterprises(parsed, doc, UNIT_LABELS)
         put_found(
             parsed,
@@ -113,7 +115,7 @@ class PenaltyParser:
         put_found(parsed, "provisions_violated", violated)
         put_found(parsed, "legal_basis", _basis(doc, flat))
         if self.with_fine:
-            put_found(parsed, "fine_yuan", find_fine(doc))
+            put_fine(parsed, doc)
         put_found(
             parsed, "document_date", find_signature_date(doc), lambda value: value.isoformat()
         )
