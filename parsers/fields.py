@@ -993,7 +993,7 @@ def doc_number_candidates(doc: Document | str, *, top: int = 12) -> list[Candida
         before = flat.text[line_start : match.start].strip()
         after = flat.text[match.end : line_end].strip()
         rest = (before + after).strip()
-        title_rest = (before + after).replace("()", "").rstrip("。.")
+        title_rest = re.sub(r"[()]", "", before + after).rstrip("。.")
         candidate = Candidate(
             match.value,
             first,
