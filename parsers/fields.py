@@ -903,8 +903,11 @@ class _NumberMatch:
 # Words before a number that its org part would otherwise swallow (本局作出醴应急责改〔2026〕
 # 15号, a title run into the number): the org part starts after the last of them.
 _PROSE_BEFORE_NUMBER = re.compile(
-    r"^.*(?:作出|下达|送达|出具|制发|签发|印发|本局|我局|该局|机关|文书|书|记录|决定|通知|参见|详见)"
+    r"^.*(?:作出|下达|送达|出具|制发|签发|印发|本局|我局|该局|机关|文书|书|记录|决定|通知|参见|详见|行政处罚)"
 )
+
+
+_PROSE_HEAD = re.compile(r"处罚|行政|决定|作出|书|公司|单位|你|其|罚款")
 
 
 def _number_matches(text: str, line_starts: list[int] | None = None) -> list[_NumberMatch]:
@@ -915,6 +918,13 @@ def _number_matches(text: str, line_starts: list[int] | None = None) -> list[_Nu
         prose = _PROSE_BEFORE_NUMBER.match(match.group("org"))
         if prose and prose.end() < len(match.group("org")):
             start = match.start("org") + prose.end()
+        org = text[start : match.start("open")]
+        if "(" in org and match.start("prefix") < 0:
+            # A place in parentheses after prose (作出行政处罚(湘永蓝)应急罚…): the number
+            # starts at the parenthesis; after an abbreviation (惠市环(龙门)罚) it does not.
+            head = org[: org.index("(")]
+            if len(head) > 4 or _PROSE_HEAD.search(head):
+                start += len(head)
         if line_starts:
             # In flat text the org part must not swallow a whole previous line (the title,
             # the authority); a number wrapped at the end of a longer line is kept whole.
@@ -1490,12 +1500,12 @@ def _examine_fine(text: str) -> tuple[Found | None, list[Candidate], str | None]
     amounts = _amounts(flat.text)
     candidates: dict[int, Candidate] = {}
     for amount in amounts:
-        printed = flat.text[amount.start : amount.end]
         candidates[id(amount)] = Candidate(
             amount.yuan,
             flat.line_at(amount.start),
-            printed,
+            flat.source(amount.start, amount.end),
             amount.rejected or _("未说明是罚款"),
+            raw=flat.text[amount.start : amount.end],
         )
     usable = [amount for amount in amounts if amount.rejected is None]
     decision = _DECISION.search(flat.text)

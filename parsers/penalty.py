@@ -5,10 +5,12 @@ The three share their layout, so one :class:`PenaltyParser` reads them; the modu
 :mod:`parsers.no_penalty_decision` each expose one instance's contract (NAME, KIND,
 accepts, parse) for the registry.
 
-Fields: ``doc_number``, ``legal_representative``, ``facts`` (违法事实, without the evidence
-sentence 以上事实有…), ``provisions_violated`` (违反的规定: ``《中华人民共和国安全生产法》第
-二十八条第一款``), ``legal_basis`` (处罚依据), ``fine_yuan`` (the decided — for a notice, the
-intended — fine in integer yuan; never a statutory range; absent for 不予行政处罚),
+Fields: ``doc_number`` (with ``doc_number_raw`` and ``references``, see
+:func:`parsers.fields.put_doc_numbers`), ``legal_representative``, ``facts`` (违法事实,
+without the evidence sentence 以上事实有…), ``provisions_violated`` (违反的规定:
+``《中华人民共和国安全生产法》第二十八条第一款``), ``legal_basis`` (处罚依据), ``fine_yuan``
+(the decided — for a notice, the intended — fine in integer yuan; never a statutory range;
+absent for 不予行政处罚, and when its digits and capitals disagree: then a warning),
 ``document_date`` (the 落款 date, ISO), ``authority`` (the issuing bureau, any bureau:
 :mod:`parsers.authority`).  Each is read from its labelled section
 (``违法事实:``) when there is one, else from the usual prose (经查…; 违反了《…》…的规定;

@@ -230,6 +230,29 @@ def test_random_doc_numbers_own_and_cited(number: tuple[str, str]) -> None:
     assert [found.value for found in find_doc_numbers(cited)] == [expected]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Publicity prose: the place in parentheses after 作出行政处罚 starts the number.
+        (
+            "近日，蓝山县应急管理局对某公司作出行政处罚（湘永蓝）应急罚〔2026〕89号，处罚壹万叁仟元。",
+            ["（湘永蓝）应急罚〔2026〕89号"],
+        ),
+        ("近日，某局对某公司作出行政处罚湘永蓝应急罚〔2026〕89号。", ["湘永蓝应急罚〔2026〕89号"]),
+        ("你单位(湘永蓝)应急罚〔2026〕1号决定书已送达。", ["（湘永蓝）应急罚〔2026〕1号"]),
+        # A number wrapped at the end of a longer line is found whole.
+        (
+            "某公司：\n你单位违法一案，参见执法文书（湘永\n蓝）应急责改〔2026〕执法一中队-1号《指令书》",
+            ["（湘永蓝）应急责改〔2026〕执法一中队-1号"],
+        ),
+        # A court case number (year first) is not a 文号 of a bureau.
+        ("见（2021）湘1127行初91号行政判决书。", []),
+    ],
+)
+def test_numbers_in_prose(text: str, expected: list[str]) -> None:
+    assert [found.value for found in find_doc_numbers(N(text))] == expected
+
+
 def test_candidates_say_why() -> None:
     text = N(
         "行政处罚决定书\n（湘永蓝）应急罚〔2026〕9号\n某公司：\n"
