@@ -1401,7 +1401,8 @@ _AMOUNT_RE = re.compile(
     rf"(?P<cn>[{_CN_MONEY_CHARS}]+)[ \t]*[元圆](?:整|正)?"
     rf"|(?:¥|RMB|CNY)[ \t]*(?P<yen>{_NUMBER})[ \t]*(?P<yenwan>万)?(?:元)?"
     rf"|(?P<ar>{_NUMBER})[ \t]*(?P<wan>万)?[ \t]*元"
-    rf"|罚款(?:金额|数额)?\((?:人民币)?万元\)[ \t]*[:|]?[ \t]*(?P<wanval>{_NUMBER})"
+    rf"|(?:罚款|处罚)(?:金额|数额)?\((?:人民币)?万元\)[ \t]*[:|]?[ \t]*(?P<wanval>{_NUMBER})"
+    rf"|(?:罚款|处罚)(?:金额|数额)?\((?:人民币)?元\)[ \t]*[:|]?[ \t]*(?P<yuanval>{_NUMBER})"
 )
 _RANGE_AFTER = re.compile(r"^[ \t]*(?:以上|以下|以内|及以上|及以下|左右|至|到|~|-|—|－|起)")
 _RANGE_BEFORE = re.compile(
@@ -1433,7 +1434,12 @@ def _amount_value(match: re.Match[str]) -> int | None:
     try:
         if match.group("cn"):
             return chinese_to_int(match.group("cn"))
-        number = match.group("yen") or match.group("ar") or match.group("wanval")
+        number = (
+            match.group("yen")
+            or match.group("ar")
+            or match.group("wanval")
+            or match.group("yuanval")
+        )
         value = Decimal(number.replace(",", ""))
         if match.group("wan") or match.group("yenwan") or match.group("wanval"):
             value *= 10_000
