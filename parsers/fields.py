@@ -1009,7 +1009,7 @@ def doc_number_candidates(doc: Document | str, *, top: int = 12) -> list[Candida
             first,
             flat.source(match.start, match.end),
             "",
-            raw=(printed_form(raw_text, match.printed) if raw_text else None) or match.printed,
+            raw=match.printed,
         )
         candidates.append(candidate)
         if _QUOTING_ANYWHERE.search(before) or after.startswith("《"):
@@ -1042,12 +1042,14 @@ def doc_number_candidates(doc: Document | str, *, top: int = 12) -> list[Candida
                     index + 1,
                     line,
                     _("标题区或标明为文号的无年份编号"),
-                    raw=(printed_form(raw_text, body) if raw_text else None) or body,
+                    raw=body,
                 )
                 candidates.append(chosen)
                 break
     if chosen is not None:
         chosen.chosen = True
+        if raw_text and chosen.raw:  # as printed: only the chosen one is looked up
+            chosen.raw = printed_form(raw_text, chosen.raw) or chosen.raw
         chosen.reason = _("{reason}，取为本文书文号", reason=chosen.reason)
         for candidate in candidates:
             if candidate is not chosen and candidate.value == chosen.value:
