@@ -842,7 +842,7 @@ _DOC_NUMBER_RE = re.compile(
     rf"(?P<org>[^\W\d_{_NOT_ORG}a-zA-Z](?:{_ORG_CHAR}|\({_CJK}{{1,6}}\)){{0,16}}?)"
     r"[ \t]*(?P<open>[〔\[【(])[ \t]*(?P<year>(?:19|20)\d{2})[ \t]*[〕\]】)][ \t]*"
     # The serial: digits, after letters or a unit and a hyphen (k-7, 执法一中队-3, 塔峰-5).
-    rf"(?P<first>第)?[ \t]*(?P<serial>(?:(?:[A-Za-z]{{1,4}}|{_CJK}{{1,8}})[ \t]*[-－—–][ \t]*"
+    rf"(?P<first>第)?[ \t]*(?P<serial>(?:(?:[A-Za-z]{{1,4}}|{_CJK}{{1,8}}|\d{{1,6}})[ \t]*[-－—–][ \t]*"
     r"|[A-Za-z]{1,4})?\d{1,6})[ \t]*号"
 )
 _SERIAL_NUMBER_RE = re.compile(
@@ -980,6 +980,8 @@ def _label_before(before: str) -> bool:
     return bool(_NUMBER_LABEL_END.search(before))
 
 
+# A 签发人 printed on the number's line (红头 layout): the number still stands alone.
+_SIGNER_BESIDE = re.compile(rf"签发人[:]?{_CJK}{{2,4}}")
 _NUMBER_LABEL_END = re.compile(r"(?:文号|编号|文书编号|文书号|案号|No\.?|NO\.?)[ \t]*[:]?[ \t]*$")
 _QUOTING_ANYWHERE = re.compile(
     r"(?:参见|详见|根据|依据|按照|依照|对照|关于|作出的?|下达的?|送达的?|《)$"
@@ -1014,7 +1016,9 @@ def doc_number_candidates(doc: Document | str, *, top: int = 12) -> list[Candida
         candidates.append(candidate)
         if _QUOTING_ANYWHERE.search(before) or after.startswith("《"):
             candidate.reason = _("正文引用的其他文书文号")
-        elif first in top_numbers and (not rest or _NUMBER_LABEL.match(rest)):
+        elif first in top_numbers and (
+            not rest or _NUMBER_LABEL.match(rest) or _SIGNER_BESIDE.fullmatch(rest)
+        ):
             candidate.reason = _("标题区单独成行的文号")
             own_top = own_top or candidate
         elif (

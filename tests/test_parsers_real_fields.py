@@ -87,6 +87,7 @@ SHAPES = [
     ("永环罚决字【2026】第8号", "永环罚决字〔2026〕第8号"),
     ("惠市环(龙门)罚[2026]5号", "惠市环（龙门）罚〔2026〕5号"),
     ("〔湘永蓝〕应急罚﹝2026﹞A12号", "（湘永蓝）应急罚〔2026〕A12号"),
+    ("蓝应急罚〔2026〕12-3号", "蓝应急罚〔2026〕12-3号"),
 ]
 
 
@@ -194,6 +195,7 @@ SERIALS = st.one_of(
     st.tuples(st.sampled_from(["k", "A", "ZF"]), st.integers(1, 999)).map(
         lambda pair: f"{pair[0]}-{pair[1]}"
     ),
+    st.tuples(st.integers(1, 99), st.integers(1, 999)).map(lambda pair: f"{pair[0]}-{pair[1]}"),
     st.tuples(st.sampled_from(["执法一中队", "塔峰", "二大队"]), st.integers(1, 999)).map(
         lambda pair: f"{pair[0]}-{pair[1]}"
     ),
@@ -251,6 +253,12 @@ def test_random_doc_numbers_own_and_cited(number: tuple[str, str]) -> None:
 )
 def test_numbers_in_prose(text: str, expected: list[str]) -> None:
     assert [found.value for found in find_doc_numbers(N(text))] == expected
+
+
+def test_number_beside_its_signer_stands_alone() -> None:
+    text = N("蓝山县应急管理局文件\n蓝应急发〔2026〕3号　　签发人：张三\n关于某某公司的通报")
+    found = find_doc_number(text)
+    assert found is not None and found.value == "蓝应急发〔2026〕3号"
 
 
 def test_candidates_say_why() -> None:
