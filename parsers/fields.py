@@ -1455,8 +1455,10 @@ def _amount_value(match: re.Match[str]) -> int | None:
 
 
 # Between an amount and the same amount written the other way: 19000.00元(大写:壹万玖仟圆整),
-# 人民币3000元(叁仟元整), 贰万元整(¥20,000.00).
-_RESTATED = re.compile(r"[ \t]*\([ \t]*(?:大写|小写|即)?[ \t]*[:]?[ \t]*(?:人民币)?[ \t]*$")
+# 人民币3000元(叁仟元整), 贰万元整(¥20,000.00), 19000元,大写:壹万玖仟元整.
+_RESTATED = re.compile(
+    r"[ \t]*(?:\([ \t]*(?:大写|小写|即)?|,?[ \t]*(?:大写|小写))[ \t]*[:]?[ \t]*(?:人民币)?[ \t]*$"
+)
 
 
 def _amounts(text: str) -> list[_Amount]:
