@@ -58,6 +58,7 @@ __all__ = [
     "chinese_to_int",
     "date_spans",
     "doc_number_candidates",
+    "examine_fine",
     "find_addressee",
     "find_credit_codes",
     "find_dates",
@@ -903,7 +904,7 @@ class _NumberMatch:
 # Words before a number that its org part would otherwise swallow (本局作出醴应急责改〔2026〕
 # 15号, a title run into the number): the org part starts after the last of them.
 _PROSE_BEFORE_NUMBER = re.compile(
-    r"^.*(?:作出|下达|送达|出具|制发|签发|印发|本局|我局|该局|机关|文书|书|记录|决定|通知|参见|详见|行政处罚)"
+    r"^.*(?:作出|下达|送达|出具|制发|签发|印发|本局|我局|该局|机关|文书|书|记录|决定|通知|参见|详见|行政处罚|文号|编号|案号)"
 )
 
 
@@ -982,7 +983,7 @@ def _label_before(before: str) -> bool:
 
 # A 签发人 printed on the number's line (红头 layout): the number still stands alone.
 _SIGNER_BESIDE = re.compile(rf"签发人[:]?{_CJK}{{2,4}}")
-_NUMBER_LABEL_END = re.compile(r"(?:文号|编号|文书编号|文书号|案号|No\.?|NO\.?)[ \t]*[:]?[ \t]*$")
+_NUMBER_LABEL_END = re.compile(r"(?:文号|编号|文书编号|文书号|案号|No\.?|NO\.?)[ \t]*[:|]?[ \t]*$")
 _QUOTING_ANYWHERE = re.compile(
     r"(?:参见|详见|根据|依据|按照|依照|对照|关于|作出的?|下达的?|送达的?|《)$"
 )
@@ -1004,7 +1005,7 @@ def doc_number_candidates(doc: Document | str, *, top: int = 12) -> list[Candida
         line_end = flat.starts[last] if last < len(flat.starts) else len(flat.text)
         before = flat.text[line_start : match.start].strip()
         after = flat.text[match.end : line_end].strip()
-        rest = (before + after).strip()
+        rest = re.sub(r"[()]", "", before + after).strip()  # (永环责改〔2026〕4号) alone
         title_rest = re.sub(r"[()]", "", before + after).rstrip("。.")
         candidate = Candidate(
             match.value,
@@ -1507,9 +1508,10 @@ _FINE_JUST_BEFORE = re.compile(
 )
 
 
-def _examine_fine(text: str) -> tuple[Found | None, list[Candidate], str | None]:
+def examine_fine(text: str) -> tuple[Found | None, list[Candidate], str | None]:
     """The decided fine, every amount seen (with why it was or was not taken), and a
-    warning when the fine's digits and capitals disagree."""
+    warning when the fine's digits and capitals disagree (then no fine: do not look for
+    one another way)."""
     flat = Flat(text)
     amounts = _amounts(flat.text)
     candidates: dict[int, Candidate] = {}
@@ -1588,20 +1590,20 @@ def _examine_fine(text: str) -> tuple[Found | None, list[Candidate], str | None]
 def find_fine(doc: Document | str) -> Found | None:
     """The decided fine in integer yuan, and where it was read (see :func:`parse_fine`)."""
     text = doc.text if isinstance(doc, Document) else doc
-    return _examine_fine(text)[0]
+    return examine_fine(text)[0]
 
 
 def fine_candidates(doc: Document | str) -> list[Candidate]:
     """Every amount of money the text shows, each with why it is or is not the fine."""
     text = doc.text if isinstance(doc, Document) else doc
-    return _examine_fine(text)[1]
+    return examine_fine(text)[1]
 
 
 def put_fine(parsed: ParsedDocument, doc: Document | str) -> Found | None:
     """Record ``fine_yuan`` (and the amounts seen, for explain); when the fine's digits and
     capitals disagree, no fine and a warning naming both."""
     text = doc.text if isinstance(doc, Document) else doc
-    found, candidates, warning = _examine_fine(text)
+    found, candidates, warning = examine_fine(text)
     if found is not None:
         parsed.put("fine_yuan", found.value, found.line, found.source)
     if warning is not None:

@@ -255,6 +255,22 @@ def test_numbers_in_prose(text: str, expected: list[str]) -> None:
     assert [found.value for found in find_doc_numbers(N(text))] == expected
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Alone in parentheses under the title.
+        "永州市生态环境局责令改正违法行为决定书\n（永环责改〔2026〕4号）\n某公司：",
+        # A publicity table's cells run together in a PDF: the label is not part of the number.
+        "某局行政处罚信息公示\n行政相对人名称某公司\n行政处罚决定书文号永环责改〔2026〕4号",
+        # … or a .docx table row, cells joined by |.
+        "某局行政处罚信息公示\n行政相对人名称 | 某公司\n行政处罚决定书文号 | 永环责改〔2026〕4号",
+    ],
+)
+def test_own_number_in_parentheses_or_after_a_run_in_label(text: str) -> None:
+    found = find_doc_number(N(text))
+    assert found is not None and found.value == "永环责改〔2026〕4号"
+
+
 def test_number_beside_its_signer_stands_alone() -> None:
     text = N("蓝山县应急管理局文件\n蓝应急发〔2026〕3号　　签发人：张三\n关于某某公司的通报")
     found = find_doc_number(text)
