@@ -610,6 +610,15 @@ def _top_lines(doc: Document | str, count: int) -> list[tuple[int, str]]:
     return found
 
 
+def _title_without_number(line: str) -> str:
+    """The line without a 文号 in parentheses at its end (…决定书（永环责改〔2026〕4号）)."""
+    for match in _DOC_NUMBER_RE.finditer(line):
+        before, after = line[: match.start()], line[match.end() :]
+        if before.endswith("(") and after in ("", ")"):
+            return before[:-1]
+    return line
+
+
 def find_title(
     doc: Document | str,
     titles: Iterable[str],
@@ -637,7 +646,10 @@ def find_title(
             continue
         for title in titles:
             position = line.find(title)
-            if position < 0 or len(line) > len(title) + 24:
+            # A 文号 printed on the title line (…决定书（永环责改〔2026〕蓝山-6号）) is not
+            # part of a sentence: it does not count towards the length.
+            bare = _title_without_number(line)
+            if position < 0 or len(bare) > len(title) + 24:
                 continue
             if "《" in line[:position] and "》" in line[position:]:
                 continue

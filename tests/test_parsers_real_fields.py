@@ -141,6 +141,22 @@ def test_number_in_the_titles_parentheses(tmp_path: Path, media: str) -> None:
 
 
 @pytest.mark.parametrize("media", MEDIA)
+def test_a_long_title_with_its_number_is_still_the_title(tmp_path: Path, media: str) -> None:
+    title = "永州市生态环境局蓝山分局责令改正违法行为决定书（永环责改〔2026〕蓝山-6号）"
+    blocks = [
+        f"{NAME}：",
+        f"统一社会信用代码：{CODE}",
+        "经查，你单位建设项目未依法报批环境影响评价文件，擅自开工建设。",
+        "现责令你单位立即停止建设，并于2026年5月20日前改正上述环境违法行为。",
+        "永州市生态环境局蓝山分局",
+        "2026年3月16日",
+    ]
+    parsed = parse_path(write(tmp_path / f"责令改正.{media}", None, [title, *blocks]))
+    assert parsed.kind == "rectification_order"
+    assert parsed.get("doc_number") == "永环责改〔2026〕蓝山-6号"
+
+
+@pytest.mark.parametrize("media", MEDIA)
 def test_labelled_number_in_running_text_and_cited_numbers(tmp_path: Path, media: str) -> None:
     path = decision(
         tmp_path,
