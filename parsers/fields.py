@@ -20,6 +20,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -862,7 +863,6 @@ _SERIAL_NUMBER_RE = re.compile(
     rf"(?P<org>{_CJK}{{2,12}})[ \t]*[-－—–][ \t]*(?P<serial>\d{{1,6}})(?P<hao>号)?"
 )
 _NUMBER_LABEL = re.compile(r"^(?:文号|编号|文书编号|文书号|案号|No\.?|NO\.?)[:]?$")
-_QUOTING = re.compile(r"(?:根据|依据|按照|依照|对照|关于|作出的?|下达的?|送达的?|《)$")
 
 
 def normalise_doc_number(number: str) -> str:
@@ -971,8 +971,6 @@ def printed_form(raw_text: str, normalised: str) -> str | None:
     >>> printed_form("文号：（湘永蓝）应急罚［2026］ 3 号", "(湘永蓝)应急罚[2026]3号")
     '（湘永蓝）应急罚［2026］ 3 号'
     """
-    import unicodedata
-
     chars: list[str] = []
     where: list[int] = []
     for index, char in enumerate(raw_text):
