@@ -659,18 +659,16 @@ class _Committer:
             )
             return None, None
         candidates = []
-        if code and named.credit_code_status == "masked":
-            prefix = uscc.masked_prefix(code)
-            if prefix:
-                candidates = [
-                    record
-                    for key in enterprises.ids()
-                    if key.startswith(prefix)
-                    and (record := enterprises.record(key)) is not None
-                    and (not named.name or record.get("name_key") == normalise_name(named.name))
-                ]
-                if len(candidates) == 1:
-                    return candidates[0]["credit_code"], "masked"
+        if code and named.credit_code_status == "masked" and uscc.masked_parts(code) is not None:
+            candidates = [
+                record
+                for key in enterprises.ids()
+                if uscc.matches_masked(code, key)
+                and (record := enterprises.record(key)) is not None
+                and (not named.name or record.get("name_key") == normalise_name(named.name))
+            ]
+            if len(candidates) == 1:
+                return candidates[0]["credit_code"], "masked"
         if named.name:
             by_name = [
                 record

@@ -68,6 +68,7 @@ True
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -84,7 +85,9 @@ __all__ = [
     "format",
     "is_masked",
     "is_valid",
+    "masked_parts",
     "masked_prefix",
+    "matches_masked",
     "status",
     "validate",
     "warnings",
@@ -104,8 +107,10 @@ _DASHES = frozenset("-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d")
 
 # What notices put in place of hidden characters (after compact(): ＊ is * and x is X).
 _MASK_CHARS = frozenset("X*×")
-_MAX_MASK = 8  # at most this many trailing characters hidden
+_MAX_MASK = 8  # at most this many trailing characters hidden (of a shorter code)
 _MIN_VISIBLE = LENGTH - _MAX_MASK
+_MIN_VISIBLE_WHOLE = 6  # of a masked code printed at full length (91430681XXXXXXXXXX)
+_MIN_VISIBLE_MIDDLE = 8  # of a code masked in the middle (91431****2400)
 
 # Look-alike characters a typist or OCR puts in place of a digit.  Each maps to
 # (digit, only_in_digit_positions): L, B and G are legitimate code characters, so they
@@ -219,7 +224,8 @@ def _mask_length(code: str) -> int:
     if run == 0:
         return 0
     visible = code[: len(code) - run]
-    if len(code) > LENGTH or len(visible) < _MIN_VISIBLE:
+    least = _MIN_VISIBLE_WHOLE if len(code) == LENGTH else _MIN_VISIBLE
+    if len(code) > LENGTH or len(visible) < least:
         return 0
     if not all(char.isascii() and char.isalnum() for char in visible):
         return 0
@@ -233,9 +239,73 @@ def _mask_length(code: str) -> int:
     return run
 
 
+def _middle_mask(code: str) -> tuple[str, str] | None:
+    """(prefix, suffix) of a compact code hidden in the middle (``91431****2400``), or None.
+
+    The hidden run holds ``*`` or ``×`` (X next to them counts as mask too); a run of X
+    alone counts only in a code shorter than 18 characters, where it cannot be real.
+    """
+    if len(code) > LENGTH:
+        return None
+    marks = [index for index, char in enumerate(code) if char in "*×"]
+    if marks:
+        start, end = marks[0], marks[-1] + 1
+        while start > 0 and code[start - 1] == "X":
+            start -= 1
+        while end < len(code) and code[end] == "X":
+            end += 1
+    else:
+        run = re.search("X{3,}", code)
+        if run is None or len(code) >= LENGTH:
+            return None
+        start, end = run.span()
+    if any(char not in _MASK_CHARS for char in code[start:end]):
+        return None
+    prefix, suffix = code[:start], code[end:]
+    if len(prefix) < 2 or not suffix or len(prefix) + len(suffix) < _MIN_VISIBLE_MIDDLE:
+        return None
+    if any(char not in _VALUES for char in prefix + suffix):
+        return None
+    if any(not prefix[index].isdigit() for index in _REGION if index < len(prefix)):
+        return None
+    return prefix, suffix
+
+
 def is_masked(text: str) -> bool:
-    """Whether the code has its tail (1–8 characters) hidden by x, X, * or ×."""
-    return _mask_length(compact(text)) > 0
+    """Whether part of the code is hidden by x, X, * or ×: its tail (1–8 characters, or
+    more of a code printed at full length) or its middle (``91431****2400``)."""
+    code = compact(text)
+    return _mask_length(code) > 0 or _middle_mask(code) is not None
+
+
+def masked_parts(text: str) -> tuple[str, str] | None:
+    """The visible (prefix, suffix) of a masked code, or None if it is not masked.
+
+    >>> masked_parts("91431****2400"), masked_parts("91430281691828xxxx")
+    (('91431', '2400'), ('91430281691828', ''))
+    """
+    code = compact(text)
+    run = _mask_length(code)
+    if run:
+        return code[: len(code) - run], ""
+    return _middle_mask(code)
+
+
+def matches_masked(masked: str, code: str) -> bool:
+    """Whether a full ``code`` fits a masked one: same visible prefix and suffix (and the
+    same positions when the masked code is printed at full length).
+
+    >>> matches_masked("91431****2400", "914311234567892400"), matches_masked("91431*2400", "9143")
+    (True, False)
+    """
+    parts = masked_parts(masked)
+    code = compact(code)
+    if parts is None or len(code) != LENGTH:
+        return False
+    prefix, suffix = parts
+    if len(prefix) + len(suffix) >= LENGTH:
+        return False
+    return code.startswith(prefix) and code.endswith(suffix)
 
 
 def masked_prefix(text: str) -> str | None:
@@ -311,7 +381,7 @@ def validate(text: str) -> str:
     code = compact(text)
     if not code:
         raise InvalidCode("empty", _("未填写统一社会信用代码"), _(_HINTS["empty"]), value=code)
-    if _mask_length(code):
+    if _mask_length(code) or _middle_mask(code) is not None:
         raise InvalidCode(
             "masked",
             _("统一社会信用代码已部分隐去（{code}），无法核验", code=code),

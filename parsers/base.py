@@ -100,6 +100,9 @@ class ParsedDocument:
     fields: dict[str, Found] = field(default_factory=dict)
     enterprises: list[NamedEnterprise] = field(default_factory=list)  # the first is the main one
     warnings: list[str] = field(default_factory=list)
+    # For `credit explain`: per field (doc_number, fine_yuan), each value a finder saw and
+    # why it was taken or left ({"value", "line", "source", "reason", "chosen"}).
+    candidates: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     def get(self, name: str, default: Any = None) -> Any:
         found = self.fields.get(name)

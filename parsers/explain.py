@@ -38,5 +38,6 @@ def explain_path(path: Path) -> dict[str, Any]:
             name: {"value": found.value, "line": found.line, "source": found.source}
             for name, found in parsed.fields.items()
         },
+        "candidates": {name: list(seen) for name, seen in parsed.candidates.items()},
         "warnings": list(parsed.warnings),
     }

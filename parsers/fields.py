@@ -20,6 +20,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -51,11 +52,14 @@ __all__ = [
     "PLACE_LABELS",
     "SECTION_LABELS",
     "UNIT_LABELS",
+    "Candidate",
     "CodeCandidate",
     "Flat",
     "add_enterprises",
     "chinese_to_int",
     "date_spans",
+    "doc_number_candidates",
+    "examine_fine",
     "find_addressee",
     "find_credit_codes",
     "find_dates",
@@ -70,6 +74,7 @@ __all__ = [
     "find_section",
     "find_signature_date",
     "find_title",
+    "fine_candidates",
     "iso_minute",
     "looks_like_organisation",
     "looks_like_person",
@@ -77,6 +82,9 @@ __all__ = [
     "parse_chinese_date",
     "parse_chinese_datetime",
     "parse_fine",
+    "printed_form",
+    "put_doc_numbers",
+    "put_fine",
     "put_found",
     "title_reason",
     "value_after_label",
@@ -608,6 +616,15 @@ def _top_lines(doc: Document | str, count: int) -> list[tuple[int, str]]:
 _TITLE_NOTE = re.compile(r"[(（][^()（）]{1,30}[)）]$")
 
 
+def _title_without_number(line: str) -> str:
+    """The line without a 文号 in parentheses at its end (…决定书（永环责改〔2026〕4号）)."""
+    for match in _DOC_NUMBER_RE.finditer(line):
+        before, after = line[: match.start()], line[match.end() :]
+        if before.endswith("(") and after in ("", ")"):
+            return before[:-1]
+    return line
+
+
 def find_title(
     doc: Document | str,
     titles: Iterable[str],
@@ -636,7 +653,10 @@ def find_title(
             continue
         for title in titles:
             position = line.find(title)
-            if position < 0 or len(_TITLE_NOTE.sub("", line)) > len(title) + 24:
+            # A 文号 printed on the title line (…决定书（永环责改〔2026〕蓝山-6号）) or a note in
+            # brackets (副本) is not part of a sentence: it does not count towards the length.
+            bare = _TITLE_NOTE.sub("", _title_without_number(line))
+            if position < 0 or len(bare) > len(title) + 24:
                 continue
             if "《" in line[:position] and "》" in line[position:]:
                 continue
@@ -654,6 +674,7 @@ _CODE_LABEL_RE = re.compile(
 )
 _JOIN_GAP = re.compile(r"[ \t]*\n?[ \t]*|[ \t]*-[ \t]*")
 _CODE_GAP = re.compile(r"[ \t]*(?:-[ \t]*|\n[ \t]*)?|[ \t]+")
+_MASK_MARK = re.compile("[*×]")  # a code shorter than 18 is a mask only with these
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
 
@@ -785,7 +806,7 @@ def find_credit_codes(text: str) -> list[CodeCandidate]:
     spans: list[tuple[int, int]] = []  # what labelled codes cover, in order
     for label in _CODE_LABEL_RE.finditer(text):
         code, end = _collect_code(text, label.end())
-        if 16 <= len(code) <= 20:
+        if 16 <= len(code) <= 20 or (len(code) >= 8 and uscc.is_masked(code)):
             found.append(_candidate(code, line_of(label.end()), labelled=True))
             spans.append((label.end(), end))
     span_starts = [start for start, _end in spans]
@@ -810,14 +831,14 @@ def find_credit_codes(text: str) -> list[CodeCandidate]:
             end = following.end()
             options.append((joined, end))
         for code, end in options:
-            if len(code) != 18:
+            if len(code) != 18 and not (_MASK_MARK.search(code) and uscc.is_masked(code)):
                 continue
             candidate = _candidate(code, line_of(token.start()), labelled=False)
             if _is_resident_id(candidate.code):
                 break
             acceptable = candidate.status == CODE_VALID or candidate.suggestion is not None
             if candidate.status == CODE_MASKED:
-                acceptable = uscc.masked_prefix(candidate.code) is not None
+                acceptable = uscc.masked_parts(candidate.code) is not None
             if acceptable:
                 found.append(candidate)
                 skip_until = end
@@ -833,17 +854,21 @@ def find_credit_codes(text: str) -> list[CodeCandidate]:
 # Document numbers (文号)
 
 _NOT_ORG = "的了据依按照经于对在和与及并已将该为是由向"
+_ORG_CHAR = rf"[^\W_{_NOT_ORG}]"  # a character of the org part: CJK, digits, letters
 _DOC_NUMBER_RE = re.compile(
     r"(?P<prefix>[(〔\[【][^()〔〕\[\]【】\d\n]{1,10}[)〕\]】])?"
-    rf"(?P<org>[^\W\d_{_NOT_ORG}a-zA-Z]{{1,14}}?)"
+    # The org part starts with an ideograph; digits and letters may follow (湘1127环罚决字),
+    # and one place in parentheses (惠市环(龙门)罚).
+    rf"(?P<org>[^\W\d_{_NOT_ORG}a-zA-Z](?:{_ORG_CHAR}|\({_CJK}{{1,6}}\)){{0,16}}?)"
     r"[ \t]*(?P<open>[〔\[【(])[ \t]*(?P<year>(?:19|20)\d{2})[ \t]*[〕\]】)][ \t]*"
-    r"(?P<first>第)?[ \t]*(?P<serial>\d{1,6})[ \t]*号"
+    # The serial: digits, after letters or a unit and a hyphen (k-7, 执法一中队-3, 塔峰-5).
+    rf"(?P<first>第)?[ \t]*(?P<serial>(?:(?:[A-Za-z]{{1,4}}|{_CJK}{{1,8}}|\d{{1,6}})[ \t]*[-－—–][ \t]*"
+    r"|[A-Za-z]{1,4})?\d{1,6})[ \t]*号"
 )
 _SERIAL_NUMBER_RE = re.compile(
     rf"(?P<org>{_CJK}{{2,12}})[ \t]*[-－—–][ \t]*(?P<serial>\d{{1,6}})(?P<hao>号)?"
 )
 _NUMBER_LABEL = re.compile(r"^(?:文号|编号|文书编号|文书号|案号|No\.?|NO\.?)[:]?$")
-_QUOTING = re.compile(r"(?:根据|依据|按照|依照|对照|关于|作出的?|下达的?|送达的?|《)$")
 
 
 def normalise_doc_number(number: str) -> str:
@@ -863,19 +888,45 @@ def normalise_doc_number(number: str) -> str:
 
 
 @dataclass
+class Candidate:
+    """One value a finder saw for a field, whether it took it, and why (for ``credit explain``)."""
+
+    value: Any
+    line: int | None
+    source: str | None
+    reason: str  # why it was taken or left, for people (Chinese)
+    chosen: bool = False
+    raw: str | None = None  # the text as printed, when it differs from the value
+
+    def found(self) -> Found:
+        return Found(self.value, self.line, self.source)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "value": self.value,
+            "line": self.line,
+            "source": self.source,
+            "reason": self.reason,
+            "chosen": self.chosen,
+        }
+
+
+@dataclass
 class _NumberMatch:
     value: str
-    line: int  # 1-based
-    start: int  # in the line
+    start: int  # in the flat text
     end: int
-    text: str  # the line
+    printed: str  # the flat text of the number
 
 
 # Words before a number that its org part would otherwise swallow (本局作出醴应急责改〔2026〕
 # 15号, a title run into the number): the org part starts after the last of them.
 _PROSE_BEFORE_NUMBER = re.compile(
-    r"^.*(?:作出|下达|送达|出具|制发|签发|印发|本局|我局|该局|机关|文书|书|记录|决定|通知)"
+    r"^.*(?:作出|下达|送达|出具|制发|签发|印发|本局|我局|该局|机关|文书|书|记录|决定|通知|参见|详见|行政处罚|文号|编号|案号)"
 )
+
+
+_PROSE_HEAD = re.compile(r"处罚|行政|决定|作出|书|公司|单位|你|其|罚款")
 
 
 def _number_matches(text: str, line_starts: list[int] | None = None) -> list[_NumberMatch]:
@@ -886,13 +937,24 @@ def _number_matches(text: str, line_starts: list[int] | None = None) -> list[_Nu
         prose = _PROSE_BEFORE_NUMBER.match(match.group("org"))
         if prose and prose.end() < len(match.group("org")):
             start = match.start("org") + prose.end()
+        org = text[start : match.start("open")]
+        if "(" in org and match.start("prefix") < 0:
+            # A place in parentheses after prose (作出行政处罚(湘永蓝)应急罚…): the number
+            # starts at the parenthesis; after an abbreviation (惠市环(龙门)罚) it does not.
+            head = org[: org.index("(")]
+            if len(head) > 4 or _PROSE_HEAD.search(head):
+                start += len(head)
         if line_starts:
-            # In flat text the org part must not reach into the previous line (the title).
-            line_start = line_starts[bisect.bisect_right(line_starts, match.start("open")) - 1]
+            # In flat text the org part must not swallow a whole previous line (the title,
+            # the authority); a number wrapped at the end of a longer line is kept whole.
+            index = bisect.bisect_right(line_starts, match.start("open")) - 1
+            line_start = line_starts[index]
             if start < line_start < match.start("open"):
-                start = line_start
-        value = normalise_doc_number(text[start : match.end()])
-        found.append(_NumberMatch(value, 0, start, match.end(), text))
+                previous = line_starts[index - 1] if index > 0 else 0
+                if start <= previous:
+                    start = line_start
+        printed = text[start : match.end()]
+        found.append(_NumberMatch(normalise_doc_number(printed), start, match.end(), printed))
     return found
 
 
@@ -908,8 +970,117 @@ def find_doc_numbers(text: str) -> list[Found]:
     return found
 
 
+def printed_form(raw_text: str, normalised: str) -> str | None:
+    """Where ``normalised`` (a piece of the normalised text) stands in the text as extracted,
+    as printed there (full-width brackets, spaces …); None if it cannot be found.
+
+    >>> printed_form("文号：（湘永蓝）应急罚［2026］ 3 号", "(湘永蓝)应急罚[2026]3号")
+    '（湘永蓝）应急罚［2026］ 3 号'
+    """
+    chars: list[str] = []
+    where: list[int] = []
+    for index, char in enumerate(raw_text):
+        if char.isspace():
+            continue
+        for part in unicodedata.normalize("NFKC", char):
+            if not part.isspace():
+                chars.append(part)
+                where.append(index)
+    target = "".join(char for char in normalised if not char.isspace())
+    position = "".join(chars).find(target) if target else -1
+    if position < 0:
+        return None
+    return raw_text[where[position] : where[position + len(target) - 1] + 1]
+
+
+def _label_before(before: str) -> bool:
+    return bool(_NUMBER_LABEL_END.search(before))
+
+
+# A 签发人 printed on the number's line (红头 layout): the number still stands alone.
+_SIGNER_BESIDE = re.compile(rf"签发人[:]?{_CJK}{{2,4}}")
+_NUMBER_LABEL_END = re.compile(r"(?:文号|编号|文书编号|文书号|案号|No\.?|NO\.?)[ \t]*[:|]?[ \t]*$")
+_QUOTING_ANYWHERE = re.compile(
+    r"(?:参见|详见|根据|依据|按照|依照|对照|关于|作出的?|下达的?|送达的?|《)$"
+)
+
+
+def doc_number_candidates(doc: Document | str, *, top: int = 12) -> list[Candidate]:
+    """Every 文号 the text shows, each with why it is or is not the document's own; the
+    chosen one (if any) has ``chosen=True``.  See :func:`find_doc_number`."""
+    text = doc.text if isinstance(doc, Document) else doc
+    raw_text = doc.raw_text if isinstance(doc, Document) else ""
+    flat = Flat(text)
+    top_numbers = {number for number, _line in _top_lines(text, top)}
+    candidates: list[Candidate] = []
+    own_top: Candidate | None = None
+    own_labelled: Candidate | None = None
+    for match in _number_matches(flat.text, flat.starts):
+        first, last = flat.line_at(match.start), flat.line_at(max(match.end - 1, match.start))
+        line_start = flat.starts[first - 1]
+        line_end = flat.starts[last] if last < len(flat.starts) else len(flat.text)
+        before = flat.text[line_start : match.start].strip()
+        after = flat.text[match.end : line_end].strip()
+        rest = re.sub(r"[()]", "", before + after).strip()  # (永环责改〔2026〕4号) alone
+        title_rest = re.sub(r"[()]", "", before + after).rstrip("。.")
+        candidate = Candidate(
+            match.value,
+            first,
+            flat.source(match.start, match.end),
+            "",
+            raw=match.printed,
+        )
+        candidates.append(candidate)
+        if _QUOTING_ANYWHERE.search(before) or after.startswith("《"):
+            candidate.reason = _("正文引用的其他文书文号")
+        elif first in top_numbers and (
+            not rest or _NUMBER_LABEL.match(rest) or _SIGNER_BESIDE.fullmatch(rest)
+        ):
+            candidate.reason = _("标题区单独成行的文号")
+            own_top = own_top or candidate
+        elif (
+            first in top_numbers
+            and title_rest.endswith(("书", "记录", "单", "表"))
+            and len(title_rest) <= 40
+        ):
+            candidate.reason = _("与标题同行的文号")
+            own_top = own_top or candidate
+        elif _label_before(before):
+            candidate.reason = _("标明为文号")
+            own_labelled = own_labelled or candidate
+        else:
+            candidate.reason = _("正文引用的其他文书文号")
+    chosen = own_top or own_labelled
+    if chosen is None:
+        for index, line in enumerate(flat.lines):
+            stripped = line.strip()
+            label = re.match(r"^(?:(?:文号|编号|文书编号)[:]?)?\s*", stripped)
+            body = stripped[label.end() :] if label else stripped
+            match = _SERIAL_NUMBER_RE.fullmatch(body)
+            if match and (index + 1 in top_numbers or (label and label.group())):
+                chosen = Candidate(
+                    normalise_doc_number(body),
+                    index + 1,
+                    line,
+                    _("标题区或标明为文号的无年份编号"),
+                    raw=body,
+                )
+                candidates.append(chosen)
+                break
+    if chosen is not None:
+        chosen.chosen = True
+        if raw_text and chosen.raw:  # as printed: only the chosen one is looked up
+            chosen.raw = printed_form(raw_text, chosen.raw) or chosen.raw
+        chosen.reason = _("{reason}，取为本文书文号", reason=chosen.reason)
+        for candidate in candidates:
+            if candidate is not chosen and candidate.value == chosen.value:
+                candidate.reason = _("与本文书文号相同")
+    return candidates
+
+
 def find_doc_number(doc: Document | str, *, top: int = 12) -> Found | None:
-    """The document's own 文号: standing alone on a line near the top (or after 文号:).
+    """The document's own 文号: standing alone on a line near the top, on the title line
+    (also in the title's parentheses), or the first after a label (文号:) in the text.
 
     Numbers of other documents quoted in the body (根据…（湘株醴）应急责改〔2023〕12号…)
     are not taken.  The value is normalised by :func:`normalise_doc_number`: brackets around
@@ -920,37 +1091,34 @@ def find_doc_number(doc: Document | str, *, top: int = 12) -> Found | None:
     '（湘株醴）应急罚〔2023〕125号'
     >>> find_doc_number("责令限期整改指令书\\n某公司:\\n根据(湘株醴)应急检记〔2023〕3号检查记录") is None
     True
+    >>> find_doc_number("某局责令改正违法行为决定书(永环责改〔2026〕4号)\\n某公司:").value
+    '永环责改〔2026〕4号'
     """
-    text = doc.text if isinstance(doc, Document) else doc
-    lines = text.split("\n")
-    top_numbers = {number for number, _line in _top_lines(text, top)}
-    labelled: Found | None = None
-    matches = []
-    for index, line in enumerate(lines):
-        for match in _number_matches(line):
-            match.line = index + 1
-            matches.append(match)
-    for match in matches:
-        rest = (match.text[: match.start] + match.text[match.end :]).strip()
-        before = match.text[: match.start].strip()
-        if _QUOTING.search(before):
+    chosen = next((c for c in doc_number_candidates(doc, top=top) if c.chosen), None)
+    return chosen.found() if chosen is not None else None
+
+
+def put_doc_numbers(parsed: ParsedDocument, doc: Document | str) -> Found | None:
+    """Record ``doc_number`` (normalised), ``doc_number_raw`` (as printed) and
+    ``references`` (the other 文号 the text cites, normalised, each once, in order); return
+    the document's own number."""
+    candidates = doc_number_candidates(doc)
+    own = next((candidate for candidate in candidates if candidate.chosen), None)
+    if own is not None:
+        parsed.put("doc_number", own.value, own.line, own.source)
+        parsed.put("doc_number_raw", own.raw or own.value, own.line, own.source)
+    references: list[str] = []
+    first: Candidate | None = None
+    for candidate in candidates:
+        if own is not None and candidate.value == own.value:
             continue
-        if match.line in top_numbers and (not rest or _NUMBER_LABEL.match(rest)):
-            return Found(match.value, match.line, match.text)
-        if match.line in top_numbers and rest.endswith(("书", "记录")) and len(rest) <= 24:
-            return Found(match.value, match.line, match.text)  # 行政处罚决定书 （…）…号
-        if labelled is None and _NUMBER_LABEL.match(before.rstrip(":") + ":"):
-            labelled = Found(match.value, match.line, match.text)
-    if labelled is not None:
-        return labelled
-    for index, line in enumerate(lines):
-        stripped = line.strip()
-        label = re.match(r"^(?:(?:文号|编号|文书编号)[:]?)?\s*", stripped)
-        body = stripped[label.end() :] if label else stripped
-        match = _SERIAL_NUMBER_RE.fullmatch(body)
-        if match and (index + 1 in top_numbers or (label and label.group())):
-            return Found(normalise_doc_number(body), index + 1, line)
-    return None
+        if candidate.value not in references:
+            references.append(candidate.value)
+            first = first or candidate
+    if first is not None:
+        parsed.put("references", references, first.line, first.source)
+    parsed.candidates["doc_number"] = [candidate.as_dict() for candidate in candidates]
+    return own.found() if own is not None else None
 
 
 # --------------------------------------------------------------------------------------------
@@ -1256,7 +1424,8 @@ _AMOUNT_RE = re.compile(
     rf"(?P<cn>[{_CN_MONEY_CHARS}]+)[ \t]*[元圆](?:整|正)?"
     rf"|(?:¥|RMB|CNY)[ \t]*(?P<yen>{_NUMBER})[ \t]*(?P<yenwan>万)?(?:元)?"
     rf"|(?P<ar>{_NUMBER})[ \t]*(?P<wan>万)?[ \t]*元"
-    rf"|罚款(?:金额|数额)?\((?:人民币)?万元\)[ \t]*[:|]?[ \t]*(?P<wanval>{_NUMBER})"
+    rf"|(?:罚款|处罚)(?:金额|数额)?\((?:人民币)?万元\)[ \t]*[:|]?[ \t]*(?P<wanval>{_NUMBER})"
+    rf"|(?:罚款|处罚)(?:金额|数额)?\((?:人民币)?元\)[ \t]*[:|]?[ \t]*(?P<yuanval>{_NUMBER})"
 )
 _RANGE_AFTER = re.compile(r"^[ \t]*(?:以上|以下|以内|及以上|及以下|左右|至|到|~|-|—|－|起)")
 _RANGE_BEFORE = re.compile(
@@ -1278,13 +1447,22 @@ class _Amount:
     yuan: int
     start: int
     end: int
+    capitals: bool  # written in Chinese numerals (壹万玖仟)
+    printed: str
+    other: _Amount | None = None  # the same amount written the other way, beside it
+    rejected: str | None = None  # why it cannot be the fine
 
 
 def _amount_value(match: re.Match[str]) -> int | None:
     try:
         if match.group("cn"):
             return chinese_to_int(match.group("cn"))
-        number = match.group("yen") or match.group("ar") or match.group("wanval")
+        number = (
+            match.group("yen")
+            or match.group("ar")
+            or match.group("wanval")
+            or match.group("yuanval")
+        )
         value = Decimal(number.replace(",", ""))
         if match.group("wan") or match.group("yenwan") or match.group("wanval"):
             value *= 10_000
@@ -1293,21 +1471,41 @@ def _amount_value(match: re.Match[str]) -> int | None:
         return None
 
 
+# Between an amount and the same amount written the other way: 19000.00元(大写:壹万玖仟圆整),
+# 人民币3000元(叁仟元整), 贰万元整(¥20,000.00), 19000元,大写:壹万玖仟元整.
+_RESTATED = re.compile(
+    r"[ \t]*(?:\([ \t]*(?:大写|小写|即)?|,?[ \t]*(?:大写|小写))[ \t]*[:]?[ \t]*(?:人民币)?[ \t]*$"
+)
+
+
 def _amounts(text: str) -> list[_Amount]:
-    found = []
+    """Every amount of money in the flat text; ``rejected`` says why one cannot be a fine.
+    An amount restated in the other writing right after it is folded into it (``other``)."""
+    found: list[_Amount] = []
     for match in _AMOUNT_RE.finditer(text):
         value = _amount_value(match)
         if value is None or value <= 0:
             continue
+        amount = _Amount(value, match.start(), match.end(), bool(match.group("cn")), match.group())
         before = text[max(0, match.start() - 40) : match.start()]
         after = text[match.end() : match.end() + 6]
         if _RANGE_AFTER.match(after) or _RANGE_BEFORE.search(before):
-            continue  # 一万元以上三万元以下: the law's range, not a decision
-        if _NOT_FINE_BEFORE.search(before) and "罚款" not in before[-10:]:
+            amount.rejected = _("法定罚款幅度，不是决定的罚款")
+        elif _NOT_FINE_BEFORE.search(before) and "罚款" not in before[-10:]:
+            amount.rejected = _("其他款项（违法所得、损失等），不是罚款")
+        elif _LAW_QUOTE.search(text[max(0, match.start() - 200) : match.start()]):
+            amount.rejected = _("引用的法律条文中的金额")
+        previous = found[-1] if found else None
+        if (
+            previous is not None
+            and previous.other is None
+            and previous.capitals != amount.capitals
+            and _RESTATED.fullmatch(text[previous.end : amount.start])
+        ):
+            previous.other = amount
+            previous.end = amount.end
             continue
-        if _LAW_QUOTE.search(text[max(0, match.start() - 200) : match.start()]):
-            continue  # inside a quotation of the law
-        found.append(_Amount(value, match.start(), match.end()))
+        found.append(amount)
     return found
 
 
@@ -1319,22 +1517,42 @@ def _clause(text: str, start: int, end: int) -> str:
     return text[left + 1 : right]
 
 
-def find_fine(doc: Document | str) -> Found | None:
-    """The decided fine in integer yuan, and where it was read (see :func:`parse_fine`)."""
-    text = doc.text if isinstance(doc, Document) else doc
+# Words right before an amount that make it a fine even without 罚款 in the clause
+# (publicity prose: 处罚壹万叁仟元).
+_FINE_JUST_BEFORE = re.compile(
+    r"(?:处罚|罚款|罚金|处以|并处)(?:金额|数额)?[:]?(?:人民币)?[:]?[ \t]*$"
+)
+
+
+def examine_fine(text: str) -> tuple[Found | None, list[Candidate], str | None]:
+    """The decided fine, every amount seen (with why it was or was not taken), and a
+    warning when the fine's digits and capitals disagree (then no fine: do not look for
+    one another way)."""
     flat = Flat(text)
     amounts = _amounts(flat.text)
-    if not amounts:
-        return None
+    candidates: dict[int, Candidate] = {}
+    for amount in amounts:
+        candidates[id(amount)] = Candidate(
+            amount.yuan,
+            flat.line_at(amount.start),
+            flat.source(amount.start, amount.end),
+            amount.rejected or _("未说明是罚款"),
+            raw=flat.text[amount.start : amount.end],
+        )
+    usable = [amount for amount in amounts if amount.rejected is None]
     decision = _DECISION.search(flat.text)
 
     def is_fine(amount: _Amount) -> bool:
         clause = _clause(flat.text, amount.start, amount.end)
-        return "罚款" in clause or "罚金" in clause
+        before = flat.text[max(0, amount.start - 12) : amount.start]
+        return "罚款" in clause or "罚金" in clause or bool(_FINE_JUST_BEFORE.search(before))
 
-    fines = [amount for amount in amounts if is_fine(amount)]
+    fines = [amount for amount in usable if is_fine(amount)]
+    for amount in fines:
+        candidates[id(amount)].reason = _("说明是罚款")
+    pool = fines
     if decision is not None:
-        after = [amount for amount in amounts if amount.start >= decision.start()]
+        after = [amount for amount in usable if amount.start >= decision.start()]
         # After 处罚内容: an amount without the word 罚款 (人民币贰万元整) is still the fine.
         near = [
             amount
@@ -1343,17 +1561,71 @@ def find_fine(doc: Document | str) -> Found | None:
             and "。" not in flat.text[decision.end() : amount.start]
         ]
         pool = [amount for amount in after if is_fine(amount)] or near or fines
-    else:
-        pool = fines
+        for amount in fines:
+            if amount not in pool:
+                candidates[id(amount)].reason = _("说明是罚款，但不在处罚决定部分")
+    ordered = [candidates[id(amount)] for amount in amounts]
     if not pool:
-        return None
+        return None, ordered, None
     totals = [
         amount
         for amount in pool
         if _TOTAL.search(flat.text[max(0, amount.start - 20) : amount.start])
     ]
     chosen = totals[0] if totals else pool[0]
-    return Found(chosen.yuan, flat.line_at(chosen.start), flat.source(chosen.start, chosen.end))
+    for amount in pool:
+        if amount is not chosen:
+            candidates[id(amount)].reason = (
+                _("另一笔罚款，取合计") if totals else _("另一笔罚款，取第一笔")
+            )
+    candidate = candidates[id(chosen)]
+    candidate.chosen = True
+    if totals:
+        candidate.reason = _("处罚决定中的合计罚款")
+    elif decision is not None and chosen.start >= decision.start():
+        candidate.reason = _("处罚决定部分的第一笔罚款")
+    else:
+        candidate.reason = _("第一笔说明是罚款的金额")
+    other = chosen.other
+    if other is not None and other.yuan != chosen.yuan:
+        digits, capitals = (other, chosen) if chosen.capitals else (chosen, other)
+        warning = _(
+            "罚款金额的数字与大写不一致：“{digits}”（{digits_yuan} 元）与“{capitals}”"
+            "（{capitals_yuan} 元），未取罚款金额，请核对原件",
+            digits=digits.printed,
+            digits_yuan=digits.yuan,
+            capitals=capitals.printed,
+            capitals_yuan=capitals.yuan,
+        )
+        candidate.chosen = False
+        candidate.reason = warning
+        return None, ordered, warning
+    return candidate.found(), ordered, None
+
+
+def find_fine(doc: Document | str) -> Found | None:
+    """The decided fine in integer yuan, and where it was read (see :func:`parse_fine`)."""
+    text = doc.text if isinstance(doc, Document) else doc
+    return examine_fine(text)[0]
+
+
+def fine_candidates(doc: Document | str) -> list[Candidate]:
+    """Every amount of money the text shows, each with why it is or is not the fine."""
+    text = doc.text if isinstance(doc, Document) else doc
+    return examine_fine(text)[1]
+
+
+def put_fine(parsed: ParsedDocument, doc: Document | str) -> Found | None:
+    """Record ``fine_yuan`` (and the amounts seen, for explain); when the fine's digits and
+    capitals disagree, no fine and a warning naming both."""
+    text = doc.text if isinstance(doc, Document) else doc
+    found, candidates, warning = examine_fine(text)
+    if found is not None:
+        parsed.put("fine_yuan", found.value, found.line, found.source)
+    if warning is not None:
+        parsed.warnings.append(warning)
+    parsed.candidates["fine_yuan"] = [candidate.as_dict() for candidate in candidates]
+    return found
 
 
 def parse_fine(text: str) -> int | None:

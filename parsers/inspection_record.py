@@ -18,13 +18,13 @@ from parsers.fields import (
     LEGAL_REPRESENTATIVE_LABELS,
     PLACE_LABELS,
     add_enterprises,
-    find_doc_number,
     find_label_value,
     find_list,
     iso_minute,
     looks_like_person,
     parse_chinese_date,
     parse_chinese_datetime,
+    put_doc_numbers,
     put_found,
     title_reason,
     value_after_label,
@@ -35,6 +35,8 @@ KIND = "inspection_record"
 TITLES = ("安全生产现场检查记录", "现场检查记录", "检查记录")
 FIELDS = (
     "doc_number",
+    "doc_number_raw",
+    "references",
     "address",
     "legal_representative",
     "inspection_place",
@@ -73,7 +75,7 @@ def _inspection_time(doc: Document) -> Found | None:
 
 def parse(doc: Document) -> ParsedDocument:
     parsed = ParsedDocument(kind=KIND, parser=NAME, reason=accepts(doc) or "")
-    put_found(parsed, "doc_number", find_doc_number(doc))
+    put_doc_numbers(parsed, doc)
     add_enterprises(parsed, doc, UNIT_LABELS)
     put_found(parsed, "address", find_label_value(doc, ADDRESS_LABELS))
     put_found(

@@ -5,10 +5,12 @@ The three share their layout, so one :class:`PenaltyParser` reads them; the modu
 :mod:`parsers.no_penalty_decision` each expose one instance's contract (NAME, KIND,
 accepts, parse) for the registry.
 
-Fields: ``doc_number``, ``legal_representative``, ``facts`` (违法事实, without the evidence
-sentence 以上事实有…), ``provisions_violated`` (违反的规定: ``《中华人民共和国安全生产法》第
-二十八条第一款``), ``legal_basis`` (处罚依据), ``fine_yuan`` (the decided — for a notice, the
-intended — fine in integer yuan; never a statutory range; absent for 不予行政处罚),
+Fields: ``doc_number`` (with ``doc_number_raw`` and ``references``, see
+:func:`parsers.fields.put_doc_numbers`), ``legal_representative``, ``facts`` (违法事实,
+without the evidence sentence 以上事实有…), ``provisions_violated`` (违反的规定:
+``《中华人民共和国安全生产法》第二十八条第一款``), ``legal_basis`` (处罚依据), ``fine_yuan``
+(the decided — for a notice, the intended — fine in integer yuan; never a statutory range;
+absent for 不予行政处罚, and when its digits and capitals disagree: then a warning),
 ``document_date`` (the 落款 date, ISO), ``authority`` (the issuing bureau, any bureau:
 :mod:`parsers.authority`).  Each is read from its labelled section
 (``违法事实:``) when there is one, else from the usual prose (经查…; 违反了《…》…的规定;
@@ -27,18 +29,20 @@ from parsers.fields import (
     LEGAL_REPRESENTATIVE_LABELS,
     Flat,
     add_enterprises,
-    find_doc_number,
-    find_fine,
     find_label_value,
     find_section,
     find_signature_date,
     looks_like_person,
+    put_doc_numbers,
+    put_fine,
     put_found,
     title_reason,
 )
 
 FIELDS = (
     "doc_number",
+    "doc_number_raw",
+    "references",
     "legal_representative",
     "facts",
     "provisions_violated",
@@ -99,7 +103,7 @@ class PenaltyParser:
 
     def parse(self, doc: Document) -> ParsedDocument:
         parsed = ParsedDocument(kind=self.kind, parser=self.name, reason=self.accepts(doc) or "")
-        put_found(parsed, "doc_number", find_doc_number(doc))
+        put_doc_numbers(parsed, doc)
         add_enterprises(parsed, doc, UNIT_LABELS)
         put_found(
             parsed,
@@ -113,7 +117,7 @@ class PenaltyParser:
         put_found(parsed, "provisions_violated", violated)
         put_found(parsed, "legal_basis", _basis(doc, flat))
         if self.with_fine:
-            put_found(parsed, "fine_yuan", find_fine(doc))
+            put_fine(parsed, doc)
         put_found(
             parsed, "document_date", find_signature_date(doc), lambda value: value.isoformat()
         )

@@ -25,9 +25,9 @@ from parsers.authority import find_authority, looks_like_authority
 from parsers.base import CODE_ABSENT, Document, NamedEnterprise, ParsedDocument
 from parsers.fields import (
     Flat,
+    examine_fine,
     find_credit_codes,
     find_doc_numbers,
-    find_fine,
     find_title,
     looks_like_organisation,
     normalise_doc_number,
@@ -206,9 +206,11 @@ def _number(text: str, flat: Flat | None = None) -> tuple[str, str | None, int |
 
 
 def _fine(text: str) -> tuple[int, int | None, str | None] | None:
-    found = find_fine(text)
+    found, _seen, conflict = examine_fine(text)
     if found is not None:
         return found.value, found.line, found.source
+    if conflict is not None:  # digits and capitals disagree: no fine, not another guess
+        return None
     flat = Flat(text)
     for match in _PROSE_FINE.finditer(flat.text):
         before = flat.text[max(0, match.start() - 12) : match.start()]

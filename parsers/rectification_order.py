@@ -20,9 +20,9 @@ from parsers.fields import (
     add_enterprises,
     date_spans,
     find_dates,
-    find_doc_number,
     find_list,
     find_signature_date,
+    put_doc_numbers,
     put_found,
     title_reason,
     value_after_label,
@@ -41,7 +41,14 @@ TITLES = (
     "整改指令书",
     "限期整改指令书",
 )
-FIELDS = ("doc_number", "problems", "rectification_deadline", "authority")
+FIELDS = (
+    "doc_number",
+    "doc_number_raw",
+    "references",
+    "problems",
+    "rectification_deadline",
+    "authority",
+)
 UNIT_LABELS = ("被检查单位名称", "被检查单位", "单位名称", "企业名称", "当事人")
 PROBLEM_LABELS = ("存在问题", "存在的问题", "主要问题", "事故隐患", "存在的事故隐患", "发现问题")
 PROBLEMS_PROSE = re.compile(
@@ -83,7 +90,7 @@ def _deadline(doc: Document) -> Found | None:
 
 def parse(doc: Document) -> ParsedDocument:
     parsed = ParsedDocument(kind=KIND, parser=NAME, reason=accepts(doc) or "")
-    put_found(parsed, "doc_number", find_doc_number(doc))
+    put_doc_numbers(parsed, doc)
     add_enterprises(parsed, doc, UNIT_LABELS)
     put_found(parsed, "problems", find_list(doc, PROBLEM_LABELS, prose=PROBLEMS_PROSE))
     put_found(parsed, "rectification_deadline", _deadline(doc))

@@ -16,10 +16,10 @@ from parsers.base import Document, Found, ParsedDocument
 from parsers.fields import (
     Flat,
     add_enterprises,
-    find_doc_number,
     find_doc_numbers,
     find_section,
     find_signature_date,
+    put_doc_numbers,
     put_found,
     title_reason,
 )
@@ -27,7 +27,14 @@ from parsers.fields import (
 NAME = "reinspection_opinion"
 KIND = "reinspection_opinion"
 TITLES = ("整改复查意见书", "复查意见书", "隐患整改复查意见书")
-FIELDS = ("doc_number", "follows_order", "document_date", "rectified")
+FIELDS = (
+    "doc_number",
+    "doc_number_raw",
+    "references",
+    "follows_order",
+    "document_date",
+    "rectified",
+)
 UNIT_LABELS = ("被复查单位", "被检查单位名称", "被检查单位", "单位名称", "企业名称", "当事人")
 OPINION_LABELS = ("复查意见", "复查情况", "复查结论", "复查结果")
 
@@ -85,8 +92,7 @@ def _follows_order(doc: Document, own: Found | None) -> Found | None:
 
 def parse(doc: Document) -> ParsedDocument:
     parsed = ParsedDocument(kind=KIND, parser=NAME, reason=accepts(doc) or "")
-    own = find_doc_number(doc)
-    put_found(parsed, "doc_number", own)
+    own = put_doc_numbers(parsed, doc)
     add_enterprises(parsed, doc, UNIT_LABELS)
     put_found(parsed, "follows_order", _follows_order(doc, own))
     put_found(parsed, "document_date", find_signature_date(doc), lambda value: value.isoformat())

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 from archive.i18n import _
 from parsers.base import Document, ParsedDocument
-from parsers.fields import UNIT_LABELS, add_enterprises, find_doc_number, put_found
+from parsers.fields import UNIT_LABELS, add_enterprises, put_doc_numbers
 
 NAME = "unknown"
 KIND = "unknown"
-FIELDS = ("doc_number",)
+FIELDS = (
+    "doc_number",
+    "doc_number_raw",
+    "references",
+)
 
 
 def accepts(doc: Document) -> str | None:
@@ -22,6 +26,6 @@ def accepts(doc: Document) -> str | None:
 
 def parse(doc: Document) -> ParsedDocument:
     parsed = ParsedDocument(kind=KIND, parser=NAME, reason=accepts(doc) or "")
-    put_found(parsed, "doc_number", find_doc_number(doc))
+    put_doc_numbers(parsed, doc)
     add_enterprises(parsed, doc, UNIT_LABELS)
     return parsed

@@ -526,6 +526,8 @@ CASES: list[Case] = [
         "penalty_decision",
         {
             "doc_number": "（湘株醴）应急罚〔2023〕125号",
+            "doc_number_raw": "（湘株醴）应急罚〔2023〕125号",
+            "references": ["（湘株醴）应急罚告〔2023〕118号"],
             "legal_representative": "黄某某",
             "facts": FACTS,
             "provisions_violated": VIOLATED,
@@ -552,6 +554,7 @@ CASES: list[Case] = [
         "penalty_decision",
         {
             "doc_number": "（湘株醴）应急罚〔2023〕7号",
+            "doc_number_raw": "﹝湘株醴﹞应急罚﹝2023﹞7号",
             "legal_representative": "黄某某",
             "facts": FACTS,
             "provisions_violated": VIOLATED,
@@ -581,6 +584,7 @@ CASES: list[Case] = [
         "penalty_decision",
         {
             "doc_number": "（湘株醴）应急罚〔2023〕125号",
+            "doc_number_raw": "（湘株醴）应急罚［２０２３］１２５号",
             "legal_representative": "黄某某",
             "facts": FACTS,
             "provisions_violated": VIOLATED,
@@ -607,6 +611,7 @@ CASES: list[Case] = [
         "penalty_decision",
         {
             "doc_number": "（湘株醴）应急罚〔2024〕3号",
+            "doc_number_raw": "（湘株醴）应急罚【2024】3号",
             "legal_representative": "黄某某",
             "facts": FACTS,
             "provisions_violated": VIOLATED,
@@ -633,6 +638,7 @@ CASES: list[Case] = [
         "penalty_decision",
         {
             "doc_number": "（湘株醴）应急罚〔2023〕125号",
+            "doc_number_raw": "（湘株醴）应急罚〔2023〕125号",
             "legal_representative": "黄某某",
             "facts": FACTS,
             "provisions_violated": VIOLATED,
@@ -655,6 +661,7 @@ CASES: list[Case] = [
         "no_penalty_decision",
         {
             "doc_number": "（湘株醴）应急不罚〔2023〕2号",
+            "doc_number_raw": "（湘株醴）应急不罚〔2023〕2号",
             "legal_representative": "黄某某",
             "facts": FACTS,
             "provisions_violated": VIOLATED,
@@ -675,6 +682,7 @@ CASES: list[Case] = [
         "no_penalty_decision",
         {
             "doc_number": "（湘株醴）应急罚〔2023〕125号",
+            "doc_number_raw": "（湘株醴）应急罚〔2023〕125号",
             "legal_representative": "黄某某",
             "facts": FACTS,
             "provisions_violated": VIOLATED,
@@ -699,6 +707,7 @@ CASES: list[Case] = [
         "penalty_notice",
         {
             "doc_number": "（湘株醴）应急罚告〔2023〕118号",
+            "doc_number_raw": "(湘株醴)应急罚告[2023]118号",
             "facts": FACTS,
             "provisions_violated": VIOLATED,
             "legal_basis": BASIS,
@@ -726,6 +735,7 @@ CASES: list[Case] = [
         "inspection_record",
         {
             "doc_number": "（湘株醴）应急检记〔2026〕7号",
+            "doc_number_raw": "（湘株醴）应急检记〔2026〕7号",
             "address": PARTY["address"],
             "legal_representative": "黄某某",
             "inspection_place": "一号窑炉车间及成品仓库",
@@ -755,6 +765,7 @@ CASES: list[Case] = [
         "inspection_record",
         {
             "doc_number": "醴应急检记〔2026〕12号",
+            "doc_number_raw": "醴应急检记〔2026〕12号",
             "address": PARTY["address"],
             "legal_representative": "黄某某",
             "inspection_place": "厂区",
@@ -785,6 +796,7 @@ CASES: list[Case] = [
         "rectification_order",
         {
             "doc_number": "蓝应急责改〔2026〕3号",
+            "doc_number_raw": "蓝应急责改〔2026〕3号",
             "problems": PROBLEMS,
             "rectification_deadline": "2026-11-30",
         },
@@ -809,6 +821,7 @@ CASES: list[Case] = [
         "rectification_order",
         {
             "doc_number": "古港应急办-4",
+            "doc_number_raw": "古港应急办－4",
             "problems": PROBLEMS,
             "rectification_deadline": "2026-12-15",
         },
@@ -833,6 +846,8 @@ CASES: list[Case] = [
         "reinspection_opinion",
         {
             "doc_number": "（湘株醴）应急复查〔2026〕5号",
+            "references": ["（湘株醴）应急责改〔2026〕3号"],
+            "doc_number_raw": "（湘株醴）应急复查〔2026〕5号",
             "follows_order": "（湘株醴）应急责改〔2026〕3号",
             "document_date": "2026-12-01",
             "rectified": True,
@@ -855,6 +870,7 @@ CASES: list[Case] = [
         "reinspection_opinion",
         {
             "doc_number": "（湘株醴）应急复查〔2026〕6号",
+            "doc_number_raw": "（湘株醴）应急复查〔2026〕6号",
             "document_date": "2026-12-01",
             "rectified": False,
         },
@@ -877,6 +893,8 @@ CASES: list[Case] = [
         "reinspection_opinion",
         {
             "doc_number": "（湘株醴）应急复查〔2026〕8号",
+            "references": ["（湘株醴）应急责改〔2026〕4号"],
+            "doc_number_raw": "（湘株醴）应急复查〔2026〕8号",
             "follows_order": "（湘株醴）应急责改〔2026〕4号",
             "document_date": "2026-12-01",
             "rectified": False,

@@ -539,6 +539,8 @@ def test_order_number_quoted_in_parentheses_after_its_title() -> None:
     )
     assert parsed.values() == {
         "doc_number": "醴应急复查〔2026〕9号",
+        "doc_number_raw": "醴应急复查〔2026〕9号",
+        "references": ["醴应急责改〔2026〕15号"],
         "follows_order": "醴应急责改〔2026〕15号",
         "document_date": "2026-11-25",
         "rectified": True,

@@ -200,5 +200,30 @@ def explain(file: Path, as_json: bool) -> None:
         [("field", N_("字段")), ("value", N_("值")), ("line", N_("行")), ("source", N_("原文"))],
         "table",
     )
+    for name, seen in explanation.get("candidates", {}).items():
+        if not seen:
+            continue
+        out.rule(_("{field} 的候选值", field=name))
+        render_rows(
+            env,
+            [
+                {
+                    "chosen": "→" if candidate["chosen"] else "",
+                    "value": candidate["value"],
+                    "line": candidate.get("line") or "",
+                    "reason": candidate["reason"],
+                    "source": candidate.get("source") or "",
+                }
+                for candidate in seen
+            ],
+            [
+                ("chosen", N_("取用")),
+                ("value", N_("值")),
+                ("line", N_("行")),
+                ("reason", N_("原因")),
+                ("source", N_("原文")),
+            ],
+            "table",
+        )
     for warning in explanation.get("warnings", []):
         info(env, _("警告：{message}", message=warning))
