@@ -27,7 +27,7 @@ import re
 
 from parsers.base import Document, Found
 
-__all__ = ["AUTHORITY_LABELS", "find_authority", "looks_like_authority"]
+__all__ = ["AUTHORITY_LABELS", "find_authority", "is_signature_line", "looks_like_authority"]
 
 AUTHORITY_LABELS = (
     "作出处罚决定的机关名称",
@@ -142,11 +142,34 @@ def _name_before_title(line: str) -> str | None:
     return found
 
 
+def _signature_name(line: str) -> str | None:
+    tail = _DATE_TAIL.search(line)
+    name = line[: tail.start()].strip() if tail else line.strip()
+    return name if looks_like_authority(name) else None
+
+
+def is_signature_line(line: str) -> bool:
+    """A 落款 line: the authority's name alone (perhaps with its date or ``(印章)``), or the
+    date alone — where a list's last item ends.
+
+    >>> is_signature_line("江永县应急管理局"), is_signature_line("2026年3月31日")
+    (True, True)
+    >>> is_signature_line("生产管理职责,被处以罚款人民币1.2万元(江应急罚〔2026〕5号)。")
+    False
+    """
+    line = line.strip()
+    if not line:
+        return False
+    if _signature_name(line) is not None:
+        return True
+    tail = _DATE_TAIL.search(line)
+    return tail is not None and tail.start() == 0 and tail.end() > 0
+
+
 def _signature(lines: list[tuple[int, str]]) -> Found | None:
     for number, line in reversed(lines[-_BOTTOM_LINES:]):
-        tail = _DATE_TAIL.search(line)
-        name = line[: tail.start()].strip() if tail else line
-        if looks_like_authority(name):
+        name = _signature_name(line)
+        if name is not None:
             return Found(name, number, line)
     return None
 
@@ -165,13 +188,16 @@ def _prose(text: str) -> Found | None:
     return None
 
 
-def find_authority(doc: Document | str, *, prose: bool = False) -> Found | None:
+def find_authority(
+    doc: Document | str, *, prose: bool = False, labelled: bool = True
+) -> Found | None:
     """The authority that issued the document, as written (see the module doc); ``prose``
-    also reads it from a sentence (publicity summaries have no 落款)."""
+    also reads it from a sentence (publicity summaries have no 落款); ``labelled=False``
+    reads only the title area and the 落款 (a list's ``处罚机关:`` lines are its entries')."""
     text = doc.text if isinstance(doc, Document) else doc
     lines = text.split("\n")
     content = [(number, line.strip()) for number, line in enumerate(lines, 1) if line.strip()]
-    found = _labelled(lines) or _title_area(content) or _signature(content)
+    found = (_labelled(lines) if labelled else None) or _title_area(content) or _signature(content)
     if found is None and prose:
         found = _prose(text)
     return found

@@ -316,7 +316,14 @@ _MARK = r"(?:[(（]\s*(?:签\s*[字名章]|签字盖章|签名盖章|盖章)\s*[
 # joins a .docx row's cells); a label closed by its bracketed mark (``法定代表人（签字）``) may
 # also stand right before its value, as a PDF table's row reads (``法定代表人（签字）张三``).
 _PAREN_MARK = r"[(（]\s*(?:签\s*[字名章]|签字盖章|签名盖章|盖章)\s*[)）]"
+# Words a person's label may start with (公司负责人, 企业主要负责人, 甲方代表人…): in a PDF
+# table's text the name before it runs into them (``班组长(签字)杨春生公司负责人(签字)何立平``).
+# Not the end of the enterprise's own name (``…有限公司主要负责人（签字）``).
+_LABEL_PREFIX = (
+    r"(?:(?<!有限)(?<!责任)(?<!集团)(?<!分)(?<!总)公司|企业|单位|厂方|甲方|乙方|项目部?|安全|分管)"
+)
 _LABEL_RE = re.compile(
+    rf"(?:{_LABEL_PREFIX}(?=[\u3400-\u9fff]{{2}}))?"
     r"(?P<label>(?:承诺)?单位\s*[(（]\s*(?:盖章|公章|印章)\s*[)）]|"
     + "|".join(sorted(_PERSON_LABELS, key=len, reverse=True))
     + rf")\s*(?:(?P<mark>{_MARK})?\s*[:：|]|(?P<bare>{_PAREN_MARK})|(?<=[)）]))"
@@ -387,6 +394,40 @@ def _line_date(text: str) -> str | bool | None:
     return day.isoformat() if match else None
 
 
+def _seal_only(text: str) -> bool:
+    """A line that is only seal labels with nothing written (``单位（盖章）``).
+
+    >>> _seal_only("单位(盖章)"), _seal_only("单位(盖章):某某有限公司"), _seal_only("承诺人:")
+    (True, False, False)
+    """
+    found = list(_LABEL_RE.finditer(text))
+    if not found or any("章" not in match.group("label") for match in found):
+        return False
+    return is_blank(_LABEL_RE.sub("", text).strip(_SPACE_CHARS + "|"))
+
+
+def _column_date(text: str, column: int) -> str | bool | None:
+    """The date in column ``column`` of a line of dates side by side, as a PDF table's row
+    reads (``日期 2026年1月6日日期 2026年1月6日``); None unless every cell is a date.
+
+    >>> _column_date("日期 2026年1月6日日期 2026年1月7日", 1), _column_date("日期:2026年1月6日", 0)
+    ('2026-01-07', None)
+    """
+    starts = [match.start() for match in _DATE_LABEL.finditer(text)]
+    if len(starts) >= 2 and starts[0] == 0:
+        cells = [
+            text[start:end] for start, end in zip(starts, [*starts[1:], len(text)], strict=True)
+        ]
+    else:
+        cells = [cell for cell in re.split(r"\s*\|\s*|[ \t\u3000]{2,}|\u3000", text) if cell]
+    if len(cells) < 2:
+        return None
+    values = [_line_date(cell) for cell in cells]
+    if any(value is None for value in values):
+        return None
+    return values[min(column, len(values) - 1)]
+
+
 def _own_marks(lines: Sequence[str]) -> list[_Mark]:
     """Every signature, seal and person label with its value, and the date written nearest
     after it (on its line, or on a date-only line within the next four lines)."""
@@ -433,10 +474,15 @@ def _own_marks(lines: Sequence[str]) -> list[_Mark]:
     for mark in marks:
         if mark.date is not None:
             continue
+        same_line = [other for other in marks if other.line == mark.line]
+        column = next(number for number, other in enumerate(same_line) if other is mark)
         for index in range(mark.line, min(mark.line + 4, len(lines))):
-            if _LABEL_RE.search(probe(lines[index])) and index + 1 != mark.line:
-                break
-            value = _line_date(probe(lines[index]))
+            text = probe(lines[index])
+            if _LABEL_RE.search(text) and index + 1 != mark.line and not _seal_only(text):
+                break  # another signature; a bare 单位（盖章） line shares the date below it
+            value = _line_date(text)
+            if value is None:
+                value = _column_date(text, column)
             if value is not None:
                 mark.date = (
                     (value, index + 1, lines[index].strip()) if value else ("", index + 1, "")

@@ -3,7 +3,8 @@
 Fields: ``doc_number``, ``address``, ``legal_representative``, ``inspection_place``,
 ``inspection_time`` (``2026-11-03T10:30``; ``2026-11-03`` when only the day is written; the
 start of a range ``10时30分至12时``), ``findings`` (the numbered items of 检查情况, or the
-whole paragraph as one item when it is not numbered).  The inspected unit and its code are
+whole paragraph as one item when it is not numbered).  ``authority``: the bureau that inspected
+(title area or 落款, :mod:`parsers.authority`).  The inspected unit and its code are
 ``enterprises``.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from parsers.authority import find_authority
 from parsers.base import Document, Found, ParsedDocument
 from parsers.fields import (
     ADDRESS_LABELS,
@@ -37,6 +39,7 @@ FIELDS = (
     "doc_number",
     "doc_number_raw",
     "references",
+    "authority",
     "address",
     "legal_representative",
     "inspection_place",
@@ -86,4 +89,5 @@ def parse(doc: Document) -> ParsedDocument:
     put_found(parsed, "inspection_place", find_label_value(doc, PLACE_LABELS))
     put_found(parsed, "inspection_time", _inspection_time(doc))
     put_found(parsed, "findings", find_list(doc, FINDINGS_LABELS, prose=FINDINGS_PROSE))
+    put_found(parsed, "authority", find_authority(doc))
     return parsed

@@ -21,7 +21,7 @@ from typing import Any
 
 from archive import uscc
 from archive.i18n import _
-from parsers.authority import find_authority, looks_like_authority
+from parsers.authority import find_authority, is_signature_line, looks_like_authority
 from parsers.base import CODE_ABSENT, Document, NamedEnterprise, ParsedDocument
 from parsers.fields import (
     Flat,
@@ -62,6 +62,29 @@ TITLES = (
 # A summary without a title: its opening sentence says a decision was made.
 _PROSE_OPENING = re.compile(
     r"^(?:近日|日前|近期|\d{4}年\d{1,2}月\d{1,2}日)[,]?.{2,80}?作出.{0,12}行政处罚"
+)
+# 信用中国's record of one decision: a bare heading (行政处罚, or none) over labelled fields,
+# one of them ``行政处罚决定书文号:`` — a label, not a decision's title.
+_RECORD_LABELS = (
+    "行政相对人名称",
+    "行政相对人类别",
+    "行政处罚决定书文号",
+    "处罚决定书文号",
+    "违法行为类型",
+    "违法事实",
+    "处罚类别",
+    "处罚内容",
+    "罚款金额",
+    "处罚决定日期",
+    "处罚机关",
+    "数据来源",
+    "公示截止期",
+)
+_PUBLICITY_ONLY = ("行政相对人名称", "行政相对人类别", "违法行为类型", "处罚类别", "数据来源")
+_RECORD_LABEL = re.compile(
+    r"^\s*(?P<label>"
+    + "|".join(sorted(_RECORD_LABELS, key=len, reverse=True))
+    + r")(?:\s*[(（][^()（）]{1,6}[)）])?\s*[:：|]"
 )
 
 _OTHER_TITLES = ("决定书", "告知书", "指令书", "意见书", "检查记录", "通知书")
@@ -112,6 +135,9 @@ def accepts(doc: Document) -> str | None:
         found = find_title(doc, TITLES, exclude=("决定书", "告知书"))
         if found is not None:
             return _("标题为“{title}”（第{line}行）", title=found.value, line=found.line)
+        record = _record_reason(doc)
+        if record is not None:
+            return record
         if find_title(doc, _OTHER_TITLES) is not None:
             return None  # a decision or order that tells its story: not a publicity summary
         flat = Flat("\n".join(doc.lines[:8]))
@@ -123,6 +149,23 @@ def accepts(doc: Document) -> str | None:
         return None
     except Exception:  # accepts() never raises
         return None
+
+
+def _record_reason(doc: Document) -> str | None:
+    """A 信用中国-style record: three labelled record fields, one only publicity uses
+    (行政相对人名称, 处罚类别, 数据来源…), under a heading that is no other kind's title."""
+    lines = [line.strip() for line in doc.lines[:40] if line.strip()]
+    if not lines or re.search(r"决定书|告知书|指令书|意见书|通知书|记录", lines[0]):
+        return None
+    labels = {match.group("label") for line in lines if (match := _RECORD_LABEL.match(line))}
+    if len(labels) < 3 or not labels.intersection(_PUBLICITY_ONLY):
+        return None
+    first = next(
+        number
+        for number, line in enumerate(doc.lines, start=1)
+        if (match := _RECORD_LABEL.match(line.strip())) and match.group("label") in labels
+    )
+    return _("逐项列出行政处罚信息的公示记录（第{line}行起）", line=first)
 
 
 def parse(doc: Document) -> ParsedDocument:
@@ -143,6 +186,8 @@ def parse(doc: Document) -> ParsedDocument:
                 entry["credit_code_status"] or CODE_ABSENT,
             )
         )
+    if len(entries) >= 2:
+        _list_authority(parsed, doc, entries)
     if entries:
         parsed.put("entries", [{key: entry[key] for key in ENTRY_KEYS} for entry in entries], 1)
     if len(entries) == 1:
@@ -165,6 +210,22 @@ def parse(doc: Document) -> ParsedDocument:
                 )
             )
     return parsed
+
+
+def _list_authority(parsed: ParsedDocument, doc: Document, entries: list[dict[str, Any]]) -> None:
+    """A list's own authority: the one in its title or 落款 (not an entry's 处罚机关 line), which
+    also stands for entries that name none; else the one every entry names.  Top level only
+    when the list is from one authority."""
+    own = find_authority(doc, labelled=False)
+    if own is not None:
+        parsed.put("authority", own.value, own.line, own.source)
+        for entry in entries:
+            if entry["authority"] is None:
+                entry["authority"] = own.value
+        return
+    named = {entry["authority"] for entry in entries}
+    if len(named) == 1 and None not in named:
+        parsed.put("authority", named.pop())
 
 
 # -- one entry -------------------------------------------------------------------------------
@@ -331,7 +392,9 @@ def _item_entries(doc: Document) -> list[dict[str, Any]]:
         if _ITEM_START.match(line):
             items.append((number, [_ITEM_START.sub("", line, count=1)]))
         elif items and line.strip():
-            if re.match(r"^\s*(?:特此|以上|上述|附件|联系|公示期)", line):
+            if re.match(r"^\s*(?:特此|以上|上述|附件|联系|公示期)", line) or is_signature_line(
+                line
+            ):
                 items.append((number, []))  # the end of the list
                 continue
             items[-1][1].append(line)

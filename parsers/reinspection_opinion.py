@@ -4,7 +4,7 @@ Fields: ``doc_number``; ``follows_order`` (the 文号 of the 整改指令书 it 
 text quotes it); ``document_date`` (the 落款 date, ISO); ``rectified`` — ``True`` when the
 opinion says the problems are rectified (已整改完毕, 已完成整改, 整改到位), ``False`` when any
 is not (未整改, 部分整改, 仍存在…, 逾期未改正), absent when it says neither.  With tick
-boxes (``☑已整改完毕 □未整改``) only the ticked option counts.  The unit and its code are
+boxes (``☑已整改完毕 □未整改``) only the ticked option counts.  ``authority``: the bureau (title area or 落款).  The unit and its code are
 ``enterprises``.
 """
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from parsers.authority import find_authority
 from parsers.base import Document, Found, ParsedDocument
 from parsers.fields import (
     Flat,
@@ -31,6 +32,7 @@ FIELDS = (
     "doc_number",
     "doc_number_raw",
     "references",
+    "authority",
     "follows_order",
     "document_date",
     "rectified",
@@ -97,4 +99,5 @@ def parse(doc: Document) -> ParsedDocument:
     put_found(parsed, "follows_order", _follows_order(doc, own))
     put_found(parsed, "document_date", find_signature_date(doc), lambda value: value.isoformat())
     put_found(parsed, "rectified", _rectified(doc))
+    put_found(parsed, "authority", find_authority(doc))
     return parsed

@@ -848,6 +848,7 @@ CASES: list[Case] = [
             "doc_number": "（湘株醴）应急复查〔2026〕5号",
             "references": ["（湘株醴）应急责改〔2026〕3号"],
             "doc_number_raw": "（湘株醴）应急复查〔2026〕5号",
+            "authority": "醴陵市应急管理局",
             "follows_order": "（湘株醴）应急责改〔2026〕3号",
             "document_date": "2026-12-01",
             "rectified": True,
@@ -871,6 +872,7 @@ CASES: list[Case] = [
         {
             "doc_number": "（湘株醴）应急复查〔2026〕6号",
             "doc_number_raw": "（湘株醴）应急复查〔2026〕6号",
+            "authority": "醴陵市应急管理局",
             "document_date": "2026-12-01",
             "rectified": False,
         },
@@ -895,6 +897,7 @@ CASES: list[Case] = [
             "doc_number": "（湘株醴）应急复查〔2026〕8号",
             "references": ["（湘株醴）应急责改〔2026〕4号"],
             "doc_number_raw": "（湘株醴）应急复查〔2026〕8号",
+            "authority": "醴陵市应急管理局",
             "follows_order": "（湘株醴）应急责改〔2026〕4号",
             "document_date": "2026-12-01",
             "rectified": False,

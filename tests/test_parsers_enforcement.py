@@ -542,6 +542,7 @@ def test_order_number_quoted_in_parentheses_after_its_title() -> None:
         "doc_number_raw": "醴应急复查〔2026〕9号",
         "references": ["醴应急责改〔2026〕15号"],
         "follows_order": "醴应急责改〔2026〕15号",
+        "authority": "醴陵市应急管理局",
         "document_date": "2026-11-25",
         "rectified": True,
     }
