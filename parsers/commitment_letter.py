@@ -420,6 +420,7 @@ def _column_date(text: str, column: int) -> str | bool | None:
         ]
     else:
         cells = [cell for cell in re.split(r"\s*\|\s*|[ \t\u3000]{2,}|\u3000", text) if cell]
+    cells = [cell.strip(_SPACE_CHARS + "|") for cell in cells]
     if len(cells) < 2:
         return None
     values = [_line_date(cell) for cell in cells]

@@ -688,3 +688,203 @@ def test_publicity_list_in_the_national_format_columns(tmp_path: Path) -> None:
         12000,
         "蓝山县应急管理局",
     )
+
+
+# -- hold-out findings: records titled 行政处罚, signatures in flattened tables, authorities -----
+
+
+RECORD = [
+    "行政相对人名称：祁阳市某某混凝土有限公司",
+    f"统一社会信用代码：{MASKED_B}",
+    "行政处罚决定书文号：祁应急罚〔2026〕11号",
+    "违法行为类型：未按规定开展安全培训",
+    "处罚类别：罚款",
+    "处罚内容：罚款2.5万元",
+    "处罚决定日期：2026/02/26",
+    "处罚机关：祁阳市应急管理局",
+    "数据来源：祁阳市应急管理局",
+]
+
+
+@pytest.mark.parametrize("media", MEDIA)
+def test_publicity_record_titled_just_xingzheng_chufa(tmp_path: Path, media: str) -> None:
+    """信用中国's record: its heading is 行政处罚 and ``行政处罚决定书文号：`` is a label, not a
+    decision's title."""
+    parsed = parse_path(write(tmp_path, media, RECORD, "行政处罚"))
+    assert parsed.kind == "penalty_publicity"
+    assert parsed.get("doc_number") == "祁应急罚〔2026〕11号"
+    assert parsed.get("fine_yuan") == 25000
+    assert parsed.get("authority") == "祁阳市应急管理局"
+    assert (parsed.credit_code, parsed.credit_code_status) == (MASKED_B.upper(), "masked")
+    assert [e.name for e in parsed.enterprises] == ["祁阳市某某混凝土有限公司"]
+
+
+def test_a_decision_with_labelled_lines_is_still_a_decision(tmp_path: Path) -> None:
+    blocks = [
+        "蓝山县应急管理局",
+        "蓝应急罚〔2026〕3号",
+        "当事人：蓝山县某某建材有限公司",
+        "处罚内容：罚款人民币5000元。",
+        "处罚机关：蓝山县应急管理局",
+    ]
+    parsed = parse_path(write(tmp_path, "docx", blocks, "行政处罚决定书"))
+    assert parsed.kind == "penalty_decision"
+
+
+def two_signer_rows() -> list:
+    return [
+        ("title", "安全生产双向承诺书（班组）"),
+        (
+            "para",
+            "为落实全员安全生产责任制，蓝山县某某化工有限公司合成车间甲班与公司签订本承诺书。",
+        ),
+        ("para", "班组承诺：严格执行操作规程，杜绝违章作业。公司承诺：按时发放劳动防护用品。"),
+        ("para", f"公司名称：蓝山县某某化工有限公司  统一社会信用代码：{CODE_A}"),
+        (
+            "table",
+            [
+                ["班组长(签字)", "杨春生", "公司负责人(签字)", "何立平"],
+                ["日期", "2026年1月6日", "日期", "2026年1月7日"],
+            ],
+        ),
+    ]
+
+
+@pytest.mark.parametrize("media", MEDIA)
+def test_two_signers_in_one_table_row(tmp_path: Path, media: str) -> None:
+    """A PDF's text runs the row together (``班组长(签字)杨春生公司负责人(签字)何立平`` over
+    ``日期 2026年1月6日日期 2026年1月7日``): the name stops at the next label, the date is
+    the one in its column."""
+    parsed = parse_path(ruled(media, two_signer_rows(), tmp_path / f"l.{media}"))
+    assert parsed.kind == "commitment_letter"
+    assert parsed.get("level") == "team"
+    assert (parsed.get("signer"), parsed.get("sign_date"), parsed.get("signed")) == (
+        "杨春生",
+        "2026-01-06",
+        True,
+    )
+
+
+@pytest.mark.parametrize("media", MEDIA)
+def test_two_signers_on_one_line_apart_by_a_full_width_space(tmp_path: Path, media: str) -> None:
+    blocks = [
+        *BODY,
+        "班组长（签字）：杨春生　公司负责人（签字）：何立平",
+        "日期：2026年1月6日",
+    ]
+    parsed = parse_path(write(tmp_path, media, blocks, "安全生产双向承诺书（班组）"))
+    assert (parsed.get("signer"), parsed.get("sign_date"), parsed.get("signed")) == (
+        "杨春生",
+        "2026-01-06",
+        True,
+    )
+
+
+@pytest.mark.parametrize("media", MEDIA)
+def test_date_below_the_seal_line_is_the_signer_s(tmp_path: Path, media: str) -> None:
+    blocks = [
+        *BODY,
+        f"承诺单位：蓝山县某某建材有限公司（统一社会信用代码：{CODE_A}）",
+        "主要负责人（签字）：周永康",
+        "单位（盖章）",
+        "二〇二六年二月三日",
+    ]
+    parsed = parse_path(write(tmp_path, media, blocks, "安全生产责任承诺书"))
+    assert (parsed.get("signer"), parsed.get("sign_date"), parsed.get("signed")) == (
+        "周永康",
+        "2026-02-03",
+        True,
+    )
+
+
+def test_the_enterprise_s_name_before_a_signature_label_keeps_its_gongsi() -> None:
+    from parsers.base import Document
+
+    text = (
+        "安全生产承诺书\n本单位郑重承诺。\n单位（盖章）：蓝山县某某有限公司主要负责人（签字）：李四"
+    )
+    parsed = commitment_letter.parse(Document(Path("a.pdf"), "pdf", text + "\n2026年1月5日"))
+    assert parsed.get("signer") == "李四" and parsed.get("signed") is True
+
+
+@pytest.mark.parametrize("media", MEDIA)
+@pytest.mark.parametrize(
+    ("title", "kind", "lines"),
+    [
+        (
+            "现场检查记录",
+            "inspection_record",
+            ["被检查单位：蓝山县某某建材有限公司", "检查情况：消防通道堵塞。"],
+        ),
+        (
+            "整改复查意见书",
+            "reinspection_opinion",
+            ["蓝山县某某建材有限公司：", "经复查，你单位已整改完毕。"],
+        ),
+    ],
+)
+def test_inspection_and_reinspection_keep_their_authority(
+    tmp_path: Path, media: str, title: str, kind: str, lines: list
+) -> None:
+    blocks = [
+        "蓝应急〔2026〕2号",
+        *lines,
+        f"统一社会信用代码：{CODE_A}",
+        "蓝山县应急管理局",
+        "2026年4月28日",
+    ]
+    parsed = parse_path(write(tmp_path, media, ["蓝山县应急管理局", title, *blocks], None))
+    assert parsed.kind == kind
+    assert parsed.get("authority") == "蓝山县应急管理局"
+    unsigned = parse_path(write(tmp_path, media, [title, *blocks[:-2]], None, name="bare"))
+    assert unsigned.kind == kind and "authority" not in unsigned.fields
+
+
+def test_publicity_list_from_one_authority_has_it_at_the_top(tmp_path: Path) -> None:
+    table = [
+        ["序号", "行政相对人名称", "统一社会信用代码", "行政处罚决定书文号", "罚款金额(万元)"],
+        ["1", "永州市甲运输有限公司", CODE_A, "永应急罚〔2026〕3号", "10"],
+        ["2", "永州市乙建材有限公司", CODE_B, "永应急罚〔2026〕6号", "0.5"],
+    ]
+    blocks = [
+        "现将本局2026年第一季度作出的行政处罚信息公示如下：",
+        table,
+        "永州市应急管理局",
+        "2026年4月2日",
+    ]
+    title = "永州市应急管理局2026年第一季度行政处罚信息公示"
+    parsed = parse_path(write(tmp_path, "docx", blocks, title))
+    assert parsed.get("authority") == "永州市应急管理局"
+    entries = parsed.get("entries")
+    assert [(e["doc_number"], e["fine_yuan"]) for e in entries] == [
+        ("永应急罚〔2026〕3号", 100000),
+        ("永应急罚〔2026〕6号", 5000),
+    ]
+    assert [e["authority"] for e in entries] == ["永州市应急管理局"] * 2
+
+
+@pytest.mark.parametrize("media", MEDIA)
+def test_paragraph_list_every_entry_has_the_list_s_authority(tmp_path: Path, media: str) -> None:
+    """The 落款 is not part of the last entry: every entry has the list's authority, not
+    only the last."""
+    items = [
+        f"1. 江永县甲旅游开发有限公司，统一社会信用代码{CODE_A}，因未建立事故隐患排查治理制度，"
+        "被处以罚款人民币3万元（江应急罚〔2026〕4号）。",
+        f"2. 江永县乙石灰厂，统一社会信用代码{CODE_B}，因主要负责人未履行安全生产管理职责，"
+        "被处以罚款人民币1.2万元（江应急罚〔2026〕5号）。",
+        "江永县应急管理局",
+        "2026年3月31日",
+    ]
+    parsed = parse_path(write(tmp_path, media, items, "江永县应急管理局行政处罚公示（2026年3月）"))
+    assert parsed.get("authority") == "江永县应急管理局"
+    entries = parsed.get("entries")
+    assert [(e["credit_code"], e["fine_yuan"], e["authority"]) for e in entries] == [
+        (CODE_A, 30000, "江永县应急管理局"),
+        (CODE_B, 12000, "江永县应急管理局"),
+    ]
+
+
+def test_list_of_several_authorities_has_no_top_level_authority(tmp_path: Path) -> None:
+    parsed = parse_path(write(tmp_path, "docx", PROSE_LIST, "行政处罚信息公示汇总表"))
+    assert len(parsed.get("entries")) == 2
+    assert "authority" not in parsed.fields
