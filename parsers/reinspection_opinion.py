@@ -4,8 +4,8 @@ Fields: ``doc_number``; ``follows_order`` (the 文号 of the 整改指令书 it 
 text quotes it); ``document_date`` (the 落款 date, ISO); ``rectified`` — ``True`` when the
 opinion says the problems are rectified (已整改完毕, 已完成整改, 整改到位), ``False`` when any
 is not (未整改, 部分整改, 仍存在…, 逾期未改正), absent when it says neither.  With tick
-boxes (``☑已整改完毕 □未整改``) only the ticked option counts.  ``authority``: the bureau (title area or 落款).  The unit and its code are
-``enterprises``.
+boxes (``☑已整改完毕 □未整改``) only the ticked option counts.  ``authority``: the bureau
+(title area or 落款, :mod:`parsers.authority`).  The unit and its code are ``enterprises``.
 """
 
 from __future__ import annotations
