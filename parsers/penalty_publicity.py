@@ -388,14 +388,16 @@ def _single_entry(doc: Document) -> dict[str, Any]:
 def _item_entries(doc: Document) -> list[dict[str, Any]]:
     """Numbered paragraphs or text rows (``1.某公司…``, ``1 某公司 9143… …``), one entry each."""
     items: list[tuple[int, list[str]]] = []
+    starts = [number for number, line in enumerate(doc.lines, start=1) if _ITEM_START.match(line)]
     for number, line in enumerate(doc.lines, start=1):
         if _ITEM_START.match(line):
             items.append((number, [_ITEM_START.sub("", line, count=1)]))
         elif items and line.strip():
-            if re.match(r"^\s*(?:特此|以上|上述|附件|联系|公示期)", line) or is_signature_line(
-                line
+            # The list ends at 特此公示 and the like, or at the 落款 after its last item.
+            if re.match(r"^\s*(?:特此|以上|上述|附件|联系|公示期)", line) or (
+                number > starts[-1] and is_signature_line(line)
             ):
-                items.append((number, []))  # the end of the list
+                items.append((number, []))
                 continue
             items[-1][1].append(line)
     entries = []
