@@ -4,25 +4,38 @@ from __future__ import annotations
 
 from typing import Any
 
+from archive import events
+from archive.errors import CreditError
 from archive.i18n import N_, _, join_items
-from archive.index import load_index
-from archive.store import Archive
+from archive.index import META_ID, META_TABLE, Index
+from archive.journal import VerifyReport
+from archive.store import Archive, IndexFile
 
 
 def verify_archive(archive: Archive) -> dict[str, Any]:
-    """Walk the journal's chain and compare its head with what the index remembers."""
-    try:
-        index = load_index(archive.index_path)
-    except (ValueError, TypeError, OSError, RecursionError):
-        index = None
-    report = archive.journal.verify(remember=index.last_seq if index else None)
+    """Check the archive: walk the journal's chain, then compare index.json with a rebuild.
+
+    The journal is read once: its checked events rebuild the index in memory, and index.json
+    (brought up to date with any newer events) must equal that rebuild, record for record.  A
+    hand-edited index is caught whatever its journal position says, and the records that differ
+    are named.  ``summary`` is the one sentence to show; ``ok`` is false for a problem in the
+    journal or in index.json (``reason`` says which, ``message`` what).  A missing index.json is
+    not a problem: the next open rebuilds it from the journal.
+    """
+    found = archive.read_index_file()
+    trusted = found.state == "written" and found.index is not None
+    index = found.index if trusted else None
+    report = archive.journal.verify(remember=index.last_seq if index else None, collect=True)
     result: dict[str, Any] = {
         "ok": report.ok,
         "events": report.events,
         "line": report.line,
         "reason": report.reason,
         "message": report.message,
+        "hint": None,
         "head_hash": report.head_hash,
+        "index": {"state": "not_checked", "behind": 0, "differences": []},
+        "summary": "",
         "warnings": [],
     }
     if report.torn is not None:
@@ -32,11 +45,24 @@ def verify_archive(archive: Archive) -> dict[str, Any]:
                 size=len(report.torn.data),
             )
         )
-    if not report.ok:
+    if report.ok and index is not None:
+        _check_journal_against_index(result, report, index)
+    rebuilt = None
+    if result["ok"]:
+        rebuilt = _rebuild(result, report.entries or [])
+    if not result["ok"]:
+        result["summary"] = _("日志有问题：{message}", message=result["message"])
+        result["hint"] = _("从备份恢复日志（journal.jsonl）后再运行 credit audit verify")
         return result
-    if index is None:
-        result["warnings"].append(_("索引文件缺失或损坏；运行 credit reindex 重建"))
-        return result
+    assert rebuilt is not None
+    _compare_index(archive, result, found, rebuilt, report.entries or [])
+    return result
+
+
+def _check_journal_against_index(
+    result: dict[str, Any], report: VerifyReport, index: Index
+) -> None:
+    """What only the index (a file credit wrote) can show: a cut or rewritten journal end."""
     if index.last_seq > report.events:
         result.update(
             ok=False,
@@ -49,8 +75,7 @@ def verify_archive(archive: Archive) -> dict[str, Any]:
                 line=report.events + 1,
             ),
         )
-        return result
-    if index.last_seq and report.remembered_hash != index.head_hash:
+    elif index.last_seq and report.remembered_hash != index.head_hash:
         result.update(
             ok=False,
             reason="index_mismatch",
@@ -60,7 +85,169 @@ def verify_archive(archive: Archive) -> dict[str, Any]:
                 line=index.last_seq,
             ),
         )
-    return result
+
+
+def _rebuild(result: dict[str, Any], entries: list[tuple[dict[str, Any], int]]) -> Index | None:
+    """The index the journal's checked events give, or ``None`` (and a problem) if one cannot
+    be applied."""
+    rebuilt = Index()
+    if not _apply(rebuilt, entries, result):
+        return None
+    return rebuilt
+
+
+def _apply(
+    index: Index, entries: list[tuple[dict[str, Any], int]], result: dict[str, Any] | None
+) -> bool:
+    """Apply ``entries`` to ``index``; on an event that cannot be applied, note it in ``result``."""
+    for entry, end in entries:
+        try:
+            events.apply(index, entry)
+        except (CreditError, KeyError, TypeError, ValueError) as exc:
+            if result is not None:
+                result.update(
+                    ok=False,
+                    reason="replay",
+                    line=entry["seq"],
+                    message=_(
+                        "第 {line} 行的事件无法应用：{error}",
+                        line=entry["seq"],
+                        error=getattr(exc, "message", None) or repr(exc),
+                    ),
+                )
+            return False
+        index.advance(entry["seq"], entry["hash"], end)
+    return True
+
+
+def _compare_index(
+    archive: Archive,
+    result: dict[str, Any],
+    found: IndexFile,
+    rebuilt: Index,
+    entries: list[tuple[dict[str, Any], int]],
+) -> None:
+    count = result["events"]
+    state = result["index"]
+    if found.state == "missing":
+        state["state"] = "missing"
+        result["summary"] = _(
+            "日志完好：共 {count} 条事件，哈希链连续；索引文件 {path} 不存在，"
+            "下次打开档案时会根据日志重建。",
+            count=count,
+            path=archive.index_path,
+        )
+        return
+    if found.index is None:  # damaged
+        state["state"] = "damaged"
+        problem = _("索引文件 {path} 已损坏（{error}）", path=archive.index_path, error=found.error)
+        _index_problem(result, "index_damaged", problem)
+        return
+    index = found.index
+    written = index.last_seq
+    # Bring the file's index up to date with newer events, where it fits the journal at all.
+    fits = written <= count and (written == 0 or entries[written - 1][0]["hash"] == index.head_hash)
+    if fits and not _apply(index, entries[written:], None):
+        fits = False
+    differences = _differences(rebuilt, index)
+    if differences:
+        state.update(state="differs", differences=differences)
+        problem = _(
+            "索引文件 {path} 与根据日志重建的索引不一致：{details}",
+            path=archive.index_path,
+            details=_describe(differences),
+        )
+        _index_problem(result, "index_differs", problem)
+        return
+    state.update(state="consistent", behind=count - written)
+    if found.state != "written":
+        result["warnings"].append(
+            _(
+                "索引文件 {path} 不是 credit 最后写入的文件，但内容与日志一致；下次写入时会重写",
+                path=archive.index_path,
+            )
+        )
+    if count > written:
+        result["summary"] = _(
+            "日志完好：共 {count} 条事件，哈希链连续；索引与日志一致，"
+            "只是还没有最后 {behind} 条事件，下次写入时补上。",
+            count=count,
+            behind=count - written,
+        )
+    else:
+        result["summary"] = _(
+            "日志完好：共 {count} 条事件，哈希链连续；索引与日志一致。", count=count
+        )
+
+
+def _index_problem(result: dict[str, Any], reason: str, problem: str) -> None:
+    result.update(
+        ok=False,
+        reason=reason,
+        message=problem,
+        summary=_(
+            "日志完好：共 {count} 条事件，哈希链连续；但{problem}。",
+            count=result["events"],
+            problem=problem,
+        ),
+        hint=_("运行 credit reindex 根据日志重建索引（下次写入时也会自动重建）"),
+    )
+
+
+def _differences(rebuilt: Index, index: Index) -> list[dict[str, Any]]:
+    """Records of ``index`` that differ from ``rebuilt`` (the journal's view), table by table."""
+    expected, actual = _tables(rebuilt), _tables(index)
+    if expected == actual:
+        return []
+    found: list[dict[str, Any]] = []
+    for table in sorted(set(expected) | set(actual)):
+        want, have = expected.get(table, {}), actual.get(table, {})
+        if want == have:
+            continue
+        for key in sorted(set(want) | set(have)):
+            if key not in have:
+                found.append({"table": table, "key": key, "change": "missing", "fields": []})
+            elif key not in want:
+                found.append({"table": table, "key": key, "change": "extra", "fields": []})
+            elif want[key] != have[key]:
+                fields = _changed_fields(want[key], have[key])
+                found.append({"table": table, "key": key, "change": "changed", "fields": fields})
+    return found
+
+
+def _tables(index: Index) -> dict[str, Any]:
+    index.table(META_TABLE).put(META_ID, index.meta)
+    return index.storage.read()
+
+
+def _changed_fields(want: Any, have: Any) -> list[str]:
+    if not (isinstance(want, dict) and isinstance(have, dict)):
+        return []
+    return sorted(key for key in set(want) | set(have) if want.get(key) != have.get(key))
+
+
+def _describe(differences: list[dict[str, Any]], shown: int = 5) -> str:
+    parts = []
+    for item in differences[:shown]:
+        if item["change"] == "missing":
+            parts.append(_("{table} 中缺少 {key}", table=item["table"], key=item["key"]))
+        elif item["change"] == "extra":
+            parts.append(_("{table} 中多出 {key}", table=item["table"], key=item["key"]))
+        elif item["fields"]:
+            parts.append(
+                _(
+                    "{table} 中 {key} 的 {fields} 不同",
+                    table=item["table"],
+                    key=item["key"],
+                    fields=join_items(item["fields"]),
+                )
+            )
+        else:
+            parts.append(_("{table} 中 {key} 不同", table=item["table"], key=item["key"]))
+    text = _("；").join(parts)
+    if len(differences) > shown:
+        text = _("{details} 等共 {count} 处", details=text, count=len(differences))
+    return text
 
 
 # What each event type is called in tables for people.

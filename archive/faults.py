@@ -7,13 +7,21 @@ as a power cut or ``kill -9`` would.  The points, in the order a write passes th
 ``journal.fsynced``   journal lines written and fsynced, index not yet touched
 ``index.temp_half``   half of the new index written to its temp file
 ``index.temp_written`` temp file complete and fsynced, not yet replaced
+``index.head_written`` index.head.json names the temp file, index.json not yet replaced
 ``index.replaced``    index replaced, lock not yet released
+
+``CREDIT_FAULT=<point>`` with one of ``DISK_FULL_POINTS`` makes the write there fail as on a
+full disk instead (half written, then ``OSError(ENOSPC)``):
+
+``journal.disk_full``  appending the new journal lines
+``index.disk_full``    writing the new index to its temp file (the journal already holds the change)
 
 Nothing happens unless the variable is set; production code pays one dict lookup.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 
 POINTS = (
@@ -21,8 +29,10 @@ POINTS = (
     "journal.fsynced",
     "index.temp_half",
     "index.temp_written",
+    "index.head_written",
     "index.replaced",
 )
+DISK_FULL_POINTS = ("journal.disk_full", "index.disk_full")
 EXIT_STATUS = 86
 
 
@@ -35,3 +45,9 @@ def crash_point(point: str) -> None:
     """Die here if asked to."""
     if armed(point):
         os._exit(EXIT_STATUS)
+
+
+def disk_full(point: str) -> None:
+    """Fail here as a write to a full disk does, if asked to."""
+    if armed(point):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))

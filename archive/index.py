@@ -11,11 +11,24 @@ command or batch, atomically, under its lock (:mod:`archive.store`).
 
 The ``_meta`` table remembers the last journal sequence the index contains, the hash of
 that event and the journal offset after it, so a newer journal tail can be replayed.
+
+``index.head.json`` beside it says which ``index.json`` credit wrote last: the file's SHA-256
+(of the bytes written anyway, so it costs nothing to read) and its identity — inode, size and
+mtime — plus the one before it (a write is cut off between the two files by a crash)::
+
+    {"index":[{"inode":…,"mtime_ns":…,"sha256":"…","size":…}, {…the file before…}],"schema":1}
+
+Opening the archive compares only the identity; the content is hashed only when that changed
+(a restored backup, a copy, a hand edit).  An index.json that is not one credit wrote is never
+trusted: the archive rebuilds the index from the journal instead (:mod:`archive.store`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -137,7 +150,12 @@ def dumps(value: Any) -> bytes:
 def load_index(path: Path) -> Index:
     """Read ``index.json``; raises ``ValueError`` (or ``OSError``) when it is unusable."""
     with open(path, "rb") as handle:
-        data = loads(handle.read())
+        return parse_index(handle.read())
+
+
+def parse_index(raw: bytes) -> Index:
+    """The index in ``raw`` (the bytes of an index.json); ``ValueError`` when it is unusable."""
+    data = loads(raw)
     if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
         raise ValueError("index.json is not a TinyDB document")
     index = Index(data)
@@ -157,3 +175,56 @@ def open_db(path: Path) -> TinyDB:
     """Open ``index.json`` read-only with TinyDB itself (for admins' scripts)."""
     index = load_index(path)
     return index.db
+
+
+# -- which index.json credit wrote (index.head.json) ---------------------------------------------
+
+HEAD_SCHEMA = 1
+Signature = tuple[int, int, int]  # (inode, size, mtime in ns) of a file
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """One index.json as credit wrote it: the SHA-256 of its bytes and the file's identity."""
+
+    sha256: str
+    size: int
+    inode: int
+    mtime_ns: int
+
+    @property
+    def signature(self) -> Signature:
+        return (self.inode, self.size, self.mtime_ns)
+
+
+def signature(stat: os.stat_result) -> Signature:
+    """A file's identity: replaced, rewritten or touched, it changes."""
+    return (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def stamp(data: bytes, stat: os.stat_result) -> Stamp:
+    """The stamp of a file written with ``data`` whose ``stat`` is given."""
+    return Stamp(digest(data), stat.st_size, stat.st_ino, stat.st_mtime_ns)
+
+
+def read_stamps(path: Path) -> list[Stamp] | None:
+    """The stamps in the head file at ``path``, newest first; ``None`` when there is none usable."""
+    try:
+        data = json.loads(path.read_bytes())
+        if data.get("schema") != HEAD_SCHEMA:
+            return None
+        return [
+            Stamp(str(item["sha256"]), int(item["size"]), int(item["inode"]), int(item["mtime_ns"]))
+            for item in data["index"]
+        ]
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return None
+
+
+def stamps_bytes(stamps: list[Stamp]) -> bytes:
+    """The head file's content for ``stamps`` (newest first)."""
+    return dumps({"schema": HEAD_SCHEMA, "index": [asdict(item) for item in stamps]})

@@ -19,6 +19,7 @@ lines are never touched.  So a roster import is in the archive entirely or not a
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -29,9 +30,9 @@ from pathlib import Path
 from typing import Any
 
 from archive import faults
-from archive.errors import JournalCorrupt
+from archive.errors import ArchiveError, JournalCorrupt
 from archive.fsutil import fsync_dir
-from archive.i18n import _
+from archive.i18n import _, describe_error
 
 GENESIS = "0" * 64
 
@@ -80,6 +81,8 @@ class VerifyReport:
     head_hash: str = GENESIS
     torn: TornTail | None = None
     remembered_hash: str | None = None  # hash of the line asked for with verify(remember=…)
+    # with verify(collect=True): the events of finished transactions, each with its end offset
+    entries: list[tuple[dict[str, Any], int]] | None = None
 
 
 class Journal:
@@ -90,14 +93,19 @@ class Journal:
 
     # -- reading ---------------------------------------------------------------------------
 
-    def read(self, offset: int = 0) -> tuple[list[tuple[dict[str, Any], int]], TornTail | None]:
+    def read(
+        self, offset: int = 0, *, first_line: int | None = None
+    ) -> tuple[list[tuple[dict[str, Any], int]], TornTail | None]:
         """Events of finished transactions from byte ``offset`` on, each with its end offset.
 
         What follows the last finished transaction — an incomplete or unparseable last line,
         lines without their batch's ``end`` — is returned as a ``TornTail`` (a reader may simply
         be racing a writer; only a writer holding the lock treats it as torn).  An unparseable
-        line before the last one is corruption.
+        line before the last one is corruption; the error names it by its line number when the
+        caller says which line ``offset`` starts (``first_line``), else by its byte offset.
         """
+        if offset == 0:
+            first_line = 1
         try:
             with open(self.path, "rb") as handle:
                 handle.seek(offset)
@@ -117,9 +125,16 @@ class Journal:
             except ValueError as exc:
                 if number == len(complete) - 1 and not rest:
                     return events, TornTail(position, blob[position - offset :])
+                if first_line is not None:
+                    problem = _(
+                        "日志第 {line} 行无法读取：{error}", line=first_line + number, error=exc
+                    )
+                else:
+                    problem = _(
+                        "日志第 {offset} 字节处有一行无法读取：{error}", offset=position, error=exc
+                    )
                 raise JournalCorrupt(
-                    _("日志第 {offset} 字节处有一行无法读取：{error}", offset=position, error=exc),
-                    _("运行 credit audit verify 查看详情；日志损坏时请从备份恢复"),
+                    problem, _("运行 credit audit verify 查看详情；日志损坏时请从备份恢复")
                 ) from exc
             events.append((entry, end))
             position = end
@@ -158,16 +173,38 @@ class Journal:
         assert entries and entries[-1].get("end") is True, "seal() the batch first"
         payload = b"".join(canonical(entry) + b"\n" for entry in entries)
         created = not self.path.exists()
-        with open(self.path, "ab") as handle:
-            if faults.armed("journal.half"):
-                handle.write(payload[: max(1, len(payload) // 2)])
-                handle.flush()
-                os.fsync(handle.fileno())
-                faults.crash_point("journal.half")
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-            end = handle.tell()
+        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+        try:
+            start = os.fstat(fd).st_size
+            try:
+                if faults.armed("journal.half"):
+                    _write_all(fd, payload[: max(1, len(payload) // 2)])
+                    os.fsync(fd)
+                    faults.crash_point("journal.half")
+                if faults.armed("journal.disk_full"):
+                    _write_all(fd, payload[: max(1, len(payload) // 2)])
+                    faults.disk_full("journal.disk_full")
+                _write_all(fd, payload)
+                os.fsync(fd)
+            except BaseException as exc:
+                # Disk full, I/O error, Ctrl-C: nothing of this transaction may stay behind
+                # (a torn tail would be set aside later anyway, but the error says "not done").
+                with contextlib.suppress(OSError):
+                    os.ftruncate(fd, start)
+                    os.fsync(fd)
+                if isinstance(exc, OSError):
+                    raise ArchiveError(
+                        _(
+                            "无法写入日志 {path}（{error}），本次操作没有完成",
+                            path=self.path,
+                            error=describe_error(exc),
+                        ),
+                        _("腾出磁盘空间或改正权限后重试"),
+                    ) from exc
+                raise
+            end = start + len(payload)
+        finally:
+            os.close(fd)
         if created:
             fsync_dir(self.path.parent)
         faults.crash_point("journal.fsynced")
@@ -175,11 +212,12 @@ class Journal:
 
     # -- checking --------------------------------------------------------------------------
 
-    def verify(self, *, remember: int | None = None) -> VerifyReport:
+    def verify(self, *, remember: int | None = None, collect: bool = False) -> VerifyReport:
         """Walk the chain; name the first line that does not fit.
 
-        ``remember`` asks for the hash of that line (sequence number) in the report, so a
-        caller can compare it with the index without reading the journal twice.
+        ``remember`` asks for the hash of that line (sequence number) in the report, and
+        ``collect`` for the checked events themselves, so a caller can compare the journal
+        with the index without reading it twice.
         """
         try:
             with open(self.path, "rb") as handle:
@@ -195,6 +233,7 @@ class Journal:
         head = GENESIS
         remembered: str | None = None
         position = 0
+        collected: list[tuple[dict[str, Any], int]] = []
         for number, raw in enumerate(complete, start=1):
             try:
                 entry = json.loads(raw)
@@ -208,48 +247,58 @@ class Journal:
                     "unreadable",
                     _("第 {line} 行不是有效的事件记录", line=number),
                 )
-            if entry.get("seq") != number:
-                return _bad(
-                    number,
-                    number - 1,
-                    prev,
-                    "sequence",
-                    _(
-                        "第 {line} 行的序号是 {seq}，应为 {expected}（有行被删除、插入或调换）",
-                        line=number,
-                        seq=entry.get("seq"),
-                        expected=number,
-                    ),
-                )
-            if entry.get("prev") != prev:
-                return _bad(
-                    number,
-                    number - 1,
-                    prev,
-                    "chain",
-                    _(
-                        "第 {line} 行与上一行的哈希链接不上（上一行被改动、删除或调换）",
-                        line=number,
-                    ),
-                )
-            if entry.get("hash") != entry_hash(entry):
-                return _bad(
-                    number,
-                    number - 1,
-                    prev,
-                    "hash",
-                    _("第 {line} 行的内容与其哈希不符（被改动）", line=number),
-                )
+            problem = check_entry(entry, number, prev)
+            if problem is not None:
+                return _bad(number, number - 1, prev, *problem)
             prev = entry["hash"]
             if number == remember:
                 remembered = prev
             position += len(raw) + 1
+            if collect:
+                collected.append((entry, position))
             if entry.get("end") is True:
                 finished, finished_offset, head = number, position, prev
         torn = None
         if finished_offset < len(blob):
             torn = TornTail(finished_offset, blob[finished_offset:])
-        return VerifyReport(True, finished, head_hash=head, torn=torn, remembered_hash=remembered)
+        return VerifyReport(
+            True,
+            finished,
+            head_hash=head,
+            torn=torn,
+            remembered_hash=remembered,
+            entries=collected[:finished] if collect else None,
+        )
+
+
+def check_entry(entry: dict[str, Any], line: int, prev: str) -> tuple[str, str] | None:
+    """Whether ``entry`` may stand at ``line`` after an entry hashed ``prev``.
+
+    Returns ``(reason, message)`` for the first thing that does not fit — its sequence
+    number, its link to the line before, or its own hash — or ``None``.  The one check of a
+    line, shared by ``audit verify`` and by every replay into the index.
+    """
+    if entry.get("seq") != line:
+        return "sequence", _(
+            "第 {line} 行的序号是 {seq}，应为 {expected}（有行被删除、插入或调换）",
+            line=line,
+            seq=entry.get("seq"),
+            expected=line,
+        )
+    if entry.get("prev") != prev:
+        return "chain", _(
+            "第 {line} 行与上一行的哈希链接不上（上一行被改动、删除或调换）", line=line
+        )
+    if entry.get("hash") != entry_hash(entry):
+        return "hash", _("第 {line} 行的内容与其哈希不符（被改动）", line=line)
+    return None
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
 
 
 def seal(entries: list[dict[str, Any]]) -> None:

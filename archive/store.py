@@ -13,17 +13,28 @@ Long work (parsing, rendering) happens before ``transaction()``; only the commit
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from archive import events
+from archive import events, faults
 from archive.errors import ArchiveError, CreditError, JournalCorrupt, LockTimeout, UsageError
 from archive.fsutil import atomic_write, fsync_dir
 from archive.i18n import _, describe_error
-from archive.index import Index, load_index
-from archive.journal import Journal, TornTail, canonical, make_entry, now_iso, seal
+from archive.index import (
+    Index,
+    Signature,
+    Stamp,
+    digest,
+    parse_index,
+    read_stamps,
+    signature,
+    stamp,
+    stamps_bytes,
+)
+from archive.journal import Journal, TornTail, canonical, check_entry, make_entry, now_iso, seal
 from archive.settings import (
     SETTINGS_FILE,
     Settings,
@@ -35,6 +46,7 @@ from archive.settings import (
 
 JOURNAL_FILE = "journal.jsonl"
 INDEX_FILE = "index.json"
+INDEX_HEAD_FILE = "index.head.json"  # which index.json credit wrote last (archive.index)
 LOCK_FILE = ".credit.lock"
 FOLDERS = ("files", "inbox/unmatched", "out", "templates")
 
@@ -72,6 +84,20 @@ class Transaction:
         self.index.advance(last["seq"], last["hash"], end)
 
 
+@dataclass
+class IndexFile:
+    """What is on disk as index.json (:meth:`Archive.read_index_file`)."""
+
+    # written: a file credit wrote (index.head.json names it, or its SHA-256);
+    # missing; damaged: unreadable; altered: readable, but not a file credit wrote;
+    # unstamped: readable, but there is no index.head.json to check it against
+    state: str
+    index: Index | None = None
+    error: str | None = None
+    stamp: Stamp | None = None  # with "written"
+    named: bool = False  # the head names this very file (inode, size, mtime), not only its content
+
+
 class Archive:
     """An archive folder: settings, journal, index, stored files."""
 
@@ -84,11 +110,13 @@ class Archive:
         self.actor = actor or default_actor()
         self.journal = Journal(root / JOURNAL_FILE)
         self.index_path = root / INDEX_FILE
+        self.head_path = root / INDEX_HEAD_FILE
         self.warnings: list[str] = []
         self._index: Index | None = None
-        # (inode, size, mtime) of index.json when self._index was read from or written to it:
-        # a transaction reuses the index in memory while the file is still that one.
-        self._index_file: tuple[int, int, int] | None = None
+        # The stamp of index.json when self._index was read from or written to it (only a file
+        # index.head.json names): a transaction reuses the index in memory while the file is
+        # still that one (same inode, size, mtime).
+        self._index_stamp: Stamp | None = None
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -112,37 +140,88 @@ class Archive:
     def index(self) -> Index:
         """The index brought up to date with the journal (read-only use; no lock taken)."""
         if self._index is None:
-            index = self._load_index()
-            events_, _torn = self._read_tail(index)
-            for entry, end in events_:
-                self._replay(index, entry, end)
+            index, why = self._load_index()
+            self._catch_up(index, why)
             self._index = index
         return self._index
 
-    def _index_signature(self) -> tuple[int, int, int] | None:
+    def _index_signature(self) -> Signature | None:
         try:
-            stat = self.index_path.stat()
+            return signature(self.index_path.stat())
         except OSError:
             return None
-        return (stat.st_ino, stat.st_size, stat.st_mtime_ns)
 
-    def _load_index(self) -> Index:
-        self._index_file = self._index_signature()
-        if not self.index_path.exists():
-            if self.journal.path.exists() and self.journal.path.stat().st_size:
-                self.warnings.append(_("索引文件不存在，已根据日志重建"))
-            return Index()
+    def read_index_file(self) -> IndexFile:
+        """``index.json`` as it is on disk, and whether it is a file credit wrote.
+
+        Whether it is one is decided by ``index.head.json``: by the file's identity (inode, size,
+        mtime), and only when that differs, by the SHA-256 of its content.  A file replaced
+        while it is read (a writer racing this reader) is read again.
+        """
+        for _attempt in range(3):
+            try:
+                with open(self.index_path, "rb") as handle:
+                    identity = signature(os.fstat(handle.fileno()))
+                    raw = handle.read()
+            except FileNotFoundError:
+                return IndexFile("missing")
+            except OSError as exc:
+                return IndexFile("damaged", error=exc.strerror or str(exc))
+            stamps = read_stamps(self.head_path)
+            if stamps is None:
+                state, found, named = "unstamped", None, False
+                break
+            found = next((item for item in stamps if item.signature == identity), None)
+            named = found is not None
+            if found is None:
+                content = digest(raw)
+                if any(item.sha256 == content for item in stamps):
+                    inode, size, mtime_ns = identity
+                    found = Stamp(content, size, inode, mtime_ns)
+            if found is not None:
+                state = "written"
+                break
+            if self._index_signature() == identity:  # not replaced meanwhile: not ours
+                state = "altered"
+                break
+        else:
+            state, found, named = "altered", None, False
         try:
-            return load_index(self.index_path)
-        except (ValueError, TypeError, OSError, RecursionError) as exc:
-            self.warnings.append(
-                _(
-                    "索引文件 {path} 已损坏（{error}），已根据日志重建",
-                    path=self.index_path,
-                    error=exc,
-                )
+            index = parse_index(raw)
+        except (ValueError, TypeError, RecursionError) as exc:
+            return IndexFile("damaged", error=str(exc))
+        return IndexFile(state, index, stamp=found, named=named)
+
+    def _load_index(self) -> tuple[Index, str | None]:
+        """The index in index.json if credit wrote that file; else an empty index, to be rebuilt
+        from the whole journal by :meth:`_catch_up` (every line checked), and why."""
+        found = self.read_index_file()
+        # Only a file the head names may be reused by a transaction and named as the previous
+        # file by the next write; anything else is written anew by the next transaction.
+        self._index_stamp = found.stamp if found.named else None
+        if found.state == "written":
+            assert found.index is not None
+            return found.index, None
+        if found.state == "missing":
+            has_events = self.journal.path.exists() and self.journal.path.stat().st_size > 0
+            why = _("索引文件不存在") if has_events else None
+        elif found.state == "damaged":
+            why = _("索引文件 {path} 已损坏（{error}）", path=self.index_path, error=found.error)
+        elif found.state == "unstamped":
+            why = _(
+                "索引文件 {path} 没有校验记录（缺少 {head}），无法确认未被改动",
+                path=self.index_path,
+                head=self.head_path.name,
             )
-            return Index()
+        else:
+            why = _(
+                "索引文件 {path} 不是 credit 最后写入的文件（被改动或替换）", path=self.index_path
+            )
+        return Index(), why
+
+    def _warn(self, message: str) -> None:
+        if message not in self.warnings:
+            self.warnings.append(message)
 
     def _read_tail(self, index: Index) -> tuple[list[tuple[dict[str, Any], int]], TornTail | None]:
         try:
@@ -158,16 +237,42 @@ class Archive:
                 ),
                 _("运行 credit audit verify 检查日志；如日志无误，运行 credit reindex 重建索引"),
             )
-        return self.journal.read(index.journal_offset)
+        return self.journal.read(index.journal_offset, first_line=index.last_seq + 1)
 
-    def _replay(self, index: Index, entry: dict[str, Any], end: int) -> None:
-        if entry.get("seq") != index.last_seq + 1 or entry.get("prev") != index.head_hash:
-            raise JournalCorrupt(
-                _("日志第 {seq} 条与索引接不上：日志可能被改动", seq=entry.get("seq")),
-                _("运行 credit audit verify 找出出错的行"),
-            )
-        events.apply(index, entry)
-        index.advance(entry["seq"], entry["hash"], end)
+    def _catch_up(self, index: Index, why: str | None = None) -> tuple[int, TornTail | None]:
+        """Replay the journal after what ``index`` holds; returns how many events, and a torn tail.
+
+        The one way events get from the journal into an index — a tail after the last write, an
+        automatic rebuild of a missing or untrusted index.json (``why`` says what was wrong with
+        it; it becomes a warning once the rebuild is done), ``credit reindex``: every line is
+        checked (sequence, link to the line before, its own hash) before it is applied, and the
+        first that does not fit stops it (exit 4, naming the line).
+        """
+        rebuilding = index.last_seq == 0
+        events_, torn = self._read_tail(index)
+        for entry, end in events_:
+            problem = check_entry(entry, index.last_seq + 1, index.head_hash)
+            if problem is not None:
+                _reason, message = problem
+                if why:
+                    raise JournalCorrupt(
+                        _("{why}，须根据日志重建，但日志有误：{message}", why=why, message=message),
+                        _("运行 credit audit verify 查看详情；从备份恢复日志后再重建"),
+                    )
+                if rebuilding:
+                    raise JournalCorrupt(
+                        _("日志有误，不能据此重建索引：{message}", message=message),
+                        _("运行 credit audit verify 查看详情；从备份恢复日志后再重建"),
+                    )
+                raise JournalCorrupt(
+                    _("日志有误，不能据此更新索引：{message}", message=message),
+                    _("运行 credit audit verify 找出出错的行"),
+                )
+            events.apply(index, entry)
+            index.advance(entry["seq"], entry["hash"], end)
+        if why:
+            self._warn(_("{why}，已根据日志重建", why=why))
+        return len(events_), torn
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -192,27 +297,34 @@ class Archive:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Transaction]:
-        """Lock, bring the index up to date, collect events; on success journal then index."""
+        """Lock, bring the index up to date, collect events; on success journal then index.
+
+        Once the journal holds the transaction, it is done: a failure to write index.json
+        afterwards (a full disk) is a warning, and the next open replays the journal's tail.
+        """
         with self.lock():
             self._clean_temp_files()
             current = self._index_signature()
-            if self._index is not None and current is not None and current == self._index_file:
-                index = self._index  # nobody has written the index since we read it
-            else:
-                index = self._load_index()
+            # nobody has written index.json since self._index was read from or written to it
+            reusable = (
+                self._index is not None
+                and self._index_stamp is not None
+                and current == self._index_stamp.signature
+            )
+            index, why = (self._index, None) if reusable else self._load_index()
+            assert index is not None
             self._index = None  # until this transaction ends well, the copy in memory is suspect
-            events_, torn = self._read_tail(index)
-            for entry, end in events_:
-                self._replay(index, entry, end)
+            replayed, torn = self._catch_up(index, why)
             if torn is not None:
                 moved = self.journal.set_aside_torn_tail(torn)
-                self.warnings.append(
+                self._warn(
                     _(
                         "日志末尾有一行未写完（上次写入时进程中断，该操作未完成），已移到 {path}",
                         path=moved.moved_to,
                     )
                 )
-            stale = bool(events_) or not self.index_path.exists() or torn is not None
+            # index.json is behind the journal, missing, or not a file credit wrote
+            stale = bool(replayed) or self._index_stamp is None or torn is not None
             tx = Transaction(
                 index=index, actor=self.actor, time=now_iso(), offset=index.journal_offset
             )
@@ -221,30 +333,58 @@ class Archive:
                 tx.seal()
                 self.journal.append(tx.entries)
             if tx.entries or stale:
-                atomic_write(self.index_path, index.to_bytes(), fault_prefix="index")
-                self._index_file = self._index_signature()
+                try:
+                    self._write_index(index)
+                except OSError as exc:
+                    self._warn(
+                        _(
+                            "更改已记入日志，但索引文件 {path} 未能更新（{error}）；"
+                            "下次打开档案时会根据日志补上",
+                            path=self.index_path,
+                            error=describe_error(exc),
+                        )
+                    )
             self._index = index
 
+    def _write_index(self, index: Index) -> None:
+        """Replace index.json with ``index``, stamping it in index.head.json first (lock held).
+
+        The head names the new file and the one in place, so a crash between the two writes
+        leaves a file the head still names.  On failure index.json is left as it was.
+        """
+        data = index.to_bytes()
+        previous = self._index_stamp
+        if previous is not None and self._index_signature() != previous.signature:
+            previous = None
+        written: list[Stamp] = []
+
+        def stamp_head(stat: os.stat_result) -> None:
+            new = stamp(data, stat)
+            stamps = [new] if previous is None else [new, previous]
+            atomic_write(self.head_path, stamps_bytes(stamps))
+            faults.crash_point("index.head_written")
+            written.append(new)
+
+        atomic_write(self.index_path, data, fault_prefix="index", before_replace=stamp_head)
+        self._index_stamp = written[0]
+
     def _clean_temp_files(self) -> None:
-        for temp in self.root.glob(f".{INDEX_FILE}.*.tmp"):
-            with contextlib.suppress(OSError):
-                temp.unlink()
+        for name in (INDEX_FILE, INDEX_HEAD_FILE):
+            for temp in self.root.glob(f".{name}.*.tmp"):
+                with contextlib.suppress(OSError):
+                    temp.unlink()
 
     def rebuild_index(self) -> Index:
-        """Rebuild ``index.json`` from the journal alone (``credit reindex``)."""
+        """Rebuild ``index.json`` from the journal alone (``credit reindex``).
+
+        The same path as the automatic rebuild of a missing or untrusted index: every line of
+        the journal is checked before it is applied.
+        """
         with self.lock():
-            report = self.journal.verify()
-            if not report.ok:
-                raise JournalCorrupt(
-                    _("日志有误，不能据此重建索引：{message}", message=report.message),
-                    _("运行 credit audit verify 查看详情；从备份恢复日志后再重建"),
-                )
+            self._clean_temp_files()
             index = Index()
-            events_, _torn = self.journal.read(0)
-            for entry, end in events_:
-                self._replay(index, entry, end)
-            atomic_write(self.index_path, index.to_bytes(), fault_prefix="index")
-            self._index_file = self._index_signature()
+            self._catch_up(index)
+            self._write_index(index)
             self._index = index
             return index
 

@@ -7,10 +7,13 @@ real folder, because locks, fsync and SIGKILL cannot be faked in-process.
 
 from __future__ import annotations
 
+import errno
+import hashlib
 import itertools
 import json
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -19,9 +22,10 @@ from pathlib import Path
 
 import pytest
 
-from archive import faults
+from archive import faults, store
 from archive.audit import verify_archive
 from archive.enterprises import add_enterprise, list_enterprises
+from archive.errors import CreditError, JournalCorrupt
 from archive.journal import canonical, entry_hash
 from archive.store import INDEX_FILE, JOURNAL_FILE, Archive
 from tests.helpers import make_code, new_archive
@@ -336,7 +340,10 @@ def test_sigkill_at_random_moments_loses_nothing_reported(tmp_path: Path) -> Non
         assert first.strip(), (seed, round_, child.stderr.read())
         time.sleep(rng.uniform(0.0, 0.25))
         child.send_signal(signal.SIGKILL)
-        out, err = child.communicate(timeout=30)
+        # Not communicate(): it reads the pipe's descriptor and would miss lines that
+        # readline() above already pulled into the text buffer.
+        out, err = child.stdout.read(), child.stderr.read()
+        child.wait(timeout=30)
         assert child.returncode == -signal.SIGKILL, (seed, err)
         codes = [line for line in (first + out).splitlines() if line]
         printed.extend(codes)
@@ -641,3 +648,341 @@ def test_init_twice_refuses_and_changes_nothing(tmp_path: Path) -> None:
     }
     assert after == snapshot
     assert listed_codes(folder) == {make_code(1)}
+
+
+# -- 8. every rebuild checks every line (issue 8, item 7) --------------------------------------
+
+
+def _phone_changed(raw: bytes) -> bytes:
+    """A hand-edited phone number in a journal line: valid JSON, but the line's hash is stale."""
+    entry = json.loads(raw)
+    entry["data"]["phone"] = "0746-9999999"
+    return canonical(entry) + b"\n"
+
+
+def _tamper_line(root: Path, line: int, how=_phone_changed) -> None:
+    lines = journal_lines(root)
+    lines[line - 1] = how(lines[line - 1])
+    (root / JOURNAL_FILE).write_bytes(b"".join(lines))
+
+
+def _add_with_phones(archive: Archive, numbers: range) -> list[str]:
+    codes = []
+    for n in numbers:
+        code = make_code(n)
+        values = {"credit_code": code, "name": f"蓝山县测试{n}号有限公司", "phone": "0746-1234567"}
+        add_enterprise(archive, values)
+        codes.append(code)
+    return codes
+
+
+def _hand_edit_index(root: Path, edit) -> None:
+    data = json.loads((root / INDEX_FILE).read_text(encoding="utf-8"))
+    edit(data)
+    (root / INDEX_FILE).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+INDEX_GONE = {
+    "missing": lambda root: (root / INDEX_FILE).unlink(),
+    "damaged": lambda root: (root / INDEX_FILE).write_bytes(b"{{{{"),
+    "hand_edited": lambda root: _hand_edit_index(root, lambda data: data.pop("letters", None)),
+    "head_missing": lambda root: (root / "index.head.json").unlink(),
+}
+
+
+@pytest.mark.parametrize("gone", list(INDEX_GONE))
+def test_automatic_rebuild_refuses_a_line_whose_hash_is_wrong(tmp_path: Path, gone: str) -> None:
+    archive = new_archive(tmp_path)
+    codes = _add_with_phones(archive, range(1, 4))  # lines 2–4
+    root = archive.root
+    _tamper_line(root, 3)
+    INDEX_GONE[gone](root)
+    index_before = (root / INDEX_FILE).read_bytes() if (root / INDEX_FILE).exists() else None
+
+    for args in (("enterprise", "list", "--json"), ("enterprise", "show", codes[1])):
+        result = credit(*args, archive=root)
+        assert result.returncode == 4, result.stderr
+        assert "第 3 行" in result.stderr and "哈希" in result.stderr, result.stderr
+        assert "0746-9999999" not in result.stdout
+        assert "已根据日志重建" not in result.stderr  # no claim of a rebuild that did not happen
+    added = credit("enterprise", "add", make_code(9), "--name", "戊", archive=root)
+    assert added.returncode == 4, added.stderr
+    assert "第 3 行" in added.stderr
+    # Nothing was written from the tampered journal.
+    now = (root / INDEX_FILE).read_bytes() if (root / INDEX_FILE).exists() else None
+    assert now == index_before
+    assert len(journal_lines(root)) == 4
+
+    # The same refusal, with the same line, as `credit reindex` and the library give.
+    reindex = credit("reindex", archive=root)
+    assert reindex.returncode == 4 and "第 3 行" in reindex.stderr, reindex.stderr
+    with pytest.raises(JournalCorrupt, match="第 3 行"):
+        Archive.open(root).index()
+
+
+def test_replaying_the_journal_tail_checks_each_hash(tmp_path: Path) -> None:
+    """index.json (a file credit wrote) is behind the journal; a tail line was edited."""
+    archive = new_archive(tmp_path)
+    _add_with_phones(archive, range(1, 3))
+    root = archive.root
+    behind = (root / INDEX_FILE).read_bytes(), (root / "index.head.json").read_bytes()
+    _add_with_phones(archive, range(3, 5))  # lines 4–5
+    (root / INDEX_FILE).write_bytes(behind[0])  # as if the last two index writes never happened
+    (root / "index.head.json").write_bytes(behind[1])
+    # written back as the same file (a restore): trusted through its content hash
+    assert listed_codes(root) == {make_code(n) for n in range(1, 5)}
+    _tamper_line(root, 5)
+
+    result = credit("enterprise", "list", "--json", archive=root)
+    assert result.returncode == 4, result.stderr
+    assert "第 5 行" in result.stderr, result.stderr
+    assert "0746-9999999" not in result.stdout
+
+
+# -- 9. the index file is the one credit wrote (issue 8, items 8, 9, 11) -------------------------
+
+
+def test_index_write_failing_after_the_journal_commit_reports_success(tmp_path: Path) -> None:
+    """A full disk when index.json is written: the change is in the journal, so it is done."""
+    root = new_archive(tmp_path).root
+    assert credit("enterprise", "add", make_code(1), "--name", "甲", archive=root).returncode == 0
+    index_before = (root / INDEX_FILE).read_bytes()
+
+    victim = make_code(2)
+    result = credit(
+        "enterprise", "add", victim, "--name", "磁盘满时登记的单位",
+        archive=root, env=child_env(CREDIT_FAULT="index.disk_full"),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "已登记" in result.stderr
+    assert "警告" in result.stderr and "未能更新" in result.stderr, result.stderr
+    assert "磁盘已满" in result.stderr  # in Chinese, not "No space left on device"
+    assert not list(root.glob(".index.*.tmp"))  # the half-written temp file is gone
+    assert (root / INDEX_FILE).read_bytes() == index_before  # the old index, still trusted
+
+    # The change counts: it is listed (the journal tail is replayed), quietly.
+    listed = credit("enterprise", "list", "--json", archive=root)
+    assert listed.returncode == 0 and listed.stderr == "", listed.stderr
+    assert victim in {row["credit_code"] for row in json.loads(listed.stdout)}
+    retry = credit("enterprise", "add", victim, "--name", "磁盘满时登记的单位", archive=root)
+    assert retry.returncode != 0 and "已在名册中" in retry.stderr, retry.stderr
+    verified = credit("audit", "verify", archive=root)
+    assert verified.returncode == 0, verified.stderr
+    assert "还没有最后 1 条事件" in verified.stderr
+
+    assert credit("enterprise", "add", make_code(3), "--name", "丙", archive=root).returncode == 0
+    assert_index_is_rebuild(root)
+    added = [
+        e for e in Archive.open(root).journal.iter_entries() if e["type"] == "enterprise.added"
+    ]
+    assert [e["data"]["credit_code"] for e in added] == [make_code(1), victim, make_code(3)]
+
+
+def test_journal_write_failing_leaves_nothing_half_done(tmp_path: Path) -> None:
+    root = new_archive(tmp_path).root
+    journal_before = (root / JOURNAL_FILE).read_bytes()
+    result = credit(
+        "enterprise", "add", make_code(1), "--name", "甲",
+        archive=root, env=child_env(CREDIT_FAULT="journal.disk_full"),
+    )  # fmt: skip
+    assert result.returncode == 4, result.stderr
+    assert "磁盘已满" in result.stderr and "没有完成" in result.stderr, result.stderr
+    assert "已登记" not in result.stderr
+    assert (root / JOURNAL_FILE).read_bytes() == journal_before  # the half line was cut off
+    assert listed_codes(root) == set()
+    again = credit("enterprise", "add", make_code(1), "--name", "甲", archive=root)
+    assert again.returncode == 0, again.stderr
+    assert "警告" not in again.stderr  # no torn tail to set aside
+    assert_index_is_rebuild(root)
+
+
+def test_a_failed_index_write_in_the_library_keeps_the_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same through the library, with the write itself failing (not the fault hook)."""
+    archive = new_archive(tmp_path)
+    root = archive.root
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        if Path(f"/proc/self/fd/{fd}").exists() and ".tmp" in os.readlink(f"/proc/self/fd/{fd}"):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    record = add_enterprise(archive, {"credit_code": make_code(1), "name": "甲"})
+    monkeypatch.undo()
+    assert record["credit_code"] == make_code(1)
+    assert any("未能更新" in warning for warning in archive.warnings), archive.warnings
+    assert not [p for p in root.iterdir() if p.name.endswith(".tmp")]
+    with pytest.raises(CreditError, match="已在名册中"):
+        add_enterprise(archive, {"credit_code": make_code(1), "name": "甲"})
+    reopened = Archive.open(root)
+    assert {row["credit_code"] for row in list_enterprises(reopened, status=None)} == {make_code(1)}
+    assert reopened.warnings == []
+
+
+def test_hand_edited_index_is_caught_and_cannot_cause_a_second_add(tmp_path: Path) -> None:
+    archive = new_archive(tmp_path)
+    codes = _add_with_phones(archive, range(1, 4))
+    root = archive.root
+    deleted = codes[1]
+    _hand_edit_index(root, lambda data: data["enterprises"].pop(deleted))
+
+    verified = credit("audit", "verify", "--json", archive=root)
+    assert verified.returncode == 4, verified.stderr
+    report = json.loads(verified.stdout)
+    assert report["ok"] is False and report["reason"] == "index_differs"
+    assert {"table": "enterprises", "key": deleted, "change": "missing", "fields": []} in report[
+        "index"
+    ]["differences"]
+    assert deleted in report["message"]
+    text = credit("audit", "verify", archive=root)
+    assert text.returncode == 4
+    assert deleted in text.stderr and "一致" in text.stderr and "不一致" in text.stderr
+
+    # Whatever index.json says, the journal's state decides: the code is registered.
+    again = credit("enterprise", "add", deleted, "--name", "重复登记", archive=root)
+    assert again.returncode == 1, again.stderr
+    assert "已在名册中" in again.stderr
+    assert "不是 credit 最后写入的文件" in again.stderr and "重建" in again.stderr
+    added = [
+        e for e in Archive.open(root).journal.iter_entries() if e["type"] == "enterprise.added"
+    ]
+    assert [e["data"]["credit_code"] for e in added].count(deleted) == 1
+    assert deleted in listed_codes(root)
+
+    # The next write puts the journal's view back; verify is content again.
+    assert credit("enterprise", "add", make_code(9), "--name", "丁", archive=root).returncode == 0
+    assert credit("audit", "verify", archive=root).returncode == 0
+    assert_index_is_rebuild(root)
+
+
+def test_hand_edited_field_is_named_and_never_served(tmp_path: Path) -> None:
+    archive = new_archive(tmp_path)
+    codes = _add_with_phones(archive, range(1, 3))
+    root = archive.root
+    _hand_edit_index(root, lambda data: data["enterprises"][codes[0]].update(phone="110"))
+
+    shown = credit("enterprise", "show", codes[0], "--json", archive=root)
+    assert shown.returncode == 0, shown.stderr
+    assert json.loads(shown.stdout)["phone"] == "0746-1234567"
+    assert "重建" in shown.stderr
+    report = verify_archive(Archive.open(root))
+    assert report["ok"] is False
+    assert report["index"]["differences"] == [
+        {"table": "enterprises", "key": codes[0], "change": "changed", "fields": ["phone"]}
+    ]
+    assert "phone" in report["summary"] and codes[0] in report["summary"]
+
+
+def test_forged_head_does_not_fool_audit_verify(tmp_path: Path) -> None:
+    """Someone edits index.json and writes a matching index.head.json: the rebuild still differs."""
+    archive = new_archive(tmp_path)
+    codes = add_codes(archive, range(1, 3))
+    root = archive.root
+    _hand_edit_index(root, lambda data: data["enterprises"].pop(codes[0]))
+    raw = (root / INDEX_FILE).read_bytes()
+    stat = (root / INDEX_FILE).stat()
+    forged = {"sha256": hashlib.sha256(raw).hexdigest(), "size": stat.st_size}
+    forged.update(inode=stat.st_ino, mtime_ns=stat.st_mtime_ns)
+    (root / "index.head.json").write_text(json.dumps({"schema": 1, "index": [forged]}))
+    result = credit("audit", "verify", archive=root)
+    assert result.returncode == 4, result.stderr
+    assert codes[0] in result.stderr
+
+
+def test_restored_index_is_trusted_by_its_content(tmp_path: Path) -> None:
+    """A copy of the same index.json (a restored backup: new inode, new mtime) is not 'altered'."""
+    archive = new_archive(tmp_path)
+    codes = set(add_codes(archive, range(1, 3)))
+    root = archive.root
+    copy = tmp_path / "backup.json"
+    copy.write_bytes((root / INDEX_FILE).read_bytes())
+    (root / INDEX_FILE).unlink()
+    copy.rename(root / INDEX_FILE)
+    result = credit("enterprise", "list", "--json", archive=root)
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+    assert {row["credit_code"] for row in json.loads(result.stdout)} == codes
+    assert credit("audit", "verify", archive=root).returncode == 0
+
+
+def test_opening_an_unchanged_index_does_not_hash_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The content hash is checked only when the file's (inode, size, mtime) changed."""
+    archive = new_archive(tmp_path)
+    add_codes(archive, range(1, 3))
+    root = archive.root
+
+    def no_hashing(data: bytes) -> str:
+        raise AssertionError("index.json was hashed on open")
+
+    monkeypatch.setattr(store, "digest", no_hashing)
+    reopened = Archive.open(root)
+    assert len(list_enterprises(reopened, status=None)) == 2
+    assert reopened.warnings == []
+    add_codes(reopened, [3])  # a transaction reuses it too
+
+
+def test_archive_without_a_head_file_is_rebuilt_once_then_trusted(tmp_path: Path) -> None:
+    """An archive written before index.head.json existed: its index is not trusted blindly."""
+    archive = new_archive(tmp_path)
+    codes = set(add_codes(archive, range(1, 3)))
+    root = archive.root
+    (root / "index.head.json").unlink()
+    result = credit("enterprise", "list", "--json", archive=root)
+    assert result.returncode == 0, result.stderr
+    assert "index.head.json" in result.stderr and "重建" in result.stderr
+    assert credit("enterprise", "add", make_code(3), "--name", "丙", archive=root).returncode == 0
+    assert (root / "index.head.json").exists()
+    result = credit("enterprise", "list", "--json", archive=root)
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+    assert {row["credit_code"] for row in json.loads(result.stdout)} == {*codes, make_code(3)}
+
+
+VERIFY_STATES = {
+    # name: (damage, exit code, words that must be there, words that must not)
+    "intact": (lambda root: None, 0, ["日志完好", "索引与日志一致"], ["损坏", "不存在", "不一致"]),
+    "missing": (
+        lambda root: (root / INDEX_FILE).unlink(),
+        0,
+        ["日志完好", "不存在"],
+        ["索引与日志一致", "损坏"],
+    ),
+    "damaged": (
+        lambda root: (root / INDEX_FILE).write_bytes(b"\x00 not json"),
+        4,
+        ["日志完好", "已损坏", "credit reindex"],
+        ["索引与日志一致", "不存在"],
+    ),
+    "hand_edited": (
+        lambda root: _hand_edit_index(root, lambda data: data["enterprises"].clear()),
+        4,
+        ["日志完好", "不一致", "credit reindex"],
+        ["索引与日志一致", "损坏"],
+    ),
+}
+
+
+@pytest.mark.parametrize("state", list(VERIFY_STATES))
+def test_audit_verify_says_one_true_thing(tmp_path: Path, state: str) -> None:
+    damage, code, present, absent = VERIFY_STATES[state]
+    archive = new_archive(tmp_path)
+    add_codes(archive, range(1, 3))
+    root = archive.root
+    damage(root)
+    result = credit("audit", "verify", archive=root)
+    assert result.returncode == code, result.stderr
+    for words in present:
+        assert words in result.stderr, (words, result.stderr)
+    for words in absent:
+        assert words not in result.stderr, (words, result.stderr)
+    assert result.stderr.count("日志完好") == 1
+    english = credit("--lang", "en", "audit", "verify", "--json", archive=root)
+    assert english.returncode == code
+    report = json.loads(english.stdout)
+    assert report["ok"] is (code == 0)
+    assert report["summary"].startswith("Journal intact")
+    summary = report["summary"].replace(str(root), "")  # the folder's name is Chinese
+    assert not re.search(r"[\u4e00-\u9fff]", summary), report["summary"]

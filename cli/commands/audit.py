@@ -24,9 +24,10 @@ def audit() -> None:
 @audit.command(cls=Command)
 @option("--json", "as_json", is_flag=True, help="以 JSON 输出检查结果。")
 def verify(as_json: bool) -> None:
-    """逐行核对日志的哈希链，指出第一处被改动、删除或调换的行。
+    """核对日志的哈希链，并把索引与根据日志重建的结果逐条比较。
 
-    日志完好退出码为 0，有问题为 4。
+    指出日志中第一处被改动、删除或调换的行，或索引中与日志不符的记录。
+    日志和索引都完好（或索引文件不存在）退出码为 0，有问题为 4。
 
     \b
     示例：
@@ -42,12 +43,10 @@ def verify(as_json: bool) -> None:
         from cli.output import dumps
 
         click.echo(dumps(result), file=env.stdout)
-    elif result["ok"]:
-        info(
-            env, _("日志完好：共 {count} 条事件，哈希链连续，与索引一致。", count=result["events"])
-        )
     else:
-        info(env, _("日志有问题：{message}", message=result["message"]))
+        info(env, result["summary"])
+        if result["hint"]:
+            info(env, _("提示：{hint}", hint=result["hint"]))
     for warning in result["warnings"]:
         info(env, _("警告：{message}", message=warning))
     if not result["ok"]:
