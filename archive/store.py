@@ -209,7 +209,7 @@ class Archive:
             why = _("索引文件 {path} 已损坏（{error}）", path=self.index_path, error=found.error)
         elif found.state == "unstamped":
             why = _(
-                "索引文件 {path} 没有校验记录（缺少 {head}），无法确认未被改动",
+                "索引文件 {path} 没有可用的校验记录（{head} 缺失或损坏），无法确认未被改动",
                 path=self.index_path,
                 head=self.head_path.name,
             )
