@@ -384,7 +384,17 @@ class Archive:
             self._clean_temp_files()
             index = Index()
             self._catch_up(index)
-            self._write_index(index)
+            try:
+                self._write_index(index)
+            except OSError as exc:
+                raise ArchiveError(
+                    _(
+                        "无法写入索引文件 {path}（{error}），原来的索引文件未被改动",
+                        path=self.index_path,
+                        error=describe_error(exc),
+                    ),
+                    _("腾出磁盘空间或改正权限后重试"),
+                ) from exc
             self._index = index
             return index
 

@@ -796,6 +796,19 @@ def test_journal_write_failing_leaves_nothing_half_done(tmp_path: Path) -> None:
     assert_index_is_rebuild(root)
 
 
+def test_reindex_on_a_full_disk_leaves_the_index_as_it_was(tmp_path: Path) -> None:
+    archive = new_archive(tmp_path)
+    add_codes(archive, range(1, 3))
+    root = archive.root
+    before = (root / INDEX_FILE).read_bytes(), (root / "index.head.json").read_bytes()
+    result = credit("reindex", archive=root, env=child_env(CREDIT_FAULT="index.disk_full"))
+    assert result.returncode == 4, result.stderr
+    assert "磁盘已满" in result.stderr and "未被改动" in result.stderr, result.stderr
+    assert ((root / INDEX_FILE).read_bytes(), (root / "index.head.json").read_bytes()) == before
+    assert not list(root.glob(".index.*.tmp"))
+    assert credit("audit", "verify", archive=root).returncode == 0
+
+
 def test_a_failed_index_write_in_the_library_keeps_the_change(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
