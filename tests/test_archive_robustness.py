@@ -21,13 +21,15 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from archive import faults, store
 from archive.audit import verify_archive
 from archive.enterprises import add_enterprise, list_enterprises
 from archive.errors import CreditError, JournalCorrupt
 from archive.journal import canonical, entry_hash
-from archive.store import INDEX_FILE, JOURNAL_FILE, Archive
+from archive.store import INDEX_FILE, JOURNAL_FILE, Archive, init_archive
 from tests.helpers import make_code, new_archive
 
 REPO = Path(__file__).resolve().parents[1]
@@ -999,3 +1001,55 @@ def test_audit_verify_says_one_true_thing(tmp_path: Path, state: str) -> None:
     assert report["summary"].startswith("Journal intact")
     summary = report["summary"].replace(str(root), "")  # the folder's name is Chinese
     assert not re.search(r"[\u4e00-\u9fff]", summary), report["summary"]
+
+
+FIELD_VALUES = st.one_of(
+    st.text(max_size=20),
+    st.integers(),
+    st.none(),
+    st.booleans(),
+    st.lists(st.integers(), max_size=2),
+)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    which=st.integers(min_value=0, max_value=2),
+    edit=st.sampled_from(["drop", "set", "remove_field", "add_record"]),
+    field=st.sampled_from(["name", "phone", "status", "history", "extra"]),
+    value=FIELD_VALUES,
+)
+def test_any_hand_edit_of_a_record_is_never_served_and_is_named(
+    tmp_path: Path, which: int, edit: str, field: str, value: object
+) -> None:
+    root = tmp_path / f"a{os.urandom(4).hex()}"
+    archive = init_archive(root, actor="测试")
+    codes = _add_with_phones(archive, range(1, 4))
+    code = codes[which] if edit != "add_record" else make_code(50 + which)
+    data = json.loads((root / INDEX_FILE).read_text(encoding="utf-8"))
+    records = data["enterprises"]
+    if edit == "drop":
+        del records[code]
+    elif edit == "set":
+        records[code][field] = value
+    elif edit == "remove_field":
+        records[code].pop(field, None)
+    else:
+        records[code] = {"credit_code": code, "name": "凭空多出的单位", field: value}
+    if json.loads((root / INDEX_FILE).read_text(encoding="utf-8")) == data:
+        return  # the edit changed nothing (same value, or a field that was not there)
+    (root / INDEX_FILE).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+    report = verify_archive(Archive.open(root))
+    assert report["ok"] is False and report["reason"] == "index_differs", report
+    assert [item["key"] for item in report["index"]["differences"]] == [code]
+    assert code in report["summary"]
+    reopened = Archive.open(root)
+    served = {row["credit_code"]: row for row in list_enterprises(reopened, status=None)}
+    assert set(served) == set(codes)
+    assert all(served[c]["phone"] == "0746-1234567" for c in codes)
+    assert any("重建" in warning for warning in reopened.warnings)
+    with pytest.raises(CreditError, match="已在名册中"):
+        add_enterprise(reopened, {"credit_code": codes[which], "name": "重复登记"})
