@@ -810,7 +810,7 @@ class _Committer:
                 return
             self._commit(stored, unmatched)
         except BaseException as exc:
-            if isinstance(exc, OSError) and _disk_full(exc):
+            if _disk_full(exc):
                 self._give_up(exc, waiting, copies)
             self._discard(copies)
             raise
@@ -871,7 +871,7 @@ class _Committer:
 
     def _give_up(
         self,
-        exc: OSError,
+        exc: BaseException,
         waiting: list[FileResult] | None = None,
         copies: list[tuple[Path, str | None, str]] | None = None,
     ) -> NoReturn:
@@ -1001,8 +1001,13 @@ def _copy_durably(source: Path, target: Path, *, folders: set[Path] | None = Non
         folders.update(touched)
 
 
-def _disk_full(exc: BaseException) -> bool:
-    return isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT)
+def _disk_full(exc: BaseException | None) -> bool:
+    """A full disk, also behind the archive's own error (a journal append that failed)."""
+    while exc is not None:
+        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        exc = exc.__cause__
+    return False
 
 
 def _read_sidecar(document: Path) -> dict[str, Any]:

@@ -353,6 +353,25 @@ def test_a_full_disk_at_the_commit_removes_the_batch_copies(
     assert len(documents(archive_dir)) == (3 if matched else 2)
 
 
+def test_a_full_disk_at_the_real_journal_append_stops_the_run(
+    runner, archive_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The journal's own disk-full error (not a patched append): cut off, reported, cleaned."""
+    register(archive_dir, (CODE_A, NAME_A), (CODE_B, NAME_B))
+    source = tmp_path / "收件"
+    _three_documents(source)
+    journal = (archive_dir / JOURNAL_FILE).read_bytes()
+    monkeypatch.setenv("CREDIT_FAULT", "journal.disk_full")
+    result = invoke(runner, "ingest", str(source), "--nl", "--jobs", "1", archive=archive_dir)
+    monkeypatch.delenv("CREDIT_FAULT")
+    _assert_disk_full_reported(result)
+    rows = {Path(row["path"]).name: row for row in nl_lines(result.stdout)}
+    assert {row["status"] for row in rows.values()} == {"failed"}, rows
+    assert (archive_dir / JOURNAL_FILE).read_bytes() == journal
+    _assert_only_recorded_copies(archive_dir)
+    assert documents(archive_dir) == {}
+
+
 def test_a_full_disk_at_the_inbox_note_leaves_neither_copy_nor_temp_file(
     runner, archive_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
