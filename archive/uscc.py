@@ -225,7 +225,9 @@ def _mask_length(code: str) -> int:
         return 0
     visible = code[: len(code) - run]
     least = _MIN_VISIBLE_WHOLE if len(code) == LENGTH else _MIN_VISIBLE
-    if len(code) > LENGTH or len(visible) < least:
+    # A notice may print more masking characters than it hides (91430281691828xxxxxxx):
+    # any number is a mask, as long as what is visible still fits in a code.
+    if not least <= len(visible) < LENGTH:
         return 0
     if not all(char.isascii() and char.isalnum() for char in visible):
         return 0
@@ -243,10 +245,10 @@ def _middle_mask(code: str) -> tuple[str, str] | None:
     """(prefix, suffix) of a compact code hidden in the middle (``91431****2400``), or None.
 
     The hidden run holds ``*`` or ``×`` (X next to them counts as mask too); a run of X
-    alone counts only in a code shorter than 18 characters, where it cannot be real.
+    alone counts only in a code not 18 characters long, where it cannot be real.  The run
+    may be of any length (``9143112*********0817``: more marks than hidden characters),
+    as long as the visible prefix and suffix together still fit in a code.
     """
-    if len(code) > LENGTH:
-        return None
     marks = [index for index, char in enumerate(code) if char in "*×"]
     if marks:
         start, end = marks[0], marks[-1] + 1
@@ -256,13 +258,14 @@ def _middle_mask(code: str) -> tuple[str, str] | None:
             end += 1
     else:
         run = re.search("X{3,}", code)
-        if run is None or len(code) >= LENGTH:
+        if run is None or len(code) == LENGTH:
             return None
         start, end = run.span()
     if any(char not in _MASK_CHARS for char in code[start:end]):
         return None
     prefix, suffix = code[:start], code[end:]
-    if len(prefix) < 2 or not suffix or len(prefix) + len(suffix) < _MIN_VISIBLE_MIDDLE:
+    visible = len(prefix) + len(suffix)
+    if len(prefix) < 2 or not suffix or not _MIN_VISIBLE_MIDDLE <= visible < LENGTH:
         return None
     if any(char not in _VALUES for char in prefix + suffix):
         return None
@@ -273,7 +276,9 @@ def _middle_mask(code: str) -> tuple[str, str] | None:
 
 def is_masked(text: str) -> bool:
     """Whether part of the code is hidden by x, X, * or ×: its tail (1–8 characters, or
-    more of a code printed at full length) or its middle (``91431****2400``)."""
+    more of a code printed at full length) or its middle (``91431****2400``).  The marks
+    need not stand one for one for the hidden characters: ``9143112*********0817`` (20
+    characters) is masked too, its visible prefix and suffix kept for matching."""
     code = compact(text)
     return _mask_length(code) > 0 or _middle_mask(code) is not None
 
@@ -283,6 +288,8 @@ def masked_parts(text: str) -> tuple[str, str] | None:
 
     >>> masked_parts("91431****2400"), masked_parts("91430281691828xxxx")
     (('91431', '2400'), ('91430281691828', ''))
+    >>> masked_parts("9143112＊＊＊＊＊＊＊＊＊0817")  # more marks than hidden characters
+    ('9143112', '0817')
     """
     code = compact(text)
     run = _mask_length(code)

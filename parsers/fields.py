@@ -731,6 +731,31 @@ def _is_resident_id(code: str) -> bool:
     return "10X98765432"[total % 11] == code[17]
 
 
+# Province codes (positions 1–2 of 行政区划码): 10 is a code registered nationally.
+_PROVINCES = frozenset(
+    f"{number}"
+    for number in (10, *range(11, 16), 21, 22, 23, *range(31, 38), *range(41, 47), *range(50, 55))
+) | frozenset(f"{number}" for number in (*range(61, 66), 71, 81, 82))
+_ID_LABEL = re.compile(r"(?:身份证|身份号码|证件号|公民身份)[^\n]{0,12}$")
+
+
+def _could_be_masked_code(code: str, before: str) -> bool:
+    """Whether a masked code found without a 统一社会信用代码 label can be one: not after a
+    身份证 label, its first two characters a known department and category, and its region
+    code (positions 3–4, when shown) a province.  A masked resident ID number
+    (``430521********1234``) fails these: its first six characters are a region code."""
+    if _ID_LABEL.search(before):
+        return False
+    if code[1] not in uscc.KNOWN_CATEGORIES.get(code[0], ""):
+        return False
+    province = code[2:4]
+    return not (len(province) == 2 and province.isdigit() and province not in _PROVINCES)
+
+
+# What ends a code printed in text: a closing bracket, punctuation, a cell, the line.
+_CODE_END = re.compile(r"[ \t]*(?:[)\]）】,，。;；|]|\n|$)")
+
+
 def _collect_code(text: str, position: int) -> tuple[str, int]:
     """Code characters from ``position``, across spaces, hyphens and one line break."""
     parts: list[str] = []
@@ -743,17 +768,24 @@ def _collect_code(text: str, position: int) -> tuple[str, int]:
         parts.append(token.group())
         total += len(token.group())
         position = token.end()
-        if total >= 18:
+        joined = "".join(parts)
+        # A masked code may print longer than 18 (9143112*********0817): read on.
+        masked = _MASK_MARK.search(joined) is not None
+        if total >= 18 and (not masked or total >= 36):
             break
         gap = _CODE_GAP.match(text, position)
         if gap is None or not gap.group():
             break
         breaks += gap.group().count("\n")
-        if breaks > 1 or not _CODE_TOKEN.match(text, gap.end()):
+        following = _CODE_TOKEN.match(text, gap.end())
+        if breaks > 1 or not following:
             break
+        if total >= 18 and uscc.is_masked(joined) and not _CODE_END.match(text, following.end()):
+            break  # a whole masked code already; what follows is not the rest of it
         position = gap.end()
-    if total > 18 and len(parts) > 1:
-        # The last part overshot: it belongs to what follows.
+    if total > 18 and len(parts) > 1 and not uscc.is_masked("".join(parts)):
+        # The last part overshot: it belongs to what follows (unless the whole is a code
+        # printed with more masking characters than it hides: 9143112*****⏎****0817).
         joined = "".join(parts[:-1])
         return (joined if len(joined) >= 15 else parts[0]), position
     return "".join(parts), position
@@ -805,6 +837,8 @@ def find_credit_codes(text: str) -> list[CodeCandidate]:
 
     spans: list[tuple[int, int]] = []  # what labelled codes cover, in order
     for label in _CODE_LABEL_RE.finditer(text):
+        if "身份" in label.group():  # 信用代码(身份证号码): a person's number, not a code
+            continue
         code, end = _collect_code(text, label.end())
         if 16 <= len(code) <= 20 or (len(code) >= 8 and uscc.is_masked(code)):
             found.append(_candidate(code, line_of(label.end()), labelled=True))
@@ -838,7 +872,10 @@ def find_credit_codes(text: str) -> list[CodeCandidate]:
                 break
             acceptable = candidate.status == CODE_VALID or candidate.suggestion is not None
             if candidate.status == CODE_MASKED:
-                acceptable = uscc.masked_parts(candidate.code) is not None
+                line_start = text.rfind("\n", 0, token.start()) + 1
+                acceptable = uscc.masked_parts(candidate.code) is not None and (
+                    _could_be_masked_code(candidate.code, text[line_start : token.start()])
+                )
             if acceptable:
                 found.append(candidate)
                 skip_until = end
@@ -1524,10 +1561,60 @@ _FINE_JUST_BEFORE = re.compile(
 )
 
 
+# Who a fine is for, when it is not the party the decision is addressed to: 对主要负责人
+# 张三处以罚款…, 对张三(主要负责人)处罚款….  (对你单位主要负责人未履行职责的行为处罚款 is
+# the party's fine: the role is followed by what the person did, not by the penalty.)
+_ROLES = (
+    "主要负责人|法定代表人|实际控制人|直接负责的主管人员|其他直接责任人员|直接责任人员?"
+    "|责任人员?|安全管理人员|安全生产管理人员|负责人|个人"
+)
+_OTHER_PARTY = re.compile(
+    rf"对(?:你单位|你公司|该单位|该公司|其|公司|单位)?的?(?:{_ROLES})"
+    rf"(?:{_CJK}{{1,4}})?(?:\([^()]{{0,20}}\))?(?:处以?|并处|给予|罚款)"
+    rf"|对{_CJK}{{2,4}}\((?:[^()]{{0,10}})?(?:{_ROLES})\)"
+)
+# A fine of an earlier case the text recalls (你单位曾于2025年因…被处罚款5000元).
+_EARLIER = re.compile(r"曾|此前|先前|前次|上次|已被|已受|原处罚|原决定")
+# The decided fine said again: where and how to pay it, or 上述罚款.
+_RESTATEMENT = re.compile(r"缴|交纳|汇入|账户|账号|银行|逾期|加处|滞纳|上述|前述|该罚款|该笔")
+# The fine decided with a verb right before it, in its own clause: 处罚款人民币6000元,
+# 处以罚款…, 并处…, 给予罚款…, 处6000元罚款 (not 处罚内容:罚款…, a field of a record).
+_DECIDED = re.compile(
+    r"(?:处以?|并处|给予)(?:罚款|罚金)?(?:人民币)?[:]?[ \t]*$|(?:处以?|并处|给予)[^,;。罚]{0,6}$"
+)
+# An item of the decision's list: 如下行政处罚:(一)罚款人民币6000元;(二)罚款….
+_ITEM = re.compile(
+    r"(?:^|:)[ \t]*(?:\([一二三四五六七八九十\d]{1,2}\)|[一二三四五六七八九十\d]{1,2}[、.])"
+    r"[^,;。]{0,12}$"
+)
+# A total that also counts what is not a fine (罚没款合计: fine and confiscation).
+_NOT_FINE_TOTAL = re.compile(r"罚没|没收|违法所得")
+
+
+def _clause_before(text: str, start: int) -> str:
+    """The text of the clause an amount is in, up to the amount."""
+    left = max(text.rfind(mark, 0, start) for mark in ",;。")
+    return text[left + 1 : start]
+
+
+def _sentence_before(text: str, start: int) -> str:
+    return text[text.rfind("。", 0, start) + 1 : start]
+
+
 def examine_fine(text: str) -> tuple[Found | None, list[Candidate], str | None]:
     """The decided fine, every amount seen (with why it was or was not taken), and a
-    warning when the fine's digits and capitals disagree (then no fine: do not look for
-    one another way)."""
+    warning when the fine cannot be told (then no fine: do not look for one another way).
+
+    * Digits and capitals of the fine that disagree: no fine, a warning naming both.
+    * A total (合计, 共计, 总计, 两项合计…): the total.  A total that does not say 罚款
+      (以上合计人民币10000元) is taken when it equals the sum of the fines before it; when
+      it does not (and does not say 罚没/没收), no fine and a warning naming both.
+    * Several fines and no total: the sum of the decided fines when each is clearly one
+      decided for this party (in the decision part, or 处/处以/并处/给予 right before it
+      in its own clause); else no fine and a warning.  A fine for another person (对主要负
+      责人张三处以罚款…), one of an earlier case (曾…被处罚款…), the fine said again (缴至…,
+      上述罚款…) or a part of a total (其中…) is not added — unless nothing else is left.
+    """
     flat = Flat(text)
     amounts = _amounts(flat.text)
     candidates: dict[int, Candidate] = {}
@@ -1547,10 +1634,14 @@ def examine_fine(text: str) -> tuple[Found | None, list[Candidate], str | None]:
         before = flat.text[max(0, amount.start - 12) : amount.start]
         return "罚款" in clause or "罚金" in clause or bool(_FINE_JUST_BEFORE.search(before))
 
+    def is_total(amount: _Amount) -> bool:
+        return bool(_TOTAL.search(flat.text[max(0, amount.start - 20) : amount.start]))
+
     fines = [amount for amount in usable if is_fine(amount)]
     for amount in fines:
         candidates[id(amount)].reason = _("说明是罚款")
     pool = fines
+    from_words = True  # the pool holds amounts said to be fines (not only near 处罚内容)
     if decision is not None:
         after = [amount for amount in usable if amount.start >= decision.start()]
         # After 处罚内容: an amount without the word 罚款 (人民币贰万元整) is still the fine.
@@ -1560,21 +1651,27 @@ def examine_fine(text: str) -> tuple[Found | None, list[Candidate], str | None]:
             if amount.start - decision.end() <= 60
             and "。" not in flat.text[decision.end() : amount.start]
         ]
-        pool = [amount for amount in after if is_fine(amount)] or near or fines
+        said = [amount for amount in after if is_fine(amount)]
+        pool = said or near or fines
+        from_words = bool(said) or not near
         for amount in fines:
             if amount not in pool:
                 candidates[id(amount)].reason = _("说明是罚款，但不在处罚决定部分")
     ordered = [candidates[id(amount)] for amount in amounts]
     if not pool:
         return None, ordered, None
-    totals = [
-        amount
-        for amount in pool
-        if _TOTAL.search(flat.text[max(0, amount.start - 20) : amount.start])
-    ]
+
+    totals = [amount for amount in pool if is_total(amount)]
     chosen = totals[0] if totals else pool[0]
+    only = False  # the one fine left when the others are not this party's or said again
+    if not totals:
+        several = _several_fines(flat, pool, usable, candidates, decision, from_words)
+        if isinstance(several, tuple):
+            return several[0], ordered, several[1]
+        if several is not None:
+            chosen, only = several, True
     for amount in pool:
-        if amount is not chosen:
+        if amount is not chosen and not only:
             candidates[id(amount)].reason = (
                 _("另一笔罚款，取合计") if totals else _("另一笔罚款，取第一笔")
             )
@@ -1582,6 +1679,8 @@ def examine_fine(text: str) -> tuple[Found | None, list[Candidate], str | None]:
     candidate.chosen = True
     if totals:
         candidate.reason = _("处罚决定中的合计罚款")
+    elif only:
+        candidate.reason = _("处罚决定中的罚款（其余几笔不另计）")
     elif decision is not None and chosen.start >= decision.start():
         candidate.reason = _("处罚决定部分的第一笔罚款")
     else:
@@ -1601,6 +1700,106 @@ def examine_fine(text: str) -> tuple[Found | None, list[Candidate], str | None]:
         candidate.reason = warning
         return None, ordered, warning
     return candidate.found(), ordered, None
+
+
+def _several_fines(
+    flat: Flat,
+    pool: list[_Amount],
+    usable: list[_Amount],
+    candidates: dict[int, Candidate],
+    decision: re.Match[str] | None,
+    from_words: bool,
+) -> _Amount | tuple[Found | None, str | None] | None:
+    """The fine when the pool has no total that says 罚款: the one amount to take, or
+    (found, warning) when the fine is a sum or cannot be told, or None to take the pool's
+    first amount as before (amounts only near 处罚内容, or nothing better to go on)."""
+    if not from_words or len(pool) == 1:
+        return None
+    text = flat.text
+    left_out: dict[int, str] = {}
+    for index, amount in enumerate(pool):
+        clause = _clause_before(text, amount.start)
+        sentence_start = text.rfind("。", 0, amount.start) + 1
+        earlier = [other for other in pool[:index] if other.start >= sentence_start]
+        between = text[earlier[0].end : amount.start] if earlier else ""
+        if _OTHER_PARTY.search(clause):
+            left_out[id(amount)] = _("对其他人员（主要负责人等）的罚款，不计入")
+        elif _EARLIER.search(clause):
+            left_out[id(amount)] = _("引述的以往处罚，不计入")
+        elif "其中" in between or between.count("(") > between.count(")"):
+            left_out[id(amount)] = _("前一笔罚款的组成部分，不另计")
+        elif index > 0 and _RESTATEMENT.search(_clause(text, amount.start, amount.end)):
+            left_out[id(amount)] = _("重述已决定的罚款（缴纳等），不另计")
+    own = [amount for amount in pool if id(amount) not in left_out]
+    if not own:  # nothing else: as before, the first
+        return None
+    for amount in pool:
+        if id(amount) in left_out:
+            candidates[id(amount)].reason = left_out[id(amount)]
+    # A total that does not say 罚款 (以上合计人民币10000元), after the fines.
+    for amount in usable:
+        if amount in pool or amount.start < own[0].end:
+            continue
+        if not _TOTAL.search(text[max(0, amount.start - 20) : amount.start]):
+            continue
+        if _NOT_FINE_TOTAL.search(_clause(text, amount.start, amount.end)):
+            candidates[id(amount)].reason = _("罚没款合计，含没收等非罚款金额")
+            continue
+        added = sum(fine.yuan for fine in own if fine.end <= amount.start)
+        if added == amount.yuan:
+            for fine in own:
+                candidates[id(fine)].reason = _("另一笔罚款，取合计")
+            candidate = candidates[id(amount)]
+            candidate.chosen = True
+            candidate.reason = _("各笔罚款的合计")
+            return candidate.found(), None
+        warning = _(
+            "各笔罚款之和（{added} 元）与合计“{total}”（{total_yuan} 元）不一致，"
+            "未取罚款金额，请核对原件",
+            added=added,
+            total=amount.printed,
+            total_yuan=amount.yuan,
+        )
+        candidates[id(amount)].reason = warning
+        return None, warning
+    if len(own) == 1:
+        return own[0]
+    disagreeing = [
+        amount for amount in own if amount.other is not None and amount.other.yuan != amount.yuan
+    ]
+    if disagreeing:
+        return disagreeing[0]
+
+    def decided(amount: _Amount) -> bool:
+        before = _clause_before(text, amount.start)
+        if _DECIDED.search(before):
+            return True
+        in_decision = decision is not None and amount.start >= decision.start()
+        return in_decision and bool(_ITEM.search(before))
+
+    if len({amount.yuan for amount in own}) == 1 and not all(decided(a) for a in own):
+        # The same amount in two places (处罚内容 | 罚款0.3万元 and 罚款金额(万元) | 0.3):
+        # one fine said twice.
+        for amount in own[1:]:
+            candidates[id(amount)].reason = _("同一笔罚款再次写出，不另计")
+        return own[0]
+    if all(decided(amount) for amount in own):
+        total = sum(amount.yuan for amount in own)
+        for amount in own:
+            candidates[id(amount)].chosen = True
+            candidates[id(amount)].reason = _(
+                "决定的几笔罚款之一，未写明合计，罚款取各笔之和（{total} 元）", total=total
+            )
+        first, last = own[0], own[-1]
+        return Found(total, flat.line_at(first.start), flat.source(first.start, last.end)), None
+    warning = _(
+        "有几笔罚款（{amounts}）且未写明合计，不能确定都是对本当事人决定的罚款，"
+        "未取罚款金额，请核对原件",
+        amounts="、".join(amount.printed for amount in own),
+    )
+    for amount in own:
+        candidates[id(amount)].reason = warning
+    return None, warning
 
 
 def find_fine(doc: Document | str) -> Found | None:

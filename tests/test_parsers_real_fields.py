@@ -8,6 +8,7 @@ emergency-management, ecology-environment and other bureaus; none is copied.
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -287,6 +288,26 @@ def test_own_number_in_parentheses_or_after_a_run_in_label(text: str) -> None:
     assert found is not None and found.value == "永环责改〔2026〕4号"
 
 
+@pytest.mark.parametrize("media", MEDIA)
+def test_a_label_without_a_colon_is_not_part_of_the_number(tmp_path: Path, media: str) -> None:
+    """A record's label and value on one line with nothing between (a PDF table's cells
+    flattened, or a .docx line typed so): the label is left out of the 文号."""
+    path = write(
+        tmp_path / f"摘要.{media}",
+        "行政处罚信息摘要",
+        [
+            "行政处罚决定书文号蓝市监处罚〔2026〕17号",
+            f"当事人名称{NAME}",
+            f"统一社会信用代码{CODE}",
+            "处罚内容罚款人民币伍仟元整",
+            "处罚机关蓝山县市场监督管理局",
+        ],
+    )
+    parsed = parse_path(path)
+    assert parsed.get("doc_number") == "蓝市监处罚〔2026〕17号"
+    assert parsed.get("doc_number_raw") == "蓝市监处罚〔2026〕17号"
+
+
 def test_number_beside_its_signer_stands_alone() -> None:
     text = N("蓝山县应急管理局文件\n蓝应急发〔2026〕3号　　签发人：张三\n关于某某公司的通报")
     found = find_doc_number(text)
@@ -398,6 +419,134 @@ def test_statutory_ranges_alone_are_never_the_fine(low: int, span: int) -> None:
         assert parse_fine(N(f"依据《安全生产法》第九十九条的规定，{law}。")) is None
 
 
+# Several fines: the total however it is labelled, else the sum of the decided fines.
+
+TWO_FINES = "对违法行为1处罚款人民币6000元；对违法行为2处罚款人民币4000元。"
+
+
+@pytest.mark.parametrize("media", MEDIA)
+@pytest.mark.parametrize(
+    "total",
+    [
+        "以上合计人民币10000元。",
+        "合计：人民币壹万元整。",
+        "两项合计10000元。",
+        "共计罚款人民币壹万元整（¥10,000.00）。",
+        "合计罚款人民币10000元。",
+        "",  # no total: the two decided fines added up
+    ],
+)
+def test_several_fines_give_the_total(tmp_path: Path, media: str, total: str) -> None:
+    path = decision(
+        tmp_path, media, number_line="（湘永蓝）应急罚〔2026〕50号", fine=TWO_FINES + total
+    )
+    parsed = parse_path(path)
+    assert parsed.get("fine_yuan") == 10000
+    assert not parsed.warnings
+    chosen = [c for c in parsed.candidates["fine_yuan"] if c["chosen"]]
+    if total:
+        assert [c["value"] for c in chosen] == [10000]
+    else:
+        assert [c["value"] for c in chosen] == [6000, 4000]
+        assert all("各笔之和（10000 元）" in c["reason"] for c in chosen)
+
+
+def test_a_list_of_decided_fines_is_added_up() -> None:
+    text = N("决定作出如下行政处罚：（一）罚款人民币6000元；（二）罚款人民币肆仟元整。")
+    assert parse_fine(text) == 10000
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "left_out"),
+    [
+        # another person's fine
+        (
+            "决定对你单位处以罚款人民币贰万元整；对主要负责人张三处以罚款人民币伍仟元整。",
+            20000,
+            "其他人员",
+        ),
+        ("对你单位处罚款2万元，对张三（主要负责人）处罚款5000元。", 20000, "其他人员"),
+        # a penalty of an earlier case the text recalls
+        (
+            "你单位曾于2025年因同类违法行为被处罚款5000元。依据该条规定，对你单位处罚款人民币6000元。",
+            6000,
+            "以往处罚",
+        ),
+        # the decided fine said again where the payment is explained
+        (
+            "决定给予罚款人民币6000元的行政处罚。请于十五日内将罚款6000元缴至指定银行。",
+            6000,
+            "重述",
+        ),
+        # the parts of a total given after it
+        ("决定给予罚款5000元（其中违法行为1处3000元、违法行为2处2000元）。", 5000, "组成部分"),
+        # a record's fields give the one fine twice
+        ("处罚内容：罚款0.3万元\n罚款金额（万元）：0.3", 3000, "再次写出"),
+        # a total of fine and confiscation is not the fine
+        ("没收违法所得2000元，并处罚款5000元，罚没款合计7000元。", 5000, None),
+    ],
+)
+def test_fines_that_are_not_added(text: str, expected: int, left_out: str | None) -> None:
+    flat = N(text)
+    assert parse_fine(flat) == expected
+    seen = fine_candidates(flat)
+    assert [c.value for c in seen if c.chosen] == [expected]
+    if left_out is not None:
+        assert any(left_out in c.reason for c in seen if not c.chosen)
+
+
+@pytest.mark.parametrize("media", MEDIA)
+@pytest.mark.parametrize(
+    ("fine", "named"),
+    [
+        # the stated total does not match the fines
+        (TWO_FINES + "以上合计人民币12000元。", ("10000", "12000")),
+        # several amounts said to be fines, none decided with 处/给予: which is this party's?
+        ("处罚结果：罚款人民币6000元；另罚款人民币4000元。", ("6000", "4000")),
+    ],
+)
+def test_several_fines_that_cannot_be_told_give_no_fine_and_a_warning(
+    tmp_path: Path, media: str, fine: str, named: tuple[str, str]
+) -> None:
+    path = decision(tmp_path, media, number_line="（湘永蓝）应急罚〔2026〕51号", fine=fine)
+    parsed = parse_path(path)
+    assert parsed.get("fine_yuan") is None
+    [warning] = [w for w in parsed.warnings if "罚款" in w]
+    assert all(value in warning for value in named) and "请核对原件" in warning
+    assert not [c for c in parsed.candidates["fine_yuan"] if c["chosen"]]
+
+
+@st.composite
+def decided_fines(draw: st.DrawFn) -> tuple[str, int]:
+    """(decision text, expected fine): two to four fines each decided for the party, in
+    digits or capitals, after a statutory range, with or without a stated total, and
+    with another person's fine and an earlier case that must not count."""
+    amounts = draw(st.lists(st.integers(1, 500).map(lambda n: n * 100), min_size=2, max_size=4))
+
+    def written(amount: int) -> str:
+        return draw(st.sampled_from([f"{amount}元", f"{amount:,}元", f"{capitals(amount)}元整"]))
+
+    verb = draw(st.sampled_from(["处罚款人民币", "处以罚款", "并处罚款人民币", "给予罚款"]))
+    clauses = [f"对违法行为{index}{verb}{written(a)}" for index, a in enumerate(amounts, 1)]
+    text = "依据该条规定，处一万元以上五万元以下的罚款。" + "；".join(clauses) + "。"
+    if draw(st.booleans()):
+        text = f"你单位曾于2025年被处罚款{written(draw(st.integers(1, 99)) * 100)}。" + text
+    if draw(st.booleans()):
+        text += f"对主要负责人李四处以罚款{written(draw(st.integers(1, 99)) * 100)}。"
+    total = sum(amounts)
+    label = draw(st.sampled_from(["", "以上合计", "合计：", "共计罚款", "两项合计", "合计罚款"]))
+    if label:
+        text += f"{label}人民币{written(total)}。"
+    return text, total
+
+
+@given(decided_fines())
+@settings(max_examples=200)
+def test_decided_fines_add_up_to_the_fine(case: tuple[str, int]) -> None:
+    text, total = case
+    assert parse_fine(N(text)) == total
+
+
 # --------------------------------------------------------------------------------------------
 # Masked codes
 
@@ -445,6 +594,98 @@ def test_masks_that_do_not_fit_are_refused() -> None:
     assert not uscc.matches_masked(f"{CODE[:5]}****{CODE[-4:]}", other)
     assert uscc.masked_parts("91****") is None  # too little visible
     assert not uscc.is_masked(CODE)
+
+
+@st.composite
+def loose_masks(draw: st.DrawFn) -> tuple[str, str, int, int]:
+    """(printed, compact, head, tail): a masked code whose marks need not stand one for one
+    for the hidden characters, so it may print shorter or longer than 18 characters
+    (9143112＊＊＊＊＊＊＊＊＊0817)."""
+    head = draw(st.integers(min_value=5, max_value=8))
+    tail = draw(st.integers(min_value=3, max_value=6))
+    char = draw(st.sampled_from(["*", "×", "＊"]))
+    hidden = draw(st.integers(min_value=1, max_value=16))
+    printed = CODE[:head] + char * hidden + CODE[-tail:]
+    return printed, CODE[:head] + uscc.compact(char) * hidden + CODE[-tail:], head, tail
+
+
+@given(loose_masks(), st.integers(min_value=1, max_value=30))
+@settings(max_examples=200)
+def test_masked_codes_of_any_length(mask: tuple[str, str, int, int], cut: int) -> None:
+    printed, compact, head, tail = mask
+    assert uscc.status(printed) == "masked"
+    assert uscc.masked_parts(printed) == (CODE[:head], CODE[-tail:])
+    assert uscc.matches_masked(printed, CODE)
+    assert not uscc.matches_masked(printed, make_code(7302))
+    cut = min(cut, len(printed) - 1)
+    for shown in (printed, printed[:cut] + "\n" + printed[cut:]):
+        text = N(f"{NAME}（统一社会信用代码：\n{shown}）受到行政处罚")
+        [found] = find_credit_codes(text)
+        assert (found.code, found.status) == (compact, "masked")
+    [unlabelled] = find_credit_codes(N(f"{NAME}（{printed}）于近日受到处罚"))
+    assert (unlabelled.code, unlabelled.status) == (compact, "masked")
+
+
+LONG_MASK = f"{CODE[:7]}＊＊＊＊＊＊＊＊＊{CODE[-4:]}"  # 20 characters
+
+
+@pytest.mark.parametrize("media", MEDIA)
+def test_a_longer_masked_code_in_a_document(tmp_path: Path, media: str) -> None:
+    path = decision(
+        tmp_path,
+        media,
+        number_line="（湘永蓝）应急罚〔2026〕31号",
+        code_line=f"（统一社会信用代码：{LONG_MASK}）",
+    )
+    parsed = parse_path(path)
+    assert parsed.credit_code_status == "masked"
+    assert parsed.credit_code == f"{CODE[:7]}{'*' * 9}{CODE[-4:]}"
+    assert uscc.masked_parts(parsed.credit_code) == (CODE[:7], CODE[-4:])
+
+
+@given(st.integers(min_value=0, max_value=17), st.sampled_from(uscc.ALPHABET.replace("X", "")))
+def test_a_wrong_18_character_code_stays_invalid(position: int, char: str) -> None:
+    wrong = CODE[:position] + char + CODE[position + 1 :]
+    if wrong == CODE:
+        return
+    assert uscc.status(wrong) == "invalid"
+    [found] = find_credit_codes(N(f"统一社会信用代码：{wrong}"))
+    assert (found.code, found.status) == (wrong, "invalid")
+
+
+ID_REGIONS = ["110101", "430521", "131102", "440301", "510104", "320102", "520102"]
+
+
+@st.composite
+def resident_ids(draw: st.DrawFn) -> str:
+    """A resident ID number (身份证号) with its check character."""
+    region = draw(st.sampled_from(ID_REGIONS))
+    born = draw(st.dates(min_value=date(1940, 1, 1), max_value=date(2008, 12, 31)))
+    body = f"{region}{born:%Y%m%d}{draw(st.integers(0, 999)):03d}"
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    total = sum(int(digit) * weight for digit, weight in zip(body, weights, strict=True))
+    return body + "10X98765432"[total % 11]
+
+
+@given(resident_ids(), st.sampled_from([(6, 4), (10, 4), (3, 4), (1, 1), (14, 0), (6, 0)]))
+@settings(max_examples=200)
+def test_resident_id_numbers_are_never_taken(number: str, shown: tuple[int, int]) -> None:
+    head, tail = shown
+    masked = number[:head] + "*" * (18 - head - tail) + (number[-tail:] if tail else "")
+    for printed in (number, masked):
+        for text in (
+            f"法定代表人：张三，身份证号码：{printed}",
+            f"负责人张三（公民身份号码{printed}）",
+            f"当事人：张三\n身份证号：{printed}\n统一社会信用代码：{CODE}",
+        ):
+            assert [c.code for c in find_credit_codes(N(text))] == ([CODE] if CODE in text else [])
+
+
+@pytest.mark.parametrize(
+    "number", ["430521********1234", "110101********123X", "4403011990****0012"]
+)
+def test_a_masked_id_number_in_parentheses_is_not_a_code(number: str) -> None:
+    assert find_credit_codes(N(f"经营者张三（{number}）")) == []
 
 
 @pytest.mark.parametrize("media", MEDIA)

@@ -291,7 +291,16 @@ def test_four_x_are_a_mask_even_if_they_would_pass_the_check():
     assert uscc.status(body + "X") == "masked"
 
 
-@pytest.mark.parametrize("text", ["xxxx", "9143xxxx", "91430281xx*", "9143028169182828xxxx"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "xxxx",
+        "9143xxxx",
+        "91430281xx*",
+        "914302816918282828xxxx",  # 18 characters shown: nothing is left to hide
+        "91431112345678****901234",  # 18 shown around the mask
+    ],
+)
 def test_not_masked_when_too_little_visible_or_too_long(text):
     assert not uscc.is_masked(text)
     assert uscc.status(text) == "invalid"
