@@ -1731,6 +1731,13 @@ def _several_fines(
         elif index > 0 and _RESTATEMENT.search(_clause(text, amount.start, amount.end)):
             left_out[id(amount)] = _("重述已决定的罚款（缴纳等），不另计")
     own = [amount for amount in pool if id(amount) not in left_out]
+    # A decision recalls the fine its notice proposed (拟对你单位处罚款3万元。…决定…处罚款
+    # 2万元): a proposed fine does not count beside a decided one.
+    proposed = [amount for amount in own if "拟" in _sentence_before(text, amount.start)]
+    if proposed and len(proposed) < len(own):
+        for amount in proposed:
+            left_out[id(amount)] = _("告知时拟作出的罚款，不计入")
+        own = [amount for amount in own if amount not in proposed]
     if not own:  # nothing else: as before, the first
         return None
     for amount in pool:
@@ -1832,13 +1839,16 @@ def parse_fine(text: str) -> int | None:
 
     Understands 人民币贰万元整, 罚款20000元, ¥20,000, 罚款2万元, 5.0万元, 罚款金额(万元):5.0.
     Never a statutory range (处一万元以上三万元以下的罚款 is the law, not the decision)
-    nor an amount of another kind (违法所得, 经济损失).  With several fines, the one in the
-    decision part (处罚内容, 决定…, 拟…), a total (合计) if there is one, else the first.
+    nor an amount of another kind (违法所得, 经济损失).  With several fines, those in the
+    decision part (处罚内容, 决定…, 拟…); of them a total (合计…) if there is one, else the
+    sum of those decided for the party (see :func:`examine_fine`).
 
     >>> parse_fine("依据…第九十九条规定，处一万元以上三万元以下的罚款。决定给予罚款人民币贰万元整。")
     20000
     >>> parse_fine("处罚内容:罚款5.0万元"), parse_fine("罚款¥20,000"), parse_fine("没有罚款")
     (50000, 20000, None)
+    >>> parse_fine("对违法行为1处罚款6000元;对违法行为2处罚款4000元。以上合计人民币10000元。")
+    10000
     """
     found = find_fine(text)
     return found.value if found is not None else None

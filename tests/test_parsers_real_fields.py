@@ -472,6 +472,13 @@ def test_a_list_of_decided_fines_is_added_up() -> None:
             6000,
             "以往处罚",
         ),
+        # the fine the notice proposed, recalled before the decision
+        (
+            "本局于2026年3月1日送达告知书，拟对你单位处罚款人民币3万元。你单位未提出陈述申辩。"
+            "本局决定对你单位处罚款人民币2万元。",
+            20000,
+            "拟作出",
+        ),
         # the decided fine said again where the payment is explained
         (
             "决定给予罚款人民币6000元的行政处罚。请于十五日内将罚款6000元缴至指定银行。",
