@@ -736,15 +736,18 @@ _PROVINCES = frozenset(
     f"{number}"
     for number in (10, *range(11, 16), 21, 22, 23, *range(31, 38), *range(41, 47), *range(50, 55))
 ) | frozenset(f"{number}" for number in (*range(61, 66), 71, 81, 82))
-_ID_LABEL = re.compile(r"(?:身份证|身份号码|证件号|公民身份)[^\n]{0,12}$")
+# Labels of numbers that are not codes, masked the same way (430521********1234).
+_NOT_CODE_LABEL = re.compile(
+    r"(?:身份证|身份号码|证件号|公民身份|账号|账户|卡号|银行|电话|手机|联系方式)[^\n]{0,12}$"
+)
 
 
 def _could_be_masked_code(code: str, before: str) -> bool:
     """Whether a masked code found without a 统一社会信用代码 label can be one: not after a
-    身份证 label, its first two characters a known department and category, and its region
+    身份证 or 账号 label, its first two characters a known department and category, and its region
     code (positions 3–4, when shown) a province.  A masked resident ID number
     (``430521********1234``) fails these: its first six characters are a region code."""
-    if _ID_LABEL.search(before):
+    if _NOT_CODE_LABEL.search(before):
         return False
     if code[1] not in uscc.KNOWN_CATEGORIES.get(code[0], ""):
         return False

@@ -695,6 +695,10 @@ def test_a_masked_id_number_in_parentheses_is_not_a_code(number: str) -> None:
     assert find_credit_codes(N(f"经营者张三（{number}）")) == []
 
 
+def test_a_masked_bank_account_is_not_a_code() -> None:
+    assert find_credit_codes(N("开户银行：某某银行蓝山支行，账号：6222 **** **** 1234")) == []
+
+
 @pytest.mark.parametrize("media", MEDIA)
 def test_masked_code_in_a_document_matches_the_roster(
     runner, archive_dir: Path, tmp_path: Path, media: str
