@@ -700,8 +700,13 @@ def test_a_masked_bank_account_is_not_a_code() -> None:
 
 
 @pytest.mark.parametrize("media", MEDIA)
+@pytest.mark.parametrize(
+    "masked",
+    [f"{CODE[:5]}****{CODE[-4:]}", f"{CODE[:7]}＊＊＊＊＊＊＊＊＊{CODE[-4:]}"],
+    ids=["four_marks", "longer_than_18"],
+)
 def test_masked_code_in_a_document_matches_the_roster(
-    runner, archive_dir: Path, tmp_path: Path, media: str
+    runner, archive_dir: Path, tmp_path: Path, media: str, masked: str
 ) -> None:
     from archive.enterprises import add_enterprise
 
@@ -709,7 +714,6 @@ def test_masked_code_in_a_document_matches_the_roster(
     add_enterprise(Archive.open(archive_dir), {"credit_code": make_code(7303), "name": "别的公司"})
     inbox = tmp_path / "收件"
     inbox.mkdir()
-    masked = f"{CODE[:5]}****{CODE[-4:]}"
     decision(
         inbox,
         media,
