@@ -531,6 +531,15 @@ def _own_enterprise_name(lines: Sequence[str], labels: Sequence[str]) -> tuple[s
         if not match:
             continue
         value = match["value"].split("|")[0]
+        # A long name wrapped by the PDF: its rest on the lines before the code's line.
+        extras: list[str] = []
+        for extra in lines[index + 1 : index + 4]:
+            if re.match(r"^\s*(?:统一社会信用代码|社会信用代码|信用代码)", extra):
+                value = join_wrapped([value, *extras])
+                break
+            if not extra.strip() or is_page_number(extra) or re.search(r"[:：|]", extra):
+                break
+            extras.append(extra.strip())
         stop = _NAME_STOP.search(value)
         if stop:
             value = value[: stop.start()]

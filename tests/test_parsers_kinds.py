@@ -1177,3 +1177,17 @@ def test_a_notice_that_cites_a_rectification_notice_is_not_one(tmp_path: Path, m
     ]
     parsed = parse_path(write(tmp_path, media, blocks, "行政处罚告知书"))
     assert parsed.kind == "penalty_notice"
+
+
+def test_own_letter_long_name_wrapped_before_the_code_is_whole() -> None:
+    """Guard: the name labels' new reader still joins a name a PDF wrapped over two lines."""
+    from parsers.base import Document
+
+    text = (
+        "安全生产承诺书\n本单位郑重承诺。\n承诺单位：蓝山县绿源中药材种植专业合作社联合社湘南\n"
+        f"分社有限公司（盖章）\n统一社会信用代码：{CODE_A}\n法定代表人：张三\n2026年1月10日"
+    )
+    parsed = commitment_letter.parse(Document(Path("a.pdf"), "pdf", text))
+    assert [(e.name, e.credit_code) for e in parsed.enterprises] == [
+        ("蓝山县绿源中药材种植专业合作社联合社湘南分社有限公司", CODE_A)
+    ]
