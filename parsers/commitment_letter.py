@@ -273,8 +273,13 @@ def _put_header_lines(parsed: ParsedDocument, lines: Sequence[str]) -> None:
 
 # 安全生产承诺书, 安全生产责任承诺书, 安全生产双向承诺书, 2026年度安全生产承诺书, 某某公司
 # 2026年安全生产目标责任承诺书, 班组安全生产承诺书(双向) …
+# The words between 安全(生产) and 承诺书 that a letter's own title uses (企业安全生产主体责任
+# 承诺书, 安全生产工作承诺书, 安全生产目标管理责任承诺书, 安全生产诚信承诺书…), never a
+# sentence: a title that starts 关于 (a notice about the letters) is not a letter.
 _OWN_TITLE = re.compile(
-    r"^.{0,40}?安全(?:生产)?(?:目标)?(?:责任)?(?:双向)?(?:责任)?承诺书(?:[(（][^()（）]{1,10}[)）])?$"
+    r"^(?!关于).{0,40}?安全(?:生产)?"
+    r"(?:主体|目标|管理|工作|诚信|双向|责任制?|年度|[0-9〇零○O一二三四五六七八九]{4}年度?)*"
+    r"承诺书(?:[(（][^()（）]{1,10}[)）])?$"
 )
 _OWN_YEAR = re.compile(r"([0-9〇零○O一二三四五六七八九]{4})\s*年(?:度)?")
 _BODY_YEAR = re.compile(r"([0-9]{4})\s*年度")
@@ -441,14 +446,19 @@ def _own_marks(lines: Sequence[str]) -> list[_Mark]:
             raw = line[match.end() : end]
             date = None
             split = _DATE_LABEL.search(raw) or re.search(
-                r"[0-9〇零○O一二三四五六七八九]{4}\s*年|(?<![^\s_＿])年[\s_＿]*月", raw
+                r"[0-9〇零○O一二三四五六七八九]{4}\s*年|(?<![^\s_＿])年[\s_＿]*月"
+                r"|(?<![0-9])[0-9]{4}[.\-/][0-9]{1,2}[.\-/][0-9]{1,2}(?![0-9])",
+                raw,
             )
             if split:
                 raw, date_text = raw[: split.start()], raw[split.start() :]
                 value = _line_date(date_text)
                 if value is not None:
                     date = (value, index + 1, line.strip()) if value else ("", index + 1, line)
-            value = clean_value(raw.strip(_SPACE_CHARS + "|").split("|")[0])  # its own cell
+            # Its own cell, without the (签字) written after the name (陈国栋（签字）).
+            cell = raw.strip(_SPACE_CHARS + "|").split("|")[0]
+            cell = re.sub(rf"^\s*{_PAREN_MARK}|{_PAREN_MARK}\s*$", "", cell.strip(_SPACE_CHARS))
+            value = clean_value(cell)
             if value is not None:
                 value = compact(value)
             seal = "章" in match.group("label")
@@ -490,6 +500,68 @@ def _own_marks(lines: Sequence[str]) -> list[_Mark]:
                 )
                 break
     return marks
+
+
+# Labels of the enterprise's name on an enterprise's own letter, surest first; a seal mark may
+# stand between the label and its colon (单位名称（盖章）：), and a table's cell border instead
+# of the colon (企业名称 | 某某有限公司).  The bare 单位/店名 labels come after the seal line.
+_OWN_NAME_LABELS = ("承诺单位", "单位名称", "企业名称", "公司名称", "企业全称", "单位全称")
+_OWN_NAME_LABELS_LOOSE = ("所在单位", "经营单位", "店名", "店铺名称", "商户名称", "单位", "企业")
+_NAME_SEAL = r"[(（]\s*(?:盖\s*章|公\s*章|印\s*章|签\s*章|签\s*字|签\s*名)\s*[)）]"
+_NAME_STOP = re.compile(
+    r"统一社会信用代码|社会信用代码|信用代码|法定代表人|主要负责人|地\s*址|联系"
+)
+
+
+def _own_enterprise_name(lines: Sequence[str], labels: Sequence[str]) -> tuple[str, int] | None:
+    """``(name, 1-based line)`` after the first of ``labels`` that has one written, without a
+    trailing (盖章): ``承诺单位：某某有限公司（盖章）`` → ``某某有限公司``.
+
+    >>> _own_enterprise_name(["单位名称（盖章）：甲有限公司（盖章）"], ["单位名称"])
+    ('甲有限公司', 1)
+    >>> _own_enterprise_name(["企业名称 | 乙加油站 | 统一社会信用代码 | X"], ["企业名称"])
+    ('乙加油站', 1)
+    """
+    alternation = "|".join(label_regex(label) for label in sorted(labels, key=len, reverse=True))
+    pattern = re.compile(
+        rf"^[ \t]*(?:{alternation})[ \t]*(?:{_NAME_SEAL})?[ \t]*(?:[:：]|\|)[ \t]*(?P<value>.*)$"
+    )
+    for index, full in enumerate(lines):
+        match = pattern.match(probe(full))
+        if not match:
+            continue
+        value = match["value"].split("|")[0]
+        # A long name wrapped by the PDF: its rest on the lines before the code's line.
+        extras: list[str] = []
+        for extra in lines[index + 1 : index + 4]:
+            if re.match(r"^\s*(?:统一社会信用代码|社会信用代码|信用代码)", extra):
+                value = join_wrapped([value, *extras])
+                break
+            if not extra.strip() or is_page_number(extra) or re.search(r"[:：|]", extra):
+                break
+            extras.append(extra.strip())
+        stop = _NAME_STOP.search(value)
+        if stop:
+            value = value[: stop.start()]
+        value = re.split(r"[ \t\u3000]{2,}|\u3000", value.strip(_SPACE_CHARS))[0]
+        while True:  # 某某有限公司（盖章） and 某某有限公司（盖章）（签字）
+            stripped = re.sub(rf"{_NAME_SEAL}\s*$", "", value).strip(_SPACE_CHARS + "_＿")
+            if stripped == value:
+                break
+            value = stripped
+        value = clean_value(value)
+        if value is not None:
+            return compact(value), index + 1
+    return None
+
+
+def _table_rows(doc: Document) -> list[str]:
+    """The rows of the document's tables (a PDF's ruled cells), as ``cell | cell`` lines."""
+    return [
+        " | ".join(canonical(cell or "").replace("\n", "") for cell in row)
+        for table in doc.tables
+        for row in table
+    ]
 
 
 def parse_own_template(doc: Document) -> ParsedDocument:
@@ -554,13 +626,14 @@ def parse_own_template(doc: Document) -> ParsedDocument:
         ),
         None,
     )
-    name = label_line_value(
-        lines,
-        ("承诺单位", "单位名称", "企业名称", "公司名称"),
-        continue_until=("统一社会信用代码",),
-    )
+    name = _own_enterprise_name(lines, _OWN_NAME_LABELS)
     if name is None and seal_name is not None:
         name = seal_name
+    if name is None:
+        name = _own_enterprise_name(lines, _OWN_NAME_LABELS_LOOSE)
+    if name is None:
+        name = _own_enterprise_name(_table_rows(doc), (*_OWN_NAME_LABELS, *_OWN_NAME_LABELS_LOOSE))
+        name = (name[0], None) if name is not None else None  # a cell has no line number
     if name is None and title is not None:
         prefix = re.match(
             r"^(?P<name>.{4,40}?(?:有限责任公司|有限公司|公司|厂|矿|合作社))", title_text

@@ -46,18 +46,18 @@ ENTRY_KEYS = (
     "fine_yuan",
     "authority",
 )
+# 行政处罚[决定|结果|案件][信息]公示/公开/公告 and 处罚信息公示…: bureaus publish under any of
+# the three words (ecology bureaus mostly 公开), with or without 决定/结果/案件 and 信息.
 TITLES = (
-    "行政处罚信息公示",
-    "行政处罚决定信息公示",
-    "行政处罚结果公示",
-    "行政处罚案件信息公示",
-    "行政处罚案件信息公开",
-    "行政处罚信息公开",
-    "行政处罚公示",
-    "行政处罚信息公告",
-    "行政处罚决定公示",
+    *(
+        f"{head}{middle}{info}{word}"
+        for head, middles in (("行政处罚", ("", "决定", "结果", "案件")), ("处罚", ("",)))
+        for middle in middles
+        for info in ("信息", "")
+        for word in ("公示", "公开", "公告")
+        if head == "行政处罚" or info
+    ),
     "行政处罚双公示",
-    "处罚信息公示",
 )
 # A summary without a title: its opening sentence says a decision was made.
 _PROSE_OPENING = re.compile(
@@ -125,7 +125,7 @@ _COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("authority", ("处罚机关", "决定机关", "执法机关", "实施机关", "处罚部门")),
     ("fine_yuan", ("罚款金额", "罚没金额", "处罚金额", "罚款", "金额")),
     ("content", ("处罚内容", "处罚结果", "处罚决定")),
-    ("name", ("相对人名称", "当事人", "被处罚", "单位名称", "企业名称", "名称")),
+    ("name", ("相对人名称", "当事人", "被处罚", "单位名称", "企业名称", "名称", "行政相对人")),
 )
 
 

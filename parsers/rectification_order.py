@@ -40,6 +40,16 @@ TITLES = (
     "责令改正指令书",
     "整改指令书",
     "限期整改指令书",
+    # Other bureaus' orders (市场监督管理局 责令改正通知书, 消防 责令限期改正通知书 …).
+    "责令改正违法行为通知书",
+    "责令限期改正通知书",
+    "责令限期整改通知书",
+    "责令改正通知书",
+    "责令整改通知书",
+    "限期整改通知书",
+    "限期改正通知书",
+    "隐患整改通知书",
+    "整改通知书",
 )
 FIELDS = (
     "doc_number",
@@ -66,8 +76,30 @@ def accepts(doc: Document) -> str | None:
     return title_reason(doc, TITLES)
 
 
-def _deadline(doc: Document) -> Found | None:
+# A new time limit set after a re-inspection: 限于/限期至/责令…于2026年6月15日前整改完毕 — not
+# 已于…前整改完毕 (done), nor the deadline of the order the opinion quotes (…作出…《…指令书》).
+_NEW_DEADLINE_BEFORE = re.compile(
+    r"(?:限于|限期至|限期在|期限至|期限为|延长至|延期至|截止|重新限期|"
+    r"(?:责令|要求|请)[^,;。已]{0,12}?于)[^,;。]{0,4}$"
+)
+_QUOTED_ORDER = re.compile(r"《|作出|下达|送达|已")
+
+
+def find_deadline(doc: Document, *, new_only: bool = False) -> Found | None:
+    """The rectification deadline (ISO date): after a 整改期限 label, else the latest date
+    written as a deadline (``于2026年11月30日前整改完毕``), never the signature's date.
+
+    ``new_only`` (a re-inspection opinion): only a deadline set by this document (``限于…前
+    整改完毕``, ``责令你单位于…前改正``), not one quoted from the order it follows up nor a
+    date by which the work was done.
+    """
+    return _deadline(doc, new_only=new_only)
+
+
+def _deadline(doc: Document, *, new_only: bool = False) -> Found | None:
     labelled = value_after_label(doc, DEADLINE_LABELS, length=30)
+    if labelled is not None and new_only and re.search(r"原(?:定)?整改", labelled.source or ""):
+        labelled = None  # the order's own deadline, quoted
     if labelled is not None:
         dates = find_dates(labelled.value)
         if dates:
@@ -78,6 +110,15 @@ def _deadline(doc: Document) -> Found | None:
     for value, start, end in date_spans(flat.text):
         after = flat.text[end : end + 16]
         before = flat.text[max(0, start - 12) : start]
+        if new_only:
+            sentence = flat.text[max(0, start - 40) : start]
+            sentence = re.split(r"[。;；]", sentence)[-1]
+            if not (
+                _NEW_DEADLINE_BEFORE.search(before)
+                and (_DEADLINE_AFTER.match(after) or "限" in before)
+                and not _QUOTED_ORDER.search(sentence)
+            ):
+                continue
         if _DEADLINE_AFTER.match(after) or _DEADLINE_BEFORE.search(before):
             line = flat.line_at(start)
             if signed is None or signed.line != line:

@@ -3,7 +3,9 @@
 Fields: ``doc_number``; ``follows_order`` (the 文号 of the 整改指令书 it follows up, when the
 text quotes it); ``document_date`` (the 落款 date, ISO); ``rectified`` — ``True`` when the
 opinion says the problems are rectified (已整改完毕, 已完成整改, 整改到位), ``False`` when any
-is not (未整改, 部分整改, 仍存在…, 逾期未改正), absent when it says neither.  With tick
+is not (未整改, 部分整改, 仍存在…, 逾期未改正), absent when it says neither.
+``rectification_deadline``: a new time limit the opinion sets for what is not rectified
+(``限于2026年6月15日前整改完毕``, ISO), not the quoted order's deadline.  With tick
 boxes (``☑已整改完毕 □未整改``) only the ticked option counts.  ``authority``: the bureau
 (title area or 落款, :mod:`parsers.authority`).  The unit and its code are ``enterprises``.
 """
@@ -24,6 +26,7 @@ from parsers.fields import (
     put_found,
     title_reason,
 )
+from parsers.rectification_order import find_deadline
 
 NAME = "reinspection_opinion"
 KIND = "reinspection_opinion"
@@ -36,6 +39,7 @@ FIELDS = (
     "follows_order",
     "document_date",
     "rectified",
+    "rectification_deadline",
 )
 UNIT_LABELS = ("被复查单位", "被检查单位名称", "被检查单位", "单位名称", "企业名称", "当事人")
 OPINION_LABELS = ("复查意见", "复查情况", "复查结论", "复查结果")
@@ -99,5 +103,6 @@ def parse(doc: Document) -> ParsedDocument:
     put_found(parsed, "follows_order", _follows_order(doc, own))
     put_found(parsed, "document_date", find_signature_date(doc), lambda value: value.isoformat())
     put_found(parsed, "rectified", _rectified(doc))
+    put_found(parsed, "rectification_deadline", find_deadline(doc, new_only=True))
     put_found(parsed, "authority", find_authority(doc))
     return parsed

@@ -888,3 +888,306 @@ def test_list_of_several_authorities_has_no_top_level_authority(tmp_path: Path) 
     parsed = parse_path(write(tmp_path, "docx", PROSE_LIST, "行政处罚信息公示汇总表"))
     assert len(parsed.get("entries")) == 2
     assert "authority" not in parsed.fields
+
+
+# -- second hold-out: the causes it found -----------------------------------------------------
+
+MASKED_A = CODE_A[:5] + "****" + CODE_A[-4:]
+PUBLICITY_HEADER = ["行政相对人", "统一社会信用代码", "处罚决定书文号", "处罚结果"]
+PUBLICITY_ROWS = [
+    ["永州市甲汽修厂", MASKED_A, "永环罚〔2026〕40号", "罚款人民币叁万元整"],
+    ["永州市乙混凝土有限公司", CODE_B, "永环罚〔2026〕41号", "罚款人民币拾万元整"],
+]
+
+
+@pytest.mark.parametrize("media", MEDIA)
+@pytest.mark.parametrize("word", ["公开", "公告", "公示"])
+def test_publicity_list_titled_xinxi_gongkai(tmp_path: Path, media: str, word: str) -> None:
+    """Ecology bureaus publish under 公开 (or 公告): a list like any 公示, one entry a row, the
+    enterprise's column headed just 行政相对人."""
+    blocks = [
+        ("title", f"永州市生态环境局行政处罚决定信息{word}"),
+        ("table", [PUBLICITY_HEADER, *PUBLICITY_ROWS]),
+        ("right", "永州市生态环境局"),
+        ("right", "2026年4月30日"),
+    ]
+    parsed = parse_path(ruled(media, blocks, tmp_path / f"list.{media}"))
+    assert parsed.kind == "penalty_publicity"
+    assert parsed.get("authority") == "永州市生态环境局"
+    assert [
+        (e["name"], e["credit_code"], e["doc_number"], e["fine_yuan"])
+        for e in parsed.get("entries")
+    ] == [
+        ("永州市甲汽修厂", MASKED_A, "永环罚〔2026〕40号", 30000),
+        ("永州市乙混凝土有限公司", CODE_B, "永环罚〔2026〕41号", 100000),
+    ]
+
+
+@pytest.mark.parametrize("media", MEDIA)
+def test_a_decision_that_will_be_made_public_is_still_a_decision(
+    tmp_path: Path, media: str
+) -> None:
+    """Guard: 公开 in a decision's text (本决定将依法向社会公开) makes no publicity."""
+    blocks = [*ECOLOGY_DECISION[:-3], "本决定将依法向社会公开。", *ECOLOGY_DECISION[-3:]]
+    parsed = parse_path(write(tmp_path, media, blocks, "行政处罚决定书"))
+    assert parsed.kind == "penalty_decision"
+    assert parsed.get("fine_yuan") == 20000
+
+
+OWN_LETTER_BODY = (
+    "本单位郑重承诺：严格遵守《中华人民共和国安全生产法》，落实全员安全生产责任制，"
+    "按规定足额提取和使用安全生产费用，如违反上述承诺，自愿接受处罚。"
+)
+
+
+def own_letter(tmp_path: Path, media: str, title: str, foot: list) -> object:
+    blocks = [OWN_LETTER_BODY, f"统一社会信用代码：{CODE_A}", *foot]
+    return parse_path(write(tmp_path, media, blocks, title))
+
+
+@pytest.mark.parametrize("media", MEDIA)
+@pytest.mark.parametrize("mark", ["（签字）", "（签名）", "（签章）", "(签字)"])
+@pytest.mark.parametrize("same_line", [False, True])
+def test_name_followed_by_its_signature_mark_is_signed(
+    tmp_path: Path, media: str, mark: str, same_line: bool
+) -> None:
+    foot = (
+        [f"法定代表人：陈国栋{mark}　2026年1月15日"]
+        if same_line
+        else [f"法定代表人：陈国栋{mark}", "2026年1月15日"]
+    )
+    parsed = own_letter(tmp_path, media, "安全生产承诺书", foot)
+    assert (parsed.kind, parsed.get("signer"), parsed.get("sign_date"), parsed.get("signed")) == (
+        "commitment_letter",
+        "陈国栋",
+        "2026-01-15",
+        True,
+    )
+
+
+@pytest.mark.parametrize("media", MEDIA)
+@pytest.mark.parametrize(
+    "foot",
+    [["法定代表人：（签字）", "2026年1月15日"], ["法定代表人：______（签字）", "年　月　日"]],
+)
+def test_a_signature_mark_alone_is_no_signer(tmp_path: Path, media: str, foot: list) -> None:
+    """Guard: the mark without a name before it is a blank line, not a signer."""
+    parsed = own_letter(tmp_path, media, "安全生产承诺书", foot)
+    assert parsed.get("signed") is False
+    assert parsed.get("signer") is None
+
+
+@pytest.mark.parametrize("media", MEDIA)
+@pytest.mark.parametrize(
+    "written", ["2026.3.2", "2026-03-02", "2026/3/2", "2026年3月2日", "二〇二六年三月二日"]
+)
+@pytest.mark.parametrize("same_line", [True, False])
+def test_date_in_any_shape_next_to_the_signer(
+    tmp_path: Path, media: str, written: str, same_line: bool
+) -> None:
+    foot = [f"法定代表人：罗志明　{written}"] if same_line else ["法定代表人：罗志明", written]
+    parsed = own_letter(tmp_path, media, "安全生产承诺书", foot)
+    assert (parsed.get("signer"), parsed.get("sign_date"), parsed.get("signed")) == (
+        "罗志明",
+        "2026-03-02",
+        True,
+    )
+
+
+@pytest.mark.parametrize("media", MEDIA)
+def test_a_phone_number_on_the_signer_s_line_is_no_date(tmp_path: Path, media: str) -> None:
+    """Guard: digits on the signer's line that are not a date leave it unsigned."""
+    foot = ["法定代表人：罗志明　联系电话：0746-2223344", "年　月　日"]
+    parsed = own_letter(tmp_path, media, "安全生产承诺书", foot)
+    assert parsed.get("signed") is False
+    assert parsed.get("sign_date") is None
+
+
+@pytest.mark.parametrize("media", MEDIA)
+@pytest.mark.parametrize(
+    "title",
+    [
+        "安全生产主体责任承诺书",
+        "企业安全生产主体责任承诺书",
+        "2026年度企业安全生产主体责任承诺书",
+        "安全生产工作承诺书",
+        "安全承诺书",
+        "安全生产目标管理责任承诺书",
+        "安全生产诚信承诺书",
+    ],
+)
+def test_own_letter_titles_of_every_wording(tmp_path: Path, media: str, title: str) -> None:
+    parsed = own_letter(tmp_path, media, title, ["主要负责人（签字）：欧阳峰", "2026年2月28日"])
+    assert parsed.kind == "commitment_letter"
+    assert parsed.get("signed") is True
+    assert parsed.get("level") == "unit"
+    assert parsed.credit_code == CODE_A
+
+
+@pytest.mark.parametrize("media", MEDIA)
+@pytest.mark.parametrize(
+    "title",
+    [
+        "关于签订2026年度安全生产主体责任承诺书的通知",
+        "关于收回安全生产承诺书",
+        "安全生产主体责任落实情况报告",
+    ],
+)
+def test_a_text_that_mentions_a_letter_is_not_one(tmp_path: Path, media: str, title: str) -> None:
+    """Guard: a notice about the letters (or a report that mentions them) is not a letter."""
+    blocks = [
+        "各生产经营单位：",
+        "请于2026年3月31日前签订安全生产主体责任承诺书并报送本局。",
+        "蓝山县应急管理局",
+        "2026年3月2日",
+    ]
+    parsed = parse_path(write(tmp_path, media, blocks, title))
+    assert parsed.kind != "commitment_letter"
+
+
+@pytest.mark.parametrize("media", MEDIA)
+@pytest.mark.parametrize(
+    "label",
+    [
+        "单位：",
+        "所在单位：",
+        "店名：",
+        "单位名称（盖章）：",
+        "企业名称（盖章）：",
+        "承诺单位：",
+        "企业名称：",
+    ],
+)
+def test_own_letter_enterprise_under_every_label(tmp_path: Path, media: str, label: str) -> None:
+    foot = [f"{label}衡南县华源化工有限公司（盖章）", "法定代表人：陈国栋", "2026年1月15日"]
+    parsed = own_letter(tmp_path, media, "安全生产承诺书", foot)
+    assert [(e.name, e.credit_code) for e in parsed.enterprises] == [
+        ("衡南县华源化工有限公司", CODE_A)
+    ]
+
+
+@pytest.mark.parametrize("media", MEDIA)
+def test_own_letter_enterprise_in_a_table_cell(tmp_path: Path, media: str) -> None:
+    table = [
+        ["企业名称", "江华县沱江镇利民液化气站"],
+        ["统一社会信用代码", CODE_A],
+        ["主要负责人（签字）", "张三"],
+        ["日期", "2026年3月2日"],
+    ]
+    blocks = [("title", "安全生产承诺书"), ("para", OWN_LETTER_BODY), ("table", table)]
+    parsed = parse_path(ruled(media, blocks, tmp_path / f"letter.{media}"))
+    assert [(e.name, e.credit_code) for e in parsed.enterprises] == [
+        ("江华县沱江镇利民液化气站", CODE_A)
+    ]
+    assert parsed.get("signed") is True
+
+
+@pytest.mark.parametrize("media", MEDIA)
+def test_own_letter_blank_enterprise_label_names_no_enterprise(tmp_path: Path, media: str) -> None:
+    """Guard: ``单位（盖章）：____`` left blank is no name (not the next line's label)."""
+    foot = ["单位名称（盖章）：________________", "法定代表人（签字）：________", "年　　月　　日"]
+    parsed = own_letter(tmp_path, media, "安全生产承诺书", foot)
+    assert [e.name for e in parsed.enterprises] == [None]
+    assert parsed.get("signed") is False
+
+
+REINSPECTION_HEAD = [
+    "蓝山县应急管理局",
+    "（湘永蓝）应急复查〔2026〕5号",
+    "蓝山县恒通木业有限公司：",
+    f"统一社会信用代码：{CODE_A}",
+    "本局于2026年4月20日作出了（湘永蓝）应急责改〔2026〕执法一中队-3号《责令限期整改指令书》，"
+    "责令你单位于2026年5月10日前整改完毕。经2026年5月12日复查，提出如下意见：",
+]
+REINSPECTION_FOOT = ["蓝山县应急管理局", "2026年5月12日"]
+
+
+@pytest.mark.parametrize("media", MEDIA)
+@pytest.mark.parametrize(
+    "opinion",
+    [
+        "1.第1、3项问题已整改完毕；2.第2项问题未整改完毕，限于2026年6月15日前整改完毕，"
+        "逾期未整改的，依法处理。",
+        "第2项问题未整改，责令你单位于2026年6月15日前整改完毕。",
+        "第2项问题未整改到位，整改期限延长至2026年6月15日。",
+    ],
+)
+def test_reinspection_opinion_reads_its_new_deadline(
+    tmp_path: Path, media: str, opinion: str
+) -> None:
+    blocks = [*REINSPECTION_HEAD, opinion, *REINSPECTION_FOOT]
+    parsed = parse_path(write(tmp_path, media, blocks, "整改复查意见书"))
+    assert parsed.kind == "reinspection_opinion"
+    assert parsed.get("rectification_deadline") == "2026-06-15"
+    assert parsed.get("rectified") is False
+
+
+@pytest.mark.parametrize("media", MEDIA)
+@pytest.mark.parametrize(
+    "opinion",
+    ["你单位已于2026年5月9日前整改完毕，符合要求。", "经复查，你单位已按要求完成全部整改。"],
+)
+def test_reinspection_opinion_quotes_no_deadline_as_its_own(
+    tmp_path: Path, media: str, opinion: str
+) -> None:
+    """Guard: the order's deadline the opinion quotes, and the day the work was done, are not
+    a new deadline."""
+    blocks = [*REINSPECTION_HEAD, opinion, *REINSPECTION_FOOT]
+    parsed = parse_path(write(tmp_path, media, blocks, "整改复查意见书"))
+    assert parsed.kind == "reinspection_opinion"
+    assert parsed.get("rectification_deadline") is None
+    assert parsed.get("rectified") is True
+
+
+@pytest.mark.parametrize("media", MEDIA)
+@pytest.mark.parametrize(
+    "title", ["责令改正通知书", "责令整改通知书", "限期整改通知书", "责令限期改正通知书"]
+)
+def test_other_bureaus_rectification_notices(tmp_path: Path, media: str, title: str) -> None:
+    blocks = [
+        "新田县市场监督管理局",
+        title,
+        "新市监责改〔2026〕12号",
+        f"新田县富民食品有限公司（统一社会信用代码：{CODE_A}）：",
+        "经查，你单位存在未按规定建立食品进货查验记录的行为，违反了《中华人民共和国食品安全法》"
+        "第五十三条的规定。",
+        "依据《中华人民共和国行政处罚法》第二十八条第一款的规定，责令你单位于2026年5月31日前改正。",
+        "新田县市场监督管理局",
+        "2026年5月8日",
+    ]
+    parsed = parse_path(write(tmp_path, media, blocks, None))
+    assert parsed.kind == "rectification_order"
+    assert parsed.get("rectification_deadline") == "2026-05-31"
+    assert parsed.get("authority") == "新田县市场监督管理局"
+    assert parsed.get("doc_number") == "新市监责改〔2026〕12号"
+    assert parsed.credit_code == CODE_A
+
+
+@pytest.mark.parametrize("media", MEDIA)
+def test_a_notice_that_cites_a_rectification_notice_is_not_one(tmp_path: Path, media: str) -> None:
+    """Guard: a penalty notice naming the 责令改正通知书 it follows stays a penalty notice."""
+    blocks = [
+        "新田县市场监督管理局",
+        "新市监罚告〔2026〕3号",
+        "新田县富民食品有限公司：",
+        "本局于2026年5月8日向你单位送达《责令改正通知书》，你单位逾期未改正。"
+        "本局拟对你单位作出罚款人民币伍仟元的行政处罚。",
+        "新田县市场监督管理局",
+        "2026年6月8日",
+    ]
+    parsed = parse_path(write(tmp_path, media, blocks, "行政处罚告知书"))
+    assert parsed.kind == "penalty_notice"
+
+
+def test_own_letter_long_name_wrapped_before_the_code_is_whole() -> None:
+    """Guard: the name labels' new reader still joins a name a PDF wrapped over two lines."""
+    from parsers.base import Document
+
+    text = (
+        "安全生产承诺书\n本单位郑重承诺。\n承诺单位：蓝山县绿源中药材种植专业合作社联合社湘南\n"
+        f"分社有限公司（盖章）\n统一社会信用代码：{CODE_A}\n法定代表人：张三\n2026年1月10日"
+    )
+    parsed = commitment_letter.parse(Document(Path("a.pdf"), "pdf", text))
+    assert [(e.name, e.credit_code) for e in parsed.enterprises] == [
+        ("蓝山县绿源中药材种植专业合作社联合社湘南分社有限公司", CODE_A)
+    ]
