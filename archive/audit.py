@@ -6,7 +6,7 @@ from typing import Any
 
 from archive import events
 from archive.errors import CreditError
-from archive.i18n import N_, _, join_items
+from archive.i18n import _, join_items
 from archive.index import META_ID, META_TABLE, Index
 from archive.journal import VerifyReport
 from archive.store import Archive, IndexFile
@@ -250,43 +250,14 @@ def _describe(differences: list[dict[str, Any]], shown: int = 5) -> str:
     return text
 
 
-# What each event type is called in tables for people.
-EVENT_LABELS = {
-    "archive.created": N_("建立档案"),
-    "enterprise.added": N_("登记"),
-    "enterprise.updated": N_("修改"),
-    "enterprise.closed": N_("注销"),
-    "enterprise.reopened": N_("恢复在册"),
-    "serials.reserved": N_("预留编号"),
-    "letter.issued": N_("发出文书"),
-    "letters.released": N_("释放预留编号"),
-    "document.ingested": N_("归档文书"),
-    "document.unmatched": N_("文书未匹配"),
-}
-
-
 def event_label(event_type: str) -> str:
     """The translated name of an event type (the type itself when it has none)."""
-    label = EVENT_LABELS.get(event_type)
-    return _(label) if label else event_type
+    return events.label(event_type)
 
 
 def summarise(entry: dict[str, Any]) -> str:
-    """One short line saying what an event did."""
-    data = entry.get("data", {})
-    code = data.get("credit_code")
-    if entry["type"] == "enterprise.added":
-        return f"{code} {data.get('name', '')}"
-    if entry["type"] == "enterprise.updated":
-        fields = join_items(data.get("changes", {}))
-        return f"{code} {fields}"
-    if entry["type"] == "enterprise.closed":
-        return f"{code} {data.get('date', '')} {data.get('reason', '')}"
-    if code:
-        return str(code)
-    if entry["type"] == "archive.created":
-        return str(data.get("bureau", ""))
-    return ""
+    """One short line saying what an event did (as its type declares)."""
+    return events.summarise(entry)
 
 
 def list_events(
@@ -299,13 +270,12 @@ def list_events(
     """Events of the journal, oldest first, filtered; ``limit`` keeps the newest."""
     from archive import uscc
     from archive.errors import UsageError
-    from archive.events import known_types
 
     # A mistyped filter must say so, not look like "no events".
-    if event_type and event_type not in known_types():
+    if event_type and event_type not in events.known_types():
         raise UsageError(
             _("没有“{value}”这类事件", value=event_type),
-            _("可选的事件类型：{allowed}", allowed=join_items(known_types())),
+            _("可选的事件类型：{allowed}", allowed=join_items(events.known_types())),
         )
     try:
         wanted_code = uscc.validate(code) if code else None
@@ -315,7 +285,7 @@ def list_events(
     for entry in archive.journal.iter_entries():
         if event_type and entry["type"] != event_type:
             continue
-        if wanted_code and entry.get("data", {}).get("credit_code") != wanted_code:
+        if wanted_code and not _concerns(entry.get("data", {}), wanted_code):
             continue
         rows.append(
             {
@@ -330,3 +300,8 @@ def list_events(
     if limit:
         rows = rows[-limit:]
     return rows
+
+
+def _concerns(data: dict[str, Any], code: str) -> bool:
+    """Whether an event's data is about the enterprise ``code`` (a document may name several)."""
+    return data.get("credit_code") == code or code in (data.get("credit_codes") or ())

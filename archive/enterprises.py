@@ -12,9 +12,9 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from archive import uscc
+from archive import dossier, uscc
 from archive.errors import CreditError, ExitCode, InputError, NotFound, UsageError
-from archive.events import reducer
+from archive.events import event
 from archive.i18n import N_, _, join_items
 from archive.index import Index
 from archive.settings import Settings
@@ -316,21 +316,12 @@ def check_filters(
     return industry, section, town
 
 
-def enterprise_detail(archive: Archive, code: str) -> dict[str, Any]:
-    """Everything the archive holds about one enterprise: register fields, status, history.
-
-    Later parts of the archive (letters, documents, records) add their own keys here.
-    """
-    from archive.ingest import commitments_for, documents_for, open_rectifications
-    from archive.letters.issue import letters_for
-
+@dossier.record
+def _dossier_record(archive: Archive, code: str) -> dict[str, Any]:
+    """The register record and history that start an enterprise's dossier."""
     record = get_enterprise(archive, code)
     record.pop("name_key", None)
     record["history"] = [dict(item) for item in record.get("history", [])]
-    record["letters"] = letters_for(archive, record["credit_code"])
-    record["documents"] = documents_for(archive, record["credit_code"])
-    record["open_rectifications"] = open_rectifications(archive, record["credit_code"])
-    record["commitments"] = commitments_for(archive, record["credit_code"])
     return record
 
 
@@ -602,6 +593,18 @@ class ImportFailed(CreditError):
 # -- reducers ----------------------------------------------------------------------------------
 
 
+def _added_summary(data: dict[str, Any]) -> str:
+    return f"{data.get('credit_code')} {data.get('name', '')}"
+
+
+def _updated_summary(data: dict[str, Any]) -> str:
+    return f"{data.get('credit_code')} {join_items(data.get('changes', {}))}"
+
+
+def _closed_summary(data: dict[str, Any]) -> str:
+    return f"{data.get('credit_code')} {data.get('date', '')} {data.get('reason', '')}"
+
+
 def _touch(record: dict[str, Any], entry: dict[str, Any]) -> None:
     record["updated_at"] = entry["time"]
     record.setdefault("history", []).append(
@@ -624,7 +627,7 @@ def note_event(index: Index, code: str, entry: dict[str, Any]) -> dict[str, Any]
     return record
 
 
-@reducer("enterprise.added")
+@event("enterprise.added", label=N_("登记"), summary=_added_summary)
 def _added(index: Index, entry: dict[str, Any]) -> None:
     data = entry["data"]
     record: dict[str, Any] = {key: data.get(key, "") for key in FIELDS}
@@ -648,7 +651,7 @@ def _existing(index: Index, entry: dict[str, Any]) -> dict[str, Any]:
     return record
 
 
-@reducer("enterprise.updated")
+@event("enterprise.updated", label=N_("修改"), summary=_updated_summary)
 def _updated(index: Index, entry: dict[str, Any]) -> None:
     record = _existing(index, entry)
     for key, change in entry["data"]["changes"].items():
@@ -658,7 +661,7 @@ def _updated(index: Index, entry: dict[str, Any]) -> None:
     _touch(record, entry)
 
 
-@reducer("enterprise.closed")
+@event("enterprise.closed", label=N_("注销"), summary=_closed_summary)
 def _closed(index: Index, entry: dict[str, Any]) -> None:
     record = _existing(index, entry)
     record.update(
@@ -667,7 +670,7 @@ def _closed(index: Index, entry: dict[str, Any]) -> None:
     _touch(record, entry)
 
 
-@reducer("enterprise.reopened")
+@event("enterprise.reopened", label=N_("恢复在册"))
 def _reopened(index: Index, entry: dict[str, Any]) -> None:
     record = _existing(index, entry)
     record["status"] = ACTIVE

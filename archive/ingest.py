@@ -23,14 +23,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
-from archive import uscc
+from archive import dossier, events, rectifications, uscc
 from archive.enterprises import TABLE as ENTERPRISES
 from archive.enterprises import normalise_name, note_event
 from archive.errors import ArchiveError, CreditError, UsageError
-from archive.events import reducer
+from archive.events import event
 from archive.fsutil import atomic_write, fsync_dir
-from archive.i18n import _, describe_error
+from archive.i18n import N_, _, describe_error
 from archive.index import Index
+from archive.letters import returns
+from archive.letters.issue import LETTERS_TABLE
 from archive.store import Archive
 from archive.walk import Candidate, ZipExpansion, display_name, opens_as_archive, walk
 
@@ -44,8 +46,6 @@ SKIPPED = "skipped"
 
 DOCUMENTS = "documents"
 UNMATCHED_TABLE = "unmatched"
-RECTIFICATIONS = "rectifications"
-COMMITMENTS = "commitments"  # commitments returned on the enterprise's own template
 
 MAX_FILE_SIZE = 100 * 1024 * 1024
 PARSE_TIMEOUT = 60.0
@@ -847,7 +847,7 @@ class _Committer:
                             "enterprise.added",
                             {**item, "source": f"ingest:{result.path}"},
                         )
-                tx.emit(
+                filed = tx.emit(
                     "document.ingested",
                     {
                         "sha256": result.sha256,
@@ -859,8 +859,11 @@ class _Committer:
                         "matched_by": match["matched_by"],
                         "fields": _jsonable(result.fields),
                         "enterprises": result.candidates,
+                        FACT_EVENTS: True,
                     },
                 )
+                for fact_type, fact in document_facts(tx.index, filed["data"]):
+                    tx.emit(fact_type, fact)
                 result.status = INGESTED
                 result.stored = relative
                 result.credit_codes = match["credit_codes"]
@@ -1118,6 +1121,7 @@ def assign_file(archive: Archive, path: Path, code: str, **options: Any) -> Inge
 # -- reading -------------------------------------------------------------------------------------
 
 
+@dossier.section("documents", order=20)
 def documents_for(archive: Archive, code: str) -> list[dict[str, Any]]:
     index = archive.index()
     record = index.table(ENTERPRISES).record(uscc.compact(code)) or {}
@@ -1125,23 +1129,24 @@ def documents_for(archive: Archive, code: str) -> list[dict[str, Any]]:
     return [dict(table.record(sha) or {}) for sha in record.get("documents", [])]
 
 
-def open_rectifications(archive: Archive, code: str | None = None) -> list[dict[str, Any]]:
-    table = archive.index().table(RECTIFICATIONS)
-    rows = [dict(table.record(key) or {}) for key in table.ids()]
-    rows = [row for row in rows if row.get("status") == "open"]
-    if code:
-        rows = [row for row in rows if row.get("credit_code") == uscc.compact(code)]
-    return sorted(rows, key=lambda row: (row.get("deadline") or "", row.get("credit_code") or ""))
-
-
 # -- reducers ------------------------------------------------------------------------------------
 
 
-@reducer("document.ingested")
+# Set in a ``document.ingested`` event whose facts follow it as events of their own.  An event
+# without it was written before (credit ≤ issue 8): replaying it derives the same fact events
+# from it, in the same place, so an old journal rebuilds the same index.
+FACT_EVENTS = "fact_events"
+
+
+def _document_summary(data: dict[str, Any]) -> str:
+    return " ".join(data.get("credit_codes", []))
+
+
+@event("document.ingested", label=N_("归档文书"), summary=_document_summary)
 def _document_ingested(index: Index, entry: dict[str, Any]) -> None:
-    """The document itself, and the facts that follow from it."""
+    """The document itself; the facts that follow from it are events of their own."""
     data = entry["data"]
-    record = dict(data)
+    record = {key: value for key, value in data.items() if key != FACT_EVENTS}
     record["ingested_at"] = entry["time"]
     record["ingested_by"] = entry["actor"]
     index.table(DOCUMENTS).put(data["sha256"], record)
@@ -1150,62 +1155,65 @@ def _document_ingested(index: Index, entry: dict[str, Any]) -> None:
         enterprise = note_event(index, code, entry)
         if enterprise is not None:
             enterprise.setdefault("documents", []).append(data["sha256"])
+    if not data.get(FACT_EVENTS):  # an event written before facts were events: upgrade it
+        for fact_type, fact in document_facts(index, data):
+            events.apply(index, {**entry, "type": fact_type, "data": fact})
+
+
+def document_facts(index: Index, data: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """The events that follow from filing the document ``data`` into ``index``: a letter we
+    issued returned, an enterprise's own commitment returned, a rectification opened, reviewed
+    or closed.  Depends only on ``data`` and the index, so replaying gives the same events."""
+    facts: list[tuple[str, dict[str, Any]]] = []
     fields = data.get("fields", {})
     kind = data["kind"]
+    sha = data["sha256"]
     code = data["credit_codes"][0] if data["credit_codes"] else None
-    letter = index.table("letters").record(fields["serial"]) if fields.get("serial") else None
-    if letter is not None:
-        letter.update(
-            status="returned",
-            returned_at=entry["time"],
-            returned_document=data["sha256"],
-            signed=bool(fields.get("signed")),
-            signer=fields.get("signer"),
-            sign_date=fields.get("sign_date"),
-        )
+    signature = {
+        "document": sha,
+        "signed": bool(fields.get("signed")),
+        "signer": fields.get("signer"),
+        "sign_date": fields.get("sign_date"),
+    }
+    serial = returns.returned_letter(index, fields.get("serial"))
+    if serial is not None:
+        owner = (index.table(LETTERS_TABLE).record(serial) or {}).get("credit_code")
+        facts.append(("letter.returned", {"serial": serial, "credit_code": owner, **signature}))
     elif kind == "commitment_letter" and code:
-        _own_commitment_returned(index, code, fields, entry)
+        facts.extend(_own_commitment(index, code, fields, signature))
     if kind == "rectification_order" and code:
-        key = f"{code}|{fields.get('doc_number') or data['sha256'][:12]}"
-        index.table(RECTIFICATIONS).put(
-            key,
-            {
-                "credit_code": code,
-                "order_number": fields.get("doc_number"),
-                "deadline": fields.get("rectification_deadline"),
-                "problems": fields.get("problems", []),
-                "status": "open",
-                "opened_by": data["sha256"],
-                "opened_at": entry["time"],
-            },
+        facts.append(
+            (
+                "rectification.opened",
+                {
+                    "key": rectifications.order_key(code, fields.get("doc_number"), sha),
+                    "credit_code": code,
+                    "order_number": fields.get("doc_number"),
+                    "deadline": fields.get("rectification_deadline"),
+                    "problems": fields.get("problems", []),
+                    "document": sha,
+                },
+            )
         )
     elif kind == "reinspection_opinion" and code:
-        table = index.table(RECTIFICATIONS)
-        follows = fields.get("follows_order")
-        keys = [key for key in table.ids() if key.startswith(f"{code}|")]
-        if follows:
-            keys = [key for key in keys if key == f"{code}|{follows}"] or keys
-        for key in keys:
-            item = table.record(key)
-            if item and item.get("status") == "open":
-                item.setdefault("reviews", []).append(
-                    {
-                        "document": data["sha256"],
-                        "date": fields.get("document_date"),
-                        "rectified": fields.get("rectified"),
-                    }
-                )
-                if fields.get("rectified") is True:
-                    item.update(
-                        status="closed",
-                        closed_by=data["sha256"],
-                        closed_on=fields.get("document_date"),
-                    )
+        for key in rectifications.reviewed_by(index, code, fields.get("follows_order")):
+            review = {
+                "key": key,
+                "credit_code": code,
+                "document": sha,
+                "date": fields.get("document_date"),
+            }
+            facts.append(
+                ("rectification.reviewed", {**review, "rectified": fields.get("rectified")})
+            )
+            if fields.get("rectified") is True:
+                facts.append(("rectification.closed", review))
+    return facts
 
 
-def _own_commitment_returned(
-    index: Index, code: str, fields: dict[str, Any], entry: dict[str, Any]
-) -> None:
+def _own_commitment(
+    index: Index, code: str, fields: dict[str, Any], signature: dict[str, Any]
+) -> list[tuple[str, dict[str, Any]]]:
     """A commitment letter without our serial (the enterprise's own template) marks that
     year's commitment at its level as returned: the letter we issued for it, if any, else a
     record of its own in ``commitments``.  A signed copy is never replaced by an unsigned one.
@@ -1214,45 +1222,19 @@ def _own_commitment_returned(
     sign_date = fields.get("sign_date")
     year = fields.get("year") or (int(sign_date[:4]) if sign_date else None)
     if year is None:
-        return
+        return []
     level = fields.get("level") or "unit"
-    returned = {
-        "status": "returned",
-        "returned_at": entry["time"],
-        "returned_document": entry["data"]["sha256"],
-        "signed": bool(fields.get("signed")),
-        "signer": fields.get("signer"),
-        "sign_date": sign_date,
-    }
-    letters = index.table("letters")
-    for serial in (index.table(ENTERPRISES).record(code) or {}).get("letters", []):
-        letter = letters.record(serial)
-        if (
-            letter is not None
-            and letter.get("category") == "commitment"
-            and letter.get("year") == year
-            and letter.get("level") == level
-            and not (letter.get("status") == "returned" and letter.get("signed"))
-        ):
-            letter.update(returned, returned_without_serial=True)
-            return
-    table = index.table(COMMITMENTS)
-    key = f"{code}|{year}|{level}"
-    known = table.record(key)
-    if known is not None and known.get("signed") and not returned["signed"]:
-        return
-    table.put(key, {"credit_code": code, "year": year, "level": level, "serial": None, **returned})
+    serial = returns.commitment_letter(index, code, year, level)
+    if serial is not None:
+        fact = {"serial": serial, "credit_code": code, "without_serial": True, **signature}
+        return [("letter.returned", fact)]
+    if returns.commitment_signed(index, code, year, level) and not signature["signed"]:
+        return []
+    fact = {"credit_code": code, "year": year, "level": level, **signature}
+    return [("commitment.returned", fact)]
 
 
-def commitments_for(archive: Archive, code: str) -> list[dict[str, Any]]:
-    """Commitments an enterprise returned on its own template (no serial), by year and level."""
-    table = archive.index().table(COMMITMENTS)
-    prefix = f"{uscc.compact(code)}|"
-    rows = [dict(table.record(key) or {}) for key in table.ids() if key.startswith(prefix)]
-    return sorted(rows, key=lambda row: (row.get("year") or 0, row.get("level") or ""))
-
-
-@reducer("document.unmatched")
+@event("document.unmatched", label=N_("文书未匹配"))
 def _document_unmatched(index: Index, entry: dict[str, Any]) -> None:
     data = entry["data"]
     index.table(UNMATCHED_TABLE).put(data["sha256"], {**data, "at": entry["time"]})

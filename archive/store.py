@@ -22,7 +22,7 @@ from typing import Any
 from archive import events, faults
 from archive.errors import ArchiveError, CreditError, JournalCorrupt, LockTimeout, UsageError
 from archive.fsutil import atomic_write, fsync_dir
-from archive.i18n import _, describe_error
+from archive.i18n import N_, _, describe_error
 from archive.index import (
     Index,
     Signature,
@@ -465,7 +465,9 @@ def init_archive(
     return archive
 
 
-@events.reducer("archive.created")
+@events.event(
+    "archive.created", label=N_("建立档案"), summary=lambda data: str(data.get("bureau", ""))
+)
 def _archive_created(index: Index, entry: dict[str, Any]) -> None:
     info = dict(entry["data"])
     info["created_at"] = entry["time"]

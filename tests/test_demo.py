@@ -124,8 +124,11 @@ def test_build_demo(tmp_path: Path) -> None:
     summary = demo_summary(result)
     assert summary["enterprises"] == {"total": 60, "active": 59, "closed": 1}
     # created + 60 added + update + close, serials reserved + 14 letters issued,
-    # then 9 documents ingested and 1 left unmatched in the inbox
-    assert summary["audit"] == {"ok": True, "events": 63 + 1 + 14 + 9 + 1}
+    # then 9 documents ingested and 1 left unmatched in the inbox; the facts of the 9 are
+    # events of their own: 8 letters returned, 1 rectification opened
+    assert summary["audit"] == {"ok": True, "events": 63 + 1 + 14 + 9 + 1 + 8 + 1}
+    facts = Counter(entry["type"] for entry in result.archive.journal.iter_entries())
+    assert (facts["letter.returned"], facts["rectification.opened"]) == (8, 1)
     ingest_step = next(step for step in result.steps if step.name == "ingest")
     assert ingest_step.details["counts"] == {"ingested": 9, "unmatched": 1, "failed": 0}
     letters = [

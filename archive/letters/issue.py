@@ -39,11 +39,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from archive import uscc
+from archive import dossier, uscc
 from archive.errors import CreditError, TemplateError, UsageError
-from archive.events import reducer
+from archive.events import event
 from archive.fsutil import atomic_write
-from archive.i18n import _, describe_error, join_items
+from archive.i18n import N_, _, describe_error, join_items
 from archive.index import Index
 from archive.letters.catalog import ENTERPRISE_FIELDS, LEVELS, TemplateInfo, get_template_info
 from archive.store import Archive
@@ -1051,6 +1051,7 @@ def write_manifest(out_dir: Path, requests: list[LetterRequest], root: Path) -> 
 # -- reading -----------------------------------------------------------------------------------
 
 
+@dossier.section("letters", order=10)
 def letters_for(archive: Archive, credit_code: str) -> list[dict[str, Any]]:
     """Letters issued to one enterprise, oldest first."""
     code = uscc.compact(credit_code)
@@ -1062,7 +1063,7 @@ def letters_for(archive: Archive, credit_code: str) -> list[dict[str, Any]]:
 # -- reducers ----------------------------------------------------------------------------------
 
 
-@reducer("serials.reserved")
+@event("serials.reserved", label=N_("预留编号"))
 def _serials_reserved(index: Index, entry: dict[str, Any]) -> None:
     data = entry["data"]
     key = f"{data['prefix']}|{data['year']}"
@@ -1103,7 +1104,7 @@ def _unreserve(index: Index, key: str) -> None:
             runs.delete(held["run"])
 
 
-@reducer("letters.released")
+@event("letters.released", label=N_("释放预留编号"))
 def _letters_released(index: Index, entry: dict[str, Any]) -> None:
     data = entry["data"]
     for letter in data.get("letters", []):
@@ -1111,7 +1112,7 @@ def _letters_released(index: Index, entry: dict[str, Any]) -> None:
     index.table(RUNS_TABLE).delete(data["run"])
 
 
-@reducer("letter.issued")
+@event("letter.issued", label=N_("发出文书"))
 def _letter_issued(index: Index, entry: dict[str, Any]) -> None:
     from archive.enterprises import note_event
 

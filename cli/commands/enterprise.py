@@ -298,7 +298,7 @@ def show(code: str, fmt: str) -> None:
       credit enterprise show 91431127MA4L8R2K0H
       credit enterprise show 91431127MA4L8R2K0H --json
     """
-    from archive.enterprises import enterprise_detail
+    from archive.dossier import enterprise_detail
 
     env = get_env()
     archive = env.open_archive()

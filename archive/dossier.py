@@ -1,0 +1,73 @@
+"""An enterprise's dossier: what ``credit enterprise show`` tells about one enterprise.
+
+The view composes it from what each domain offers: the enterprises module gives the register
+record and its history, and every other domain module registers the key it adds with
+:func:`section` (letters, documents, open rectifications, commitments …).  So the view knows
+no domain, and no domain knows another's part of the dossier::
+
+    @dossier.section("letters", order=10)
+    def _letters(archive, code):
+        return letters_for(archive, code)
+
+The domain modules are found through :data:`archive.events.DOMAINS`, like their events.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from archive import events
+
+if TYPE_CHECKING:
+    from archive.store import Archive
+
+Part = Callable[["Archive", str], Any]
+# The register record: the one part every dossier starts from (NotFound when there is none).
+Record = Callable[["Archive", str], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    order: int
+    part: Part
+
+
+_SECTIONS: dict[str, Section] = {}
+_record: list[Record] = []
+
+
+def record(function: Record) -> Record:
+    """Register the function giving the register record of an enterprise (the enterprises
+    module does, once)."""
+    if _record:
+        raise RuntimeError("two register records for the dossier")
+    _record.append(function)
+    return function
+
+
+def section(key: str, *, order: int) -> Callable[[Part], Part]:
+    """Register ``function(archive, code)`` as the part of the dossier under ``key``;
+    parts follow the record in ascending ``order``."""
+
+    def register(function: Part) -> Part:
+        if key in _SECTIONS:
+            raise RuntimeError(f"two dossier sections for {key}")
+        _SECTIONS[key] = Section(key, order, function)
+        return function
+
+    return register
+
+
+def enterprise_detail(archive: Archive, code: str) -> dict[str, Any]:
+    """Everything the archive holds about one enterprise: register fields, status, history,
+    and what every domain adds (``NotFound`` when the register does not know ``code``)."""
+    events.load()
+    (get_record,) = _record
+    detail = get_record(archive, code)
+    found = detail["credit_code"]
+    for item in sorted(_SECTIONS.values(), key=lambda item: (item.order, item.key)):
+        detail[item.key] = item.part(archive, found)
+    return detail
