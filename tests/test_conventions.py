@@ -99,6 +99,154 @@ def test_layers_keep_their_imports() -> None:
         assert "tinydb" not in _imports(path), f"{path} reaches into the index"
 
 
+# -- layers between the project's own modules ---------------------------------------------------
+
+# The bottom layer: the archive's machinery and shared helpers.  It imports no domain module.
+BOTTOM = {
+    "archive",
+    "archive.dossier",
+    "archive.errors",
+    "archive.events",
+    "archive.faults",
+    "archive.fsutil",
+    "archive.i18n",
+    "archive.index",
+    "archive.journal",
+    "archive.letters",
+    "archive.letters.catalog",
+    "archive.pool",
+    "archive.roster",
+    "archive.settings",
+    "archive.store",
+    "archive.uscc",
+    "archive.validation",
+    "archive.walk",
+}
+# Domain modules, each above the ones it may import: a domain imports the bottom layer and
+# only domains of a lower rank, so their imports run in one direction.
+DOMAIN_RANKS = {
+    "archive.enterprises": 1,
+    "archive.rectifications": 1,
+    "archive.letters.render": 2,
+    "archive.letters.issue": 3,
+    "archive.letters.returns": 4,
+    "archive.ingest": 5,
+}
+# Tools over the whole archive (they may import any module of archive/ and parsers/).
+TOP = {"archive.audit", "archive.demo"}
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _project_modules() -> dict[str, Path]:
+    return {
+        _module_name(path): path
+        for folder in ("archive", "cli", "parsers")
+        for path in (ROOT / folder).rglob("*.py")
+    }
+
+
+def _project_imports(name: str, path: Path, modules: dict[str, Path]) -> set[str]:
+    """The project's modules that ``name`` imports anywhere: at the top, inside functions,
+    under ``TYPE_CHECKING`` (``from archive import uscc`` imports ``archive.uscc``)."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                found.add(alias.name)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*anchor, base] if base else anchor)
+            for alias in node.names:
+                child = f"{base}.{alias.name}"
+                found.add(child if child in modules else base)
+    result = set()
+    for item in found:
+        while item and item not in modules:  # import a.b.c of a module a.b … keeps a.b
+            item = item.rpartition(".")[0]
+        if item and item != name:
+            result.add(item)
+    return result
+
+
+def _import_graph() -> dict[str, set[str]]:
+    modules = _project_modules()
+    return {name: _project_imports(name, path, modules) for name, path in modules.items()}
+
+
+def test_every_archive_module_has_a_layer() -> None:
+    archive = {name for name in _project_modules() if name.split(".")[0] == "archive"}
+    placed = BOTTOM | set(DOMAIN_RANKS) | TOP
+    assert archive - placed == set(), "add the new module to a layer in this test"
+    assert placed - archive == set(), "a module named in the layers is gone"
+
+
+def test_layers_between_the_project_s_modules() -> None:
+    graph = _import_graph()
+    problems = []
+    for name, imported in sorted(graph.items()):
+        for other in sorted(imported):
+            if name in BOTTOM and other not in BOTTOM and not other.startswith("parsers"):
+                problems.append(f"{name} (bottom layer) imports {other}")
+            if name in DOMAIN_RANKS and (
+                other in TOP
+                or other.startswith("cli")
+                or (other in DOMAIN_RANKS and DOMAIN_RANKS[other] >= DOMAIN_RANKS[name])
+            ):
+                problems.append(f"{name} (domain) imports {other}")
+            if name.startswith("parsers") and other.startswith("archive") and other not in BOTTOM:
+                problems.append(f"{name} (parsers) imports {other}")
+    assert problems == []
+
+
+def test_no_import_cycle_among_the_project_s_modules() -> None:
+    graph = _import_graph()
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    cycles: list[list[str]] = []
+
+    def visit(name: str, path: list[str]) -> None:
+        state[name] = 1
+        for other in sorted(graph.get(name, ())):
+            if state.get(other) == 1:
+                cycles.append([*path[path.index(other) :], other])
+            elif other not in state:
+                visit(other, [*path, other])
+        state[name] = 2
+
+    for name in sorted(graph):
+        if name not in state:
+            visit(name, [name])
+    assert cycles == []
+
+
+def test_the_import_walk_sees_imports_inside_functions() -> None:
+    graph = _import_graph()
+    # enterprises imports roster only inside plan_import / import_roster
+    assert "archive.roster" in graph["archive.enterprises"]
+    assert "archive.letters.returns" in graph["archive.ingest"]  # from archive.letters import …
+    assert "archive.uscc" in graph["archive.audit"]  # from archive import uscc
+
+
+def test_every_event_type_is_declared_by_a_domain_with_a_label() -> None:
+    from archive import events
+
+    english = catalog("en")
+    for name in events.known_types():
+        declared = events.event_type(name)
+        assert declared is not None
+        assert message_key(declared.label) in english, name
+        assert declared.reducer.__module__ in events.DOMAINS, name
+    assert {module for module in events.DOMAINS} <= BOTTOM | set(DOMAIN_RANKS)
+
+
 def _messages() -> dict[str, Path]:
     """Every literal passed to _() or N_(), and every command docstring / option help."""
     found: dict[str, Path] = {}
