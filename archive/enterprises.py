@@ -7,6 +7,7 @@ its archive.  Every change is an event; the ``enterprises`` table of the index i
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -17,6 +18,7 @@ from archive.errors import CreditError, ExitCode, InputError, NotFound, UsageErr
 from archive.events import event
 from archive.i18n import N_, _, join_items
 from archive.index import Index
+from archive.report import Report
 from archive.settings import Settings
 from archive.store import Archive
 from archive.validation import check_date
@@ -439,7 +441,12 @@ class RowOutcome:
 
 
 @dataclass
-class ImportReport:
+class ImportReport(Report):
+    """One outcome per row; a row in error or a problem with the file itself fails the import
+    (exit 3, nothing imported)."""
+
+    FAILURES = frozenset({"error"})
+
     path: Path
     mapping: dict[str, str]
     ignored_columns: list[str]
@@ -448,12 +455,16 @@ class ImportReport:
     dry_run: bool
     committed: bool = False
 
+    def outcomes(self) -> Iterator[str]:
+        return (row.action for row in self.rows)
+
+    @property
+    def failure_count(self) -> int:
+        return super().failure_count + len(self.file_problems)
+
     @property
     def ok(self) -> bool:
-        return not self.file_problems and not any(r.action == "error" for r in self.rows)
-
-    def count(self, action: str) -> int:
-        return sum(1 for row in self.rows if row.action == action)
+        return not self.failed
 
     @property
     def problems(self) -> list[dict[str, Any]]:

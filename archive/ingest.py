@@ -33,6 +33,7 @@ from archive.i18n import N_, _, describe_error
 from archive.index import Index
 from archive.letters import returns
 from archive.letters.issue import LETTERS_TABLE
+from archive.report import Report
 from archive.store import Archive
 from archive.walk import Candidate, ZipExpansion, display_name, opens_as_archive, walk
 
@@ -129,16 +130,16 @@ class FileResult:
 
 
 @dataclass
-class IngestReport:
+class IngestReport(Report):
+    """One result per file; a file that failed or is encrypted makes the run exit 3."""
+
+    FAILURES = frozenset({FAILED, ENCRYPTED})
+
     results: list[FileResult] = field(default_factory=list)
     dry_run: bool = False
 
-    def count(self, status: str) -> int:
-        return sum(1 for result in self.results if result.status == status)
-
-    @property
-    def failed(self) -> bool:
-        return any(result.status in (FAILED, ENCRYPTED) for result in self.results)
+    def outcomes(self) -> Iterator[str]:
+        return (result.status for result in self.results)
 
 
 # -- parsing (in worker processes) ------------------------------------------------------------

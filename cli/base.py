@@ -20,6 +20,7 @@ from archive.i18n import _, message_key
 from cli.click_zh import Context
 
 if TYPE_CHECKING:
+    from archive.report import Report
     from archive.store import Archive
 
 
@@ -182,3 +183,10 @@ def get_env(ctx: click.Context | None = None) -> Env:
     if root.obj is None:
         root.obj = Env()
     return root.obj
+
+
+def exit_with(report: Report) -> None:
+    """End a batch command with the exit code its report gives (``archive.report``): 0, 3 or 10."""
+    code = report.exit_code
+    if code:
+        click.get_current_context().exit(int(code))

@@ -46,6 +46,7 @@ from archive.fsutil import atomic_write
 from archive.i18n import N_, _, describe_error, join_items
 from archive.index import Index
 from archive.letters.catalog import ENTERPRISE_FIELDS, LEVELS, TemplateInfo, get_template_info
+from archive.report import Report
 from archive.store import Archive
 
 ISSUED = "issued"
@@ -115,18 +116,18 @@ class LetterRequest:
 
 
 @dataclass
-class IssueReport:
+class IssueReport(Report):
+    """One request per letter; a letter that failed makes the run exit 3."""
+
+    FAILURES = frozenset({FAILED})
+
     letters: list[LetterRequest]
     out_dir: Path
     dry_run: bool
     manifest: Path | None = None
 
-    def count(self, status: str) -> int:
-        return sum(1 for letter in self.letters if letter.status == status)
-
-    @property
-    def failed(self) -> bool:
-        return any(letter.status == FAILED for letter in self.letters)
+    def outcomes(self) -> Iterable[str]:
+        return (letter.status for letter in self.letters)
 
 
 def _relative(path: Path | None, root: Path | None) -> str | None:

@@ -157,6 +157,7 @@ def import_(file: Path, dry_run: bool, as_json: bool) -> None:
                 count=len(report.problems),
             ),
             _("按上面列出的行和列改正名册后重新导入；可先加 --dry-run 检查"),
+            exit_code=report.exit_code,
         )
     counts = {a: report.count(a) for a in ("add", "update", "unchanged")}
     if dry_run:

@@ -6,9 +6,8 @@ from pathlib import Path
 
 import click
 
-from archive.errors import ExitCode
 from archive.i18n import N_, _, join_items
-from cli.base import Command, get_env, option
+from cli.base import Command, exit_with, get_env, option
 from cli.output import dumps, info, render_rows
 
 STATUS_LABELS = {
@@ -144,8 +143,7 @@ def ingest(folders, dry_run, move, register_new, assign, jobs, as_nl) -> None:
                 path=archive.root / "inbox" / "unmatched",
             ),
         )
-    if report.failed:
-        click.get_current_context().exit(int(ExitCode.INPUT_FAILED))
+    exit_with(report)
 
 
 @click.command(cls=Command)

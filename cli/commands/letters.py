@@ -8,9 +8,8 @@ from typing import Any
 
 import click
 
-from archive.errors import ExitCode
 from archive.i18n import N_, _
-from cli.base import Command, get_env, option
+from cli.base import Command, exit_with, get_env, option
 from cli.output import dumps, info, progress, render_rows, warn
 
 RESULT_COLUMNS = [
@@ -132,8 +131,7 @@ def _run_batch(
     for letter in report.letters:
         if letter.status == FAILED:
             warn(env, _("{name}：{reason}", name=letter.name, reason=letter.reason))
-    if report.failed:
-        click.get_current_context().exit(int(ExitCode.INPUT_FAILED))
+    exit_with(report)
 
 
 @click.command(name="gen-commitment", cls=Command)
