@@ -115,6 +115,7 @@ BOTTOM = {
     "archive.letters",
     "archive.letters.catalog",
     "archive.pool",
+    "archive.report",
     "archive.roster",
     "archive.settings",
     "archive.store",
