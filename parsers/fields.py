@@ -618,7 +618,7 @@ _TITLE_NOTE = re.compile(r"[(（][^()（）]{1,30}[)）]$")
 
 # A word in brackets inside a title, not at its end: 行政处罚事先（听证）告知书, 行政处罚（陈述申辩）
 # 告知书.
-_TITLE_INNER_NOTE = re.compile(r"\([\u3400-\u9fff、]{1,6}\)(?=[\u3400-\u9fff])")
+_TITLE_INNER_NOTE = re.compile(r"[(（][\u3400-\u9fff、]{1,6}[)）](?=[\u3400-\u9fff])")
 # A case file's cover page (行政执法案卷（封面）, 卷宗, 卷内目录), and how many lines it may have.
 _COVER = re.compile(r"案卷|卷宗|卷内目录|封面")
 _COVER_LINES = 16
