@@ -93,16 +93,25 @@ def looks_like_authority(name: str) -> bool:
     (True, True)
     >>> looks_like_authority("蓝山县某某建材有限公司"), looks_like_authority("本局")
     (False, False)
+    >>> looks_like_authority("处罚机关双牌县应急管理局")
+    False
     """
     name = name.strip()
     if not 4 <= len(name) <= 30 or not _NAME_RE.fullmatch(name):
         return False
+    if name.startswith(AUTHORITY_LABELS):
+        return False  # a label run into its value (处罚机关双牌县应急管理局)
     return _NOT_AUTHORITY.search(name) is None
 
 
 def _labelled(lines: list[str]) -> Found | None:
     labels = "|".join(sorted(map(re.escape, AUTHORITY_LABELS), key=len, reverse=True))
-    pattern = re.compile(rf"(?:^|[ \t;,。])(?:{labels})[ \t]*[:|][ \t]*(?P<name>[^ \t,;。|]+)")
+    # At a line's start the label may run into its value, as a PDF table's row reads
+    # (处罚机关双牌县应急管理局).
+    pattern = re.compile(
+        rf"(?:^[ \t]*(?:{labels})[ \t]*[:|]?|[ \t;,。](?:{labels})[ \t]*[:|])"
+        r"[ \t]*(?P<name>[^ \t,;。|]+)"
+    )
     for number, line in enumerate(lines, start=1):
         match = pattern.search(line)
         if match is None:

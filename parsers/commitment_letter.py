@@ -331,7 +331,8 @@ _LABEL_RE = re.compile(
     rf"(?:{_LABEL_PREFIX}(?=[\u3400-\u9fff]{{2}}))?"
     r"(?P<label>(?:承诺)?单位\s*[(（]\s*(?:盖章|公章|印章)\s*[)）]|"
     + "|".join(sorted(_PERSON_LABELS, key=len, reverse=True))
-    + rf")\s*(?:(?P<mark>{_MARK})?\s*[:：|]|(?P<bare>{_PAREN_MARK})|(?<=[)）]))"
+    + r")\s*(?:[(（]\s*(?P<role>(?!签|盖|公章|印章)[\u3400-\u9fff、/]{2,10})\s*[)）])?"
+    + rf"\s*(?:(?P<mark>{_MARK})?\s*[:：|]|(?P<bare>{_PAREN_MARK})|(?<=[)）]))"
 )
 _DATE_START = r"[\s_＿]*(?:[0-9〇零○O一二三四五六七八九]{4}|年)"
 _DATE_LABEL = re.compile(
@@ -411,6 +412,17 @@ def _seal_only(text: str) -> bool:
     return is_blank(_LABEL_RE.sub("", text).strip(_SPACE_CHARS + "|"))
 
 
+def _seals_only(text: str) -> bool:
+    """A line of seal labels only, blank or with the enterprise's name written
+    (``单位（盖章）：某某有限公司``): part of the signature above it, which shares its date.
+
+    >>> _seals_only("单位(盖章):某某有限公司"), _seals_only("承诺人:张三")
+    (True, False)
+    """
+    found = list(_LABEL_RE.finditer(text))
+    return bool(found) and all("章" in match.group("label") for match in found)
+
+
 def _column_date(text: str, column: int) -> str | bool | None:
     """The date in column ``column`` of a line of dates side by side, as a PDF table's row
     reads (``日期 2026年1月6日日期 2026年1月6日``); None unless every cell is a date.
@@ -469,9 +481,12 @@ def _own_marks(lines: Sequence[str]) -> list[_Mark]:
                 value = _name_on_next_line(lines, index)  # not 年  月  日 on the next line
             if value is not None and not seal and not _PERSON_NAME.match(value):
                 value = None  # not a name: a note or a stray word
+            # A role in brackets after the label (承诺人（车间主任）): the role is the label.
+            role = match.group("role")
+            label = role if role in _PERSON_LABELS else bare_label(match.group("label"))
             marks.append(
                 _Mark(
-                    label=bare_label(match.group("label")),
+                    label=label,
                     seal=seal,
                     marked=match.group("mark") is not None
                     or match.group("bare") is not None
@@ -489,8 +504,8 @@ def _own_marks(lines: Sequence[str]) -> list[_Mark]:
         column = next(number for number, other in enumerate(same_line) if other is mark)
         for index in range(mark.line, min(mark.line + 4, len(lines))):
             text = probe(lines[index])
-            if _LABEL_RE.search(text) and index + 1 != mark.line and not _seal_only(text):
-                break  # another signature; a bare 单位（盖章） line shares the date below it
+            if _LABEL_RE.search(text) and index + 1 != mark.line and not _seals_only(text):
+                break  # another signature; a 单位（盖章） line shares the date below it
             value = _line_date(text)
             if value is None:
                 value = _column_date(text, column)

@@ -616,6 +616,14 @@ def _top_lines(doc: Document | str, count: int) -> list[tuple[int, str]]:
 _TITLE_NOTE = re.compile(r"[(（][^()（）]{1,30}[)）]$")
 
 
+# A word in brackets inside a title, not at its end: 行政处罚事先（听证）告知书, 行政处罚（陈述申辩）
+# 告知书.
+_TITLE_INNER_NOTE = re.compile(r"[(（][\u3400-\u9fff、]{1,6}[)）](?=[\u3400-\u9fff])")
+# A case file's cover page (行政执法案卷（封面）, 卷宗, 卷内目录), and how many lines it may have.
+_COVER = re.compile(r"案卷|卷宗|卷内目录|封面")
+_COVER_LINES = 16
+
+
 def _title_without_number(line: str) -> str:
     """The line without a 文号 in parentheses at its end (…决定书（永环责改〔2026〕4号）)."""
     for match in _DOC_NUMBER_RE.finditer(line):
@@ -645,9 +653,19 @@ def find_title(
     titles = sorted(set(titles), key=len, reverse=True)
     exclude = tuple(exclude)
     lines = _top_lines(doc, top)
+    # A case file's cover (行政执法案卷（封面）: 案由, 当事人, 立案日期 …) before the document:
+    # its lines do not count towards the window.
+    if any(_COVER.search(line) for _number, line in lines[:3]):
+        lines = _top_lines(doc, top + _COVER_LINES)
     candidates = [(number, line) for number, line in lines]
     # A title broken over two lines (醴陵市应急管理局行政处罚 / 决定书).
     candidates += [(first[0], first[1] + second[1]) for first, second in itertools.pairwise(lines)]
+    # A word in brackets inside the title (行政处罚事先（听证）告知书): the title without it.
+    candidates += [
+        (number, _TITLE_INNER_NOTE.sub("", line))
+        for number, line in list(candidates)
+        if _TITLE_INNER_NOTE.search(line)
+    ]
     for number, line in candidates:
         if exclude and any(word in line for word in exclude):
             continue

@@ -99,8 +99,14 @@ _ORG_SUFFIX = (
     r"有限责任公司|股份有限公司|有限公司|分公司|公司|厂|合作社|商行|经营部|门市部|加油站|"
     r"超市|酒店|宾馆|矿|店"
 )
+# Suffixes that also end ordinary words (市场, 场所, 住所, 全部, 社会): a name only where the
+# name ends there — before a bracket, a punctuation mark or the sentence's next word.
+_ORG_SUFFIX_ENDING = r"个体工商户|养殖场|中心|场|站|所|社|部"
+_NAME_END = rf"(?=[^{_CJK}]|$|对|因|被|于|经|未|在|作出|涉嫌|违反|存在|擅自|处|罚)"
+_NOT_NAME_END = re.compile(r"(?:场所|住所|现场|市场|全部|内部|局部|总部|派出所|事务所)$")
 _ORG_IN_TEXT = re.compile(
-    rf"(?:^|(?<=[^{_CJK}()])|(?<=[对与]))(?P<name>[{_CJK}()]{{4,40}}?(?:{_ORG_SUFFIX})(?:\([^()]{{1,12}}\))?)"
+    rf"(?:^|(?<=[^{_CJK}()])|(?<=[对与]))(?P<name>[{_CJK}()]{{2,40}}?"
+    rf"(?:{_ORG_SUFFIX}|(?:{_ORG_SUFFIX_ENDING}){_NAME_END})(?:\([^()]{{1,12}}\))?)"
 )
 _ORG_LONGER = re.compile(
     rf"[{_CJK}]{{0,10}}?(?:有限责任公司|股份有限公司|有限公司|分公司|公司|厂)(?:\([^()]{{1,12}}\))?"
@@ -338,8 +344,18 @@ def _name_in(text: str) -> tuple[str, int] | None:
             name += longer.group()  # 蓝山县乙矿 → 蓝山县乙矿业有限公司
         if "对" in name:
             name = name.rsplit("对", 1)[1]
+        if _NOT_NAME_END.search(name):
+            continue
         if looks_like_organisation(name) and not looks_like_authority(name) and len(name) >= 4:
             return name, flat.line_at(match.start("name"))
+        # A short name opening an item, before its bracket or comma (丙砖厂(统一社会信用代码…).
+        if (
+            len(name) == 3
+            and not flat.text[: match.start("name")].strip()
+            and flat.text[match.end("name") : match.end("name") + 1] in ("(", ",")
+            and re.search(rf"(?:{_ORG_SUFFIX})$", name)
+        ):
+            return name, flat.line_at(0)
     return None
 
 
@@ -390,7 +406,14 @@ def _item_entries(doc: Document) -> list[dict[str, Any]]:
     items: list[tuple[int, list[str]]] = []
     starts = [number for number, line in enumerate(doc.lines, start=1) if _ITEM_START.match(line)]
     for number, line in enumerate(doc.lines, start=1):
-        if _ITEM_START.match(line):
+        # ``68)`` opening a line is the end of a code the PDF wrapped inside its bracket
+        # (…代码:9132050560823487⏎68),…), not an item numbered 68).
+        wrapped = (
+            items
+            and re.match(r"^\s*[0-9A-Za-z*×]{1,17}\)", line)
+            and "".join(items[-1][1]).count("(") > "".join(items[-1][1]).count(")")
+        )
+        if _ITEM_START.match(line) and not wrapped:
             items.append((number, [_ITEM_START.sub("", line, count=1)]))
         elif items and line.strip():
             # The list ends at 特此公示 and the like, or at the 落款 after its last item.

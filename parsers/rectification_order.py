@@ -70,6 +70,10 @@ _DEADLINE_AFTER = re.compile(
     r"^(?:之前|以前|前)?[^,;。]{0,8}?(?:整改完毕|完成整改|整改到位|改正|整改|消除)"
 )
 _DEADLINE_BEFORE = re.compile(r"(?:整改期限|整改时限|限期至|限于|期限为|期限至|截止)[^,;。]{0,4}$")
+# An order's date with another verb (责令…并于2026年6月30日之前,取得…审批手续; 须于…前补办…):
+# 于 after an order's word, 前 after the date, and something to be done after it.
+_ORDERED_BEFORE = re.compile(r"(?:责令|要求|并|应当?|须|必须|务必|请|限)[^,;。]{0,12}?于$")
+_ORDERED_AFTER = re.compile(r"^(?:之前|以前|前(?![往后夕来]))[,]?[\u3400-\u9fff]")
 
 
 def accepts(doc: Document) -> str | None:
@@ -119,7 +123,8 @@ def _deadline(doc: Document, *, new_only: bool = False) -> Found | None:
                 and not _QUOTED_ORDER.search(sentence)
             ):
                 continue
-        if _DEADLINE_AFTER.match(after) or _DEADLINE_BEFORE.search(before):
+        ordered = _ORDERED_BEFORE.search(before) and _ORDERED_AFTER.match(after)
+        if _DEADLINE_AFTER.match(after) or _DEADLINE_BEFORE.search(before) or ordered:
             line = flat.line_at(start)
             if signed is None or signed.line != line:
                 candidates.append((value, line, flat.source(start, end)))

@@ -1191,3 +1191,323 @@ def test_own_letter_long_name_wrapped_before_the_code_is_whole() -> None:
     assert [(e.name, e.credit_code) for e in parsed.enterprises] == [
         ("蓝山县绿源中药材种植专业合作社联合社湘南分社有限公司", CODE_A)
     ]
+
+
+# -- hold-out 3's causes: bracketed title words, case-file covers, deadlines with other verbs,
+# role-bracketed signer labels, a seal line under the signer, labels run into the authority,
+# list items without a code and names ending in 场/站/所 -------------------------------------
+
+
+@pytest.mark.parametrize("media", MEDIA)
+@pytest.mark.parametrize(
+    "title",
+    ["行政处罚事先（听证）告知书", "行政处罚（陈述申辩）告知书", "行政处罚事先(听证)告知书"],
+)
+def test_notice_title_with_a_word_in_brackets(tmp_path: Path, media: str, title: str) -> None:
+    blocks = [
+        "永州市生态环境局",
+        title,
+        "永环罚告〔2026〕22号",
+        f"江永县某某专业合作社（统一社会信用代码：{CODE_A}）：",
+        "我局拟对你合作社处以罚款人民币叁万贰仟元。",
+        "永州市生态环境局",
+        "2026年3月2日",
+    ]
+    parsed = parse_path(write(tmp_path, media, blocks, None))
+    assert parsed.kind == "penalty_notice"
+    assert parsed.get("fine_yuan") == 32000
+    assert parsed.get("authority") == "永州市生态环境局"
+
+
+def test_a_bracketed_title_quoted_in_a_sentence_is_no_title() -> None:
+    """Guard: the bracketed title quoted in 《》 or inside a sentence does not make a notice."""
+    from parsers.fields import find_title
+
+    titles = ["行政处罚事先告知书"]
+    assert find_title("送达《行政处罚事先（听证）告知书》", titles) is None
+    sentence = "我局已于2026年3月2日向你单位送达了行政处罚事先（听证）告知书，你单位在法定期限内未提出陈述申辩"
+    assert find_title(sentence, titles) is None
+    assert find_title("行政处罚事先（听证）告知书", titles) is not None
+
+
+COVER = [
+    "行政执法案卷",
+    "（封面）",
+    "案由：未按规定开展应急演练案",
+    "当事人：宁远县冷水镇通达液化气站",
+    "立案日期：2026年1月9日",
+    "结案日期：2026年3月30日",
+    "归档号：2026-应急-031",
+    "保存期限：长期",
+]
+COVERED_DECISION = [
+    "宁远县应急管理局",
+    "行政处罚决定书",
+    "（湘永宁）应急罚〔2026〕31号",
+    "被处罚单位：宁远县冷水镇通达液化气站",
+    f"统一社会信用代码：{CODE_A}",
+    "你单位未按规定组织应急救援预案演练。依据《生产安全事故应急条例》第三十条，"
+    "决定处罚款人民币贰万元整。",
+    "宁远县应急管理局",
+    "2026年3月30日",
+]
+
+
+@pytest.mark.parametrize("media", MEDIA)
+def test_a_case_file_cover_before_the_title(tmp_path: Path, media: str) -> None:
+    parsed = parse_path(write(tmp_path, media, [*COVER, *COVERED_DECISION], None))
+    assert parsed.kind == "penalty_decision"
+    assert parsed.get("fine_yuan") == 20000
+    assert parsed.get("doc_number") == "（湘永宁）应急罚〔2026〕31号"
+    assert parsed.credit_code == CODE_A
+
+
+@pytest.mark.parametrize("media", MEDIA)
+def test_without_a_cover_a_title_far_down_is_no_title(tmp_path: Path, media: str) -> None:
+    """Guard: the title window grows only after a case file's cover; eight lines of
+    particulars before a title-like line are not a cover."""
+    lines = [line for line in COVER[2:]] + ["联系人：张某", "联系电话：0746-1234567", "备注：无"]
+    parsed = parse_path(write(tmp_path, media, [*lines, *COVERED_DECISION], None))
+    assert parsed.kind == "unknown"
+
+
+def order_with(sentence: str) -> list[str]:
+    return [
+        "永州市生态环境局责令改正违法行为决定书（永环责改〔2026〕4号）",
+        "江永县某某米业有限公司：",
+        f"统一社会信用代码：{CODE_A}",
+        "经查，你公司年产2万吨大米加工项目未依法报批环境影响评价文件，擅自开工建设。",
+        sentence,
+        "永州市生态环境局",
+        "2026年3月16日",
+    ]
+
+
+@pytest.mark.parametrize("media", MEDIA)
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "现责令你公司立即停止建设，并于2026年6月30日之前，取得该项目环境影响审批手续。",
+        "你公司须于2026年6月30日前补办安全设施竣工验收手续。",
+        "限你公司于2026年6月30日以前拆除违法搭建的彩钢棚。",
+        "要求你公司于2026年6月30日前完成废气收集设施建设。",
+    ],
+)
+def test_deadline_with_any_verb_after_it(tmp_path: Path, media: str, sentence: str) -> None:
+    parsed = parse_path(write(tmp_path, media, order_with(sentence), None))
+    assert parsed.kind == "rectification_order"
+    assert parsed.get("rectification_deadline") == "2026-06-30"
+
+
+@pytest.mark.parametrize("media", MEDIA)
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "你公司于2026年1月5日前往我局说明情况。",
+        "经查，你公司于2026年1月5日前未取得排污许可证即投入生产。",
+        "你公司并于2026年1月5日前后多次擅自排放废水。",
+    ],
+)
+def test_a_past_date_before_a_verb_is_no_deadline(
+    tmp_path: Path, media: str, sentence: str
+) -> None:
+    """Guard: 于…前 in the facts (前往, 前后, a past 未取得) sets no deadline."""
+    parsed = parse_path(write(tmp_path, media, order_with(sentence), None))
+    assert parsed.kind == "rectification_order"
+    assert parsed.get("rectification_deadline") is None
+
+
+def role_letter(label: str, signer: str, day: str, title: str) -> list:
+    return [
+        ("title", title),
+        ("para", "承诺部门：某某有限公司仓储车间"),
+        ("para", "我向公司承诺：严格遵守安全操作规程，落实本车间安全生产责任。"),
+        ("table", [[label, signer], ["签订日期", day]]),
+    ]
+
+
+@pytest.mark.parametrize("media", MEDIA)
+@pytest.mark.parametrize(
+    ("label", "title", "level"),
+    [
+        ("承诺人（车间主任）", "2026年车间安全生产承诺书", "workshop"),
+        ("承诺人（班组长）", "2026年班组安全生产承诺书", "team"),
+        ("承诺人（法定代表人）", "2026年安全生产承诺书", "unit"),
+        ("承诺人（车间主任）（签字）", "2026年车间安全生产承诺书", "workshop"),
+    ],
+)
+def test_signer_label_with_a_role_in_brackets(
+    tmp_path: Path, media: str, label: str, title: str, level: str
+) -> None:
+    blocks = role_letter(label, "邓志强", "2026年2月3日", title)
+    parsed = parse_path(ruled(media, blocks, tmp_path / f"r.{media}"))
+    assert parsed.kind == "commitment_letter"
+    assert parsed.get("signed") is True
+    assert (parsed.get("signer"), parsed.get("sign_date")) == ("邓志强", "2026-02-03")
+    assert parsed.get("level") == level
+
+
+@pytest.mark.parametrize("media", MEDIA)
+@pytest.mark.parametrize(
+    ("signer", "day"), [("", "2026年2月3日"), ("邓志强", "　　年　　月　　日")]
+)
+def test_role_bracketed_label_left_blank_is_unsigned(
+    tmp_path: Path, media: str, signer: str, day: str
+) -> None:
+    blocks = role_letter("承诺人（车间主任）", signer, day, "2026年车间安全生产承诺书")
+    parsed = parse_path(ruled(media, blocks, tmp_path / f"r.{media}"))
+    assert parsed.get("signed") is False
+
+
+def sealed_letter(signer: str, seal: str, day: str) -> list[str]:
+    return [
+        "承诺企业：江华县某某茶业有限公司",
+        f"统一社会信用代码：{CODE_A}",
+        "2026年度本企业承诺：严格遵守安全生产法律法规，落实全员安全生产责任制。",
+        f"主要负责人（签名）：{signer}",
+        f"单位（盖章）：{seal}",
+        day,
+    ]
+
+
+@pytest.mark.parametrize("media", MEDIA)
+def test_a_seal_line_between_the_signer_and_the_date(tmp_path: Path, media: str) -> None:
+    blocks = sealed_letter("盘志远", "江华县某某茶业有限公司", "2026年1月12日")
+    parsed = parse_path(write(tmp_path, media, blocks, "安全生产承诺书"))
+    assert parsed.kind == "commitment_letter"
+    assert (parsed.get("signer"), parsed.get("sign_date")) == ("盘志远", "2026-01-12")
+    assert parsed.get("signed") is True
+    assert parsed.credit_code == CODE_A
+
+
+@pytest.mark.parametrize("media", MEDIA)
+@pytest.mark.parametrize(
+    ("signer", "day"), [("", "2026年1月12日"), ("盘志远", "年    月    日"), ("", "年    月    日")]
+)
+def test_a_seal_line_does_not_sign_a_blank_letter(
+    tmp_path: Path, media: str, signer: str, day: str
+) -> None:
+    """Guard: the enterprise's name by 单位（盖章） signs nothing by itself."""
+    blocks = sealed_letter(signer, "江华县某某茶业有限公司", day)
+    parsed = parse_path(write(tmp_path, media, blocks, "安全生产承诺书"))
+    assert parsed.get("signed") is False
+
+
+def test_a_person_s_line_between_still_ends_the_signature() -> None:
+    """Guard: another person's label (not a seal) between a signer and a date still ends the
+    first signer's block: the date is not the first signer's."""
+    from parsers.base import Document
+
+    text = (
+        "安全生产承诺书\n本单位郑重承诺。\n法定代表人（签字）：张三\n承诺人（签字）：\n"
+        "2026年1月10日"
+    )
+    parsed = commitment_letter.parse(Document(Path("a.docx"), "docx", text))
+    assert parsed.get("sign_date") is None
+    assert parsed.get("signed") is False
+
+
+@pytest.mark.parametrize("media", MEDIA)
+def test_authority_label_run_into_its_value_in_a_pdf_table(tmp_path: Path, media: str) -> None:
+    blocks = [
+        ("title", "行政处罚决定信息公示"),
+        (
+            "table",
+            [
+                ["行政相对人名称", "双牌县某某农资店"],
+                ["统一社会信用代码", CODE_A],
+                ["行政处罚决定书文号", "双应急罚〔2026〕7号"],
+                ["罚款金额（万元）", "0.3"],
+                ["处罚机关", "双牌县应急管理局"],
+            ],
+        ),
+    ]
+    parsed = parse_path(ruled(media, blocks, tmp_path / f"p.{media}"))
+    assert parsed.kind == "penalty_publicity"
+    assert parsed.get("authority") == "双牌县应急管理局"
+    assert parsed.get("fine_yuan") == 3000
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("行政处罚决定信息公示\n处罚机关双牌县应急管理局", "双牌县应急管理局"),
+        ("行政处罚决定书\n决定机关:双牌县应急管理局", "双牌县应急管理局"),
+        ("决定书\n处罚机关认为你单位违法\n双牌县消防救援大队", "双牌县消防救援大队"),
+    ],
+)
+def test_an_authority_label_is_never_part_of_the_name(text: str, name: str) -> None:
+    found = find_authority(text)
+    assert found is not None and found.value == name
+    assert not looks_like_authority("处罚机关双牌县应急管理局")
+
+
+ITEMS_NO_CODE = [
+    "根据《环境行政处罚办法》有关规定，现将我局2026年3月作出的行政处罚决定公开如下：",
+    f"1. 江永县千家峒茶业有限公司（统一社会信用代码：{CODE_A}），江环罚〔2026〕3号，罚款26000元。",
+    "2. 江永县潇浦镇鑫源洗车场，江环罚〔2026〕6号，罚款4000元。",
+    f"3. 江永县桃川镇宏发养殖场（统一社会信用代码：{CODE_B}），江环罚〔2026〕7号，罚款18000元。",
+    "4. 乙有限公司，江环罚〔2026〕8号，罚款5000元。",
+    f"5. 丙砖厂（统一社会信用代码：{CODE_C}），江环罚〔2026〕9号，罚款32000元。",
+    "6. 江永县城关镇顺风加油站，江环罚〔2026〕10号，罚款6000元。",
+    "7. 江永县粗石江镇农机专业合作社，江环罚〔2026〕11号，罚款7000元。",
+    "8. 江永县上江圩镇污水处理中心，江环罚〔2026〕12号，罚款8000元。",
+    "永州市生态环境局江永分局",
+    "2026年4月1日",
+]
+ITEMS_NO_CODE_WANT = [
+    ("江永县千家峒茶业有限公司", CODE_A, "江环罚〔2026〕3号", 26000),
+    ("江永县潇浦镇鑫源洗车场", None, "江环罚〔2026〕6号", 4000),
+    ("江永县桃川镇宏发养殖场", CODE_B, "江环罚〔2026〕7号", 18000),
+    ("乙有限公司", None, "江环罚〔2026〕8号", 5000),
+    ("丙砖厂", CODE_C, "江环罚〔2026〕9号", 32000),
+    ("江永县城关镇顺风加油站", None, "江环罚〔2026〕10号", 6000),
+    ("江永县粗石江镇农机专业合作社", None, "江环罚〔2026〕11号", 7000),
+    ("江永县上江圩镇污水处理中心", None, "江环罚〔2026〕12号", 8000),
+]
+
+
+@pytest.mark.parametrize("media", MEDIA)
+def test_prose_list_items_without_a_code_and_names_ending_in_field(
+    tmp_path: Path, media: str
+) -> None:
+    parsed = parse_path(
+        write(tmp_path, media, ITEMS_NO_CODE, "永州市生态环境局江永分局行政处罚信息公开")
+    )
+    assert parsed.kind == "penalty_publicity"
+    entries = parsed.get("entries")
+    got = [(e["name"], e["credit_code"], e["doc_number"], e["fine_yuan"]) for e in entries]
+    assert got == ITEMS_NO_CODE_WANT
+
+
+@pytest.mark.parametrize("width", [38, 40, 41, 42, 44])
+def test_prose_list_with_codes_wrapped_inside_their_brackets(tmp_path: Path, width: int) -> None:
+    """A PDF wraps an item's code across lines (…9132050560823487⏎68），…): the second line
+    is the code's end, not an item numbered 68）."""
+    path = write_pdf(
+        tmp_path / "l.pdf",
+        ITEMS_NO_CODE,
+        title="永州市生态环境局江永分局行政处罚信息公开",
+        line_chars=width,
+    )
+    entries = parse_path(path).get("entries")
+    got = [(e["name"], e["credit_code"], e["doc_number"], e["fine_yuan"]) for e in entries]
+    assert got == ITEMS_NO_CODE_WANT
+
+
+@pytest.mark.parametrize("media", MEDIA)
+def test_words_ending_in_field_or_station_are_not_names(tmp_path: Path, media: str) -> None:
+    """Guard: 市场 (…市场监督管理局), 场所, 住所 end no entry's name; a numbered ``1)`` list
+    still starts items."""
+    blocks = [
+        "1) 蓝山县市场监督管理局对蓝山县城关镇鑫源洗车场作出罚款3000元的行政处罚，"
+        "蓝市监罚〔2026〕5号。",
+        "2) 经营场所：蓝山县塔峰镇，蓝山县塔峰镇宏发养殖场被处罚款4000元，蓝市监罚〔2026〕6号。",
+        "特此公示。",
+    ]
+    parsed = parse_path(write(tmp_path, media, blocks, "行政处罚信息公示"))
+    entries = parsed.get("entries")
+    assert [(e["name"], e["fine_yuan"]) for e in entries] == [
+        ("蓝山县城关镇鑫源洗车场", 3000),
+        ("蓝山县塔峰镇宏发养殖场", 4000),
+    ]
