@@ -56,7 +56,27 @@ def verify_archive(archive: Archive) -> dict[str, Any]:
         return result
     assert rebuilt is not None
     _compare_index(archive, result, found, rebuilt, report.entries or [])
+    _warn_leftover_files(archive, result, rebuilt)
     return result
+
+
+def _warn_leftover_files(archive: Archive, result: dict[str, Any], rebuilt: Index) -> None:
+    """A warning (not a failure) naming files in ``files/`` that no event records: partial
+    copies and uncommitted copies of a killed ingest.  The next ``credit ingest`` removes the
+    partial copies whose process is gone; a whole copy is reused when its file is ingested."""
+    from archive.ingest import leftover_files
+
+    leftover = leftover_files(archive, rebuilt)
+    result["leftover_files"] = leftover
+    if leftover:
+        shown = leftover[:10]
+        result["warnings"].append(
+            _(
+                "档案中有 {count} 个文件没有任何日志事件记录（中断的归档留下的）：{files}",
+                count=len(leftover),
+                files=join_items(shown) + ("…" if len(leftover) > len(shown) else ""),
+            )
+        )
 
 
 def _check_journal_against_index(

@@ -10,6 +10,11 @@ as a power cut or ``kill -9`` would.  The points, in the order a write passes th
 ``index.head_written`` index.head.json names the temp file, index.json not yet replaced
 ``index.replaced``    index replaced, lock not yet released
 
+``CREDIT_FAULT=<point>`` with one of ``KILL_POINTS`` makes the process send itself SIGKILL
+there (a real ``kill -9``, where a test could not time one from outside):
+
+``ingest.copy_half``  half of a document copied into its ``.….part`` file in the archive
+
 ``CREDIT_FAULT=<point>`` with one of ``DISK_FULL_POINTS`` makes the write there fail as on a
 full disk instead (half written, then ``OSError(ENOSPC)``):
 
@@ -32,6 +37,7 @@ POINTS = (
     "index.head_written",
     "index.replaced",
 )
+KILL_POINTS = ("ingest.copy_half",)
 DISK_FULL_POINTS = ("journal.disk_full", "index.disk_full")
 EXIT_STATUS = 86
 
@@ -45,6 +51,14 @@ def crash_point(point: str) -> None:
     """Die here if asked to."""
     if armed(point):
         os._exit(EXIT_STATUS)
+
+
+def kill_point(point: str) -> None:
+    """Be killed here (SIGKILL, nothing cleaned up) if asked to."""
+    if armed(point):
+        import signal
+
+        os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))
 
 
 def disk_full(point: str) -> None:

@@ -15,6 +15,7 @@ import errno
 import hashlib
 import json
 import os
+import re
 import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -23,7 +24,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
-from archive import dossier, events, rectifications, uscc
+from archive import dossier, events, faults, rectifications, uscc
 from archive.enterprises import TABLE as ENTERPRISES
 from archive.enterprises import normalise_name, note_event
 from archive.errors import ArchiveError, CreditError, UsageError
@@ -205,6 +206,8 @@ def ingest(
         _refuse_archive_files(archive, folder)
     if assign:
         assign = _assignable(archive, assign)
+    if not dry_run:  # what a killed ingest left half-copied (its process is gone) goes first
+        remove_abandoned_parts(archive)
 
     def settle(result: FileResult) -> None:
         report.results.append(result)
@@ -713,6 +716,7 @@ class _Committer:
         else:
             base = Path(work.candidate.display.replace("!", "_")).name or "document"
             target = inbox / f"{work.sha256[:8]}_{base}"
+        waiting = target.relative_to(self.archive.root).as_posix()
         sidecar = {
             "original": original,
             "sha256": work.sha256,
@@ -720,7 +724,8 @@ class _Committer:
             "kind": result.kind,
             "candidates": result.candidates,
             "fields": _jsonable(result.fields),
-            "assign": f"credit ingest --assign {target} 统一社会信用代码",
+            # relative to the archive (a moved archive still works; --assign looks there too)
+            "assign": f"credit ingest --assign {waiting} 统一社会信用代码",
         }
         copied = False
         try:
@@ -984,10 +989,14 @@ def _copy_durably(source: Path, target: Path, *, folders: set[Path] | None = Non
     """
     touched = set(target.parents[:4])  # files/<code>/<kind>/ or files/sections/<name>/<kind>/
     made = [folder for folder in target.parents[:4] if not folder.exists()]  # deepest first
-    temp = target.with_name(f".{target.name}.{os.getpid()}.part")
+    temp = target.with_name(f".{target.name}.{_part_owner()}.part")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         with open(source, "rb") as reader, open(temp, "wb") as writer:
+            if faults.armed("ingest.copy_half"):  # a kill -9 in mid-copy, for the crash tests
+                writer.write(reader.read(max(1, source.stat().st_size // 2)))
+                writer.flush()
+                faults.kill_point("ingest.copy_half")
             shutil.copyfileobj(reader, writer, 1024 * 1024)
             writer.flush()
             os.fsync(writer.fileno())
@@ -1066,17 +1075,102 @@ def _sync_folders(folders: set[Path]) -> None:
 
 
 STALE_PART_SECONDS = 24 * 3600
+# ``.<name>.<pid>@<host>.part`` (``.<name>.<pid>.part`` before the host was named)
+_PART_NAME = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)(?:@(?P<host>[A-Za-z0-9-]*))?\.part$")
+
+
+def _this_host() -> str:
+    """This machine's name as it goes into a partial copy's name (letters, digits and -)."""
+    import socket
+
+    return re.sub(r"[^A-Za-z0-9-]", "-", socket.gethostname())[:32]
+
+
+def _part_owner() -> str:
+    return f"{os.getpid()}@{_this_host()}"
+
+
+def _process_alive(pid: int) -> bool:
+    """Whether process ``pid`` exists on this machine (a process of another user counts)."""
+    if os.name == "nt":  # pragma: no cover - os.kill would end it there; assume it lives
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # EPERM: it exists, it is someone else's
+        return True
+    return True
+
+
+def _part_abandoned(part: Path, *, cutoff: float) -> bool:
+    """A partial copy nobody is writing: its process (on this machine) is gone, or — for one
+    from another machine or of the old name — it is a day old."""
+    found = _PART_NAME.match(part.name)
+    if found and found["host"] == _this_host() and int(found["pid"]) != os.getpid():
+        return not _process_alive(int(found["pid"])) or _older(part, cutoff)
+    return _older(part, cutoff)
+
+
+def _older(part: Path, cutoff: float) -> bool:
+    try:
+        return part.stat().st_mtime < cutoff
+    except OSError:
+        return False
 
 
 def _remove_stale_parts(folder: Path) -> None:
-    """Remove copies a killed ingest left half-written here (a day old: nobody is writing them)."""
+    """Remove copies a killed ingest left half-written here (their process is gone)."""
     cutoff = time.time() - STALE_PART_SECONDS
     for part in folder.glob(".*.part"):
         try:
-            if part.stat().st_mtime < cutoff:
+            if _part_abandoned(part, cutoff=cutoff):
                 part.unlink()
         except OSError:
             pass
+
+
+def _partial_copies(archive: Archive) -> Iterator[Path]:
+    """Every partial copy (``.….part``) in ``files/`` and ``inbox/unmatched/``."""
+    for top in (archive.root / "files", archive.root / "inbox" / "unmatched"):
+        for folder, _dirs, names in os.walk(top):
+            for name in names:
+                if name.startswith(".") and name.endswith(".part"):
+                    yield Path(folder) / name
+
+
+def remove_abandoned_parts(archive: Archive) -> list[str]:
+    """Remove the partial copies that killed ingests left anywhere in the archive (run by every
+    ingest before it copies); returns what was removed, relative to the archive."""
+    cutoff = time.time() - STALE_PART_SECONDS
+    removed = []
+    for part in _partial_copies(archive):
+        try:
+            if _part_abandoned(part, cutoff=cutoff):
+                part.unlink()
+                removed.append(part.relative_to(archive.root).as_posix())
+        except OSError:
+            pass
+    return removed
+
+
+def leftover_files(archive: Archive, index: Index) -> list[str]:
+    """Files in ``files/`` that no journal event records — partial copies (``.….part``) and
+    whole copies whose commit never came (a killed or failed ingest) — relative to the archive.
+
+    ``index`` is the journal's state (for ``credit audit verify``: the rebuild)."""
+    recorded = {
+        str(record.get("stored") or "").replace("\\", "/")
+        for key in index.table(DOCUMENTS).ids()
+        if (record := index.table(DOCUMENTS).record(key))
+    }
+    found = {part.relative_to(archive.root).as_posix() for part in _partial_copies(archive)}
+    for folder, _dirs, names in os.walk(archive.root / "files"):
+        for name in names:
+            relative = (Path(folder) / name).relative_to(archive.root).as_posix()
+            if not name.startswith(".") and relative not in recorded:
+                found.add(relative)
+    return sorted(found)
 
 
 def _move_away(report: IngestReport) -> None:
@@ -1095,6 +1189,15 @@ def _assignable(archive: Archive, code: str) -> str:
     return get_enterprise(archive, code)["credit_code"]
 
 
+def assign_path(archive: Archive, path: Path) -> Path:
+    """The file ``--assign`` names: as given, or — when no such file is here — relative to the
+    archive, as the inbox's notes give it (``inbox/unmatched/…``)."""
+    path = Path(path)
+    if not path.exists() and not path.is_absolute() and (archive.root / path).exists():
+        return archive.root / path
+    return path
+
+
 def assign_file(archive: Archive, path: Path, code: str, **options: Any) -> IngestReport:
     """``credit ingest --assign FILE CODE``: file one document under the given enterprise.
 
@@ -1102,7 +1205,7 @@ def assign_file(archive: Archive, path: Path, code: str, **options: Any) -> Inge
     """
     from archive.enterprises import get_enterprise
 
-    path = Path(path)
+    path = assign_path(archive, path)
     if not path.is_file():
         raise CreditError(_("{path} 不是文件", path=display_name(path)))
     enterprise = get_enterprise(archive, code)

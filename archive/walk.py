@@ -18,7 +18,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from archive.i18n import _, describe_error
+from archive.i18n import N_, _, describe_error
+
+NOT_A_FILE = N_("既不是文件夹，也不是普通文件（设备、管道等），无法归档")
 
 JUNK_NAMES = {"thumbs.db", "desktop.ini", ".ds_store"}
 JUNK_PATTERNS = ("~$*", ".~lock.*#", "*.tmp", "~*.tmp")
@@ -77,8 +79,7 @@ def walk(folders: list[Path], *, exclude: Path | None = None) -> Iterator[Candid
             yield Candidate(folder, display_name(folder), folder)
             continue
         if not folder.is_dir():  # a device, a pipe, a socket: nothing we can read as a file
-            reason = _("既不是文件夹，也不是普通文件（设备、管道等），无法归档")
-            yield Candidate(folder, display_name(folder), None, reason, failed=True)
+            yield Candidate(folder, display_name(folder), None, _(NOT_A_FILE), failed=True)
             continue
         root = folder.resolve()
         seen_dirs: set[tuple[int, int]] = set()
@@ -134,6 +135,8 @@ def _walk_dir(folder: Path, root: Path, seen: set[tuple[int, int]]) -> Iterator[
                 yield from _walk_dir(path, root, seen)
             elif entry.is_file():
                 yield Candidate(path, display_name(path), path)
+            else:  # a pipe, a socket, a device: never opened (reading a pipe would block)
+                yield Candidate(path, display_name(path), None, _(NOT_A_FILE), failed=True)
         except OSError as exc:
             reason = _("无法读取：{error}", error=describe_error(exc))
             yield Candidate(path, display_name(path), None, reason, failed=True)
@@ -192,6 +195,14 @@ class ZipExpansion:
             total = sum(info.file_size for info in infos)
             if total > ZIP_MAX_TOTAL:
                 yield Candidate(self.candidate.path, outer, None, _("压缩包解开后过大，未解开"))
+                return
+            if not any(
+                not is_junk(_member_name(info).replace("\\", "/").rsplit("/", 1)[-1])
+                for info in infos
+            ):
+                # A valid zip with nothing in it: nothing is lost and nothing is broken, so it
+                # is skipped (not failed), but said so rather than left out of the counts.
+                yield Candidate(self.candidate.path, outer, None, _("压缩包里没有文件"))
                 return
             for number, info in enumerate(infos):
                 name = _member_name(info)

@@ -47,13 +47,14 @@ def filed_label(place: dict) -> str:
 
 
 @click.command(cls=Command)
-@click.argument("folders", nargs=-1, type=click.Path(path_type=Path, exists=True))
+@click.argument("folders", nargs=-1, type=click.Path(path_type=Path))  # checked below
 @option("--dry-run", is_flag=True, help="只解析并报告，不归档、不写入档案。")
 @option("--move", is_flag=True, help="归档（或确认重复）后删除原文件；默认不动原文件夹。")
 @option("--register-new", is_flag=True, help="文书中出现名册里没有的单位时，按文书登记后归档。")
 @option(
     "--assign",
     nargs=2,
+    multiple=True,  # only to see a repeated --assign and refuse it (click keeps the last)
     metavar="FILE CODE",
     help="把一个文件（通常在 inbox/unmatched/ 中）归到指定单位名下。",
 )
@@ -73,10 +74,18 @@ def ingest(folders, dry_run, move, register_new, assign, jobs, as_nl) -> None:
       credit ingest 收件/ --dry-run --nl > 结果.jsonl
       credit ingest --assign inbox/unmatched/1a2b3c4d_决定书.pdf 91431127MA4L8R2K0H
     """
-    from archive.ingest import assign_file
+    from archive.ingest import assign_file, assign_path
     from archive.ingest import ingest as run_ingest
 
     env = get_env()
+    if len(assign) > 1:
+        raise click.UsageError(
+            _(
+                "--assign 只能给一次（一次归档一个文件）：{given}",
+                given=_("；").join(f"{file} {code}" for file, code in assign),
+            )
+        )
+    assign = assign[0] if assign else None
     if not folders and not assign:
         raise click.UsageError(_("请给出要归档的文件夹或文件，或用 --assign 文件 代码"))
     if folders and assign:
@@ -86,6 +95,9 @@ def ingest(folders, dry_run, move, register_new, assign, jobs, as_nl) -> None:
                 extra=" ".join(str(folder) for folder in folders),
             )
         )
+    for folder in folders:  # after the --assign check: an extra argument gets that message
+        if not folder.exists():  # a missing input file is a usage error (README, 退出码)
+            raise click.UsageError(_("{path} 不存在", path=folder))
     archive = env.open_archive()
 
     def show(result) -> None:
@@ -111,7 +123,7 @@ def ingest(folders, dry_run, move, register_new, assign, jobs, as_nl) -> None:
     }
     if assign:
         file, code = assign
-        if not Path(file).exists():  # a missing input file is a usage error (README, 退出码)
+        if not assign_path(archive, Path(file)).exists():  # a usage error (README, 退出码)
             raise click.BadParameter(_("{path} 不存在", path=file), param_hint="--assign")
         report = assign_file(archive, Path(file), code, **options)
     else:
