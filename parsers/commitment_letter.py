@@ -62,9 +62,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from archive import uscc
+from archive import cnnum, uscc
 from archive.i18n import _
 from parsers.base import CODE_ABSENT, Document, NamedEnterprise, ParsedDocument
+
+# A digit of a year (2026, 二〇二六, 贰零贰陆): :mod:`archive.cnnum`, as everywhere.
+_YEAR_DIGIT = f"[0-9{cnnum.YEAR_CHARS}]"
 
 NAME = "commitment_letter"
 KIND = "commitment_letter"
@@ -206,11 +209,11 @@ def _level_from_label(label: str) -> str | None:
 
 
 def _year(title: str) -> int | None:
-    match = re.search(r"([0-9〇零○O一二三四五六七八九]{4})\s*年度", title)
+    match = re.search(rf"({_YEAR_DIGIT}{{4}})\s*年度", title)
     if not match:
         return None
-    year = chinese_number(match[1], digits=True)
-    return year if year is not None and 1990 <= year <= 2100 else None
+    year = cnnum.digits_value(match[1])
+    return year if cnnum.year_in_range(year) else None
 
 
 def _split_blocks(
@@ -278,10 +281,10 @@ def _put_header_lines(parsed: ParsedDocument, lines: Sequence[str]) -> None:
 # sentence: a title that starts 关于 (a notice about the letters) is not a letter.
 _OWN_TITLE = re.compile(
     r"^(?!关于).{0,40}?安全(?:生产)?"
-    r"(?:主体|目标|管理|工作|诚信|双向|责任制?|年度|[0-9〇零○O一二三四五六七八九]{4}年度?)*"
+    rf"(?:主体|目标|管理|工作|诚信|双向|责任制?|年度|{_YEAR_DIGIT}{{4}}年度?)*"
     r"承诺书(?:[(（][^()（）]{1,10}[)）])?$"
 )
-_OWN_YEAR = re.compile(r"([0-9〇零○O一二三四五六七八九]{4})\s*年(?:度)?")
+_OWN_YEAR = re.compile(rf"({_YEAR_DIGIT}{{4}})\s*年(?:度)?")
 _BODY_YEAR = re.compile(r"([0-9]{4})\s*年度")
 # Signature labels of a person (the committing party or the one it commits to).
 _PERSON_LABELS = (
@@ -334,7 +337,7 @@ _LABEL_RE = re.compile(
     + r")\s*(?:[(（]\s*(?P<role>(?!签|盖|公章|印章)[\u3400-\u9fff、/]{2,10})\s*[)）])?"
     + rf"\s*(?:(?P<mark>{_MARK})?\s*[:：|]|(?P<bare>{_PAREN_MARK})|(?<=[)）]))"
 )
-_DATE_START = r"[\s_＿]*(?:[0-9〇零○O一二三四五六七八九]{4}|年)"
+_DATE_START = rf"[\s_＿]*(?:{_YEAR_DIGIT}{{4}}|年)"
 _DATE_LABEL = re.compile(
     r"(?:签\s*[订署字]\s*)?(?:承诺)?(?:日\s*期|时\s*间)\s*(?:[:：|]|(?=" + _DATE_START + r"))"
 )
@@ -394,7 +397,8 @@ def _line_date(text: str) -> str | bool | None:
     if day is None:
         return None
     match = re.fullmatch(
-        r"[0-9〇零○O一二三四五六七八九]{4}\s*年\s*\S{1,3}\s*月\s*\S{1,4}\s*[日号]?|\d{4}[.\-/]\d{1,2}[.\-/]\d{1,2}",
+        rf"{_YEAR_DIGIT}{{4}}\s*年\s*\S{{1,3}}\s*月\s*\S{{1,4}}\s*[日号]?"
+        r"|\d{4}[.\-/]\d{1,2}[.\-/]\d{1,2}",
         text,
     )
     return day.isoformat() if match else None
@@ -458,7 +462,7 @@ def _own_marks(lines: Sequence[str]) -> list[_Mark]:
             raw = line[match.end() : end]
             date = None
             split = _DATE_LABEL.search(raw) or re.search(
-                r"[0-9〇零○O一二三四五六七八九]{4}\s*年|(?<![^\s_＿])年[\s_＿]*月"
+                rf"{_YEAR_DIGIT}{{4}}\s*年|(?<![^\s_＿])年[\s_＿]*月"
                 r"|(?<![0-9])[0-9]{4}[.\-/][0-9]{1,2}[.\-/][0-9]{1,2}(?![0-9])",
                 raw,
             )
@@ -595,13 +599,13 @@ def parse_own_template(doc: Document) -> ParsedDocument:
     if year is None:
         match = _OWN_YEAR.search(title_text)
         if match:
-            year = chinese_number(match[1], digits=True)
-    if year is not None and 1990 <= year <= 2100:
+            year = cnnum.digits_value(match[1])
+    if cnnum.year_in_range(year):
         parsed.put("year", year, title_line, title_text)
     else:
         for index, line in enumerate(lines[:20]):
             match = _BODY_YEAR.search(line) or re.search(r"有效期为\s*(\d{4})\s*年", line)
-            if match and 1990 <= int(match[1]) <= 2100:
+            if match and cnnum.year_in_range(int(match[1])):
                 parsed.put("year", int(match[1]), index + 1, line.strip())
                 break
 
@@ -737,38 +741,9 @@ def clean_value(text: str | None) -> str | None:
 
 # -- numbers and dates ------------------------------------------------------------------------
 
-_CN_DIGITS = {
-    "〇": 0,
-    "零": 0,
-    "○": 0,
-    "O": 0,
-    "o": 0,
-    "0": 0,
-    "一": 1,
-    "壹": 1,
-    "二": 2,
-    "贰": 2,
-    "两": 2,
-    "三": 3,
-    "叁": 3,
-    "四": 4,
-    "肆": 4,
-    "五": 5,
-    "伍": 5,
-    "六": 6,
-    "陆": 6,
-    "七": 7,
-    "柒": 7,
-    "八": 8,
-    "捌": 8,
-    "九": 9,
-    "玖": 9,
-}
-_CN_UNITS = {"十": 10, "拾": 10, "廿": 20, "卅": 30, "百": 100, "佰": 100}
-
 
 def chinese_number(text: str, *, digits: bool = False) -> int | None:
-    """An integer from Arabic digits or Chinese numerals (up to 999).
+    """An integer from Arabic digits or Chinese numerals (:func:`archive.cnnum.number`).
 
     ``digits=True`` reads digit by digit, as years are written (二〇二六 → 2026).
 
@@ -779,38 +754,13 @@ def chinese_number(text: str, *, digits: bool = False) -> int | None:
     >>> chinese_number("三月") is None
     True
     """
-    text = text.strip()
-    if not text:
-        return None
-    if text.isascii() and text.isdigit():
-        return int(text)
-    if digits:
-        if all(char in _CN_DIGITS or char.isdigit() for char in text):
-            return int("".join(str(_CN_DIGITS.get(char, char)) for char in text))
-        return None
-    total = current = 0
-    for char in text:
-        if char in _CN_DIGITS:
-            current = current * 10 + _CN_DIGITS[char] if current else _CN_DIGITS[char]
-        elif char.isascii() and char.isdigit():
-            current = current * 10 + int(char)
-        elif char in _CN_UNITS:
-            unit = _CN_UNITS[char]
-            if char in "廿卅":
-                total += unit + current
-            else:
-                total += (current or 1) * unit
-            current = 0
-        else:
-            return None
-    return total + current
+    return cnnum.digits_value(text) if digits else cnnum.number(text)
 
 
-_NUM = r"[0-9〇零○O一二两三四五六七八九十廿卅壹贰叁肆伍陆柒捌玖拾]"
-_YEAR = r"[0-9〇零○O一二三四五六七八九]{4}"
+_NUM = f"[0-9{cnnum.LOOKALIKE_ZEROS}{cnnum.SMALL_CHARS}]"
 _DATE_PATTERNS = (
     re.compile(
-        rf"(?P<y>{_YEAR})\s*年\s*(?P<m>{_NUM}{{1,3}})\s*月\s*(?P<d>{_NUM}{{1,4}})\s*[日号]?"
+        rf"(?P<y>{_YEAR_DIGIT}{{4}})\s*年\s*(?P<m>{_NUM}{{1,3}}|元)\s*月\s*(?P<d>{_NUM}{{1,4}})\s*[日号]?"
     ),
     re.compile(r"(?P<y>\d{4})\s*[.\-/．]\s*(?P<m>\d{1,2})\s*[.\-/．]\s*(?P<d>\d{1,2})(?!\d)"),
     re.compile(r"(?<!\d)(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})(?!\d)"),
@@ -818,7 +768,8 @@ _DATE_PATTERNS = (
 
 
 def parse_date(text: str | None) -> date | None:
-    """A written date: ``2026年12月1日``, ``2026.12.1``, ``2026-12-01``, ``二〇二六年十二月一日``.
+    """A written date: ``2026年12月1日``, ``2026.12.1``, ``2026-12-01``, ``二〇二六年十二月一日``,
+    ``贰零贰陆年壹拾贰月壹日``.
 
     None when blank (``年　月　日``), partial or impossible.
 
@@ -834,15 +785,12 @@ def parse_date(text: str | None) -> date | None:
         match = pattern.search(text)
         if not match:
             continue
-        year = chinese_number(match["y"], digits=True)
-        month = chinese_number(match["m"])
-        day = chinese_number(match["d"])
+        year = cnnum.digits_value(match["y"])
+        month = cnnum.month_number(match["m"])
+        day = cnnum.number(match["d"])
         if year is None or month is None or day is None:
             continue
-        try:
-            return date(year, month, day)
-        except ValueError:
-            return None
+        return cnnum.make_date(year, month, day)
     return None
 
 
@@ -864,17 +812,8 @@ def parse_period(text: str | None) -> str | None:
     """
     if not text:
         return None
-    text = unicodedata.normalize("NFKC", text)
-    match = re.search(rf"(?P<y>{_YEAR})\s*年\s*(?P<m>{_NUM}{{1,3}})\s*月", text) or re.search(
-        r"(?<!\d)(?P<y>\d{4})\s*[.\-/．]\s*(?P<m>\d{1,2})(?!\d)", text
-    )
-    if not match:
-        return None
-    year = chinese_number(match["y"], digits=True)
-    month = chinese_number(match["m"])
-    if year is None or month is None or not 1 <= month <= 12 or not 1990 <= year <= 2100:
-        return None
-    return f"{year:04d}-{month:02d}"
+    month = cnnum.parse_month(unicodedata.normalize("NFKC", text))
+    return f"{month[0]:04d}-{month[1]:02d}" if month else None
 
 
 def date_problem(text: str | None) -> str | None:

@@ -27,7 +27,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from archive import uscc
+from archive import cnnum, resident_id, uscc
 from archive.i18n import _
 from parsers.base import (
     CODE_ABSENT,
@@ -693,7 +693,6 @@ _CODE_LABEL_RE = re.compile(
 _JOIN_GAP = re.compile(r"[ \t]*\n?[ \t]*|[ \t]*-[ \t]*")
 _CODE_GAP = re.compile(r"[ \t]*(?:-[ \t]*|\n[ \t]*)?|[ \t]+")
 _MASK_MARK = re.compile("[*×]")  # a code shorter than 18 is a mask only with these
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
 
 class CodeCandidate(tuple):
@@ -735,18 +734,6 @@ class CodeCandidate(tuple):
 
     def __repr__(self) -> str:
         return f"CodeCandidate{tuple(self)!r}"
-
-
-def _is_resident_id(code: str) -> bool:
-    """Whether an 18-character string is a valid resident ID number (身份证号), not a USCC."""
-    if not re.fullmatch(r"\d{17}[\dX]", code):
-        return False
-    try:
-        date(int(code[6:10]), int(code[10:12]), int(code[12:14]))
-    except ValueError:
-        return False
-    total = sum(int(char) * weight for char, weight in zip(code, _ID_WEIGHTS, strict=False))
-    return "10X98765432"[total % 11] == code[17]
 
 
 # Province codes (positions 1–2 of 行政区划码): 10 is a code registered nationally.
@@ -889,7 +876,7 @@ def find_credit_codes(text: str) -> list[CodeCandidate]:
             if len(code) != 18 and not (_MASK_MARK.search(code) and uscc.is_masked(code)):
                 continue
             candidate = _candidate(code, line_of(token.start()), labelled=False)
-            if _is_resident_id(candidate.code):
+            if resident_id.is_valid(candidate.code):
                 break
             acceptable = candidate.status == CODE_VALID or candidate.suggestion is not None
             if candidate.status == CODE_MASKED:
@@ -1182,93 +1169,19 @@ def put_doc_numbers(parsed: ParsedDocument, doc: Document | str) -> Found | None
 # --------------------------------------------------------------------------------------------
 # Dates
 
-_CN_DIGITS = {
-    "〇": 0,
-    "○": 0,
-    "◯": 0,
-    "零": 0,
-    "O": 0,
-    "o": 0,
-    "О": 0,  # Cyrillic O, from OCR
-    "0": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
-_YEAR_CN = "[〇○◯零OoО0一二三四五六七八九]{4}"
-_SMALL_CN = "[一二三四五六七八九十廿卅〇○零两]{1,3}"
-_DATE_RE = re.compile(
-    rf"(?P<y>(?:19|20)\d{{2}}|{_YEAR_CN})[ \t]*年[ \t]*(?P<m>\d{{1,2}}|{_SMALL_CN}|元)[ \t]*月"
-    rf"[ \t]*(?P<d>\d{{1,2}}|{_SMALL_CN})[ \t]*[日号]"
-    r"|(?<!\d)(?P<y2>(?:19|20)\d{2})(?P<sep>[-./])(?P<m2>\d{1,2})(?P=sep)(?P<d2>\d{1,2})(?!\d)"
-)
+# One set of digits, patterns and years for every date: :mod:`archive.cnnum`.
+_DATE_RE = cnnum.DATE_RE
+_date_of = cnnum.date_of
+_SMALL_CN = f"[{cnnum.SMALL_CHARS}]{{1,3}}"
 _TIME_RE = re.compile(
     rf"[ \t]*(?:上午|下午|晚上|中午)?[ \t]*(?P<h>\d{{1,2}}|{_SMALL_CN})[ \t]*(?:时|点|:)"
     rf"[ \t]*(?:(?P<mi>\d{{1,2}}|{_SMALL_CN}|半)[ \t]*分?)?"
 )
 
 
-def _small_number(text: str) -> int | None:
-    """0–99 in Arabic or Chinese numerals (十一, 二十三, 廿三, 卅一)."""
-    if text.isdigit():
-        return int(text)
-    text = text.replace("廿", "二十").replace("卅", "三十")
-    if "十" in text:
-        tens, _sep, ones = text.partition("十")
-        if len(tens) > 1 or len(ones) > 1:
-            return None
-        high = _CN_DIGITS.get(tens) if tens else 1
-        low = _CN_DIGITS.get(ones) if ones else 0
-        if high is None or low is None:
-            return None
-        return high * 10 + low
-    if len(text) == 1:
-        return _CN_DIGITS.get(text)
-    return None
-
-
-def _year(text: str) -> int | None:
-    if text.isdigit():
-        return int(text)
-    digits = [_CN_DIGITS.get(char) for char in text]
-    if any(digit is None for digit in digits):
-        return None
-    return int("".join(str(digit) for digit in digits))
-
-
-def _date_of(match: re.Match[str]) -> date | None:
-    if match.group("y2"):
-        year, month, day = int(match.group("y2")), int(match.group("m2")), int(match.group("d2"))
-    else:
-        year = _year(match.group("y"))
-        month_text = match.group("m")
-        month = 1 if month_text == "元" else _small_number(month_text)
-        day = _small_number(match.group("d"))
-        if year is None or month is None or day is None:
-            return None
-    if not 1949 <= year <= 2100:
-        return None
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
-
-
 def date_spans(text: str) -> list[tuple[date, int, int]]:
     """Every date in ``text`` with its start and end offsets."""
-    spans = []
-    for match in _DATE_RE.finditer(text):
-        value = _date_of(match)
-        if value is not None:
-            spans.append((value, match.start(), match.end()))
-    return spans
+    return cnnum.date_spans(text)
 
 
 def find_dates(text: str) -> list[Found]:
@@ -1295,11 +1208,7 @@ def parse_chinese_date(text: str) -> date | None:
     >>> parse_chinese_date("2026年2月30日") is None
     True
     """
-    for match in _DATE_RE.finditer(text):
-        value = _date_of(match)
-        if value is not None:
-            return value
-    return None
+    return cnnum.parse_date(text)
 
 
 def parse_chinese_datetime(text: str) -> datetime | None:
@@ -1318,9 +1227,9 @@ def parse_chinese_datetime(text: str) -> datetime | None:
         time = _TIME_RE.match(text, match.end())
         if time is None:
             return None
-        hour = _small_number(time.group("h"))
+        hour = cnnum.number(time.group("h"))
         minute_text = time.group("mi")
-        minute = 30 if minute_text == "半" else (_small_number(minute_text) if minute_text else 0)
+        minute = 30 if minute_text == "半" else (cnnum.number(minute_text) if minute_text else 0)
         if hour is None or minute is None:
             return None
         if re.search("下午|晚上", time.group()) and hour < 12:
@@ -1366,115 +1275,8 @@ def find_signature_date(doc: Document | str) -> Found | None:
 # --------------------------------------------------------------------------------------------
 # Money
 
-_CN_MONEY_DIGITS = {
-    "零": 0,
-    "〇": 0,
-    "○": 0,
-    "壹": 1,
-    "一": 1,
-    "贰": 2,
-    "貳": 2,
-    "二": 2,
-    "两": 2,
-    "叁": 3,
-    "參": 3,
-    "参": 3,
-    "三": 3,
-    "肆": 4,
-    "四": 4,
-    "伍": 5,
-    "五": 5,
-    "陆": 6,
-    "陸": 6,
-    "六": 6,
-    "柒": 7,
-    "七": 7,
-    "捌": 8,
-    "八": 8,
-    "玖": 9,
-    "九": 9,
-}
-_CN_MONEY_UNITS = {"拾": 10, "十": 10, "佰": 100, "百": 100, "仟": 1000, "千": 1000}
-_CN_MONEY_CHARS = "".join(_CN_MONEY_DIGITS) + "".join(_CN_MONEY_UNITS) + "万萬亿億"
-
-
-_ZEROS = "零〇○"
-
-
-def _below_10000(text: str) -> int:
-    """0–9999 from 仟/佰/拾 groups: 壹仟零伍拾 → 1050.  A digit after 佰 or 仟 without a
-    零 between (壹佰伍: 105 or colloquial 150?) is ambiguous and refused."""
-    total = 0
-    digit: int | None = None
-    last_unit = 10_000
-    zero = False
-    for char in text:
-        if char in _CN_MONEY_DIGITS:
-            value = _CN_MONEY_DIGITS[char]
-            if digit is not None and digit != 0 and value != 0:
-                raise ValueError(f"two digits in a row: {text!r}")
-            zero = zero or value == 0
-            digit = value
-        elif char in _CN_MONEY_UNITS:
-            unit = _CN_MONEY_UNITS[char]
-            if unit >= last_unit:
-                raise ValueError(f"units out of order: {text!r}")
-            if digit is None:
-                # Only 拾 may stand without its digit, and only first: 拾伍万, 十五.
-                if unit != 10 or total:
-                    raise ValueError(f"a unit without its digit: {text!r}")
-                digit = 1
-            elif digit == 0:
-                raise ValueError(f"zero before a unit: {text!r}")
-            total += digit * unit
-            digit = None
-            last_unit = unit
-            zero = False
-        else:
-            raise ValueError(f"not a numeral: {char!r}")
-    if digit and last_unit > 10 and last_unit != 10_000 and not zero:
-        raise ValueError(f"a digit without its unit: {text!r}")
-    return total + (digit or 0)
-
-
-def _join_groups(high: str, low: str, size: int, parse: Callable[[str], int]) -> int:
-    """``high`` × size + ``low``.  A bare digit after 万/亿 (贰万伍: 20005, or colloquial
-    25000?) is ambiguous and refused; 贰万零伍 is 20005."""
-    if not high:
-        raise ValueError("a 万 or 亿 without its number")
-    if len(low) == 1 and low in _CN_MONEY_DIGITS and low not in _ZEROS:
-        raise ValueError(f"ambiguous: {high}…{low}")
-    return parse(high) * size + (parse(low) if low else 0)
-
-
-def chinese_to_int(text: str) -> int:
-    """An integer written in Chinese numerals, financial capitals or ordinary ones.
-
-    >>> chinese_to_int("贰万"), chinese_to_int("壹拾伍万叁仟"), chinese_to_int("拾伍万")
-    (20000, 153000, 150000)
-    >>> chinese_to_int("贰万零伍佰"), chinese_to_int("一万"), chinese_to_int("壹亿零伍万")
-    (20500, 10000, 100050000)
-    >>> chinese_to_int("一万五千"), chinese_to_int("壹亿伍万"), chinese_to_int("贰万伍佰")
-    (15000, 100050000, 20500)
-    """
-    text = text.replace("萬", "万").replace("億", "亿")
-    if not any(char in _CN_MONEY_DIGITS or char in _CN_MONEY_UNITS for char in text):
-        raise ValueError(f"no numeral in {text!r}")
-    if text.count("亿") > 1:
-        raise ValueError(f"亿 twice: {text!r}")
-    if "亿" in text:
-        high, _sep, low = text.partition("亿")
-        return _join_groups(high, low, 10**8, _below_100m)
-    return _below_100m(text)
-
-
-def _below_100m(text: str) -> int:
-    if "亿" in text or text.count("万") > 1:
-        raise ValueError(f"亿 or 万 out of place: {text!r}")
-    if "万" in text:
-        high, _sep, low = text.partition("万")
-        return _join_groups(high, low, 10_000, _below_10000)
-    return _below_10000(text)
+_CN_MONEY_CHARS = cnnum.NUMERAL_CHARS
+chinese_to_int = cnnum.to_int
 
 
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"

@@ -39,7 +39,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from archive import dossier, uscc
+from archive import cnnum, dossier, uscc
 from archive.errors import CreditError, TemplateError, UsageError
 from archive.events import event
 from archive.fsutil import atomic_write
@@ -344,18 +344,9 @@ def _add_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_PERIOD = re.compile(r"^(\d{4})[-年/.](\d{1,2})月?$")
-
-
 def parse_date(text: str) -> date | None:
-    match = _ISO_DATE.match(text.strip())
-    if not match:
-        return None
-    try:
-        return date(int(match[1]), int(match[2]), int(match[3]))
-    except ValueError:
-        return None
+    """A date written as the whole of ``text`` (2026-11-03, 2026年11月3日, 二〇二六年十一月三日)."""
+    return cnnum.parse_date(text, whole=True)
 
 
 def format_date(day: date) -> str:
@@ -364,10 +355,7 @@ def format_date(day: date) -> str:
 
 
 def _period_month(text: str) -> tuple[int, int] | None:
-    match = _PERIOD.match(text.strip())
-    if match and 1 <= int(match[2]) <= 12:
-        return int(match[1]), int(match[2])
-    return None
+    return cnnum.parse_month(text, whole=True)
 
 
 def format_period(text: str) -> str:
