@@ -4,7 +4,7 @@ The form (``templates/build.py``, ``form_monthly_report``) is one table of label
 labels ``FORM_LABELS["form_monthly_report"]``: 单位名称, 统一社会信用代码, 报告期间, the seven
 topics of ``MONTHLY_REPORT_TOPICS``, 填报人, 联系电话, 单位负责人（签字）, 日期.  A .docx gives
 the table's cells; a PDF gives lines (a label, wrapped over several lines when long, then its
-value), read by :func:`parsers.commitment_letter.text_values`.
+value), read by :func:`parsers.forms.text_values`.
 
 Fields: ``serial``, ``period`` (``YYYY-MM``), ``topics`` (topic → ``{"filled", "text"}`` for
 all seven, in the programme's order), ``topics_filled`` (how many), ``topics_missing`` (the
@@ -41,7 +41,7 @@ from __future__ import annotations
 
 from archive.i18n import N_, _
 from parsers.base import Document, ParsedDocument
-from parsers.commitment_letter import (
+from parsers.forms import (
     accepts_form,
     canonical_lines,
     clean_value,

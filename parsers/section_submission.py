@@ -40,7 +40,7 @@ from typing import Any
 
 from archive.i18n import N_, _
 from parsers.base import Document, ParsedDocument
-from parsers.commitment_letter import (
+from parsers.forms import (
     accepts_form,
     bare_label,
     canonical,
@@ -260,7 +260,7 @@ def _items_from_text(
 
 
 def _is_page_number(line: str) -> bool:
-    from parsers.commitment_letter import is_page_number
+    from parsers.forms import is_page_number
 
     return is_page_number(line)
 

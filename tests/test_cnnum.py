@@ -1,5 +1,5 @@
 """Chinese numbers and dates (archive/cnnum.py), and the three places that read them through
-it: the field finders (parsers/fields.py), the form parsers (parsers/commitment_letter.py) and
+it: the field finders (parsers/fields.py), the form parsers (parsers/forms.py) and
 the letters' facts (archive/letters/issue.py).
 
 The numerals are written here by a small writer of their own, following how documents write
@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from archive import cnnum
 from archive.letters import issue
-from parsers import commitment_letter, fields
+from parsers import fields, forms
 
 ORDINARY = "零一二三四五六七八九"
 CAPITAL = "零壹贰叁肆伍陆柒捌玖"
@@ -109,7 +109,7 @@ def test_every_date_reads_back_in_every_writing(day: date, how: str) -> None:
     assert cnnum.parse_date(text, whole=True) == day, text
     assert fields.parse_chinese_date(f"于{text}前整改完毕") == day, text
     assert [found.value for found in fields.find_dates(f"检查时间：{text}")] == [day], text
-    assert commitment_letter.parse_date(f"日期：{text}") == day, text
+    assert forms.parse_date(f"日期：{text}") == day, text
     assert issue.parse_date(text) == day, text
 
 
@@ -128,7 +128,7 @@ def test_variant_numerals_read_back(day: date, digits: str, zero: str, style: st
     )
     assert cnnum.parse_date(text) == day, text
     assert fields.parse_chinese_date(text) == day, text
-    assert commitment_letter.parse_date(text) == day, text
+    assert forms.parse_date(text) == day, text
 
 
 @pytest.mark.parametrize(
@@ -148,7 +148,7 @@ def test_variant_numerals_read_back(day: date, digits: str, zero: str, style: st
 def test_dates_out_of_range_or_impossible_are_none(text: str, expected: date | None) -> None:
     assert cnnum.parse_date(text) == expected
     assert fields.parse_chinese_date(text) == expected
-    assert commitment_letter.parse_date(text) == expected
+    assert forms.parse_date(text) == expected
 
 
 @given(DATES, st.sampled_from([ORDINARY, CAPITAL]))
@@ -156,7 +156,7 @@ def test_months_read_back(day: date, digits: str) -> None:
     chinese = f"{write_year(day.year, digits)}年{write_small(day.month, digits)}月份"
     for text in (chinese, f"{day.year}-{day.month:02d}", f"{day.year}年{day.month}月"):
         assert cnnum.parse_month(text) == (day.year, day.month), text
-        assert commitment_letter.parse_period(text) == f"{day:%Y-%m}", text
+        assert forms.parse_period(text) == f"{day:%Y-%m}", text
     assert issue.format_period(f"{day.year}-{day.month:02d}") == f"{day.year}年{day.month}月"
 
 
@@ -176,7 +176,7 @@ def test_integers_read_back(number: int, digits: str, short_ten: bool) -> None:
     assert cnnum.to_int(text) == number, text
     assert cnnum.number(text) == number, text
     assert fields.chinese_to_int(text) == number, text
-    assert commitment_letter.chinese_number(text) == number, text
+    assert forms.chinese_number(text) == number, text
 
 
 @given(st.integers(0, 10**8 - 1))

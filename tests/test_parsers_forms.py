@@ -29,7 +29,7 @@ from archive.letters.catalog import (
 )
 from parsers import commitment_letter, monthly_report, section_submission
 from parsers.base import Document
-from parsers.commitment_letter import (
+from parsers.forms import (
     chinese_number,
     parse_date,
     parse_period,
