@@ -1,5 +1,5 @@
 """Chinese numbers and dates (archive/cnnum.py), and the three places that read them through
-it: the field finders (parsers/fields.py), the form parsers (parsers/forms.py) and
+it: the field finders (parsers/fields/), the form parsers (parsers/forms.py) and
 the letters' facts (archive/letters/issue.py).
 
 The numerals are written here by a small writer of their own, following how documents write

@@ -1,0 +1,283 @@
+"""Document numbers (文号): 永环责改〔2026〕4号 and its printed forms."""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from archive.i18n import _
+from parsers.base import Document, Found, ParsedDocument
+from parsers.fields.labels import _CJK, Flat, _top_lines
+
+# --------------------------------------------------------------------------------------------
+# Document numbers (文号)
+
+_NOT_ORG = "的了据依按照经于对在和与及并已将该为是由向"
+_ORG_CHAR = rf"[^\W_{_NOT_ORG}]"  # a character of the org part: CJK, digits, letters
+_DOC_NUMBER_RE = re.compile(
+    r"(?P<prefix>[(〔\[【][^()〔〕\[\]【】\d\n]{1,10}[)〕\]】])?"
+    # The org part starts with an ideograph; digits and letters may follow (湘1127环罚决字),
+    # and one place in parentheses (惠市环(龙门)罚).
+    rf"(?P<org>[^\W\d_{_NOT_ORG}a-zA-Z](?:{_ORG_CHAR}|\({_CJK}{{1,6}}\)){{0,16}}?)"
+    r"[ \t]*(?P<open>[〔\[【(])[ \t]*(?P<year>(?:19|20)\d{2})[ \t]*[〕\]】)][ \t]*"
+    # The serial: digits, after letters or a unit and a hyphen (k-7, 执法一中队-3, 塔峰-5).
+    rf"(?P<first>第)?[ \t]*(?P<serial>(?:(?:[A-Za-z]{{1,4}}|{_CJK}{{1,8}}|\d{{1,6}})[ \t]*[-－—–][ \t]*"
+    r"|[A-Za-z]{1,4})?\d{1,6})[ \t]*号"
+)
+_SERIAL_NUMBER_RE = re.compile(
+    rf"(?P<org>{_CJK}{{2,12}})[ \t]*[-－—–][ \t]*(?P<serial>\d{{1,6}})(?P<hao>号)?"
+)
+_NUMBER_LABEL = re.compile(r"^(?:文号|编号|文书编号|文书号|案号|No\.?|NO\.?)[:]?$")
+
+
+def normalise_doc_number(number: str) -> str:
+    """A 文号 in one spelling: the year in 〔〕, the place abbreviation before the type code
+    in full-width （）, hyphens as ``-``, no spaces — whatever brackets were printed.
+
+    >>> normalise_doc_number("(湘株醴)应急罚[2023] 125号")
+    '（湘株醴）应急罚〔2023〕125号'
+    >>> normalise_doc_number("〔湘株醴〕应急罚【2023】7号"), normalise_doc_number("古港应急办－4")
+    ('（湘株醴）应急罚〔2023〕7号', '古港应急办-4')
+    """
+    number = re.sub(r"\s+", "", number)
+    number = re.sub(r"[\[【〔(（](\d{4})[\]】〕)）]", r"〔\1〕", number)
+    number = re.sub(r"^[\[【〔(（]([^\d\[\]【】〔〕()（）]{1,10})[\]】〕)）]", r"(\1)", number)
+    number = number.replace("(", "（").replace(")", "）")
+    return re.sub("[－—–]", "-", number)
+
+
+@dataclass
+class Candidate:
+    """One value a finder saw for a field, whether it took it, and why (for ``credit explain``)."""
+
+    value: Any
+    line: int | None
+    source: str | None
+    reason: str  # why it was taken or left, for people (Chinese)
+    chosen: bool = False
+    raw: str | None = None  # the text as printed, when it differs from the value
+
+    def found(self) -> Found:
+        return Found(self.value, self.line, self.source)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "value": self.value,
+            "line": self.line,
+            "source": self.source,
+            "reason": self.reason,
+            "chosen": self.chosen,
+        }
+
+
+@dataclass
+class _NumberMatch:
+    value: str
+    start: int  # in the flat text
+    end: int
+    printed: str  # the flat text of the number
+
+
+# Words before a number that its org part would otherwise swallow (本局作出醴应急责改〔2026〕
+# 15号, a title run into the number): the org part starts after the last of them.
+_PROSE_BEFORE_NUMBER = re.compile(
+    r"^.*(?:作出|下达|送达|出具|制发|签发|印发|本局|我局|该局|机关|文书|书|记录|决定|通知|参见|详见|行政处罚|文号|编号|案号)"
+)
+
+
+_PROSE_HEAD = re.compile(r"处罚|行政|决定|作出|书|公司|单位|你|其|罚款")
+
+
+def _number_matches(text: str, line_starts: list[int] | None = None) -> list[_NumberMatch]:
+    """文号 in ``text`` (one line, or a flat text with its ``line_starts``)."""
+    found = []
+    for match in _DOC_NUMBER_RE.finditer(text):
+        start = match.start()
+        prose = _PROSE_BEFORE_NUMBER.match(match.group("org"))
+        if prose and prose.end() < len(match.group("org")):
+            start = match.start("org") + prose.end()
+        org = text[start : match.start("open")]
+        if "(" in org and match.start("prefix") < 0:
+            # A place in parentheses after prose (作出行政处罚(湘永蓝)应急罚…): the number
+            # starts at the parenthesis; after an abbreviation (惠市环(龙门)罚) it does not.
+            head = org[: org.index("(")]
+            if len(head) > 4 or _PROSE_HEAD.search(head):
+                start += len(head)
+        if line_starts:
+            # In flat text the org part must not swallow a whole previous line (the title,
+            # the authority); a number wrapped at the end of a longer line is kept whole.
+            index = bisect.bisect_right(line_starts, match.start("open")) - 1
+            line_start = line_starts[index]
+            if start < line_start < match.start("open"):
+                previous = line_starts[index - 1] if index > 0 else 0
+                if start <= previous:
+                    start = line_start
+        printed = text[start : match.end()]
+        found.append(_NumberMatch(normalise_doc_number(printed), start, match.end(), printed))
+    return found
+
+
+def find_doc_numbers(text: str) -> list[Found]:
+    """Every 文号 in the text (the document's own and the ones it quotes), normalised, in
+    order; a number wrapped onto the next line is found whole."""
+    flat = Flat(text)
+    found = []
+    for match in _number_matches(flat.text, flat.starts):
+        found.append(
+            Found(match.value, flat.line_at(match.start), flat.source(match.start, match.end))
+        )
+    return found
+
+
+def printed_form(raw_text: str, normalised: str) -> str | None:
+    """Where ``normalised`` (a piece of the normalised text) stands in the text as extracted,
+    as printed there (full-width brackets, spaces …); None if it cannot be found.
+
+    >>> printed_form("文号：（湘永蓝）应急罚［2026］ 3 号", "(湘永蓝)应急罚[2026]3号")
+    '（湘永蓝）应急罚［2026］ 3 号'
+    """
+    chars: list[str] = []
+    where: list[int] = []
+    for index, char in enumerate(raw_text):
+        if char.isspace():
+            continue
+        for part in unicodedata.normalize("NFKC", char):
+            if not part.isspace():
+                chars.append(part)
+                where.append(index)
+    target = "".join(char for char in normalised if not char.isspace())
+    position = "".join(chars).find(target) if target else -1
+    if position < 0:
+        return None
+    return raw_text[where[position] : where[position + len(target) - 1] + 1]
+
+
+def _label_before(before: str) -> bool:
+    return bool(_NUMBER_LABEL_END.search(before))
+
+
+# A 签发人 printed on the number's line (红头 layout): the number still stands alone.
+_SIGNER_BESIDE = re.compile(rf"签发人[:]?{_CJK}{{2,4}}")
+_NUMBER_LABEL_END = re.compile(r"(?:文号|编号|文书编号|文书号|案号|No\.?|NO\.?)[ \t]*[:|]?[ \t]*$")
+_QUOTING_ANYWHERE = re.compile(
+    r"(?:参见|详见|根据|依据|按照|依照|对照|关于|作出的?|下达的?|送达的?|《)$"
+)
+
+
+def doc_number_candidates(doc: Document | str, *, top: int = 12) -> list[Candidate]:
+    """Every 文号 the text shows, each with why it is or is not the document's own; the
+    chosen one (if any) has ``chosen=True``.  See :func:`find_doc_number`."""
+    text = doc.text if isinstance(doc, Document) else doc
+    raw_text = doc.raw_text if isinstance(doc, Document) else ""
+    flat = Flat(text)
+    top_numbers = {number for number, _line in _top_lines(text, top)}
+    candidates: list[Candidate] = []
+    own_top: Candidate | None = None
+    own_labelled: Candidate | None = None
+    for match in _number_matches(flat.text, flat.starts):
+        first, last = flat.line_at(match.start), flat.line_at(max(match.end - 1, match.start))
+        line_start = flat.starts[first - 1]
+        line_end = flat.starts[last] if last < len(flat.starts) else len(flat.text)
+        before = flat.text[line_start : match.start].strip()
+        after = flat.text[match.end : line_end].strip()
+        rest = re.sub(r"[()]", "", before + after).strip()  # (永环责改〔2026〕4号) alone
+        title_rest = re.sub(r"[()]", "", before + after).rstrip("。.")
+        candidate = Candidate(
+            match.value,
+            first,
+            flat.source(match.start, match.end),
+            "",
+            raw=match.printed,
+        )
+        candidates.append(candidate)
+        if _QUOTING_ANYWHERE.search(before) or after.startswith("《"):
+            candidate.reason = _("正文引用的其他文书文号")
+        elif first in top_numbers and (
+            not rest or _NUMBER_LABEL.match(rest) or _SIGNER_BESIDE.fullmatch(rest)
+        ):
+            candidate.reason = _("标题区单独成行的文号")
+            own_top = own_top or candidate
+        elif (
+            first in top_numbers
+            and title_rest.endswith(("书", "记录", "单", "表"))
+            and len(title_rest) <= 40
+        ):
+            candidate.reason = _("与标题同行的文号")
+            own_top = own_top or candidate
+        elif _label_before(before):
+            candidate.reason = _("标明为文号")
+            own_labelled = own_labelled or candidate
+        else:
+            candidate.reason = _("正文引用的其他文书文号")
+    chosen = own_top or own_labelled
+    if chosen is None:
+        for index, line in enumerate(flat.lines):
+            stripped = line.strip()
+            label = re.match(r"^(?:(?:文号|编号|文书编号)[:]?)?\s*", stripped)
+            body = stripped[label.end() :] if label else stripped
+            match = _SERIAL_NUMBER_RE.fullmatch(body)
+            if match and (index + 1 in top_numbers or (label and label.group())):
+                chosen = Candidate(
+                    normalise_doc_number(body),
+                    index + 1,
+                    line,
+                    _("标题区或标明为文号的无年份编号"),
+                    raw=body,
+                )
+                candidates.append(chosen)
+                break
+    if chosen is not None:
+        chosen.chosen = True
+        if raw_text and chosen.raw:  # as printed: only the chosen one is looked up
+            chosen.raw = printed_form(raw_text, chosen.raw) or chosen.raw
+        chosen.reason = _("{reason}，取为本文书文号", reason=chosen.reason)
+        for candidate in candidates:
+            if candidate is not chosen and candidate.value == chosen.value:
+                candidate.reason = _("与本文书文号相同")
+    return candidates
+
+
+def find_doc_number(doc: Document | str, *, top: int = 12) -> Found | None:
+    """The document's own 文号: standing alone on a line near the top, on the title line
+    (also in the title's parentheses), or the first after a label (文号:) in the text.
+
+    Numbers of other documents quoted in the body (根据…（湘株醴）应急责改〔2023〕12号…)
+    are not taken.  The value is normalised by :func:`normalise_doc_number`: brackets around
+    the year become 〔〕, parentheses full-width （）.  Serial numbers without a year
+    (``古港应急办-4``) are taken only when they stand alone near the top or after a label.
+
+    >>> find_doc_number("行政处罚决定书\\n(湘株醴)应急罚[2023]125号\\n当事人:某公司").value
+    '（湘株醴）应急罚〔2023〕125号'
+    >>> find_doc_number("责令限期整改指令书\\n某公司:\\n根据(湘株醴)应急检记〔2023〕3号检查记录") is None
+    True
+    >>> find_doc_number("某局责令改正违法行为决定书(永环责改〔2026〕4号)\\n某公司:").value
+    '永环责改〔2026〕4号'
+    """
+    chosen = next((c for c in doc_number_candidates(doc, top=top) if c.chosen), None)
+    return chosen.found() if chosen is not None else None
+
+
+def put_doc_numbers(parsed: ParsedDocument, doc: Document | str) -> Found | None:
+    """Record ``doc_number`` (normalised), ``doc_number_raw`` (as printed) and
+    ``references`` (the other 文号 the text cites, normalised, each once, in order); return
+    the document's own number."""
+    candidates = doc_number_candidates(doc)
+    own = next((candidate for candidate in candidates if candidate.chosen), None)
+    if own is not None:
+        parsed.put("doc_number", own.value, own.line, own.source)
+        parsed.put("doc_number_raw", own.raw or own.value, own.line, own.source)
+    references: list[str] = []
+    first: Candidate | None = None
+    for candidate in candidates:
+        if own is not None and candidate.value == own.value:
+            continue
+        if candidate.value not in references:
+            references.append(candidate.value)
+            first = first or candidate
+    if first is not None:
+        parsed.put("references", references, first.line, first.source)
+    parsed.candidates["doc_number"] = [candidate.as_dict() for candidate in candidates]
+    return own.found() if own is not None else None
