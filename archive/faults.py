@@ -15,6 +15,11 @@ there (a real ``kill -9``, where a test could not time one from outside):
 
 ``ingest.copy_half``  half of a document copied into its ``.….part`` file in the archive
 
+``CREDIT_FAULT=<point>`` with one of ``LETTER_POINTS`` makes a batch of letters die there:
+
+``letters.recorded``  the batch's ``letter.issued`` events committed, the files still in its
+                      staging folder (not yet moved into ``out/``)
+
 ``CREDIT_FAULT=<point>`` with one of ``DISK_FULL_POINTS`` makes the write there fail as on a
 full disk instead (half written, then ``OSError(ENOSPC)``):
 
@@ -38,6 +43,7 @@ POINTS = (
     "index.replaced",
 )
 KILL_POINTS = ("ingest.copy_half",)
+LETTER_POINTS = ("letters.recorded",)
 DISK_FULL_POINTS = ("journal.disk_full", "index.disk_full")
 EXIT_STATUS = 86
 

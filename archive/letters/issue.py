@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import calendar
 import contextlib
+import errno
 import hashlib
 import json
 import os
@@ -32,14 +33,14 @@ import socket
 import subprocess
 import tempfile
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from archive import cnnum, dossier, uscc
+from archive import cnnum, dossier, faults, uscc
 from archive.errors import CreditError, TemplateError, UsageError
 from archive.events import event
 from archive.fsutil import atomic_write
@@ -51,6 +52,8 @@ from archive.store import Archive
 
 ISSUED = "issued"
 ALREADY_ISSUED = "already_issued"
+# Reserved by another batch that still runs: not issued yet, maybe never (it can still fail).
+IN_PROGRESS = "in_progress"
 PLANNED = "planned"
 FAILED = "failed"
 SKIPPED = "skipped"
@@ -117,14 +120,25 @@ class LetterRequest:
 
 @dataclass
 class IssueReport(Report):
-    """One request per letter; a letter that failed makes the run exit 3."""
+    """One request per letter; a letter that failed makes the run exit 3.
 
-    FAILURES = frozenset({FAILED})
+    So does a letter another batch is still making (``in_progress``): it is not issued yet and
+    may never be; the clerk runs the command again once the other batch has ended.
+    """
+
+    FAILURES = frozenset({FAILED, IN_PROGRESS})
 
     letters: list[LetterRequest]
     out_dir: Path
     dry_run: bool
     manifest: Path | None = None
+    # Letters a dead batch had recorded but left in its staging folder: moved into place by
+    # this run (in a dry run: found, left for the next real run).
+    recovered: int = 0
+    # Why the manifest could not be written (a full disk), or None.
+    manifest_error: str | None = None
+    # The batch stopped on a full disk: what was recorded before is kept and listed.
+    disk_full: str | None = None
 
     def outcomes(self) -> Iterable[str]:
         return (letter.status for letter in self.letters)
@@ -492,11 +506,37 @@ def issue_letters(
     One letter that cannot be made (a character a .docx cannot hold, a write that fails) is
     marked failed with its reason; the rest of the batch goes on.
     """
-    from archive.letters.render import check_values, compile_template
-
     issue_date = issue_date or date.today()
     out_dir = Path(out_dir) if out_dir else default_out_dir(archive, issue_date)
     report = IssueReport(letters=requests, out_dir=out_dir, dry_run=dry_run)
+    with _sigterm_as_interrupt():
+        _issue(
+            archive,
+            report,
+            issue_date,
+            reissue=reissue,
+            pdf=pdf,
+            jobs=jobs,
+            on_progress=on_progress,
+        )
+    return report
+
+
+def _issue(
+    archive: Archive,
+    report: IssueReport,
+    issue_date: date,
+    *,
+    reissue: bool,
+    pdf: bool,
+    jobs: int,
+    on_progress: Callable[[LetterRequest], None] | None,
+) -> None:
+    from archive.letters.render import check_values, compile_template
+
+    requests, out_dir, dry_run = report.letters, report.out_dir, report.dry_run
+    # Before anything is looked up: what a killed batch recorded goes into place (item 2).
+    report.recovered = recover_interrupted(archive, out_dir, dry_run=dry_run)
     soffice = _find_soffice(archive) if pdf and not dry_run else None
 
     # Everything that can be refused is refused before a serial is taken or a file written:
@@ -526,24 +566,84 @@ def issue_letters(
         if request.status == PLANNED:
             _mark_taken(archive, index, request, reissue=reissue, alive=_run_alive)
     if dry_run or not any(request.status == PLANNED for request in requests):
-        return report
+        return
 
     out_dir.mkdir(parents=True, exist_ok=True)
     run = _Run.start(archive, out_dir)
+    warnings_before = len(archive.warnings)
     try:
         todo = _reserve_serials(archive, requests, reissue=reissue, run=run)
         if todo:
-            _make_letters(archive, todo, sources, compiled, issue_date, run, jobs, on_progress)
+            full = _make_letters(
+                archive, todo, sources, compiled, issue_date, run, jobs, on_progress
+            )
+            if full:
+                report.disk_full = full.reason
             if soffice:
                 _convert_all(soffice, [r for r in todo if r.status == ISSUED])
-            _record(archive, todo, sources, compiled, issue_date, out_dir, run)
+            try:
+                _record(archive, todo, sources, compiled, issue_date, out_dir, run)
+            except CreditError as exc:
+                if not _is_disk_full(exc):
+                    raise
+                # Nothing of this step reached the journal: these letters were not issued
+                # (their files are deleted with the staging folder, their serials released
+                # by the next batch).  What the reservation step said about the index is moot.
+                for request in todo:
+                    if request.status == ISSUED:
+                        request.status = FAILED
+                        request.file = request.pdf = None
+                        request.reason = _("磁盘已满，没有记入日志，未发出")
+                report.disk_full = exc.message
+                archive.warnings[warnings_before:] = [
+                    w
+                    for w in archive.warnings[warnings_before:]
+                    if str(archive.index_path) not in w
+                ]
     finally:
         run.finish()
     if any(r.status in (ISSUED, FAILED) for r in requests):  # a batch that made or tried
-        report.manifest = write_manifest(
-            out_dir, [r for r in requests if r.status != PLANNED], archive.root
-        )
-    return report
+        try:
+            report.manifest = write_manifest(
+                out_dir, [r for r in requests if r.status != PLANNED], archive.root
+            )
+        except OSError as exc:
+            report.manifest_error = describe_error(exc)
+            if _is_disk_full(exc) and report.disk_full is None:
+                report.disk_full = report.manifest_error
+
+
+def _is_disk_full(exc: BaseException | None) -> bool:
+    """Whether ``exc`` (or what caused it) is a full disk or an exceeded quota."""
+    while exc is not None:
+        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """While a batch runs, SIGTERM (``kill``, a service stop) is handled as Ctrl-C is.
+
+    The batch then cleans up as on Ctrl-C: recorded letters go into place, the rest is
+    deleted and the failed keys are released.
+    """
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGTERM"):
+        yield
+        return
+
+    def interrupt(_signum: int, _frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _make_letters(
@@ -555,8 +655,11 @@ def _make_letters(
     run: _Run,
     jobs: int,
     on_progress: Callable[[LetterRequest], None] | None,
-) -> None:
-    """Render ``todo`` into the batch's staging folder (step 2)."""
+) -> LetterRequest | None:
+    """Render ``todo`` into the batch's staging folder (step 2).
+
+    Returns the first letter that failed because the disk is full, if one did.
+    """
     _isolate_user_templates(archive, todo, sources, issue_date)
     jobs_args = []
     for request in todo:
@@ -573,15 +676,19 @@ def _make_letters(
                 str(request.file),
             )
         )
-    for request, error in zip(todo, _render_all(jobs_args, jobs), strict=True):
+    full: LetterRequest | None = None
+    for request, (error, full_disk) in zip(todo, _render_all(jobs_args, jobs), strict=True):
         if error:
             request.status = FAILED
             request.reason = error
             request.file = None
+            if full_disk and full is None:
+                full = request
         else:
             request.status = ISSUED
         if on_progress:
             on_progress(request)
+    return full
 
 
 def _record(
@@ -644,6 +751,7 @@ def _record(
             )
     # The journal holds the letters now; a process killed here leaves them in staging, and
     # the next batch moves them into place (see _recover_staging).
+    faults.crash_point("letters.recorded")
     for staged, target in moves:
         _move_into_place(staged, target)
 
@@ -678,10 +786,13 @@ def _mark_taken(
     if held:
         run = index.table(RUNS_TABLE).record(held.get("run", "")) or {}
         if alive(archive, run):
-            request.status = ALREADY_ISSUED
+            # Not issued: the other batch may still fail or be killed.  The clerk re-runs
+            # the command once it has ended, which then says "issued" or makes the letter.
+            request.status = IN_PROGRESS
             request.serial = held.get("serial")
             request.reason = _(
-                "另一个 credit 进程（{host} 上的进程 {pid}）正在生成这份文书，编号 {serial}",
+                "另一个 credit 进程（{host} 上的进程 {pid}）正在生成这份文书（编号 {serial}），"
+                "尚未发出；等它结束后再运行一次本命令确认",
                 host=run.get("host", "?"),
                 pid=run.get("pid", "?"),
                 serial=held.get("serial"),
@@ -704,6 +815,13 @@ def _mark_already_issued(request: LetterRequest, serial: str, index: Index, root
         date=letter.get("issue_date", "?"),
         serial=serial,
     )
+    if request.file is not None and not request.file.exists():
+        # Never list a file that is not there (moved, deleted, or still in a dead batch's
+        # staging folder during a dry run).
+        request.reason = _(
+            "{reason}（文件 {path} 已不在输出文件夹）", reason=request.reason, path=letter["file"]
+        )
+        request.file = None
 
 
 def _reserve_serials(
@@ -712,11 +830,16 @@ def _reserve_serials(
     """Step 1: release what dead batches left, then reserve each letter's key and serial."""
     todo: list[LetterRequest] = []
     with archive.transaction() as tx:
-        _release_dead_runs(archive, tx, run)
+        _release_dead_runs(archive, tx, run, run.staging.parent)
         counters = tx.index.table(COUNTERS_TABLE)
         keys = tx.index.table(KEYS_TABLE)
-        ranges: dict[tuple[str, int], list[LetterRequest]] = {}
+        ranges: dict[tuple[str, int, str], list[tuple[int, LetterRequest]]] = {}
         reserving: set[str] = set()
+        numbers: dict[str, int] = {}
+        taken = set(tx.index.table(LETTERS_TABLE).ids()) | {
+            (tx.index.table(RESERVED_TABLE).record(key) or {}).get("serial")
+            for key in tx.index.table(RESERVED_TABLE).ids()
+        }
         for request in requests:
             if request.status != PLANNED:
                 continue
@@ -733,25 +856,53 @@ def _reserve_serials(
             reserving.add(request.key)
             category = get_template_info(request.template).category
             prefix = serial_prefix(archive, category)
-            batch = ranges.setdefault((prefix, request.year), [])
-            last = (counters.record(f"{prefix}|{request.year}") or {}).get("last", 0)
-            request.serial = format_serial(archive, prefix, request.year, last + len(batch) + 1)
-            batch.append(request)
+            counter = _counter_key(archive, prefix, request.year)
+            batch = ranges.setdefault((prefix, request.year, counter), [])
+            if counter not in numbers:
+                numbers[counter] = _last_number(counters, prefix, counter)
+            # A serial never given twice, even after serial_format changed: skip any taken.
+            while True:
+                numbers[counter] += 1
+                serial = format_serial(archive, prefix, request.year, numbers[counter])
+                if serial not in taken:
+                    break
+            taken.add(serial)
+            request.serial = serial
+            batch.append((numbers[counter], request))
             todo.append(request)
-        for (prefix, year), batch in ranges.items():
-            last = (counters.record(f"{prefix}|{year}") or {}).get("last", 0)
+        for (prefix, year, counter), batch in ranges.items():
             tx.emit(
                 "serials.reserved",
                 {
                     "prefix": prefix,
                     "year": year,
-                    "first": last + 1,
-                    "last": last + len(batch),
+                    "counter": counter,
+                    "first": batch[0][0],
+                    "last": batch[-1][0],
                     **run.describe(archive.root),
-                    "letters": [{"key": r.key, "serial": r.serial} for r in batch],
+                    "letters": [{"key": r.key, "serial": r.serial} for _n, r in batch],
                 },
             )
     return todo
+
+
+def _counter_key(archive: Archive, prefix: str, year: int) -> str:
+    """The counter a serial's number comes from: one a year, or one for all years.
+
+    A ``serial_format`` without ``{year}`` numbers on across years (2028 goes on from 2027's
+    last number); otherwise each year starts again at 1.
+    """
+    if "{year" in archive.settings["letters.serial_format"]:
+        return f"{prefix}|{year}"
+    return f"{prefix}|*"
+
+
+def _last_number(counters: Any, prefix: str, counter: str) -> int:
+    """The last number taken from ``counter``; one for all years goes on from every year's."""
+    keys = [counter]
+    if counter.endswith("|*"):
+        keys += [key for key in counters.ids() if key.rpartition("|")[0] == prefix]
+    return max([(counters.record(key) or {}).get("last", 0) for key in keys])
 
 
 def _always(_archive: Archive, _run: dict[str, Any]) -> bool:
@@ -852,10 +1003,16 @@ def _run_alive(archive: Archive, run: dict[str, Any]) -> bool:
     return _staging_alive(archive.root / run["staging"])
 
 
-def _recover_staging(archive: Archive, staging: Path, index: Index) -> None:
-    """Empty a batch's staging folder: recorded documents go into place, the rest is deleted."""
+def _recover_staging(
+    archive: Archive, staging: Path, index: Index, *, dry_run: bool = False
+) -> int:
+    """Empty a batch's staging folder: recorded documents go into place, the rest is deleted.
+
+    Returns how many recorded documents were moved (in a dry run: would be; nothing changes).
+    """
     if not staging.is_dir():
-        return
+        return 0
+    moved = 0
     recorded: dict[str, dict[str, Any]] = {}
     table = index.table(LETTERS_TABLE)
     for serial in table.ids():
@@ -865,38 +1022,103 @@ def _recover_staging(archive: Archive, staging: Path, index: Index) -> None:
             continue
         letter = recorded.get(path.stem)
         key = "pdf" if path.suffix == ".pdf" else "file"
+        target = archive.root / letter[key] if letter and letter.get(key) else None
+        if dry_run:
+            moved += target is not None and path.suffix == ".docx" and not target.exists()
+            continue
         with contextlib.suppress(OSError):
-            if letter and letter.get(key):
-                _move_into_place(path, archive.root / letter[key])
+            if target is not None and not target.exists():
+                os.replace(path, target)
+                moved += path.suffix == ".docx"
             path.unlink(missing_ok=True)
+    if not dry_run:
+        with contextlib.suppress(OSError):
+            shutil.rmtree(staging)
+    return moved
+
+
+def _staging_folders(archive: Archive, index: Index, out_dir: Path) -> set[Path]:
+    """The folders where a batch may have left a staging folder.
+
+    ``out_dir``, every dated folder under the archive's ``out/``, the folders of batches the
+    index still knows, and the folder of every recorded letter whose file is not in place (a
+    batch killed between its commit and its moves: all its keys are recorded, so the index
+    no longer lists it as a batch).
+    """
+    folders = {out_dir}
     with contextlib.suppress(OSError):
-        shutil.rmtree(staging)
+        folders.update(p for p in (archive.root / "out").iterdir() if p.is_dir())
+    runs = index.table(RUNS_TABLE)
+    for run_id in runs.ids():
+        staging = (runs.record(run_id) or {}).get("staging")
+        if staging:
+            folders.add((archive.root / staging).parent)
+    table = index.table(LETTERS_TABLE)
+    for serial in table.ids():
+        file = (table.record(serial) or {}).get("file")
+        if file and not (archive.root / file).exists():
+            folders.add((archive.root / file).parent)
+    return folders
 
 
-def _release_dead_runs(archive: Archive, tx: Any, current: _Run) -> None:
-    """Clean up after batches that died (kill -9, Ctrl-C, a power cut): never a live one."""
+def _dead_staging(folders: Iterable[Path], current: Path | None) -> list[Path]:
+    found = []
+    for folder in folders:
+        with contextlib.suppress(OSError):
+            for staging in sorted(folder.glob(f"{STAGING_PREFIX}*")):
+                if staging != current and staging.is_dir() and not _staging_alive(staging):
+                    found.append(staging)
+    return found
+
+
+def recover_interrupted(archive: Archive, out_dir: Path, *, dry_run: bool = False) -> int:
+    """Finish what dead batches (kill -9, SIGTERM, a power cut) left; return letters moved.
+
+    Every run of ``gen-commitment`` and ``gen-notice`` calls this first, whether or not it has
+    anything new to issue: recorded letters go from the dead batch's staging folder into
+    place, the rest is deleted and the dead batch's keys are released.  A dry run changes
+    nothing and returns how many letters the next real run will move.
+    """
+    index = archive.index()
+    dead_runs = [
+        run_id
+        for run_id in index.table(RUNS_TABLE).ids()
+        if not _run_alive(archive, index.table(RUNS_TABLE).record(run_id) or {})
+    ]
+    dead = _dead_staging(_staging_folders(archive, index, out_dir), None)
+    if dry_run:
+        return sum(_recover_staging(archive, s, index, dry_run=True) for s in dead)
+    if not dead and not dead_runs:
+        return 0  # the usual case: no lock taken, nothing written
+    with archive.transaction() as tx:
+        return _release_dead_runs(archive, tx, None, out_dir)
+
+
+def _release_dead_runs(archive: Archive, tx: Any, current: _Run | None, out_dir: Path) -> int:
+    """Clean up after batches that died (kill -9, Ctrl-C, a power cut): never a live one.
+
+    Returns how many recorded letters were moved from dead batches' staging into place.
+    """
     runs = tx.index.table(RUNS_TABLE)
-    folders = {current.staging.parent}
+    folders = _staging_folders(archive, tx.index, out_dir)
+    moved = 0
     for run_id in sorted(runs.ids()):
         run = runs.record(run_id) or {}
-        if run.get("staging"):
-            folders.add((archive.root / run["staging"]).parent)
         if _run_alive(archive, run):
             continue
         if run.get("staging"):
-            _recover_staging(archive, archive.root / run["staging"], tx.index)
+            moved += _recover_staging(archive, archive.root / run["staging"], tx.index)
         reserved = tx.index.table(RESERVED_TABLE)
         letters = [
             {"key": key, "serial": (reserved.record(key) or {}).get("serial"), "reason": None}
             for key in run.get("keys", [])
         ]
         tx.emit("letters.released", {"run": run_id, "letters": letters, "interrupted": True})
-    # Staging folders of batches that died before they reserved anything.
-    for folder in folders:
-        with contextlib.suppress(OSError):
-            for staging in folder.glob(f"{STAGING_PREFIX}*"):
-                if staging != current.staging and not _staging_alive(staging):
-                    _recover_staging(archive, staging, tx.index)
+    # Staging folders of batches that died before they reserved anything, or after they
+    # recorded everything (then the index lists no batch, but the files still wait there).
+    for staging in _dead_staging(folders, current.staging if current else None):
+        moved += _recover_staging(archive, staging, tx.index)
+    return moved
 
 
 def _isolate_user_templates(
@@ -928,8 +1150,9 @@ def _isolate_user_templates(
 _WORKER_CACHE: dict[tuple[str, str], Any] = {}
 
 
-def _render_to_file(args: tuple) -> str | None:
-    """Render one document and write it; returns an error message or None."""
+def _render_to_file(args: tuple) -> tuple[str | None, bool]:
+    """Render one document and write it; returns an error message or None, and whether the
+    disk was full."""
     from archive.letters.render import compile_template
 
     path, name, context, serial, credit_code, title, target = args
@@ -940,13 +1163,14 @@ def _render_to_file(args: tuple) -> str | None:
         data = compiled.render(context, serial=serial, credit_code=credit_code, title=title)
         atomic_write(Path(target), data)
     except CreditError as exc:
-        return exc.message
+        return exc.message, False
     except OSError as exc:
-        return _("写入 {path} 失败：{error}", path=target, error=describe_error(exc))
-    return None
+        error = _("写入 {path} 失败：{error}", path=target, error=describe_error(exc))
+        return error, _is_disk_full(exc)
+    return None, False
 
 
-def _render_all(jobs_args: list[tuple], jobs: int) -> list[str | None]:
+def _render_all(jobs_args: list[tuple], jobs: int) -> list[tuple[str | None, bool]]:
     if jobs <= 1 or len(jobs_args) < 2:
         return [_render_to_file(args) for args in jobs_args]
     import multiprocessing
@@ -1055,7 +1279,7 @@ def letters_for(archive: Archive, credit_code: str) -> list[dict[str, Any]]:
 @event("serials.reserved", label=N_("预留编号"))
 def _serials_reserved(index: Index, entry: dict[str, Any]) -> None:
     data = entry["data"]
-    key = f"{data['prefix']}|{data['year']}"
+    key = data.get("counter") or f"{data['prefix']}|{data['year']}"
     counters = index.table(COUNTERS_TABLE)
     last = (counters.record(key) or {}).get("last", 0)
     counters.put(key, {"last": max(last, data["last"])})

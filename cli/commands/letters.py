@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from archive.errors import ArchiveError
 from archive.i18n import N_, _
 from cli.base import Command, exit_with, get_env, option
 from cli.output import dumps, info, progress, render_rows, warn
@@ -97,6 +98,7 @@ def _run_batch(
         labels = {
             "issued": _("已生成"),
             "already_issued": _("已发过"),
+            "in_progress": _("正由另一进程生成"),
             "planned": _("将生成"),
             "failed": _("失败"),
             "skipped": _("跳过"),
@@ -106,7 +108,7 @@ def _run_batch(
         render_rows(env, rows, RESULT_COLUMNS, "table")
     counts = {
         status: report.count(status)
-        for status in ("issued", "already_issued", "planned", "failed", "skipped")
+        for status in ("issued", "already_issued", "in_progress", "planned", "failed", "skipped")
     }
     if dry_run:
         info(
@@ -116,7 +118,24 @@ def _run_batch(
                 **counts,
             ),
         )
+        if report.recovered:
+            warn(
+                env,
+                _(
+                    "有 {count} 份已编号的文书还在中断的批次的临时文件夹中；"
+                    "不加 --dry-run 再运行一次即移到输出文件夹",
+                    count=report.recovered,
+                ),
+            )
     else:
+        if report.recovered:
+            info(
+                env,
+                _(
+                    "已把中断的批次留下的 {count} 份已编号文书移到输出文件夹。",
+                    count=report.recovered,
+                ),
+            )
         info(
             env,
             _(
@@ -128,10 +147,45 @@ def _run_batch(
             info(env, _("文书在：{path}", path=report.out_dir))
         if report.manifest:
             info(env, _("清单：{path}（另有 manifest.csv）", path=report.manifest))
+        elif report.manifest_error:
+            warn(
+                env,
+                _(
+                    "无法写清单 manifest.json（{error}）；文书已生成并记入日志",
+                    error=report.manifest_error,
+                ),
+            )
+    if counts["in_progress"]:
+        warn(
+            env,
+            _(
+                "{count} 份正由另一个 credit 进程生成，尚未发出；等它结束后再运行一次本命令确认",
+                count=counts["in_progress"],
+            ),
+        )
     for letter in report.letters:
-        if letter.status == FAILED:
+        if letter.status == FAILED and not report.disk_full:
             warn(env, _("{name}：{reason}", name=letter.name, reason=letter.reason))
-    exit_with(report)
+    if report.disk_full and not counts["failed"]:  # the letters are all made; the manifest not
+        raise ArchiveError(
+            _(
+                "磁盘已满：{issued} 份文书已生成并记入日志，但清单没有写成（{error}）",
+                error=report.disk_full,
+                **counts,
+            ),
+            _("腾出磁盘空间；文书不受影响，清单可以不要"),
+        )
+    if report.disk_full:
+        raise ArchiveError(
+            _(
+                "磁盘已满，这批文书没有全部生成：{issued} 份已生成并记入日志（见上表），"
+                "{failed} 份没有发出（{error}）",
+                error=report.disk_full,
+                **counts,
+            ),
+            _("腾出磁盘空间后再运行同一命令：已生成的不会重复编号，其余的会补上"),
+        )
+    exit_with(report)  # 3 when a letter failed or another batch is still making it
 
 
 @click.command(name="gen-commitment", cls=Command)
