@@ -94,7 +94,8 @@ lock_timeout = 10
 regime = "county-2019"
 
 [letters]
-# 文书编号格式：{{prefix}} 前缀，{{year}} 年份，{{number}} 当年序号（:04d 表示补足4位）
+# 文书编号格式：{{prefix}} 前缀，{{year}} 年份，{{number}} 序号（:04d 表示补足4位）；
+# 含 {{year}} 时每年从 1 编起，不含 {{year}} 时跨年连续编号
 serial_format = "{{prefix}}〔{{year}}〕{{number:04d}}号"
 # LibreOffice 程序（--pdf 时用于转换 PDF）
 soffice = "soffice"

@@ -509,16 +509,25 @@ def issue_letters(
     issue_date = issue_date or date.today()
     out_dir = Path(out_dir) if out_dir else default_out_dir(archive, issue_date)
     report = IssueReport(letters=requests, out_dir=out_dir, dry_run=dry_run)
-    with _sigterm_as_interrupt():
-        _issue(
-            archive,
-            report,
-            issue_date,
-            reissue=reissue,
-            pdf=pdf,
-            jobs=jobs,
-            on_progress=on_progress,
-        )
+    warnings_before = len(archive.warnings)
+    try:
+        with _sigterm_as_interrupt():
+            _issue(
+                archive,
+                report,
+                issue_date,
+                reissue=reissue,
+                pdf=pdf,
+                jobs=jobs,
+                on_progress=on_progress,
+            )
+    finally:
+        if report.disk_full:
+            # The full disk is said once, with what was recorded; "the change is in the
+            # journal, the index will catch up" about a reservation or a release is noise.
+            archive.warnings[warnings_before:] = [
+                w for w in archive.warnings[warnings_before:] if str(archive.index_path) not in w
+            ]
     return report
 
 
@@ -570,7 +579,6 @@ def _issue(
 
     out_dir.mkdir(parents=True, exist_ok=True)
     run = _Run.start(archive, out_dir)
-    warnings_before = len(archive.warnings)
     try:
         todo = _reserve_serials(archive, requests, reissue=reissue, run=run)
         if todo:
@@ -595,11 +603,6 @@ def _issue(
                         request.file = request.pdf = None
                         request.reason = _("磁盘已满，没有记入日志，未发出")
                 report.disk_full = exc.message
-                archive.warnings[warnings_before:] = [
-                    w
-                    for w in archive.warnings[warnings_before:]
-                    if str(archive.index_path) not in w
-                ]
     finally:
         run.finish()
     if any(r.status in (ISSUED, FAILED) for r in requests):  # a batch that made or tried

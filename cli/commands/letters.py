@@ -147,7 +147,7 @@ def _run_batch(
             info(env, _("文书在：{path}", path=report.out_dir))
         if report.manifest:
             info(env, _("清单：{path}（另有 manifest.csv）", path=report.manifest))
-        elif report.manifest_error:
+        elif report.manifest_error and report.count("issued"):
             warn(
                 env,
                 _(
