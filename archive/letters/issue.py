@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from archive import cnnum, dossier, faults, uscc
-from archive.errors import CreditError, TemplateError, UsageError
+from archive.errors import ArchiveError, CreditError, TemplateError, UsageError
 from archive.events import event
 from archive.fsutil import atomic_write
 from archive.i18n import N_, _, describe_error, join_items
@@ -142,6 +142,31 @@ class IssueReport(Report):
 
     def outcomes(self) -> Iterable[str]:
         return (letter.status for letter in self.letters)
+
+    def disk_full_error(self) -> ArchiveError | None:
+        """The error (exit 4) a batch that met a full disk ends with, after its table."""
+        if self.disk_full is None:
+            return None
+        issued, failed = self.count(ISSUED), self.count(FAILED)
+        if not failed:  # the letters are all made; only the manifest is not
+            return ArchiveError(
+                _(
+                    "磁盘已满：{issued} 份文书已生成并记入日志，但清单没有写成（{error}）",
+                    issued=issued,
+                    error=self.disk_full,
+                ),
+                _("腾出磁盘空间；文书不受影响，清单可以不要"),
+            )
+        return ArchiveError(
+            _(
+                "磁盘已满，这批文书没有全部生成：{issued} 份已生成并记入日志（见上表），"
+                "{failed} 份没有发出（{error}）",
+                issued=issued,
+                failed=failed,
+                error=self.disk_full,
+            ),
+            _("腾出磁盘空间后再运行同一命令：已生成的不会重复编号，其余的会补上"),
+        )
 
 
 def _relative(path: Path | None, root: Path | None) -> str | None:

@@ -8,7 +8,6 @@ from typing import Any
 
 import click
 
-from archive.errors import ArchiveError
 from archive.i18n import N_, _
 from cli.base import Command, exit_with, get_env, option
 from cli.output import dumps, info, progress, render_rows, warn
@@ -166,25 +165,9 @@ def _run_batch(
     for letter in report.letters:
         if letter.status == FAILED and not report.disk_full:
             warn(env, _("{name}：{reason}", name=letter.name, reason=letter.reason))
-    if report.disk_full and not counts["failed"]:  # the letters are all made; the manifest not
-        raise ArchiveError(
-            _(
-                "磁盘已满：{issued} 份文书已生成并记入日志，但清单没有写成（{error}）",
-                error=report.disk_full,
-                **counts,
-            ),
-            _("腾出磁盘空间；文书不受影响，清单可以不要"),
-        )
-    if report.disk_full:
-        raise ArchiveError(
-            _(
-                "磁盘已满，这批文书没有全部生成：{issued} 份已生成并记入日志（见上表），"
-                "{failed} 份没有发出（{error}）",
-                error=report.disk_full,
-                **counts,
-            ),
-            _("腾出磁盘空间后再运行同一命令：已生成的不会重复编号，其余的会补上"),
-        )
+    error = report.disk_full_error()
+    if error is not None:  # exit 4, after the table of what was made
+        raise error
     exit_with(report)  # 3 when a letter failed or another batch is still making it
 
 
