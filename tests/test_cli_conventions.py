@@ -490,6 +490,8 @@ def test_example_codes_are_valid() -> None:
         codes |= set(re.findall(r"(?<![0-9A-Z])9[0-9A-Z]{17}(?![0-9A-Z])", text))
     assert codes
     assert all(uscc.is_valid(code) for code in codes), codes
+    # an example passes every check, the organisation code's (positions 9–17) included
+    assert {code: uscc.warnings(code) for code in codes if uscc.warnings(code)} == {}
 
 
 @pytest.mark.parametrize("language", ["zh", "en"])

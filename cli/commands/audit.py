@@ -64,7 +64,7 @@ def log(event_type: str | None, code: str | None, limit: int | None, fmt: str) -
     \b
     示例：
       credit audit log --limit 20
-      credit audit log --code 91431127MA4L8R2K0H --json
+      credit audit log --code 91431127MA4L8R2K77 --json
     """
     from archive.audit import list_events
 

@@ -70,7 +70,7 @@ def enterprise() -> None:
     示例：
       credit enterprise import 名册.xlsx --dry-run
       credit enterprise list --industry 危险化学品 --town 塔峰镇
-      credit enterprise show 91431127MA4L8R2K0H
+      credit enterprise show 91431127MA4L8R2K77
     """
 
 
@@ -82,7 +82,7 @@ def add(code: str, **fields: str | None) -> None:
 
     \b
     示例：
-      credit enterprise add 91431127MA4L8R2K0H --name 蓝山县某某矿业有限公司 \\
+      credit enterprise add 91431127MA4L8R2K77 --name 蓝山县某某矿业有限公司 \\
           --industry 非煤矿山 --section 非煤矿山股 --town 塔峰镇
     """
     from archive.enterprises import add_enterprise
@@ -296,8 +296,8 @@ def show(code: str, fmt: str) -> None:
 
     \b
     示例：
-      credit enterprise show 91431127MA4L8R2K0H
-      credit enterprise show 91431127MA4L8R2K0H --json
+      credit enterprise show 91431127MA4L8R2K77
+      credit enterprise show 91431127MA4L8R2K77 --json
     """
     from archive.dossier import enterprise_detail
 
@@ -431,7 +431,7 @@ def update(code: str, **fields: str | None) -> None:
 
     \b
     示例：
-      credit enterprise update 91431127MA4L8R2K0H --phone 0746-2212345 --town 塔峰镇
+      credit enterprise update 91431127MA4L8R2K77 --phone 0746-2212345 --town 塔峰镇
     """
     from archive.enterprises import update_enterprise
 
@@ -470,7 +470,7 @@ def close(code: str, reason: str, on) -> None:
 
     \b
     示例：
-      credit enterprise close 91431127MA4L8R2K0H --reason 已关闭 --date 2026-10-31
+      credit enterprise close 91431127MA4L8R2K77 --reason 已关闭 --date 2026-10-31
     """
     from archive.enterprises import close_enterprise
 
@@ -489,7 +489,7 @@ def reopen(code: str) -> None:
 
     \b
     示例：
-      credit enterprise reopen 91431127MA4L8R2K0H
+      credit enterprise reopen 91431127MA4L8R2K77
     """
     from archive.enterprises import reopen_enterprise
 

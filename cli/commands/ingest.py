@@ -72,7 +72,7 @@ def ingest(folders, dry_run, move, register_new, assign, jobs, as_nl) -> None:
     示例：
       credit ingest 收件/2026-11/
       credit ingest 收件/ --dry-run --nl > 结果.jsonl
-      credit ingest --assign inbox/unmatched/1a2b3c4d_决定书.pdf 91431127MA4L8R2K0H
+      credit ingest --assign inbox/unmatched/1a2b3c4d_决定书.pdf 91431127MA4L8R2K77
     """
     from archive.ingest import assign_file, assign_path
     from archive.ingest import ingest as run_ingest

@@ -196,7 +196,7 @@ def gen_commitment(codes, all_, industry, section, town, levels, year, **batch: 
     示例：
       credit gen-commitment --all --year 2026
       credit gen-commitment --industry 烟花爆竹 --level unit --level post
-      credit gen-commitment 91431127MA4L8R2K0H --dry-run
+      credit gen-commitment 91431127MA4L8R2K77 --dry-run
     """
     from archive.enterprises import get_enterprise, list_enterprises
     from archive.letters.issue import commitment_requests
@@ -276,8 +276,8 @@ def gen_notice(kind, code, section, facts, facts_file, year, **batch: Any) -> No
     示例：
       credit gen-notice notice_monthly_reminder_section --section 危化股 --fact period=2026-11 \\
           --fact missing=隐患排查台账
-      credit gen-notice notice_interview 91431127MA4L8R2K0H --facts-file 约谈.toml
-      credit gen-notice form_monthly_report 91431127MA4L8R2K0H --fact period=2026-11
+      credit gen-notice notice_interview 91431127MA4L8R2K77 --facts-file 约谈.toml
+      credit gen-notice form_monthly_report 91431127MA4L8R2K77 --fact period=2026-11
     """
     from archive.letters.issue import notice_request
 
