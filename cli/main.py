@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import math
 import sys
 from pathlib import Path
@@ -215,9 +216,24 @@ def cli(
     env.debug = debug
 
 
+class _ClosedStdout(io.TextIOBase):
+    """Stands for a stdout the shell closed (``>&-``): writing to it is an error, not a no-op."""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        raise CreditError(
+            _("标准输出已关闭，输出无处可写"),
+            hint=_("去掉命令末尾的 >&-，或把输出重定向到文件（> 文件名）"),
+        )
+
+
 def main() -> None:
     """Console-script entry point."""
     click_zh.install()
+    if sys.stdout is None:  # Python sets it to None when file descriptor 1 is closed
+        sys.stdout = _ClosedStdout()
     try:
         cli.main(prog_name="credit")
     except KeyboardInterrupt:
@@ -226,6 +242,9 @@ def main() -> None:
     except BrokenPipeError:
         _silence_stdout()
         sys.exit(int(ExitCode.BROKEN_PIPE))
+    except CreditError as exc:  # raised outside a command (``credit --version >&-``)
+        click.echo(_("错误：{message}", message=exc.message), file=sys.stderr)
+        sys.exit(int(exc.exit_code))
 
 
 click_zh.install()

@@ -44,9 +44,15 @@ def dumps(value: Any, *, indent: int | None = 2) -> str:
 def console(env: Env, *, stderr: bool = False):
     from rich.console import Console
 
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            # rich exits 1 here; the error door ends a closed pipe quietly with 141 instead
+            self.quiet = True
+            raise BrokenPipeError
+
     stream = env.stderr if stderr else env.stdout
     terminal = bool(getattr(stream, "isatty", lambda: False)())
-    return Console(
+    return _Console(
         file=stream,
         width=None if terminal else 200,
         no_color=not terminal,

@@ -252,10 +252,20 @@ def test_readme_documents_every_exit_code() -> None:
 # -- closed stdout ------------------------------------------------------------------------------
 
 
-def test_closed_stdout_ends_quietly(ascii_archive: Path) -> None:
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["enterprise", "list", "--nl"],
+        ["enterprise", "list"],
+        ["enterprise", "show", CODE],
+        ["enterprise", "show", CODE, "--json"],
+        ["config"],
+    ],
+)
+def test_closed_stdout_ends_quietly(ascii_archive: Path, argv: list[str]) -> None:
     env = {**os.environ, "CREDIT_ARCHIVE": str(ascii_archive), "CREDIT_LANG": "zh"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "cli", "enterprise", "list", "--nl"],
+        [sys.executable, "-m", "cli", *argv],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env=env,
@@ -264,6 +274,38 @@ def test_closed_stdout_ends_quietly(ascii_archive: Path) -> None:
     stderr = process.stderr.read().decode()
     assert process.wait() == ExitCode.BROKEN_PIPE == 141
     assert stderr == ""
+
+
+def test_explain_into_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
+    from tests.parsers_fixtures import write_docx
+
+    document = write_docx(tmp_path / "x.docx", ["承诺内容第一条"] * 40, title="安全生产承诺书")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cli", "explain", str(document)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "CREDIT_LANG": "zh"},
+    )
+    process.stdout.close()
+    stderr = process.stderr.read().decode()
+    assert process.wait() == ExitCode.BROKEN_PIPE, stderr
+    assert stderr == ""
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_writing_to_a_closed_stdout_is_an_error(ascii_archive: Path, language: str) -> None:
+    """``credit enterprise list >&-``: the output is lost, so it is not a success."""
+    env = {**os.environ, "CREDIT_ARCHIVE": str(ascii_archive), "CREDIT_LANG": language}
+    process = subprocess.run(
+        [sys.executable, "-m", "cli", "enterprise", "list"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=env,
+        preexec_fn=lambda: os.close(1),
+    )
+    stderr = process.stderr.decode()
+    assert process.returncode == ExitCode.ERROR, stderr
+    assert ("标准输出" if language == "zh" else "standard output") in stderr.lower()
 
 
 # -- filters ------------------------------------------------------------------------------------
