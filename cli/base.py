@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
-from archive.i18n import _, message_key
+from archive.i18n import _, get_language, message_key
 from cli.click_zh import Context
 
 if TYPE_CHECKING:
@@ -28,6 +28,19 @@ def _t(text: str | None) -> str | None:
     return _(message_key(text)) if text else text
 
 
+def _translate_record(record: tuple[str, str] | None) -> tuple[str, str] | None:
+    """Chinese placeholders (``--limit 整数``) and ``[默认：1；1 到 64]`` in Chinese help."""
+    from cli.click_zh import translate_metavar
+
+    if record is None or get_language() != "zh":
+        return record
+    names, help_text = record
+    if help_text.endswith("]") and "  [" in help_text:
+        body, _sep, extra = help_text.rpartition("  [")
+        help_text = f"{body}  [{extra.replace('; ', '；')}"
+    return translate_metavar(names), help_text
+
+
 class TranslatedOption(click.Option):
     """An option whose help and metavar are translated when shown."""
 
@@ -36,9 +49,10 @@ class TranslatedOption(click.Option):
         self.help = _t(self.help)
         self.metavar = _t(self.metavar)
         try:
-            return super().get_help_record(ctx)
+            record = super().get_help_record(ctx)
         finally:
             self.help, self.metavar = original
+        return _translate_record(record)
 
 
 class _ClickTextOption(click.Option):

@@ -14,9 +14,13 @@ wraps by display width (a Chinese character is two columns).
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 import click
+import click.core
+import click.exceptions
+import click.types
 
 from archive.i18n import get_language
 
@@ -66,7 +70,7 @@ MESSAGES = {
     "{name} {filename!r} is not writable.": "{filename!r} 没有写入权限。",
     "{name} {filename!r} is not executable.": "{filename!r} 不可执行。",
     "{value!r} is not a valid {number_type}.": "{value!r} 不是有效的数值。",
-    "{value} is not in the range {range}.": "{value} 超出允许的范围 {range}。",
+    "{value} is not in the range {range}.": "{value} 超出允许的范围（{range}）。",
     "{value!r} is not a valid UUID.": "{value!r} 不是有效的 UUID。",
     "{value!r} is not a valid boolean. Recognized values: {states}": (
         "{value!r} 不是有效的是/否值。可用的值：{states}"
@@ -128,6 +132,74 @@ NOT_SHOWN = frozenset(
 )
 
 
+# Placeholders (metavars) and type names in usage lines, option lists and error hints.
+METAVARS = {
+    "OPTIONS": "选项",
+    "COMMAND": "命令",
+    "ARGS": "参数",
+    "FILE": "文件",
+    "FOLDER": "文件夹",
+    "FOLDERS": "文件夹",
+    "DIRECTORY": "文件夹",
+    "PATH": "路径",
+    "CODE": "代码",
+    "CODES": "代码",
+    "NAME": "名称",
+    "VALUE": "值",
+    "TEXT": "文本",
+    "INTEGER RANGE": "整数",
+    "INTEGER": "整数",
+    "FLOAT RANGE": "数字",
+    "FLOAT": "数字",
+    "SECONDS": "秒数",
+    "TYPE": "类型",
+    "KIND": "类别",
+    "SECTION": "股室",
+    "TOWN": "乡镇",
+    "INDUSTRY": "行业",
+    "COUNTY": "县名",
+    "BOOLEAN": "是/否",
+    "UUID": "UUID",
+}
+_METAVAR = re.compile(r"\b(?:INTEGER RANGE|FLOAT RANGE|[A-Z]+)\b")
+
+
+def translate_metavar(text: str) -> str:
+    """``[OPTIONS] FILE`` → ``[选项] 文件`` in Chinese (unchanged in English)."""
+    if get_language() != "zh" or not text:
+        return text
+    return _METAVAR.sub(lambda match: METAVARS.get(match.group(0), match.group(0)), text)
+
+
+def _describe_range(self) -> str:
+    """A number range in words (``不小于 0``, ``1 到 64``) in Chinese; click's ``x>=0`` in English."""
+    if get_language() != "zh":
+        return _ORIGINAL_DESCRIBE_RANGE(self)
+    if self.min is None:
+        return f"{'小于' if self.max_open else '不大于'} {self.max}"
+    if self.max is None:
+        return f"{'大于' if self.min_open else '不小于'} {self.min}"
+    if self.min_open or self.max_open:
+        return _ORIGINAL_DESCRIBE_RANGE(self)
+    return f"{self.min} 到 {self.max}"
+
+
+def _argument_error_hint(self, ctx) -> str:
+    """An argument in an error message: ``“文件夹”`` in Chinese, not ``'[FOLDERS]...'``."""
+    if get_language() != "zh":
+        return _ORIGINAL_ARGUMENT_HINT(self, ctx)
+    name = self.metavar or (self.name or "").upper()
+    return f"“{translate_metavar(name)}”"
+
+
+def _missing_message(self) -> str:
+    """click ends ``缺少选项 '--reason'.`` with an ASCII period; a full-width one in Chinese."""
+    text = _ORIGINAL_MISSING_MESSAGE(self)
+    if get_language() == "zh":
+        text = re.sub(r"\.( |$)", "。", text, count=1)
+    return text
+
+
 def translate(message: str) -> str:
     if get_language() == "zh":
         return MESSAGES.get(message, message)
@@ -148,6 +220,14 @@ def install() -> None:
     import click.types
 
     click.formatting.wrap_text = wrap_text  # type: ignore[assignment]
+    # columns of option lists measured as the terminal shows them (Chinese placeholders)
+    click.formatting.term_len = _term_len  # type: ignore[assignment]
+    click.types._NumberRangeBase._describe_range = _describe_range  # type: ignore[method-assign]
+    click.core.Argument.get_error_hint = _argument_error_hint  # type: ignore[method-assign]
+    click.exceptions.MissingParameter.format_message = _missing_message  # type: ignore[method-assign]
+    # "'abc' is not a valid float range": the number's own name, not its range's
+    click.types.FloatRange.name = "float"
+    click.types.IntRange.name = "integer"
     for module in (
         click.core,
         click.decorators,
@@ -175,6 +255,12 @@ def _wide(char: str) -> bool:
 def display_width(text: str) -> int:
     """Columns ``text`` takes on a terminal: two for each Chinese character."""
     return sum(2 if _wide(char) else 1 for char in text)
+
+
+def _term_len(text: str) -> int:
+    from click._compat import strip_ansi
+
+    return display_width(strip_ansi(text))
 
 
 def _space_between(left: str, right: str) -> bool:
@@ -286,10 +372,16 @@ def wrap_text(
     return "\n\n".join(out)
 
 
+_ORIGINAL_DESCRIBE_RANGE = click.types._NumberRangeBase._describe_range
+_ORIGINAL_ARGUMENT_HINT = click.core.Argument.get_error_hint
+_ORIGINAL_MISSING_MESSAGE = click.exceptions.MissingParameter.format_message
+
+
 class HelpFormatter(click.HelpFormatter):
     """One colon style: ``用法：`` / ``选项：`` in Chinese, ``Usage:`` / ``Options:`` in English."""
 
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        args = translate_metavar(args)
         if prefix is None:
             prefix = translate("Usage:")
             prefix += "" if prefix.endswith("：") else " "
@@ -313,5 +405,6 @@ __all__ = [
     "display_width",
     "install",
     "translate",
+    "translate_metavar",
     "wrap_text",
 ]

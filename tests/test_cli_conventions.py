@@ -543,7 +543,12 @@ def test_help_has_one_colon_style_and_no_stray_spaces(runner, language: str) -> 
     sources = "\n".join(
         text or ""
         for _path, command in [((), cli), *_all_commands()]
-        for text in (command.help, command.epilog, *(p.help for p in command.params))
+        for text in (
+            command.help,
+            command.epilog,
+            *(p.help for p in command.params),
+            *(click_zh.translate_metavar(p.metavar or "") for p in command.params),
+        )
     )
     for path, text in _help_texts(runner, language):
         assert text, path
