@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import inspect
 import os
+import re
 import tomllib
 from functools import cache
 from pathlib import Path
@@ -22,6 +23,7 @@ from pathlib import Path
 LANGUAGES = ("zh", "en")
 _LOCALE_DIR = Path(__file__).parent / "locale"
 _language: str | None = None
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _normalise_language(value: str | None) -> str:
@@ -109,21 +111,83 @@ _OS_ERRORS = {
 }
 
 
+_POSITION = re.compile(r"line (\d+)(?:,)? column (\d+)")
+_PDFIUM = re.compile(r"PDFium: ([^)]*)")
+
+
+def _technical(text: str) -> str:
+    """The library's own words, kept only in English (a short technical detail)."""
+    text = " ".join(text.split())
+    return f" ({text[:160]})" if text and get_language() != "zh" else ""
+
+
 def describe_error(exc: BaseException) -> str:
     """An exception as text in the chosen language (never the OS's or a library's English).
 
-    ``OSError`` is told by its errno; a broken zip by its type; anything else keeps its text.
+    ``OSError`` is told by its errno; a broken zip, a JSON or TOML syntax error, a PDF that
+    PDFium cannot open and a bad format string by their types, with the place (line, column)
+    where there is one.  In English the library's own text follows as a short detail; in
+    Chinese it is left out (``--debug`` shows it in the traceback).  Anything else keeps its
+    text when that is already in the chosen language.
+
+    >>> set_language("zh")
+    >>> import json
+    >>> try:
+    ...     json.loads('{"a": ')
+    ... except ValueError as exc:
+    ...     describe_error(exc)
+    'JSON 格式有误（第 1 行第 7 列）'
     """
     import errno
+    import json
+    import tomllib
     import zipfile
 
+    text = str(exc)
     if isinstance(exc, zipfile.BadZipFile):
         return _("不是有效的 zip 文件")
+    if isinstance(exc, json.JSONDecodeError):
+        return _(
+            "JSON 格式有误（第 {line} 行第 {column} 列）", line=exc.lineno, column=exc.colno
+        ) + (_technical(exc.msg))
+    if isinstance(exc, tomllib.TOMLDecodeError):
+        where = _POSITION.search(text)
+        if where:
+            return _(
+                "TOML 格式有误（第 {line} 行第 {column} 列）",
+                line=where.group(1),
+                column=where.group(2),
+            ) + _technical(text)
+        return _("TOML 格式有误") + _technical(text)
+    if isinstance(exc, UnicodeDecodeError):
+        return _("不是 UTF-8 编码的文本（第 {offset} 字节处）", offset=exc.start) + _technical(text)
+    if type(exc).__name__ == "PdfiumError" or "PDFium" in text:
+        reason = _PDFIUM.search(text)
+        return _("PDF 文件已损坏或格式不对，无法打开") + _technical(
+            reason.group(1) if reason else text
+        )
     if isinstance(exc, OSError):
         name = errno.errorcode.get(exc.errno or 0, "")
         if name in _OS_ERRORS:
             return _(_OS_ERRORS[name])
         if exc.errno:
             return _("系统错误 {name}", name=name or exc.errno)
-        return str(exc) if get_language() != "zh" else _("系统错误")
-    return str(exc)
+        return text if get_language() != "zh" else _("系统错误")
+    if get_language() == "zh" and not _HAN.search(text):
+        # a library's English: say so in Chinese; --debug shows the original
+        return _("无法识别的内容（{kind}）", kind=type(exc).__name__)
+    return text or type(exc).__name__
+
+
+def describe_format_error(exc: BaseException) -> str:
+    """What is wrong with a ``str.format`` pattern (``{number:xyz}``, ``{``), in words."""
+    text = str(exc)
+    if isinstance(exc, KeyError | AttributeError):
+        return _("占位符 {name} 不存在", name="{" + text.strip("'") + "}") + _technical(text)
+    if isinstance(exc, IndexError):
+        return _("占位符 {empty} 没有名称", empty="{}") + _technical(text)
+    if "format specifier" in text or "format code" in text:
+        return _("占位符中冒号后的格式说明无效") + _technical(text)
+    if "'}'" in text or "'{'" in text or "brace" in text:
+        return _("大括号 {open} 与 {close} 没有成对", open="{", close="}") + _technical(text)
+    return _("格式无法填入") + _technical(text)

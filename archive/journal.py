@@ -127,11 +127,15 @@ class Journal:
                     return events, TornTail(position, blob[position - offset :])
                 if first_line is not None:
                     problem = _(
-                        "日志第 {line} 行无法读取：{error}", line=first_line + number, error=exc
+                        "日志第 {line} 行无法读取：{error}",
+                        line=first_line + number,
+                        error=describe_error(exc),
                     )
                 else:
                     problem = _(
-                        "日志第 {offset} 字节处有一行无法读取：{error}", offset=position, error=exc
+                        "日志第 {offset} 字节处有一行无法读取：{error}",
+                        offset=position,
+                        error=describe_error(exc),
                     )
                 raise JournalCorrupt(
                     problem, _("运行 credit audit verify 查看详情；日志损坏时请从备份恢复")

@@ -688,7 +688,7 @@ def _read_xlsx(roster: Roster, data: bytes) -> None:
             warnings.simplefilter("ignore")  # "extension is not supported" and the like
             workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=False, data_only=False)
     except Exception as error:  # any failure of the library: the file is damaged
-        detail = str(error) or type(error).__name__
+        detail = describe_error(error)
         roster.add(
             "unreadable",
             _(

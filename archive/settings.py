@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from archive.errors import ArchiveError, ArchiveNotFound, UsageError
-from archive.i18n import N_, _, join_items
+from archive.i18n import N_, _, describe_error, describe_format_error, join_items
 
 SETTINGS_FILE = "credit.toml"
 
@@ -225,7 +225,7 @@ def check_serial_format(pattern: str, path: Path | str) -> None:
                 "{path} 中的编号格式 {pattern!r} 有误：{error}",
                 path=path,
                 pattern=pattern,
-                error=exc,
+                error=describe_format_error(exc),
             ),
             hint,
         ) from exc
@@ -273,7 +273,7 @@ def load_settings(root: Path, flags: dict[str, Any] | None = None) -> Settings:
         ) from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ArchiveError(
-            _("设置文件 {path} 格式有误：{error}", path=path, error=exc),
+            _("设置文件 {path} 格式有误：{error}", path=path, error=describe_error(exc)),
             _("用记事本打开该文件改正；可对照 credit init 生成的样板"),
         ) from exc
     file_values = _flatten(table)

@@ -166,7 +166,7 @@ class Archive:
             except FileNotFoundError:
                 return IndexFile("missing")
             except OSError as exc:
-                return IndexFile("damaged", error=exc.strerror or str(exc))
+                return IndexFile("damaged", error=describe_error(exc))
             stamps = read_stamps(self.head_path)
             if stamps is None:
                 state, found, named = "unstamped", None, False
@@ -189,7 +189,7 @@ class Archive:
         try:
             index = parse_index(raw)
         except (ValueError, TypeError, RecursionError) as exc:
-            return IndexFile("damaged", error=str(exc))
+            return IndexFile("damaged", error=describe_error(exc))
         return IndexFile(state, index, stamp=found, named=named)
 
     def _load_index(self) -> tuple[Index, str | None]:

@@ -30,7 +30,7 @@ def check_date(
     if not earliest <= value <= latest:
         raise UsageError(
             _(
-                "{what} 的日期 {value} 不在 {earliest} 至 {latest} 之间",
+                "日期 {value} 不在 {earliest} 至 {latest} 之间（{what}）",
                 what=what,
                 value=value.isoformat(),
                 earliest=earliest.isoformat(),

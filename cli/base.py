@@ -163,6 +163,34 @@ class Group(_TranslatedHelp, click.Group):
 Group.group_class = Group
 
 
+class DateType(click.ParamType):
+    """A date typed as YYYY-MM-DD (a ``datetime``, as ``click.DateTime`` gives), refused in
+    the chosen language with an example when it is not a date (``2026-02-30``)."""
+
+    name = "date"
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context) -> str | None:
+        return "YYYY-MM-DD"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None):
+        from datetime import date, datetime
+
+        if isinstance(value, datetime):
+            return value
+        try:
+            return datetime.strptime(str(value).strip(), "%Y-%m-%d")
+        except ValueError:
+            self.fail(
+                _(
+                    "{value} 不是有效的日期：日期写成 YYYY-MM-DD，如 {example}",
+                    value=repr(str(value)),
+                    example=date.today().isoformat(),
+                ),
+                param,
+                ctx,
+            )
+
+
 @dataclass
 class Env:
     """The outside world of one run: streams, options, environment (httpie's Environment)."""

@@ -78,13 +78,18 @@ def display_name(path: Path) -> str:
     return name
 
 
+def _detail(detail: object) -> str:
+    """A library's exception in the chosen language (its English only with --lang en)."""
+    return describe_error(detail) if isinstance(detail, BaseException) else str(detail)
+
+
 def _damaged(path: Path, detail: object) -> ParseError:
     return ParseError(
         _(
             "文件已损坏或格式不对，无法读取：{name}（{detail}）",
             name=display_name(path),
             # third-party messages may quote the path, undecodable bytes and all
-            detail=str(detail).encode("utf-8", "backslashreplace").decode("utf-8"),
+            detail=_detail(detail).encode("utf-8", "backslashreplace").decode("utf-8"),
         ),
         "damaged",
         _("用原软件打开并重新保存，或向来源索取完好的文件"),

@@ -1213,7 +1213,7 @@ def _load(path: Path, name: str | None) -> _Loaded:
             try:
                 blob = _normalise_with_python_docx(blob)
             except Exception as exc:  # python-docx refuses it: not a .docx we can use
-                raise _not_docx(path, f"{type(exc).__name__}: {exc}") from exc
+                raise _not_docx(path, describe_error(exc)) from exc
             contents, members = _read_zip(path, blob)
             package_rels = _relationships(contents, "")
             core_name = next(t for kind, t in package_rels if kind == _RT_CORE)

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from archive.i18n import N_, _, join_items
-from cli.base import Command, Group, get_env, option
+from cli.base import Command, DateType, Group, get_env, option
 from cli.output import info, output_options, render_object, render_rows, short_time, warn
 
 LIST_COLUMNS = [
@@ -461,7 +461,7 @@ def update(code: str, **fields: str | None) -> None:
 @option(
     "--date",
     "on",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    type=DateType(),
     metavar="YYYY-MM-DD",
     help="注销日期（默认今天）。",
 )

@@ -8,8 +8,8 @@ from typing import Any
 
 import click
 
-from archive.i18n import N_, _
-from cli.base import Command, exit_with, get_env, option
+from archive.i18n import N_, _, describe_error
+from cli.base import Command, DateType, exit_with, get_env, option
 from cli.output import dumps, info, progress, render_rows, warn
 
 RESULT_COLUMNS = [
@@ -43,7 +43,7 @@ def _batch_options(function=None, *, jobs: bool = True):
         option(
             "--date",
             "issue_date",
-            type=click.DateTime(formats=["%Y-%m-%d"]),
+            type=DateType(),
             metavar="YYYY-MM-DD",
             help="成文日期（默认今天）。",
         ),
@@ -228,7 +228,8 @@ def _parse_facts(facts: tuple[str, ...], facts_file: Path | None) -> dict[str, A
             loaded = tomllib.loads(text) if facts_file.suffix == ".toml" else json.loads(text)
         except ValueError as exc:
             raise click.BadParameter(
-                _("{path} 无法读取：{error}", path=facts_file, error=exc), param_hint="--facts-file"
+                _("{path} 无法读取：{error}", path=facts_file, error=describe_error(exc)),
+                param_hint="--facts-file",
             ) from exc
         if not isinstance(loaded, dict):
             raise click.BadParameter(

@@ -114,7 +114,13 @@ def _print_check(env, file: Path, payload: dict, *, known: bool) -> None:
     if not payload["readable"]:
         # Nothing else can be said of a file that is not a Word document.
         for error in payload["errors"]:
-            info(env, _("无法读取模板：{error}", error=error["where"]))
+            info(env, _("错误：无法读取模板：{error}", error=error["where"]))
+        info(
+            env,
+            _(
+                "提示：模板须是 Word 另存的 .docx 文件；可用 credit template export 导出默认模板再修改"
+            ),
+        )
         return
     for error in payload["errors"]:
         info(env, _("语法错误：{error}", error=error["where"]))
