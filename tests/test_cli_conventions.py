@@ -65,6 +65,7 @@ def _data_values(archive_root: Path) -> list[str]:
     values = [*archive.settings.sections, *archive.settings.industries, "塔峰镇"]
     values += ["甲矿业有限公司", "乙化工有限公司", "蓝山县应急管理局", "蓝山县", "某某县"]
     values += [info.title for info in TEMPLATES.values()]
+    values += ["{prefix}〔{year}〕{number:04d}号"]  # the default serial format, an example
     return sorted(values, key=len, reverse=True)
 
 
@@ -153,6 +154,43 @@ ERROR_CASES = [
     ("audit-log-unknown-type", ["audit", "log", "--type", "enterprise.exploded"], 2, {}),
     ("audit-log-limit-zero", ["audit", "log", "--limit", "0"], 2, {}),
     ("demo-folder-in-use", ["demo", "{arc}"], 1, {}),
+    # stranger8 item 16: third-party texts and click's own placeholders
+    ("import-broken-xlsx", ["enterprise", "import", "{tmp}/roster.xlsx"], 3, {}),
+    ("explain-broken-pdf", ["explain", "{tmp}/scan.pdf"], 1, {}),
+    (
+        "notice-facts-file-bad-json",
+        ["gen-notice", "notice_interview", CODE, "--facts-file", "{tmp}/bad.json"],
+        2,
+        {},
+    ),
+    (
+        "notice-facts-file-bad-json-control",
+        ["gen-notice", "notice_interview", CODE, "--facts-file", "{tmp}/control.json"],
+        2,
+        {},
+    ),
+    (
+        "notice-facts-file-bad-toml",
+        ["gen-notice", "notice_interview", CODE, "--facts-file", "{tmp}/bad.toml"],
+        2,
+        {},
+    ),
+    ("settings-bad-toml", ["--archive", "{tmp}/tomlarc", "config"], 4, {}),
+    ("settings-bad-serial-format", ["--archive", "{tmp}/fmtarc", "config"], 4, {}),
+    ("settings-unbalanced-serial-format", ["--archive", "{tmp}/bracearc", "config"], 4, {}),
+    (
+        "close-date-not-a-day",
+        ["enterprise", "close", CODE, "--reason", "x", "--date", "2026-02-30"],
+        2,
+        {},
+    ),
+    ("close-missing-reason", ["enterprise", "close", CODE], 2, {}),
+    ("explain-missing-argument", ["explain"], 2, {}),
+    ("ingest-extra-missing-folder", ["ingest", "{tmp}", "{tmp}/nosuch"], 2, {}),
+    ("root-lock-timeout-text", ["--lock-timeout", "abc", "config"], 2, {}),
+    ("root-lock-timeout-below-range", ["--lock-timeout", "-1", "config"], 2, {}),
+    ("commitment-jobs-out-of-range", ["gen-commitment", "--all", "--jobs", "0"], 2, {}),
+    ("template-check-broken-docx", ["template", "check", "{tmp}/tpl.docx"], 5, {}),
 ]
 
 
@@ -165,6 +203,19 @@ def _run_case(runner, ascii_archive: Path, tmp_path: Path, argv, env, language: 
     scratch.mkdir(exist_ok=True)
     not_docx = scratch / "notes.txt"
     not_docx.write_text("plain text, not a document\n", encoding="utf-8")
+    (scratch / "roster.xlsx").write_bytes(b"PK\x03\x04 not really a zip")
+    (scratch / "tpl.docx").write_bytes(b"PK\x03\x04 not really a zip")
+    (scratch / "scan.pdf").write_bytes(b"%PDF-1.4\ngarbage, not a PDF body\n")
+    (scratch / "bad.json").write_text('{"reason": ', encoding="utf-8")
+    (scratch / "control.json").write_text('{"reason": "a\x01b"}', encoding="utf-8")
+    (scratch / "bad.toml").write_text("reason = \n", encoding="utf-8")
+    for folder, text in (
+        ("tomlarc", 'county = "x\n'),
+        ("fmtarc", '[letters]\nserial_format = "{prefix}{year}{number:xyz}"\n'),
+        ("bracearc", '[letters]\nserial_format = "{prefix}{year}{number"\n'),
+    ):
+        (scratch / folder).mkdir(exist_ok=True)
+        (scratch / folder / "credit.toml").write_text(text, encoding="utf-8")
     args = [_fill(a, ascii_archive, scratch, not_docx) for a in argv]
     if not any(a == "--archive" for a in args):
         args = ["--archive", str(ascii_archive), *args]
@@ -192,6 +243,11 @@ def test_error_paths_exit_code_and_language(
         chinese.stderr,
     )
     assert not ENGLISH.search(text), f"English in Chinese output: {chinese.stderr!r}"
+    # click's placeholders and ranges in Chinese too; Chinese sentences end with 。
+    untranslated = r"\[OPTIONS\]|'\[?[A-Z]+\]?(\.\.\.)?'|\b(INTEGER|FLOAT)\b|x[<>]=|%[YmdH]"
+    assert not re.search(untranslated, chinese.stderr), chinese.stderr
+    for line in chinese.stderr.splitlines():
+        assert not re.search(r"[\u4e00-\u9fff'”）]\.$", line.rstrip()), line
     assert "用法：" in chinese.stderr or "错误：" in chinese.stderr or HAN.search(chinese.stderr)
 
     english = _run_case(runner, ascii_archive, tmp_path, argv, env, "en")
@@ -201,6 +257,7 @@ def test_error_paths_exit_code_and_language(
         text = text.replace(value, "")
     assert not HAN.search(text), f"Chinese in English output: {english.stderr!r}"
     assert not CHINESE_PUNCTUATION.search(text), f"Chinese punctuation: {english.stderr!r}"
+    assert not re.search(r"(float|integer) range", text), english.stderr
 
 
 # -- exit codes ---------------------------------------------------------------------------------
