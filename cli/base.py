@@ -84,8 +84,11 @@ class _TranslatedHelp:
     context_class = Context  # one colon style, Chinese wrapped as Chinese
 
     def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        from cli.click_zh import translate_metavar
+
         original = self.help
-        self.help = _t(original)
+        # the placeholders the text names (KIND, CODE) as the usage line shows them (类别, 代码)
+        self.help = translate_metavar(_t(original) or "")
         try:
             super().format_help_text(ctx, formatter)  # type: ignore[misc]
         finally:

@@ -602,6 +602,7 @@ def test_help_has_one_colon_style_and_no_stray_spaces(runner, language: str) -> 
         for _path, command in [((), cli), *_all_commands()]
         for text in (
             command.help,
+            click_zh.translate_metavar(command.help or ""),
             command.epilog,
             *(p.help for p in command.params),
             *(click_zh.translate_metavar(p.metavar or "") for p in command.params),
