@@ -190,6 +190,20 @@ ERROR_CASES = [
     ("root-lock-timeout-text", ["--lock-timeout", "abc", "config"], 2, {}),
     ("root-lock-timeout-below-range", ["--lock-timeout", "-1", "config"], 2, {}),
     ("commitment-jobs-out-of-range", ["gen-commitment", "--all", "--jobs", "0"], 2, {}),
+    (
+        "notice-unused-fact",
+        [
+            "gen-notice",
+            "form_monthly_report",
+            CODE,
+            "--fact",
+            "period=2026-11",
+            "--fact",
+            "bogus=1",
+        ],
+        2,
+        {},
+    ),
     ("template-check-broken-docx", ["template", "check", "{tmp}/tpl.docx"], 5, {}),
 ]
 
@@ -654,3 +668,12 @@ def test_ci_installs_libreoffice_when_soffice_is_missing() -> None:
     assert "command -v soffice" in script
     assert "apt-get install -y" in script and "--no-install-recommends libreoffice-writer" in script
     assert script.index("libreoffice-writer") < script.index("pytest")
+
+
+def test_a_fact_the_template_does_not_use_is_refused(runner, ascii_archive: Path) -> None:
+    argv = ["gen-notice", "form_monthly_report", CODE, "--fact", "period=2026-11"]
+    result = invoke(runner, *argv, "--fact", "bogus=1", archive=ascii_archive)
+    assert result.exit_code == ExitCode.USAGE, result.stderr
+    assert "bogus" in result.stderr and "period" in result.stderr  # names what it takes
+    assert not (ascii_archive / "out").exists() or not any((ascii_archive / "out").rglob("*.docx"))
+    assert invoke(runner, *argv, archive=ascii_archive).exit_code == 0

@@ -327,7 +327,21 @@ def notice_request(
 
 
 def _require_facts(info: TemplateInfo, facts: dict[str, Any]) -> None:
-    """Facts the command line did not give are a usage error, not a template problem."""
+    """Facts the command line did not give are a usage error, not a template problem; so is
+    a fact the template does not use (a typing mistake would otherwise pass silently)."""
+    unused = sorted(name for name in facts if name not in info.variables)
+    if unused:
+        raise UsageError(
+            _(
+                "{title}不使用事实 {names}",
+                title=info.title,
+                names=join_items(unused),
+            ),
+            _(
+                "它使用的事实：{variables}",
+                variables=join_items(v for v in info.variables if v != "section") or "—",
+            ),
+        )
     missing = [name for name in info.variables if name not in facts and name != "section"]
     if missing:
         raise UsageError(
