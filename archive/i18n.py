@@ -35,6 +35,11 @@ def _normalise_language(value: str | None) -> str:
     return "zh"
 
 
+def is_language(value: str) -> bool:
+    """Whether ``value`` names a language we speak (``zh``, ``zh_CN``, ``en``, ``en-US`` …)."""
+    return value.strip().lower().replace("-", "_").split("_")[0] in LANGUAGES
+
+
 def set_language(value: str | None) -> None:
     """Set the language of messages: ``zh`` (default) or ``en``; ``None``: from ``CREDIT_LANG``."""
     global _language

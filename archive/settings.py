@@ -69,9 +69,9 @@ TEMPLATE = """\
 
 [bureau]
 # 发文单位全称，出现在告知书、通知书的落款中
-name = "{bureau}"
+name = {bureau}
 # 所属县（区）
-county = "{county}"
+county = {county}
 
 [register]
 # 股室（大队）：企业名册的“负责股室”必须是其中之一
@@ -102,22 +102,41 @@ soffice = "soffice"
 
 # 各类文书的编号前缀：承诺书、告知书/通知书、报表
 [letters.prefixes]
-commitment = "{short}应急诺"
-notice = "{short}应急告"
-form = "{short}应急表"
+commitment = {commitment}
+notice = {notice}
+form = {form}
 """
 
 
+def toml_string(value: str) -> str:
+    """``value`` as a TOML basic string: quotes, backslashes and control characters escaped.
+
+    >>> print(toml_string('某"县'))
+    "某\\"县"
+    """
+    out = []
+    for char in value:
+        if char in '"\\':
+            out.append("\\" + char)
+        elif ord(char) < 0x20 or ord(char) == 0x7F:
+            out.append(f"\\u{ord(char):04X}")
+        else:
+            out.append(char)
+    return '"' + "".join(out) + '"'
+
+
 def _toml_list(values: list[str] | tuple[str, ...]) -> str:
-    return ", ".join(f'"{value}"' for value in values)
+    return ", ".join(toml_string(value) for value in values)
 
 
 def render_template(bureau: str, county: str) -> str:
     aliases = "\n".join(f'"{k}" = "{v}"' for k, v in DEFAULT_INDUSTRY_ALIASES.items())
     return TEMPLATE.format(
-        short=county[:1],
-        bureau=bureau,
-        county=county,
+        bureau=toml_string(bureau),
+        county=toml_string(county),
+        commitment=toml_string(county[:1] + "应急诺"),
+        notice=toml_string(county[:1] + "应急告"),
+        form=toml_string(county[:1] + "应急表"),
         sections=_toml_list(DEFAULT_SECTIONS),
         industries=_toml_list(DEFAULT_INDUSTRIES),
         aliases=aliases,
@@ -362,9 +381,17 @@ def find_archive(explicit: Path | str | None = None, start: Path | None = None) 
 
 def default_actor() -> str:
     """Who makes a change when ``--by`` is not given: ``CREDIT_USER``, else the OS user."""
-    env = os.environ.get("CREDIT_USER", "").strip()
-    if env:
-        return env
+    raw = os.environ.get("CREDIT_USER")
+    if raw:
+        from archive.validation import check_text
+
+        try:
+            return check_text(raw, what="CREDIT_USER")
+        except UsageError as exc:
+            raise UsageError(
+                _("环境变量 {name} 的值 {value!r} 无效", name="CREDIT_USER", value=raw),
+                _("写上操作人的姓名，或删除这个环境变量（将用系统用户名）"),
+            ) from exc
     try:
         return getpass.getuser()
     except (KeyError, OSError):

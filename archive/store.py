@@ -444,25 +444,46 @@ def init_archive(
     if folder.exists() and not folder.is_dir():
         raise CreditError(_("{path} 不是文件夹", path=folder))
     bureau, county = bureau_and_county(bureau, county)
+    existed = folder.exists()
+    before = set(folder.iterdir()) if existed else set()
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        for name in FOLDERS:
-            (folder / name).mkdir(parents=True, exist_ok=True)
-        atomic_write(folder / SETTINGS_FILE, render_template(bureau, county).encode("utf-8"))
-        fsync_dir(folder)
-    except OSError as exc:
-        raise ArchiveError(
-            _("无法在 {path} 建立档案：{error}", path=folder, error=describe_error(exc)),
-            _("检查该位置是否可写、磁盘是否已满"),
-        ) from exc
-    archive = Archive(folder.resolve(), load_settings(folder.resolve()), actor=actor)
-    from archive import __version__
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            for name in FOLDERS:
+                (folder / name).mkdir(parents=True, exist_ok=True)
+            atomic_write(folder / SETTINGS_FILE, render_template(bureau, county).encode("utf-8"))
+            fsync_dir(folder)
+        except OSError as exc:
+            raise ArchiveError(
+                _("无法在 {path} 建立档案：{error}", path=folder, error=describe_error(exc)),
+                _("检查该位置是否可写、磁盘是否已满"),
+            ) from exc
+        archive = Archive(folder.resolve(), load_settings(folder.resolve()), actor=actor)
+        from archive import __version__
 
-    with archive.transaction() as tx:
-        tx.emit(
-            "archive.created", {"bureau": bureau, "county": county, "tool_version": __version__}
-        )
+        with archive.transaction() as tx:
+            tx.emit(
+                "archive.created",
+                {"bureau": bureau, "county": county, "tool_version": __version__},
+            )
+    except BaseException:
+        _remove_half_built(folder, existed, before)
+        raise
     return archive
+
+
+def _remove_half_built(folder: Path, existed: bool, before: set[Path]) -> None:
+    """Undo a failed ``init``: what it made goes, what was there before stays."""
+    import shutil
+
+    if not existed:
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    for path in set(folder.iterdir()) - before if folder.is_dir() else ():
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
 
 
 @events.event(

@@ -12,6 +12,7 @@ datetime.date(2026, 10, 31)
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 
 from archive.errors import UsageError
@@ -46,4 +47,9 @@ def check_text(value: str, *, what: str) -> str:
     text = value.strip()
     if not text:
         raise UsageError(_("{what} 不能为空", what=what))
+    if any(unicodedata.category(char) == "Cc" for char in text):
+        raise UsageError(
+            _("{what} 含有换行符或其他控制字符", what=what),
+            _("只写一行文字，不要粘贴换行"),
+        )
     return text

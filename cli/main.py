@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from archive.errors import CreditError, ExitCode
-from archive.i18n import N_, _, describe_error, set_language
+from archive.i18n import N_, _, describe_error, join_items, set_language
 from cli import click_zh
 from cli.base import Env, Group, get_env, option
 
@@ -136,6 +136,29 @@ def _set_language(ctx: click.Context, param: click.Parameter, value: str | None)
     return value
 
 
+def _check_language_variable(ctx: click.Context) -> None:
+    """``CREDIT_LANG=fr`` is a usage error, as ``--lang fr`` is (unless ``--lang`` overrides it)."""
+    import os
+
+    from click.core import ParameterSource
+
+    from archive.i18n import is_language
+
+    value = os.environ.get("CREDIT_LANG")
+    if not value or ctx.get_parameter_source("lang") is ParameterSource.COMMANDLINE:
+        return
+    if not is_language(value):
+        raise click.UsageError(
+            _(
+                "环境变量 {name} 的值 {value!r} 无效：可选 {choices}",
+                name="CREDIT_LANG",
+                value=value,
+                choices=join_items(["zh", "en"]),
+            ),
+            ctx,
+        )
+
+
 def _version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
     if not value or ctx.resilient_parsing:
         return
@@ -209,6 +232,7 @@ def cli(
 
     档案是一个文件夹（credit init 新建）；所有改动记入带哈希链的日志 journal.jsonl。
     """
+    _check_language_variable(ctx)
     env = get_env(ctx)
     env.archive_path = archive_path
     env.actor = actor

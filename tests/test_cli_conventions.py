@@ -677,3 +677,70 @@ def test_a_fact_the_template_does_not_use_is_refused(runner, ascii_archive: Path
     assert "bogus" in result.stderr and "period" in result.stderr  # names what it takes
     assert not (ascii_archive / "out").exists() or not any((ascii_archive / "out").rglob("*.docx"))
     assert invoke(runner, *argv, archive=ascii_archive).exit_code == 0
+
+
+@pytest.mark.parametrize("county", ['某"某县', "某某县\\", "某某\n县", "某某\t县"])
+def test_init_county_with_quotes_or_control_characters(runner, tmp_path: Path, county) -> None:
+    """A quote is escaped in credit.toml; a line break is refused; no half-built folder."""
+    import tomllib
+
+    folder = tmp_path / "new"
+    result = invoke(runner, "init", str(folder), "--county", county)
+    if any(ord(char) < 32 for char in county):
+        assert result.exit_code == ExitCode.USAGE, result.stderr
+        assert "--county" in result.stderr
+        assert not folder.exists()
+        return
+    assert result.exit_code == 0, result.stderr
+    settings = tomllib.loads((folder / "credit.toml").read_text(encoding="utf-8"))
+    assert settings["bureau"]["county"] == county
+    assert settings["bureau"]["name"] == county + "应急管理局"
+    assert settings["letters"]["prefixes"]["commitment"] == county[0] + "应急诺"
+    assert invoke(runner, "--archive", str(folder), "config").exit_code == 0
+
+
+def test_a_failed_init_leaves_nothing_behind(runner, tmp_path: Path, monkeypatch) -> None:
+    from archive import store
+
+    def broken(*args, **kwargs):
+        raise store.ArchiveError("设置文件格式有误")
+
+    monkeypatch.setattr(store, "load_settings", broken)
+    folder = tmp_path / "existing"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("mine", encoding="utf-8")
+    assert invoke(runner, "init", str(tmp_path / "new")).exit_code == ExitCode.ARCHIVE
+    assert not (tmp_path / "new").exists()
+    assert invoke(runner, "init", str(folder)).exit_code == ExitCode.ARCHIVE
+    assert sorted(p.name for p in folder.iterdir()) == ["notes.txt"]
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_date_out_of_range_names_the_date_plainly(runner, ascii_archive: Path, language) -> None:
+    argv = ["enterprise", "close", CODE, "--reason", "x", "--date", "1900-01-01"]
+    result = invoke(runner, "--lang", language, *argv, archive=ascii_archive)
+    assert result.exit_code == ExitCode.USAGE
+    assert "注销日期 的日期" not in result.stderr and "of Closed on" not in result.stderr
+    assert "1900-01-01" in result.stderr
+
+
+def test_an_unknown_credit_lang_is_a_usage_error(runner, ascii_archive: Path) -> None:
+    env = {"CREDIT_LANG": "fr", "CREDIT_ARCHIVE": str(ascii_archive)}
+    result = runner.invoke(cli, ["config"], env=env)
+    assert result.exit_code == ExitCode.USAGE == 2
+    assert "CREDIT_LANG" in result.stderr and "fr" in result.stderr
+    assert runner.invoke(cli, ["--lang", "en", "config"], env=env).exit_code == 0  # flag wins
+    for value in ("en", "en_US", "zh_CN", "ZH"):
+        env["CREDIT_LANG"] = value
+        assert runner.invoke(cli, ["config"], env=env).exit_code == 0, value
+
+
+@pytest.mark.parametrize("user", [" ", "\t", "张\n三"])
+def test_a_blank_credit_user_is_refused(runner, ascii_archive: Path, user: str) -> None:
+    env = {"CREDIT_USER": user, "CREDIT_ARCHIVE": str(ascii_archive)}
+    argv = ["enterprise", "update", CODE, "--town", "塔峰镇"]
+    result = runner.invoke(cli, argv, env=env)
+    assert result.exit_code == ExitCode.USAGE, result.stderr
+    assert "CREDIT_USER" in result.stderr
+    journal = (ascii_archive / "journal.jsonl").read_text(encoding="utf-8")
+    assert "enterprise.updated" not in journal
