@@ -6,6 +6,7 @@ its archive.  Every change is an event; the ``enterprises`` table of the index i
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -109,6 +110,30 @@ def _resolve_choice(
     return None
 
 
+# One number: +, digits, spaces, hyphens, parentheses; an extension after 转/分机/ext/x/#.
+_ONE_PHONE = re.compile(
+    r"\+?[\d\s\-()]*\d[\d\s\-()]*(?:(?:转|分机|ext\.?|x|#)\s*\d+)?", re.IGNORECASE
+)
+# Several numbers in one cell: 0746-2212345/13800000000, or separated by 、，;
+_PHONE_SEPARATORS = re.compile(r"\s*[/、,;]\s*")
+
+
+def is_phone_number(text: str) -> bool:
+    """Whether ``text`` looks like one or more phone numbers (全角 digits and brackets too).
+
+    >>> [is_phone_number(t) for t in ("0746-2212345", "(0746) 221 2345 转 8012", "+86 138-0000-0000")]
+    [True, True, True]
+    >>> [is_phone_number(t) for t in ("abc", "!!!", "0746-221234five", "12")]
+    [False, False, False, False]
+    """
+    compact = unicodedata.normalize("NFKC", text).strip()
+    numbers = _PHONE_SEPARATORS.split(compact)
+    return all(
+        _ONE_PHONE.fullmatch(number) and sum(char.isdigit() for char in number) >= 3
+        for number in numbers
+    )
+
+
 def clean_fields(
     values: dict[str, str], settings: Settings, *, partial: bool = False
 ) -> tuple[dict[str, str], list[FieldProblem]]:
@@ -155,6 +180,19 @@ def clean_fields(
         problems.append(FieldProblem("credit_code", "missing_value", _("缺少统一社会信用代码")))
     if "name" not in clean and not partial and not any(p.field == "name" for p in problems):
         problems.append(FieldProblem("name", "missing_value", _("缺少单位名称")))
+    if "phone" in clean and not is_phone_number(clean["phone"]):
+        problems.append(
+            FieldProblem(
+                "phone",
+                "invalid_phone",
+                _(
+                    "“{value}”不像电话号码：只能有数字、空格、连字符、括号、+ 和分机号"
+                    "（如 0746-2212345 转 8012）",
+                    value=clean["phone"],
+                ),
+            )
+        )
+        del clean["phone"]
     if "industry" in clean:
         resolved = _resolve_choice(
             clean["industry"], settings.industries, settings.industry_aliases

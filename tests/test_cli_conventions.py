@@ -20,6 +20,8 @@ from pathlib import Path
 
 import click
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from archive import uscc
 from archive.errors import ExitCode
@@ -744,3 +746,45 @@ def test_a_blank_credit_user_is_refused(runner, ascii_archive: Path, user: str) 
     assert "CREDIT_USER" in result.stderr
     journal = (ascii_archive / "journal.jsonl").read_text(encoding="utf-8")
     assert "enterprise.updated" not in journal
+
+
+@pytest.mark.parametrize("phone", ["abc", "!!!", "0746-221234five", "电话见附件", "12"])
+def test_a_phone_that_is_not_a_phone_number_is_refused(runner, ascii_archive: Path, phone) -> None:
+    for argv in (
+        ["enterprise", "add", make_code(105), "--name", "丙公司", "--phone", phone],
+        ["enterprise", "update", CODE, "--phone", phone],
+    ):
+        for language in ("zh", "en"):
+            result = invoke(runner, "--lang", language, *argv, archive=ascii_archive)
+            assert result.exit_code == ExitCode.ERROR, result.stderr
+            assert phone in result.stderr
+            assert ("电话号码" if language == "zh" else "phone number") in result.stderr
+    shown = invoke(runner, "enterprise", "show", CODE, "--json", archive=ascii_archive)
+    assert json.loads(shown.stdout).get("phone") in (None, "")
+
+
+@pytest.mark.parametrize(
+    "phone",
+    [
+        "0746-2212345",
+        "(0746) 221 2345",
+        "+86 138 0000 0000",
+        "０７４６－２２１２３４５",
+        "0746-2212345 转 8012",
+        "0746-2212345/13800000000",
+        "13800000000、0746-2212345",
+    ],
+)
+def test_phone_numbers_as_clerks_write_them_are_kept(runner, ascii_archive: Path, phone) -> None:
+    result = invoke(runner, "enterprise", "update", CODE, "--phone", phone, archive=ascii_archive)
+    assert result.exit_code == 0, result.stderr
+    shown = invoke(runner, "enterprise", "show", CODE, "--json", archive=ascii_archive)
+    assert json.loads(shown.stdout)["phone"] == phone  # as written
+
+
+@given(st.text(alphabet=st.characters(categories=["L"]), min_size=1, max_size=8))
+def test_letters_are_never_a_phone_number(word: str) -> None:
+    from archive.enterprises import is_phone_number
+
+    assert not is_phone_number("0746-2212345" + word)
+    assert not is_phone_number(word)
