@@ -336,14 +336,20 @@ class Archive:
                 try:
                     self._write_index(index)
                 except OSError as exc:
-                    self._warn(
-                        _(
+                    if tx.entries:
+                        warning = _(
                             "更改已记入日志，但索引文件 {path} 未能更新（{error}）；"
                             "下次打开档案时会根据日志补上",
                             path=self.index_path,
                             error=describe_error(exc),
                         )
-                    )
+                    else:  # nothing changed now: only an earlier change is still to be indexed
+                        warning = _(
+                            "索引文件 {path} 未能更新（{error}）；下次打开档案时会根据日志补上",
+                            path=self.index_path,
+                            error=describe_error(exc),
+                        )
+                    self._warn(warning)
             self._index = index
 
     def _write_index(self, index: Index) -> None:

@@ -788,3 +788,27 @@ def test_letters_are_never_a_phone_number(word: str) -> None:
 
     assert not is_phone_number("0746-2212345" + word)
     assert not is_phone_number(word)
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_an_unchanged_update_on_a_full_disk_does_not_claim_a_change(
+    tmp_path: Path, language: str
+) -> None:
+    """'No changes.' and then 'the change is in the journal' contradict each other."""
+    from tests.test_archive_robustness import child_env, credit
+
+    root = new_archive_root(tmp_path)
+    full = child_env(CREDIT_FAULT="index.disk_full", CREDIT_LANG=language)
+    added = credit("enterprise", "add", CODE, "--name", "甲", archive=root, env=full)
+    assert added.returncode == 0, added.stderr
+    same = credit("enterprise", "update", CODE, "--name", "甲", archive=root, env=full)
+    assert same.returncode == 0, same.stderr
+    assert ("没有变化" if language == "zh" else "No changes") in same.stderr
+    assert ("更改已记入日志" if language == "zh" else "change is in the journal") not in same.stderr
+    assert ("未能更新" if language == "zh" else "could not be updated") in same.stderr
+
+
+def new_archive_root(tmp_path: Path) -> Path:
+    from tests.helpers import new_archive
+
+    return new_archive(tmp_path).root
