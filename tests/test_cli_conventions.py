@@ -812,3 +812,16 @@ def new_archive_root(tmp_path: Path) -> Path:
     from tests.helpers import new_archive
 
     return new_archive(tmp_path).root
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_ingest_lines_have_no_space_before_the_colon(
+    runner, ascii_archive: Path, tmp_path: Path, language: str
+) -> None:
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    (inbox / "scan.pdf").write_bytes(b"%PDF-1.4\ngarbage\n")
+    result = invoke(runner, "--lang", language, "ingest", str(inbox), archive=ascii_archive)
+    assert result.exit_code == ExitCode.INPUT_FAILED, result.stderr
+    line = next(line for line in result.stderr.splitlines() if "scan.pdf" in line)
+    assert " ：" not in line and " :" not in line, line

@@ -110,9 +110,10 @@ def ingest(folders, dry_run, move, register_new, assign, jobs, as_nl) -> None:
             parts.append(kind_label(result.kind))
         if who and result.status == "ingested":
             parts.append(f"→ {who}")
+        line = " ".join(parts)
         if result.reason and result.status != "ingested":
-            parts.append(_("：{reason}", reason=result.reason))
-        info(env, " ".join(parts))
+            line += _("：{reason}", reason=result.reason)  # no space before the colon
+        info(env, line)
 
     options = {
         "dry_run": dry_run,
