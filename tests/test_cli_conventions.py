@@ -259,6 +259,9 @@ def test_error_paths_exit_code_and_language(
         chinese.stderr,
     )
     assert not ENGLISH.search(text), f"English in Chinese output: {chinese.stderr!r}"
+    # a library's sentence ("Illegal character ... at line 1"): three English words in a row
+    prose = re.sub(r"(credit|cli)( [a-z][\w-]*)+", " ", text)
+    assert not re.search(r"\b[a-z]{2,} [a-z]{2,} [a-z]{2,}\b", prose, re.IGNORECASE), chinese.stderr
     # click's placeholders and ranges in Chinese too; Chinese sentences end with 。
     untranslated = r"\[OPTIONS\]|'\[?[A-Z]+\]?(\.\.\.)?'|\b(INTEGER|FLOAT)\b|x[<>]=|%[YmdH]"
     assert not re.search(untranslated, chinese.stderr), chinese.stderr
@@ -825,3 +828,20 @@ def test_ingest_lines_have_no_space_before_the_colon(
     assert result.exit_code == ExitCode.INPUT_FAILED, result.stderr
     line = next(line for line in result.stderr.splitlines() if "scan.pdf" in line)
     assert " ：" not in line and " :" not in line, line
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_a_damaged_xlsx_is_described_in_the_chosen_language(
+    runner, ascii_archive: Path, tmp_path: Path, language: str
+) -> None:
+    roster = tmp_path / "roster.xlsx"
+    roster.write_bytes(b"PK\x03\x04garbage")
+    result = invoke(
+        runner, "--lang", language, "enterprise", "import", str(roster), archive=ascii_archive
+    )
+    assert result.exit_code == ExitCode.INPUT_FAILED
+    output = result.stdout + result.stderr
+    if language == "zh":
+        assert "File is not a zip file" not in output and "不是有效的 zip 文件" in output
+    else:
+        assert "not a valid zip file" in output and not HAN.search(output.replace("roster", ""))
