@@ -263,7 +263,10 @@ def test_error_paths_exit_code_and_language(
     prose = re.sub(r"(credit|cli)( [a-z][\w-]*)+", " ", text)
     assert not re.search(r"\b[a-z]{2,} [a-z]{2,} [a-z]{2,}\b", prose, re.IGNORECASE), chinese.stderr
     # click's placeholders and ranges in Chinese too; Chinese sentences end with 。
-    untranslated = r"\[OPTIONS\]|'\[?[A-Z]+\]?(\.\.\.)?'|\b(INTEGER|FLOAT)\b|x[<>]=|%[YmdH]"
+    untranslated = (
+        r"\[OPTIONS\]|'\[?[A-Z]+\]?(\.\.\.)?'|\b(INTEGER|FLOAT)\b|x[<>]=|%[YmdH]"
+        r"|\b(line|column|char) \d+"
+    )
     assert not re.search(untranslated, chinese.stderr), chinese.stderr
     for line in chinese.stderr.splitlines():
         assert not re.search(r"[\u4e00-\u9fff'”）]\.$", line.rstrip()), line
