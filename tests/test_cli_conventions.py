@@ -848,3 +848,19 @@ def test_a_damaged_xlsx_is_described_in_the_chosen_language(
         assert "File is not a zip file" not in output and "不是有效的 zip 文件" in output
     else:
         assert "not a valid zip file" in output and not HAN.search(output.replace("roster", ""))
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_a_damaged_index_is_described_in_the_chosen_language(
+    runner, ascii_archive: Path, language: str
+) -> None:
+    (ascii_archive / "index.json").write_bytes(b'{"tables": "a\x01b')
+    result = invoke(runner, "--lang", language, "enterprise", "list", "--nl", archive=ascii_archive)
+    assert result.exit_code == 0, result.stderr
+    assert len(result.stdout.splitlines()) == 2  # rebuilt from the journal
+    assert "index.json" in result.stderr
+    if language == "zh":
+        assert "JSON 格式有误" in result.stderr, result.stderr
+        assert not re.search(r"unexpected|control character|line \d+", result.stderr)
+    else:
+        assert "invalid JSON" in result.stderr and not HAN.search(result.stderr), result.stderr
