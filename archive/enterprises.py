@@ -116,6 +116,9 @@ _ONE_PHONE = re.compile(
 )
 # Several numbers in one cell: 0746-2212345/13800000000, or separated by 、，;
 _PHONE_SEPARATORS = re.compile(r"\s*[/、,;]\s*")
+# Whose number it is, as rosters note it: 13800000000（王经理）, 王经理:13800000000.
+_PHONE_NOTE_AFTER = re.compile(r"\s*\([^()\d]{1,12}\)$")
+_PHONE_NOTE_BEFORE = re.compile(r"^[^\d+()]{1,12}[:：]\s*")
 
 
 def is_phone_number(text: str) -> bool:
@@ -123,11 +126,16 @@ def is_phone_number(text: str) -> bool:
 
     >>> [is_phone_number(t) for t in ("0746-2212345", "(0746) 221 2345 转 8012", "+86 138-0000-0000")]
     [True, True, True]
-    >>> [is_phone_number(t) for t in ("abc", "!!!", "0746-221234five", "12")]
-    [False, False, False, False]
+    >>> [is_phone_number(t) for t in ("13800000000（王经理）", "办公室：0746-2212345")]
+    [True, True]
+    >>> [is_phone_number(t) for t in ("abc", "!!!", "0746-221234five", "12", "(王经理)")]
+    [False, False, False, False, False]
     """
     compact = unicodedata.normalize("NFKC", text).strip()
-    numbers = _PHONE_SEPARATORS.split(compact)
+    numbers = [
+        _PHONE_NOTE_BEFORE.sub("", _PHONE_NOTE_AFTER.sub("", number))
+        for number in _PHONE_SEPARATORS.split(compact)
+    ]
     return all(
         _ONE_PHONE.fullmatch(number) and sum(char.isdigit() for char in number) >= 3
         for number in numbers

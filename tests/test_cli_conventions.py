@@ -779,6 +779,8 @@ def test_a_phone_that_is_not_a_phone_number_is_refused(runner, ascii_archive: Pa
         "0746-2212345 转 8012",
         "0746-2212345/13800000000",
         "13800000000、0746-2212345",
+        "13800000000（王经理）",
+        "办公室：0746-2212345",
     ],
 )
 def test_phone_numbers_as_clerks_write_them_are_kept(runner, ascii_archive: Path, phone) -> None:
