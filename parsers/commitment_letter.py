@@ -356,6 +356,8 @@ _LABEL_RE = re.compile(
     rf"(?:{_LABEL_PREFIX}(?=[\u3400-\u9fff]{{2}}))?"
     r"(?P<label>(?:承诺)?单位\s*[(（]\s*(?:盖章|公章|印章)\s*[)）]|"
     + "|".join(sorted(_PERSON_LABELS, key=len, reverse=True))
+    # A bare 签名：/签字： at the start of a line or cell (no person's word before it).
+    + r"|(?<![^\s|])签\s*[名字](?=\s*[:：|])"
     + r")\s*(?:[(（]\s*(?P<role>(?!签|盖|公章|印章)[\u3400-\u9fff、/]{2,10})\s*[)）])?"
     + rf"\s*(?:(?P<mark>{_MARK})?\s*[:：|]|(?P<bare>{_PAREN_MARK})|(?<=[)）]))"
 )
@@ -404,7 +406,11 @@ def _own_level(
 
 
 def _line_date(text: str) -> str | bool | None:
-    """ISO date of a date-only text, False for a blank date (``年  月  日``), None otherwise."""
+    """ISO date of a date-only text, False for a blank date (``年  月  日``), None otherwise.
+
+    >>> _line_date("日期2026/01/09所在班组包装一班"), _line_date("2026/01/09所在班组包装一班")
+    ('2026-01-09', None)
+    """
     text = text.strip(SPACE_CHARS + "_＿")
     if not text:
         return None
@@ -413,6 +419,10 @@ def _line_date(text: str) -> str | bool | None:
     label = _DATE_LABEL.match(text)
     if label:
         text = text[label.end() :].strip(SPACE_CHARS + "_＿")
+        # The next cell of a PDF table's row run on (日期2026/01/09所在班组包装一班).
+        next_cell = re.search(rf"(?<=[0-9日号])[\s|]*{_NEXT_CELL}", text)
+        if next_cell:
+            text = text[: next_cell.start()]
         if is_blank_date(text) or not text:
             return False
     day = parse_date(text)
@@ -424,6 +434,39 @@ def _line_date(text: str) -> str | bool | None:
         text,
     )
     return day.isoformat() if match else None
+
+
+# Labels of the next cell of a header or signature row (岗位、所在班组…): a PDF table's text
+# runs a row's cells together (``承诺人（签名）周晓兰岗位包装工``), a line may hold two labels
+# apart by spaces (``班组长：赵永和        安全员：钱春梅``).
+_NEXT_CELL = (
+    r"(?:所在)?(?:岗位|班组|车间|部门|工种|职务|职位|工号|姓名|身份证号?|联系电话|电话|签名|签字)"
+    r"(?:名称|号码)?"
+)
+# Other people's labels, when a colon or a signature mark follows (``…安全员：``, ``…乙方（签字）``).
+_NEXT_ROLE = (
+    r"(?:安全员|监护人|管理员|技术员|见证人|监督人|组长|班长|甲方|乙方|丙方|代表)"
+    r"\s*(?:[(（][^()（）]{1,6}[)）])?\s*[:：|]"
+)
+_NEXT_LABEL = re.compile(
+    rf"(?:[ \t\xa0]{{2,}}|\u3000)[^\s:：|]{{1,14}}?[:：]"
+    rf"|(?<=[\u3400-\u9fff])(?:{_NEXT_CELL}|{_NEXT_ROLE})"
+)
+
+
+def _own_cell(raw: str) -> str:
+    """The value right after a signature label, up to its cell's end or the next label.
+
+    >>> _own_cell("赵永和        安全员：钱春梅"), _own_cell("周晓兰岗位包装工 | x")
+    ('赵永和', '周晓兰')
+    >>> _own_cell("赵永和安全员:钱春梅"), _own_cell("廖永兴乙方(签字):王大山")
+    ('赵永和', '廖永兴')
+    >>> _own_cell("王  芳"), _own_cell("____")
+    ('王  芳', '____')
+    """
+    cell = raw.strip(SPACE_CHARS + "|").split("|")[0]
+    found = _NEXT_LABEL.search(cell)
+    return cell[: found.start()] if found and found.start() > 0 else cell
 
 
 def _seal_only(text: str) -> bool:
@@ -494,7 +537,7 @@ def _own_marks(lines: Sequence[str]) -> list[_Mark]:
                 if value is not None:
                     date = (value, index + 1, line.strip()) if value else ("", index + 1, line)
             # Its own cell, without the (签字) written after the name (陈国栋（签字）).
-            cell = raw.strip(SPACE_CHARS + "|").split("|")[0]
+            cell = _own_cell(raw)
             cell = re.sub(rf"^\s*{_PAREN_MARK}|{_PAREN_MARK}\s*$", "", cell.strip(SPACE_CHARS))
             value = clean_value(cell)
             if value is not None:
@@ -516,7 +559,8 @@ def _own_marks(lines: Sequence[str]) -> list[_Mark]:
                     seal=seal,
                     marked=match.group("mark") is not None
                     or match.group("bare") is not None
-                    or seal,
+                    or seal
+                    or label in ("签名", "签字"),
                     value=value,
                     line=index + 1,
                     source=line.strip(),

@@ -1511,3 +1511,136 @@ def test_words_ending_in_field_or_station_are_not_names(tmp_path: Path, media: s
         ("蓝山县城关镇鑫源洗车场", 3000),
         ("蓝山县塔峰镇宏发养殖场", 4000),
     ]
+
+
+# -- hold-out 4: signature blocks ---------------------------------------------------------------
+
+
+def signed_foot(tmp_path: Path, media: str, title: str, foot: list) -> object:
+    blocks = [OWN_LETTER_BODY, f"统一社会信用代码：{CODE_A}", *foot]
+    return parse_path(write(tmp_path, media, blocks, title))
+
+
+def signature(parsed) -> tuple:
+    return parsed.get("signer"), parsed.get("sign_date"), parsed.get("signed")
+
+
+@pytest.mark.parametrize("media", MEDIA)
+@pytest.mark.parametrize(
+    ("title", "line", "signer"),
+    [
+        ("班组安全生产承诺书", "班组长：赵永和        安全员：钱春梅", "赵永和"),
+        ("班组安全生产承诺书", "班组长：赵永和　安全员：", "赵永和"),
+        ("安全生产双向承诺书", "甲方主要负责人（签字）：廖永兴    乙方（签字）：王大山", "廖永兴"),
+        ("岗位安全生产承诺书", "承诺人：周晓兰    监护人（签字）：", "周晓兰"),
+    ],
+)
+def test_two_labels_on_one_signature_line(
+    tmp_path: Path, media: str, title: str, line: str, signer: str
+) -> None:
+    """Two people's labels on one line: the first name stops at the second label, whether
+    the second is filled in or blank (安全员 blank, 班组长 signed and dated → signed)."""
+    parsed = signed_foot(tmp_path, media, title, [line, "日期：2026年1月8日"])
+    assert signature(parsed) == (signer, "2026-01-08", True)
+
+
+@pytest.mark.parametrize("media", MEDIA)
+def test_blank_first_label_is_not_filled_by_the_second(tmp_path: Path, media: str) -> None:
+    """Guard: a blank 班组长 does not take the 安全员's name."""
+    parsed = signed_foot(
+        tmp_path,
+        media,
+        "班组安全生产承诺书",
+        ["班组长：        安全员：钱春梅", "日期：2026年1月8日"],
+    )
+    assert parsed.get("signer") is None
+    assert parsed.get("signed") is False
+
+
+@pytest.mark.parametrize("media", MEDIA)
+@pytest.mark.parametrize(
+    "foot",
+    [
+        ["签名：王芳", "日期：2026年1月8日"],
+        ["签名：王芳    2026年1月8日"],
+        ["签字：王芳", "2026年1月8日"],
+    ],
+)
+def test_a_bare_signature_label(tmp_path: Path, media: str, foot: list) -> None:
+    parsed = signed_foot(tmp_path, media, "岗位安全生产承诺书", foot)
+    assert signature(parsed) == ("王芳", "2026-01-08", True)
+
+
+@pytest.mark.parametrize("media", MEDIA)
+@pytest.mark.parametrize(
+    "foot", [["签名：", "日期：    年  月  日"], ["签名：________", "年　月　日"]]
+)
+def test_a_bare_signature_label_left_blank(tmp_path: Path, media: str, foot: list) -> None:
+    parsed = signed_foot(tmp_path, media, "岗位安全生产承诺书", foot)
+    assert parsed.get("signer") is None
+    assert parsed.get("signed") is False
+
+
+def test_signature_words_inside_a_sentence_are_no_label() -> None:
+    """Guard: 签名 within a sentence (本人签名确认：…) is not a bare label."""
+    lines = ["本人签名确认：已阅读全部条款", "承诺人：王芳", "日期：2026年1月8日"]
+    marks = commitment_letter._own_marks(lines)
+    assert [(mark.label, mark.value) for mark in marks] == [("承诺人", "王芳")]
+
+
+@pytest.mark.parametrize("media", MEDIA)
+@pytest.mark.parametrize(
+    ("written", "iso"),
+    [
+        ("二〇二六年元月八日", "2026-01-08"),
+        ("2026年元月18日", "2026-01-18"),
+        ("2026年 1 月 8 日", "2026-01-08"),
+        ("二〇二六年十二月八日", "2026-12-08"),
+    ],
+)
+def test_sign_dates_as_officially_written(
+    tmp_path: Path, media: str, written: str, iso: str
+) -> None:
+    foot = ["法定代表人（签字）：邝德旺", f"日期：{written}"]
+    parsed = signed_foot(tmp_path, media, "安全生产承诺书", foot)
+    assert signature(parsed) == ("邝德旺", iso, True)
+
+
+def test_yuan_is_january_only_before_yue() -> None:
+    """Guard: 元 stands for the month only in 年元月; other 元 is no date."""
+    assert commitment_letter.parse_date("2026年元月8日") == commitment_letter.parse_date(
+        "2026年1月8日"
+    )
+    assert commitment_letter.parse_date("罚款2026元月8日") is None
+
+
+def post_sign_table() -> list:
+    return [
+        ("title", "岗位安全生产承诺书"),
+        ("para", OWN_LETTER_BODY),
+        ("para", f"单位名称：蓝山县某某化工有限公司  统一社会信用代码：{CODE_A}"),
+        (
+            "table",
+            [
+                ["承诺人（签名）", "周晓兰", "岗位", "包装工"],
+                ["日期", "2026/01/09", "所在班组", "包装一班"],
+            ],
+        ),
+    ]
+
+
+@pytest.mark.parametrize("media", MEDIA)
+def test_signature_table_with_four_cells_a_row(tmp_path: Path, media: str) -> None:
+    """A PDF's text runs the row's cells together (``承诺人（签名）周晓兰岗位包装工``,
+    ``日期2026/01/09所在班组包装一班``): the name and date stop at the next cell's label."""
+    parsed = parse_path(ruled(media, post_sign_table(), tmp_path / f"l.{media}"))
+    assert signature(parsed) == ("周晓兰", "2026-01-09", True)
+    assert parsed.get("level") == "post"
+
+
+def test_run_on_cells_keep_whole_names_and_refuse_prose_dates() -> None:
+    """Guards: a name that is not followed by a label stays whole; a date line that goes on
+    in prose (not a cell label) is no date."""
+    assert commitment_letter._own_cell("欧阳晓兰") == "欧阳晓兰"
+    assert commitment_letter._line_date("2026年1月9日起执行本承诺") is None
+    assert commitment_letter._line_date("日期：2026年1月9日起执行") is None
