@@ -373,6 +373,11 @@ _LEVEL_HEADERS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
+# A person's own letter: 员工/职工/从业人员安全生产承诺书, or 本人 committing to 本岗位's rules.
+_POST_TITLE = re.compile(r"员工|职工|从业人员")
+_POST_BODY = re.compile(r"本人\s*(?:郑重)?\s*承诺.{0,30}本岗位")
+
+
 @dataclass
 class _Mark:
     """One label on a signature line, what is written after it, and the date near it."""
@@ -393,10 +398,15 @@ def _own_level(
     level = _level_from_title(title)
     if level is not None and level != "unit":
         return level, None, title
+    if _POST_TITLE.search(title):
+        return "post", None, title
     for index, line in enumerate(lines[:30]):
         for pattern, header_level in _LEVEL_HEADERS:
             if pattern.match(line):
                 return header_level, index + 1, line.strip()
+    for index, line in enumerate(lines[:30]):
+        if _POST_BODY.search(line):
+            return "post", index + 1, line.strip()
     for mark in marks:
         if mark.marked:
             for name in ("post", "team", "workshop"):
@@ -595,6 +605,7 @@ _OWN_NAME_LABELS_LOOSE = ("所在单位", "经营单位", "店名", "店铺名�
 _NAME_SEAL = r"[(（]\s*(?:盖\s*章|公\s*章|印\s*章|签\s*章|签\s*字|签\s*名)\s*[)）]"
 _NAME_STOP = re.compile(
     r"统一社会信用代码|社会信用代码|信用代码|法定代表人|主要负责人|地\s*址|联系"
+    r"|(?:所在)?(?:岗位|班组|车间|部门|工种|职务)(?:名称)?\s*[:：]"
 )
 
 
@@ -626,8 +637,8 @@ def _own_enterprise_name(lines: Sequence[str], labels: Sequence[str]) -> tuple[s
                 break
             extras.append(extra.strip())
         stop = _NAME_STOP.search(value)
-        if stop:
-            value = value[: stop.start()]
+        if stop:  # and the bracket the code's label opened: 某某有限公司（统一社会信用代码：…
+            value = value[: stop.start()].rstrip(SPACE_CHARS + "(（")
         value = re.split(r"[ \t\u3000]{2,}|\u3000", value.strip(SPACE_CHARS))[0]
         while True:  # 某某有限公司（盖章） and 某某有限公司（盖章）（签字）
             stripped = re.sub(rf"{_NAME_SEAL}\s*$", "", value).strip(SPACE_CHARS + "_＿")

@@ -1644,3 +1644,45 @@ def test_run_on_cells_keep_whole_names_and_refuse_prose_dates() -> None:
     assert commitment_letter._own_cell("欧阳晓兰") == "欧阳晓兰"
     assert commitment_letter._line_date("2026年1月9日起执行本承诺") is None
     assert commitment_letter._line_date("日期：2026年1月9日起执行") is None
+
+
+POST_BODY = (
+    "本人郑重承诺：严格遵守本岗位安全操作规程，正确佩戴和使用劳动防护用品；"
+    "发现事故隐患立即报告，做到不伤害自己、不伤害他人、不被他人伤害。"
+)
+
+
+@pytest.mark.parametrize("media", MEDIA)
+@pytest.mark.parametrize(
+    ("title", "body", "level"),
+    [
+        ("员工安全生产承诺书", POST_BODY, "post"),
+        ("职工安全生产承诺书", OWN_LETTER_BODY, "post"),
+        ("从业人员安全生产承诺书", OWN_LETTER_BODY, "post"),
+        ("安全生产承诺书", POST_BODY, "post"),
+        # guards: a unit's letter that speaks of posts stays the unit's
+        ("安全生产承诺书", "本单位郑重承诺：落实全员安全生产责任制，明确各岗位安全责任。", "unit"),
+        ("安全生产承诺书", "本公司承诺：督促从业人员遵守本岗位操作规程。", "unit"),
+    ],
+)
+def test_level_of_a_person_s_own_letter(
+    tmp_path: Path, media: str, title: str, body: str, level: str
+) -> None:
+    blocks = [body, "承诺人：周晓兰", "日期：2026年1月9日"]
+    parsed = parse_path(write(tmp_path, media, blocks, title))
+    assert parsed.get("level") == level
+
+
+@pytest.mark.parametrize("media", MEDIA)
+@pytest.mark.parametrize(
+    "line",
+    [
+        "单位：蓝山县华兴陶瓷有限公司    岗位：窑炉操作工",
+        "单位名称：蓝山县华兴陶瓷有限公司  所在班组：烧成一班",
+        f"承诺单位：蓝山县华兴陶瓷有限公司（统一社会信用代码：{CODE_A}）",
+    ],
+)
+def test_enterprise_name_stops_at_the_next_label(tmp_path: Path, media: str, line: str) -> None:
+    blocks = [line, POST_BODY, "承诺人：李小红", "日期：2026年1月8日"]
+    parsed = parse_path(write(tmp_path, media, blocks, "岗位安全承诺书"))
+    assert [enterprise.name for enterprise in parsed.enterprises][:1] == ["蓝山县华兴陶瓷有限公司"]
