@@ -44,6 +44,8 @@ AUTHORITY_LABELS = (
     "作出决定的机关",
     "发布机关",
     "公示机关",
+    "作出机关",
+    "执法部门",
 )
 _CJK = "\u3400-\u9fff"
 # What an authority's name ends with (the longest first).
@@ -56,6 +58,7 @@ _SUFFIXES = (
     "执法大队",
     "执法支队",
     "执法中队",
+    "办公室",
     "救援大队",
     "救援支队",
     "委员会",

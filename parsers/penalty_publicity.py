@@ -223,13 +223,17 @@ def _list_authority(parsed: ParsedDocument, doc: Document, entries: list[dict[st
     also stands for entries that name none; else the one every entry names.  Top level only
     when the list is from one authority."""
     own = find_authority(doc, labelled=False)
+    named = {entry["authority"] for entry in entries}
+    if own is not None and any(
+        name and name != own.value and name.endswith(own.value) for name in named
+    ):
+        own = None  # the end of a table cell's wrapped name (宁远县应⏎急管理局), not a 落款
     if own is not None:
         parsed.put("authority", own.value, own.line, own.source)
         for entry in entries:
             if entry["authority"] is None:
                 entry["authority"] = own.value
         return
-    named = {entry["authority"] for entry in entries}
     if len(named) == 1 and None not in named:
         parsed.put("authority", named.pop())
 

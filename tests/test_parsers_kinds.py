@@ -1686,3 +1686,124 @@ def test_enterprise_name_stops_at_the_next_label(tmp_path: Path, media: str, lin
     blocks = [line, POST_BODY, "承诺人：李小红", "日期：2026年1月8日"]
     parsed = parse_path(write(tmp_path, media, blocks, "岗位安全承诺书"))
     assert [enterprise.name for enterprise in parsed.enterprises][:1] == ["蓝山县华兴陶瓷有限公司"]
+
+
+# -- hold-out 4: authorities -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("media", MEDIA)
+@pytest.mark.parametrize("label", ["作出机关", "执法部门", "处罚机关"])
+def test_simplified_decision_form_with_its_authority_in_a_row(
+    tmp_path: Path, media: str, label: str
+) -> None:
+    """A 当场 form's table: the PDF's text runs the row's cells together (作出机关蓝山县…)."""
+    blocks = [
+        ("title", "当场行政处罚决定书"),
+        (
+            "table",
+            [
+                ["文书编号", "（蓝）应急当罚〔2026〕0027号"],
+                ["被处罚单位", "蓝山县顺发加油站"],
+                ["统一社会信用代码", CODE_A],
+                ["处罚种类", "警告"],
+                [label, "蓝山县应急管理局"],
+                ["日期", "2026年3月12日"],
+            ],
+        ),
+    ]
+    parsed = parse_path(ruled(media, blocks, tmp_path / f"d.{media}"))
+    assert parsed.kind == "penalty_decision"
+    assert parsed.get("authority") == "蓝山县应急管理局"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "蓝山县塔峰镇人民政府安全生产委员会办公室",
+        "蓝山县安全生产委员会办公室",
+        "永州市人民政府安全生产委员会办公室",
+    ],
+)
+def test_a_safety_office_is_an_authority(name: str) -> None:
+    assert looks_like_authority(name)
+    assert not looks_like_authority("作出机关" + name)
+
+
+@pytest.mark.parametrize("name", ["蓝山县某某化工有限公司办公室", "本局办公室", "办公室"])
+def test_other_offices_are_not_authorities(name: str) -> None:
+    assert not looks_like_authority(name)
+
+
+@pytest.mark.parametrize("media", MEDIA)
+def test_town_safety_office_signs_a_rectification_notice(tmp_path: Path, media: str) -> None:
+    blocks = [
+        ("title", "安全隐患整改通知书"),
+        (
+            "table",
+            [
+                ["编号", "塔峰安办整〔2026〕6号", "检查日期", "2026年1月15日"],
+                ["被检查单位", "蓝山县塔峰镇福源酒店", "统一社会信用代码", CODE_A],
+                ["存在隐患", "厨房燃气管道未安装切断阀", "整改期限", "2026年1月25日"],
+            ],
+        ),
+        ("line", "蓝山县塔峰镇人民政府安全生产委员会办公室"),
+    ]
+    parsed = parse_path(ruled(media, blocks, tmp_path / f"r.{media}"))
+    assert parsed.kind == "rectification_order"
+    assert parsed.get("authority") == "蓝山县塔峰镇人民政府安全生产委员会办公室"
+
+
+def publicity_table(authority: str, signature: str | None) -> list:
+    header = [
+        "序号",
+        "行政相对人名称",
+        "统一社会信用代码",
+        "决定文书号",
+        "违法行为类型",
+        "处罚依据",
+        "处罚内容",
+        "罚款金额（万元）",
+        "决定日期",
+        "处罚机关",
+    ]
+    rows = [
+        [
+            "1",
+            "宁远县旺达矿业有限公司",
+            CODE_A,
+            "湘宁应急罚[2026]14号",
+            "罚款",
+            "1.5",
+            "2026-03-02",
+        ],
+        ["2", "宁远县安平化工有限公司", CODE_B, "湘宁应急罚[2026]15号", "罚款", "3", "2026-03-05"],
+    ]
+    # Long middle columns leave the last one narrow: its name wraps (宁远县应⏎急管理局).
+    facts = ["未按规定开展安全生产教育培训", "《中华人民共和国安全生产法》第九十七条"]
+    rows = [[*row[:4], *facts, *row[4:], authority] for row in rows]
+    blocks: list = [("title", "行政处罚信息公示"), ("table", [header, *rows])]
+    if signature:
+        blocks.append(("line", signature))
+    return blocks
+
+
+@pytest.mark.parametrize("authority", ["宁远县应急管理局", "永州市生态环境局宁远分局"])
+def test_a_wrapped_authority_cell_is_not_the_list_s_authority(
+    tmp_path: Path, authority: str
+) -> None:
+    """The PDF wraps the last column (宁远县应⏎急管理局): the tail on the list's last line
+    is no 落款."""
+    path = ruled("pdf", publicity_table(authority, None), tmp_path / "p.pdf")
+    parsed = parse_path(path)
+    assert parsed.kind == "penalty_publicity"
+    assert [entry["authority"] for entry in parsed.get("entries")] == [authority, authority]
+    assert parsed.get("authority") == authority
+
+
+@pytest.mark.parametrize("media", MEDIA)
+def test_a_list_s_own_signature_still_names_its_authority(tmp_path: Path, media: str) -> None:
+    """Guard: a 落款 under the list that is another body (the county's 安委办 publishing the
+    bureau's decisions) stays the list's authority."""
+    blocks = publicity_table("宁远县应急管理局", "宁远县安全生产委员会办公室")
+    parsed = parse_path(ruled(media, blocks, tmp_path / f"p.{media}"))
+    assert parsed.get("authority") == "宁远县安全生产委员会办公室"
