@@ -762,3 +762,62 @@ def test_explain_shows_candidates(runner, tmp_path: Path) -> None:
     assert shown.exit_code == 0, shown.stderr
     assert "doc_number 的候选值" in shown.stdout and "fine_yuan 的候选值" in shown.stdout
     assert "正文引用的其他文书文号" in shown.stdout and "法定罚款幅度" in shown.stdout
+
+
+# -- hold-out 4: fines of several parties -----------------------------------------------------
+
+PARTY_FINES = [
+    (
+        "本机关决定：对当事人一处罚款人民币叁万元（30000元）；"
+        "对当事人二处罚款人民币壹万元（10000元）。",
+        30000,
+    ),
+    ("本机关决定：对当事人（一）处罚款人民币2万元；对当事人（二）处罚款人民币1万元。", 20000),
+    ("本机关决定：对第一当事人处罚款人民币5000元；对第二当事人处罚款人民币8000元。", 5000),
+    (
+        f"本机关决定：对{NAME}处罚款人民币3万元；对蓝山县利达运输有限公司处罚款人民币1万元。",
+        30000,
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), PARTY_FINES)
+def test_another_party_s_fine_is_never_added(text: str, expected: int) -> None:
+    """Two parties each fined: the fine is the first party's (the document's enterprise,
+    whose code is the credit code), the other's is left out and says why."""
+    seen = fine_candidates(N(text))
+    assert parse_fine(N(text)) == expected
+    assert [c.value for c in seen if c.chosen] == [expected]
+    assert any("另一当事人" in c.reason for c in seen if not c.chosen)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the same party fined twice: still added up
+        ("本机关决定：对当事人一处罚款人民币2万元，并处罚款人民币1万元。", 30000),
+        ("决定对你单位作出如下行政处罚：（一）罚款人民币6000元；（二）罚款人民币4000元。", 10000),
+        # one party named, another person of it fined: the person's fine is not the party's
+        ("本机关决定：对当事人一处罚款人民币2万元；对其主要负责人张三处罚款人民币5000元。", 20000),
+    ],
+)
+def test_one_party_s_fines_still_add_up(text: str, expected: int) -> None:
+    assert parse_fine(N(text)) == expected
+
+
+@pytest.mark.parametrize("media", MEDIA)
+def test_a_decision_with_two_parties_and_two_fines(tmp_path: Path, media: str) -> None:
+    blocks = [
+        "江华瑶族自治县应急管理局行政处罚决定书",
+        "江应急罚〔2026〕11号",
+        f"当事人一：{NAME}，统一社会信用代码：{CODE}，住所：蓝山县塔峰镇。",
+        f"当事人二：蓝山县利达运输有限公司，统一社会信用代码：{make_code(7302)}。",
+        "经查，当事人一将装卸作业发包给不具备安全生产条件的当事人二。",
+        "依据《中华人民共和国安全生产法》第一百零三条，本机关决定："
+        "对当事人一处罚款人民币叁万元（30000元）；对当事人二处罚款人民币壹万元（10000元）。",
+        "江华瑶族自治县应急管理局",
+        "2026年2月10日",
+    ]
+    parsed = parse_path(write(tmp_path / f"d.{media}", None, blocks))
+    assert parsed.kind == "penalty_decision"
+    assert (parsed.credit_code, parsed.get("fine_yuan")) == (CODE, 30000)

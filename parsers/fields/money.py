@@ -11,6 +11,7 @@ from archive.i18n import _
 from parsers.base import Document, Found, ParsedDocument
 from parsers.fields.doc_numbers import Candidate
 from parsers.fields.labels import _CJK, Flat
+from parsers.normalise import CJK_IDEOGRAPH
 
 # --------------------------------------------------------------------------------------------
 # Money
@@ -154,6 +155,26 @@ _ITEM = re.compile(
 _NOT_FINE_TOTAL = re.compile(r"罚没|没收|违法所得")
 
 
+# The party a fine is decided for, when a decision has several (对当事人一处罚款…;对当事人二
+# 处罚款…, 对第二当事人…, 对当事人(乙)…, or each named: 对某某建材有限公司处罚款…).
+_PARTY = re.compile(
+    r"对(?:当事人[ \t]*\(?(?P<mark>[一二三四五六七八九十甲乙丙丁\d])\)?"
+    r"|第(?P<ordinal>[一二三四五六七八九十\d])当事人"
+    rf"|(?P<org>[{CJK_IDEOGRAPH}()]{{4,30}}?"
+    r"(?:有限责任公司|有限公司|公司|厂|加油站|合作社|中心|矿|店)))"
+)
+
+
+def _party(text: str, start: int) -> str | None:
+    """The party named before an amount in its part of the sentence (up to ``;``/``。``)."""
+    left = max(text.rfind(mark, 0, start) for mark in ";。")
+    found = list(_PARTY.finditer(text, left + 1, start))
+    if not found:
+        return None
+    last = found[-1]
+    return last["mark"] or last["ordinal"] or last["org"]
+
+
 def _clause_before(text: str, start: int) -> str:
     """The text of the clause an amount is in, up to the amount."""
     left = max(text.rfind(mark, 0, start) for mark in ",;。")
@@ -294,6 +315,15 @@ def _several_fines(
         elif index > 0 and _RESTATEMENT.search(_clause(text, amount.start, amount.end)):
             left_out[id(amount)] = _("重述已决定的罚款（缴纳等），不另计")
     own = [amount for amount in pool if id(amount) not in left_out]
+    # Two parties each fined (对当事人一处罚款3万元;对当事人二处罚款1万元): the fine is the
+    # first party's, the document's main enterprise; another party's fine is never added.
+    parties = [_party(text, amount.start) for amount in own]
+    first_party = next((party for party in parties if party is not None), None)
+    if len({party for party in parties if party is not None}) >= 2:
+        for amount, party in zip(own, parties, strict=True):
+            if party is not None and party != first_party:
+                left_out[id(amount)] = _("另一当事人的罚款，不计入（取第一个当事人的罚款）")
+        own = [amount for amount in own if id(amount) not in left_out]
     # A decision recalls the fine its notice proposed (拟对你单位处罚款3万元。…决定…处罚款
     # 2万元): a proposed fine does not count beside a decided one.
     proposed = [amount for amount in own if "拟" in _sentence_before(text, amount.start)]
