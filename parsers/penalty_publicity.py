@@ -58,6 +58,10 @@ TITLES = (
         if head == "行政处罚" or info
     ),
     "行政处罚双公示",
+    # A bureau's report of the penalties it decided (2026年第一季度安全生产行政处罚情况通报).
+    "行政处罚情况通报",
+    "行政处罚案件通报",
+    "行政处罚信息通报",
 )
 # A summary without a title: its opening sentence says a decision was made.
 _PROSE_OPENING = re.compile(
@@ -177,6 +181,8 @@ def _record_reason(doc: Document) -> str | None:
 def parse(doc: Document) -> ParsedDocument:
     parsed = ParsedDocument(kind=KIND, parser=NAME, reason=accepts(doc) or "")
     entries = _table_entries(doc) or _item_entries(doc)
+    if len(entries) < 2:
+        entries = _clause_entries(doc) or entries
     if len(entries) < 2:
         single = _single_entry(doc)
         for key, value in (entries[0] if entries else {}).items():
@@ -403,6 +409,26 @@ def _single_entry(doc: Document) -> dict[str, Any]:
 
 
 # -- lists -----------------------------------------------------------------------------------
+
+
+def _clause_entries(doc: Document) -> list[dict[str, Any]]:
+    """A report's one paragraph that names several enterprises, one per ``;`` clause (…对甲厂
+    (统一社会信用代码:…)…处罚(蓝应急罚〔2026〕3号);对乙公司…): an entry each, when every
+    clause names its own enterprise with its code or its 文号; else none."""
+    entries = []
+    for paragraph in Flat(doc.text).text.split("。"):  # sentences, however the PDF wraps
+        clauses = [clause for clause in re.split(r"[;；]", paragraph) if clause.strip()]
+        if len(clauses) < 2:
+            continue
+        found = []
+        for clause in clauses:
+            if _name_in(clause) is None or not (find_credit_codes(clause) or _number(clause)):
+                break
+            found.append(_fill(_blank_entry(), clause))
+        else:
+            if len({entry["name"] for entry in found}) == len(found):
+                entries.extend(found)
+    return entries if len(entries) >= 2 else []
 
 
 def _item_entries(doc: Document) -> list[dict[str, Any]]:

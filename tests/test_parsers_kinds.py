@@ -1807,3 +1807,57 @@ def test_a_list_s_own_signature_still_names_its_authority(tmp_path: Path, media:
     blocks = publicity_table("宁远县应急管理局", "宁远县安全生产委员会办公室")
     parsed = parse_path(ruled(media, blocks, tmp_path / f"p.{media}"))
     assert parsed.get("authority") == "宁远县安全生产委员会办公室"
+
+
+# -- hold-out 4: a report of several penalties in one paragraph ------------------------------
+
+REPORT = [
+    "一季度，蓝山县应急管理局依法查处安全生产违法行为3起：对蓝山县富民石料厂（统一社会信用代码："
+    f"{CODE_A}）未按规定对从业人员进行安全培训的行为，作出罚款人民币2万元的处罚（蓝应急罚〔2026〕3号）；"
+    f"对蓝山县兴达物流有限公司（统一社会信用代码：{CODE_B}）未建立隐患排查治理制度的行为，"
+    "处罚款壹万伍仟元（蓝应急罚〔2026〕8号）；"
+    f"对蓝山县新城加油站（统一社会信用代码：{CODE_C}）作出警告处罚（蓝应急罚〔2026〕12号）。",
+    "以上处罚信息已在信用中国（湖南蓝山）网站公示。",
+    "蓝山县应急管理局",
+    "2026年4月2日",
+]
+
+
+@pytest.mark.parametrize("media", MEDIA)
+@pytest.mark.parametrize(
+    "title", ["2026年第一季度安全生产行政处罚情况通报", "关于一季度行政处罚案件通报"]
+)
+def test_a_report_of_penalties_in_one_paragraph(tmp_path: Path, media: str, title: str) -> None:
+    parsed = parse_path(write(tmp_path, media, REPORT, title))
+    assert parsed.kind == "penalty_publicity"
+    got = [
+        (e["name"], e["credit_code"], e["doc_number"], e["fine_yuan"], e["authority"])
+        for e in parsed.get("entries")
+    ]
+    assert got == [
+        ("蓝山县富民石料厂", CODE_A, "蓝应急罚〔2026〕3号", 20000, "蓝山县应急管理局"),
+        ("蓝山县兴达物流有限公司", CODE_B, "蓝应急罚〔2026〕8号", 15000, "蓝山县应急管理局"),
+        ("蓝山县新城加油站", CODE_C, "蓝应急罚〔2026〕12号", None, "蓝山县应急管理局"),
+    ]
+
+
+@pytest.mark.parametrize("media", MEDIA)
+def test_one_enterprise_s_clauses_are_one_entry(tmp_path: Path, media: str) -> None:
+    """Guard: clauses about one enterprise and its people stay one entry."""
+    blocks = [
+        "近日，蓝山县应急管理局对蓝山县富民石料厂（统一社会信用代码："
+        f"{CODE_A}）作出行政处罚：对该厂处罚款人民币2万元（蓝应急罚〔2026〕3号）；"
+        "对其主要负责人处罚款人民币5000元。",
+        "蓝山县应急管理局",
+    ]
+    parsed = parse_path(write(tmp_path, media, blocks, "行政处罚信息公示"))
+    entries = parsed.get("entries")
+    assert [(e["name"], e["fine_yuan"]) for e in entries] == [("蓝山县富民石料厂", 20000)]
+
+
+@pytest.mark.parametrize("media", MEDIA)
+def test_a_report_without_penalty_words_is_no_publicity(tmp_path: Path, media: str) -> None:
+    """Guard: another 通报 (a safety inspection's findings) is not a penalty publicity."""
+    blocks = ["一季度共检查企业12家，发现隐患35处，已整改30处。", "蓝山县应急管理局"]
+    parsed = parse_path(write(tmp_path, media, blocks, "2026年第一季度安全生产检查情况通报"))
+    assert parsed.kind != "penalty_publicity"
