@@ -263,7 +263,7 @@ def test_qr_mask_choice_gives_segnos_own_symbol() -> None:
     """The fast mask choice only picks the mask: the symbol is segno's, bit for bit."""
     import segno
 
-    from archive.letters.render import _qr_matrix
+    from archive.letters.render.qr import _qr_matrix
 
     for index in (0, 7, 4242):
         payload = f"CREDIT|蓝应急诺〔2026〕{index:04d}号|{CODE}" + "甲" * (index % 9)
