@@ -63,9 +63,13 @@ def normalise_text(value: str) -> str:
 
 
 def keep_text(value: str) -> str:
-    """A text as written, for storing: only surrounding spaces and zero-width marks go.
+    """A text as written, for storing: only surrounding whitespace and zero-width marks go.
 
-    ``ＡＢＣ全角矿业有限公司`` stays full-width; comparing uses :func:`normalise_name`.
+    Spaces inside are kept (``蓝山 矿业有限公司`` stays so) and ``ＡＢＣ全角矿业有限公司``
+    stays full-width; comparing uses :func:`normalise_name`.
+
+    >>> keep_text("\u3000蓝山 矿业有限公司\u200b ")
+    '蓝山 矿业有限公司'
     """
     return value.strip().strip(_ZERO_WIDTH).strip()
 
@@ -99,7 +103,8 @@ class FieldProblem:
 def _resolve_choice(
     value: str, allowed: list[str], aliases: dict[str, str] | None = None
 ) -> str | None:
-    """The allowed value ``value`` stands for, compared in normalised form (全角 = 半角)."""
+    """The allowed value ``value`` stands for, compared as :func:`normalise_name` compares
+    (全角 = 半角, spaces ignored), in the spelling the settings give."""
     wanted = normalise_name(value)
     for choice in allowed:
         if normalise_name(choice) == wanted:
@@ -145,8 +150,11 @@ def is_phone_number(text: str) -> bool:
 def clean_fields(
     values: dict[str, str], settings: Settings, *, partial: bool = False
 ) -> tuple[dict[str, str], list[FieldProblem]]:
-    """Normalise and check one enterprise's fields; return the clean values and the problems.
+    """Check one enterprise's fields; return the values to store and the problems.
 
+    Texts are kept as written (:func:`keep_text`: only surrounding whitespace and zero-width
+    marks go); the credit code is stored in its standard form, industry and section in the
+    spelling the settings give, and so is the town when ``register.towns`` is set.
     ``partial`` (for updates) checks only the fields given.  Empty values mean "not given".
     """
     clean: dict[str, str] = {}

@@ -1,8 +1,9 @@
 """What every command shares: translated help, the error door, the environment object.
 
 Help texts are written in Chinese and translated when they are shown (``--lang en`` is only
-known after the command modules are imported).  Errors leave through :func:`run_guarded`:
-``错误：…`` and ``提示：…`` on stderr, the error's exit code; ``--debug`` shows the traceback.
+known after the command modules are imported).  Errors leave through one door,
+``cli.main.RootGroup.invoke``: ``错误：…`` and ``提示：…`` on stderr, the error's exit code;
+``--debug`` shows the traceback first.
 """
 
 from __future__ import annotations

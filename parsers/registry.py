@@ -5,8 +5,10 @@ document; the first that gives a reason parses it.  The order is the rule when t
 overlap, most specific first:
 
 1. Our own forms (commitment letter, monthly report, section submission) come first: they
-   are recognised by the serial and properties this tool wrote, which is surer than a title,
-   and a returned letter may quote enforcement document titles in its text.
+   are recognised by their title together with the serial this tool wrote (in the document
+   properties or printed) or, for the two forms, enough of their labels, which is surer than
+   a title alone; and a returned letter may quote enforcement document titles in its text.
+   A commitment letter on an enterprise's own template has no serial: its title decides.
 2. ``penalty_publicity`` before the decisions: a publicity title (行政处罚决定信息公示) names
    the decision it publishes, and a summary opening ``近日…作出行政处罚`` has no title at all.
 3. ``no_penalty_decision`` before ``penalty_decision``: 不予行政处罚决定书 contains
@@ -43,7 +45,7 @@ from parsers.text import load_document, pdf_tables
 
 __all__ = ["PARSERS", "parse_document", "parse_path"]
 
-# ---- Our own forms: written by another engineer; listed here when the module exists. -------
+# In the order the module docstring gives, with the reason for each place.
 PARSERS: list[ModuleType] = [
     commitment_letter,
     monthly_report,
