@@ -57,6 +57,12 @@ def child_env(**extra: str) -> dict[str, str]:
     return env
 
 
+def _first_fast(cases: dict[str, object]) -> list[object]:
+    """Every case, all but the first marked slow: ``pytest -m "not slow"`` runs one of them."""
+    first, *rest = cases
+    return [first, *(pytest.param(name, marks=pytest.mark.slow) for name in rest)]
+
+
 def credit(
     *args: str,
     archive: Path | None = None,
@@ -179,6 +185,7 @@ def test_four_processes_adding_at_once_lose_nothing(tmp_path: Path) -> None:
 # -- 2. a crash at each step of a write --------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("point", faults.POINTS)
 def test_crash_at_each_write_step_leaves_a_usable_archive(tmp_path: Path, point: str) -> None:
     root = new_archive(tmp_path).root
@@ -240,6 +247,7 @@ def test_crash_at_each_write_step_leaves_a_usable_archive(tmp_path: Path, point:
     assert_index_is_rebuild(root)
 
 
+@pytest.mark.slow
 def test_a_crashed_import_leaves_no_row_behind(tmp_path: Path) -> None:
     """Half of a 3-row import's journal lines on disk: whole lines, but no batch end."""
     root = new_archive(tmp_path).root
@@ -416,6 +424,7 @@ def test_lock_of_a_killed_process_does_not_block(tmp_path: Path) -> None:
     assert make_code(1) in listed_codes(root)
 
 
+@pytest.mark.slow
 def test_lock_of_a_hung_process_times_out_with_exit_4(tmp_path: Path) -> None:
     root = new_archive(tmp_path).root
     journal_before = (root / JOURNAL_FILE).read_bytes()
@@ -498,7 +507,7 @@ TAMPERINGS = {
 }
 
 
-@pytest.mark.parametrize("name", list(TAMPERINGS))
+@pytest.mark.parametrize("name", _first_fast(TAMPERINGS))
 def test_tampered_journal_is_found_and_the_line_named(tmp_path: Path, name: str) -> None:
     how, line, reason = TAMPERINGS[name]
     archive = new_archive(tmp_path)
@@ -537,7 +546,7 @@ INDEX_DAMAGE = {
 }
 
 
-@pytest.mark.parametrize("damage", list(INDEX_DAMAGE))
+@pytest.mark.parametrize("damage", _first_fast(INDEX_DAMAGE))
 def test_broken_index_is_rebuilt_from_the_journal(tmp_path: Path, damage: str) -> None:
     archive = new_archive(tmp_path)
     codes = set(add_codes(archive, range(1, 4)))
@@ -692,7 +701,7 @@ INDEX_GONE = {
 }
 
 
-@pytest.mark.parametrize("gone", list(INDEX_GONE))
+@pytest.mark.parametrize("gone", _first_fast(INDEX_GONE))
 def test_automatic_rebuild_refuses_a_line_whose_hash_is_wrong(tmp_path: Path, gone: str) -> None:
     archive = new_archive(tmp_path)
     codes = _add_with_phones(archive, range(1, 4))  # lines 2–4
@@ -980,7 +989,7 @@ VERIFY_STATES = {
 }
 
 
-@pytest.mark.parametrize("state", list(VERIFY_STATES))
+@pytest.mark.parametrize("state", _first_fast(VERIFY_STATES))
 def test_audit_verify_says_one_true_thing(tmp_path: Path, state: str) -> None:
     damage, code, present, absent = VERIFY_STATES[state]
     archive = new_archive(tmp_path)
@@ -1012,6 +1021,7 @@ FIELD_VALUES = st.one_of(
 )
 
 
+@pytest.mark.slow
 @settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

@@ -894,6 +894,7 @@ def snapshot(folder: Path, *, skip: Path) -> dict[str, Any]:
     return found
 
 
+@pytest.mark.slow
 def test_hostile_corpus_beside_twenty_good_documents(archive_dir: Path, tmp_path: Path) -> None:
     register(archive_dir, (CODE_A, NAME_A), (CODE_B, NAME_B))
     source = tmp_path / "收件"
@@ -1095,6 +1096,7 @@ def _pump(stream, lines: queue.Queue[str | None]) -> None:
     lines.put(None)
 
 
+@pytest.mark.slow
 def test_kill_9_during_a_500_file_ingest_loses_nothing_reported(tmp_path: Path) -> None:
     from archive.store import init_archive
 

@@ -92,6 +92,7 @@ def _staging_folders(out: Path) -> list[Path]:
 # -- 1. two batches at once --------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_two_batches_started_together_issue_each_letter_once(tmp_path: Path) -> None:
     root = init_archive(tmp_path / "档案", actor="测试").root
     codes = _register(root, 25)
@@ -169,6 +170,7 @@ def _wait_for_rendered(out: Path, child: subprocess.Popen[str], count: int) -> N
     pytest.fail("the batch rendered nothing in two minutes")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "stop", [signal.SIGKILL, signal.SIGINT, signal.SIGTERM], ids=["kill-9", "ctrl-c", "sigterm"]
 )

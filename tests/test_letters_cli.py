@@ -303,6 +303,7 @@ def test_template_list_without_an_archive(runner, tmp_path: Path, monkeypatch) -
     assert len(json.loads(result.stdout)) == 13
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is not installed")
 def test_pdf_through_libreoffice(runner, archive_dir: Path, register, tmp_path: Path) -> None:
     result = invoke(

@@ -1239,6 +1239,7 @@ def test_round_trip_docx(name: str, issued) -> None:
     _check_blank(name, _load(issued[name]["blank"]))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("tables", [False, True])
 @pytest.mark.parametrize("name", ROUND_TRIP)
 def test_round_trip_pdf_from_libreoffice(name: str, tables: bool, issued, printed) -> None:

@@ -332,6 +332,7 @@ def hostile_values(count: int, seed: int = 20260101) -> list[tuple[str, str]]:
     return values
 
 
+@pytest.mark.slow
 def test_500_hostile_names_and_addresses(compiled: CompiledTemplate) -> None:
     benign = open_docx(compiled.render(make_context(), serial=SERIAL, credit_code=CODE))
     paragraphs = len(benign.paragraphs)
