@@ -138,6 +138,7 @@ def test_build_demo(tmp_path: Path) -> None:
     json.dumps(summary)  # plain data
 
 
+@pytest.mark.slow
 def test_build_demo_refuses_an_archive_and_leaves_it_alone(tmp_path: Path) -> None:
     folder = tmp_path / "d"
     build_demo(folder)
@@ -160,6 +161,7 @@ def test_build_demo_refuses_a_folder_with_other_files(tmp_path: Path) -> None:
     assert sorted(path.name for path in folder.iterdir()) == ["报告.docx"]
 
 
+@pytest.mark.slow
 def test_build_demo_accepts_an_empty_folder(tmp_path: Path) -> None:
     folder = tmp_path / "empty"
     folder.mkdir()
@@ -190,6 +192,7 @@ def test_demo_command_walks_through(tmp_path: Path) -> None:
     assert all(uscc.is_valid(record["credit_code"]) for record in records)
 
 
+@pytest.mark.slow
 def test_demo_suggests_commands_that_work(tmp_path: Path) -> None:
     runner = CliRunner()
     folder = tmp_path / "演示 档案"  # a space and Chinese: the commands must be quoted
@@ -209,6 +212,7 @@ def test_demo_suggests_commands_that_work(tmp_path: Path) -> None:
     assert (folder / "journal.jsonl").read_bytes() == before  # nothing changed
 
 
+@pytest.mark.slow
 def test_demo_json(tmp_path: Path) -> None:
     runner = CliRunner()
     result = runner.invoke(cli, ["demo", str(tmp_path / "d"), "--json"])
@@ -221,6 +225,7 @@ def test_demo_json(tmp_path: Path) -> None:
     assert result.stderr == ""
 
 
+@pytest.mark.slow
 def test_demo_twice_is_refused(tmp_path: Path) -> None:
     runner = CliRunner()
     folder = tmp_path / "d"
@@ -233,6 +238,7 @@ def test_demo_twice_is_refused(tmp_path: Path) -> None:
     assert "删除" in again.stderr
 
 
+@pytest.mark.slow
 def test_demo_default_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(cli, ["demo", "--json"])
@@ -240,6 +246,7 @@ def test_demo_default_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     assert (tmp_path / "credit-demo" / "credit.toml").is_file()
 
 
+@pytest.mark.slow
 def test_demo_in_english(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["--lang", "en", "demo", str(tmp_path / "d")])
     assert result.exit_code == 0, result.stderr
