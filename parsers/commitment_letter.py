@@ -58,7 +58,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from archive import cnnum
 from archive.i18n import _
@@ -386,7 +386,7 @@ class _Mark:
     seal: bool
     marked: bool  # (签字) or the like: a signature, not a header
     value: str | None
-    line: int  # 1-based
+    line: int | None  # 1-based (None: read from a table)
     source: str
     date: tuple[str, int, str] | None = None  # (ISO, 1-based line, source)
 
@@ -548,6 +548,11 @@ def _own_marks(lines: Sequence[str]) -> list[_Mark]:
                     date = (value, index + 1, line.strip()) if value else ("", index + 1, line)
             # Its own cell, without the (签字) written after the name (陈国栋（签字）).
             cell = _own_cell(raw)
+            # The next cell of a row of labels (主要负责人（签字） | 安全管理人员（签字）): a label.
+            next_label = match.group(0).rstrip().endswith("|") and re.search(
+                rf"{_PAREN_MARK}\s*$", cell.strip(SPACE_CHARS)
+            )
+            cell = "" if next_label else cell
             cell = re.sub(rf"^\s*{_PAREN_MARK}|{_PAREN_MARK}\s*$", "", cell.strip(SPACE_CHARS))
             value = clean_value(cell)
             if value is not None:
@@ -651,6 +656,72 @@ def _own_enterprise_name(lines: Sequence[str], labels: Sequence[str]) -> tuple[s
     return None
 
 
+def _own_signer(
+    marks: Sequence[_Mark], level: str, *, first_resolved: bool = False
+) -> _Mark | None:
+    """The committing party's mark: a committer's (法定代表人…) signature, else the first
+    signature, else the seal; with ``first_resolved``, the first of those with a name and a
+    date (a roster's first filled row)."""
+    people = [mark for mark in marks if not mark.seal]
+    marked = [mark for mark in people if mark.marked] or people
+    committers = [mark for mark in marked if mark.label in _OWN_COMMITTERS[level]]
+    seals = [mark for mark in marks if mark.seal]
+    if first_resolved:  # the seal only when the block names no person
+        group = committers or marked or seals
+        return next((mark for mark in group if _resolved(mark)), group[0] if group else None)
+    if committers:
+        return committers[0]
+    if marked:
+        return marked[0]
+    return seals[0] if seals else None
+
+
+def _resolved(mark: _Mark | None) -> bool:
+    """A mark with a name (or the seal's enterprise) and a date written."""
+    return mark is not None and mark.value is not None and bool(mark.date and mark.date[0])
+
+
+def _table_readings(tables: Sequence[Sequence[Sequence[str]]]) -> list[list[str]]:
+    """Each table read as signature lines: by header (each row's cells after the labels of the
+    row above: ``法定代表人（签字）：陈光辉``, ``日期：2026年3月8日``; a label cell beside its
+    value reads the same way), and by column (a signer's label, name and date one under the
+    other)."""
+    readings: list[list[str]] = []
+    for table in tables:
+        rows = [[canonical(cell or "").replace("\n", "").strip() for cell in row] for row in table]
+        rows = [row for row in rows if any(row)]
+        if not rows:
+            continue
+        by_header: list[str] = []
+        header = rows[0]
+        if all(_label_cell(cell) for cell in header if cell):
+            for row in rows[1:]:
+                for label, value in zip(header, row, strict=False):
+                    if _line_date(value):
+                        by_header.append(f"日期：{value}")
+                    elif label and not _label_cell(value):
+                        by_header.append(f"{label}：{value}")
+        readings.append(by_header)
+        readings.append([f"{row[0]}：{' '.join(row[1:])}" for row in rows if len(row) >= 2])
+        width = max(len(row) for row in rows)
+        for column in range(width):
+            readings.append([row[column] for row in rows if column < len(row) and row[column]])
+    return [reading for reading in readings if reading]
+
+
+def _label_cell(cell: str) -> bool:
+    """A table cell that is a label (法定代表人（签字）, 日期, 序号, 姓名…), not a value."""
+    text = probe(cell).strip()
+    return bool(
+        text
+        and (
+            _LABEL_RE.search(text + "：")
+            or _DATE_LABEL.fullmatch(text + "：")
+            or text in ("序号", "姓名", "签名", "签字", "职务", "岗位", "工种", "备注")
+        )
+    )
+
+
 def _table_rows(doc: Document) -> list[str]:
     """The rows of the document's tables (a PDF's ruled cells), as ``cell | cell`` lines."""
     return [
@@ -690,13 +761,16 @@ def parse_own_template(doc: Document) -> ParsedDocument:
     level, line, source = _own_level(title_text, lines, marks)
     parsed.put("level", level, line or title_line, source or title_text)
 
-    people = [mark for mark in marks if not mark.seal]
-    marked = [mark for mark in people if mark.marked] or people
-    committers = [mark for mark in marked if mark.label in _OWN_COMMITTERS[level]]
-    signer_mark = committers[0] if committers else (marked[0] if marked else None)
-    if signer_mark is None:
-        seals = [mark for mark in marks if mark.seal]
-        signer_mark = seals[0] if seals else None
+    signer_mark = _own_signer(marks, level)
+    if not _resolved(signer_mark) and doc.tables:
+        # A signature table (labels over their values, signers side by side with their dates
+        # below, a roster of workers): its cells read by header and by column.
+        for table_lines in _table_readings(doc.tables):
+            candidate = _own_signer(_own_marks(table_lines), level, first_resolved=True)
+            if _resolved(candidate):
+                assert candidate is not None
+                signer_mark = replace(candidate, line=None, source=" | ".join(table_lines))
+                break
     signer = date_found = None
     if signer_mark is not None:
         if (signer_mark.value is not None and not signer_mark.seal) or (

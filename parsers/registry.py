@@ -87,4 +87,13 @@ def parse_path(path: str | Path, *, max_pages: int = 200) -> ParsedDocument:
             again = parse_document(doc)
             if any(enterprise.name for enterprise in again.enterprises):
                 return again
+    # A commitment letter whose signature is a table (labels over their values, a label cell
+    # beside its value): the cells, read again, may hold the signer and date the text runs together.
+    if doc.media == "pdf" and parsed.kind == "commitment_letter" and parsed.get("signed") is False:
+        if not doc.tables:
+            doc.tables = pdf_tables(doc.path)
+        if doc.tables:
+            again = parse_document(doc)
+            if again.get("signed"):
+                return again
     return parsed

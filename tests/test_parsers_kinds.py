@@ -1861,3 +1861,72 @@ def test_a_report_without_penalty_words_is_no_publicity(tmp_path: Path, media: s
     blocks = ["一季度共检查企业12家，发现隐患35处，已整改30处。", "蓝山县应急管理局"]
     parsed = parse_path(write(tmp_path, media, blocks, "2026年第一季度安全生产检查情况通报"))
     assert parsed.kind != "penalty_publicity"
+
+
+# Signature blocks laid out as tables (hold-out 5): labels over their values, signers side by
+# side with their dates in the row below, two parties' columns, a roster of workers.
+TABLE_LETTER_HEAD = [
+    ("title", "安全生产承诺书"),
+    ("para", "承诺单位：蓝山县某某物流有限公司"),
+    ("para", f"统一社会信用代码：{CODE_A}"),
+    ("para", "一、严格遵守安全生产法律法规。"),
+]
+SIGNATURE_TABLES = {
+    "header_row": (
+        [
+            ["承诺单位（盖章）", "法定代表人（签字）", "日期"],
+            ["蓝山县某某物流有限公司", "{name}", "{day}"],
+        ],
+        "陈光辉",
+    ),
+    "side_by_side": (
+        [["主要负责人（签字）", "安全管理人员（签字）"], ["{name}", "邓勇"], ["{day}", "{day}"]],
+        "何振华",
+    ),
+    "party_columns": (
+        [
+            ["甲方（盖章）：蓝山县某某物流有限公司", "乙方负责人（签字）：马俊"],
+            ["法定代表人（签字）：{name}", ""],
+            ["{day}", "{day}"],
+        ],
+        "钱永福",
+    ),
+    "roster": (
+        [["序号", "姓名", "签名", "日期"], ["1", "{name}", "{name}", "{day}"], ["2", "", "", ""]],
+        "唐国平",
+    ),
+}
+
+
+def signature_table(shape: str, name: str, day: str) -> list:
+    rows, _default = SIGNATURE_TABLES[shape]
+    filled = [[cell.format(name=name, day=day) for cell in row] for row in rows]
+    return [*TABLE_LETTER_HEAD, ("table", filled)]
+
+
+@pytest.mark.parametrize("media", MEDIA)
+@pytest.mark.parametrize("shape", sorted(SIGNATURE_TABLES))
+def test_own_letter_signature_table_shapes(tmp_path: Path, media: str, shape: str) -> None:
+    name = SIGNATURE_TABLES[shape][1]
+    blocks = signature_table(shape, name, "2026年3月8日")
+    parsed = parse_path(ruled(media, blocks, tmp_path / f"t.{media}"))
+    assert parsed.kind == "commitment_letter"
+    assert (parsed.get("signed"), parsed.get("sign_date")) == (True, "2026-03-08")
+    assert parsed.get("signer") == name
+
+
+@pytest.mark.parametrize("media", MEDIA)
+@pytest.mark.parametrize("shape", sorted(SIGNATURE_TABLES))
+@pytest.mark.parametrize(
+    ("filled_name", "day"), [(False, "　　年　　月　　日"), (False, ""), (True, "")]
+)
+def test_own_letter_signature_table_blank_stays_unsigned(
+    tmp_path: Path, media: str, shape: str, filled_name: bool, day: str
+) -> None:
+    """A blank table block, or a name without a date, is unsigned."""
+    name = SIGNATURE_TABLES[shape][1] if filled_name else ""
+    blocks = signature_table(shape, name, day)
+    parsed = parse_path(ruled(media, blocks, tmp_path / f"t.{media}"))
+    assert parsed.kind == "commitment_letter"
+    assert parsed.get("signed") is False
+    assert parsed.get("sign_date") is None
