@@ -210,6 +210,32 @@ def find_authority(
     lines = text.split("\n")
     content = [(number, line.strip()) for number, line in enumerate(lines, 1) if line.strip()]
     found = (_labelled(lines) if labelled else None) or _title_area(content) or _signature(content)
+    if found is None:
+        found = _self_named(text)
     if found is None and prose:
         found = _prose(text)
     return found
+
+
+# A bureau that names itself in the first sentence: 某某县应急管理局（以下简称本局）于….
+_SELF_NAMED = re.compile(
+    r"[(（]\s*(?:以下)?简称\s*[“\"'「]?\s*本(?:局|委|机关|队|大队|支队|中队|分局|办|府)"
+)
+
+
+def _self_named(text: str) -> Found | None:
+    """The authority before ``（以下简称本局/本委）``, the longest run that reads as a bureau.
+
+    >>> _self_named("蓝山县应急管理局（以下简称本局）于2026年3月5日对你单位检查").value
+    '蓝山县应急管理局'
+    """
+    for number, line in enumerate(text.split("\n"), start=1):
+        for match in _SELF_NAMED.finditer(line):
+            run = re.search(rf"[{_CJK}]{{2,30}}$", line[: match.start()])
+            if run is None:
+                continue
+            for start in range(run.start(), match.start() - 3):
+                name = line[start : match.start()]
+                if looks_like_authority(name):
+                    return Found(name, number, line.strip())
+    return None

@@ -1930,3 +1930,31 @@ def test_own_letter_signature_table_blank_stays_unsigned(
     assert parsed.kind == "commitment_letter"
     assert parsed.get("signed") is False
     assert parsed.get("sign_date") is None
+
+
+@pytest.mark.parametrize("media", MEDIA)
+@pytest.mark.parametrize(
+    ("title", "number", "authority", "short"),
+    [
+        ("责令限期整改指令书", "（湘永蓝）应急责改〔2026〕33号", "蓝山县应急管理局", "本局"),
+        ("不予行政处罚决定书", "湘南园管不罚〔2026〕2号", "湖南湘南产业园区管理委员会", "本委"),
+    ],
+)
+def test_authority_named_in_the_first_sentence(
+    tmp_path: Path, media: str, title: str, number: str, authority: str, short: str
+) -> None:
+    """No 落款 name: the bureau that calls itself 本局/本委 in the first sentence."""
+    blocks = [
+        number,
+        "当事人：蓝山县某某食品有限公司",
+        f"统一社会信用代码：{CODE_A}",
+        f"{authority}（以下简称{short}）于2026年3月5日对你单位进行了安全检查，发现配电箱未设置防护门。",
+        "2026年3月28日",
+    ]
+    parsed = parse_path(write(tmp_path, media, blocks, title))
+    assert parsed.get("authority") == authority
+
+
+def test_authority_short_name_of_a_company_is_not_an_authority() -> None:
+    text = "责令限期整改指令书\n蓝山县某某食品有限公司（以下简称本公司）于2026年3月5日接受检查。\n本局于2026年3月5日检查。"
+    assert find_authority(text) is None
