@@ -378,6 +378,17 @@ _POST_TITLE = re.compile(r"员工|职工|从业人员")
 _POST_BODY = re.compile(r"本人\s*(?:郑重)?\s*承诺.{0,30}本岗位")
 
 
+# The level a letter states only in its body: the person commits as a 车间/部门/班组's head, or
+# the two-way letter's second party is a 车间/部门/班组/岗位.
+_WORD_LEVELS = {"车间": "workshop", "部门": "workshop", "班组": "team", "岗位": "post"}
+_BODY_LEVEL = re.compile(
+    r"本人\s*(?:作为|系|是|担任).{0,20}?(?P<word>车间|部门|班组)\s*(?:负责人|主任|班组长|组长|长)"
+)
+_PARTY_LEVEL = re.compile(
+    r"^\s*乙\s*方\s*[:：]\s*[^\s:：|，。]{0,20}?(?P<word>车间|部门|班组|岗位)\s*$"
+)
+
+
 @dataclass
 class _Mark:
     """One label on a signature line, what is written after it, and the date near it."""
@@ -407,6 +418,10 @@ def _own_level(
     for index, line in enumerate(lines[:30]):
         if _POST_BODY.search(line):
             return "post", index + 1, line.strip()
+        # 本人作为安全环保部部门负责人… / a two-way letter's 乙方：木工车间.
+        found = _BODY_LEVEL.search(line) or _PARTY_LEVEL.match(line)
+        if found:
+            return _WORD_LEVELS[found["word"]], index + 1, line.strip()
     for mark in marks:
         if mark.marked:
             for name in ("post", "team", "workshop"):

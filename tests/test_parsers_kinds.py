@@ -1958,3 +1958,34 @@ def test_authority_named_in_the_first_sentence(
 def test_authority_short_name_of_a_company_is_not_an_authority() -> None:
     text = "责令限期整改指令书\n蓝山县某某食品有限公司（以下简称本公司）于2026年3月5日接受检查。\n本局于2026年3月5日检查。"
     assert find_authority(text) is None
+
+
+@pytest.mark.parametrize("media", MEDIA)
+@pytest.mark.parametrize(
+    ("title", "lines", "level"),
+    [
+        (
+            "安全生产责任承诺书",
+            ["本人作为安全环保部部门负责人，对本部门安全生产工作承诺如下："],
+            "workshop",
+        ),
+        ("安全生产双向承诺书", ["甲方：蓝山县某某木业有限公司", "乙方：木工车间"], "workshop"),
+        ("安全生产双向承诺书", ["甲方：蓝山县某某木业有限公司", "乙方：包装一班班组"], "team"),
+        # Guards: the unit's letter that names its 车间/部门 in passing stays a unit letter.
+        ("安全生产承诺书", ["本单位督促各车间、部门负责人落实安全生产责任。"], "unit"),
+        ("安全生产双向承诺书", ["甲方：蓝山县应急管理局", "乙方：蓝山县某某木业有限公司"], "unit"),
+    ],
+)
+def test_own_letter_level_stated_in_the_body(
+    tmp_path: Path, media: str, title: str, lines: list[str], level: str
+) -> None:
+    blocks = [
+        *lines,
+        "一、严格遵守安全操作规程。",
+        "承诺人（签字）：吴丽娟",
+        "日期：2026年3月12日",
+    ]
+    parsed = parse_path(write(tmp_path, media, blocks, title))
+    assert parsed.kind == "commitment_letter"
+    assert parsed.get("level") == level
+    assert parsed.get("signed") is True
