@@ -359,7 +359,9 @@ _LABEL_RE = re.compile(
     # A bare 签名：/签字： at the start of a line or cell (no person's word before it).
     + r"|(?<![^\s|])签\s*[名字](?=\s*[:：|])"
     + r")\s*(?:[(（]\s*(?P<role>(?!签|盖|公章|印章)[\u3400-\u9fff、/]{2,10})\s*[)）])?"
-    + rf"\s*(?:(?P<mark>{_MARK})?\s*[:：|]|(?P<bare>{_PAREN_MARK})|(?<=[)）]))"
+    + rf"\s*(?:(?P<mark>{_MARK})?\s*[:：|]|(?P<bare>{_PAREN_MARK})|(?<=[)）])"
+    # A PDF table's label cell run into its value (承诺人签名黄小平).
+    + r"|(?P<glued>签\s*[名字])(?=[\u3400-\u9fff]{2,4}(?:[\s|]|$)))"
 )
 _DATE_START = rf"[\s_＿]*(?:{YEAR_DIGIT}{{4}}|年)"
 _DATE_LABEL = re.compile(
@@ -531,6 +533,10 @@ def _column_date(text: str, column: int) -> str | bool | None:
         ]
     else:
         cells = [cell for cell in re.split(r"\s*\|\s*|[ \t\u3000]{2,}|\u3000", text) if cell]
+        if len(cells) < 2:  # dates apart by one space (2026年1月5日 2026年1月5日)
+            cells = re.split(
+                rf"(?<=[日号0-9])\s+(?={YEAR_DIGIT}{{4}}\s*年|[0-9]{{4}}[.\-/])", text.strip()
+            )
     cells = [cell.strip(SPACE_CHARS + "|") for cell in cells]
     if len(cells) < 2:
         return None
@@ -564,9 +570,9 @@ def _own_marks(lines: Sequence[str]) -> list[_Mark]:
             # Its own cell, without the (签字) written after the name (陈国栋（签字）).
             cell = _own_cell(raw)
             # The next cell of a row of labels (主要负责人（签字） | 安全管理人员（签字）): a label.
-            next_label = match.group(0).rstrip().endswith("|") and re.search(
-                rf"{_PAREN_MARK}\s*$", cell.strip(SPACE_CHARS)
-            )
+            next_label = (
+                match.group(0).rstrip().endswith("|") or match.group("bare") is not None
+            ) and re.search(rf"{_PAREN_MARK}\s*$", cell.strip(SPACE_CHARS))
             cell = "" if next_label else cell
             cell = re.sub(rf"^\s*{_PAREN_MARK}|{_PAREN_MARK}\s*$", "", cell.strip(SPACE_CHARS))
             value = clean_value(cell)
@@ -578,6 +584,15 @@ def _own_marks(lines: Sequence[str]) -> list[_Mark]:
             )
             if value is None and not seal and index + 1 < len(lines) and not next_is_date:
                 value = name_on_next_line(lines, index)  # not 年  月  日 on the next line
+                column_mark = r"[(（]\s*签\s*[字名]\s*[)）](?!\s*[:：])"
+                marks_before = re.findall(column_mark, line[: match.end()])
+                columns = len(re.findall(column_mark, line))
+                if value is not None and columns >= 2:
+                    # Signers side by side: their names on the next line, one per cell; names
+                    # a PDF runs together (何振华邓勇) cannot be told apart.
+                    cells = re.split(r"\s*\|\s*|\s+", probe(lines[index + 1]).strip())
+                    position = max(len(marks_before) - 1, 0)
+                    value = cells[position] if len(cells) == columns else None
             if value is not None and not seal and not PERSON_NAME.match(value):
                 value = None  # not a name: a note or a stray word
             # A role in brackets after the label (承诺人（车间主任）): the role is the label.
@@ -589,6 +604,7 @@ def _own_marks(lines: Sequence[str]) -> list[_Mark]:
                     seal=seal,
                     marked=match.group("mark") is not None
                     or match.group("bare") is not None
+                    or match.group("glued") is not None
                     or seal
                     or label in ("签名", "签字"),
                     value=value,

@@ -1989,3 +1989,24 @@ def test_own_letter_level_stated_in_the_body(
     assert parsed.kind == "commitment_letter"
     assert parsed.get("level") == level
     assert parsed.get("signed") is True
+
+
+@pytest.mark.parametrize("media", MEDIA)
+@pytest.mark.parametrize(("name", "signed"), [("黄小平", True), ("", False)])
+def test_own_letter_label_glued_to_the_name(
+    tmp_path: Path, media: str, name: str, signed: bool
+) -> None:
+    """A PDF two-column table's text runs the label into the name (承诺人签名黄小平)."""
+    blocks = [*BODY, f"承诺人签名{name}", "签订日期 2026年3月8日"]
+    parsed = parse_path(write(tmp_path, media, blocks, "安全生产承诺书"))
+    assert parsed.get("signed") is signed
+    assert parsed.get("signer") == (name or None)
+
+
+@pytest.mark.parametrize("media", MEDIA)
+def test_side_by_side_names_run_together_are_not_one_signer(tmp_path: Path, media: str) -> None:
+    """Two signers' names a PDF runs together (何振华邓勇) cannot be told apart: no signer."""
+    blocks = [*BODY, "主要负责人（签字）安全管理人员（签字）", "何振华邓勇", "2026年3月8日"]
+    parsed = parse_path(write(tmp_path, media, blocks, "安全生产承诺书"))
+    assert parsed.get("signer") != "何振华邓勇"
+    assert parsed.get("signed") is False
