@@ -696,6 +696,8 @@ def _own_signer(
     people = [mark for mark in marks if not mark.seal]
     marked = [mark for mark in people if mark.marked] or people
     committers = [mark for mark in marked if mark.label in _OWN_COMMITTERS[level]]
+    # The surest label first: 法定代表人 before the other party's bare 负责人 (乙方负责人).
+    committers.sort(key=lambda mark: mark.label == "负责人")
     seals = [mark for mark in marks if mark.seal]
     if first_resolved:  # the seal only when the block names no person
         group = committers or marked or seals

@@ -2010,3 +2010,21 @@ def test_side_by_side_names_run_together_are_not_one_signer(tmp_path: Path, medi
     parsed = parse_path(write(tmp_path, media, blocks, "安全生产承诺书"))
     assert parsed.get("signer") != "何振华邓勇"
     assert parsed.get("signed") is False
+
+
+@pytest.mark.parametrize("media", MEDIA)
+@pytest.mark.parametrize(("name", "signed"), [("钱永福", True), ("", False)])
+def test_two_party_columns_legal_representative_signs(
+    tmp_path: Path, media: str, name: str, signed: bool
+) -> None:
+    """甲方/乙方 columns run together: the 法定代表人 signs for the letter, not 乙方负责人."""
+    blocks = [
+        *BODY,
+        "甲方（盖章）：蓝山县某某燃气有限公司乙方负责人（签字）：马俊",
+        f"法定代表人（签字）：{name}",
+        "2026年1月5日 2026年1月5日",
+    ]
+    parsed = parse_path(write(tmp_path, media, blocks, "安全生产承诺书"))
+    assert parsed.get("signed") is signed
+    assert parsed.get("signer") == (name or None)
+    assert parsed.get("sign_date") == "2026-01-05"  # dated, signed or not
