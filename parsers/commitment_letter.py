@@ -595,6 +595,8 @@ def _own_marks(lines: Sequence[str]) -> list[_Mark]:
                     value = cells[position] if len(cells) == columns else None
             if value is not None and not seal and not PERSON_NAME.match(value):
                 value = None  # not a name: a note or a stray word
+            if value is not None and _DATE_LABEL.fullmatch(value + "："):
+                value = None  # the next cell's label (法定代表人（签字）日期)
             # A role in brackets after the label (承诺人（车间主任）): the role is the label.
             role = match.group("role")
             label = role if role in _PERSON_LABELS else bare_label(match.group("label"))
@@ -742,6 +744,43 @@ def _table_readings(tables: Sequence[Sequence[Sequence[str]]]) -> list[list[str]
     return [reading for reading in readings if reading]
 
 
+_ENTERPRISE_HEAD = re.compile(
+    r"^.{2,40}?(?:有限责任公司|有限公司|公司|厂|加油站|站|店|合作社|矿|中心)(?=[\u3400-\u9fff]{2,4}$)"
+)
+
+
+def _label_row_readings(lines: Sequence[str]) -> list[list[str]]:
+    """A line of labels only (``承诺单位（盖章）法定代表人（签字）日期``) over a line of values
+    run together (``某某有限公司陈光辉 2026年3月8日``): the person's label with the name left
+    after the enterprise's name, and the date.
+
+    >>> _label_row_readings(["单位(盖章)法定代表人(签字)日期", "甲有限公司陈光辉 2026年3月8日"])
+    [['法定代表人(签字)：陈光辉', '日期：2026年3月8日']]
+    """
+    readings: list[list[str]] = []
+    for index, full in enumerate(lines[:-1]):
+        line = probe(full).strip()
+        found = list(_LABEL_RE.finditer(line))
+        people = [match for match in found if "章" not in match.group("label")]
+        if not people or not line.endswith(("日期", "时间")):
+            continue
+        rest = _LABEL_RE.sub("", line)
+        if re.sub(r"(?:签\s*[订署字]\s*)?(?:日\s*期|时\s*间)$", "", rest).strip(SPACE_CHARS):
+            continue  # not labels only
+        values = probe(lines[index + 1]).strip()
+        split = re.search(rf"\s*({YEAR_DIGIT}{{4}}\s*年.*|[0-9]{{4}}[.\-/].*)$", values)
+        if split is None or not _line_date(split[1]):
+            continue
+        name = values[: split.start()].strip(SPACE_CHARS)
+        if len(found) > len(people):  # the seal's cell first: the enterprise's name
+            head = _ENTERPRISE_HEAD.match(name)
+            name = name[head.end() :] if head else ""
+        if len(people) == 1 and PERSON_NAME.match(name):
+            label = people[0].group(0).rstrip(SPACE_CHARS + ":：|")
+            readings.append([f"{label}：{name}", f"日期：{split[1]}"])
+    return readings
+
+
 def _label_cell(cell: str) -> bool:
     """A table cell that is a label (法定代表人（签字）, 日期, 序号, 姓名…), not a value."""
     text = probe(cell).strip()
@@ -795,10 +834,11 @@ def parse_own_template(doc: Document) -> ParsedDocument:
     parsed.put("level", level, line or title_line, source or title_text)
 
     signer_mark = _own_signer(marks, level)
-    if not _resolved(signer_mark) and doc.tables:
+    if not _resolved(signer_mark):
         # A signature table (labels over their values, signers side by side with their dates
-        # below, a roster of workers): its cells read by header and by column.
-        for table_lines in _table_readings(doc.tables):
+        # below, a roster of workers): its cells read by header and by column; a PDF's
+        # unruled table reads as a line of labels over a line of values.
+        for table_lines in [*_table_readings(doc.tables), *_label_row_readings(lines)]:
             candidate = _own_signer(_own_marks(table_lines), level, first_resolved=True)
             if _resolved(candidate):
                 assert candidate is not None

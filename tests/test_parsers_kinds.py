@@ -2028,3 +2028,25 @@ def test_two_party_columns_legal_representative_signs(
     assert parsed.get("signed") is signed
     assert parsed.get("signer") == (name or None)
     assert parsed.get("sign_date") == "2026-01-05"  # dated, signed or not
+
+
+@pytest.mark.parametrize("media", MEDIA)
+@pytest.mark.parametrize(
+    ("values", "signer", "signed"),
+    [
+        ("蓝山县某某物流有限公司陈光辉 2026年3月8日", "陈光辉", True),
+        ("蓝山县某某物流有限公司陈光辉", None, False),  # no date
+        ("蓝山县某某物流有限公司 年 月 日", None, False),  # blank
+    ],
+)
+def test_line_of_labels_over_a_line_of_values(
+    tmp_path: Path, media: str, values: str, signer: str | None, signed: bool
+) -> None:
+    """An unruled table's text: the labels on one line, the values run together below."""
+    blocks = [*BODY, "承诺单位（盖章）法定代表人（签字）日期", values]
+    parsed = parse_path(write(tmp_path, media, blocks, "安全生产承诺书"))
+    assert parsed.get("signed") is signed
+    if signed:
+        assert (parsed.get("signer"), parsed.get("sign_date")) == (signer, "2026-03-08")
+    else:
+        assert parsed.get("signer") != "日期"
