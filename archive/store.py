@@ -117,6 +117,8 @@ class Archive:
         # index.head.json names): a transaction reuses the index in memory while the file is
         # still that one (same inode, size, mtime).
         self._index_stamp: Stamp | None = None
+        self._unstamped = False  # index.json was read with no index.head.json beside it
+        self._locked = False  # this object holds the write lock
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -143,7 +145,16 @@ class Archive:
             index, why = self._load_index()
             self._catch_up(index, why)
             self._index = index
+            if why is not None and self._unstamped and not self._locked:
+                self._stamp_old_archive()
         return self._index
+
+    def _stamp_old_archive(self) -> None:
+        """An archive written before index.head.json existed: write the index just rebuilt from
+        the checked journal, with its head, once, so later reads trust it instead of rebuilding
+        every time.  Another writer holding the lock only puts this off to the next write."""
+        with contextlib.suppress(LockTimeout, OSError), self.transaction():
+            pass
 
     def _index_signature(self) -> Signature | None:
         try:
@@ -196,6 +207,7 @@ class Archive:
         """The index in index.json if credit wrote that file; else an empty index, to be rebuilt
         from the whole journal by :meth:`_catch_up` (every line checked), and why."""
         found = self.read_index_file()
+        self._unstamped = found.state == "unstamped"
         # Only a file the head names may be reused by a transaction and named as the previous
         # file by the next write; anything else is written anew by the next transaction.
         self._index_stamp = found.stamp if found.named else None
@@ -290,9 +302,11 @@ class Archive:
                 _("档案正被另一个 credit 进程写入，等待 {seconds} 秒后放弃", seconds=timeout),
                 _("稍后再试，或用 --lock-timeout 等得更久；检查是否有卡住的 credit 进程"),
             ) from exc
+        self._locked = True
         try:
             yield
         finally:
+            self._locked = False
             lock.release()
 
     @contextlib.contextmanager

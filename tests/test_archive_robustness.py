@@ -965,6 +965,47 @@ def test_archive_without_a_head_file_is_rebuilt_once_then_trusted(tmp_path: Path
     assert {row["credit_code"] for row in json.loads(result.stdout)} == {*codes, make_code(3)}
 
 
+def test_an_old_archive_is_stamped_by_its_first_read(tmp_path: Path) -> None:
+    """An archive written by a version before index.head.json: the first command, even one that
+    only reads, rebuilds the index from the checked journal and stamps it; later reads are quiet."""
+    archive = new_archive(tmp_path)
+    codes = set(add_codes(archive, range(1, 3)))
+    root = archive.root
+    (root / "index.head.json").unlink()
+    first = credit("enterprise", "list", "--json", archive=root)
+    assert first.returncode == 0 and "index.head.json" in first.stderr, first.stderr
+    assert (root / "index.head.json").exists()
+    again = credit("enterprise", "list", "--json", archive=root)
+    assert again.returncode == 0 and again.stderr == "", again.stderr
+    assert {row["credit_code"] for row in json.loads(again.stdout)} == codes
+    assert credit("audit", "verify", archive=root).returncode == 0
+
+
+def test_an_old_archive_read_while_another_process_writes_is_stamped_later(
+    tmp_path: Path,
+) -> None:
+    archive = new_archive(tmp_path)
+    add_codes(archive, range(1, 3))
+    root = archive.root
+    (root / "index.head.json").unlink()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(root)],
+        env=child_env(),
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "locked\n"
+        reader = Archive.open(root, lock_timeout=0.2)
+        assert len(list_enterprises(reader, status=None)) == 2  # read, not refused
+        assert not (root / "index.head.json").exists()
+    finally:
+        holder.kill()
+        holder.wait()
+    assert credit("enterprise", "list", "--json", archive=root).returncode == 0
+    assert (root / "index.head.json").exists()
+
+
 VERIFY_STATES = {
     # name: (damage, exit code, words that must be there, words that must not)
     "intact": (lambda root: None, 0, ["日志完好", "索引与日志一致"], ["损坏", "不存在", "不一致"]),
