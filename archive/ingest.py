@@ -1338,7 +1338,11 @@ def _own_commitment(
     return [("commitment.returned", fact)]
 
 
-@event("document.unmatched", label=N_("文书未匹配"))
+def _unmatched_summary(data: dict[str, Any]) -> str:
+    return str(data.get("stored") or data.get("original") or data.get("sha256", ""))
+
+
+@event("document.unmatched", label=N_("文书未匹配"), summary=_unmatched_summary)
 def _document_unmatched(index: Index, entry: dict[str, Any]) -> None:
     data = entry["data"]
     index.table(UNMATCHED_TABLE).put(data["sha256"], {**data, "at": entry["time"]})

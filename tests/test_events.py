@@ -186,3 +186,12 @@ def test_audit_log_code_finds_documents_and_their_facts(
     assert opened["summary"] == f"{made['other']} 蓝应急责改〔2026〕3号"
     table = invoke(runner, "audit", "log", "--code", made["code"], archive=archive_dir).stdout
     assert "承诺书退回（单位自拟文本）" in table and "归档文书" in table
+
+
+def test_every_event_of_an_archive_has_a_summary_in_audit_log(runner, old_archive: Path) -> None:
+    """`audit log` says what each event did: reserved serials, unmatched documents included."""
+    result = invoke(runner, "audit", "log", "--limit", "1000", "--json", archive=old_archive)
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert {"serials.reserved", "document.unmatched"} <= {row["type"] for row in rows}
+    assert [row for row in rows if not row["summary"]] == []

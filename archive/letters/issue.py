@@ -1318,7 +1318,17 @@ def letters_for(archive: Archive, credit_code: str) -> list[dict[str, Any]]:
 # -- reducers ----------------------------------------------------------------------------------
 
 
-@event("serials.reserved", label=N_("预留编号"))
+def _reserved_summary(data: dict[str, Any]) -> str:
+    first, last = data.get("first"), data.get("last")
+    numbers = str(first) if first == last else f"{first}-{last}"
+    return f"{data.get('prefix', '')} {data.get('year', '')} {numbers}".strip()
+
+
+def _released_summary(data: dict[str, Any]) -> str:
+    return " ".join(str(letter.get("serial")) for letter in data.get("letters", []))
+
+
+@event("serials.reserved", label=N_("预留编号"), summary=_reserved_summary)
 def _serials_reserved(index: Index, entry: dict[str, Any]) -> None:
     data = entry["data"]
     key = data.get("counter") or f"{data['prefix']}|{data['year']}"
@@ -1359,7 +1369,7 @@ def _unreserve(index: Index, key: str) -> None:
             runs.delete(held["run"])
 
 
-@event("letters.released", label=N_("释放预留编号"))
+@event("letters.released", label=N_("释放预留编号"), summary=_released_summary)
 def _letters_released(index: Index, entry: dict[str, Any]) -> None:
     data = entry["data"]
     for letter in data.get("letters", []):
