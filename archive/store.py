@@ -112,6 +112,8 @@ class Archive:
         self.index_path = root / INDEX_FILE
         self.head_path = root / INDEX_HEAD_FILE
         self.warnings: list[str] = []
+        # Those of the warnings that say index.json could not be written (the journal holds all).
+        self.index_write_warnings: list[str] = []
         self._index: Index | None = None
         # The stamp of index.json when self._index was read from or written to it (only a file
         # index.head.json names): a transaction reuses the index in memory while the file is
@@ -364,6 +366,7 @@ class Archive:
                             error=describe_error(exc),
                         )
                     self._warn(warning)
+                    self.index_write_warnings.append(warning)
             self._index = index
 
     def _write_index(self, index: Index) -> None:

@@ -565,7 +565,9 @@ def issue_letters(
             # The full disk is said once, with what was recorded; "the change is in the
             # journal, the index will catch up" about a reservation or a release is noise.
             archive.warnings[warnings_before:] = [
-                w for w in archive.warnings[warnings_before:] if str(archive.index_path) not in w
+                w
+                for w in archive.warnings[warnings_before:]
+                if w not in archive.index_write_warnings
             ]
     return report
 
