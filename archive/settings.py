@@ -90,7 +90,9 @@ towns = []
 lock_timeout = 10
 
 [rules]
-# 规则体系：county-2019（县实施方案）
+# 规则体系：county-2019（县实施方案，默认）或 national-2023（应急管理部令第11号）；
+# 也可把自己的规则文件放在档案的 regimes/ 文件夹（credit regime show --toml 导出样板）。
+# 已作出的记录和黑名单决定保存当时的规则体系及其版本，改这里不会改写它们。
 regime = "county-2019"
 
 [letters]

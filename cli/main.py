@@ -48,6 +48,12 @@ COMMANDS = {
         "cli.commands.audit:reindex",
         N_("根据日志重建索引 index.json（索引损坏或被删除时使用）"),
     ),
+    "regime": (
+        "cli.commands.regime:regime",
+        N_(
+            "规则体系：不良信用记录和黑名单的情形、期限、步骤（在 credit.toml 的 [rules] regime 中选择）"
+        ),
+    ),
     "config": (
         "cli.commands.config:config",
         N_("显示每一项设置的实际取值和来源（命令行、环境变量、credit.toml 或默认值）"),

@@ -116,6 +116,7 @@ BOTTOM = {
     "archive.letters",
     "archive.letters.catalog",
     "archive.pool",
+    "archive.regimes",
     "archive.report",
     "archive.resident_id",
     "archive.roster",
