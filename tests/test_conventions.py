@@ -125,6 +125,7 @@ BOTTOM = {
     "archive.uscc",
     "archive.validation",
     "archive.walk",
+    "archive.workdays",
 }
 # Domain modules, each above the ones it may import: a domain imports the bottom layer and
 # only domains of a lower rank, so their imports run in one direction.

@@ -1,0 +1,606 @@
+"""The working-day calendar: which days are working days, and how periods are counted.
+
+Two sources, year by year:
+
+- the ``chinesecalendar`` package (``import chinese_calendar``), which holds the State
+  Council's holiday arrangements for 2004 up to its last year (2026 in version 1.11);
+- ``<archive>/holidays.toml``, written by a clerk from the State Council's notice
+  (国务院办公厅关于XXXX年部分节假日安排的通知), for the years the package lacks.  A year
+  the file lists wins over the package's data for that year (an override).
+
+A year neither gives is a :class:`CalendarGap` (exit 1) naming the year and the file to fill:
+never a guess.  A counting that stays inside covered years never raises.
+
+Counting follows domain.md §6: it starts the day after the event; a calendar-day period
+ending on a rest day moves to the next working day; a working-day period counts working
+days; a year-long term ends on the same date a year later (29 February → 28 February).
+
+holidays.toml, in the notice's terms (放假 with 调休上班)::
+
+    [2027]
+    notice = "国务院办公厅关于2027年部分节假日安排的通知"
+    holidays = [
+      { name = "元旦", from = 2027-01-01, to = 2027-01-01 },
+      { name = "春节", from = 2027-02-06, to = 2027-02-13 },
+    ]
+    workdays = [2027-02-20]      # 调休上班：these weekend days are working days
+
+Weekends are rest days unless listed under ``workdays``; the days of each holiday are rest
+days.  ``to`` may be left out for a one-day holiday.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from archive.errors import CreditError, UsageError
+from archive.i18n import N_, _, describe_error, join_items
+
+if TYPE_CHECKING:
+    from archive.store import Archive
+
+HOLIDAYS_FILE = "holidays.toml"
+
+# The seven statutory festivals (全国年节及纪念日放假办法), in the notice's order.
+FESTIVALS = ("元旦", "春节", "清明节", "劳动节", "端午节", "中秋节", "国庆节")
+# chinesecalendar's names → the notice's names.
+_PACKAGE_NAMES = {
+    "New Year's Day": "元旦",
+    "Spring Festival": "春节",
+    "Tomb-sweeping Day": "清明节",
+    "Labour Day": "劳动节",
+    "Dragon Boat Festival": "端午节",
+    "Mid-autumn Festival": "中秋节",
+    "National Day": "国庆节",
+    "Anti-Fascist 70th Day": "中国人民抗日战争暨世界反法西斯战争胜利70周年纪念日",
+}
+WEEKDAYS = (
+    N_("星期一"),
+    N_("星期二"),
+    N_("星期三"),
+    N_("星期四"),
+    N_("星期五"),
+    N_("星期六"),
+    N_("星期日"),
+)
+
+SOURCE_ARCHIVE = "archive"
+SOURCE_PACKAGE = "package"
+
+
+class CalendarGap(CreditError):
+    """A year whose holidays neither chinesecalendar nor holidays.toml gives (exit 1)."""
+
+    def __init__(self, year: int, path: Path | None):
+        self.year = year
+        self.path = path
+        last = package_years()
+        covered = _("chinesecalendar 只有 {first}–{last} 年的数据", first=last[0], last=last[-1])
+        if path is not None:
+            message = _(
+                "没有 {year} 年的节假日安排（{covered}，{path} 中也没有 [{year}]），无法计算工作日",
+                year=year,
+                covered=covered,
+                path=path,
+            )
+            hint = _(
+                "按国务院办公厅关于 {year} 年部分节假日安排的通知，在 {path} 中写入 [{year}] 的放假和调休上班日期（格式见 README“工作日与节假日”）",
+                year=year,
+                path=path,
+            )
+        else:
+            message = _(
+                "没有 {year} 年的节假日安排（{covered}），无法计算工作日",
+                year=year,
+                covered=covered,
+            )
+            hint = _(
+                "用 --archive 指定档案（或先 credit init 新建一个），再按国务院办公厅的通知在档案的 {file} 中写入 [{year}]",
+                file=HOLIDAYS_FILE,
+                year=year,
+            )
+        super().__init__(message, hint)
+
+
+class HolidaysFileError(CreditError):
+    """holidays.toml cannot be read or says something impossible (exit 1)."""
+
+
+@dataclass(frozen=True)
+class Holiday:
+    """One holiday of a notice: its name and its first and last rest day."""
+
+    name: str
+    start: date
+    end: date
+
+    def days(self) -> list[date]:
+        return [self.start + timedelta(n) for n in range((self.end - self.start).days + 1)]
+
+
+@dataclass
+class YearData:
+    """One year's arrangement: holidays (rest days) and make-up working days (调休上班)."""
+
+    year: int
+    source: str  # SOURCE_ARCHIVE or SOURCE_PACKAGE
+    holidays: tuple[Holiday, ...]
+    workdays: frozenset[date]
+    notice: str | None = None
+    path: Path | None = None
+    _rest: dict[date, str] = field(default_factory=dict, repr=False)
+    _work: list[int] | None = field(default=None, repr=False)  # ordinals of working days
+
+    def __post_init__(self) -> None:
+        for holiday in self.holidays:
+            for day in holiday.days():
+                self._rest[day] = holiday.name
+
+    def holiday_name(self, day: date) -> str | None:
+        return self._rest.get(day)
+
+    def is_workday(self, day: date) -> bool:
+        if day in self.workdays:
+            return True
+        if day in self._rest:
+            return False
+        return day.weekday() < 5
+
+    def working_ordinals(self) -> list[int]:
+        """The year's working days as ordinals, sorted (built once)."""
+        if self._work is None:
+            first = date(self.year, 1, 1).toordinal()
+            last = date(self.year, 12, 31).toordinal()
+            self._work = [n for n in range(first, last + 1) if self.is_workday(date.fromordinal(n))]
+        return self._work
+
+
+# -- the package's data ----------------------------------------------------------------------
+
+
+_PACKAGE: dict[int, YearData] | None = None
+
+
+def _package() -> dict[int, YearData]:
+    """chinesecalendar's years, read once (imported here: ``credit --help`` never loads it)."""
+    global _PACKAGE
+    if _PACKAGE is None:
+        from chinese_calendar import constants
+
+        rest: dict[int, dict[date, str]] = {}
+        for day, name in constants.holidays.items():
+            rest.setdefault(day.year, {})[day] = _PACKAGE_NAMES.get(name, name)
+        work: dict[int, set[date]] = {}
+        for day in constants.workdays:
+            work.setdefault(day.year, set()).add(day)
+        years = range(min(rest), max(rest) + 1)
+        _PACKAGE = {
+            year: YearData(
+                year,
+                SOURCE_PACKAGE,
+                _runs(rest.get(year, {})),
+                frozenset(work.get(year, ())),
+            )
+            for year in years
+        }
+    return _PACKAGE
+
+
+def _runs(days: dict[date, str]) -> tuple[Holiday, ...]:
+    """Consecutive rest days of one name, as the notice's holidays."""
+    holidays: list[Holiday] = []
+    for day in sorted(days):
+        name = days[day]
+        last = holidays[-1] if holidays else None
+        if last and last.name == name and last.end + timedelta(1) == day:
+            holidays[-1] = Holiday(name, last.start, day)
+        else:
+            holidays.append(Holiday(name, day, day))
+    return tuple(holidays)
+
+
+def package_years() -> tuple[int, int]:
+    """The first and last year chinesecalendar covers."""
+    years = _package()
+    return min(years), max(years)
+
+
+# -- holidays.toml ---------------------------------------------------------------------------
+
+_YEAR_KEYS = {"notice", "holidays", "workdays"}
+_HOLIDAY_KEYS = {"name", "from", "to"}
+_YEAR = re.compile(r"[12][0-9]{3}")
+
+
+def load_holidays(path: Path) -> dict[int, YearData]:
+    """Read and check holidays.toml; every problem names the file (and the line where known)."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise HolidaysFileError(
+            _("无法读取节假日文件 {path}：{error}", path=path, error=describe_error(exc)),
+            _("检查文件是否存在、是否有权限"),
+        ) from exc
+    try:
+        text = raw.decode("utf-8-sig")
+        table = tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise HolidaysFileError(
+            _("节假日文件 {path} 格式有误：{error}", path=path, error=describe_error(exc)),
+            _("用记事本打开该文件改正；格式见 README“工作日与节假日”"),
+        ) from exc
+    lines = text.splitlines()
+    years: dict[int, YearData] = {}
+    for key, value in table.items():
+        if not _YEAR.fullmatch(key):
+            _fail(
+                path,
+                lines,
+                None,
+                key,
+                _("不认识的项 {key}：每一节应是一个年份，如 [2027]", key=key),
+            )
+        year = int(key)
+        if not isinstance(value, dict):
+            _fail(path, lines, year, key, _("{key} 应是一节 [{key}]，不是一个值", key=key))
+        years[year] = _read_year(path, lines, year, value)
+    return years
+
+
+def _fail(path: Path, lines: list[str], year: int | None, needle: str, problem: str) -> None:
+    line = _line_of(lines, year, needle)
+    if line:
+        message = _(
+            "节假日文件 {path} 第 {line} 行：{problem}", path=path, line=line, problem=problem
+        )
+    else:
+        message = _("节假日文件 {path}：{problem}", path=path, problem=problem)
+    raise HolidaysFileError(
+        message, _("按国务院办公厅的通知改正该文件；格式见 README“工作日与节假日”")
+    )
+
+
+def _line_of(lines: list[str], year: int | None, needle: str) -> int | None:
+    """The line holding ``needle``, looked for from the year's ``[YYYY]`` header on (tomllib
+    gives no positions for values that parse well but mean nothing)."""
+    start = 0
+    if year is not None:
+        header = re.compile(rf"^\s*\[\[?\s*[\"']?{year}[\"']?\s*[\].]")
+        for number, line in enumerate(lines):
+            if header.match(line):
+                start = number
+                break
+    for number in range(start, len(lines)):
+        content = lines[number].split("#", 1)[0]
+        if needle in content:
+            return number + 1
+    return None
+
+
+def _read_year(path: Path, lines: list[str], year: int, table: dict[str, Any]) -> YearData:
+    for key in table:
+        if key not in _YEAR_KEYS:
+            _fail(
+                path,
+                lines,
+                year,
+                key,
+                _(
+                    "[{year}] 中有不认识的项 {key}（可用：{keys}）",
+                    year=year,
+                    key=key,
+                    keys=join_items(sorted(_YEAR_KEYS)),
+                ),
+            )
+    notice = table.get("notice")
+    if notice is not None and (not isinstance(notice, str) or not notice.strip()):
+        _fail(
+            path, lines, year, "notice", _("[{year}] 的 notice 应是通知的标题（文字）", year=year)
+        )
+    raw_holidays = table.get("holidays", [])
+    if not isinstance(raw_holidays, list):
+        _fail(path, lines, year, "holidays", _("[{year}] 的 holidays 应是一个列表", year=year))
+    holidays: list[Holiday] = []
+    rest: dict[date, str] = {}
+    for item in raw_holidays:
+        holiday = _read_holiday(path, lines, year, item)
+        for day in holiday.days():
+            if day in rest:
+                _fail(
+                    path,
+                    lines,
+                    year,
+                    holiday.name,
+                    _(
+                        "[{year}] 中 {day} 同时属于“{first}”和“{second}”",
+                        year=year,
+                        day=day.isoformat(),
+                        first=rest[day],
+                        second=holiday.name,
+                    ),
+                )
+            rest[day] = holiday.name
+        holidays.append(holiday)
+    raw_workdays = table.get("workdays", [])
+    if not isinstance(raw_workdays, list):
+        _fail(path, lines, year, "workdays", _("[{year}] 的 workdays 应是日期的列表", year=year))
+    workdays: set[date] = set()
+    for day in raw_workdays:
+        day = _read_date(path, lines, year, "workdays", day)
+        if day in rest:
+            _fail(
+                path,
+                lines,
+                year,
+                day.isoformat(),
+                _(
+                    "[{year}] 中 {day} 既是调休上班日（workdays），又是“{name}”的放假日",
+                    year=year,
+                    day=day.isoformat(),
+                    name=rest[day],
+                ),
+            )
+        if day in workdays:
+            _fail(
+                path,
+                lines,
+                year,
+                day.isoformat(),
+                _("[{year}] 的 workdays 中 {day} 写了两次", year=year, day=day.isoformat()),
+            )
+        workdays.add(day)
+    holidays.sort(key=lambda item: item.start)
+    return YearData(
+        year,
+        SOURCE_ARCHIVE,
+        tuple(holidays),
+        frozenset(workdays),
+        notice=notice.strip() if isinstance(notice, str) else None,
+        path=path,
+    )
+
+
+def _read_holiday(path: Path, lines: list[str], year: int, item: Any) -> Holiday:
+    if not isinstance(item, dict):
+        _fail(
+            path,
+            lines,
+            year,
+            "holidays",
+            _(
+                '[{year}] 的 holidays 中每一项应写成 {{ name = "春节", from = 日期, to = 日期 }}',
+                year=year,
+            ),
+        )
+    for key in item:
+        if key not in _HOLIDAY_KEYS:
+            _fail(
+                path,
+                lines,
+                year,
+                key,
+                _(
+                    "[{year}] 的 holidays 中有不认识的项 {key}（可用：{keys}）",
+                    year=year,
+                    key=key,
+                    keys="name、from、to",
+                ),
+            )
+    name = item.get("name")
+    if not isinstance(name, str) or not name.strip():
+        _fail(
+            path,
+            lines,
+            year,
+            "holidays",
+            _("[{year}] 的 holidays 中有一项没有 name（节日名称）", year=year),
+        )
+    name = name.strip()
+    if "from" not in item:
+        _fail(
+            path,
+            lines,
+            year,
+            name,
+            _("[{year}] 的“{name}”没有 from（放假的第一天）", year=year, name=name),
+        )
+    start = _read_date(path, lines, year, name, item["from"])
+    end = _read_date(path, lines, year, name, item.get("to", start))
+    if start > end:
+        _fail(
+            path,
+            lines,
+            year,
+            name,
+            _(
+                "[{year}] 的“{name}”从 {start} 到 {end}：开始晚于结束",
+                year=year,
+                name=name,
+                start=start.isoformat(),
+                end=end.isoformat(),
+            ),
+        )
+    return Holiday(name, start, end)
+
+
+def _read_date(path: Path, lines: list[str], year: int, where: str, value: Any) -> date:
+    from datetime import datetime
+
+    if isinstance(value, datetime) or not isinstance(value, date):
+        _fail(
+            path,
+            lines,
+            year,
+            str(value) if isinstance(value, str) and value else where,
+            _(
+                "[{year}] 中 {value!r} 不是日期：日期写成 2027-01-01（不加引号）",
+                year=year,
+                value=value if not isinstance(value, date) else str(value),
+            ),
+        )
+    if value.year != year:
+        _fail(
+            path,
+            lines,
+            year,
+            value.isoformat(),
+            _(
+                "{day} 不在 {year} 年：[{year}] 只能写 {year} 年的日期，别的年份的日期写进它自己的一节",
+                day=value.isoformat(),
+                year=year,
+            ),
+        )
+    return value
+
+
+# -- the calendar ----------------------------------------------------------------------------
+
+
+class WorkCalendar:
+    """Working days over the package's years and the archive's holidays.toml."""
+
+    def __init__(self, overrides: dict[int, YearData] | None = None, path: Path | None = None):
+        self.overrides = dict(overrides or {})
+        self.path = path  # the archive's holidays.toml (existing or not); None: no archive
+
+    # -- years ---------------------------------------------------------------------------
+
+    def year(self, year: int) -> YearData:
+        """The year's data; :class:`CalendarGap` where none is given."""
+        data = self.overrides.get(year) or _package().get(year)
+        if data is None:
+            raise CalendarGap(year, self.path)
+        return data
+
+    def source(self, year: int) -> str | None:
+        """``"archive"``, ``"package"`` or ``None`` (no data for the year)."""
+        if year in self.overrides:
+            return SOURCE_ARCHIVE
+        if year in _package():
+            return SOURCE_PACKAGE
+        return None
+
+    # -- days ----------------------------------------------------------------------------
+
+    def is_workday(self, day: date) -> bool:
+        return self.year(day.year).is_workday(day)
+
+    def holiday_name(self, day: date) -> str | None:
+        """The holiday ``day`` belongs to, or None (a weekend or a working day)."""
+        return self.year(day.year).holiday_name(day)
+
+    def roll_forward(self, day: date) -> date:
+        """``day`` if it is a working day, else the next working day."""
+        data = self.year(day.year)
+        ordinals = data.working_ordinals()
+        at = bisect.bisect_left(ordinals, day.toordinal())
+        while at == len(ordinals):  # no working day left this year: the next year's first
+            data = self.year(data.year + 1)
+            ordinals = data.working_ordinals()
+            at = 0
+        return date.fromordinal(ordinals[at])
+
+    # -- periods -------------------------------------------------------------------------
+
+    def add_days(self, start: date, n: int, *, workdays: bool) -> date:
+        """The end of an ``n``-day period from ``start`` (domain.md §6).
+
+        Counting starts the day after ``start``.  ``workdays``: the ``n``-th working day after
+        ``start`` (``start`` itself when n is 0); otherwise ``start + n`` calendar days, moved
+        to the next working day when that is a rest day.
+        """
+        _check_count(n, "n")
+        if not workdays:
+            return self.roll_forward(start + timedelta(n))
+        if n == 0:
+            return start
+        year = start.year
+        data = self.year(year)
+        ordinals = data.working_ordinals()
+        at = bisect.bisect_right(ordinals, start.toordinal())  # working days after start
+        left = n
+        while at + left > len(ordinals):
+            left -= len(ordinals) - at
+            year += 1
+            data = self.year(year)
+            ordinals = data.working_ordinals()
+            at = 0
+        return date.fromordinal(ordinals[at + left - 1])
+
+    def add_years(self, start: date, years: int, *, roll: bool = True) -> date:
+        """The same date ``years`` later (29 February → 28 February), rolled forward when ``roll``."""
+        _check_count(years, "years")
+        return self.add_months(start, 12 * years, roll=roll)
+
+    def add_months(self, start: date, months: int, *, roll: bool = True) -> date:
+        """The same day ``months`` later (the month's last day where it is shorter: 31 January →
+        28/29 February), rolled forward when ``roll``."""
+        _check_count(months, "months")
+        total = start.year * 12 + start.month - 1 + months
+        year, month = divmod(total, 12)
+        month += 1
+        if year > 9999:
+            raise UsageError(
+                _("{start} 之后 {months} 个月超出了可以计算的范围", start=start, months=months)
+            )
+        last = (date(year + month // 12, month % 12 + 1, 1) - timedelta(1)).day
+        end = date(year, month, min(start.day, last))
+        return self.roll_forward(end) if roll else end
+
+    def days_between(self, start: date, end: date, *, workdays: bool) -> int:
+        """How many days ``d`` with ``start < d <= end`` (only working days when ``workdays``):
+        the days overdue of a deadline ``start`` on ``end``.  0 when ``end <= start``."""
+        if end <= start:
+            return 0
+        if not workdays:
+            return (end - start).days
+        count = 0
+        for year in range(start.year, end.year + 1):
+            ordinals = self.year(year).working_ordinals()
+            low = bisect.bisect_right(ordinals, start.toordinal())
+            high = bisect.bisect_right(ordinals, end.toordinal())
+            count += high - low
+        return count
+
+
+def _check_count(n: int, name: str) -> None:
+    if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+        raise UsageError(_("{name} 应是不小于 0 的整数，不是 {value!r}", name=name, value=n))
+
+
+# -- finding the calendar --------------------------------------------------------------------
+
+_CACHE: dict[Path, tuple[tuple[int, int], dict[int, YearData]]] = {}
+
+
+def calendar_for(archive: Archive | None) -> WorkCalendar:
+    """chinesecalendar plus ``<archive>/holidays.toml`` (read again only when it changed)."""
+    if archive is None:
+        return WorkCalendar()
+    return calendar_from_file(Path(archive.root) / HOLIDAYS_FILE)
+
+
+def calendar_from_file(path: Path) -> WorkCalendar:
+    """The calendar with ``path`` as the archive's holidays.toml (a missing file adds nothing)."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        _CACHE.pop(path, None)
+        return WorkCalendar({}, path)
+    except OSError as exc:
+        raise HolidaysFileError(
+            _("无法读取节假日文件 {path}：{error}", path=path, error=describe_error(exc)),
+            _("检查文件是否存在、是否有权限"),
+        ) from exc
+    stamp = (stat.st_mtime_ns, stat.st_size)
+    cached = _CACHE.get(path)
+    if cached is None or cached[0] != stamp:
+        cached = (stamp, load_holidays(path))
+        _CACHE[path] = cached
+    return WorkCalendar(cached[1], path)
