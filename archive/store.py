@@ -475,6 +475,10 @@ def init_archive(
             for name in FOLDERS:
                 (folder / name).mkdir(parents=True, exist_ok=True)
             atomic_write(folder / SETTINGS_FILE, render_template(bureau, county).encode("utf-8"))
+            from archive.workdays import HOLIDAYS_FILE, HOLIDAYS_TEMPLATE
+
+            if not (folder / HOLIDAYS_FILE).exists():
+                atomic_write(folder / HOLIDAYS_FILE, HOLIDAYS_TEMPLATE.encode("utf-8"))
             fsync_dir(folder)
         except OSError as exc:
             raise ArchiveError(

@@ -37,15 +37,20 @@ import tomllib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from archive.errors import CreditError, UsageError
 from archive.i18n import N_, _, describe_error, join_items
 
-if TYPE_CHECKING:
-    from archive.store import Archive
-
 HOLIDAYS_FILE = "holidays.toml"
+
+
+class _ArchiveLike(Protocol):
+    """What the calendar needs of an :class:`archive.store.Archive`: its folder.  (Not the
+    class itself: ``archive.store`` imports this module to write the template at init.)"""
+
+    root: Path
+
 
 # The seven statutory festivals (全国年节及纪念日放假办法), in the notice's order.
 FESTIVALS = ("元旦", "春节", "清明节", "劳动节", "端午节", "中秋节", "国庆节")
@@ -459,6 +464,40 @@ def _read_date(path: Path, lines: list[str], year: int, where: str, value: Any) 
     return value
 
 
+# What ``credit init`` writes as <archive>/holidays.toml: comments only, so it adds nothing
+# until a clerk writes a year into it.
+HOLIDAYS_TEMPLATE = """\
+# 节假日安排（TOML 格式）：chinesecalendar 软件包没有的年份（2027 年起），在这里按
+# 国务院办公厅每年的通知填写。以 # 开头的行是说明。
+#
+# 通知的标题是“国务院办公厅关于XXXX年部分节假日安排的通知”，一般在上一年 10–12 月发布，
+# 见中国政府网（www.gov.cn）“政策 > 最新”或搜索该标题。
+#
+# 每年一节 [年份]：
+#   notice    通知的标题（可不写）
+#   holidays  每个节日的放假日期：name 节日名称，from 放假第一天，to 最后一天（只放一天可不写 to）
+#   workdays  调休上班的日期（通知中“X月X日（周六）上班”）
+# 周六、周日是休息日，除非写在 workdays 中；节日的每一天都是休息日。日期写成 2027-01-01，不加引号；
+# 每一节只能写该年的日期。某年在这里写了，就以这里为准（取代软件包中该年的数据）。
+# 写好后运行 credit calendar check 年份 核对。
+#
+# 格式示例（日期仅为示意，请以通知为准；去掉行首的 # 生效）：
+#
+# [2027]
+# notice = "国务院办公厅关于2027年部分节假日安排的通知"
+# holidays = [
+#   { name = "元旦", from = 2027-01-01, to = 2027-01-03 },
+#   { name = "春节", from = 2027-02-06, to = 2027-02-14 },
+#   { name = "清明节", from = 2027-04-03, to = 2027-04-05 },
+#   { name = "劳动节", from = 2027-05-01, to = 2027-05-05 },
+#   { name = "端午节", from = 2027-06-09 },
+#   { name = "中秋节", from = 2027-09-15, to = 2027-09-17 },
+#   { name = "国庆节", from = 2027-10-01, to = 2027-10-07 },
+# ]
+# workdays = [2027-02-20, 2027-04-25, 2027-09-26, 2027-10-09]
+"""
+
+
 # -- the calendar ----------------------------------------------------------------------------
 
 
@@ -579,7 +618,7 @@ def _check_count(n: int, name: str) -> None:
 _CACHE: dict[Path, tuple[tuple[int, int], dict[int, YearData]]] = {}
 
 
-def calendar_for(archive: Archive | None) -> WorkCalendar:
+def calendar_for(archive: _ArchiveLike | None) -> WorkCalendar:
     """chinesecalendar plus ``<archive>/holidays.toml`` (read again only when it changed)."""
     if archive is None:
         return WorkCalendar()
@@ -604,3 +643,153 @@ def calendar_from_file(path: Path) -> WorkCalendar:
         cached = (stamp, load_holidays(path))
         _CACHE[path] = cached
     return WorkCalendar(cached[1], path)
+
+
+# -- what ``credit calendar`` shows ----------------------------------------------------------
+
+COUNT_WORKDAYS = "workdays"
+COUNT_DAYS = "days"
+COUNT_YEARS = "years"
+COUNT_MONTHS = "months"
+
+
+def package_version() -> str | None:
+    """The installed chinesecalendar's version (None if it cannot be told)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("chinesecalendar")
+    except PackageNotFoundError:
+        return None
+
+
+def describe_source(calendar: WorkCalendar, year: int) -> dict[str, Any]:
+    """Where ``year``'s data comes from: ``{year, source, file, notice, package_version}``."""
+    source = calendar.source(year)
+    data = calendar.year(year) if source else None
+    return {
+        "year": year,
+        "source": source,
+        "file": str(data.path) if data is not None and data.path else None,
+        "notice": data.notice if data is not None else None,
+        "package_version": package_version() if source == SOURCE_PACKAGE else None,
+    }
+
+
+def describe_day(calendar: WorkCalendar, day: date) -> dict[str, Any]:
+    """``{date, weekday (1 = Monday … 7), workday, holiday, make_up_workday}``."""
+    data = calendar.year(day.year)
+    return {
+        "date": day.isoformat(),
+        "weekday": day.isoweekday(),
+        "workday": data.is_workday(day),
+        "holiday": data.holiday_name(day),
+        "make_up_workday": day in data.workdays,
+    }
+
+
+def count_from(
+    calendar: WorkCalendar,
+    start: date,
+    *,
+    n: int | None = None,
+    unit: str = COUNT_DAYS,
+    roll: bool = True,
+) -> dict[str, Any]:
+    """Answer "which date is ``n`` (working) days / months / years after ``start``", saying how:
+
+    ``{start, count: {n, unit, roll} | None, unadjusted, result, moved, moved_from, sources}``
+    where ``unadjusted`` is the date before moving off a rest day, ``moved_from`` that day
+    described (holiday name or weekend) when the result was moved, ``result`` the answer
+    described (:func:`describe_day`), ``sources`` each year touched (:func:`describe_source`).
+    ``n`` None: ``start`` itself described.
+    """
+    if unit not in (COUNT_WORKDAYS, COUNT_DAYS, COUNT_YEARS, COUNT_MONTHS):
+        raise UsageError(_("不认识的计数单位 {unit}", unit=unit))
+    if n is None:
+        result = unadjusted = start
+        first_year = start.year
+    elif unit == COUNT_WORKDAYS:
+        result = unadjusted = calendar.add_days(start, n, workdays=True)
+        first_year = start.year
+    else:
+        if unit == COUNT_DAYS:
+            unadjusted = start + timedelta(_checked(n))
+        else:
+            months = 12 * _checked(n) if unit == COUNT_YEARS else _checked(n)
+            unadjusted = calendar.add_months(start, months, roll=False)
+        roll = roll or unit == COUNT_DAYS  # a period of days always moves off a rest day
+        result = calendar.roll_forward(unadjusted) if roll else unadjusted
+        first_year = unadjusted.year
+    moved_from = describe_day(calendar, unadjusted) if result != unadjusted else None
+    described = describe_day(calendar, result)
+    return {
+        "start": start.isoformat(),
+        "count": None if n is None else {"n": n, "unit": unit, "roll": roll},
+        "unadjusted": unadjusted.isoformat(),
+        "result": described,
+        "moved": moved_from is not None,
+        "moved_from": moved_from,
+        "sources": [describe_source(calendar, year) for year in range(first_year, result.year + 1)],
+    }
+
+
+def _checked(n: int) -> int:
+    _check_count(n, "n")
+    return n
+
+
+def check_year(calendar: WorkCalendar, year: int) -> dict[str, Any]:
+    """Where ``year``'s arrangement comes from and what it holds, with warnings:
+    ``{year, source, file, notice, package_version, overrides_package, holidays: [{name, from,
+    to, days}], holiday_days, workdays: [dates], warnings: [text]}``.  No data: CalendarGap."""
+    data = calendar.year(year)
+    first, last = package_years()
+    overrides = data.source == SOURCE_ARCHIVE and first <= year <= last
+    warnings: list[str] = []
+    if data.source == SOURCE_ARCHIVE:
+        names = {holiday.name for holiday in data.holidays}
+        missing = [name for name in FESTIVALS if name not in names]
+        if missing:
+            warnings.append(
+                _(
+                    "{path} 的 [{year}] 中没有法定节日：{names}（核对通知；节日名称应写成 {festivals}）",
+                    path=data.path,
+                    year=year,
+                    names=join_items(missing),
+                    festivals=join_items(FESTIVALS),
+                )
+            )
+        for day in sorted(data.workdays):
+            if day.weekday() < 5:
+                warnings.append(
+                    _(
+                        "{day} 是{weekday}，本来就是工作日，不必写进 workdays",
+                        day=day.isoformat(),
+                        weekday=_(WEEKDAYS[day.weekday()]),
+                    )
+                )
+        if overrides:
+            warnings.append(
+                _(
+                    "{path} 的 [{year}] 取代了 chinesecalendar 中该年的全部数据",
+                    path=data.path,
+                    year=year,
+                )
+            )
+    return {
+        **describe_source(calendar, year),
+        "overrides_package": overrides,
+        "holidays": [
+            {
+                "name": holiday.name,
+                "from": holiday.start.isoformat(),
+                "to": holiday.end.isoformat(),
+                "days": (holiday.end - holiday.start).days + 1,
+            }
+            for holiday in data.holidays
+        ],
+        "holiday_days": sum((holiday.end - holiday.start).days + 1 for holiday in data.holidays),
+        "workdays": [day.isoformat() for day in sorted(data.workdays)],
+        "warnings": warnings,
+    }

@@ -43,6 +43,10 @@ COMMANDS = {
             "显示解析器从一个文件中看到了什么：规范化后的文字、由哪个解析器处理及原因、每个字段及其出处"
         ),
     ),
+    "calendar": (
+        "cli.commands.calendar:calendar",
+        N_("工作日日历：某日之后 N 个（工作）日是哪天，某年的节假日数据从哪里来"),
+    ),
     "audit": ("cli.commands.audit:audit", N_("检查和查看档案日志（journal.jsonl）")),
     "reindex": (
         "cli.commands.audit:reindex",
