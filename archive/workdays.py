@@ -26,7 +26,9 @@ holidays.toml, in the notice's terms (放假 with 调休上班)::
     workdays = [2027-02-20]      # 调休上班：these weekend days are working days
 
 Weekends are rest days unless listed under ``workdays``; the days of each holiday are rest
-days.  ``to`` may be left out for a one-day holiday.
+days.  ``to`` may be left out for a one-day holiday.  ``add_to_package = true`` in a year the
+package covers adds the section's days to the package's instead of replacing them (a notice
+naming a make-up working day in the December before).
 """
 
 from __future__ import annotations
@@ -139,6 +141,7 @@ class YearData:
     workdays: frozenset[date]
     notice: str | None = None
     path: Path | None = None
+    adds_to_package: bool = False  # holidays.toml's add_to_package = true
     _rest: dict[date, str] = field(default_factory=dict, repr=False)
     _work: list[int] | None = field(default=None, repr=False)  # ordinals of working days
 
@@ -218,7 +221,7 @@ def package_years() -> tuple[int, int]:
 
 # -- holidays.toml ---------------------------------------------------------------------------
 
-_YEAR_KEYS = {"notice", "holidays", "workdays"}
+_YEAR_KEYS = {"notice", "holidays", "workdays", "add_to_package"}
 _HOLIDAY_KEYS = {"name", "from", "to"}
 _YEAR = re.compile(r"[12][0-9]{3}")
 
@@ -360,6 +363,17 @@ def _read_year(path: Path, lines: list[str], year: int, table: dict[str, Any]) -
                 _("[{year}] 的 workdays 中 {day} 写了两次", year=year, day=day.isoformat()),
             )
         workdays.add(day)
+    add = table.get("add_to_package", False)
+    if not isinstance(add, bool):
+        _fail(
+            path,
+            lines,
+            year,
+            "add_to_package",
+            _("[{year}] 的 add_to_package 应是 true 或 false", year=year),
+        )
+    if add:
+        holidays, workdays = _add_to_package(path, lines, year, holidays, workdays)
     holidays.sort(key=lambda item: item.start)
     return YearData(
         year,
@@ -368,7 +382,63 @@ def _read_year(path: Path, lines: list[str], year: int, table: dict[str, Any]) -
         frozenset(workdays),
         notice=notice.strip() if isinstance(notice, str) else None,
         path=path,
+        adds_to_package=add,
     )
+
+
+def _add_to_package(
+    path: Path, lines: list[str], year: int, holidays: list[Holiday], workdays: set[date]
+) -> tuple[list[Holiday], set[date]]:
+    """``add_to_package = true``: the year's package data plus what the section lists (a notice
+    that names a day of the year before, such as a make-up working day in late December)."""
+    package = _package().get(year)
+    if package is None:
+        _fail(
+            path,
+            lines,
+            year,
+            "add_to_package",
+            _(
+                "[{year}] 写了 add_to_package = true，但 chinesecalendar 没有 {year} 年的数据",
+                year=year,
+            ),
+        )
+    assert package is not None
+    for holiday in holidays:
+        for day in holiday.days():
+            if day in package.workdays or package.holiday_name(day):
+                _fail(
+                    path,
+                    lines,
+                    year,
+                    holiday.name,
+                    _(
+                        "[{year}] 的“{name}”含 {day}，它在 chinesecalendar 中已是{kind}",
+                        year=year,
+                        name=holiday.name,
+                        day=day.isoformat(),
+                        kind=_("调休上班日")
+                        if day in package.workdays
+                        else _("“{name}”的放假日", name=package.holiday_name(day)),
+                    ),
+                )
+    for day in workdays:
+        if day in package.workdays or package.holiday_name(day):
+            _fail(
+                path,
+                lines,
+                year,
+                day.isoformat(),
+                _(
+                    "[{year}] 的 workdays 中 {day} 在 chinesecalendar 中已是{kind}",
+                    year=year,
+                    day=day.isoformat(),
+                    kind=_("调休上班日")
+                    if day in package.workdays
+                    else _("“{name}”的放假日", name=package.holiday_name(day)),
+                ),
+            )
+    return [*package.holidays, *holidays], workdays | package.workdays
 
 
 def _read_holiday(path: Path, lines: list[str], year: int, item: Any) -> Holiday:
@@ -478,7 +548,12 @@ HOLIDAYS_TEMPLATE = """\
 #   holidays  每个节日的放假日期：name 节日名称，from 放假第一天，to 最后一天（只放一天可不写 to）
 #   workdays  调休上班的日期（通知中“X月X日（周六）上班”）
 # 周六、周日是休息日，除非写在 workdays 中；节日的每一天都是休息日。日期写成 2027-01-01，不加引号；
-# 每一节只能写该年的日期。某年在这里写了，就以这里为准（取代软件包中该年的数据）。
+# 每一节只能写该年的日期。某年在这里写了，就以这里为准（取代软件包中该年的数据）；
+# 若只是给软件包已有的年份补几天（如通知中上一年 12 月的调休上班日），在该年一节写
+# add_to_package = true，只列出补充的日期，如：
+#   [2026]
+#   add_to_package = true
+#   workdays = [2026-12-26]
 # 写好后运行 credit calendar check 年份 核对。
 #
 # 格式示例（日期仅为示意，请以通知为准；去掉行首的 # 生效）：
@@ -745,7 +820,7 @@ def check_year(calendar: WorkCalendar, year: int) -> dict[str, Any]:
     to, days}], holiday_days, workdays: [dates], warnings: [text]}``.  No data: CalendarGap."""
     data = calendar.year(year)
     first, last = package_years()
-    overrides = data.source == SOURCE_ARCHIVE and first <= year <= last
+    overrides = data.source == SOURCE_ARCHIVE and first <= year <= last and not data.adds_to_package
     warnings: list[str] = []
     if data.source == SOURCE_ARCHIVE:
         names = {holiday.name for holiday in data.holidays}
@@ -780,6 +855,7 @@ def check_year(calendar: WorkCalendar, year: int) -> dict[str, Any]:
     return {
         **describe_source(calendar, year),
         "overrides_package": overrides,
+        "adds_to_package": data.adds_to_package,
         "holidays": [
             {
                 "name": holiday.name,

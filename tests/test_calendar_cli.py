@@ -289,3 +289,19 @@ def test_help_shows_both_forms(runner) -> None:
     assert "credit calendar 日期" in result.stdout
     assert "credit calendar check 年份" in result.stdout
     assert "示例" in result.stdout
+
+
+def test_check_a_year_added_to_the_package(runner, archive_dir: Path) -> None:
+    (archive_dir / "holidays.toml").write_text(
+        "[2026]\nadd_to_package = true\nworkdays = [2026-12-26]\n", encoding="utf-8"
+    )
+    result = invoke(runner, "calendar", "check", "2026", archive=archive_dir)
+    assert result.exit_code == 0
+    assert "补充" in result.stdout
+    assert "调休上班：7 天" in result.stdout
+    assert result.stderr == ""  # no warning of replacing the package's year
+    report = json.loads(
+        invoke(runner, "calendar", "check", "2026", "--json", archive=archive_dir).stdout
+    )
+    assert report["adds_to_package"] is True and report["overrides_package"] is False
+    assert len(report["holidays"]) == 7

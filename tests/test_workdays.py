@@ -392,3 +392,47 @@ def test_calendar_days_end_on_the_first_workday_not_before(start: date, n: int) 
     while day < end:
         assert not calendar.is_workday(day)
         day += timedelta(1)
+
+
+# -- add_to_package: a few days added to a package year -----------------------------------------
+
+
+def test_add_to_package_keeps_the_package_s_year(tmp_path: Path) -> None:
+    path = tmp_path / "holidays.toml"
+    path.write_text(
+        "[2026]\nadd_to_package = true\nworkdays = [2026-12-26]\n"
+        'holidays = [{ name = "元旦", from = 2026-12-31 }]\n',
+        encoding="utf-8",
+    )
+    calendar = calendar_from_file(path)
+    assert calendar.source(2026) == "archive"
+    assert calendar.is_workday(D("2026-12-26"))  # a Saturday made a working day
+    assert not calendar.is_workday(D("2026-12-31"))
+    assert calendar.holiday_name(D("2026-12-31")) == "元旦"
+    assert calendar.holiday_name(D("2026-10-03")) == "国庆节"  # the package's days stay
+    assert calendar.is_workday(D("2026-10-10"))
+    assert calendar.add_days(D("2026-12-24"), 2, workdays=True) == D("2026-12-26")
+    with pytest.raises(CalendarGap):  # 2027 is still missing
+        calendar.add_days(D("2026-12-30"), 1, workdays=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("[2027]\nadd_to_package = true\n", ["add_to_package", "2027"]),
+        ('[2026]\nadd_to_package = "yes"\n', ["add_to_package", "true"]),
+        ("[2026]\nadd_to_package = true\nworkdays = [2026-10-03]\n", ["2026-10-03", "国庆节"]),
+        ("[2026]\nadd_to_package = true\nworkdays = [2026-10-10]\n", ["2026-10-10", "调休上班日"]),
+        (
+            '[2026]\nadd_to_package = true\nholidays = [{ name = "加", from = 2026-10-09, to = 2026-10-10 }]\n',
+            ["2026-10-10", "调休上班日", "第 3 行"],
+        ),
+    ],
+)
+def test_add_to_package_refuses_contradictions(tmp_path: Path, text: str, words: list[str]) -> None:
+    path = tmp_path / "holidays.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(HolidaysFileError) as caught:
+        calendar_from_file(path)
+    for word in words:
+        assert word in caught.value.message, caught.value.message

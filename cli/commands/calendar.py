@@ -291,6 +291,8 @@ def check(year: int, as_json: bool) -> None:
 
 def _report_lines(report: dict[str, Any]) -> list[str]:
     lines = [_("数据来源：{source}", source=_source(report))]
+    if report["adds_to_package"]:
+        lines.append(_("（在 chinesecalendar 该年的数据上补充）"))
     if report["notice"]:
         lines.append(_("通知：{notice}", notice=report["notice"]))
     lines.append(
