@@ -114,6 +114,9 @@ class CalendarGap(CreditError):
             )
         super().__init__(message, hint)
 
+    def __reduce__(self):  # picklable across processes (the pool), rebuilt from year and path
+        return (type(self), (self.year, self.path))
+
 
 class HolidaysFileError(CreditError):
     """holidays.toml cannot be read or says something impossible (exit 1)."""
@@ -631,13 +634,14 @@ class WorkCalendar:
         """
         _check_count(n, "n")
         if not workdays:
-            return self.roll_forward(start + timedelta(n))
+            return self.roll_forward(_shift(start, n))
         if n == 0:
             return start
-        year = start.year
+        first = _shift(start, 1)  # the first day counted: start's own year may be uncovered
+        year = first.year
         data = self.year(year)
         ordinals = data.working_ordinals()
-        at = bisect.bisect_right(ordinals, start.toordinal())  # working days after start
+        at = bisect.bisect_left(ordinals, first.toordinal())  # working days after start
         left = n
         while at + left > len(ordinals):
             left -= len(ordinals) - at
@@ -661,7 +665,11 @@ class WorkCalendar:
         month += 1
         if year > 9999:
             raise UsageError(
-                _("{start} 之后 {months} 个月超出了可以计算的范围", start=start, months=months)
+                _(
+                    "{start} 之后 {months} 个月超出了可以计算的范围",
+                    start=start.isoformat(),
+                    months=months,
+                )
             )
         last = (date(year + month // 12, month % 12 + 1, 1) - timedelta(1)).day
         end = date(year, month, min(start.day, last))
@@ -675,12 +683,22 @@ class WorkCalendar:
         if not workdays:
             return (end - start).days
         count = 0
-        for year in range(start.year, end.year + 1):
+        for year in range(_shift(start, 1).year, end.year + 1):
             ordinals = self.year(year).working_ordinals()
             low = bisect.bisect_right(ordinals, start.toordinal())
             high = bisect.bisect_right(ordinals, end.toordinal())
             count += high - low
         return count
+
+
+def _shift(day: date, n: int) -> date:
+    """``day + n`` days, a usage error past the last date Python knows (9999-12-31)."""
+    try:
+        return day + timedelta(n)
+    except OverflowError:
+        raise UsageError(
+            _("{start} 之后 {n} 日超出了可以计算的范围", start=day.isoformat(), n=n)
+        ) from None
 
 
 def _check_count(n: int, name: str) -> None:
@@ -786,10 +804,10 @@ def count_from(
         first_year = start.year
     elif unit == COUNT_WORKDAYS:
         result = unadjusted = calendar.add_days(start, n, workdays=True)
-        first_year = start.year
+        first_year = min(_shift(start, 1).year, result.year)
     else:
         if unit == COUNT_DAYS:
-            unadjusted = start + timedelta(_checked(n))
+            unadjusted = _shift(start, _checked(n))
         else:
             months = 12 * _checked(n) if unit == COUNT_YEARS else _checked(n)
             unadjusted = calendar.add_months(start, months, roll=False)

@@ -168,7 +168,7 @@ def test_the_template_init_writes_adds_nothing_until_filled(runner, archive_dir:
 
 def test_2027_with_holidays_toml(runner, archive_2027: Path) -> None:
     result = invoke(
-        runner, "calendar", "2026-12-31", "--add", "1", "--workdays", "--json", archive=archive_2027
+        runner, "calendar", "2026-12-30", "--add", "2", "--workdays", "--json", archive=archive_2027
     )
     assert result.exit_code == 0, result.stderr
     answer = json.loads(result.stdout)
@@ -305,3 +305,17 @@ def test_check_a_year_added_to_the_package(runner, archive_dir: Path) -> None:
     )
     assert report["adds_to_package"] is True and report["overrides_package"] is False
     assert len(report["holidays"]) == 7
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["9999-12-31", "--add", "1"],
+        ["2026-12-31", "--add", "99999999"],
+        ["2026-12-31", "--years", "9000"],
+    ],
+)
+def test_dates_past_9999_are_exit_2(runner, nowhere: Path, args: list[str]) -> None:
+    result = invoke(runner, "calendar", *args)
+    assert result.exit_code == 2
+    assert "超出了可以计算的范围" in result.stderr

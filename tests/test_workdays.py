@@ -436,3 +436,67 @@ def test_add_to_package_refuses_contradictions(tmp_path: Path, text: str, words:
         calendar_from_file(path)
     for word in words:
         assert word in caught.value.message, caught.value.message
+
+
+# -- edges ----------------------------------------------------------------------------------------
+
+
+def test_a_count_needs_only_the_years_it_counts_in(tmp_path: Path) -> None:
+    path = tmp_path / "holidays.toml"
+    path.write_text('[2028]\nholidays = [{ name = "元旦", from = 2028-01-01, to = 2028-01-03 }]\n')
+    calendar = calendar_from_file(path)
+    # from the last day of 2027 (no data), every day counted is in 2028
+    assert calendar.add_days(D("2027-12-31"), 1, workdays=True) == D("2028-01-04")
+    assert calendar.days_between(D("2027-12-31"), D("2028-01-05"), workdays=True) == 2
+    assert calendar.add_days(D("2028-03-01"), 5, workdays=True) == D("2028-03-08")
+    with pytest.raises(CalendarGap) as caught:
+        calendar.add_days(D("2027-12-30"), 1, workdays=True)
+    assert caught.value.year == 2027
+
+
+def test_dates_past_9999_are_a_usage_error(package: WorkCalendar) -> None:
+    with pytest.raises(UsageError):
+        package.add_days(date(9999, 12, 31), 1, workdays=False)
+    with pytest.raises(UsageError):
+        package.add_years(date(2026, 1, 1), 8000)
+
+
+def test_a_gap_survives_pickling(tmp_path: Path) -> None:
+    import pickle
+
+    gap = pickle.loads(pickle.dumps(CalendarGap(2027, tmp_path / "holidays.toml")))
+    assert gap.year == 2027
+    assert str(tmp_path / "holidays.toml") in gap.message
+
+
+def test_importing_the_calendar_does_not_load_chinesecalendar() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, archive.workdays\n"
+        "print('chinese_calendar' in sys.modules)\n"
+        "archive.workdays.calendar_for(None).is_workday(__import__('datetime').date(2026, 1, 5))\n"
+        "print('chinese_calendar' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "True"]
+
+
+spanning_days = st.dates(min_value=date(2026, 1, 1), max_value=date(2027, 10, 31))
+
+
+@settings(max_examples=200, deadline=None)
+@given(start=spanning_days, n=st.integers(min_value=1, max_value=40))
+def test_counting_across_the_package_s_last_year_with_holidays_toml(
+    tmp_path_factory: pytest.TempPathFactory, start: date, n: int
+) -> None:
+    path = tmp_path_factory.getbasetemp() / "span-holidays.toml"
+    if not path.exists():
+        path.write_text(HOLIDAYS_2027, encoding="utf-8")
+    calendar = calendar_from_file(path)
+    end = calendar.add_days(start, n, workdays=True)
+    assert calendar.is_workday(end)
+    assert calendar.days_between(start, end, workdays=True) == n
+    rolled = calendar.add_days(start, n, workdays=False)
+    assert calendar.is_workday(rolled) and rolled >= start + timedelta(n)
