@@ -38,6 +38,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -746,6 +747,7 @@ COUNT_YEARS = "years"
 COUNT_MONTHS = "months"
 
 
+@cache
 def package_version() -> str | None:
     """The installed chinesecalendar's version (None if it cannot be told)."""
     from importlib.metadata import PackageNotFoundError, version
