@@ -196,7 +196,7 @@ def _package() -> dict[int, YearData]:
             year: YearData(
                 year,
                 SOURCE_PACKAGE,
-                _runs(rest.get(year, {})),
+                _runs(rest.get(year, {}), work.get(year, set())),
                 frozenset(work.get(year, ())),
             )
             for year in years
@@ -204,17 +204,28 @@ def _package() -> dict[int, YearData]:
     return _PACKAGE
 
 
-def _runs(days: dict[date, str]) -> tuple[Holiday, ...]:
-    """Consecutive rest days of one name, as the notice's holidays."""
+def _runs(days: dict[date, str], workdays: set[date]) -> tuple[Holiday, ...]:
+    """Rest days of one name, as the notice's holidays: consecutive days, and days apart by a
+    weekend only (chinesecalendar lists some years' holidays without their Saturday or
+    Sunday: 端午节 2015 is 06-20 and 06-22)."""
     holidays: list[Holiday] = []
     for day in sorted(days):
         name = days[day]
         last = holidays[-1] if holidays else None
-        if last and last.name == name and last.end + timedelta(1) == day:
+        if last and last.name == name and _only_weekend_between(last.end, day, workdays):
             holidays[-1] = Holiday(name, last.start, day)
         else:
             holidays.append(Holiday(name, day, day))
     return tuple(holidays)
+
+
+def _only_weekend_between(first: date, last: date, workdays: set[date]) -> bool:
+    day = first + timedelta(1)
+    while day < last:
+        if day.weekday() < 5 or day in workdays:
+            return False
+        day += timedelta(1)
+    return True
 
 
 def package_years() -> tuple[int, int]:

@@ -55,6 +55,24 @@ def test_package_data_ends_with_2026() -> None:
     assert package_years() == (2004, 2026)
 
 
+def test_every_package_day_agrees_with_chinesecalendar(package: WorkCalendar) -> None:
+    import chinese_calendar
+
+    day = date(2004, 1, 1)
+    while day.year <= 2026:
+        assert package.is_workday(day) == chinese_calendar.is_workday(day), day
+        day += timedelta(1)
+
+
+def test_package_holidays_read_as_the_notice_states_them(package: WorkCalendar) -> None:
+    # chinesecalendar lists 端午节 2015 as 06-20 (Sat) and 06-22 (Mon): one holiday, 06-20…22
+    holidays = [h for h in package.year(2015).holidays if h.name == "端午节"]
+    assert [(h.start, h.end) for h in holidays] == [(D("2015-06-20"), D("2015-06-22"))]
+    assert package.holiday_name(D("2015-06-21")) == "端午节"
+    names = [h.name for h in package.year(2026).holidays]
+    assert names == ["元旦", "春节", "清明节", "劳动节", "端午节", "中秋节", "国庆节"]
+
+
 # -- counting within the package's years ------------------------------------------------------
 
 # (start, n, workdays, expected end): National Day 2026 is 10-01…10-07 (+ 中秋 09-25…27) with
