@@ -36,6 +36,7 @@ DOMAINS = (
     "archive.letters.issue",
     "archive.letters.returns",
     "archive.rectifications",
+    "archive.accidents",
     "archive.ingest",
 )
 

@@ -29,6 +29,10 @@ COMMANDS = {
         "cli.commands.letters:gen_notice",
         N_("生成一份告知书、通知书或报表（不良信用记录、黑名单列入/移出、约谈、整改逾期、催报）"),
     ),
+    "accident": (
+        "cli.commands.accident:accident",
+        N_("生产安全事故：登记、列出、查看、更正（等级按死亡、重伤、直接经济损失自动划分）"),
+    ),
     "template": (
         "cli.commands.template:template",
         N_("文书模板：列出、检查、导出（导出后修改，放到档案的 templates/ 即可覆盖默认模板）"),

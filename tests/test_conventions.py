@@ -132,6 +132,7 @@ BOTTOM = {
 DOMAIN_RANKS = {
     "archive.enterprises": 1,
     "archive.rectifications": 1,
+    "archive.accidents": 2,
     "archive.letters.render": 2,
     "archive.letters.issue": 3,
     "archive.letters.returns": 4,
