@@ -37,6 +37,7 @@ DOMAINS = (
     "archive.letters.returns",
     "archive.rectifications",
     "archive.accidents",
+    "archive.interviews",
     "archive.ingest",
 )
 

@@ -33,6 +33,12 @@ COMMANDS = {
         "cli.commands.accident:accident",
         N_("生产安全事故：登记、列出、查看、更正（等级按死亡、重伤、直接经济损失自动划分）"),
     ),
+    "interview": (
+        "cli.commands.interview:interview",
+        N_(
+            "约谈：登记、列出、查看（约谈通知书用 credit gen-notice notice_interview --interview 生成）"
+        ),
+    ),
     "template": (
         "cli.commands.template:template",
         N_("文书模板：列出、检查、导出（导出后修改，放到档案的 templates/ 即可覆盖默认模板）"),

@@ -133,6 +133,7 @@ DOMAIN_RANKS = {
     "archive.enterprises": 1,
     "archive.rectifications": 1,
     "archive.accidents": 2,
+    "archive.interviews": 4,
     "archive.letters.render": 2,
     "archive.letters.issue": 3,
     "archive.letters.returns": 4,

@@ -93,6 +93,9 @@ class LetterRequest:
     pdf: Path | None = None
     reason: str | None = None
     reissue_of: str | None = None
+    # Facts another module records when this letter is issued: (event type, data); the event
+    # is emitted after ``letter.issued`` in the same transaction, its data given the serial.
+    follow_ups: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
     @property
     def key(self) -> str:
@@ -783,6 +786,8 @@ def _record(
                     "reissue_of": request.reissue_of,
                 },
             )
+            for follow_up, data in request.follow_ups:
+                tx.emit(follow_up, {**data, "serial": request.serial})
         if failed:
             tx.emit(
                 "letters.released",

@@ -37,7 +37,7 @@ SHOW_FIELDS = [
 ]
 
 
-def _for_people(record: dict) -> dict:
+def for_people(record: dict) -> dict:
     from archive.accidents import grade_text
 
     row = dict(record)
@@ -143,7 +143,7 @@ def list_(code, grades, fmt) -> None:
     archive = env.open_archive()
     rows = list_accidents(archive, code, grades=list(grades) or None)
     if fmt in ("table", "csv"):
-        rows = [_for_people(row) for row in rows]
+        rows = [for_people(row) for row in rows]
     render_rows(env, rows, LIST_COLUMNS, fmt, empty=_("没有符合条件的事故。"))
     if fmt == "table" and rows:
         info(env, _("共 {count} 起。", count=len(rows)))
@@ -168,7 +168,7 @@ def show(accident_id: str, fmt: str) -> None:
     if fmt != "table":
         render_object(env, record, SHOW_FIELDS, fmt)
         return
-    row = _for_people(record)
+    row = for_people(record)
     render_object(
         env, row, [(k, label) for k, label in SHOW_FIELDS if row.get(k) not in (None, "")], fmt
     )

@@ -421,6 +421,31 @@ def _show_related(env, detail: dict) -> None:
             "table",
             title=_("未完成的整改"),
         )
+    _show_accidents_and_interviews(env, detail)
+
+
+def _show_accidents_and_interviews(env, detail: dict) -> None:
+    """Accidents and interviews of one enterprise."""
+    if detail.get("accidents"):
+        from cli.commands.accident import LIST_COLUMNS, for_people
+
+        render_rows(
+            env,
+            [for_people(row) for row in detail["accidents"]],
+            [column for column in LIST_COLUMNS if column[0] != "credit_code"],
+            "table",
+            title=_("生产安全事故"),
+        )
+    if detail.get("interviews"):
+        from cli.commands.interview import LIST_COLUMNS as INTERVIEW_COLUMNS
+
+        render_rows(
+            env,
+            detail["interviews"],
+            [column for column in INTERVIEW_COLUMNS if column[0] != "credit_code"],
+            "table",
+            title=_("约谈"),
+        )
 
 
 @enterprise.command(cls=Command)

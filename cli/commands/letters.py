@@ -265,8 +265,13 @@ def _parse_facts(facts: tuple[str, ...], facts_file: Path | None) -> dict[str, A
     help="从 JSON 或 TOML 文件读取事实。",
 )
 @option("--year", type=click.IntRange(2000, 2100), help="文书年度（默认今年）。")
+@option(
+    "--interview",
+    metavar="ID",
+    help="约谈通知书：从登记的约谈（credit interview list）填入时间、地点、参加人员等事实。",
+)
 @_batch_options(jobs=False)
-def gen_notice(kind, code, section, facts, facts_file, year, **batch: Any) -> None:
+def gen_notice(kind, code, section, facts, facts_file, year, interview, **batch: Any) -> None:
     """生成一份告知书、通知书或报表（不良信用记录、黑名单列入/移出、约谈、整改逾期、催报）。
 
     KIND 是模板名（credit template list 列出全部），CODE 是单位的统一社会信用代码；
@@ -284,6 +289,19 @@ def gen_notice(kind, code, section, facts, facts_file, year, **batch: Any) -> No
 
     env = get_env()
     archive = env.open_archive()
+    if interview:
+        from archive.interviews import interview_notice_request
+
+        request = interview_notice_request(
+            archive,
+            kind,
+            code,
+            interview,
+            facts=_parse_facts(facts, facts_file),
+            year=year or date.today().year,
+        )
+        _run_batch(env, archive, [request], **batch)
+        return
     request = notice_request(
         archive,
         kind,

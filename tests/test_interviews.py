@@ -1,0 +1,286 @@
+"""约谈: recording interviews, the notice filled from one, its serial recorded on it."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from archive.errors import CreditError, NotFound, UsageError
+from archive.interviews import (
+    add_interview,
+    check_time,
+    get_interview,
+    interview_facts,
+    interview_id,
+    list_interviews,
+    split_attendees,
+)
+from archive.store import Archive
+from tests.conftest import invoke
+from tests.helpers import make_code, new_archive
+
+CODE = make_code(1)
+OTHER = make_code(2)
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Archive:
+    from archive.enterprises import add_enterprise
+
+    made = new_archive(tmp_path)
+    add_enterprise(made, {"credit_code": CODE, "name": "蓝山县甲矿业有限公司"})
+    add_enterprise(made, {"credit_code": OTHER, "name": "蓝山县乙化工有限公司"})
+    return made
+
+
+def _add(archive: Archive, **changes):
+    values = dict(
+        on=date(2026, 12, 8),
+        reason="整改逾期未完成",
+        attendees=["张三（法定代表人）；李四（安全负责人）"],
+        time="9:30",
+        place="县应急管理局三楼会议室",
+        materials="整改报告",
+    )
+    values.update(changes)
+    return add_interview(archive, CODE, **values)
+
+
+def test_add_records_the_spec_shape(archive: Archive) -> None:
+    record = _add(archive)
+    assert record["id"] == interview_id(CODE, "2026-12-08", "整改逾期未完成")
+    assert {k: v for k, v in record.items() if k != "recorded_at"} == {
+        "id": record["id"],
+        "credit_code": CODE,
+        "date": "2026-12-08",
+        "time": "09:30",
+        "place": "县应急管理局三楼会议室",
+        "reason": "整改逾期未完成",
+        "attendees": ["张三（法定代表人）", "李四（安全负责人）"],
+        "materials": "整改报告",
+        "notice": None,
+        "recorded_by": "测试",
+    }
+    assert list_interviews(archive) == [record]
+    assert list_interviews(archive, OTHER) == []
+    with pytest.raises(CreditError, match="已登记"):
+        _add(archive, attendees=["别人"])
+    assert len(list_interviews(archive)) == 1
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("09:30", "09:30"), ("9:30", "09:30"), ("１４：００", "14:00"), (None, None), ("", None)],
+)
+def test_times(value, expected) -> None:
+    assert check_time(value) == expected
+
+
+@pytest.mark.parametrize("value", ["24:00", "9:60", "930", "上午", "9:3"])
+def test_bad_times(value) -> None:
+    with pytest.raises(UsageError, match="时刻"):
+        check_time(value)
+
+
+def test_attendees_split_and_deduplicated() -> None:
+    assert split_attendees(["甲；乙", "丙、甲", " ", "丁;戊"]) == ["甲", "乙", "丙", "丁", "戊"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"reason": "  "}, "约谈事由"),
+        ({"attendees": ["；"]}, "--attendees"),
+        ({"on": date.today() + timedelta(days=400)}, "不在"),
+        ({"on": date(1999, 1, 1)}, "不在"),
+        ({"time": "25:00"}, "时刻"),
+        ({"place": "a\nb"}, "控制字符"),
+        ({"materials": "长" * 501}, "超过"),
+    ],
+)
+def test_bad_values(archive: Archive, changes, message) -> None:
+    with pytest.raises(UsageError, match=message):
+        _add(archive, **changes)
+    assert list_interviews(archive) == []
+
+
+def test_unregistered_code_is_a_usage_error(archive: Archive) -> None:
+    with pytest.raises(UsageError, match="名册中没有"):
+        add_interview(archive, make_code(77), on=date(2026, 12, 8), reason="x", attendees="甲")
+
+
+def test_facts_for_the_notice(archive: Archive) -> None:
+    facts = interview_facts(_add(archive))
+    assert facts == {
+        "interview_time": "2026年12月8日9时30分",
+        "interview_place": "县应急管理局三楼会议室",
+        "attendees": "张三（法定代表人）、李四（安全负责人）",
+        "topics": "整改逾期未完成",
+        "materials": "整改报告",
+    }
+    bare = interview_facts(_add(archive, reason="其他", time=None, place=None, materials=None))
+    assert bare == {
+        "interview_time": "2026年12月8日",
+        "attendees": bare["attendees"],
+        "topics": "其他",
+    }
+
+
+def _paragraphs(path: Path) -> list[str]:
+    import docx
+
+    return [p.text for p in docx.Document(str(path)).paragraphs]
+
+
+def test_gen_notice_from_an_interview_records_its_serial(runner, archive: Archive) -> None:
+    root = archive.root
+    record = _add(archive)
+    result = invoke(
+        runner,
+        "gen-notice",
+        "notice_interview",
+        "--interview",
+        record["id"].upper().replace("I-", "i-"),
+        "--fact",
+        "materials=整改报告、隐患台账",
+        "--json",
+        archive=root,
+    )
+    assert result.exit_code == 0, result.stderr
+    (letter,) = json.loads(result.stdout)["letters"]
+    assert letter["status"] == "issued" and letter["credit_code"] == CODE
+    text = "\n".join(_paragraphs(root / letter["file"]))
+    assert "一、约谈时间：2026年12月8日9时30分" in text
+    assert "二、约谈地点：县应急管理局三楼会议室" in text
+    assert "三、参加人员：张三（法定代表人）、李四（安全负责人）" in text
+    assert "四、约谈内容：整改逾期未完成" in text
+    assert "五、需携带材料：整改报告、隐患台账" in text  # the explicit --fact wins
+    reopened = Archive.open(root)
+    assert get_interview(reopened, record["id"])["notice"] == letter["serial"]
+    types = [e["type"] for e in reopened.journal.iter_entries()]
+    assert types.index("interview.notified") == types.index("letter.issued") + 1
+    shown = json.loads(
+        invoke(runner, "interview", "show", record["id"], "--json", archive=root).stdout
+    )
+    assert shown["notice"] == letter["serial"]
+    # the same notice again is already issued: no second serial, no second notified event
+    again = invoke(
+        runner,
+        "gen-notice",
+        "notice_interview",
+        "--interview",
+        record["id"],
+        "--fact",
+        "materials=整改报告、隐患台账",
+        archive=root,
+    )
+    assert again.exit_code == 0
+    types = [e["type"] for e in Archive.open(root).journal.iter_entries()]
+    assert types.count("interview.notified") == 1
+    # reindex reproduces it byte for byte
+    before = (root / "index.json").read_bytes()
+    assert invoke(runner, "reindex", archive=root).exit_code == 0
+    once = (root / "index.json").read_bytes()
+    invoke(runner, "reindex", archive=root)
+    assert (root / "index.json").read_bytes() == once
+    assert json.loads(once)["interviews"] == json.loads(before)["interviews"]
+
+
+def test_gen_notice_needs_what_the_interview_lacks(runner, archive: Archive) -> None:
+    record = _add(archive, place=None)
+    missing = invoke(
+        runner, "gen-notice", "notice_interview", "--interview", record["id"], archive=archive.root
+    )
+    assert missing.exit_code == 2
+    assert "interview_place" in missing.stderr
+    given = invoke(
+        runner,
+        "gen-notice",
+        "notice_interview",
+        CODE,
+        "--interview",
+        record["id"],
+        "--fact",
+        "interview_place=会议室",
+        archive=archive.root,
+    )
+    assert given.exit_code == 0, given.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["notice_interview", "--interview", "I-0000000000"], 1, "I-0000000000"),
+        (["notice_interview", OTHER, "--interview", "{id}"], 2, "不是"),
+        (["notice_bad_record", CODE, "--interview", "{id}"], 2, "--interview"),
+    ],
+)
+def test_gen_notice_interview_errors(runner, archive: Archive, args, code, message) -> None:
+    record = _add(archive)
+    args = [arg.replace("{id}", record["id"]) for arg in args]
+    result = invoke(runner, "gen-notice", *args, archive=archive.root)
+    assert result.exit_code == code, result.stderr
+    assert message in result.stderr
+    assert get_interview(Archive.open(archive.root), record["id"])["notice"] is None
+
+
+def test_cli_add_list_show(runner, archive: Archive) -> None:
+    root = archive.root
+    result = invoke(
+        runner,
+        "interview",
+        "add",
+        CODE,
+        "--date",
+        "2026-12-08",
+        "--reason",
+        "发生一般事故",
+        "--attendees",
+        "张三（法定代表人）",
+        "--attendees",
+        "李四；王五",
+        "--time",
+        "14:00",
+        archive=root,
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "gen-notice notice_interview" in result.stderr
+    (row,) = json.loads(invoke(runner, "interview", "list", "--json", archive=root).stdout)
+    assert row["attendees"] == ["张三（法定代表人）", "李四", "王五"]
+    table = invoke(runner, "interview", "list", CODE, archive=root)
+    assert "发生一般事故" in table.stdout and "共 1 次" in table.stderr
+    csv = invoke(runner, "interview", "list", "--csv", archive=root)
+    assert csv.stdout.startswith("id,credit_code,date")
+    shown = invoke(runner, "interview", "show", row["id"], archive=root)
+    assert "14:00" in shown.stdout
+    detail = json.loads(invoke(runner, "enterprise", "show", CODE, "--json", archive=root).stdout)
+    assert [item["id"] for item in detail["interviews"]] == [row["id"]]
+    assert "约谈" in invoke(runner, "enterprise", "show", CODE, archive=root).stdout
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "code", "message"),
+    [
+        ("--date", "2026-13-01", 2, "不是有效的日期"),
+        ("--time", "7点", 2, "时刻"),
+        ("--reason", "", 2, "约谈事由"),
+        ("--attendees", ";", 2, "--attendees"),
+    ],
+)
+def test_cli_bad_values(runner, archive: Archive, option, value, code, message) -> None:
+    args = {"--date": "2026-12-08", "--reason": "事由", "--attendees": "甲"}
+    args[option] = value
+    flat = [item for pair in args.items() for item in pair]
+    result = invoke(runner, "interview", "add", CODE, *flat, archive=archive.root)
+    assert result.exit_code == code, result.stderr
+    assert message in result.stderr
+
+
+def test_cli_unknown_id(runner, archive: Archive) -> None:
+    result = invoke(runner, "interview", "show", "I-123", archive=archive.root)
+    assert result.exit_code == 1 and "I-123" in result.stderr
+    with pytest.raises(NotFound):
+        get_interview(archive, "I-123")
