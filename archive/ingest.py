@@ -24,7 +24,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
-from archive import dossier, events, faults, rectifications, uscc
+from archive import accidents, dossier, events, faults, rectifications, uscc
 from archive.enterprises import TABLE as ENTERPRISES
 from archive.enterprises import normalise_name, note_event
 from archive.errors import ArchiveError, CreditError, UsageError
@@ -1267,7 +1267,7 @@ def _document_ingested(index: Index, entry: dict[str, Any]) -> None:
 def document_facts(index: Index, data: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     """The events that follow from filing the document ``data`` into ``index``: a letter we
     issued returned, an enterprise's own commitment returned, a rectification opened, reviewed
-    or closed.  Depends only on ``data`` and the index, so replaying gives the same events."""
+    or closed, an accident the document states recorded.  Depends only on ``data`` and the index, so replaying gives the same events."""
     facts: list[tuple[str, dict[str, Any]]] = []
     fields = data.get("fields", {})
     kind = data["kind"]
@@ -1312,6 +1312,12 @@ def document_facts(index: Index, data: dict[str, Any]) -> list[tuple[str, dict[s
             )
             if fields.get("rectified") is True:
                 facts.append(("rectification.closed", review))
+    if kind in ("penalty_decision", "accident_report") and code:
+        # A document that states an accident (an investigation report, a decision whose 违法事实
+        # tells of one): recorded once per enterprise and date.
+        accident = accidents.document_accident(index, data)
+        if accident is not None:
+            facts.append(("accident.recorded", accident))
     return facts
 
 

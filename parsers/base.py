@@ -32,6 +32,7 @@ KINDS = (
     "penalty_decision",  # 行政处罚决定书
     "no_penalty_decision",  # 不予行政处罚决定书
     "penalty_publicity",  # 行政处罚信息公示: a publicity summary or list (信用中国 style)
+    "accident_report",  # 事故调查报告
     "commitment_letter",  # 安全生产承诺书: ours returned, or an enterprise's own
     "monthly_report",  # 诚信履行情况报告表
     "section_submission",  # 资料报送单

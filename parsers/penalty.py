@@ -12,7 +12,9 @@ without the evidence sentence 以上事实有…), ``provisions_violated`` (违�
 (the decided — for a notice, the intended — fine in integer yuan; never a statutory range;
 absent for 不予行政处罚, and when its digits and capitals disagree: then a warning),
 ``document_date`` (the 落款 date, ISO), ``authority`` (the issuing bureau, any bureau:
-:mod:`parsers.authority`).  Each is read from its labelled section
+:mod:`parsers.authority`).  A decision whose 违法事实 states an accident also has
+``accident_date``, ``deaths``, ``serious_injuries``, ``direct_loss_yuan``,
+``accident_description`` and ``concealed`` (:mod:`parsers.fields.accidents`).  Each is read from its labelled section
 (``违法事实:``) when there is one, else from the usual prose (经查…; 违反了《…》…的规定;
 依据《…》…的规定，决定…).  The parties are ``enterprises`` (当事人/被处罚单位, else the
 addressee line).
@@ -38,6 +40,7 @@ from parsers.fields import (
     put_found,
     title_reason,
 )
+from parsers.fields.accidents import put_accident
 
 FIELDS = (
     "doc_number",
@@ -50,6 +53,13 @@ FIELDS = (
     "fine_yuan",
     "document_date",
     "authority",
+    # decisions about an accident (parsers.fields.accidents)
+    "accident_date",
+    "deaths",
+    "serious_injuries",
+    "direct_loss_yuan",
+    "accident_description",
+    "concealed",
 )
 UNIT_LABELS = (
     "被处罚单位",
@@ -97,6 +107,8 @@ class PenaltyParser:
     titles: tuple[str, ...]
     exclude: tuple[str, ...] = ()
     with_fine: bool = True
+    # A decision about an accident states it in its 违法事实 (parsers.fields.accidents).
+    with_accident: bool = False
 
     def accepts(self, doc: Document) -> str | None:
         return title_reason(doc, self.titles, exclude=self.exclude)
@@ -113,6 +125,13 @@ class PenaltyParser:
         flat = Flat(doc.text)
         facts = _facts(doc, flat)
         put_found(parsed, "facts", facts)
+        if self.with_accident:
+            put_accident(
+                parsed,
+                doc,
+                facts.value if facts is not None else None,
+                line=facts.line if facts is not None else None,
+            )
         violated = _violated(doc, flat)
         put_found(parsed, "provisions_violated", violated)
         put_found(parsed, "legal_basis", _basis(doc, flat))
@@ -203,6 +222,7 @@ DECISION = PenaltyParser(
     kind="penalty_decision",
     titles=("行政处罚决定书",),
     exclude=("不予行政处罚决定书", "不予处罚决定书"),
+    with_accident=True,
 )
 NO_PENALTY = PenaltyParser(
     name="no_penalty_decision",

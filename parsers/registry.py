@@ -19,7 +19,10 @@ overlap, most specific first:
    整改指令书 it follows up.
 6. ``rectification_order`` before ``inspection_record``: an order refers to the
    检查记录 and 检查 is in both titles.
-7. ``unknown`` last: it accepts everything.
+7. ``accident_report`` after the penalty documents and before the inspection documents: a
+   decision about an accident quotes the 《…事故调查报告》 (quoted titles do not count, and
+   its own title comes first), and a report may name the orders and records it read.
+8. ``unknown`` last: it accepts everything.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from pathlib import Path
 from types import ModuleType
 
 from parsers import (
+    accident_report,
     commitment_letter,
     inspection_record,
     monthly_report,
@@ -54,6 +58,7 @@ PARSERS: list[ModuleType] = [
     no_penalty_decision,
     penalty_decision,
     penalty_notice,
+    accident_report,
     reinspection_opinion,
     rectification_order,
     inspection_record,

@@ -27,6 +27,7 @@ KIND_LABELS = {
     "penalty_decision": N_("行政处罚决定书"),
     "no_penalty_decision": N_("不予行政处罚决定书"),
     "penalty_publicity": N_("行政处罚信息公示"),
+    "accident_report": N_("事故调查报告"),
     "commitment_letter": N_("承诺书"),
     "monthly_report": N_("诚信履行情况报告表"),
     "section_submission": N_("资料报送单"),

@@ -83,6 +83,8 @@ OTHER_LABELS = (
     "处罚内容",
     "文号",
     "编号",
+    "事故发生单位名称",  # 事故调查报告
+    "事故发生单位",
 )
 ALL_LABELS = tuple(
     dict.fromkeys(
