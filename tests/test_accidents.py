@@ -443,3 +443,20 @@ def test_reindex_reproduces_accidents(runner, archive: Archive) -> None:
     assert invoke(runner, "reindex", archive=root).exit_code == 0
     assert (root / "index.json").read_bytes() == once
     assert json.loads(once)["accidents"] == json.loads(before)["accidents"]
+
+
+@given(st.integers(0, 10**12))
+def test_any_whole_amount_reads_back(yuan: int) -> None:
+    assert parse_amount(str(yuan)) == yuan
+    assert parse_amount(f"{yuan:,}元") == yuan
+    assert parse_amount(yuan) == yuan
+    if yuan % 10_000 == 0:
+        assert parse_amount(f"{yuan // 10_000}万元") == yuan
+
+
+def test_csv_keeps_the_number(runner, archive: Archive) -> None:
+    _cli_add(runner, archive.root, "--direct-loss", "1.2亿")
+    csv = invoke(runner, "accident", "list", "--csv", archive=archive.root).stdout.splitlines()
+    header, row = csv[0].split(","), csv[1].split(",")
+    assert row[header.index("direct_loss_yuan")] == "120000000"
+    assert "特别重大" in row[header.index("grade_text")]

@@ -37,7 +37,28 @@ SHOW_FIELDS = [
 ]
 
 
-def for_people(record: dict) -> dict:
+FIELD_LABELS = {
+    "date": N_("事故日期"),
+    "deaths": N_("死亡"),
+    "serious_injuries": N_("重伤"),
+    "direct_loss_yuan": N_("直接经济损失（元）"),
+    "liable": N_("责任事故"),
+    "concealed": N_("瞒报"),
+    "description": N_("事故经过"),
+}
+
+
+def _value(value) -> str:
+    if value is None:
+        return _("未认定")
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    return str(value)
+
+
+def for_people(record: dict, *, table: bool = True) -> dict:
+    """A record with the labels people read (grade with its axis, liability, source); the
+    loss grouped by thousands in a table only (a CSV keeps the number)."""
     from archive.accidents import grade_text
 
     row = dict(record)
@@ -48,7 +69,8 @@ def for_people(record: dict) -> dict:
         row["source_text"] = source.get("doc_number") or source["document"][:12]
     else:
         row["source_text"] = _("手工登记")
-    row["direct_loss_yuan"] = f"{record.get('direct_loss_yuan', 0):,}"
+    if table:
+        row["direct_loss_yuan"] = f"{record.get('direct_loss_yuan', 0):,}"
     row["recorded_at"] = short_time(record.get("recorded_at"))
     return row
 
@@ -143,7 +165,7 @@ def list_(code, grades, fmt) -> None:
     archive = env.open_archive()
     rows = list_accidents(archive, code, grades=list(grades) or None)
     if fmt in ("table", "csv"):
-        rows = [for_people(row) for row in rows]
+        rows = [for_people(row, table=fmt == "table") for row in rows]
     render_rows(env, rows, LIST_COLUMNS, fmt, empty=_("没有符合条件的事故。"))
     if fmt == "table" and rows:
         info(env, _("共 {count} 起。", count=len(rows)))
@@ -181,7 +203,12 @@ def show(accident_id: str, fmt: str) -> None:
                     "by": item["by"],
                     "reason": item["reason"],
                     "changes": _("；").join(
-                        f"{key}：{change['old']} → {change['new']}"
+                        _(
+                            "{field}：{old} → {new}",
+                            field=_(FIELD_LABELS.get(key, key)),
+                            old=_value(change["old"]),
+                            new=_value(change["new"]),
+                        )
                         for key, change in item["changes"].items()
                     ),
                 }
