@@ -248,6 +248,16 @@ def list_accidents(
     return sorted(rows, key=lambda row: (row.get("date") or "", row["id"]))
 
 
+def find_accidents(
+    archive: Archive, code: str | None = None, *, grades: list[str] | None = None
+) -> list[dict[str, Any]]:
+    """:func:`list_accidents` for a clerk: a code the register does not know is NotFound,
+    not an empty list."""
+    if code:
+        get_enterprise(archive, code)
+    return list_accidents(archive, code, grades=grades)
+
+
 def _copy(record: dict[str, Any]) -> dict[str, Any]:
     row = dict(record)
     row["source"] = dict(record.get("source") or {})

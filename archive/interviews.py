@@ -109,6 +109,13 @@ def list_interviews(
     return sorted(rows, key=lambda row: (row["date"], row.get("time") or "", row["id"]))
 
 
+def find_interviews(archive: Archive, code: str | None = None) -> list[dict[str, Any]]:
+    """:func:`list_interviews` for a clerk: a code the register does not know is NotFound."""
+    if code:
+        get_enterprise(archive, code)
+    return list_interviews(archive, code)
+
+
 def get_interview(index_or_archive: Index | Archive, interview: str) -> dict[str, Any]:
     """One interview by id (``I-…``, any case), or NotFound naming it."""
     key = interview.strip()

@@ -415,6 +415,13 @@ def test_cli_unregistered_code(runner, archive: Archive) -> None:
     assert make_code(99) in result.stderr and "名册中没有" in result.stderr
 
 
+def test_cli_list_of_an_unregistered_code(runner, archive: Archive) -> None:
+    result = invoke(runner, "accident", "list", make_code(98), archive=archive.root)
+    assert result.exit_code == 1 and "名册中没有" in result.stderr
+    result = invoke(runner, "interview", "list", make_code(98), archive=archive.root)
+    assert result.exit_code == 1 and "名册中没有" in result.stderr
+
+
 def test_cli_unknown_id(runner, archive: Archive) -> None:
     result = invoke(runner, "accident", "show", "A-ffffffffff", archive=archive.root)
     assert result.exit_code == 1

@@ -159,11 +159,11 @@ def list_(code, grades, fmt) -> None:
       credit accident list 91431127MA4L8R2K77 --json
       credit accident list --grade larger --grade major --csv > 较大以上事故.csv
     """
-    from archive.accidents import list_accidents
+    from archive.accidents import find_accidents
 
     env = get_env()
     archive = env.open_archive()
-    rows = list_accidents(archive, code, grades=list(grades) or None)
+    rows = find_accidents(archive, code, grades=list(grades) or None)
     if fmt in ("table", "csv"):
         rows = [for_people(row, table=fmt == "table") for row in rows]
     render_rows(env, rows, LIST_COLUMNS, fmt, empty=_("没有符合条件的事故。"))

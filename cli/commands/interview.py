@@ -106,11 +106,11 @@ def list_(code, fmt) -> None:
       credit interview list
       credit interview list 91431127MA4L8R2K77 --json
     """
-    from archive.interviews import list_interviews
+    from archive.interviews import find_interviews
 
     env = get_env()
     archive = env.open_archive()
-    rows = list_interviews(archive, code)
+    rows = find_interviews(archive, code)
     render_rows(env, rows, LIST_COLUMNS, fmt, empty=_("没有登记的约谈。"))
     if fmt == "table" and rows:
         info(env, _("共 {count} 次。", count=len(rows)))
