@@ -182,15 +182,17 @@ def parse_amount(value: str | int) -> int:
     return check_count(int(amount), what=_("直接经济损失"), limit=LIMITS["direct_loss_yuan"])
 
 
-def _check_description(value: str | None) -> str:
+def _check_description(value: str | None, what: str | None = None) -> str:
+    """A one-line text (a description, a reason) as written, or UsageError naming ``what``."""
+    what = what or _("事故经过")
     text = keep_text(value or "")
     if any(unicodedata.category(char) == "Cc" for char in text):
         raise UsageError(
-            _("{what} 含有换行符或其他控制字符", what=_("事故经过")),
+            _("{what} 含有换行符或其他控制字符", what=what),
             _("只写一行文字，不要粘贴换行"),
         )
     if len(text) > MAX_DESCRIPTION:
-        raise UsageError(_("事故经过超过 {limit} 个字符", limit=MAX_DESCRIPTION))
+        raise UsageError(_("{what} 超过 {limit} 个字符", what=what, limit=MAX_DESCRIPTION))
     return text
 
 
@@ -362,7 +364,7 @@ def correct_accident(
 ) -> dict[str, Any]:
     """Correct fields of a recorded accident with a reason; the old values stay in its
     corrections.  Returns the corrected record; UsageError when nothing would change."""
-    reason = _check_description(reason) if reason else ""
+    reason = _check_description(reason, _("更正原因")) if reason else ""
     if not reason:
         raise UsageError(_("请用 --reason 写明更正原因"))
     clean: dict[str, Any] = {}

@@ -467,3 +467,12 @@ def test_csv_keeps_the_number(runner, archive: Archive) -> None:
     header, row = csv[0].split(","), csv[1].split(",")
     assert row[header.index("direct_loss_yuan")] == "120000000"
     assert "特别重大" in row[header.index("grade_text")]
+
+
+@pytest.mark.parametrize(
+    ("reason", "message"), [("核定\n死亡", "更正原因 含有换行符"), ("长" * 501, "更正原因 超过")]
+)
+def test_bad_reasons_are_named(archive: Archive, reason: str, message: str) -> None:
+    record = _add(archive)
+    with pytest.raises(UsageError, match=message):
+        correct_accident(archive, record["id"], {"deaths": 3}, reason=reason)
