@@ -476,3 +476,26 @@ def test_bad_reasons_are_named(archive: Archive, reason: str, message: str) -> N
     record = _add(archive)
     with pytest.raises(UsageError, match=message):
         correct_accident(archive, record["id"], {"deaths": 3}, reason=reason)
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["--deaths", "-1", "--reason", "复核"], 2, "死亡人数"),
+        (["--serious-injuries", "两", "--reason", "复核"], 2, "重伤人数"),
+        (["--direct-loss", "1.5", "--reason", "复核"], 2, "不是整数元"),
+        (["--date", TOMORROW, "--reason", "复核"], 2, "不在"),
+        (["--reason", "复核"], 2, "没有要更正的项"),
+        (["--deaths", "3", "--reason", " "], 2, "--reason"),
+        (["--deaths", "3"], 2, "--reason"),
+        (["--deaths", "3", "--reason", "复核"], 0, "较大（死亡 3 人 ≥ 3）"),
+    ],
+)
+def test_cli_correct_values(runner, archive: Archive, args, code: int, message: str) -> None:
+    _cli_add(runner, archive.root, "--deaths", "1")
+    (record,) = list_accidents(Archive.open(archive.root))
+    result = invoke(runner, "accident", "correct", record["id"], *args, archive=archive.root)
+    assert result.exit_code == code, result.stderr
+    assert message in result.stderr
+    corrections = list_accidents(Archive.open(archive.root))[0]["corrections"]
+    assert len(corrections) == (1 if code == 0 else 0)

@@ -344,3 +344,17 @@ def test_expected_values_are_in_the_documents(
         text = texts[row["case_id"]]
         for value in filter(None, (row["code"], row["authority"])):
             assert canonical_code(value) in text, (row["case_id"], value)
+
+
+def test_no_accident_is_read_into_documents_that_state_none(
+    parsed: dict[str, ParsedDocument | Exception],
+) -> None:
+    """No document of the corpus tells of an accident (their facts name 事故隐患, the laws name
+    事故): none may come out with an accident's fields."""
+    accident_fields = {"accident_date", "deaths", "serious_injuries", "direct_loss_yuan"}
+    found = {
+        case_id: sorted(accident_fields & set(document.fields))
+        for case_id, document in parsed.items()
+        if not isinstance(document, Exception) and accident_fields & set(document.fields)
+    }
+    assert found == {}
