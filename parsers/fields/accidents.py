@@ -40,7 +40,8 @@ _INJURIES = (
 )
 _LOSS = re.compile(
     r"直接经济损失(?:约|共计|合计|计|达|为|:|\s)*(?:人民币)?\s*"
-    r"(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<unit>万|亿)?\s*元"
+    r"(?:(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<unit>万|亿)?"
+    rf"|(?P<cn>[{cnnum.NUMERAL_CHARS}]+))\s*元"
 )
 _CONCEALED = re.compile(r"瞒报|谎报|迟报|隐瞒不报")
 _DENIED = re.compile(
@@ -63,6 +64,11 @@ def _loss(text: str) -> int | None:
     match = _LOSS.search(text)
     if match is None:
         return None
+    if match.group("cn"):
+        try:
+            return cnnum.to_int(match.group("cn"))
+        except ValueError:
+            return None
     try:
         amount = Decimal(match.group("number").replace(",", ""))
     except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
