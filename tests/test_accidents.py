@@ -164,7 +164,7 @@ def _add(archive: Archive, **changes):
         description="物体打击事故",
     )
     values.update(changes)
-    return add_accident(archive, changes.pop("code", CODE), **values)
+    return add_accident(archive, CODE, **values)
 
 
 def test_add_records_the_spec_shape(archive: Archive) -> None:
