@@ -39,6 +39,8 @@ DOMAINS = (
     "archive.accidents",
     "archive.interviews",
     "archive.ingest",
+    "archive.records",
+    "archive.standing",
 )
 
 

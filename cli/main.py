@@ -72,6 +72,14 @@ COMMANDS = {
         "cli.commands.config:config",
         N_("显示每一项设置的实际取值和来源（命令行、环境变量、credit.toml 或默认值）"),
     ),
+    "record": (
+        "cli.commands.record:record",
+        N_("不良信用记录：由档案中的事实提出，经人员确认或驳回；也可人工登记"),
+    ),
+    "standing": (
+        "cli.commands.standing:standing",
+        N_("显示单位的信用状况：守信、一般、失信或黑名单，以及判定的依据和证据"),
+    ),
     "demo": (
         "cli.commands.demo:demo",
         N_("建一个演示档案（虚构的蓝山县企业名册），用真实命令走一遍"),

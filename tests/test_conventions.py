@@ -138,6 +138,8 @@ DOMAIN_RANKS = {
     "archive.letters.issue": 3,
     "archive.letters.returns": 4,
     "archive.ingest": 5,
+    "archive.records": 6,
+    "archive.standing": 8,
 }
 # Tools over the whole archive (they may import any module of archive/ and parsers/).
 TOP = {"archive.audit", "archive.demo"}

@@ -1,0 +1,226 @@
+"""An enterprise's standing (守信 / 一般 / 失信 / 黑名单): computed from the archive, never stored.
+
+At a day ``as_of``, in this order (the first that holds decides):
+
+``blacklisted`` (黑名单)
+    an entry of the blacklist's table with status ``listed``, listed on or before ``as_of`` and
+    ending on or after it.  The table is read by name (:func:`active_blacklist`), so standing
+    does not depend on the blacklist module; an archive without the table has nobody listed.
+``untrustworthy`` (失信)
+    a confirmed bad-credit record dated within the regime's record window (一年内: from the same
+    date a year earlier to ``as_of``).
+``trustworthy`` (守信)
+    this year's unit-level commitment returned signed (the letter we issued, or the
+    enterprise's own text), and neither of the above: the programme's green channel (绿色通道).
+    The monthly reports criterion comes with issue 11.
+``general`` (一般)
+    otherwise.
+
+Each row names the rule that decided it and its evidence, so a clerk can check it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from typing import Any
+
+from archive import dossier, records, uscc
+from archive.enterprises import ACTIVE, get_enterprise
+from archive.enterprises import TABLE as ENTERPRISES
+from archive.i18n import N_
+from archive.index import Index
+from archive.letters.issue import LETTERS_TABLE
+from archive.letters.returns import COMMITMENTS, commitment_signed
+from archive.regimes import load_regime
+from archive.store import Archive
+
+BLACKLIST_TABLE = "blacklist"
+LISTED = "listed"
+
+TRUSTWORTHY = "trustworthy"
+GENERAL = "general"
+UNTRUSTWORTHY = "untrustworthy"
+BLACKLISTED = "blacklisted"
+LABELS = {
+    TRUSTWORTHY: N_("守信"),
+    GENERAL: N_("一般"),
+    UNTRUSTWORTHY: N_("失信"),
+    BLACKLISTED: N_("黑名单"),
+}
+# the rule that decided a standing
+RULE_BLACKLIST = "blacklist_listed"
+RULE_RECORD = "confirmed_record_in_window"
+RULE_COMMITMENT = "commitment_signed_no_record"
+RULE_NO_COMMITMENT = "no_signed_commitment"
+RULE_LABELS = {
+    RULE_BLACKLIST: N_("列入黑名单，期限未满"),
+    RULE_RECORD: N_("记录期内有已确认的不良信用记录"),
+    RULE_COMMITMENT: N_("本年度单位承诺书已签字退回，记录期内无不良信用记录"),
+    RULE_NO_COMMITMENT: N_("本年度单位承诺书未签字退回"),
+}
+
+
+def active_blacklist(index: Index, as_of: date) -> dict[str, list[dict[str, Any]]]:
+    """Listed blacklist entries in force at ``as_of``, by credit code (read from the table by
+    name: none when the archive has no blacklist table)."""
+    table = index.table(BLACKLIST_TABLE)
+    found: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    day = as_of.isoformat()
+    for key in table.ids():
+        entry = table.record(key) or {}
+        if entry.get("status") != LISTED or not entry.get("credit_code"):
+            continue
+        listed_on, ends_on = entry.get("listed_on"), entry.get("ends_on")
+        if listed_on and str(listed_on) > day:
+            continue
+        if not ends_on or str(ends_on) < day:
+            continue
+        found[entry["credit_code"]].append(dict(entry, id=entry.get("id") or key))
+    return found
+
+
+def _signed_commitments(index: Index, year: int) -> dict[str, dict[str, Any]]:
+    """Unit-level commitments for ``year`` returned signed, by credit code: the letter we
+    issued, or the enterprise's own text (:func:`archive.letters.returns.commitment_signed`)."""
+    found: dict[str, dict[str, Any]] = {}
+    letters = index.table(LETTERS_TABLE)
+    for serial in sorted(letters.ids()):
+        letter = letters.record(serial) or {}
+        if (
+            letter.get("category") == "commitment"
+            and letter.get("level") == "unit"
+            and letter.get("year") == year
+            and letter.get("status") == "returned"
+            and letter.get("signed")
+            and letter.get("credit_code")
+        ):
+            found.setdefault(
+                letter["credit_code"],
+                {
+                    "commitment": serial,
+                    "year": year,
+                    "document": letter.get("returned_document"),
+                    "sign_date": letter.get("sign_date"),
+                },
+            )
+    suffix = f"|{year}|unit"
+    for key in index.table(COMMITMENTS).ids():
+        code = key.partition("|")[0]
+        if (
+            key.endswith(suffix)
+            and code not in found
+            and commitment_signed(index, code, year, "unit")
+        ):
+            own = index.table(COMMITMENTS).record(key) or {}
+            found[code] = {
+                "commitment": None,
+                "year": year,
+                "document": own.get("returned_document"),
+                "sign_date": own.get("sign_date"),
+            }
+    return found
+
+
+def _record_evidence(record: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "record": record["id"],
+        "criterion": record.get("criterion"),
+        "rule": record.get("rule"),
+        "date": record.get("date"),
+        "evidence": record.get("evidence"),
+    }
+
+
+def standing(
+    archive: Archive, code: str | None = None, as_of: date | None = None
+) -> list[dict[str, Any]]:
+    """The standing of one enterprise (``NotFound`` if the register lacks it), or of every
+    enterprise in the register that is not closed, at ``as_of`` (default today), by code."""
+    as_of = as_of or date.today()
+    index = archive.index()
+    regime = load_regime(archive)
+    table = index.table(ENTERPRISES)
+    if code is not None:
+        codes = [get_enterprise(archive, code)["credit_code"]]
+    else:
+        codes = sorted(
+            key for key in table.ids() if (table.record(key) or {}).get("status", ACTIVE) == ACTIVE
+        )
+    start = records.window_start(regime, as_of).isoformat()
+    day = as_of.isoformat()
+    wanted = set(codes)
+    in_window: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    record_table = index.table(records.TABLE)
+    for key in record_table.ids():
+        record = record_table.record(key) or {}
+        if (
+            record.get("status") == records.CONFIRMED
+            and record.get("credit_code") in wanted
+            and start <= str(record.get("date") or "") <= day
+        ):
+            in_window[record["credit_code"]].append(record)
+    listed = active_blacklist(index, as_of)
+    signed = _signed_commitments(index, as_of.year)
+    rows = []
+    for found in codes:
+        if found in listed:
+            value, rule = BLACKLISTED, RULE_BLACKLIST
+            evidence = [
+                {
+                    "blacklist": entry["id"],
+                    "criterion": entry.get("criterion"),
+                    "listed_on": entry.get("listed_on"),
+                    "ends_on": entry.get("ends_on"),
+                    "basis": entry.get("basis"),
+                }
+                for entry in sorted(listed[found], key=lambda entry: str(entry["id"]))
+            ]
+        elif in_window.get(found):
+            value, rule = UNTRUSTWORTHY, RULE_RECORD
+            evidence = [
+                _record_evidence(record)
+                for record in sorted(in_window[found], key=lambda r: (r.get("date") or "", r["id"]))
+            ]
+        elif found in signed:
+            value, rule, evidence = TRUSTWORTHY, RULE_COMMITMENT, [signed[found]]
+        else:
+            value, rule, evidence = GENERAL, RULE_NO_COMMITMENT, []
+        rows.append(
+            {
+                "credit_code": found,
+                "name": (table.record(found) or {}).get("name"),
+                "standing": value,
+                "label": LABELS[value],
+                "rule": rule,
+                "evidence": evidence,
+                "as_of": day,
+                "regime": regime.stamp(),
+            }
+        )
+    return rows
+
+
+def green_channel(archive: Archive, as_of: date | None = None) -> list[dict[str, Any]]:
+    """The enterprises that qualify for the green channel (绿色通道): the trustworthy ones."""
+    return [row for row in standing(archive, None, as_of) if row["standing"] == TRUSTWORTHY]
+
+
+def standing_rows(
+    archive: Archive,
+    code: str | None = None,
+    as_of: date | None = None,
+    *,
+    green_channel: bool = False,
+) -> list[dict[str, Any]]:
+    """``credit standing``: :func:`standing`, only the green channel's when asked."""
+    rows = standing(archive, code, as_of)
+    if green_channel:
+        rows = [row for row in rows if row["standing"] == TRUSTWORTHY]
+    return rows
+
+
+@dossier.section("standing", order=60)
+def standing_for(archive: Archive, code: str) -> dict[str, Any]:
+    """An enterprise's standing today, with the rule and evidence that decided it."""
+    return standing(archive, uscc.compact(code))[0]
