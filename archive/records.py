@@ -345,7 +345,7 @@ def _proposal(
     facts: dict[str, Any],
     on: date,
 ) -> dict[str, Any] | None:
-    criterion = regime.criterion_for_rule(rule)
+    criterion = regime.criterion_for_rule(rule, facts.get("grade"))
     if criterion is None:
         return None
     return {
