@@ -33,6 +33,7 @@ SHOW_FIELDS = [
     ("decided", N_("决定")),
     ("reason", N_("理由")),
 ]
+ROWS_SHOWN = 100  # a table of thousands of proposals helps nobody and takes seconds to print
 PROPOSAL_COLUMNS = [
     ("outcome_label", N_("结果")),
     ("record_id", N_("编号")),
@@ -163,7 +164,9 @@ def _print_proposals(env, report) -> None:
             }
         )
     if rows:
-        render_rows(env, rows, PROPOSAL_COLUMNS, "table")
+        render_rows(env, rows[:ROWS_SHOWN], PROPOSAL_COLUMNS, "table")
+    if len(rows) > ROWS_SHOWN:
+        info(env, _("……另有 {count} 条未列出（用 --json 查看全部）", count=len(rows) - ROWS_SHOWN))
 
 
 @record.command(name="list", cls=Command)
