@@ -584,3 +584,50 @@ def test_every_bad_option_value_is_refused_by_name(
     result = invoke(runner, *argv, archive=archive.root)
     assert result.exit_code == code, result.stderr
     assert named in result.stderr
+
+
+# -- the keyword rules on any text ---------------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+WORDS = st.sampled_from(
+    [
+        "非法",
+        "无证",
+        "未发现",
+        "重大事故隐患",
+        "双重预防",
+        "未如实记录",
+        "隐患",
+        "拒不整改",
+        "瞒报",
+        "组织抢救",
+        "未",
+        "，",
+        "。",
+        "擅自",
+        "生产",
+        "许可",
+        "逾期不缴纳",
+        "检查",
+        "拒绝",
+    ]
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.dictionaries(
+        st.sampled_from(records.PENALTY_FIELDS), st.lists(WORDS | st.text(max_size=5)).map("".join)
+    )
+)
+def test_classify_any_text(fields: dict[str, str]) -> None:
+    found = records.classify_penalty(fields)
+    rules = [rule for rule, _matched in found]
+    order = [keyword.rule for keyword in records.PENALTY_RULES]
+    assert rules == [rule for rule in order if rule in rules] or rules == ["penalty_other"]
+    for rule, matched in found:
+        assert bool(matched) == (rule != "penalty_other")
+        for item in matched:
+            assert item["word"] in "".join(fields[item["field"]].split())

@@ -210,7 +210,7 @@ def show(record_id: str, fmt: str) -> None:
       credit record show R-3f2a9c01b7e4
       credit record show R-3f2a9c01b7e4 --json
     """
-    from archive.records import get_record
+    from archive.records import STATUS_LABELS, get_record
 
     env = get_env()
     archive = env.open_archive()
@@ -228,6 +228,28 @@ def show(record_id: str, fmt: str) -> None:
         row["decided"] = f"{short_time(found.get('decided_at'))} {found.get('decided_by') or ''}"
     render_object(
         env, row, [(key, label) for key, label in SHOW_FIELDS if row.get(key)], fmt, title=row["id"]
+    )
+    history = [
+        {
+            **item,
+            "at": short_time(item.get("at")),
+            "status_label": _(STATUS_LABELS.get(item.get("status"), item.get("status") or "")),
+            "regime_text": (item.get("regime") or {}).get("id"),
+        }
+        for item in found.get("history") or []
+    ]
+    render_rows(
+        env,
+        history,
+        [
+            ("at", N_("时间")),
+            ("by", N_("操作人")),
+            ("status_label", N_("状态")),
+            ("reason", N_("理由")),
+            ("regime_text", N_("规则体系")),
+        ],
+        "table",
+        title=_("决定"),
     )
 
 
