@@ -292,7 +292,7 @@ def add(code, criterion, documents, accident_ids, notes, on, note) -> None:
     \b
     示例：
       credit record add 91431127MA4L8R2K77 --criterion 6 --document （蓝）应急罚〔2026〕12号
-      credit record add 91431127MA4L8R2K77 --criterion 8 --evidence-note 县安委会通报 --date 2026-11-20
+      credit record add 91431127MA4L8R2K77 --criterion 8 --evidence-note 县安委会通报
     """
     from archive.records import add_record
     from archive.validation import check_date
