@@ -408,7 +408,9 @@ def _rectification_items(
         except workdays.CalendarGap as exc:
             yield ProposalItem(rule, code, key, FAILED, message=exc.message)
             continue
-        end = min(as_of, rectified_on) if rectified_on and rectified_on <= as_of else as_of
+        if rectified_on is not None and rectified_on > as_of:
+            rectified_on = None  # rectified after as_of: still open at as_of
+        end = rectified_on or as_of
         if end <= due:
             continue
         evidence = [

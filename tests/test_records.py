@@ -631,3 +631,11 @@ def test_classify_any_text(fields: dict[str, str]) -> None:
         assert bool(matched) == (rule != "penalty_other")
         for item in matched:
             assert item["word"] in "".join(fields[item["field"]].split())
+
+
+def test_rectified_after_as_of_is_judged_open_at_as_of(archive: Archive) -> None:
+    order(archive, "蓝应急责改〔2026〕7号", "2026-10-01")
+    _review(archive, True, "2026-11-20")
+    (item,) = new_items(records.propose(archive, date(2026, 11, 1)))
+    assert item.record["facts"]["rectified_on"] is None
+    assert item.record["facts"]["days_overdue"] == 24  # 10-08 → 11-01
