@@ -3,8 +3,8 @@
 At a day ``as_of``, in this order (the first that holds decides):
 
 ``blacklisted`` (黑名单)
-    an entry of the blacklist's table with status ``listed``, listed on or before ``as_of`` and
-    ending on or after it.  The table is read by name (:func:`active_blacklist`), so standing
+    an entry of the blacklist's table with status ``listed`` (or ``removed`` after ``as_of``),
+    listed on or before ``as_of`` and ending on or after it.  The table is read by name (:func:`active_blacklist`), so standing
     does not depend on the blacklist module; an archive without the table has nobody listed.
 ``untrustworthy`` (失信)
     a confirmed bad-credit record dated within the regime's record window (一年内: from the same
@@ -37,6 +37,7 @@ from archive.store import Archive
 
 BLACKLIST_TABLE = "blacklist"
 LISTED = "listed"
+REMOVED = "removed"
 
 TRUSTWORTHY = "trustworthy"
 GENERAL = "general"
@@ -62,14 +63,17 @@ RULE_LABELS = {
 
 
 def active_blacklist(index: Index, as_of: date) -> dict[str, list[dict[str, Any]]]:
-    """Listed blacklist entries in force at ``as_of``, by credit code (read from the table by
-    name: none when the archive has no blacklist table)."""
+    """Blacklist entries in force at ``as_of``, by credit code: listed (published) on or before
+    it, the term ending on or after it, and not removed by then (status ``listed``, or
+    ``removed`` on a later day).  Read from the table by name: none when the archive has no
+    blacklist table."""
     table = index.table(BLACKLIST_TABLE)
     found: dict[str, list[dict[str, Any]]] = defaultdict(list)
     day = as_of.isoformat()
     for key in table.ids():
         entry = table.record(key) or {}
-        if entry.get("status") != LISTED or not entry.get("credit_code"):
+        removed_later = entry.get("status") == REMOVED and str(entry.get("removed_on") or "") > day
+        if not (entry.get("status") == LISTED or removed_later) or not entry.get("credit_code"):
             continue
         listed_on, ends_on = entry.get("listed_on"), entry.get("ends_on")
         if listed_on and str(listed_on) > day:

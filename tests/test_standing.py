@@ -128,7 +128,8 @@ BLACKLIST = [
     ("listed", "2025-11-30", "2026-11-30", False),  # the term is over
     ("listed", "2026-12-02", "2027-12-02", False),  # not listed yet at AS_OF
     ("in_progress", None, None, False),
-    ("removed", "2026-03-01", "2027-03-01", False),
+    ("removed", "2026-03-01", "2027-03-01", False),  # removed on 2026-11-01
+    ("removed", "2026-03-01", "2027-03-01", True),  # removed on 2026-12-15, after AS_OF
 ]
 
 
@@ -147,6 +148,7 @@ def test_an_active_blacklist_entry_outranks_everything(
             "listed_on": listed_on,
             "ends_on": ends_on,
             "basis": ["M-x"],
+            "removed_on": "2026-12-15" if listed else "2026-11-01",
         },
     )
     row = of(archive)
@@ -238,3 +240,13 @@ def test_the_command(runner, archive: Archive) -> None:
     english = invoke(runner, "--lang", "en", "standing", "--as-of", "2026-12-01", archive=root)
     assert "trustworthy" in english.stdout
     assert invoke(runner, "standing", make_code(9), archive=root).exit_code == 1
+
+
+def test_reindex_gives_the_same_standing(runner, archive: Archive) -> None:
+    signed_commitment(archive, CODE, 2026)
+    manual(archive, OTHER, date(2026, 11, 2))
+    argv = ["standing", "--json", "--as-of", "2026-12-01"]
+    before = invoke(runner, *argv, archive=archive.root).stdout
+    assert invoke(runner, "reindex", archive=archive.root).exit_code == 0
+    assert invoke(runner, *argv, archive=archive.root).stdout == before
+    assert json.loads(before)[1]["standing"] == "untrustworthy"
