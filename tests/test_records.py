@@ -540,6 +540,8 @@ def test_the_commands_end_to_end(runner, archive: Archive) -> None:
         archive=root,
     )
     assert added.exit_code == 0 and "已登记：M-" in added.stderr
+    table = invoke(runner, "enterprise", "show", CODE, archive=root).stdout
+    assert "信用状况：失信" in table and record_id in table and "不良信用记录" in table
     shown = json.loads(invoke(runner, "enterprise", "show", CODE, "--json", archive=root).stdout)
     assert shown["records"][0]["id"] == record_id
     assert shown["standing"]["standing"] == "untrustworthy"

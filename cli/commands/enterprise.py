@@ -320,6 +320,9 @@ def show(code: str, fmt: str) -> None:
         fmt,
         title=detail["name"],
     )
+    from cli.commands.record import show_in_dossier
+
+    show_in_dossier(env, detail)  # standing and bad-credit records
     history = [
         {**item, "time": short_time(item["time"]), "type": event_label(item["type"])}
         for item in detail.get("history", [])

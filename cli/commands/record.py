@@ -79,6 +79,26 @@ def _row(record: dict) -> dict:
     }
 
 
+def show_in_dossier(env, detail: dict) -> None:
+    """``credit enterprise show``: the enterprise's standing and its bad-credit records."""
+    from cli.commands.standing import standing_for_people
+
+    if detail.get("standing"):
+        row = standing_for_people(detail["standing"])
+        text = f"{row['label']}（{row['rule_label']}）"
+        if row["evidence_text"]:
+            text += f"：{row['evidence_text']}"
+        click.echo(_("信用状况：{text}", text=text), file=env.stdout)
+    if detail.get("records"):
+        render_rows(
+            env,
+            [_row(record) for record in detail["records"]],
+            [column for column in LIST_COLUMNS if column[0] not in ("credit_code", "name")],
+            "table",
+            title=_("不良信用记录"),
+        )
+
+
 @click.group(cls=Group)
 def record() -> None:
     """不良信用记录：由档案中的事实提出，经人员确认或驳回；也可人工登记。

@@ -49,6 +49,18 @@ def _evidence_text(row: dict) -> str:
     return join_items(parts)
 
 
+def standing_for_people(row: dict) -> dict:
+    """A standing row with its label, rule and evidence as text (tables, CSV)."""
+    from archive.standing import RULE_LABELS
+
+    return {
+        **row,
+        "label": _(row["label"]),
+        "rule_label": _(RULE_LABELS.get(row["rule"], row["rule"])),
+        "evidence_text": _evidence_text(row),
+    }
+
+
 @click.command(cls=Command)
 @click.argument("code", required=False)
 @option("--as-of", type=DateType(), metavar="YYYY-MM-DD", help="按这一天判断（默认今天）。")
@@ -74,17 +86,7 @@ def standing(code, as_of, green_channel: bool, fmt: str) -> None:
         archive, code, as_of.date() if as_of else None, green_channel=green_channel
     )
     if fmt in ("table", "csv"):
-        from archive.standing import RULE_LABELS
-
-        rows = [
-            {
-                **row,
-                "label": _(row["label"]),
-                "rule_label": _(RULE_LABELS.get(row["rule"], row["rule"])),
-                "evidence_text": _evidence_text(row),
-            }
-            for row in rows
-        ]
+        rows = [standing_for_people(row) for row in rows]
     render_rows(env, rows, COLUMNS, fmt, empty=_("没有符合条件的单位。"))
     if fmt == "table" and rows:
         info(env, _("共 {count} 家。", count=len(rows)))
