@@ -57,6 +57,10 @@ COMMANDS = {
         "cli.commands.calendar:calendar",
         N_("工作日日历：某日之后 N 个（工作）日是哪天，某年的节假日数据从哪里来"),
     ),
+    "blacklist": (
+        "cli.commands.blacklist:blacklist",
+        N_("安全生产诚信“黑名单”：提出、推进各阶段、移出、到期提醒"),
+    ),
     "audit": ("cli.commands.audit:audit", N_("检查和查看档案日志（journal.jsonl）")),
     "reindex": (
         "cli.commands.audit:reindex",

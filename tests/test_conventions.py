@@ -139,6 +139,7 @@ DOMAIN_RANKS = {
     "archive.letters.returns": 4,
     "archive.ingest": 5,
     "archive.records": 6,
+    "archive.blacklist": 7,
     "archive.standing": 8,
 }
 # Tools over the whole archive (they may import any module of archive/ and parsers/).

@@ -1,0 +1,1275 @@
+"""The blacklist (安全生产诚信“黑名单”): entries, their stages, terms and removal.
+
+An entry lists one enterprise under one blacklist criterion of the regime, with confirmed
+bad-credit records as its basis (programme 三(三)).  It moves through the regime's stages
+信息采集 → 信息告知 → 信息交换 → 信息公布 → 信息移出 (``collect`` → ``notify`` → ``exchange`` →
+``publish`` → ``remove``), each with its date, actor, deadline and reason; the 告知书 is issued at
+``notify``, the 移出通知书 at ``remove``.  Before publication an entry can be withdrawn (陈述申辩
+accepted); after it, it is removed at the end of its term, or early where the regime allows.
+
+Owns the ``blacklist`` table, keyed by the entry id ``B-`` + 12 hex digits of
+``sha256("code|criterion|basis record ids…")``.  Nothing is deleted: a correction is a new
+``blacklist.corrected`` event with a reason.
+
+Every entry keeps the regime it was decided under (``regime``: id and version) and what of the
+regime it needs later (``plan``: stages with their day counts, when the term starts and whether
+it rolls, early removal): choosing another regime later never changes an old entry.  Dates the
+working-day calendar computes (deadlines, the end of the term) are computed before the event is
+emitted and travel in it, so replaying the journal never consults the calendar.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from archive import dossier, uscc
+from archive.errors import CreditError, NotFound, UsageError
+from archive.events import event
+from archive.i18n import N_, _, join_items
+from archive.index import Index
+from archive.store import Archive
+
+TABLE = "blacklist"
+RECORDS_TABLE = "records"
+STAGES = ("collect", "notify", "exchange", "publish", "remove")
+STAGE_LABELS = {
+    "collect": N_("信息采集"),
+    "notify": N_("信息告知"),
+    "exchange": N_("信息交换"),
+    "publish": N_("信息公布"),
+    "remove": N_("信息移出"),
+}
+IN_PROGRESS = "in_progress"
+LISTED = "listed"
+REMOVED = "removed"
+WITHDRAWN = "withdrawn"
+STATUSES = (IN_PROGRESS, LISTED, REMOVED, WITHDRAWN)
+STATUS_LABELS = {
+    IN_PROGRESS: N_("办理中"),
+    LISTED: N_("已列入"),
+    REMOVED: N_("已移出"),
+    WITHDRAWN: N_("已撤回"),
+}
+# Accident grades, lowest first (archive.accidents' codes).
+GRADES = ("general", "larger", "major", "especially_major")
+GRADE_LABELS = {
+    "general": N_("一般"),
+    "larger": N_("较大"),
+    "major": N_("重大"),
+    "especially_major": N_("特别重大"),
+}
+PENALTY_DECISION = "penalty_decision"  # the document kind of 行政处罚决定书
+_CN_DIGITS = "零一二三四五六七八九"
+
+
+# -- reading -----------------------------------------------------------------------------------
+
+
+def confirmed_records(index: Index, code: str | None = None) -> list[dict[str, Any]]:
+    """Confirmed bad-credit records (rows of the ``records`` table), of one enterprise or all.
+
+    The one place this module reads another's table.
+    """
+    table = index.table(RECORDS_TABLE)
+    rows = []
+    for key in table.ids():
+        row = table.record(key) or {}
+        if row.get("status") != "confirmed":
+            continue
+        if code and row.get("credit_code") != code:
+            continue
+        rows.append({**row, "id": row.get("id") or key})
+    return sorted(rows, key=lambda r: (r.get("credit_code") or "", r.get("date") or "", r["id"]))
+
+
+def _record(index: Index, record_id: str) -> dict[str, Any] | None:
+    row = index.table(RECORDS_TABLE).record(record_id)
+    return {**row, "id": row.get("id") or record_id} if row is not None else None
+
+
+def get_entry(archive_or_index: Archive | Index, entry_id: str) -> dict[str, Any]:
+    """The entry ``entry_id`` (a copy), or ``NotFound``."""
+    index = archive_or_index.index() if isinstance(archive_or_index, Archive) else archive_or_index
+    row = index.table(TABLE).record(entry_id.strip())
+    if row is None:
+        raise NotFound(
+            _("黑名单中没有编号为 {id} 的条目", id=entry_id),
+            _("用 credit blacklist list 查看全部条目"),
+        )
+    import copy
+
+    return copy.deepcopy(row)
+
+
+def _entries(index: Index, code: str | None = None) -> list[dict[str, Any]]:
+    table = index.table(TABLE)
+    rows = [table.record(key) or {} for key in table.ids()]
+    if code:
+        rows = [row for row in rows if row.get("credit_code") == code]
+    return sorted(rows, key=lambda r: (r.get("credit_code") or "", r["stages"][0]["date"], r["id"]))
+
+
+def list_entries(
+    archive: Archive,
+    code: str | None = None,
+    as_of: date | None = None,
+    *,
+    status: str | None = None,
+) -> list[dict[str, Any]]:
+    """Entries (of one enterprise, or all) with what is due at ``as_of`` (default today).
+
+    Each row adds ``name``, ``next_stage``, ``next_deadline``, ``overdue``, ``days_overdue`` and
+    ``due_for_removal``.  ``status`` keeps one status, or ``due`` (term ended, not removed) or
+    ``overdue`` (the next stage is past its deadline).
+    """
+    as_of = as_of or date.today()
+    if status is not None and status not in (*STATUSES, "due", "overdue"):
+        raise UsageError(
+            _(
+                "没有“{status}”这种状态：可选 {choices}",
+                status=status,
+                choices=join_items((*STATUSES, "due", "overdue")),
+            )
+        )
+    index = archive.index()
+    code = uscc.compact(code) if code else None
+    calendar = _calendar(archive)
+    rows = [_with_due(archive, index, calendar, row, as_of) for row in _entries(index, code)]
+    if status == "due":
+        rows = [row for row in rows if row["due_for_removal"]]
+    elif status == "overdue":
+        rows = [row for row in rows if row["overdue"]]
+    elif status:
+        rows = [row for row in rows if row["status"] == status]
+    return rows
+
+
+def show_entry(archive: Archive, entry_id: str, as_of: date | None = None) -> dict[str, Any]:
+    """One entry with what is due at ``as_of`` (as :func:`list_entries` gives it)."""
+    index = archive.index()
+    entry = get_entry(index, entry_id)
+    return _with_due(archive, index, _calendar(archive), entry, as_of or date.today())
+
+
+def active_entries(index: Index, code: str, as_of: date) -> list[dict[str, Any]]:
+    """Entries of ``code`` listed at ``as_of``: published on or before it, not removed by then."""
+    day = as_of.isoformat()
+    found = []
+    for row in _entries(index, uscc.compact(code)):
+        if not row.get("listed_on") or row["listed_on"] > day:
+            continue
+        if row.get("removed_on") and row["removed_on"] <= day:
+            continue
+        found.append(dict(row))
+    return found
+
+
+def expiring(archive: Archive, *, within: int = 30, as_of: date | None = None) -> list[dict]:
+    """Entries that need action within ``within`` days of ``as_of``: terms ending (or ended:
+    due for removal) and stages past or near their deadline."""
+    if within < 0:
+        raise UsageError(_("--within 不能是负数：{value}", value=within))
+    as_of = as_of or date.today()
+    horizon = (as_of + timedelta(days=within)).isoformat()
+    rows = []
+    for row in list_entries(archive, as_of=as_of):
+        if row["status"] not in (IN_PROGRESS, LISTED):
+            continue
+        if row["overdue"]:
+            row["why"] = "overdue"
+        elif row["due_for_removal"]:
+            row["why"] = "due_for_removal"
+        elif row["status"] == LISTED and row.get("ends_on") and row["ends_on"] <= horizon:
+            row["why"] = "term_ending"
+        elif row.get("next_deadline") and row["next_deadline"] <= horizon:
+            row["why"] = "deadline_near"
+        else:
+            continue
+        rows.append(row)
+    return sorted(rows, key=lambda r: (r.get("next_deadline") or r.get("ends_on") or "", r["id"]))
+
+
+@dossier.section("blacklist", order=60)
+def _dossier(archive: Archive, code: str) -> list[dict[str, Any]]:
+    return list_entries(archive, code)
+
+
+# -- the regime and the calendar ---------------------------------------------------------------
+
+
+def _regime(archive: Archive) -> Any:
+    from archive.regimes import load_regime
+
+    return load_regime(archive)
+
+
+def _calendar(archive: Archive) -> Any:
+    from archive.workdays import calendar_for
+
+    return calendar_for(archive)
+
+
+def plan_of(regime: Any) -> dict[str, Any]:
+    """What an entry keeps of the regime it was decided under, for all its later steps."""
+    return {
+        "stages": [
+            {
+                "stage": stage.key,
+                "label": stage.label,
+                "days": stage.days,
+                "workdays": stage.workdays,
+                "notice": stage.notice,
+            }
+            for stage in regime.stages
+        ],
+        "term_starts": regime.term_starts,
+        "term_rolls": regime.term_rolls,
+        "early_removal": regime.early_removal,
+        "early_after_months": regime.early_after_months,
+        "early_needs_evidence": regime.early_needs_evidence,
+        "early_reason": regime.early_reason,
+        "statement_days": regime.statement_days,
+        "statement_workdays": regime.statement_workdays,
+        "needs_penalty": needs_penalty(regime),
+        "title": regime.title,
+    }
+
+
+def needs_penalty(regime: Any) -> bool:
+    """Whether listing needs an administrative penalty decision as basis (national 2023:
+    应急管理部令第11号 lists only who has been punished: the regime's ``requires_penalty``)."""
+    return bool(regime.requires_penalty)
+
+
+def _plan_stage(entry: dict[str, Any], key: str) -> dict[str, Any]:
+    for stage in entry["plan"]["stages"]:
+        if stage["stage"] == key:
+            return stage
+    return {"stage": key, "days": None, "workdays": False, "notice": None}
+
+
+def _stage_order(entry: dict[str, Any]) -> list[str]:
+    return [stage["stage"] for stage in entry["plan"]["stages"]]
+
+
+def next_stage(entry: dict[str, Any]) -> str | None:
+    """The stage an entry goes to next (None when it is removed or withdrawn)."""
+    if entry["status"] in (REMOVED, WITHDRAWN):
+        return None
+    order = _stage_order(entry)
+    position = order.index(entry["stage"])
+    return order[position + 1] if position + 1 < len(order) else None
+
+
+def _stage_date(entry: dict[str, Any], key: str) -> str | None:
+    for stage in entry["stages"]:
+        if stage["stage"] == key:
+            return stage["date"]
+    return None
+
+
+def term_for(regime: Any, records: list[dict[str, Any]]) -> tuple[int, str]:
+    """The term (years) and why: the regime's term for the highest accident grade among the
+    basis records (``grade:major``), else its default term (``default``)."""
+    grades = [(r.get("facts") or {}).get("grade") for r in records]
+    graded = [g for g in grades if g in GRADES and g in regime.term_by_grade]
+    if graded:
+        top = max(graded, key=GRADES.index)
+        return int(regime.term_by_grade[top]), f"grade:{top}"
+    return int(regime.term_years), "default"
+
+
+def term_reason_text(entry: dict[str, Any]) -> str:
+    """``term_reason`` in words."""
+    reason = str(entry.get("term_reason") or "")
+    if reason.startswith("grade:"):
+        grade = reason.partition(":")[2]
+        return _(
+            "发生{grade}事故，管理期限 {years} 年",
+            grade=_(GRADE_LABELS.get(grade, grade)),
+            years=entry.get("term_years"),
+        )
+    if reason.startswith("corrected"):
+        return _("经更正，管理期限 {years} 年", years=entry.get("term_years"))
+    return _("一般管理期限 {years} 年", years=entry.get("term_years"))
+
+
+def _deadline_after(calendar: Any, stage: dict[str, Any], start: date) -> date | None:
+    if stage.get("days") is None:
+        return None
+    return calendar.add_days(start, int(stage["days"]), workdays=bool(stage.get("workdays")))
+
+
+def _pending_deadline(calendar: Any, entry: dict[str, Any], key: str) -> date | None:
+    """The deadline of stage ``key`` when it follows the entry's current stage."""
+    stage = _plan_stage(entry, key)
+    if key == "remove":
+        if not entry.get("ends_on"):
+            return None
+        ends = date.fromisoformat(entry["ends_on"])
+        return _deadline_after(calendar, stage, ends) if stage.get("days") else ends
+    previous = _stage_date(entry, entry["stage"])
+    return _deadline_after(calendar, stage, date.fromisoformat(previous)) if previous else None
+
+
+def _with_due(
+    archive: Archive, index: Index, calendar: Any, row: dict[str, Any], as_of: date
+) -> dict[str, Any]:
+    from archive.workdays import CalendarGap
+
+    row = dict(row)
+    enterprise = index.table("enterprises").record(row["credit_code"]) or {}
+    row["name"] = enterprise.get("name")
+    following = next_stage(row)
+    row["next_stage"] = following
+    row["next_deadline"] = None
+    row["overdue"] = False
+    row["days_overdue"] = 0
+    row["due_for_removal"] = bool(
+        row["status"] == LISTED and row.get("ends_on") and row["ends_on"] <= as_of.isoformat()
+    )
+    if following:
+        try:
+            deadline = _pending_deadline(calendar, row, following)
+            if deadline is not None:
+                row["next_deadline"] = deadline.isoformat()
+                if as_of > deadline:
+                    row["overdue"] = True
+                    workdays = bool(_plan_stage(row, following).get("workdays"))
+                    row["days_overdue"] = calendar.days_between(deadline, as_of, workdays=workdays)
+        except CalendarGap as exc:
+            row["calendar_gap"] = exc.message
+            if exc.message not in archive.warnings:
+                archive.warnings.append(exc.message)
+    for stage in row["stages"]:
+        stage["late"] = bool(stage.get("deadline") and stage["date"] > stage["deadline"])
+    return row
+
+
+# -- proposing ---------------------------------------------------------------------------------
+
+
+def entry_id(code: str, criterion: str, basis: list[str], note: str | None = None) -> str:
+    """``B-`` + 12 hex of sha256(code|criterion|sorted basis); a note-only basis adds the
+    note's hash, so two different "other" findings are two entries."""
+    keys = sorted(basis)
+    if note:
+        keys.append("note:" + hashlib.sha256(note.encode("utf-8")).hexdigest()[:16])
+    text = "|".join([code, criterion, *keys])
+    return "B-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+def _months_before(day: date, months: int) -> date:
+    month0 = day.year * 12 + day.month - 1 - months
+    year, month = divmod(month0, 12)
+    import calendar
+
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
+
+
+def _has_penalty(records: list[dict[str, Any]]) -> bool:
+    return any(
+        item.get("kind") == PENALTY_DECISION
+        for record in records
+        for item in record.get("evidence") or []
+    )
+
+
+def _evidence(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    seen: set[str] = set()
+    found = []
+    for record in records:
+        for item in record.get("evidence") or []:
+            key = repr(sorted(item.items()))
+            if key not in seen:
+                seen.add(key)
+                found.append({**item, "record": record["id"]})
+    return found
+
+
+@dataclass
+class Proposal:
+    """One outcome of :func:`propose`."""
+
+    action: str  # proposed | exists | skipped | removal_due
+    credit_code: str
+    criterion: str
+    id: str | None
+    basis: list[str]
+    reason: str
+    data: dict[str, Any] | None = None  # the event's data for a proposal
+
+    def as_dict(self) -> dict[str, Any]:
+        row = {
+            "action": self.action,
+            "id": self.id,
+            "credit_code": self.credit_code,
+            "criterion": self.criterion,
+            "basis": self.basis,
+            "reason": self.reason,
+        }
+        if self.data:
+            row.update(
+                term_years=self.data["term_years"],
+                term_reason=self.data["term_reason"],
+                evidence=self.data["evidence"],
+                regime=self.data["regime"],
+                rule=self.data["rule"],
+            )
+        return row
+
+
+def _proposal_data(
+    regime: Any,
+    criterion: Any,
+    code: str,
+    records: list[dict[str, Any]],
+    *,
+    as_of: date,
+    rule: str,
+    note: str | None,
+    reason: str,
+) -> dict[str, Any]:
+    years, why = term_for(regime, records)
+    basis = sorted(record["id"] for record in records)
+    return {
+        "id": entry_id(code, criterion.number, basis, note if not basis else None),
+        "credit_code": code,
+        "criterion": criterion.number,
+        "criterion_text": criterion.text,
+        "criterion_short": criterion.short,
+        "basis": basis,
+        "evidence": _evidence(records),
+        "evidence_note": note,
+        "rule": rule,
+        "regime": regime.stamp(),
+        "plan": plan_of(regime),
+        "term_years": years,
+        "term_reason": why,
+        "date": as_of.isoformat(),
+        "reason": reason,
+    }
+
+
+def _automatic(
+    index: Index, regime: Any, code: str | None, as_of: date, only: str | None
+) -> list[Proposal]:
+    """Proposals from confirmed records dated within the regime's record window."""
+    window_start = _months_before(as_of, int(regime.record_window_months)).isoformat()
+    day = as_of.isoformat()
+    by_code: dict[str, list[dict[str, Any]]] = {}
+    for record in confirmed_records(index, code):
+        if window_start < (record.get("date") or "") <= day:
+            by_code.setdefault(record["credit_code"], []).append(record)
+    criteria = [c for c in regime.blacklist_criteria if c.from_records]
+    if only is not None:
+        criteria = [c for c in criteria if c.number == only]
+    found: list[Proposal] = []
+    for credit_code in sorted(by_code):
+        entries = _entries(index, credit_code)
+        for criterion in criteria:
+            records = [
+                r for r in by_code[credit_code] if r.get("criterion") in criterion.from_records
+            ]
+            if not records:
+                continue
+            ids = sorted(r["id"] for r in records)
+            same = entry_id(credit_code, criterion.number, ids)
+            ours = [e for e in entries if e["criterion"] == criterion.number]
+            if any(e["id"] == same for e in ours):
+                found.append(
+                    Proposal("exists", credit_code, criterion.number, same, ids, _("已有同一条目"))
+                )
+                continue
+            active = [e for e in ours if e["status"] in (IN_PROGRESS, LISTED)]
+            if active:
+                found.append(
+                    Proposal(
+                        "skipped",
+                        credit_code,
+                        criterion.number,
+                        active[0]["id"],
+                        ids,
+                        _(
+                            "该单位按此情形已有条目 {id}（{status}）",
+                            id=active[0]["id"],
+                            status=_(STATUS_LABELS[active[0]["status"]]),
+                        ),
+                    )
+                )
+                continue
+            used = {rid for e in ours for rid in e.get("basis", [])}
+            records = [r for r in records if r["id"] not in used]
+            if not records:
+                continue
+            ids = sorted(r["id"] for r in records)
+            if needs_penalty(regime) and not _has_penalty(records):
+                found.append(
+                    Proposal(
+                        "skipped",
+                        credit_code,
+                        criterion.number,
+                        None,
+                        ids,
+                        _(
+                            "{title}列入黑名单须以行政处罚决定为依据，这些记录的证据中没有行政处罚决定书",
+                            title=regime.title,
+                        ),
+                    )
+                )
+                continue
+            data = _proposal_data(
+                regime,
+                criterion,
+                credit_code,
+                records,
+                as_of=as_of,
+                rule="records",
+                note=None,
+                reason=_("由已确认的不良信用记录提出"),
+            )
+            found.append(
+                Proposal(
+                    "proposed", credit_code, criterion.number, data["id"], ids, data["reason"], data
+                )
+            )
+    return found
+
+
+def _manual(
+    index: Index,
+    regime: Any,
+    code: str,
+    as_of: date,
+    number: str,
+    record_ids: list[str],
+    note: str | None,
+) -> Proposal:
+    criterion = regime.blacklist_criterion(number)
+    records = []
+    for record_id in record_ids:
+        record = _record(index, record_id.strip())
+        if record is None:
+            raise NotFound(
+                _("没有编号为 {id} 的不良信用记录", id=record_id),
+                _("用 credit record list {code} 查看该单位的记录", code=code),
+            )
+        if record.get("credit_code") != code:
+            raise UsageError(
+                _(
+                    "记录 {id} 属于 {other}，不是 {code}",
+                    id=record_id,
+                    other=record.get("credit_code"),
+                    code=code,
+                )
+            )
+        if record.get("status") != "confirmed":
+            raise UsageError(
+                _(
+                    "记录 {id} 尚未确认（{status}），不能作为列入依据",
+                    id=record_id,
+                    status=record.get("status"),
+                ),
+                _("先用 credit record confirm {id} --reason … 确认", id=record_id),
+            )
+        records.append(record)
+    if not records:
+        if not note:
+            raise UsageError(
+                _("手工提出须用 --record 给出已确认的不良信用记录"),
+                _("“其他”情形也可用 --evidence-note 写明认定的事实和依据"),
+            )
+        if not criterion.other:
+            raise UsageError(
+                _(
+                    "第 {number} 项情形须以不良信用记录为依据，--evidence-note 只用于“其他”情形",
+                    number=number,
+                ),
+                _("用 --record 给出已确认的记录"),
+            )
+    if needs_penalty(regime) and not _has_penalty(records):
+        raise CreditError(
+            _(
+                "{title}列入黑名单须以行政处罚决定为依据，所给依据中没有行政处罚决定书",
+                title=regime.title,
+            ),
+            _("用 --record 给出以行政处罚决定书为证据的已确认记录"),
+        )
+    data = _proposal_data(
+        regime,
+        criterion,
+        code,
+        records,
+        as_of=as_of,
+        rule="manual",
+        note=note,
+        reason=note or _("手工提出"),
+    )
+    ids = data["basis"]
+    if index.table(TABLE).record(data["id"]) is not None:
+        return Proposal("exists", code, number, data["id"], ids, _("已有同一条目"))
+    return Proposal("proposed", code, number, data["id"], ids, data["reason"], data)
+
+
+def _removals_due(index: Index, code: str | None, as_of: date) -> list[Proposal]:
+    found = []
+    for entry in _entries(index, code):
+        if (
+            entry["status"] == LISTED
+            and entry.get("ends_on")
+            and entry["ends_on"] <= as_of.isoformat()
+        ):
+            found.append(
+                Proposal(
+                    "removal_due",
+                    entry["credit_code"],
+                    entry["criterion"],
+                    entry["id"],
+                    list(entry.get("basis", [])),
+                    _(
+                        "管理期限已于 {ends_on} 届满，应移出：credit blacklist remove {id} --reason …",
+                        ends_on=entry["ends_on"],
+                        id=entry["id"],
+                    ),
+                )
+            )
+    return found
+
+
+def propose(
+    archive: Archive,
+    code: str | None = None,
+    *,
+    as_of: date,
+    criterion: str | None = None,
+    records: list[str] | None = None,
+    evidence_note: str | None = None,
+    dry_run: bool = False,
+) -> list[Proposal]:
+    """Propose entries (stage ``collect``) and list the removals that are due.
+
+    Without ``records``/``evidence_note``: for every enterprise (or ``code``) whose confirmed
+    records dated within the regime's record window support a blacklist criterion (its
+    ``from_records``), one entry per criterion with those records as basis — unless an entry of
+    that criterion is in progress or listed, and leaving out records an earlier entry of the
+    criterion stood on.  With them: a manual proposal of ``code`` under ``criterion``.
+    Proposing twice adds nothing (ids follow from code, criterion and basis).
+    """
+    regime = _regime(archive)
+    code = uscc.compact(code) if code else None
+    manual = bool(records) or evidence_note is not None
+    if evidence_note is not None and not evidence_note.strip():
+        raise UsageError(_("--evidence-note 不能为空"))
+    if manual and not (code and criterion):
+        raise UsageError(_("手工提出须给出单位代码和 --criterion"))
+    if criterion is not None:
+        regime.blacklist_criterion(criterion)  # a clear error naming the choices
+
+    def plan(index: Index) -> list[Proposal]:
+        if manual:
+            assert code and criterion
+            found = [
+                _manual(
+                    index,
+                    regime,
+                    code,
+                    as_of,
+                    criterion,
+                    list(records or []),
+                    evidence_note.strip() if evidence_note else None,
+                )
+            ]
+        else:
+            found = _automatic(index, regime, code, as_of, criterion)
+        return found + _removals_due(index, code, as_of)
+
+    if dry_run:
+        return plan(archive.index())
+    with archive.transaction() as tx:
+        found = plan(tx.index)
+        for proposal in found:
+            if proposal.action == "proposed":
+                assert proposal.data is not None
+                tx.emit("blacklist.proposed", proposal.data)
+    return found
+
+
+# -- advancing ---------------------------------------------------------------------------------
+
+
+def _cn_number(number: str) -> str:
+    try:
+        value = int(number)
+    except ValueError:
+        return number
+    if 0 <= value < 10:
+        return _CN_DIGITS[value]
+    if value < 20:
+        return "十" + (_CN_DIGITS[value - 10] if value > 10 else "")
+    return str(value)
+
+
+def _facts_text(index: Index, entry: dict[str, Any]) -> str:
+    parts = []
+    for record_id in entry.get("basis", []):
+        record = _record(index, record_id) or {"id": record_id}
+        text = record.get("criterion_text") or record.get("reason") or ""
+        when = record.get("date")
+        parts.append(f"{when}，{text}（{record_id}）" if when else f"{text}（{record_id}）")
+    if entry.get("evidence_note"):
+        parts.append(entry["evidence_note"])
+    return "；".join(part for part in parts if part) or entry["criterion_text"]
+
+
+def _evidence_text(entry: dict[str, Any]) -> str:
+    items = []
+    for item in entry.get("evidence", []):
+        items.append(item.get("doc_number") or item.get("document", "")[:12] or item.get("record"))
+    items = [str(item) for item in dict.fromkeys(items) if item]
+    if entry.get("evidence_note") and not items:
+        items.append(entry["evidence_note"])
+    return "、".join(items) or "、".join(entry.get("basis", []))
+
+
+def _notice_facts(
+    calendar: Any, index: Index, entry: dict[str, Any], template: str, day: date, reason: str | None
+) -> dict[str, Any]:
+    if template == "notice_blacklist_removal":
+        return {
+            "listed_on": entry["listed_on"],
+            "removed_on": day.isoformat(),
+            "reason": reason or "",
+        }
+    # The statement period is the regime's (statement days after the notice); the term
+    # counts from publication, which the notice can only foresee: the date the regime's
+    # deadlines allow at the latest.  The entry records the real date when it is published.
+    plan = entry["plan"]
+    statement = calendar.add_days(
+        day, int(plan["statement_days"]), workdays=bool(plan["statement_workdays"])
+    )
+    order = _stage_order(entry)
+    start = day
+    for key in order[order.index(_notice_stage(entry, template)) + 1 :]:
+        start = _deadline_after(calendar, _plan_stage(entry, key), start) or start
+        if key == plan["term_starts"]:
+            break
+    start = max(start, statement)
+    end = calendar.add_years(start, int(entry["term_years"]), roll=entry["plan"]["term_rolls"])
+    return {
+        "criterion": f"第{_cn_number(entry['criterion'])}项",
+        "criterion_text": entry["criterion_text"],
+        "facts": _facts_text(index, entry),
+        "evidence": _evidence_text(entry),
+        "term_years": str(entry["term_years"]),
+        "start_date": start.isoformat(),
+        "end_date": end.isoformat(),
+        "statement_deadline": statement.isoformat(),
+    }
+
+
+def _issue_notice(
+    archive: Archive,
+    entry: dict[str, Any],
+    template: str,
+    facts: dict[str, Any],
+    day: date,
+    out_dir: Path | None,
+) -> tuple[str, str | None]:
+    """Issue the stage's notice through the letters machinery; its serial and file."""
+    from archive.letters import issue as letters
+
+    request = letters.notice_request(
+        archive, template, credit_code=entry["credit_code"], facts=facts, year=day.year
+    )
+    report = letters.issue_letters(archive, [request], out_dir=out_dir, issue_date=day)
+    letter = report.letters[0]
+    if letter.status == letters.IN_PROGRESS:
+        raise CreditError(
+            _(
+                "另一位经办人正在为条目 {id} 生成{stage}文书（编号 {serial}）",
+                id=entry["id"],
+                stage=_(STAGE_LABELS.get(_notice_stage(entry, template), "")),
+                serial=letter.serial,
+            ),
+            _("稍后用 credit blacklist show {id} 查看", id=entry["id"]),
+        )
+    if letter.status not in (letters.ISSUED, letters.ALREADY_ISSUED) or not letter.serial:
+        raise CreditError(
+            _(
+                "{template} 没有生成：{reason}",
+                template=template,
+                reason=letter.reason or letter.status,
+            ),
+            _("条目未推进；解决后再运行一次"),
+        )
+    file = None
+    if letter.file is not None:
+        try:
+            file = str(Path(letter.file).resolve().relative_to(archive.root))
+        except ValueError:
+            file = str(letter.file)
+    return letter.serial, file
+
+
+def _notice_stage(entry: dict[str, Any], template: str) -> str:
+    for stage in entry["plan"]["stages"]:
+        if stage.get("notice") == template:
+            return stage["stage"]
+    return ""
+
+
+def _check_order(entry: dict[str, Any], to_stage: str | None) -> str:
+    """The stage to go to: the next one; refuses going back, skipping, or a closed entry."""
+    current = entry["stage"]
+    label = _(STAGE_LABELS.get(current, current))
+    if entry["status"] in (REMOVED, WITHDRAWN):
+        raise CreditError(
+            _(
+                "条目 {id} 已{status}（{date}），不能再推进",
+                id=entry["id"],
+                status=_(STATUS_LABELS[entry["status"]]),
+                date=entry.get("removed_on"),
+            ),
+        )
+    following = next_stage(entry)
+    if following is None:  # pragma: no cover - remove is the last stage and closes the entry
+        raise CreditError(_("条目 {id} 已在最后一个阶段", id=entry["id"]))
+    if to_stage is None or to_stage == following:
+        return following
+    order = _stage_order(entry)
+    if to_stage not in order:
+        raise UsageError(
+            _("没有“{stage}”这个阶段：可选 {choices}", stage=to_stage, choices=join_items(order))
+        )
+    if order.index(to_stage) <= order.index(current):
+        raise CreditError(
+            _(
+                "条目 {id} 现处于“{current}”阶段，不能回到“{stage}”",
+                id=entry["id"],
+                current=label,
+                stage=_(STAGE_LABELS.get(to_stage, to_stage)),
+            ),
+            _(
+                "阶段的日期录错了，用 credit blacklist correct {id} --stage … --date … --reason … 更正",
+                id=entry["id"],
+            ),
+        )
+    raise CreditError(
+        _(
+            "条目 {id} 现处于“{current}”阶段，下一阶段是“{next}”，不能跳到“{stage}”",
+            id=entry["id"],
+            current=label,
+            next=_(STAGE_LABELS.get(following, following)),
+            stage=_(STAGE_LABELS.get(to_stage, to_stage)),
+        ),
+    )
+
+
+def _moved_on(now: dict[str, Any], entry: dict[str, Any]) -> CreditError:
+    """The error for the clerk whose entry another clerk changed meanwhile."""
+    last = now["stages"][-1]
+    return CreditError(
+        _(
+            "条目 {id} 已由 {actor} 推进到“{stage}”（{date}），本次操作未记入",
+            id=now["id"],
+            actor=last.get("actor"),
+            stage=_(STAGE_LABELS.get(now["stage"], now["stage"])),
+            date=last.get("date"),
+        ),
+        _("用 credit blacklist show {id} 查看当前阶段", id=now["id"]),
+    )
+
+
+def _check_date(entry: dict[str, Any], day: date) -> None:
+    previous = entry["stages"][-1]["date"]
+    if day.isoformat() < previous:
+        raise UsageError(
+            _(
+                "日期 {date} 早于上一阶段“{stage}”的日期 {previous}",
+                date=day.isoformat(),
+                stage=_(STAGE_LABELS.get(entry["stage"], entry["stage"])),
+                previous=previous,
+            )
+        )
+
+
+def advance(
+    archive: Archive,
+    entry_id: str,
+    *,
+    to_stage: str | None = None,
+    date: date,
+    reason: str | None = None,
+    out_dir: Path | None = None,
+) -> dict[str, Any]:
+    """Move an entry to its next stage (``to_stage``, when given, must be that one).
+
+    The stage's deadline is the regime's day count after the previous stage's date; at the
+    stage the term starts from, the entry is listed and its end computed; a stage with a
+    notice issues it (告知书 at notify) and records its serial.  ``remove`` goes through
+    :func:`remove`.  Checked again under the lock: a clerk who lost a race is told who won.
+    """
+    day = date
+    entry = get_entry(archive, entry_id)
+    following = _check_order(entry, to_stage)
+    if following == "remove":
+        return remove(archive, entry["id"], date=day, reason=reason or "", out_dir=out_dir)
+    _check_date(entry, day)
+    calendar = _calendar(archive)
+    plan_stage = _plan_stage(entry, following)
+    previous = date_from(entry["stages"][-1]["date"])
+    deadline = _deadline_after(calendar, plan_stage, previous)
+    data: dict[str, Any] = {
+        "id": entry["id"],
+        "credit_code": entry["credit_code"],
+        "from": entry["stage"],
+        "stage": following,
+        "date": day.isoformat(),
+        "deadline": deadline.isoformat() if deadline else None,
+        "reason": reason or None,
+        "notice": None,
+        "file": None,
+    }
+    if following == entry["plan"]["term_starts"]:
+        ends = calendar.add_years(day, int(entry["term_years"]), roll=entry["plan"]["term_rolls"])
+        data.update(listed_on=day.isoformat(), ends_on=ends.isoformat())
+    template = plan_stage.get("notice")
+    if template:
+        facts = _notice_facts(calendar, archive.index(), entry, template, day, reason)
+        data["notice"], data["file"] = _issue_notice(archive, entry, template, facts, day, out_dir)
+    with archive.transaction() as tx:
+        now = get_entry(tx.index, entry["id"])
+        if now["stage"] != entry["stage"] or now["status"] != entry["status"]:
+            raise _moved_on(now, entry)
+        tx.emit("blacklist.advanced", data)
+    return get_entry(archive, entry["id"])
+
+
+def date_from(text: str) -> date:
+    return date.fromisoformat(text)
+
+
+def remove(
+    archive: Archive,
+    entry_id: str,
+    *,
+    date: date,
+    reason: str,
+    early: bool = False,
+    evidence: list[str] | None = None,
+    out_dir: Path | None = None,
+) -> dict[str, Any]:
+    """Remove a listed entry (at the end of its term, or early where its regime allows it,
+    with evidence), issuing the 移出通知书; an entry not yet published is withdrawn instead.
+    Always with a reason."""
+    day = date
+    reason = (reason or "").strip()
+    evidence = [item.strip() for item in evidence or [] if item.strip()]
+    if not reason:
+        raise UsageError(_("移出或撤回须写明理由（--reason）"))
+    entry = get_entry(archive, entry_id)
+    if entry["status"] in (REMOVED, WITHDRAWN):
+        raise CreditError(
+            _(
+                "条目 {id} 已{status}（{date}）",
+                id=entry["id"],
+                status=_(STATUS_LABELS[entry["status"]]),
+                date=entry.get("removed_on"),
+            ),
+        )
+    _check_date(entry, day)
+    data: dict[str, Any] = {
+        "id": entry["id"],
+        "credit_code": entry["credit_code"],
+        "from": entry["stage"],
+        "date": day.isoformat(),
+        "reason": reason,
+        "early": False,
+        "evidence": evidence,
+        "notice": None,
+        "file": None,
+        "deadline": None,
+    }
+    if entry["status"] == IN_PROGRESS:
+        if early:
+            raise UsageError(
+                _("条目 {id} 尚未公布，无须提前移出：不加 --early 即为撤回", id=entry["id"])
+            )
+        data["status"] = WITHDRAWN
+    else:
+        plan = entry["plan"]
+        calendar = _calendar(archive)
+        ends_on = entry["ends_on"]
+        if day.isoformat() < ends_on:
+            if not early:
+                raise CreditError(
+                    _("条目 {id} 的管理期限到 {ends_on} 才届满", id=entry["id"], ends_on=ends_on),
+                    _("期满前移出须加 --early 并附证据（仅在规则允许时）")
+                    if plan["early_removal"]
+                    else _("{title}不允许提前移出", title=plan["title"]),
+                )
+            if not plan["early_removal"]:
+                raise CreditError(
+                    _(
+                        "{title}不允许提前移出：条目 {id} 须到管理期限届满（{ends_on}）后才能移出",
+                        title=plan["title"],
+                        id=entry["id"],
+                        ends_on=ends_on,
+                    ),
+                    plan.get("early_reason") or None,
+                )
+            earliest = calendar.add_months(
+                date_from(entry["listed_on"]), int(plan["early_after_months"]), roll=False
+            )
+            if day < earliest:
+                raise CreditError(
+                    _(
+                        "{title}规定列入满 {months} 个月后才能申请提前移出：条目 {id} 最早 {earliest}",
+                        title=plan["title"],
+                        months=plan["early_after_months"],
+                        id=entry["id"],
+                        earliest=earliest.isoformat(),
+                    ),
+                )
+            if plan["early_needs_evidence"] and not evidence:
+                raise UsageError(_("提前移出须附证据（--evidence，如整改完成的复查意见书文号）"))
+            data["early"] = True
+        deadline = _pending_deadline(calendar, entry, "remove")
+        data["deadline"] = deadline.isoformat() if deadline else None
+        data["status"] = REMOVED
+        template = _plan_stage(entry, "remove").get("notice")
+        if template:
+            facts = _notice_facts(calendar, archive.index(), entry, template, day, reason)
+            data["notice"], data["file"] = _issue_notice(
+                archive, entry, template, facts, day, out_dir
+            )
+    with archive.transaction() as tx:
+        now = get_entry(tx.index, entry["id"])
+        if now["stage"] != entry["stage"] or now["status"] != entry["status"]:
+            raise _moved_on(now, entry)
+        tx.emit("blacklist.removed", data)
+    return get_entry(archive, entry["id"])
+
+
+def correct(
+    archive: Archive,
+    entry_id: str,
+    *,
+    reason: str,
+    term_years: int | None = None,
+    stage: str | None = None,
+    stage_date: date | None = None,
+) -> dict[str, Any]:
+    """Correct an entry: its term, or the date of a stage it reached — a new event with a
+    reason; what it said before stays in ``corrections``.  A changed publication date or
+    term moves the end of the term."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise UsageError(_("更正须写明理由（--reason）"))
+    if term_years is None and stage is None:
+        raise UsageError(_("没有要更正的内容：用 --term-years，或 --stage 和 --date"))
+    if (stage is None) != (stage_date is None):
+        raise UsageError(_("更正阶段日期须同时给出 --stage 和 --date"))
+    if term_years is not None and not 1 <= term_years <= 10:
+        raise UsageError(_("管理期限应为 1 到 10 年：{value}", value=term_years))
+    entry = get_entry(archive, entry_id)
+    changes: dict[str, Any] = {}
+    before: dict[str, Any] = {}
+    if stage is not None:
+        assert stage_date is not None
+        dates = [s["date"] for s in entry["stages"]]
+        keys = [s["stage"] for s in entry["stages"]]
+        if stage not in keys:
+            raise UsageError(
+                _(
+                    "条目 {id} 没有到过“{stage}”阶段：可更正 {choices}",
+                    id=entry["id"],
+                    stage=stage,
+                    choices=join_items(keys),
+                )
+            )
+        position = keys.index(stage)
+        new = stage_date.isoformat()
+        if (position > 0 and new < dates[position - 1]) or (
+            position + 1 < len(dates) and new > dates[position + 1]
+        ):
+            raise UsageError(
+                _(
+                    "{stage}的日期 {date} 应在前后两个阶段的日期之间",
+                    stage=_(STAGE_LABELS[stage]),
+                    date=new,
+                )
+            )
+        changes["stage_dates"] = {stage: new}
+        before["stage_dates"] = {stage: dates[position]}
+    years = term_years if term_years is not None else int(entry["term_years"])
+    if term_years is not None:
+        changes.update(term_years=term_years, term_reason="corrected")
+        before.update(term_years=entry["term_years"], term_reason=entry["term_reason"])
+    listed_on = (changes.get("stage_dates") or {}).get(entry["plan"]["term_starts"]) or entry.get(
+        "listed_on"
+    )
+    if listed_on and (listed_on != entry.get("listed_on") or term_years is not None):
+        calendar = _calendar(archive)
+        ends = calendar.add_years(date_from(listed_on), years, roll=entry["plan"]["term_rolls"])
+        changes.update(listed_on=listed_on, ends_on=ends.isoformat())
+        before.update(listed_on=entry.get("listed_on"), ends_on=entry.get("ends_on"))
+    with archive.transaction() as tx:
+        now = get_entry(tx.index, entry["id"])
+        if now != entry:
+            raise CreditError(
+                _("条目 {id} 刚被另一位经办人改动，本次更正未记入", id=entry["id"]),
+                _("用 credit blacklist show {id} 查看后再更正", id=entry["id"]),
+            )
+        tx.emit(
+            "blacklist.corrected",
+            {
+                "id": entry["id"],
+                "credit_code": entry["credit_code"],
+                "reason": reason,
+                "changes": changes,
+                "before": before,
+            },
+        )
+    return get_entry(archive, entry["id"])
+
+
+# -- events ------------------------------------------------------------------------------------
+
+
+def _summary(data: dict[str, Any]) -> str:
+    stage = data.get("stage") or data.get("status") or ""
+    return f"{data.get('credit_code', '')} {data.get('id', '')} {stage}".strip()
+
+
+def _note(index: Index, entry: dict[str, Any]) -> None:
+    from archive.enterprises import note_event
+
+    note_event(index, entry["data"]["credit_code"], entry)
+
+
+@event("blacklist.proposed", label=N_("提出列入黑名单"), summary=_summary)
+def _proposed(index: Index, entry: dict[str, Any]) -> None:
+    data = entry["data"]
+    row = {
+        key: data.get(key)
+        for key in (
+            "id",
+            "credit_code",
+            "criterion",
+            "criterion_text",
+            "criterion_short",
+            "basis",
+            "evidence",
+            "evidence_note",
+            "rule",
+            "regime",
+            "plan",
+            "term_years",
+            "term_reason",
+        )
+    }
+    row.update(
+        stage="collect",
+        stages=[
+            {
+                "stage": "collect",
+                "date": data["date"],
+                "actor": entry["actor"],
+                "at": entry["time"],
+                "deadline": None,
+                "notice": None,
+                "file": None,
+                "reason": data.get("reason"),
+            }
+        ],
+        listed_on=None,
+        ends_on=None,
+        status=IN_PROGRESS,
+        removed_on=None,
+        removal_reason=None,
+        early=False,
+        evidence_removal=[],
+        corrections=[],
+    )
+    index.table(TABLE).put(data["id"], row)
+    _note(index, entry)
+
+
+def _stage_row(entry: dict[str, Any], stage: str) -> dict[str, Any]:
+    data = entry["data"]
+    return {
+        "stage": stage,
+        "date": data["date"],
+        "actor": entry["actor"],
+        "at": entry["time"],
+        "deadline": data.get("deadline"),
+        "notice": data.get("notice"),
+        "file": data.get("file"),
+        "reason": data.get("reason"),
+    }
+
+
+@event("blacklist.advanced", label=N_("黑名单阶段推进"), summary=_summary)
+def _advanced(index: Index, entry: dict[str, Any]) -> None:
+    data = entry["data"]
+    row = index.table(TABLE).record(data["id"])
+    if row is None:
+        return
+    row["stages"].append(_stage_row(entry, data["stage"]))
+    row["stage"] = data["stage"]
+    if data.get("listed_on"):
+        row.update(listed_on=data["listed_on"], ends_on=data["ends_on"], status=LISTED)
+    _note(index, entry)
+
+
+@event("blacklist.removed", label=N_("移出黑名单"), summary=_summary)
+def _removed(index: Index, entry: dict[str, Any]) -> None:
+    data = entry["data"]
+    row = index.table(TABLE).record(data["id"])
+    if row is None:
+        return
+    if data["status"] == REMOVED:
+        row["stages"].append(_stage_row(entry, "remove"))
+        row["stage"] = "remove"
+    row.update(
+        status=data["status"],
+        removed_on=data["date"],
+        removal_reason=data["reason"],
+        early=bool(data.get("early")),
+        evidence_removal=list(data.get("evidence") or []),
+    )
+    _note(index, entry)
+
+
+@event("blacklist.corrected", label=N_("更正黑名单条目"), summary=_summary)
+def _corrected(index: Index, entry: dict[str, Any]) -> None:
+    data = entry["data"]
+    row = index.table(TABLE).record(data["id"])
+    if row is None:
+        return
+    changes = data.get("changes") or {}
+    for stage, day in (changes.get("stage_dates") or {}).items():
+        for item in row["stages"]:
+            if item["stage"] == stage:
+                item["date"] = day
+    if "remove" in (changes.get("stage_dates") or {}):
+        row["removed_on"] = changes["stage_dates"]["remove"]
+    for key in ("term_years", "term_reason", "listed_on", "ends_on"):
+        if key in changes:
+            row[key] = changes[key]
+    row["corrections"].append(
+        {
+            "at": entry["time"],
+            "by": entry["actor"],
+            "reason": data["reason"],
+            "changes": changes,
+            "before": data.get("before") or {},
+        }
+    )
+    _note(index, entry)
