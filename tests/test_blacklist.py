@@ -1,0 +1,761 @@
+"""The blacklist: proposals from confirmed records, terms, stage deadlines, notices, removal."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from archive import blacklist as bl
+from archive.errors import CreditError, UsageError
+from archive.store import Archive
+from tests.conftest import invoke
+from tests.helpers import make_code
+
+CODE = make_code(7)
+OTHER = make_code(8)
+ROOT = Path(__file__).resolve().parents[1]
+
+# A 2027 the way a clerk writes it from the State Council's notice (test data, not the real one).
+HOLIDAYS_2027 = """\
+[2027]
+notice = "国务院办公厅关于2027年部分节假日安排的通知（测试）"
+holidays = [
+  { name = "元旦", from = 2027-01-01, to = 2027-01-03 },
+  { name = "春节", from = 2027-02-05, to = 2027-02-12 },
+  { name = "劳动节", from = 2027-05-01, to = 2027-05-05 },
+  { name = "国庆节", from = 2027-10-01, to = 2027-10-07 },
+]
+workdays = [2027-02-20, 2027-10-09]
+"""
+HOLIDAYS_2028 = """\
+[2028]
+holidays = [
+  { name = "元旦", from = 2028-01-01, to = 2028-01-03 },
+  { name = "春节", from = 2028-01-25, to = 2028-02-01 },
+  { name = "国庆节", from = 2028-10-01, to = 2028-10-07 },
+]
+"""
+
+
+# -- helpers -----------------------------------------------------------------------------------
+
+
+def record(
+    criterion: str,
+    n: int,
+    *,
+    code: str = CODE,
+    day: str = "2025-09-01",
+    grade: str | None = None,
+    kind: str = "penalty_decision",
+    status: str = "confirmed",
+) -> dict[str, Any]:
+    """A records-table row in the spec's shape."""
+    document = hashlib.sha256(f"doc{n}".encode()).hexdigest()
+    facts: dict[str, Any] = {"grade": grade, "accident": f"A-{n:010x}"} if grade else {}
+    return {
+        "id": f"R-{n:012x}",
+        "credit_code": code,
+        "criterion": criterion,
+        "criterion_text": "执法检查发现存在重大安全生产隐患的",
+        "rule": "penalty_major_hazard",
+        "evidence": [
+            {
+                "document": document,
+                "doc_number": f"（湘蓝）应急罚〔2025〕{n}号",
+                "kind": kind,
+                "accident": None,
+                "rectification": None,
+            }
+        ],
+        "facts": facts,
+        "date": day,
+        "regime": {"id": "county-2019", "version": "x"},
+        "status": status,
+    }
+
+
+def put_records(root: Path, *rows: dict[str, Any]) -> None:
+    """Put rows into the records table (until archive.records emits them as events)."""
+    archive = Archive.open(root, actor="测试")
+    with archive.lock():
+        index = archive.index()
+        for row in rows:
+            index.table("records").put(row["id"], row)
+        archive._write_index(index)
+
+
+def set_regime(root: Path, regime: str) -> None:
+    path = root / "credit.toml"
+    text = path.read_text(encoding="utf-8")
+    for known in ("county-2019", "national-2023"):
+        text = text.replace(f'regime = "{known}"', f'regime = "{regime}"')
+    path.write_text(text, encoding="utf-8")
+
+
+def open_(root: Path, actor: str = "甲") -> Archive:
+    return Archive.open(root, actor=actor)
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    from archive.enterprises import add_enterprise
+    from archive.store import init_archive
+
+    archive = init_archive(tmp_path / "档案", actor="测试")
+    add_enterprise(archive, {"credit_code": CODE, "name": "蓝山县某某矿业有限公司"})
+    add_enterprise(archive, {"credit_code": OTHER, "name": "蓝山县某某化工有限公司"})
+    return archive.root
+
+
+def propose_one(root: Path, as_of: date, **kwargs: Any) -> dict[str, Any]:
+    found = bl.propose(open_(root), as_of=as_of, **kwargs)
+    proposed = [p for p in found if p.action == "proposed"]
+    assert len(proposed) == 1, [p.as_dict() for p in found]
+    return bl.get_entry(open_(root), proposed[0].id or "")
+
+
+def drive(root: Path, entry_id: str, *days: str) -> dict[str, Any]:
+    """Advance ``entry_id`` one stage per date."""
+    entry: dict[str, Any] = {}
+    for day in days:
+        entry = bl.advance(open_(root), entry_id, date=date.fromisoformat(day))
+    return entry
+
+
+# -- terms -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("regime", "criterion", "grade", "years", "reason"),
+    [
+        ("county-2019", "3", None, 1, "default"),  # 重大隐患 → county criterion 1
+        ("county-2019", "1", "general", 1, "default"),
+        ("county-2019", "1", "larger", 1, "grade:larger"),
+        ("county-2019", "1", "major", 2, "grade:major"),
+        ("county-2019", "1", "especially_major", 3, "grade:especially_major"),
+        ("national-2023", "1", "major", 3, "default"),
+        ("national-2023", "8", None, 3, "default"),
+    ],
+)
+def test_the_term_follows_the_regime_and_the_highest_accident_grade(
+    root: Path, regime: str, criterion: str, grade: str | None, years: int, reason: str
+) -> None:
+    set_regime(root, regime)
+    put_records(root, record(criterion, 1, grade=grade))
+    entry = propose_one(root, date(2025, 9, 2))
+    assert (entry["term_years"], entry["term_reason"]) == (years, reason)
+    assert entry["regime"]["id"] == regime
+    assert entry["basis"] == ["R-000000000001"]
+    assert entry["stage"] == "collect" and entry["status"] == "in_progress"
+
+
+def test_the_highest_grade_among_the_basis_decides(root: Path) -> None:
+    put_records(
+        root,
+        record("1", 1, grade="larger"),
+        record("1", 2, grade="especially_major", day="2025-08-01"),
+        record("1", 3, grade="major", day="2025-07-01"),
+    )
+    entry = propose_one(root, date(2025, 9, 2))
+    assert (entry["term_years"], entry["term_reason"]) == (3, "grade:especially_major")
+    assert entry["basis"] == ["R-000000000001", "R-000000000002", "R-000000000003"]
+
+
+@pytest.mark.parametrize(
+    ("listed_on", "grade", "rolls", "ends_on"),
+    [
+        ("2025-10-01", None, True, "2026-10-08"),  # 2026-10-01…07: National Day
+        ("2025-10-01", None, False, "2026-10-01"),
+        ("2024-02-29", None, True, "2025-02-28"),  # 29 February → 28 February
+        ("2024-02-29", "major", True, "2026-02-28"),  # a make-up working Saturday stays
+        ("2025-02-01", None, True, "2026-02-02"),  # a Sunday moves to Monday
+    ],
+)
+def test_the_term_counts_from_publication_and_ends_as_the_regime_says(
+    root: Path, listed_on: str, grade: str | None, rolls: bool, ends_on: str
+) -> None:
+    if not rolls:  # the archive's own version of the county regime
+        source = ROOT / "archive" / "data" / "regimes" / "county-2019.toml"
+        (root / "regimes").mkdir()
+        (root / "regimes" / "county-2019.toml").write_text(
+            source.read_text(encoding="utf-8").replace("rolls = true", "rolls = false"),
+            encoding="utf-8",
+        )
+    start = date.fromisoformat(listed_on) - timedelta(days=20)
+    put_records(root, record("1", 1, grade=grade, day=start.isoformat()))
+    entry = propose_one(root, start)
+    steps = (start + timedelta(days=1), start + timedelta(days=2))
+    entry = drive(root, entry["id"], *(day.isoformat() for day in steps), listed_on)
+    assert entry["status"] == "listed"
+    assert (entry["listed_on"], entry["ends_on"]) == (listed_on, ends_on)
+
+
+# -- stage deadlines ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("regime", "collect", "notify", "exchange", "deadlines"),
+    [
+        # county: notify within 5 working days, exchange 10, publish 7
+        ("county-2019", "2025-09-29", "2025-10-13", "2025-10-14", ["2025-10-13", "2025-10-27"]),
+        ("county-2019", "2026-02-12", "2026-02-26", "2026-02-27", ["2026-02-26", "2026-03-11"]),
+        # national: notify 5, exchange 10, publish 20 working days
+        ("national-2023", "2025-09-29", "2025-09-30", "2025-10-09", ["2025-10-13", "2025-10-21"]),
+    ],
+)
+def test_stage_deadlines_count_working_days_across_the_holidays(
+    root: Path,
+    regime: str,
+    collect: str,
+    notify: str,
+    exchange: str,
+    deadlines: list[str],
+) -> None:
+    set_regime(root, regime)
+    # the notice foresees the end of a term that reaches into 2027/2028
+    (root / "holidays.toml").write_text(HOLIDAYS_2027 + HOLIDAYS_2028, encoding="utf-8")
+    put_records(root, record("1", 1, grade="major", day=collect))
+    entry = propose_one(root, date.fromisoformat(collect))
+    listed = bl.list_entries(open_(root), as_of=date.fromisoformat(collect))[0]
+    assert (listed["next_stage"], listed["next_deadline"]) == ("notify", deadlines[0])
+    entry = drive(root, entry["id"], notify, exchange)
+    assert [s["deadline"] for s in entry["stages"]] == [None, *deadlines]
+    assert not any(s["late"] for s in bl.show_entry(open_(root), entry["id"])["stages"])
+
+
+def test_a_stage_past_its_deadline_is_overdue(root: Path, runner) -> None:
+    put_records(root, record("3", 1, day="2025-09-20"))
+    entry = propose_one(root, date(2025, 9, 29))
+    rows = bl.list_entries(open_(root), as_of=date(2025, 10, 14))
+    assert rows[0]["overdue"] and rows[0]["days_overdue"] == 1  # deadline 10-13
+    assert bl.list_entries(open_(root), as_of=date(2025, 10, 13))[0]["overdue"] is False
+    result = invoke(runner, "blacklist", "list", "--as-of", "2025-10-14", archive=root)
+    assert "逾期 1 天" in result.stdout
+    result = invoke(runner, "blacklist", "expiring", "--as-of", "2025-10-14", archive=root)
+    assert result.exit_code == 10 and "阶段逾期" in result.stdout
+    late = drive(root, entry["id"], "2025-10-15")
+    assert bl.show_entry(open_(root), late["id"], date(2025, 10, 15))["stages"][1]["late"]
+    result = invoke(
+        runner, "blacklist", "list", "--status", "overdue", "--as-of", "2025-10-15", archive=root
+    )
+    assert entry["id"] not in result.stdout  # the next stage (exchange) is not late yet
+
+
+def test_a_deadline_in_2027_needs_holidays_toml(root: Path, runner) -> None:
+    put_records(root, record("3", 1, day="2026-12-20"))
+    entry = propose_one(root, date(2026, 12, 28))
+    # Listing still works: the deadline it cannot count is said, not guessed.
+    result = invoke(runner, "blacklist", "list", "--as-of", "2026-12-28", archive=root)
+    assert result.exit_code == 0
+    assert "2027" in result.stderr and "holidays.toml" in result.stderr
+    result = invoke(
+        runner, "blacklist", "advance", entry["id"], "--date", "2026-12-29", archive=root
+    )
+    assert result.exit_code == 1
+    assert "2027" in result.stderr and str(root / "holidays.toml") in result.stderr
+    assert bl.get_entry(open_(root), entry["id"])["stage"] == "collect"
+    assert not list((root / "out").rglob("*.docx"))  # nothing issued
+    (root / "holidays.toml").write_text(HOLIDAYS_2027, encoding="utf-8")
+    result = invoke(
+        runner, "blacklist", "advance", entry["id"], "--date", "2026-12-29", archive=root
+    )
+    # the notice foresees the end of the term: a year after publication in 2027
+    assert result.exit_code == 1 and "2028" in result.stderr
+    (root / "holidays.toml").write_text(HOLIDAYS_2027 + HOLIDAYS_2028, encoding="utf-8")
+    result = invoke(
+        runner, "blacklist", "advance", entry["id"], "--date", "2026-12-29", archive=root
+    )
+    assert result.exit_code == 0, result.stderr
+    entry = bl.get_entry(open_(root), entry["id"])
+    assert entry["stages"][1]["deadline"] == "2027-01-05"  # 12-29,30,31, (1-1…3 off) 1-4, 1-5
+
+
+# -- notices -----------------------------------------------------------------------------------
+
+
+def _letter(root: Path, serial: str) -> dict[str, Any]:
+    return open_(root).index().table("letters").record(serial) or {}
+
+
+def test_notify_issues_the_notice_and_remove_the_removal_notice(root: Path, runner) -> None:
+    put_records(root, record("3", 1, day="2025-09-20"))
+    entry = propose_one(root, date(2025, 9, 22))
+    result = invoke(
+        runner, "blacklist", "advance", entry["id"], "--date", "2025-09-23", archive=root
+    )
+    assert result.exit_code == 0, result.stderr
+    entry = bl.get_entry(open_(root), entry["id"])
+    notify = entry["stages"][1]
+    assert notify["stage"] == "notify" and notify["notice"]
+    assert (root / notify["file"]).is_file() and notify["file"].endswith(".docx")
+    letter = _letter(root, notify["notice"])
+    assert letter["template"] == "notice_blacklist"
+    facts = letter["facts"]
+    assert facts["criterion"] == "第一项"
+    assert facts["term_years"] == "1"
+    assert facts["statement_deadline"] == "2025年9月29日"  # 5 working days (9-28 is worked)
+    assert "（湘蓝）应急罚〔2025〕1号" in facts["evidence"]
+    assert facts["start_date"] and facts["end_date"]
+    # listed 2025-10-10; 2026-10-10 is a Saturday worked after National Day: it stays
+    entry = drive(root, entry["id"], "2025-09-30", "2025-10-10")
+    assert entry["ends_on"] == "2026-10-10"
+    result = invoke(
+        runner,
+        "blacklist",
+        "remove",
+        entry["id"],
+        "--reason",
+        "管理期满，问题已整改",
+        "--date",
+        "2026-10-10",
+        archive=root,
+    )
+    assert result.exit_code == 0, result.stderr
+    entry = bl.get_entry(open_(root), entry["id"])
+    assert (entry["status"], entry["stage"], entry["removed_on"]) == (
+        "removed",
+        "remove",
+        "2026-10-10",
+    )
+    removal = entry["stages"][-1]
+    assert removal["notice"] and (root / removal["file"]).is_file()
+    letter = _letter(root, removal["notice"])
+    assert letter["template"] == "notice_blacklist_removal"
+    assert letter["facts"]["reason"] == "管理期满，问题已整改"
+    assert letter["facts"]["listed_on"] == "2025年10月10日"
+
+
+def test_stages_cannot_be_skipped_or_gone_back(root: Path, runner) -> None:
+    put_records(root, record("3", 1, day="2025-09-20"))
+    entry = propose_one(root, date(2025, 9, 22))
+    result = invoke(
+        runner,
+        "blacklist",
+        "advance",
+        entry["id"],
+        "--to",
+        "publish",
+        "--date",
+        "2025-09-23",
+        archive=root,
+    )
+    assert result.exit_code == 1
+    assert "信息采集" in result.stderr and "信息告知" in result.stderr
+    drive(root, entry["id"], "2025-09-23")
+    result = invoke(runner, "blacklist", "advance", entry["id"], "--to", "collect", archive=root)
+    assert result.exit_code == 1 and "现处于“信息告知”阶段，不能回到" in result.stderr
+    with pytest.raises(UsageError, match="早于上一阶段"):
+        bl.advance(open_(root), entry["id"], date=date(2025, 9, 22))
+    # Removing a listed entry before its term ends is refused in the county regime.
+    entry = drive(root, entry["id"], "2025-09-24", "2025-09-25")
+    with pytest.raises(CreditError, match="才届满"):
+        bl.advance(open_(root), entry["id"], date=date(2026, 1, 5), reason="x")
+
+
+def test_an_entry_is_withdrawn_before_publication(root: Path, runner) -> None:
+    put_records(root, record("3", 1, day="2025-09-20"))
+    entry = propose_one(root, date(2025, 9, 22))
+    drive(root, entry["id"], "2025-09-23")
+    result = invoke(
+        runner,
+        "blacklist",
+        "remove",
+        entry["id"],
+        "--reason",
+        "陈述申辩理由成立",
+        "--date",
+        "2025-09-26",
+        archive=root,
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "已撤回" in result.stderr
+    entry = bl.get_entry(open_(root), entry["id"])
+    assert (entry["status"], entry["removal_reason"]) == ("withdrawn", "陈述申辩理由成立")
+    assert entry["stage"] == "notify"  # withdrawn where it was; no removal notice
+    assert len(list((root / "out").rglob("*.docx"))) == 1
+    result = invoke(runner, "blacklist", "advance", entry["id"], archive=root)
+    assert result.exit_code == 1 and "已撤回" in result.stderr
+    # Withdrawn on the same records: proposing again adds nothing.
+    assert [p.action for p in bl.propose(open_(root), as_of=date(2025, 9, 27))] == ["exists"]
+
+
+# -- removal -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("regime", "day", "early", "evidence", "outcome"),
+    [
+        ("national-2023", "2024-11-01", True, ["复查意见书〔2024〕3号"], "removed"),
+        ("national-2023", "2024-10-31", True, ["复查意见书〔2024〕3号"], "满 12 个月"),
+        ("national-2023", "2024-11-01", True, [], "须附证据"),
+        ("national-2023", "2024-11-01", False, [], "才届满"),
+        ("county-2019", "2024-11-01", True, ["复查意见书〔2024〕3号"], "不允许提前移出"),
+    ],
+)
+def test_early_removal_only_where_the_regime_allows_it(
+    root: Path, regime: str, day: str, early: bool, evidence: list[str], outcome: str
+) -> None:
+    set_regime(root, regime)
+    put_records(root, record("1", 1, grade="major", day="2023-10-02"))
+    entry = propose_one(root, date(2023, 10, 9))
+    entry = drive(root, entry["id"], "2023-10-10", "2023-10-20", "2023-11-01")
+    assert entry["listed_on"] == "2023-11-01"
+    archive = open_(root)
+    if outcome == "removed":
+        entry = bl.remove(
+            archive,
+            entry["id"],
+            date=date.fromisoformat(day),
+            reason="信用修复",
+            early=early,
+            evidence=evidence,
+        )
+        assert (entry["status"], entry["early"]) == ("removed", True)
+        assert entry["evidence_removal"] == evidence
+        assert entry["stages"][-1]["notice"]
+        return
+    with pytest.raises(CreditError) as caught:
+        bl.remove(
+            archive,
+            entry["id"],
+            date=date.fromisoformat(day),
+            reason="信用修复",
+            early=early,
+            evidence=evidence,
+        )
+    text = caught.value.message + (caught.value.hint or "")
+    assert outcome in text
+    if regime == "county-2019":
+        assert "县实施方案未规定提前移出" in text  # the regime's own reason
+    assert bl.get_entry(open_(root), entry["id"])["status"] == "listed"
+
+
+def test_an_expired_term_is_due_for_removal(root: Path, runner) -> None:
+    put_records(root, record("3", 1, day="2025-09-20"))
+    entry = propose_one(root, date(2025, 9, 22))
+    entry = drive(root, entry["id"], "2025-09-23", "2025-09-24", "2025-09-25")
+    assert entry["ends_on"] == "2026-09-28"  # 2026-09-25: Mid-Autumn Festival
+    assert not bl.list_entries(open_(root), as_of=date(2026, 9, 27))[0]["due_for_removal"]
+    row = bl.list_entries(open_(root), as_of=date(2026, 9, 28))[0]
+    assert row["due_for_removal"] and not row["overdue"]
+    assert bl.list_entries(open_(root), as_of=date(2026, 9, 29))[0]["overdue"]
+    found = bl.propose(open_(root), as_of=date(2026, 9, 28), dry_run=True)
+    assert [(p.action, p.id) for p in found] == [("removal_due", entry["id"])]
+    result = invoke(
+        runner, "blacklist", "expiring", "--as-of", "2026-09-28", "--json", archive=root
+    )
+    assert result.exit_code == 10
+    assert [row["why"] for row in json.loads(result.stdout)] == ["due_for_removal"]
+    result = invoke(
+        runner, "blacklist", "expiring", "--as-of", "2026-09-01", "--within", "30", archive=root
+    )
+    assert result.exit_code == 0 and "即将期满" in result.stdout
+    assert bl.active_entries(open_(root).index(), CODE, date(2026, 9, 28))
+    bl.remove(open_(root), entry["id"], date=date(2026, 9, 29), reason="期满")
+    assert not bl.active_entries(open_(root).index(), CODE, date(2026, 9, 29))
+    assert bl.active_entries(open_(root).index(), CODE, date(2026, 9, 28))  # before removal
+    assert not bl.active_entries(open_(root).index(), CODE, date(2025, 9, 24))  # before listing
+
+
+# -- proposing ---------------------------------------------------------------------------------
+
+
+def test_proposing_twice_adds_nothing(root: Path, runner) -> None:
+    put_records(
+        root,
+        record("3", 1, day="2025-09-01"),
+        record("3", 2, day="2025-09-10"),
+        record("6", 3, day="2025-09-12"),
+        record("3", 4, code=OTHER, day="2025-09-12"),
+        record("3", 5, day="2024-01-01"),  # outside the 12-month window
+        record("3", 6, day="2025-09-12", status="proposed"),  # not confirmed
+    )
+    result = invoke(runner, "blacklist", "propose", "--as-of", "2025-09-20", archive=root)
+    assert result.exit_code == 0, result.stderr
+    entries = bl.list_entries(open_(root))
+    assert sorted((e["credit_code"], e["criterion"], tuple(e["basis"])) for e in entries) == sorted(
+        [
+            (CODE, "1", ("R-000000000001", "R-000000000002")),
+            (CODE, "2", ("R-000000000003",)),
+            (OTHER, "1", ("R-000000000004",)),
+        ]
+    )
+    journal = (root / "journal.jsonl").read_bytes()
+    result = invoke(runner, "blacklist", "propose", "--as-of", "2025-09-20", archive=root)
+    assert result.exit_code == 0
+    assert (root / "journal.jsonl").read_bytes() == journal
+    assert "已有" in result.stdout
+    # A new record under the same criterion while the entry is in progress: not a second one.
+    put_records(root, record("3", 7, day="2025-09-25"))
+    found = bl.propose(open_(root), CODE, as_of=date(2025, 9, 26))
+    assert sorted((p.criterion, p.action) for p in found) == [("1", "skipped"), ("2", "exists")]
+    assert "R-000000000007" in found[0].basis or "R-000000000007" in found[1].basis
+    assert (root / "journal.jsonl").read_bytes() == journal
+
+
+def test_a_manual_proposal_needs_confirmed_records_of_the_enterprise(root: Path, runner) -> None:
+    put_records(
+        root,
+        record("5", 1),
+        record("5", 2, code=OTHER),
+        record("5", 3, status="proposed"),
+    )
+    base = ["blacklist", "propose", CODE, "--criterion", "1", "--as-of", "2025-09-02"]
+    result = invoke(runner, *base, "--record", "R-000000000002", archive=root)
+    assert result.exit_code == 2 and OTHER in result.stderr
+    result = invoke(runner, *base, "--record", "R-000000000003", archive=root)
+    assert result.exit_code == 2 and "尚未确认" in result.stderr
+    result = invoke(runner, *base, "--record", "R-00000000dead", archive=root)
+    assert result.exit_code == 1 and "R-00000000dead" in result.stderr
+    result = invoke(
+        runner, *base[:3], "--criterion", "9", "--record", "R-000000000001", archive=root
+    )
+    assert result.exit_code == 2 and "没有第 9 项" in result.stderr
+    result = invoke(runner, *base, "--evidence-note", "经认定…", archive=root)
+    assert result.exit_code == 2 and "其他" in result.stderr
+    result = invoke(runner, *base, "--record", "R-000000000001", "--json", archive=root)
+    assert result.exit_code == 0, result.stderr
+    (row,) = json.loads(result.stdout)
+    assert (row["action"], row["rule"], row["basis"]) == ("proposed", "manual", ["R-000000000001"])
+    result = invoke(runner, *base, "--record", "R-000000000001", "--json", archive=root)
+    assert json.loads(result.stdout)[0]["action"] == "exists"
+    # The county's "other" criterion (5) may stand on a finding written down.
+    result = invoke(
+        runner,
+        "blacklist",
+        "propose",
+        CODE,
+        "--criterion",
+        "5",
+        "--as-of",
+        "2025-09-02",
+        "--evidence-note",
+        "经县安委会认定严重威胁安全生产",
+        "--json",
+        archive=root,
+    )
+    assert result.exit_code == 0, result.stderr
+    (row,) = json.loads(result.stdout)
+    entry = bl.get_entry(open_(root), row["id"])
+    assert entry["basis"] == [] and entry["evidence_note"] == "经县安委会认定严重威胁安全生产"
+
+
+def test_the_national_regime_lists_only_on_a_penalty_decision(root: Path, runner) -> None:
+    set_regime(root, "national-2023")
+    put_records(root, record("8", 1, kind="rectification_order"))
+    found = bl.propose(open_(root), as_of=date(2025, 9, 2))
+    assert [p.action for p in found] == ["skipped"]
+    assert "行政处罚决定" in found[0].reason
+    result = invoke(
+        runner,
+        "blacklist",
+        "propose",
+        CODE,
+        "--criterion",
+        "8",
+        "--record",
+        "R-000000000001",
+        "--as-of",
+        "2025-09-02",
+        archive=root,
+    )
+    assert result.exit_code == 1 and "行政处罚决定" in result.stderr
+    result = invoke(
+        runner,
+        "blacklist",
+        "propose",
+        CODE,
+        "--criterion",
+        "9",
+        "--evidence-note",
+        "情节严重",
+        "--as-of",
+        "2025-09-02",
+        archive=root,
+    )
+    assert result.exit_code == 1 and "行政处罚决定" in result.stderr
+    put_records(root, record("8", 2))
+    assert [p.action for p in bl.propose(open_(root), as_of=date(2025, 9, 2))] == ["proposed"]
+
+
+def test_changing_the_regime_never_rewrites_an_old_entry(root: Path) -> None:
+    put_records(root, record("3", 1, day="2025-09-20"))
+    entry = propose_one(root, date(2025, 9, 22))
+    before = bl.get_entry(open_(root), entry["id"])
+    set_regime(root, "national-2023")
+    assert bl.get_entry(open_(root), entry["id"]) == before
+    # Later steps follow the regime the entry was decided under (county: 1 year, no early
+    # removal), not the one chosen now (national: 3 years, early removal after 12 months).
+    entry = drive(root, entry["id"], "2025-09-23", "2025-09-24", "2025-09-25")
+    assert (entry["regime"]["id"], entry["term_years"], entry["ends_on"]) == (
+        "county-2019",
+        1,
+        "2026-09-28",
+    )
+    assert entry["stages"][2]["deadline"] == "2025-10-13"  # county: exchange within 10 days
+    with pytest.raises(CreditError, match="不允许提前移出"):
+        bl.remove(
+            open_(root), entry["id"], date=date(2026, 9, 1), reason="x", early=True, evidence=["y"]
+        )
+    # New proposals are decided under the new regime.
+    put_records(root, record("1", 2, grade="major", day="2025-09-20"))
+    new = propose_one(root, date(2025, 9, 22))
+    assert (new["regime"]["id"], new["term_years"]) == ("national-2023", 3)
+
+
+# -- the journal -------------------------------------------------------------------------------
+
+
+def test_reindex_reproduces_every_entry_byte_for_byte(root: Path, runner) -> None:
+    put_records(
+        root, record("3", 1, day="2025-09-20"), record("3", 2, code=OTHER, day="2025-09-20")
+    )
+    bl.propose(open_(root), as_of=date(2025, 9, 22))
+    first, second = (e["id"] for e in bl.list_entries(open_(root)))
+    drive(root, first, "2025-09-23", "2025-09-24", "2025-09-25")
+    bl.correct(
+        open_(root), first, reason="公布日期录入有误", stage="publish", stage_date=date(2025, 9, 26)
+    )
+    bl.remove(open_(root), second, date=date(2025, 9, 24), reason="陈述申辩理由成立")
+    table = json.dumps(open_(root).index().storage.read()["blacklist"], sort_keys=True)
+    assert invoke(runner, "reindex", archive=root).exit_code == 0
+    once = (root / "index.json").read_bytes()
+    assert invoke(runner, "reindex", archive=root).exit_code == 0
+    assert (root / "index.json").read_bytes() == once
+    again = json.dumps(open_(root).index().storage.read()["blacklist"], sort_keys=True)
+    assert again == table
+    corrected = bl.get_entry(open_(root), first)
+    assert (corrected["listed_on"], corrected["ends_on"]) == ("2025-09-26", "2026-09-28")
+    assert corrected["corrections"][0]["before"]["listed_on"] == "2025-09-25"
+
+
+def test_a_correction_keeps_what_it_corrected(root: Path, runner) -> None:
+    (root / "holidays.toml").write_text(HOLIDAYS_2027, encoding="utf-8")
+    put_records(root, record("3", 1, day="2025-09-20"))
+    entry = propose_one(root, date(2025, 9, 22))
+    drive(root, entry["id"], "2025-09-23", "2025-09-24", "2025-09-25")
+    result = invoke(
+        runner,
+        "blacklist",
+        "correct",
+        entry["id"],
+        "--term-years",
+        "2",
+        "--reason",
+        "事故等级经调查认定为重大",
+        "--json",
+        archive=root,
+    )
+    assert result.exit_code == 0, result.stderr
+    entry = json.loads(result.stdout)
+    assert (entry["term_years"], entry["ends_on"]) == (2, "2027-09-27")  # Sat → Mon (2027 data)
+    assert entry["corrections"][0]["before"]["term_years"] == 1
+    result = invoke(runner, "blacklist", "correct", entry["id"], "--reason", "x", archive=root)
+    assert result.exit_code == 2
+
+
+# -- two clerks --------------------------------------------------------------------------------
+
+
+def test_two_clerks_advancing_at_once_one_wins(root: Path, monkeypatch) -> None:
+    put_records(root, record("3", 1, day="2025-09-20"))
+    entry = propose_one(root, date(2025, 9, 22))
+    drive(root, entry["id"], "2025-09-23")
+    real = bl._calendar
+    raced: list[dict[str, Any]] = []
+
+    def calendar_after_the_other_clerk(archive: Archive) -> Any:
+        # Clerk 乙 has checked the entry; clerk 甲 advances it before 乙 commits.
+        if not raced:
+            raced.append({})
+            raced.append(bl.advance(open_(root, "甲"), entry["id"], date=date(2025, 9, 24)))
+        return real(archive)
+
+    monkeypatch.setattr(bl, "_calendar", calendar_after_the_other_clerk)
+    with pytest.raises(CreditError) as caught:
+        bl.advance(open_(root, "乙"), entry["id"], date=date(2025, 9, 25))
+    assert "已由 甲 推进到“信息交换”" in caught.value.message
+    final = bl.get_entry(open_(root), entry["id"])
+    assert [s["stage"] for s in final["stages"]] == ["collect", "notify", "exchange"]
+    assert final["stages"][-1]["actor"] == "甲"
+
+
+def test_two_processes_advancing_at_once_one_wins(root: Path) -> None:
+    put_records(root, record("3", 1, day="2025-09-20"))
+    entry = propose_one(root, date(2025, 9, 22))
+    command = [sys.executable, "-m", "cli", "--archive", str(root)]
+    processes = [
+        subprocess.Popen(
+            [*command, "--by", user, "blacklist", "advance", entry["id"], "--date", "2025-09-23"],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for user in ("甲", "乙")
+    ]
+    results = [(p.wait(timeout=60), p.stderr.read() if p.stderr else "") for p in processes]
+    codes = sorted(code for code, _err in results)
+    assert codes == [0, 1], results
+    loser = next(err for code, err in results if code == 1)
+    # told who won, or (still rendering) that another clerk is making the notice
+    assert ("已由" in loser and "信息告知" in loser) or "另一位经办人正在" in loser
+    final = bl.get_entry(open_(root), entry["id"])
+    assert [s["stage"] for s in final["stages"]] == ["collect", "notify"]
+    # one notice, recorded on the entry
+    assert len(open_(root).index().table("letters").ids()) == 1
+    assert final["stages"][1]["notice"] in open_(root).index().table("letters").ids()
+
+
+# -- output ------------------------------------------------------------------------------------
+
+
+def test_list_and_show_carry_everything_in_json(root: Path, runner) -> None:
+    (root / "holidays.toml").write_text(HOLIDAYS_2027, encoding="utf-8")
+    put_records(root, record("1", 1, grade="major", day="2025-09-20"))
+    entry = propose_one(root, date(2025, 9, 22))
+    drive(root, entry["id"], "2025-09-23")
+    result = invoke(
+        runner, "blacklist", "list", CODE, "--json", "--as-of", "2025-09-24", archive=root
+    )
+    (row,) = json.loads(result.stdout)
+    for key in (
+        "id",
+        "credit_code",
+        "criterion",
+        "criterion_text",
+        "basis",
+        "evidence",
+        "regime",
+        "term_years",
+        "term_reason",
+        "stage",
+        "stages",
+        "listed_on",
+        "ends_on",
+        "status",
+        "next_stage",
+        "next_deadline",
+        "overdue",
+        "due_for_removal",
+        "rule",
+    ):
+        assert key in row, key
+    assert row["term_reason"] == "grade:major" and row["next_stage"] == "exchange"
+    result = invoke(runner, "blacklist", "show", entry["id"], archive=root)
+    assert result.exit_code == 0
+    assert "发生重大事故，管理期限 2 年" in result.stdout and "信息告知" in result.stdout
+    result = invoke(runner, "blacklist", "show", "B-000000000000", archive=root)
+    assert result.exit_code == 1 and "B-000000000000" in result.stderr
+    detail = invoke(runner, "enterprise", "show", CODE, "--json", archive=root)
+    assert json.loads(detail.stdout)["blacklist"][0]["id"] == entry["id"]
+    english = invoke(runner, "--lang", "en", "blacklist", "show", entry["id"], archive=root)
+    assert "Stage" in english.stdout or "stage" in english.stdout
