@@ -667,6 +667,10 @@ def propose(
         raise UsageError(_("--evidence-note 不能为空"))
     if manual and not (code and criterion):
         raise UsageError(_("手工提出须给出单位代码和 --criterion"))
+    if manual and code:
+        from archive.enterprises import get_enterprise
+
+        get_enterprise(archive, code)  # NotFound naming the code
     if criterion is not None:
         regime.blacklist_criterion(criterion)  # a clear error naming the choices
 
@@ -872,6 +876,16 @@ def _check_order(entry: dict[str, Any], to_stage: str | None) -> str:
 
 def _moved_on(now: dict[str, Any], entry: dict[str, Any]) -> CreditError:
     """The error for the clerk whose entry another clerk changed meanwhile."""
+    if now["status"] in (REMOVED, WITHDRAWN):
+        return CreditError(
+            _(
+                "条目 {id} 已由另一位经办人{status}（{date}），本次操作未记入",
+                id=now["id"],
+                status=_(STATUS_LABELS[now["status"]]),
+                date=now.get("removed_on"),
+            ),
+            _("用 credit blacklist show {id} 查看当前阶段", id=now["id"]),
+        )
     last = now["stages"][-1]
     return CreditError(
         _(

@@ -519,6 +519,11 @@ def test_a_manual_proposal_needs_confirmed_records_of_the_enterprise(root: Path,
         runner, *base[:3], "--criterion", "9", "--record", "R-000000000001", archive=root
     )
     assert result.exit_code == 2 and "没有第 9 项" in result.stderr
+    unknown = make_code(99)
+    result = invoke(
+        runner, *base[:2], unknown, *base[3:], "--record", "R-000000000001", archive=root
+    )
+    assert result.exit_code == 1 and unknown in result.stderr
     result = invoke(runner, *base, "--evidence-note", "经认定…", archive=root)
     assert result.exit_code == 2 and "其他" in result.stderr
     result = invoke(runner, *base, "--record", "R-000000000001", "--json", archive=root)
