@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from archive import blacklist as bl
 from archive.errors import CreditError, UsageError
@@ -764,3 +766,57 @@ def test_list_and_show_carry_everything_in_json(root: Path, runner) -> None:
     assert json.loads(detail.stdout)["blacklist"][0]["id"] == entry["id"]
     english = invoke(runner, "--lang", "en", "blacklist", "show", entry["id"], archive=root)
     assert "Stage" in english.stdout or "stage" in english.stdout
+
+
+# -- any set of records ------------------------------------------------------------------------
+
+_RECORDS = st.lists(
+    st.tuples(
+        st.sampled_from([CODE, OTHER]),
+        st.sampled_from(["1", "2", "3", "5", "6", "7", "8"]),
+        st.dates(min_value=date(2024, 6, 1), max_value=date(2025, 9, 20)),
+        st.sampled_from([None, "general", "larger", "major", "especially_major"]),
+        st.sampled_from(["confirmed", "confirmed", "proposed", "rejected"]),
+    ),
+    max_size=8,
+)
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=_RECORDS)
+def test_any_records_give_one_entry_per_ground_and_proposing_again_adds_nothing(
+    tmp_path_factory: pytest.TempPathFactory, rows: list[tuple]
+) -> None:
+    from archive.enterprises import add_enterprise
+    from archive.regimes import load_regime
+    from archive.store import init_archive
+
+    archive = init_archive(tmp_path_factory.mktemp("a") / "档案", actor="测试")
+    add_enterprise(archive, {"credit_code": CODE, "name": "甲公司"})
+    add_enterprise(archive, {"credit_code": OTHER, "name": "乙公司"})
+    made = [
+        record(criterion, n, code=code, day=day.isoformat(), grade=grade, status=status)
+        for n, (code, criterion, day, grade, status) in enumerate(rows, 1)
+    ]
+    put_records(archive.root, *made)
+    as_of = date(2025, 9, 21)
+    bl.propose(open_(archive.root), as_of=as_of)
+    journal = (archive.root / "journal.jsonl").read_bytes()
+    again = bl.propose(open_(archive.root), as_of=as_of)
+    assert (archive.root / "journal.jsonl").read_bytes() == journal
+    assert all(p.action == "exists" for p in again)
+    regime = load_regime(None, "county-2019")
+    entries = bl.list_entries(open_(archive.root), as_of=as_of)
+    expected = {}
+    for row in made:
+        if row["status"] != "confirmed" or row["date"] <= "2024-09-21":
+            continue
+        for ground in regime.blacklist_criteria_for(row["criterion"]):
+            expected.setdefault((row["credit_code"], ground.number), set()).add(row["id"])
+    assert {(e["credit_code"], e["criterion"]): set(e["basis"]) for e in entries} == expected
+    for entry in entries:
+        years, _why = bl.term_for(regime, [r for r in made if r["id"] in entry["basis"]])
+        assert entry["term_years"] == years
+        assert entry["id"] == bl.entry_id(
+            entry["credit_code"], entry["criterion"], list(reversed(entry["basis"]))
+        )
