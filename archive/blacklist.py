@@ -459,12 +459,13 @@ def _proposal_data(
 def _automatic(
     index: Index, regime: Any, code: str | None, as_of: date, only: str | None
 ) -> list[Proposal]:
-    """Proposals from confirmed records dated within the regime's record window."""
+    """Proposals from confirmed records dated within the regime's record window (from the same
+    date ``record_window_months`` earlier, inclusive, as archive.records counts it)."""
     window_start = _months_before(as_of, int(regime.record_window_months)).isoformat()
     day = as_of.isoformat()
     by_code: dict[str, list[dict[str, Any]]] = {}
     for record in confirmed_records(index, code):
-        if window_start < (record.get("date") or "") <= day:
+        if window_start <= (record.get("date") or "") <= day:  # 一年内: the same date inclusive
             by_code.setdefault(record["credit_code"], []).append(record)
     criteria = [c for c in regime.blacklist_criteria if c.from_records]
     if only is not None:

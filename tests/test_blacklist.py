@@ -85,8 +85,23 @@ def record(
 
 
 def put_records(root: Path, *rows: dict[str, Any]) -> None:
-    """Put rows into the records table (until archive.records emits them as events)."""
+    """Records as archive.records makes them: proposed, then confirmed or rejected.
+
+    Until archive.records is there, the rows go straight into the records table.
+    """
+    from archive import events
+
     archive = Archive.open(root, actor="测试")
+    if events.event_type("record.proposed") is not None:
+        with archive.transaction() as tx:
+            for row in rows:
+                data = {key: value for key, value in row.items() if key != "status"}
+                tx.emit("record.proposed", data)
+                if row["status"] != "proposed":
+                    decided = {"id": row["id"], "credit_code": row["credit_code"]}
+                    decided.update(reason="测试", regime=row["regime"])
+                    tx.emit(f"record.{row['status']}", decided)
+        return
     with archive.lock():
         index = archive.index()
         for row in rows:
@@ -477,7 +492,8 @@ def test_proposing_twice_adds_nothing(root: Path, runner) -> None:
         record("3", 2, day="2025-09-10"),
         record("6", 3, day="2025-09-12"),
         record("3", 4, code=OTHER, day="2025-09-12"),
-        record("3", 5, day="2024-01-01"),  # outside the 12-month window
+        record("3", 5, day="2024-09-19"),  # outside the 12-month window (from 2024-09-20)
+        record("3", 8, day="2024-09-20"),  # its first day
         record("3", 6, day="2025-09-12", status="proposed"),  # not confirmed
     )
     result = invoke(runner, "blacklist", "propose", "--as-of", "2025-09-20", archive=root)
@@ -485,7 +501,7 @@ def test_proposing_twice_adds_nothing(root: Path, runner) -> None:
     entries = bl.list_entries(open_(root))
     assert sorted((e["credit_code"], e["criterion"], tuple(e["basis"])) for e in entries) == sorted(
         [
-            (CODE, "1", ("R-000000000001", "R-000000000002")),
+            (CODE, "1", ("R-000000000001", "R-000000000002", "R-000000000008")),
             (CODE, "2", ("R-000000000003",)),
             (OTHER, "1", ("R-000000000004",)),
         ]
@@ -809,7 +825,7 @@ def test_any_records_give_one_entry_per_ground_and_proposing_again_adds_nothing(
     entries = bl.list_entries(open_(archive.root), as_of=as_of)
     expected = {}
     for row in made:
-        if row["status"] != "confirmed" or row["date"] <= "2024-09-21":
+        if row["status"] != "confirmed" or row["date"] < "2024-09-21":
             continue
         for ground in regime.blacklist_criteria_for(row["criterion"]):
             expected.setdefault((row["credit_code"], ground.number), set()).add(row["id"])
