@@ -20,6 +20,7 @@ emitted and travel in it, so replaying the journal never consults the calendar.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -100,8 +101,6 @@ def get_entry(archive_or_index: Archive | Index, entry_id: str) -> dict[str, Any
             _("黑名单中没有编号为 {id} 的条目", id=entry_id),
             _("用 credit blacklist list 查看全部条目"),
         )
-    import copy
-
     return copy.deepcopy(row)
 
 
@@ -164,7 +163,7 @@ def active_entries(index: Index, code: str, as_of: date) -> list[dict[str, Any]]
             continue
         if row.get("removed_on") and row["removed_on"] <= day:
             continue
-        found.append(dict(row))
+        found.append(copy.deepcopy(row))
     return found
 
 
@@ -321,7 +320,7 @@ def _with_due(
 ) -> dict[str, Any]:
     from archive.workdays import CalendarGap
 
-    row = dict(row)
+    row = copy.deepcopy(row)  # the index's own dicts stay as the journal made them
     enterprise = index.table("enterprises").record(row["credit_code"]) or {}
     row["name"] = enterprise.get("name")
     following = next_stage(row)

@@ -836,3 +836,14 @@ def test_any_records_give_one_entry_per_ground_and_proposing_again_adds_nothing(
         assert entry["id"] == bl.entry_id(
             entry["credit_code"], entry["criterion"], list(reversed(entry["basis"]))
         )
+
+
+def test_reading_leaves_the_index_as_the_journal_made_it(root: Path) -> None:
+    put_records(root, record("3", 1, day="2025-09-20"))
+    entry = propose_one(root, date(2025, 9, 22))
+    archive = open_(root)
+    before = json.dumps(archive.index().storage.read()["blacklist"], sort_keys=True)
+    bl.list_entries(archive, as_of=date(2025, 12, 1))
+    bl.show_entry(archive, entry["id"], date(2025, 12, 1))
+    bl.expiring(archive, as_of=date(2025, 12, 1))
+    assert json.dumps(archive.index().storage.read()["blacklist"], sort_keys=True) == before
