@@ -780,6 +780,8 @@ def test_list_and_show_carry_everything_in_json(root: Path, runner) -> None:
     assert result.exit_code == 1 and "B-000000000000" in result.stderr
     detail = invoke(runner, "enterprise", "show", CODE, "--json", archive=root)
     assert json.loads(detail.stdout)["blacklist"][0]["id"] == entry["id"]
+    detail = invoke(runner, "enterprise", "show", CODE, archive=root)
+    assert "黑名单" in detail.stdout and entry["id"] in detail.stdout
     english = invoke(runner, "--lang", "en", "blacklist", "show", entry["id"], archive=root)
     assert "Stage" in english.stdout or "stage" in english.stdout
 

@@ -141,6 +141,12 @@ def _decorate(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
+def show_in_dossier(env: Any, rows: list[dict[str, Any]]) -> None:
+    """The blacklist entries of one enterprise, in ``credit enterprise show``."""
+    columns = [column for column in LIST_COLUMNS if column[0] not in ("credit_code", "name")]
+    render_rows(env, [_decorate(row) for row in rows], columns, "table", title=_("黑名单"))
+
+
 @click.group(cls=Group)
 def blacklist() -> None:
     """安全生产诚信“黑名单”：提出、推进各阶段、移出、到期提醒。

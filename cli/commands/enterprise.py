@@ -328,6 +328,10 @@ def show(code: str, fmt: str) -> None:
         for item in detail.get("history", [])
     ]
     _show_related(env, detail)
+    if detail.get("blacklist"):
+        from cli.commands.blacklist import show_in_dossier
+
+        show_in_dossier(env, detail["blacklist"])
     if history:
         render_rows(
             env,
