@@ -723,11 +723,20 @@ def _facts_text(index: Index, entry: dict[str, Any]) -> str:
     for record_id in entry.get("basis", []):
         record = _record(index, record_id) or {"id": record_id}
         text = record.get("criterion_text") or record.get("reason") or ""
-        when = record.get("date")
+        when = _written_date(record.get("date"))
         parts.append(f"{when}，{text}（{record_id}）" if when else f"{text}（{record_id}）")
     if entry.get("evidence_note"):
         parts.append(entry["evidence_note"])
     return "；".join(part for part in parts if part) or entry["criterion_text"]
+
+
+def _written_date(text: str | None) -> str | None:
+    """``2025-09-20`` → ``2025年9月20日``, as the notice's other dates are written."""
+    try:
+        day = date.fromisoformat(str(text))
+    except ValueError:
+        return text or None
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def _evidence_text(entry: dict[str, Any]) -> str:

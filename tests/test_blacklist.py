@@ -320,6 +320,7 @@ def test_notify_issues_the_notice_and_remove_the_removal_notice(root: Path, runn
     assert facts["term_years"] == "1"
     assert facts["statement_deadline"] == "2025年9月29日"  # 5 working days (9-28 is worked)
     assert "（湘蓝）应急罚〔2025〕1号" in facts["evidence"]
+    assert facts["facts"].startswith("2025年9月20日，执法检查发现存在重大安全生产隐患的")
     assert facts["start_date"] and facts["end_date"]
     # listed 2025-10-10; 2026-10-10 is a Saturday worked after National Day: it stays
     entry = drive(root, entry["id"], "2025-09-30", "2025-10-10")
