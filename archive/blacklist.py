@@ -155,11 +155,17 @@ def show_entry(archive: Archive, entry_id: str, as_of: date | None = None) -> di
 
 
 def active_entries(index: Index, code: str, as_of: date) -> list[dict[str, Any]]:
-    """Entries of ``code`` listed at ``as_of``: published on or before it, not removed by then."""
+    """Entries of ``code`` in force at ``as_of``: published on or before it, its term not over
+    (``ends_on`` is its last day) and not removed by then — the rule archive.standing applies
+    to the table."""
     day = as_of.isoformat()
     found = []
     for row in _entries(index, uscc.compact(code)):
+        if row["status"] not in (LISTED, REMOVED):
+            continue
         if not row.get("listed_on") or row["listed_on"] > day:
+            continue
+        if not row.get("ends_on") or row["ends_on"] < day:
             continue
         if row.get("removed_on") and row["removed_on"] <= day:
             continue

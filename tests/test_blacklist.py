@@ -85,28 +85,18 @@ def record(
 
 
 def put_records(root: Path, *rows: dict[str, Any]) -> None:
-    """Records as archive.records makes them: proposed, then confirmed or rejected.
-
-    Until archive.records is there, the rows go straight into the records table.
-    """
-    from archive import events
-
+    """Records as archive.records makes them: ``record.proposed``, then ``record.confirmed``
+    or ``record.rejected`` (the row's status)."""
     archive = Archive.open(root, actor="测试")
-    if events.event_type("record.proposed") is not None:
-        with archive.transaction() as tx:
-            for row in rows:
-                data = {key: value for key, value in row.items() if key != "status"}
-                tx.emit("record.proposed", data)
-                if row["status"] != "proposed":
-                    decided = {"id": row["id"], "credit_code": row["credit_code"]}
-                    decided.update(reason="测试", regime=row["regime"])
-                    tx.emit(f"record.{row['status']}", decided)
-        return
-    with archive.lock():
-        index = archive.index()
+    with archive.transaction() as tx:
         for row in rows:
-            index.table("records").put(row["id"], row)
-        archive._write_index(index)
+            tx.emit(
+                "record.proposed", {key: value for key, value in row.items() if key != "status"}
+            )
+            if row["status"] != "proposed":
+                decided = {"id": row["id"], "credit_code": row["credit_code"]}
+                decided.update(reason="测试", regime=row["regime"])
+                tx.emit(f"record.{row['status']}", decided)
 
 
 def set_regime(root: Path, regime: str) -> None:
@@ -476,7 +466,8 @@ def test_an_expired_term_is_due_for_removal(root: Path, runner) -> None:
         runner, "blacklist", "expiring", "--as-of", "2026-09-01", "--within", "30", archive=root
     )
     assert result.exit_code == 0 and "即将期满" in result.stdout
-    assert bl.active_entries(open_(root).index(), CODE, date(2026, 9, 28))
+    assert bl.active_entries(open_(root).index(), CODE, date(2026, 9, 28))  # its last day
+    assert not bl.active_entries(open_(root).index(), CODE, date(2026, 9, 29))  # term over
     bl.remove(open_(root), entry["id"], date=date(2026, 9, 29), reason="期满")
     assert not bl.active_entries(open_(root).index(), CODE, date(2026, 9, 29))
     assert bl.active_entries(open_(root).index(), CODE, date(2026, 9, 28))  # before removal
@@ -514,6 +505,7 @@ def test_proposing_twice_adds_nothing(root: Path, runner) -> None:
     assert "已有" in result.stdout
     # A new record under the same criterion while the entry is in progress: not a second one.
     put_records(root, record("3", 7, day="2025-09-25"))
+    journal = (root / "journal.jsonl").read_bytes()
     found = bl.propose(open_(root), CODE, as_of=date(2025, 9, 26))
     assert sorted((p.criterion, p.action) for p in found) == [("1", "skipped"), ("2", "exists")]
     assert "R-000000000007" in found[0].basis or "R-000000000007" in found[1].basis
@@ -650,8 +642,10 @@ def test_reindex_reproduces_every_entry_byte_for_byte(root: Path, runner) -> Non
     )
     bl.remove(open_(root), second, date=date(2025, 9, 24), reason="陈述申辩理由成立")
     table = json.dumps(open_(root).index().storage.read()["blacklist"], sort_keys=True)
+    kept = (root / "index.json").read_bytes()
     assert invoke(runner, "reindex", archive=root).exit_code == 0
     once = (root / "index.json").read_bytes()
+    assert once == kept  # the index the commands kept is the one the journal gives
     assert invoke(runner, "reindex", archive=root).exit_code == 0
     assert (root / "index.json").read_bytes() == once
     again = json.dumps(open_(root).index().storage.read()["blacklist"], sort_keys=True)
