@@ -748,7 +748,13 @@ def _written_date(text: str | None) -> str | None:
 def _evidence_text(entry: dict[str, Any]) -> str:
     items = []
     for item in entry.get("evidence", []):
-        items.append(item.get("doc_number") or item.get("document", "")[:12] or item.get("record"))
+        items.append(
+            item.get("doc_number")
+            or item.get("note")
+            or (item.get("document") or "")[:12]
+            or item.get("accident")
+            or item.get("record")
+        )
     items = [str(item) for item in dict.fromkeys(items) if item]
     if entry.get("evidence_note") and not items:
         items.append(entry["evidence_note"])

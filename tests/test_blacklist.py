@@ -844,3 +844,27 @@ def test_reading_leaves_the_index_as_the_journal_made_it(root: Path) -> None:
     bl.show_entry(archive, entry["id"], date(2025, 12, 1))
     bl.expiring(archive, as_of=date(2025, 12, 1))
     assert json.dumps(archive.index().storage.read()["blacklist"], sort_keys=True) == before
+
+
+def test_a_record_added_by_hand_with_a_note_is_a_basis(root: Path, runner) -> None:
+    result = invoke(
+        runner,
+        "record",
+        "add",
+        CODE,
+        "--criterion",
+        "3",
+        "--evidence-note",
+        "检查发现重大隐患",
+        "--date",
+        "2025-09-20",
+        archive=root,
+    )
+    assert result.exit_code == 0, result.stderr
+    entry = propose_one(root, date(2025, 9, 22))
+    entry = drive(root, entry["id"], "2025-09-23")
+    letter = _letter(root, entry["stages"][1]["notice"])
+    assert letter["facts"]["evidence"] == "检查发现重大隐患"
+    assert letter["facts"]["facts"].startswith("2025年9月20日，")
+    result = invoke(runner, "blacklist", "show", entry["id"], archive=root)
+    assert "检查发现重大隐患" in result.stdout

@@ -128,7 +128,13 @@ def _decorate(row: dict[str, Any]) -> dict[str, Any]:
     row["due_label"] = _("；").join(marks)
     row["basis_text"] = "、".join(row.get("basis") or [])
     row["evidence_text"] = "、".join(
-        str(item.get("doc_number") or item.get("document") or item.get("record"))
+        str(
+            item.get("doc_number")
+            or item.get("note")
+            or item.get("document")
+            or item.get("accident")
+            or item.get("record")
+        )
         for item in row.get("evidence") or []
     )
     regime = row.get("regime") or {}
