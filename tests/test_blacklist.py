@@ -868,3 +868,18 @@ def test_a_record_added_by_hand_with_a_note_is_a_basis(root: Path, runner) -> No
     assert letter["facts"]["facts"].startswith("2025年9月20日，")
     result = invoke(runner, "blacklist", "show", entry["id"], archive=root)
     assert "检查发现重大隐患" in result.stdout
+
+
+def test_standing_and_active_entries_agree_on_who_is_blacklisted(root: Path) -> None:
+    from archive.standing import standing
+
+    put_records(root, record("3", 1, day="2025-09-20"))
+    entry = propose_one(root, date(2025, 9, 22))
+    drive(root, entry["id"], "2025-09-23", "2025-09-24", "2025-09-25")  # ends 2026-09-28
+    for day in ("2025-09-24", "2025-09-25", "2026-09-28", "2026-09-29"):
+        as_of = date.fromisoformat(day)
+        (row,) = standing(open_(root), CODE, as_of)
+        listed = bool(bl.active_entries(open_(root).index(), CODE, as_of))
+        assert (row["standing"] == "blacklisted") == listed, day
+    (row,) = standing(open_(root), CODE, date(2026, 1, 1))
+    assert row["standing"] == "blacklisted"
