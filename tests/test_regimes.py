@@ -95,6 +95,8 @@ def test_blacklist_grounds_name_the_records_that_support_them():
     assert [c.number for c in regime.blacklist_criteria_for("1")] == ["6"]
     assert [c.number for c in regime.blacklist_criteria_for("7")] == ["3"]
     assert regime.blacklist_criteria_for("8") == []
+    # a rectification order is an enforcement order: not rectified in time is blacklist ground 2
+    assert [c.number for c in regime.blacklist_criteria_for("5")] == ["2"]
 
 
 def test_version_is_the_file_s_hash_and_an_archive_s_own_file_wins(archive_dir):
