@@ -257,7 +257,7 @@ def propose(
 ) -> None:
     """根据已确认的不良信用记录提出列入黑名单（信息采集），并列出期满应移出的条目。
 
-    不给 --record 时，自动检查（某一单位或全部单位）规则窗口内已确认的记录：每个单位每项
+    自动检查提出了新条目、或有期满应移出的条目时退出码为 10（需要处理）。不给 --record 时，自动检查（某一单位或全部单位）规则窗口内已确认的记录：每个单位每项
     黑名单情形提出一个条目。该情形已有办理中或已列入的条目时不再提出；运行两次不会重复。
     给出代码、--criterion 和 --record 时为手工提出。国家2023规则要求依据中有行政处罚决定书。
 
@@ -292,6 +292,19 @@ def propose(
             info(env, _("试运行：将提出 {count} 个条目，未写入档案", count=count))
         else:
             info(env, _("已提出 {count} 个条目", count=count))
+    # New entries found by the check, and terms that ended, wait for a clerk: exit 10, as
+    # `record propose` does.  A clerk's own proposal (--record, --evidence-note) is not a finding.
+    from archive.report import exit_code_for
+
+    manual = bool(records or evidence_note)
+    findings = sum(
+        1
+        for proposal in found
+        if proposal.action == "removal_due" or (proposal.action == "proposed" and not manual)
+    )
+    code = exit_code_for(0, findings)
+    if code:
+        click.get_current_context().exit(int(code))
 
 
 def _done(env: Any, entry: dict[str, Any], message: str, fmt: str) -> None:
