@@ -15,12 +15,13 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from archive import uscc
 from archive.errors import CreditError
-from archive.i18n import _
+from archive.i18n import _, join_items
 
 if TYPE_CHECKING:
     from archive.enterprises import ImportReport
@@ -328,6 +329,140 @@ def write_demo_roster(path: Path, rows: list[dict[str, str]]) -> Path:
     return path
 
 
+# -- the rules story: dates -------------------------------------------------------------------
+
+STORY_ORDER_NUMBER = 23  # 文号 of the old order: 蓝应急责改〔year〕23号
+CURRENT_ORDER_NUMBER = 31  # 文号 of this year's order that went overdue lately
+CURRENT_OVERDUE_DAYS = 14  # this year's order was due this many days before today
+CURRENT_PERIOD_DAYS = 30  # … and gave the enterprise this many days to put things right
+STORY_INDUSTRY = "冶金"  # the enterprise of the old story
+CURRENT_INDUSTRY = "其他工贸"  # the enterprise of today's case
+
+
+@dataclass(frozen=True)
+class Story:
+    """The dates of the rules story: an order's deadline passing, the record, the blacklist.
+
+    Every date lies in a year the working-day calendar covers, so nothing is guessed (see
+    :func:`story_dates`).
+    """
+
+    order_date: date  # the 责令限期整改指令书 is issued …
+    deadline: date  # … with this 整改期限; no re-inspection follows
+    propose_on: date  # the clerk runs the rules: the deadline has passed
+    notify_on: date  # 信息告知: the 告知书 is issued
+    exchange_on: date  # 信息交换 (after the 陈述申辩 period)
+    publish_on: date  # 信息公布: the term starts
+    ends_on: date  # the term's last day (as blacklist.advance computes it): removed that day
+
+
+def _story_in(calendar: Any, regime: Any, year: int) -> Story:
+    def after(start: date, key: str) -> date:
+        stage = regime.stage(key)
+        return calendar.add_days(start, int(stage.days or 0), workdays=stage.workdays)
+
+    order_date = calendar.roll_forward(date(year, 9, 1))
+    deadline = date(year, 9, 30)  # as the order writes it (the rules roll a rest day forward)
+    propose_on = calendar.add_days(calendar.roll_forward(deadline), 5, workdays=True)
+    notify_on = calendar.add_days(propose_on, 3, workdays=True)
+    # Exchange and publication on the last day the regime allows: the 告知书 foresees the term
+    # from that day, so the notice and the entry name the same term.
+    exchange_on = after(notify_on, "exchange")
+    publish_on = after(exchange_on, "publish")
+    ends_on = calendar.add_years(publish_on, int(regime.term_years), roll=regime.term_rolls)
+    return Story(order_date, deadline, propose_on, notify_on, exchange_on, publish_on, ends_on)
+
+
+def story_dates(calendar: Any, regime: Any, today: date) -> Story:
+    """The story's dates: an autumn order whose blacklist term has ended by ``today``.
+
+    The story is told in the past, not from today: chinesecalendar covers years up to its last
+    one (2026 for 1.11), and a term counted from a publication in a later year would end in a
+    year it lacks (CalendarGap — the tool rightly refuses to guess a holiday schedule; nor may
+    the demo invent one).  So the story starts in the autumn ``term_years`` before the last
+    covered year and moves a year earlier while its term has not ended by ``today`` (a demo run
+    early in a year, or on a machine whose clock is behind): every date it names is in a year
+    the package covers, and the term has run out by today.
+
+    >>> from archive.regimes import load_regime
+    >>> from archive.workdays import WorkCalendar
+    >>> story = story_dates(WorkCalendar(), load_regime(None), date(2026, 12, 1))
+    >>> story.deadline, story.ends_on <= date(2026, 12, 1)
+    (datetime.date(2025, 9, 30), True)
+    """
+    from archive.workdays import package_years
+
+    first, last = package_years()
+    year = last - int(regime.term_years)
+    story = _story_in(calendar, regime, year)
+    while story.ends_on > today and year > first:
+        year -= 1
+        story = _story_in(calendar, regime, year)
+    return story
+
+
+def _written(day: date) -> str:
+    """A date as a document writes it: 2025年9月30日."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _order_lines(
+    number: str, row: dict[str, str], problems: list[str], deadline: date, issued: date
+) -> list[str]:
+    return [
+        number,
+        f"{row['name']}：",
+        f"统一社会信用代码：{row['credit_code']}",
+        "经查，你单位存在下列问题：",
+        *(f"{n}.{problem}；" for n, problem in enumerate(problems, start=1)),
+        f"责令你单位于{_written(deadline)}前整改完毕，整改完成后及时书面报告本局。",
+        COUNTY + "应急管理局",
+        _written(issued),
+    ]
+
+
+def _story_orders(context: DemoContext, folder: Path) -> None:
+    """Two orders no re-inspection followed: one of long ago (the story), one of this year
+    whose deadline passed two weeks ago (today's case, left for the clerk)."""
+    from archive.regimes import load_regime
+    from archive.workdays import calendar_for
+
+    assert context.archive is not None
+    regime = load_regime(context.archive)
+    story = story_dates(calendar_for(context.archive), regime, context.today)
+    context.story = story
+    old = _first_of(context.rows, STORY_INDUSTRY)
+    context.story_code = old["credit_code"]
+    _enforcement_docx(
+        folder / f"责令限期整改指令书_{story.order_date.year}.docx",
+        "责令限期整改指令书",
+        _order_lines(
+            f"蓝应急责改〔{story.order_date.year}〕{STORY_ORDER_NUMBER}号",
+            old,
+            ["熔炼炉周边未设置安全警示标志", "除尘系统未按规定定期清理"],
+            story.deadline,
+            story.order_date,
+        ),
+    )
+    # Fourteen days exceed any holiday run (the Spring Festival's is eight or nine), so a
+    # deadline two weeks back is past however the calendar rolls it forward.
+    deadline = context.today - timedelta(days=CURRENT_OVERDUE_DAYS)
+    issued = deadline - timedelta(days=CURRENT_PERIOD_DAYS)
+    new = _first_of(context.rows, CURRENT_INDUSTRY)
+    context.current_code = new["credit_code"]
+    _enforcement_docx(
+        folder / "责令限期整改指令书_近期.docx",
+        "责令限期整改指令书",
+        _order_lines(
+            f"蓝应急责改〔{issued.year}〕{CURRENT_ORDER_NUMBER}号",
+            new,
+            ["配电箱未按规定接地", "消防通道堆放杂物"],
+            deadline,
+            issued,
+        ),
+    )
+
+
 # -- the demo: a list of small steps -----------------------------------------------------------
 
 
@@ -357,6 +492,12 @@ class DemoContext:
     letters_dir: Path | None = None
     returned_dir: Path | None = None
     issued: list[Any] = field(default_factory=list)
+    today: date = field(default_factory=date.today)
+    story: Story | None = None  # the dates of the rules story (set with the returned batch)
+    story_code: str | None = None  # the enterprise whose order went overdue long ago
+    current_code: str | None = None  # the enterprise whose order went overdue lately
+    record_id: str | None = None  # the record confirmed in the story
+    entry_id: str | None = None  # its blacklist entry
 
 
 @dataclass
@@ -370,6 +511,8 @@ class DemoResult:
     showcase_industry: str = SHOWCASE_INDUSTRY
     showcase_code: str | None = None  # the enterprise the walk-through shows (it was changed)
     closed_code: str | None = None
+    record_id: str | None = None  # the record confirmed in the rules story
+    entry_id: str | None = None  # the blacklist entry of the rules story
 
 
 def _holds_archive(folder: Path) -> bool:
@@ -476,17 +619,15 @@ def step_close_enterprise(context: DemoContext) -> DemoStep:
 
 def step_issue_commitments(context: DemoContext) -> DemoStep:
     """This year's unit commitment letters for the showcase industry, each with serial and QR."""
-    from datetime import date
-
     from archive.enterprises import list_enterprises
     from archive.letters.issue import ISSUED, commitment_requests, issue_letters
 
     assert context.archive is not None
     records = list_enterprises(context.archive, industry=SHOWCASE_INDUSTRY)
-    year = date.today().year
+    year = context.today.year
     requests = commitment_requests(context.archive, records, levels=["unit"], year=year)
     out_dir = context.archive.root / "out" / "demo-commitments"
-    report = issue_letters(context.archive, requests, out_dir=out_dir)
+    report = issue_letters(context.archive, requests, out_dir=out_dir, issue_date=context.today)
     issued = [letter for letter in report.letters if letter.status == ISSUED]
     context.letters_dir = out_dir
     context.issued = issued
@@ -545,15 +686,14 @@ def _enforcement_docx(target: Path, title: str, lines: list[str]) -> None:
 
 
 def step_returned_batch(context: DemoContext) -> DemoStep:
-    """What comes back in a month: signed and unsigned letters, enforcement documents."""
-    from datetime import date
-
+    """What comes back in a month: signed and unsigned letters, enforcement documents (among
+    them the two orders of the rules story, :func:`_story_orders`)."""
     assert context.archive is not None
     folder = context.archive.root / SAMPLES_FOLDER / RETURNED_FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     rows = {row["credit_code"]: row for row in context.rows}
-    today = date.today()
-    day = f"{today.year}年{today.month}月{today.day}日"
+    today = context.today
+    day = _written(today)
     returned = context.issued[: SIGNED_RETURNS + UNSIGNED_RETURNS]
     for number, letter in enumerate(returned):
         assert letter.file is not None
@@ -593,6 +733,7 @@ def step_returned_batch(context: DemoContext) -> DemoStep:
             "检查情况：现场检查未发现问题。",
         ],
     )
+    _story_orders(context, folder)
     context.returned_dir = folder
     message = _(
         "收到退回的文书：{signed} 份已签字承诺书、{unsigned} 份未签字，另有执法文书：{path}",
@@ -617,6 +758,263 @@ def step_ingest(context: DemoContext) -> DemoStep:
     return DemoStep("ingest", message, {"counts": counts})
 
 
+# -- the rules story: steps -------------------------------------------------------------------
+
+CONFIRM_REASON = "经核实，逾期未整改，也未申请延期"
+REMOVE_REASON = "管理期限届满"
+
+
+def _name_of(context: DemoContext, code: str | None) -> str:
+    return next((row["name"] for row in context.rows if row["credit_code"] == code), code or "")
+
+
+def _evidence_numbers(record: dict[str, Any]) -> str:
+    numbers = [item.get("doc_number") or item.get("document") for item in record["evidence"]]
+    return join_items(number for number in numbers if number)
+
+
+def _new_record(report: Any, code: str | None) -> dict[str, Any]:
+    from archive import records
+
+    found = [
+        item.record
+        for item in report.items
+        if item.outcome == records.NEW and item.credit_code == code and item.record
+    ]
+    if not found:
+        raise CreditError(
+            _("演示的整改逾期没有提出记录：{outcomes}", outcomes=dict(report.counts())),
+            _("这是 credit 的缺陷，请把这条消息报告给维护者"),
+        )
+    return found[0]
+
+
+def step_propose_overdue(context: DemoContext) -> DemoStep:
+    """Soon after the old order's deadline the rules propose a record under criterion 5."""
+    from archive import records
+
+    assert context.archive is not None and context.story is not None
+    story = context.story
+    report = records.propose(context.archive, as_of=story.propose_on)
+    record = _new_record(report, context.story_code)
+    context.record_id = record["id"]
+    message = _(
+        "{as_of} 运行记录规则：{name}的整改期限 {deadline} 已过且无复查 → 提出不良信用记录 "
+        "{id}（第{criterion}项，规则 {rule}，证据 {evidence}）",
+        as_of=story.propose_on.isoformat(),
+        name=_name_of(context, context.story_code),
+        deadline=story.deadline.isoformat(),
+        id=record["id"],
+        criterion=record["criterion"],
+        rule=record["rule"],
+        evidence=_evidence_numbers(record),
+    )
+    details = {
+        "as_of": story.propose_on.isoformat(),
+        "record": record["id"],
+        "credit_code": record["credit_code"],
+        "criterion": record["criterion"],
+        "rule": record["rule"],
+        "evidence": record["evidence"],
+        "facts": record["facts"],
+    }
+    return DemoStep("propose_overdue", message, details)
+
+
+def step_confirm_record(context: DemoContext) -> DemoStep:
+    from archive import records
+
+    assert context.archive is not None and context.record_id is not None
+    decision = records.confirm(context.archive, context.record_id, reason=CONFIRM_REASON)
+    record = decision.record
+    message = _("确认记录 {id}：{reason}", id=record["id"], reason=record.get("reason"))
+    details = {"record": record["id"], "status": record["status"], "reason": record["reason"]}
+    return DemoStep("confirm_record", message, details)
+
+
+def step_blacklist_propose(context: DemoContext) -> DemoStep:
+    """The confirmed record supports a blacklist ground (county: ground 2)."""
+    from archive import blacklist
+
+    assert context.archive is not None and context.story is not None
+    on = context.story.propose_on
+    found = blacklist.propose(context.archive, context.story_code, as_of=on)
+    proposed = [p for p in found if p.action == "proposed" and context.record_id in p.basis]
+    if not proposed:
+        raise CreditError(
+            _("演示的记录没有提出黑名单条目：{found}", found=[p.action for p in found]),
+            _("这是 credit 的缺陷，请把这条消息报告给维护者"),
+        )
+    entry = blacklist.get_entry(context.archive, str(proposed[0].id))
+    context.entry_id = entry["id"]
+    message = _(
+        "{date} 信息采集：提出列入黑名单 {id}（第{criterion}项：{short}；依据记录 {records}；"
+        "管理期限 {years} 年）",
+        date=on.isoformat(),
+        id=entry["id"],
+        criterion=entry["criterion"],
+        short=entry.get("criterion_short") or entry["criterion_text"],
+        records=join_items(entry["basis"]),
+        years=entry["term_years"],
+    )
+    details = {
+        "entry": entry["id"],
+        "date": on.isoformat(),
+        "criterion": entry["criterion"],
+        "basis": entry["basis"],
+        "term_years": entry["term_years"],
+    }
+    return DemoStep("blacklist_propose", message, details)
+
+
+def _advance(context: DemoContext, day: date) -> dict[str, Any]:
+    from archive import blacklist
+
+    assert context.archive is not None and context.entry_id is not None
+    return blacklist.advance(context.archive, context.entry_id, date=day)
+
+
+def _stage(entry: dict[str, Any], key: str) -> dict[str, Any]:
+    return next(stage for stage in entry["stages"] if stage["stage"] == key)
+
+
+def step_blacklist_notify(context: DemoContext) -> DemoStep:
+    assert context.story is not None
+    entry = _advance(context, context.story.notify_on)
+    stage = _stage(entry, "notify")
+    message = _(
+        "{date} 信息告知：发出黑名单告知书 {serial}：{file}",
+        date=stage["date"],
+        serial=stage["notice"],
+        file=stage["file"],
+    )
+    details = {"entry": entry["id"], **{key: stage[key] for key in ("date", "notice", "file")}}
+    return DemoStep("blacklist_notify", message, details)
+
+
+def step_blacklist_exchange(context: DemoContext) -> DemoStep:
+    assert context.story is not None
+    entry = _advance(context, context.story.exchange_on)
+    stage = _stage(entry, "exchange")
+    message = _("{date} 信息交换（陈述申辩期已过，无异议）", date=stage["date"])
+    return DemoStep("blacklist_exchange", message, {"entry": entry["id"], "date": stage["date"]})
+
+
+def step_blacklist_publish(context: DemoContext) -> DemoStep:
+    assert context.story is not None
+    entry = _advance(context, context.story.publish_on)
+    message = _(
+        "{date} 信息公布：列入黑名单，管理期限 {years} 年，至 {ends_on}",
+        date=entry["listed_on"],
+        years=entry["term_years"],
+        ends_on=entry["ends_on"],
+    )
+    details = {
+        "entry": entry["id"],
+        "listed_on": entry["listed_on"],
+        "ends_on": entry["ends_on"],
+        "status": entry["status"],
+    }
+    return DemoStep("blacklist_publish", message, details)
+
+
+def step_blacklist_remove(context: DemoContext) -> DemoStep:
+    """On the term's last day the tool lists the entry as due for removal; the clerk removes it
+    and the 移出通知书 is issued.  (That day is before today: the term has run out.)"""
+    from archive import blacklist
+
+    assert context.archive is not None and context.entry_id is not None
+    assert context.story is not None
+    day = context.story.ends_on
+    due = blacklist.propose(context.archive, context.story_code, as_of=day, dry_run=True)
+    if not any(p.action == "removal_due" and p.id == context.entry_id for p in due):
+        raise CreditError(
+            _("演示的黑名单条目在 {date} 没有到期", date=day.isoformat()),
+            _("这是 credit 的缺陷，请把这条消息报告给维护者"),
+        )
+    entry = blacklist.remove(context.archive, context.entry_id, date=day, reason=REMOVE_REASON)
+    stage = _stage(entry, "remove")
+    message = _(
+        "{date} 信息移出：管理期限届满，移出黑名单，发出移出通知书 {serial}：{file}",
+        date=stage["date"],
+        serial=stage["notice"],
+        file=stage["file"],
+    )
+    details = {
+        "entry": entry["id"],
+        "status": entry["status"],
+        "removed_on": entry["removed_on"],
+        "notice": stage["notice"],
+        "file": stage["file"],
+    }
+    return DemoStep("blacklist_remove", message, details)
+
+
+def step_propose_today(context: DemoContext) -> DemoStep:
+    """Today's case: an order due two weeks ago, proposed and left for the clerk to decide.
+
+    A deadline in a year the calendar lacks (a demo run in a year chinesecalendar does not
+    cover yet) cannot be judged: the step says so, and how to give the year, instead of failing.
+    """
+    from archive import records
+
+    assert context.archive is not None
+    today = context.today
+    report = records.propose(context.archive, as_of=today)
+    ours = [item for item in report.items if item.credit_code == context.current_code]
+    new = [item for item in ours if item.outcome == records.NEW and item.record]
+    failed = [item for item in ours if item.outcome == records.FAILED]
+    name = _name_of(context, context.current_code)
+    if new:
+        record = new[0].record
+        assert record is not None
+        facts = record["facts"]
+        message = _(
+            "{today} 运行记录规则：{name}的整改期限 {deadline} 已过 {days} 天 → 提出记录 {id}"
+            "（第{criterion}项），留待经办人确认或驳回",
+            today=today.isoformat(),
+            name=name,
+            deadline=facts["deadline"],
+            days=facts["days_overdue"],
+            id=record["id"],
+            criterion=record["criterion"],
+        )
+        details = {"as_of": today.isoformat(), "record": record["id"], "facts": facts}
+    elif failed:
+        message = _(
+            "{today} 运行记录规则：{name}的整改期限无法判断：{problem}",
+            today=today.isoformat(),
+            name=name,
+            problem=failed[0].message,
+        )
+        details = {"as_of": today.isoformat(), "record": None, "problem": failed[0].message}
+    else:
+        raise CreditError(
+            _("演示的整改逾期没有提出记录：{outcomes}", outcomes=dict(report.counts())),
+            _("这是 credit 的缺陷，请把这条消息报告给维护者"),
+        )
+    details["counts"] = dict(sorted(report.counts().items()))
+    return DemoStep("propose_today", message, details)
+
+
+def step_standing(context: DemoContext) -> DemoStep:
+    from archive import standing
+
+    assert context.archive is not None
+    today = context.today
+    rows = standing.standing(context.archive, as_of=today)
+    counts = {value: 0 for value in standing.LABELS}
+    for row in rows:
+        counts[row["standing"]] += 1
+    message = _(
+        "{today} 的信用状况：守信 {trustworthy} 家，一般 {general} 家，失信 {untrustworthy} 家，"
+        "黑名单 {blacklisted} 家",
+        today=today.isoformat(),
+        **counts,
+    )
+    return DemoStep("standing", message, {"as_of": today.isoformat(), "counts": counts})
+
+
 Step = Callable[[DemoContext], DemoStep]
 # In order; each step is small and uses only the library.  Later issues append theirs.
 STEPS: list[Step] = [
@@ -628,14 +1026,38 @@ STEPS: list[Step] = [
     step_issue_commitments,
     step_returned_batch,
     step_ingest,
+    step_propose_overdue,
+    step_confirm_record,
+    step_blacklist_propose,
+    step_blacklist_notify,
+    step_blacklist_exchange,
+    step_blacklist_publish,
+    step_blacklist_remove,
+    step_propose_today,
+    step_standing,
 ]
 
 
 def build_demo(
-    folder: Path, *, actor: str = "演示", count: int = 60, seed: int = 2026
+    folder: Path,
+    *,
+    actor: str = "演示",
+    count: int = 60,
+    seed: int = 2026,
+    today: date | None = None,
 ) -> DemoResult:
-    """Build the demo archive in ``folder`` (new or empty); refuse a folder already in use."""
-    context = DemoContext(folder=Path(folder).expanduser(), actor=actor, count=count, seed=seed)
+    """Build the demo archive in ``folder`` (new or empty); refuse a folder already in use.
+
+    ``today`` (default: the real today) is the day the demo acts on: this year's letters,
+    today's rules; the rules story's past dates follow from it (:func:`story_dates`).
+    """
+    context = DemoContext(
+        folder=Path(folder).expanduser(),
+        actor=actor,
+        count=count,
+        seed=seed,
+        today=today or date.today(),
+    )
     steps = [step(context) for step in STEPS]
     assert context.archive is not None
     assert context.roster_path is not None and context.import_report is not None
@@ -646,6 +1068,8 @@ def build_demo(
         steps=steps,
         showcase_code=context.updated_code,
         closed_code=context.closed_code,
+        record_id=context.record_id,
+        entry_id=context.entry_id,
     )
 
 
@@ -691,6 +1115,7 @@ def demo_summary(result: DemoResult) -> dict[str, Any]:
         "by_industry": by_industry,
         "showcase": {"industry": result.showcase_industry, "credit_code": result.showcase_code},
         "closed_code": result.closed_code,
+        "rules_story": {"record": result.record_id, "blacklist_entry": result.entry_id},
         "steps": [
             {"name": step.name, "message": step.message, **step.details} for step in result.steps
         ],

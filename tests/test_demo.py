@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shlex
+import time
 from collections import Counter
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from archive import uscc
+from archive import blacklist, records, uscc
+from archive import standing as standing_
 from archive.demo import (
+    CURRENT_INDUSTRY,
     ROSTER_NAME,
     SAMPLES_FOLDER,
     TOWNS,
@@ -19,14 +26,20 @@ from archive.demo import (
     build_demo,
     demo_roster,
     demo_summary,
+    story_dates,
     write_demo_roster,
 )
 from archive.enterprises import CLOSED, get_enterprise, list_enterprises
 from archive.errors import CreditError
+from archive.regimes import load_regime
 from archive.roster import read_roster
 from archive.settings import DEFAULT_INDUSTRIES
 from archive.store import Archive
+from archive.workdays import WorkCalendar, package_years
 from cli.main import cli
+from tests.conftest import invoke
+
+DEMO_BUDGET_SECONDS = 60  # credit demo must stay under a minute
 
 SECTION_OF = {
     "非煤矿山": "非煤矿山股",
@@ -90,7 +103,9 @@ def test_written_roster_reads_back(tmp_path: Path) -> None:
 
 
 def test_build_demo(tmp_path: Path) -> None:
+    started = time.perf_counter()
     result = build_demo(tmp_path / "演示")
+    assert time.perf_counter() - started < DEMO_BUDGET_SECONDS
     assert isinstance(result, DemoResult)
     assert [step.name for step in result.steps] == [
         "create_archive",
@@ -101,6 +116,15 @@ def test_build_demo(tmp_path: Path) -> None:
         "issue_commitments",
         "returned_batch",
         "ingest",
+        "propose_overdue",
+        "confirm_record",
+        "blacklist_propose",
+        "blacklist_notify",
+        "blacklist_exchange",
+        "blacklist_publish",
+        "blacklist_remove",
+        "propose_today",
+        "standing",
     ]
     assert result.roster_path == result.archive.root / SAMPLES_FOLDER / ROSTER_NAME
     assert result.roster_path.is_file()
@@ -124,13 +148,16 @@ def test_build_demo(tmp_path: Path) -> None:
     summary = demo_summary(result)
     assert summary["enterprises"] == {"total": 60, "active": 59, "closed": 1}
     # created + 60 added + update + close, serials reserved + 14 letters issued,
-    # then 9 documents ingested and 1 left unmatched in the inbox; the facts of the 9 are
-    # events of their own: 8 letters returned, 1 rectification opened
-    assert summary["audit"] == {"ok": True, "events": 63 + 1 + 14 + 9 + 1 + 8 + 1}
+    # then 11 documents ingested and 1 left unmatched in the inbox; the facts of the 11 are
+    # events of their own: 8 letters returned, 3 rectifications opened; then the rules story:
+    # 2 records proposed, 1 confirmed, 1 blacklist entry proposed, advanced 3 times and
+    # removed, its 2 notices each with a serial reserved and a letter issued
+    rules = 2 + 1 + 1 + 3 + 1 + 2 * 2
+    assert summary["audit"] == {"ok": True, "events": 63 + 1 + 14 + 11 + 1 + 8 + 3 + rules}
     facts = Counter(entry["type"] for entry in result.archive.journal.iter_entries())
-    assert (facts["letter.returned"], facts["rectification.opened"]) == (8, 1)
+    assert (facts["letter.returned"], facts["rectification.opened"]) == (8, 3)
     ingest_step = next(step for step in result.steps if step.name == "ingest")
-    assert ingest_step.details["counts"] == {"ingested": 9, "unmatched": 1, "failed": 0}
+    assert ingest_step.details["counts"] == {"ingested": 11, "unmatched": 1, "failed": 0}
     letters = [
         letter for letter in get_enterprise(archive, result.showcase_code).get("letters", [])
     ]
@@ -182,6 +209,9 @@ def test_demo_command_walks_through(tmp_path: Path) -> None:
     assert "新增 60 家" in result.stderr
     assert "日志完好" in result.stderr
     assert "接下来可以试试：" in result.stderr
+    assert "提出不良信用记录" in result.stderr and "信息移出" in result.stderr
+    for command in ("record list --status proposed", "blacklist list", "standing"):
+        assert command in result.stderr, command
     for industry in DEFAULT_INDUSTRIES:
         assert industry in result.stdout
     assert "变动记录" in result.stdout
@@ -199,7 +229,7 @@ def test_demo_suggests_commands_that_work(tmp_path: Path) -> None:
     result = runner.invoke(cli, ["demo", str(folder), "--json"])
     assert result.exit_code == 0, result.stderr
     commands = json.loads(result.stdout)["next_commands"]
-    assert 4 <= len(commands) <= 10
+    assert 4 <= len(commands) <= 12
     before = (folder / "journal.jsonl").read_bytes()
     for command in commands:
         argv = shlex.split(command)
@@ -223,6 +253,16 @@ def test_demo_json(tmp_path: Path) -> None:
     assert summary["audit"]["ok"] is True
     assert sum(row["total"] for row in summary["by_industry"]) == 60
     assert result.stderr == ""
+    steps = {step["name"]: step for step in summary["steps"]}
+    story = summary["rules_story"]
+    assert steps["propose_overdue"]["record"] == story["record"]
+    assert steps["propose_overdue"]["rule"] == "rectification_overdue"
+    assert steps["confirm_record"]["status"] == "confirmed"
+    assert steps["blacklist_propose"]["entry"] == story["blacklist_entry"]
+    assert steps["blacklist_notify"]["notice"] and steps["blacklist_remove"]["notice"]
+    assert steps["blacklist_publish"]["ends_on"] == steps["blacklist_remove"]["removed_on"]
+    assert steps["propose_today"]["record"]
+    assert sum(steps["standing"]["counts"].values()) == 59
 
 
 @pytest.mark.slow
@@ -252,3 +292,129 @@ def test_demo_in_english(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     assert "Try next:" in result.stderr
     assert "接下来" not in result.stderr
+
+
+# -- the rules story -------------------------------------------------------------------------
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _assert_rules_story(result: DemoResult, today: date) -> None:
+    archive = Archive.open(result.archive.root)
+    root = archive.root
+    step = {item.name: item for item in result.steps}
+    story = story_dates(WorkCalendar(), load_regime(archive), today)
+    first, last = package_years()
+    for day in vars(story).values():  # every date of the story is one the package covers
+        assert first <= day.year <= last
+    assert story.ends_on <= today
+
+    # the old order went overdue: a record under county criterion 5, confirmed with a reason
+    order = root / SAMPLES_FOLDER / "收件" / f"责令限期整改指令书_{story.order_date.year}.docx"
+    record = records.get_record(archive, result.record_id)
+    assert record["rule"] == "rectification_overdue"
+    assert record["criterion"] == "5"
+    assert record["status"] == "confirmed" and record["reason"]
+    assert record["decided_by"] == "演示"
+    assert [item["document"] for item in record["evidence"]] == [_sha(order)]
+    assert record["evidence"][0]["doc_number"].endswith("23号")
+    assert record["facts"]["deadline"] == story.deadline.isoformat()
+    assert record["facts"]["as_of"] == story.propose_on.isoformat()
+
+    # … the blacklist entry it supports went through every stage and was removed at the end
+    entry = blacklist.get_entry(archive, result.entry_id)
+    assert entry["basis"] == [result.record_id]
+    assert entry["criterion"] == "2"  # 未按时完成行政执法指令
+    assert entry["status"] == "removed"
+    assert [item["stage"] for item in entry["stages"]] == [
+        "collect",
+        "notify",
+        "exchange",
+        "publish",
+        "remove",
+    ]
+    assert [item["actor"] for item in entry["stages"]] == ["演示"] * 5
+    assert not any(item["date"] > (item["deadline"] or "9999") for item in entry["stages"])
+    assert (entry["listed_on"], entry["ends_on"], entry["removed_on"]) == (
+        story.publish_on.isoformat(),
+        story.ends_on.isoformat(),
+        story.ends_on.isoformat(),
+    )
+    notices = [item for item in entry["stages"] if item["notice"]]
+    assert [item["stage"] for item in notices] == ["notify", "remove"]
+    for item in notices:
+        assert (root / item["file"]).is_file()
+    assert step["blacklist_notify"].details["notice"] == notices[0]["notice"]
+    assert step["blacklist_remove"].details["file"] == notices[1]["file"]
+
+    # nobody is blacklisted today; the standing step counted what standing says
+    rows = standing_.standing(archive, as_of=today)
+    counted = Counter(row["standing"] for row in rows)
+    assert step["standing"].details["counts"] == {
+        value: counted.get(value, 0) for value in standing_.LABELS
+    }
+    assert counted["blacklisted"] == 0
+    assert sum(counted.values()) == 59
+
+
+def test_the_demo_tells_the_rules_story(tmp_path: Path, runner) -> None:
+    today = date.today()
+    result = build_demo(tmp_path / "d")
+    _assert_rules_story(result, today)
+    archive = Archive.open(tmp_path / "d")
+    # today's case: one proposal, of an order due two weeks ago, waiting for a clerk
+    proposed = records.list_records(archive, status="proposed")
+    assert [row["credit_code"] for row in proposed] == [
+        next(row for row in demo_roster() if row["industry"] == CURRENT_INDUSTRY)["credit_code"]
+    ]
+    current = proposed[0]
+    assert current["rule"] == "rectification_overdue" and current["criterion"] == "5"
+    assert current["facts"]["deadline"] == (today - timedelta(days=14)).isoformat()
+    assert current["facts"]["as_of"] == today.isoformat()
+    assert current["id"] == result.steps[-2].details["record"]
+    # the journal gives the index the demo left, byte for byte
+    kept = (archive.root / "index.json").read_bytes()
+    assert invoke(runner, "reindex", archive=archive.root).exit_code == 0
+    assert (archive.root / "index.json").read_bytes() == kept
+    # proposing again as of today adds nothing
+    assert records.propose(archive, as_of=today).counts().get("proposed", 0) == 0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "today",
+    [
+        date(2026, 6, 1),  # before the 2025 story's term ends: the story moves a year back
+        date(2027, 3, 1),  # a year chinesecalendar lacks: today's case cannot be judged
+    ],
+)
+def test_the_rules_story_on_other_days(tmp_path: Path, today: date) -> None:
+    result = build_demo(tmp_path / "d", today=today)
+    _assert_rules_story(result, today)
+    today_step = next(step for step in result.steps if step.name == "propose_today")
+    proposed = records.list_records(Archive.open(tmp_path / "d"), status="proposed")
+    if today.year <= package_years()[1]:
+        assert [row["id"] for row in proposed] == [today_step.details["record"]]
+    else:  # no guess: the step says which year is missing and where to give it
+        assert proposed == [] and today_step.details["record"] is None
+        assert str(today.year) in today_step.message and "holidays.toml" in today_step.message
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.dates(min_value=date(2008, 1, 1), max_value=date(2040, 12, 31)))
+def test_story_dates_stay_in_the_calendar_and_in_the_past(today: date) -> None:
+    regime = load_regime(None)
+    story = story_dates(WorkCalendar(), regime, today)
+    first, last = package_years()
+    days = list(vars(story).values())
+    assert all(first <= day.year <= last for day in days)
+    assert story.order_date < story.deadline < story.propose_on < story.notify_on
+    assert story.notify_on < story.exchange_on < story.publish_on < story.ends_on
+    assert story.ends_on <= today
+    assert story.ends_on == WorkCalendar().add_years(story.publish_on, regime.term_years)
+    # the latest story that has ended by today: a year later would not have
+    if story.deadline.year < last - regime.term_years:
+        later = story_dates(WorkCalendar(), regime, story.ends_on.replace(year=last + 5))
+        assert later.deadline.year > story.deadline.year

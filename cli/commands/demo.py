@@ -35,8 +35,11 @@ def demo(folder: Path, as_json: bool) -> None:
     在 FOLDER（默认 ./credit-demo，须为新的或空的文件夹）中建立档案，生成 60 家企业的示例名册
     samples/名册.xlsx 并导入，修改一家单位的电话、注销一家单位，给危险化学品行业生成带编号和
     二维码的承诺书，再把一批“退回”的承诺书（有签字的，有未签字的）和执法文书放进 samples/收件/
-    并归档（一份匹配不上的留在 inbox/unmatched/）。然后显示各行业企业数、一个行业的名册、一家
-    单位的档案和日志核对结果，最后列出可以接着试的命令。单位、代码、人名和电话均为虚构。
+    并归档（一份匹配不上的留在 inbox/unmatched/）。收件中有一份早年的责令限期整改指令书，期限
+    已过而无复查：演示按当年的日期提出不良信用记录、确认，再列入黑名单，走完告知（告知书）、
+    交换、公布，期满移出（移出通知书）；另一份今年的指令书两周前到期，今天提出的记录留待确认。
+    然后显示各行业企业数、一个行业的名册、一家单位的档案和日志核对结果，最后列出可以接着试的
+    命令。单位、代码、人名和电话均为虚构。
 
     \b
     示例：
@@ -76,6 +79,9 @@ def _next_commands(result) -> list[str]:
         f"{base} gen-commitment --industry 烟花爆竹 --dry-run",
         f"{base} ingest {shlex.quote(str(result.archive.root / 'samples' / '收件'))} --dry-run",
         f"{base} explain {shlex.quote(str(result.archive.root / 'samples' / '收件' / '责令限期整改指令书.docx'))}",
+        f"{base} record list --status proposed",
+        f"{base} blacklist list",
+        f"{base} standing",
     ]
 
 
@@ -128,6 +134,12 @@ def _walk_through(env, result, started: float) -> None:
         _("（试运行：列出将生成的承诺书，不编号）"),
         _("（再归档一次：全部记为重复，档案不变）"),
         _("（解析器从一份文书中看到了什么）"),
+        _("（今天提出、待经办人确认或驳回的不良信用记录：credit record confirm/reject）"),
+        _(
+            "（黑名单条目；credit blacklist show {id} 显示它走过的各阶段、期限和文书）",
+            id=result.entry_id,
+        ),
+        _("（各单位今天的信用状况：守信、一般、失信、黑名单，及其依据）"),
     ]
     for command, note in zip(_next_commands(result), notes, strict=True):
         info(env, f"  {command}  {note}".rstrip())
