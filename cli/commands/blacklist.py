@@ -38,7 +38,7 @@ SHOW_FIELDS = [
     ("name", N_("单位名称")),
     ("criterion_label", N_("情形")),
     ("criterion_text", N_("情形原文")),
-    ("rule", N_("规则")),
+    ("rule_label", N_("规则")),
     ("basis_text", N_("依据记录")),
     ("evidence_text", N_("证据")),
     ("evidence_note", N_("认定说明")),
@@ -76,6 +76,7 @@ PROPOSE_COLUMNS = [
     ("term_years", N_("管理期限（年）")),
     ("reason", N_("说明")),
 ]
+RULE_LABELS = {"records": N_("由已确认的不良信用记录提出"), "manual": N_("经办人提出")}
 ACTIONS = {
     "proposed": N_("提出"),
     "exists": N_("已有"),
@@ -113,6 +114,9 @@ def _decorate(row: dict[str, Any]) -> dict[str, Any]:
     row = dict(row)
     row["criterion_label"] = f"{row['criterion']} {row.get('criterion_short') or ''}".strip()
     row["status_label"] = _(STATUS_LABELS.get(row["status"], row["status"]))
+    row["rule_label"] = (
+        _(RULE_LABELS[row["rule"]]) if row.get("rule") in RULE_LABELS else row.get("rule")
+    )
     row["stage_label"] = _stage_label(row, row["stage"])
     row["stage_date"] = row["stages"][-1]["date"] if row.get("stages") else None
     row["next_label"] = _stage_label(row, row.get("next_stage"))
