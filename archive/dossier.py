@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from archive import events
+from archive.errors import CreditError
 
 if TYPE_CHECKING:
     from archive.store import Archive
@@ -69,5 +70,13 @@ def enterprise_detail(archive: Archive, code: str) -> dict[str, Any]:
     detail = get_record(archive, code)
     found = detail["credit_code"]
     for item in sorted(_SECTIONS.values(), key=lambda item: (item.order, item.key)):
-        detail[item.key] = item.part(archive, found)
+        try:
+            detail[item.key] = item.part(archive, found)
+        except CreditError as exc:
+            # One part that cannot be worked out (a holidays.toml with a mistake, a year the
+            # calendar lacks) does not hide the rest of the dossier: the part is left out and
+            # the reason is a warning the command prints.
+            detail[item.key] = None
+            if exc.message not in archive.warnings:
+                archive.warnings.append(exc.message)
     return detail

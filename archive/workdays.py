@@ -387,6 +387,20 @@ def _read_year(path: Path, lines: list[str], year: int, table: dict[str, Any]) -
             "add_to_package",
             _("[{year}] 的 add_to_package 应是 true 或 false", year=year),
         )
+    if not holidays and not add:
+        # A bare [2027] (a header uncommented alone) would count Spring Festival as working
+        # days: every year has statutory holidays, so a year without any is unfinished.
+        _fail(
+            path,
+            lines,
+            year,
+            str(year),
+            _(
+                "[{year}] 没有列出任何放假日（holidays）：每年都有元旦、春节等法定节假日，"
+                "请按国务院办公厅的通知写全，或删除这一节",
+                year=year,
+            ),
+        )
     if add:
         holidays, workdays = _add_to_package(path, lines, year, holidays, workdays)
     holidays.sort(key=lambda item: item.start)
