@@ -42,6 +42,18 @@ GRADE_LABELS = {
     "major": N_("重大事故"),
     "especially_major": N_("特别重大事故"),
 }
+# The stage labels of the shipped regimes (data, but shown translated: `_(stage.label)`).
+STAGE_LABELS = (
+    N_("信息采集"),
+    N_("信息告知"),
+    N_("信息交换"),
+    N_("信息公布"),
+    N_("信息移出"),
+    N_("列入前告知"),
+    N_("作出列入决定并共享"),
+    N_("信息公示"),
+    N_("移出名单"),
+)
 RULES = (
     "accident_fatal_liable",
     "accident_concealed",
@@ -305,6 +317,15 @@ def read_regime(path: Path, *, source: str | None = None, expected_id: str | Non
             _("可用 credit regime show county-2019 --toml 导出内置规则作样板"),
         ) from exc
     reader = _Reader(path)
+    if not table:
+        # `credit regime show … --toml > regimes/<id>.toml` empties the file before it is read
+        raise InputError(
+            _("规则文件 {path} 是空的", path=path),
+            _(
+                "先导出到别的文件名（credit regime show county-2019 --toml > 新规则.toml），"
+                "改好后再放进档案的 regimes/ 文件夹；或删除这个空文件"
+            ),
+        )
     version = hashlib.sha256(data).hexdigest()[:12]
     regime_id = reader.text(table, "id")
     if expected_id is not None and regime_id != expected_id:

@@ -230,3 +230,24 @@ def test_cli_works_without_an_archive_and_refuses_an_unknown_id(runner, tmp_path
     result = invoke(runner, "regime", "show", "county")
     assert result.exit_code == 2
     assert "没有名为“county”的规则体系" in result.stderr
+
+
+def test_an_emptied_regime_file_says_so_and_the_list_goes_on(runner, archive_dir):
+    own = archive_dir / "regimes" / "county-2019.toml"
+    own.parent.mkdir()
+    own.write_text("", encoding="utf-8")  # what `show --toml > regimes/county-2019.toml` leaves
+    with pytest.raises(InputError) as caught:
+        load_regime(Archive.open(archive_dir))
+    assert "是空的" in caught.value.message and str(own) in caught.value.message
+    listed = invoke(runner, "regime", "list", "--json", archive=archive_dir)
+    assert listed.exit_code == 0
+    rows = {row["id"]: row for row in json.loads(listed.stdout)}
+    assert "是空的" in rows["county-2019"]["problem"]
+    assert rows["national-2023"]["problem"] is None
+
+
+def test_regime_show_in_english_has_no_chinese_stage_names(runner, archive_dir):
+    result = invoke(runner, "--lang", "en", "regime", "show", archive=archive_dir)
+    assert result.exit_code == 0
+    stages = next(line for line in result.stdout.splitlines() if line.startswith("Stages:"))
+    assert "信息" not in stages and "notification (within 5 working days)" in stages

@@ -39,7 +39,7 @@ def regime() -> None:
       credit regime list
       credit regime show
       credit regime show national-2023 --json
-      credit regime show county-2019 --toml > 档案/regimes/county-2019.toml
+      credit regime show county-2019 --toml > 我的规则.toml
     """
 
 
@@ -53,22 +53,30 @@ def list_(fmt: str) -> None:
       credit regime list
       credit regime list --json
     """
-    from archive.regimes import list_regimes
-
     env = get_env()
     archive = _archive_or_none()
     chosen = archive.settings["rules.regime"] if archive is not None else None
-    rows = [
-        {
-            "id": item.id,
-            "title": item.title,
-            "version": item.version,
-            "source": item.source,
-            "chosen": item.id == chosen,
-            "term_years": item.term_years,
-        }
-        for item in list_regimes(archive)
-    ]
+    from archive.errors import CreditError
+    from archive.regimes import available, load_regime
+
+    rows = []
+    for regime_id in available(archive):
+        try:
+            item = load_regime(archive, regime_id)
+        except CreditError as exc:  # one broken file of the archive's: say so, list the rest
+            rows.append({"id": regime_id, "chosen": regime_id == chosen, "problem": exc.message})
+            continue
+        rows.append(
+            {
+                "id": item.id,
+                "title": item.title,
+                "version": item.version,
+                "source": item.source,
+                "chosen": item.id == chosen,
+                "term_years": item.term_years,
+                "problem": None,
+            }
+        )
     render_rows(
         env,
         rows,
@@ -79,6 +87,7 @@ def list_(fmt: str) -> None:
             ("term_years", N_("黑名单期限（年）")),
             ("chosen", N_("本档案使用")),
             ("source", N_("来源")),
+            ("problem", N_("问题")),
         ],
         fmt,
     )
@@ -147,7 +156,7 @@ def show(regime_id: str | None, as_toml: bool, fmt: str) -> None:
     render_rows(env, rows, CRITERIA_COLUMNS, fmt)
     from archive.regimes import GRADE_LABELS
 
-    by_grade = "、".join(
+    by_grade = _("、").join(
         _("{grade} {years} 年", grade=_(GRADE_LABELS[grade]), years=years)
         for grade, years in found.term_by_grade.items()
     )
@@ -156,18 +165,18 @@ def show(regime_id: str | None, as_toml: bool, fmt: str) -> None:
             "黑名单期限：一般 {years} 年{by_grade}，自“{starts}”之日起算",
             years=found.term_years,
             by_grade=_("（按事故等级：{items}）", items=by_grade) if by_grade else "",
-            starts=found.stage(found.term_starts).label,
+            starts=_(found.stage(found.term_starts).label),
         ),
         file=env.stdout,
     )
     steps = []
     for stage in found.stages:
         if stage.days is None:
-            steps.append(stage.label)
+            steps.append(_(stage.label))
         else:
             unit = _("个工作日") if stage.workdays else _("日")
             steps.append(
-                _("{label}（{days}{unit}内）", label=stage.label, days=stage.days, unit=unit)
+                _("{label}（{days}{unit}内）", label=_(stage.label), days=stage.days, unit=unit)
             )
     click.echo(_("步骤：{steps}", steps=" → ".join(steps)), file=env.stdout)
     if found.early_removal:
