@@ -73,6 +73,10 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+# Columns that hold what a clerk copies into the next command (credit codes, ids, serials).
+IDENTIFIERS = frozenset({"credit_code", "id", "serial", "record_id", "entry_id", "accident_id"})
+
+
 def render_rows(
     env: Env,
     rows: Sequence[dict[str, Any]],
@@ -103,8 +107,13 @@ def render_rows(
         from rich.table import Table
 
         table = Table(title=title, show_lines=False, header_style="bold")
-        for _key, label in columns:
-            table.add_column(_(label), overflow="fold")
+        for key, label in columns:
+            if key in IDENTIFIERS:
+                # A code or an id is copied from the table: never folded across lines.
+                width = max((len(_cell(row.get(key))) for row in rows), default=0)
+                table.add_column(_(label), no_wrap=True, min_width=min(width, 40))
+            else:
+                table.add_column(_(label), overflow="fold")
         for row in rows:
             table.add_row(*(_cell(row.get(key)) for key, _label in columns))
         console(env).print(table)
