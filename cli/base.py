@@ -181,9 +181,29 @@ class DateType(click.ParamType):
 
         if isinstance(value, datetime):
             return value
+        text = str(value).strip()
         try:
-            return datetime.strptime(str(value).strip(), "%Y-%m-%d")
+            return datetime.strptime(text, "%Y-%m-%d")
         except ValueError:
+            import re
+
+            shaped = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
+            if shaped and 1 <= int(shaped.group(2)) <= 12:
+                # the right shape, a day the month does not have: say which
+                import calendar
+
+                year, month = int(shaped.group(1)), int(shaped.group(2))
+                self.fail(
+                    _(
+                        "{value} 不是有效的日期：{year} 年 {month} 月只有 {days} 天",
+                        value=repr(text),
+                        year=year,
+                        month=month,
+                        days=calendar.monthrange(year, month)[1] if year >= 1 else 31,
+                    ),
+                    param,
+                    ctx,
+                )
             self.fail(
                 _(
                     "{value} 不是有效的日期：日期写成 YYYY-MM-DD，如 {example}",

@@ -94,6 +94,9 @@ def test_calendar_without_an_archive(
 def test_bad_values_are_named_in_chinese(runner, nowhere: Path) -> None:
     result = invoke(runner, "calendar", "2026-02-30")
     assert "2026-02-30" in result.stderr and "不是有效的日期" in result.stderr
+    assert "2026 年 2 月只有 28 天" in result.stderr
+    leap = invoke(runner, "calendar", "2024-02-30")
+    assert leap.exit_code == 2 and "2024 年 2 月只有 29 天" in leap.stderr
     result = invoke(runner, "calendar", "2026-10-01", "--add", "-1")
     assert "--add" in result.stderr and "不小于 0" in result.stderr
     result = invoke(runner, "calendar", "2026-10-01", "--workdays")
