@@ -36,6 +36,9 @@ from archive.store import Archive
 
 TABLE = "blacklist"
 RECORDS_TABLE = "records"
+DOCUMENTS_TABLE = "documents"  # archive.ingest's, read by name
+ACCIDENTS_TABLE = "accidents"  # archive.accidents', read by name
+RECTIFICATIONS_TABLE = "rectifications"  # archive.rectifications', read by name
 STAGES = ("collect", "notify", "exchange", "publish", "remove")
 STAGE_LABELS = {
     "collect": N_("信息采集"),
@@ -55,6 +58,16 @@ STATUS_LABELS = {
     REMOVED: N_("已移出"),
     WITHDRAWN: N_("已撤回"),
 }
+# What was done to a closed entry, for "已{verb}" in messages (the labels already say 已).
+STATUS_VERBS = {REMOVED: N_("移出"), WITHDRAWN: N_("撤回")}
+# Records' statuses as archive.records labels them (read here, not imported: messages only).
+RECORD_STATUS_LABELS = {
+    "proposed": N_("待确认"),
+    "confirmed": N_("已确认"),
+    "rejected": N_("已驳回"),
+}
+# The longest look-ahead of `expiring` (days): ten years.
+MAX_WITHIN = 3660
 # Accident grades, lowest first (archive.accidents' codes).
 GRADES = ("general", "larger", "major", "especially_major")
 GRADE_LABELS = {
@@ -154,10 +167,16 @@ def show_entry(archive: Archive, entry_id: str, as_of: date | None = None) -> di
     return _with_due(archive, index, _calendar(archive), entry, as_of or date.today())
 
 
-def active_entries(index: Index, code: str, as_of: date) -> list[dict[str, Any]]:
+def active_entries(
+    index: Index, code: str, as_of: date, *, calendar: Any = None
+) -> list[dict[str, Any]]:
     """Entries of ``code`` in force at ``as_of``: published on or before it, its term not over
     (``ends_on`` is its last day) and not removed by then — the rule archive.standing applies
-    to the table."""
+    to the table.  A provisional end is resolved with ``calendar`` (default: the package's
+    data only); while the data cannot tell whether the term is over, the entry stays in force."""
+    from archive.workdays import WorkCalendar
+
+    calendar = calendar if calendar is not None else WorkCalendar()
     day = as_of.isoformat()
     found = []
     for row in _entries(index, uscc.compact(code)):
@@ -165,8 +184,11 @@ def active_entries(index: Index, code: str, as_of: date) -> list[dict[str, Any]]
             continue
         if not row.get("listed_on") or row["listed_on"] > day:
             continue
-        if not row.get("ends_on") or row["ends_on"] < day:
+        end = resolve_end(calendar, row)
+        if end is None:
             continue
+        if term_over(calendar, end, as_of - timedelta(days=1)):
+            continue  # its last day came before as_of (unknown: still in force)
         if row.get("removed_on") and row["removed_on"] <= day:
             continue
         found.append(copy.deepcopy(row))
@@ -176,8 +198,10 @@ def active_entries(index: Index, code: str, as_of: date) -> list[dict[str, Any]]
 def expiring(archive: Archive, *, within: int = 30, as_of: date | None = None) -> list[dict]:
     """Entries that need action within ``within`` days of ``as_of``: terms ending (or ended:
     due for removal) and stages past or near their deadline."""
-    if within < 0:
-        raise UsageError(_("--within 不能是负数：{value}", value=within))
+    if not 0 <= within <= MAX_WITHIN:
+        raise UsageError(
+            _("--within 应在 0 到 {most} 天之间：{value}", most=MAX_WITHIN, value=within)
+        )
     as_of = as_of or date.today()
     horizon = (as_of + timedelta(days=within)).isoformat()
     rows = []
@@ -188,6 +212,8 @@ def expiring(archive: Archive, *, within: int = 30, as_of: date | None = None) -
             row["why"] = "overdue"
         elif row["due_for_removal"]:
             row["why"] = "due_for_removal"
+        elif row.get("removal_pending_year"):
+            row["why"] = "removal_pending"
         elif row["status"] == LISTED and row.get("ends_on") and row["ends_on"] <= horizon:
             row["why"] = "term_ending"
         elif row.get("next_deadline") and row["next_deadline"] <= horizon:
@@ -303,6 +329,90 @@ def term_reason_text(entry: dict[str, Any]) -> str:
     return _("一般管理期限 {years} 年", years=entry.get("term_years"))
 
 
+# -- the end of the term ------------------------------------------------------------------------
+#
+# The term's nominal end (the same date ``term_years`` later, 29 February → 28 February) needs
+# no holiday data; moving it off a holiday needs that year's.  When the data is missing at
+# publication the entry keeps the nominal date with ``ends_on_provisional`` (in the event, so
+# replaying the journal gives the same row), and every read resolves it again: once the year's
+# data is there the rolled date is shown (computed, never written).  Only removing the entry at
+# the end of its term truly needs the answer.
+
+
+@dataclass(frozen=True)
+class TermEnd:
+    """The end of an entry's term as far as the calendar can tell."""
+
+    nominal: date  # the same date N years on (before moving off a holiday)
+    end: date  # the last day of the term; the nominal date while provisional
+    provisional: bool  # True: the year's holiday data is missing, the end may still move
+    missing_year: int | None  # the year whose data is missing
+
+
+def term_end(calendar: Any, start: date, years: int, *, rolls: bool) -> TermEnd:
+    """The end of a term of ``years`` from ``start``: rolled forward off a rest day when
+    ``rolls`` and the data exists, else the nominal date marked provisional."""
+    from archive.workdays import CalendarGap
+
+    nominal = calendar.add_years(start, years, roll=False)
+    if not rolls:
+        return TermEnd(nominal, nominal, False, None)
+    try:
+        return TermEnd(nominal, calendar.roll_forward(nominal), False, None)
+    except CalendarGap as exc:
+        return TermEnd(nominal, nominal, True, exc.year)
+
+
+def resolve_end(calendar: Any, entry: dict[str, Any]) -> TermEnd | None:
+    """An entry's end of term now: a provisional end is rolled when the data now exists."""
+    from archive.workdays import CalendarGap
+
+    if not entry.get("ends_on"):
+        return None
+    stored = date.fromisoformat(entry["ends_on"])
+    if not entry.get("ends_on_provisional"):
+        return TermEnd(stored, stored, False, None)
+    try:
+        return TermEnd(stored, calendar.roll_forward(stored), False, None)
+    except CalendarGap as exc:
+        return TermEnd(stored, stored, True, exc.year)
+
+
+def term_over(calendar: Any, end: TermEnd, day: date) -> bool | None:
+    """Whether the term has reached its last day by ``day`` (removal allowed from that day):
+    True/False, or None when the missing holiday data leaves it open — the nominal end has
+    passed, and no day from it to ``day`` is known to be a working day."""
+    from archive.workdays import CalendarGap
+
+    if day < end.nominal:
+        return False
+    if not end.provisional:
+        return day >= end.end
+    current, unknown = end.nominal, False
+    while current <= day:
+        try:
+            if calendar.is_workday(current):
+                return True  # the end is this working day or an earlier one
+        except CalendarGap:
+            unknown = True
+            current = date(current.year + 1, 1, 1)  # the whole year is missing
+            continue
+        current += timedelta(days=1)
+    return None if unknown else False
+
+
+def provisional_warning(calendar: Any, end: TermEnd) -> str:
+    """The warning a provisional end comes with: the year and the file to fill."""
+    from archive.workdays import HOLIDAYS_FILE
+
+    return _(
+        "届满日 {date} 如遇节假日将顺延，待 {year} 年节假日数据补齐后确定（在 {path} 中写入 [{year}]）",
+        date=end.nominal.isoformat(),
+        year=end.missing_year,
+        path=calendar.path or HOLIDAYS_FILE,
+    )
+
+
 def _deadline_after(calendar: Any, stage: dict[str, Any], start: date) -> date | None:
     if stage.get("days") is None:
         return None
@@ -334,10 +444,27 @@ def _with_due(
     row["next_deadline"] = None
     row["overdue"] = False
     row["days_overdue"] = 0
-    row["due_for_removal"] = bool(
-        row["status"] == LISTED and row.get("ends_on") and row["ends_on"] <= as_of.isoformat()
-    )
-    if following:
+    row["due_for_removal"] = False
+    row["removal_pending_year"] = None
+    end = resolve_end(calendar, row)
+    if end is not None:
+        # A provisional end the data now covers is shown rolled (computed, never written).
+        row["ends_on_nominal"] = end.nominal.isoformat()
+        row["ends_on"] = end.end.isoformat()
+        row["ends_on_provisional"] = end.provisional
+        if row["status"] == LISTED:
+            over = term_over(calendar, end, as_of)
+            row["due_for_removal"] = bool(over)
+            if over is None:  # the nominal end has passed; whether the term has is unknown
+                row["removal_pending_year"] = end.missing_year
+                message = provisional_warning(calendar, end)
+                if message not in archive.warnings:
+                    archive.warnings.append(message)
+    if following == "remove" and end is not None and end.provisional:
+        following_known = False  # the removal's deadline is the end, not known yet
+    else:
+        following_known = bool(following)
+    if following_known:
         try:
             deadline = _pending_deadline(calendar, row, following)
             if deadline is not None:
@@ -377,12 +504,25 @@ def _months_before(day: date, months: int) -> date:
     return date(year, month + 1, min(day.day, last))
 
 
-def _has_penalty(records: list[dict[str, Any]]) -> bool:
-    return any(
-        item.get("kind") == PENALTY_DECISION
-        for record in records
-        for item in record.get("evidence") or []
-    )
+def _has_penalty(index: Index, records: list[dict[str, Any]]) -> bool:
+    """Whether the records rest on a penalty decision: one in their evidence, or the document
+    an accident in their evidence was recorded from (the ``documents`` and ``accidents``
+    tables, read by name)."""
+    documents = index.table(DOCUMENTS_TABLE)
+    accidents = index.table(ACCIDENTS_TABLE)
+
+    def is_penalty(sha: Any) -> bool:
+        row = documents.record(str(sha)) if sha else None
+        return bool(row and row.get("kind") == PENALTY_DECISION)
+
+    for record in records:
+        for item in record.get("evidence") or []:
+            if item.get("kind") == PENALTY_DECISION or is_penalty(item.get("document")):
+                return True
+            accident = accidents.record(str(item["accident"])) if item.get("accident") else None
+            if accident and is_penalty((accident.get("source") or {}).get("document")):
+                return True
+    return False
 
 
 def _evidence(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -514,7 +654,7 @@ def _automatic(
             if not records:
                 continue
             ids = sorted(r["id"] for r in records)
-            if needs_penalty(regime) and not _has_penalty(records):
+            if needs_penalty(regime) and not _has_penalty(index, records):
                 found.append(
                     Proposal(
                         "skipped",
@@ -574,21 +714,33 @@ def _manual(
                     code=code,
                 )
             )
-        if record.get("status") != "confirmed":
+        status = record.get("status")
+        if status == "rejected":
+            raise UsageError(
+                _("记录 {id} 已驳回，不能作为列入依据", id=record_id),
+                _("用 credit record list {code} 查看该单位已确认的记录", code=code),
+            )
+        if status != "confirmed":
             raise UsageError(
                 _(
                     "记录 {id} 尚未确认（{status}），不能作为列入依据",
                     id=record_id,
-                    status=record.get("status"),
+                    status=_(RECORD_STATUS_LABELS.get(str(status), str(status))),
                 ),
                 _("先用 credit record confirm {id} --reason … 确认", id=record_id),
             )
         records.append(record)
     if not records:
         if not note:
+            others = [c.number for c in regime.blacklist_criteria if c.other]
             raise UsageError(
                 _("手工提出须用 --record 给出已确认的不良信用记录"),
-                _("“其他”情形也可用 --evidence-note 写明认定的事实和依据"),
+                _(
+                    "“其他”情形（第 {number} 项）也可用 --evidence-note 写明认定的事实和依据",
+                    number=others[0],
+                )
+                if others and not needs_penalty(regime)
+                else None,
             )
         if not criterion.other:
             raise UsageError(
@@ -598,7 +750,7 @@ def _manual(
                 ),
                 _("用 --record 给出已确认的记录"),
             )
-    if needs_penalty(regime) and not _has_penalty(records):
+    if needs_penalty(regime) and not _has_penalty(index, records):
         raise CreditError(
             _(
                 "{title}列入黑名单须以行政处罚决定为依据，所给依据中没有行政处罚决定书",
@@ -622,14 +774,14 @@ def _manual(
     return Proposal("proposed", code, number, data["id"], ids, data["reason"], data)
 
 
-def _removals_due(index: Index, code: str | None, as_of: date) -> list[Proposal]:
+def _removals_due(index: Index, calendar: Any, code: str | None, as_of: date) -> list[Proposal]:
     found = []
     for entry in _entries(index, code):
-        if (
-            entry["status"] == LISTED
-            and entry.get("ends_on")
-            and entry["ends_on"] <= as_of.isoformat()
-        ):
+        end = resolve_end(calendar, entry) if entry["status"] == LISTED else None
+        if end is None:
+            continue
+        over = term_over(calendar, end, as_of)
+        if over:
             found.append(
                 Proposal(
                     "removal_due",
@@ -639,8 +791,23 @@ def _removals_due(index: Index, code: str | None, as_of: date) -> list[Proposal]
                     list(entry.get("basis", [])),
                     _(
                         "管理期限已于 {ends_on} 届满，应移出：credit blacklist remove {id} --reason …",
-                        ends_on=entry["ends_on"],
+                        ends_on=end.end.isoformat(),
                         id=entry["id"],
+                    ),
+                )
+            )
+        elif over is None:
+            found.append(
+                Proposal(
+                    "removal_pending",
+                    entry["credit_code"],
+                    entry["criterion"],
+                    entry["id"],
+                    list(entry.get("basis", [])),
+                    _(
+                        "届满待定（缺 {year} 年数据）：{warning}",
+                        year=end.missing_year,
+                        warning=provisional_warning(calendar, end),
                     ),
                 )
             )
@@ -671,14 +838,42 @@ def propose(
     manual = bool(records) or evidence_note is not None
     if evidence_note is not None and not evidence_note.strip():
         raise UsageError(_("--evidence-note 不能为空"))
-    if manual and not (code and criterion):
-        raise UsageError(_("手工提出须给出单位代码和 --criterion"))
+    if not code and (manual or criterion is not None):
+        given = [
+            name
+            for name, value in (
+                ("--criterion", criterion),
+                ("--record", records),
+                ("--evidence-note", evidence_note),
+            )
+            if value
+        ]
+        raise UsageError(
+            _("{options} 须与单位代码一起用", options=join_items(given)),
+            _(
+                "例如 credit blacklist propose 代码 --criterion N --record R-…；自动检查全部单位不加这些选项"
+            ),
+        )
+    if manual and not criterion:
+        raise UsageError(_("手工提出须给出 --criterion"))
     if manual and code:
         from archive.enterprises import get_enterprise
 
         get_enterprise(archive, code)  # NotFound naming the code
     if criterion is not None:
-        regime.blacklist_criterion(criterion)  # a clear error naming the choices
+        chosen = regime.blacklist_criterion(criterion)  # a clear error naming the choices
+        if not manual and not chosen.from_records:
+            raise UsageError(
+                _(
+                    "第 {number} 项情形不由不良信用记录自动提出",
+                    number=criterion,
+                ),
+                _("手工提出：加 --record（已确认的记录）")
+                if not chosen.other or needs_penalty(regime)
+                else _(
+                    "手工提出：加 --record（已确认的记录）或 --evidence-note（认定的事实和依据）"
+                ),
+            )
 
     def plan(index: Index) -> list[Proposal]:
         if manual:
@@ -696,7 +891,7 @@ def propose(
             ]
         else:
             found = _automatic(index, regime, code, as_of, criterion)
-        return found + _removals_due(index, code, as_of)
+        return found + _removals_due(index, _calendar(archive), code, as_of)
 
     if dry_run:
         return plan(archive.index())
@@ -725,15 +920,107 @@ def _cn_number(number: str) -> str:
 
 
 def _facts_text(index: Index, entry: dict[str, Any]) -> str:
-    parts = []
-    for record_id in entry.get("basis", []):
-        record = _record(index, record_id) or {"id": record_id}
-        text = record.get("criterion_text") or record.get("reason") or ""
-        when = _written_date(record.get("date"))
-        parts.append(f"{when}，{text}（{record_id}）" if when else f"{text}（{record_id}）")
+    """What happened, one sentence per basis record, as the 告知书 states it: the accident, the
+    penalty decision's 违法事实, the rectification order not carried out — each with its 文号.
+    Document text (the notice is a Chinese document whatever the interface language)."""
+    parts = [_record_facts(index, _record(index, rid) or {"id": rid}) for rid in entry["basis"]]
     if entry.get("evidence_note"):
         parts.append(entry["evidence_note"])
     return "；".join(part for part in parts if part) or entry["criterion_text"]
+
+
+def _short(text: Any, limit: int = 120) -> str:
+    """The first sentence of ``text`` (at most ``limit`` characters), without its full stop."""
+    text = " ".join(str(text or "").split())
+    first = text.split("。")[0].strip("，,；; ")
+    return first if len(first) <= limit else first[: limit - 1] + "…"
+
+
+def _record_facts(index: Index, record: dict[str, Any]) -> str:
+    facts = record.get("facts") or {}
+    when = _written_date(record.get("date"))
+    for item in record.get("evidence") or []:
+        if item.get("accident"):
+            text = _accident_facts(index, str(item["accident"]), facts, item)
+        elif item.get("rectification"):
+            text = _rectification_facts(index, str(item["rectification"]), facts, item)
+        elif item.get("kind") == PENALTY_DECISION or item.get("document"):
+            text = _penalty_facts(index, item, facts, when)
+        else:
+            continue
+        if text:
+            return text
+    if facts.get("note"):
+        return f"{when}，{facts['note']}" if when else str(facts["note"])
+    text = str(record.get("criterion_text") or record.get("reason") or "")
+    text = text[:-1] if text.endswith("的") else text
+    numbers = "、".join(
+        dict.fromkeys(
+            str(i["doc_number"]) for i in record.get("evidence") or [] if i.get("doc_number")
+        )
+    )
+    text = f"{text}（{numbers}）" if numbers and text else text
+    return f"{when}，{text}" if when and text else text
+
+
+def _accident_facts(
+    index: Index, accident_id: str, facts: dict[str, Any], item: dict[str, Any]
+) -> str:
+    from archive.regimes import GRADE_LABELS as REGIME_GRADES
+
+    row = index.table(ACCIDENTS_TABLE).record(accident_id) or {}
+    day = _written_date(row.get("date") or facts.get("accident_date"))
+    what = str(row.get("description") or "").strip() or "生产安全事故"
+    harm = []
+    deaths = row.get("deaths", facts.get("deaths"))
+    injuries = row.get("serious_injuries", facts.get("serious_injuries"))
+    loss = row.get("direct_loss_yuan", facts.get("direct_loss_yuan"))
+    if deaths:
+        harm.append(f"{deaths}人死亡")
+    if injuries:
+        harm.append(f"{injuries}人重伤")
+    if loss:
+        harm.append(f"直接经济损失{loss}元")
+    text = f"{day}发生{what}" if day else f"发生{what}"
+    if harm:
+        text += "，造成" + "、".join(harm)
+    grade = row.get("grade") or facts.get("grade")
+    if grade in REGIME_GRADES:
+        text += f"，属{REGIME_GRADES[grade]}"  # the Chinese label itself: document text
+    if row.get("concealed") or facts.get("concealed"):
+        text += "，存在瞒报、谎报或迟报情形"
+    number = item.get("doc_number") or (row.get("source") or {}).get("doc_number")
+    return f"{text}（{number}）" if number else text
+
+
+def _rectification_facts(
+    index: Index, key: str, facts: dict[str, Any], item: dict[str, Any]
+) -> str:
+    row = index.table(RECTIFICATIONS_TABLE).record(key) or {}
+    number = row.get("order_number") or item.get("doc_number") or facts.get("order_number")
+    problems = "；".join(_short(p, 60) for p in row.get("problems") or [] if str(p).strip())
+    deadline = _written_date(row.get("deadline") or facts.get("deadline"))
+    text = f"{number}责令限期整改" if number else "本局责令限期整改"
+    if problems:
+        text += f"（{problems}）"
+    if deadline:
+        text += f"，整改期限为{deadline}"
+    rectified = _written_date(facts.get("rectified_on"))
+    return text + (f"，至{rectified}才整改完成" if rectified else "，逾期未完成整改")
+
+
+def _penalty_facts(
+    index: Index, item: dict[str, Any], facts: dict[str, Any], when: str | None
+) -> str:
+    document = index.table(DOCUMENTS_TABLE).record(str(item.get("document") or "")) or {}
+    fields = document.get("fields") or {}
+    illegal = _short(fields.get("facts") or facts.get("facts"))
+    if not illegal:
+        return ""
+    number = fields.get("doc_number") or item.get("doc_number") or facts.get("doc_number")
+    day = _written_date(fields.get("document_date") or facts.get("document_date")) or when
+    text = f"{day}，{illegal}" if day else illegal
+    return f"{text}（行政处罚决定书{number}）" if number else text
 
 
 def _written_date(text: str | None) -> str | None:
@@ -777,22 +1064,36 @@ def _notice_facts(
     statement = calendar.add_days(
         day, int(plan["statement_days"]), workdays=bool(plan["statement_workdays"])
     )
+    # Neither projection may hold the notice up: a stage deadline or a term end the holiday
+    # data does not reach yet is written as the notice would put it by hand.
+    from archive.workdays import CalendarGap
+
     order = _stage_order(entry)
-    start = day
-    for key in order[order.index(_notice_stage(entry, template)) + 1 :]:
-        start = _deadline_after(calendar, _plan_stage(entry, key), start) or start
-        if key == plan["term_starts"]:
-            break
-    start = max(start, statement)
-    end = calendar.add_years(start, int(entry["term_years"]), roll=entry["plan"]["term_rolls"])
+    start: date | None = day
+    try:
+        for key in order[order.index(_notice_stage(entry, template)) + 1 :]:
+            start = _deadline_after(calendar, _plan_stage(entry, key), start) or start
+            if key == plan["term_starts"]:
+                break
+    except CalendarGap:
+        start = None
+    if start is None:  # document text (the notice is a Chinese document), not a message
+        start_text, end_text = "信息公布之日", "管理期满之日（遇法定节假日顺延）"
+    else:
+        start = max(start, statement)
+        end = term_end(calendar, start, int(entry["term_years"]), rolls=plan["term_rolls"])
+        start_text = start.isoformat()
+        end_text = end.end.isoformat()
+        if end.provisional:
+            end_text = f"{_written_date(end.nominal.isoformat())}（遇法定节假日顺延）"
     return {
         "criterion": f"第{_cn_number(entry['criterion'])}项",
         "criterion_text": entry["criterion_text"],
         "facts": _facts_text(index, entry),
         "evidence": _evidence_text(entry),
         "term_years": str(entry["term_years"]),
-        "start_date": start.isoformat(),
-        "end_date": end.isoformat(),
+        "start_date": start_text,
+        "end_date": end_text,
         "statement_deadline": statement.isoformat(),
     }
 
@@ -855,9 +1156,9 @@ def _check_order(entry: dict[str, Any], to_stage: str | None) -> str:
     if entry["status"] in (REMOVED, WITHDRAWN):
         raise CreditError(
             _(
-                "条目 {id} 已{status}（{date}），不能再推进",
+                "条目 {id} 已{verb}（{date}），不能再推进",
                 id=entry["id"],
-                status=_(STATUS_LABELS[entry["status"]]),
+                verb=_(STATUS_VERBS[entry["status"]]),
                 date=entry.get("removed_on"),
             ),
         )
@@ -900,9 +1201,9 @@ def _moved_on(now: dict[str, Any], entry: dict[str, Any]) -> CreditError:
     if now["status"] in (REMOVED, WITHDRAWN):
         return CreditError(
             _(
-                "条目 {id} 已由另一位经办人{status}（{date}），本次操作未记入",
+                "条目 {id} 已由另一位经办人{verb}（{date}），本次操作未记入",
                 id=now["id"],
-                status=_(STATUS_LABELS[now["status"]]),
+                verb=_(STATUS_VERBS[now["status"]]),
                 date=now.get("removed_on"),
             ),
             _("用 credit blacklist show {id} 查看当前阶段", id=now["id"]),
@@ -920,7 +1221,28 @@ def _moved_on(now: dict[str, Any], entry: dict[str, Any]) -> CreditError:
     )
 
 
+def _today() -> date:
+    """Today (a function, so tests can move it)."""
+    return date.today()
+
+
+def _not_future(day: date, option: str = "--date") -> None:
+    """A stage happens on a day that has come: a later date is a typing mistake."""
+    today = _today()
+    if day > today:
+        raise UsageError(
+            _(
+                "{option} {date} 不能晚于今天（{today}）",
+                option=option,
+                date=day.isoformat(),
+                today=today.isoformat(),
+            ),
+            _("阶段的日期是办理的那一天；不给 {option} 即为今天", option=option),
+        )
+
+
 def _check_date(entry: dict[str, Any], day: date) -> None:
+    _not_future(day)
     previous = entry["stages"][-1]["date"]
     if day.isoformat() < previous:
         raise UsageError(
@@ -971,8 +1293,10 @@ def advance(
         "file": None,
     }
     if following == entry["plan"]["term_starts"]:
-        ends = calendar.add_years(day, int(entry["term_years"]), roll=entry["plan"]["term_rolls"])
-        data.update(listed_on=day.isoformat(), ends_on=ends.isoformat())
+        end = term_end(calendar, day, int(entry["term_years"]), rolls=entry["plan"]["term_rolls"])
+        data.update(listed_on=day.isoformat(), ends_on=end.end.isoformat())
+        if end.provisional:
+            data["ends_on_provisional"] = True
     template = plan_stage.get("notice")
     if template:
         facts = _notice_facts(calendar, archive.index(), entry, template, day, reason)
@@ -982,6 +1306,10 @@ def advance(
         if now["stage"] != entry["stage"] or now["status"] != entry["status"]:
             raise _moved_on(now, entry)
         tx.emit("blacklist.advanced", data)
+    if data.get("ends_on_provisional"):
+        message = provisional_warning(calendar, end)
+        if message not in archive.warnings:
+            archive.warnings.append(message)
     return get_entry(archive, entry["id"])
 
 
@@ -1011,9 +1339,9 @@ def remove(
     if entry["status"] in (REMOVED, WITHDRAWN):
         raise CreditError(
             _(
-                "条目 {id} 已{status}（{date}）",
+                "条目 {id} 已{verb}（{date}）",
                 id=entry["id"],
-                status=_(STATUS_LABELS[entry["status"]]),
+                verb=_(STATUS_VERBS[entry["status"]]),
                 date=entry.get("removed_on"),
             ),
         )
@@ -1037,10 +1365,27 @@ def remove(
             )
         data["status"] = WITHDRAWN
     else:
+        from archive.workdays import CalendarGap
+
         plan = entry["plan"]
         calendar = _calendar(archive)
-        ends_on = entry["ends_on"]
-        if day.isoformat() < ends_on:
+        end = resolve_end(calendar, entry)
+        assert end is not None  # a listed entry has its end
+        over = term_over(calendar, end, day)
+        if over is None:  # on or after the nominal end, and the rolled end is not known
+            gap = CalendarGap(end.missing_year or end.nominal.year, calendar.path)
+            gap.message = _(
+                "条目 {id} 的届满日 {date} 如遇节假日将顺延，不能判断 {day} 是否已届满：{why}",
+                id=entry["id"],
+                date=end.nominal.isoformat(),
+                day=day.isoformat(),
+                why=gap.message,
+            )
+            raise gap
+        ends_on = end.end.isoformat()
+        if end.provisional:
+            ends_on = _("{date}（顺延待定）", date=ends_on)
+        if not over:
             if not early:
                 raise CreditError(
                     _("条目 {id} 的管理期限到 {ends_on} 才届满", id=entry["id"], ends_on=ends_on),
@@ -1074,8 +1419,10 @@ def remove(
             if plan["early_needs_evidence"] and not evidence:
                 raise UsageError(_("提前移出须附证据（--evidence，如整改完成的复查意见书文号）"))
             data["early"] = True
-        deadline = _pending_deadline(calendar, entry, "remove")
-        data["deadline"] = deadline.isoformat() if deadline else None
+        if not end.provisional:
+            resolved = {**entry, "ends_on": end.end.isoformat()}
+            deadline = _pending_deadline(calendar, resolved, "remove")
+            data["deadline"] = deadline.isoformat() if deadline else None
         data["status"] = REMOVED
         template = _plan_stage(entry, "remove").get("notice")
         if template:
@@ -1124,10 +1471,11 @@ def correct(
                 _(
                     "条目 {id} 没有到过“{stage}”阶段：可更正 {choices}",
                     id=entry["id"],
-                    stage=stage,
-                    choices=join_items(keys),
+                    stage=_(STAGE_LABELS.get(stage, stage)),
+                    choices=join_items(f"{key}（{_(STAGE_LABELS.get(key, key))}）" for key in keys),
                 )
             )
+        _not_future(stage_date)
         position = keys.index(stage)
         new = stage_date.isoformat()
         if (position > 0 and new < dates[position - 1]) or (
@@ -1151,9 +1499,19 @@ def correct(
     )
     if listed_on and (listed_on != entry.get("listed_on") or term_years is not None):
         calendar = _calendar(archive)
-        ends = calendar.add_years(date_from(listed_on), years, roll=entry["plan"]["term_rolls"])
-        changes.update(listed_on=listed_on, ends_on=ends.isoformat())
-        before.update(listed_on=entry.get("listed_on"), ends_on=entry.get("ends_on"))
+        end = term_end(calendar, date_from(listed_on), years, rolls=entry["plan"]["term_rolls"])
+        changes.update(
+            listed_on=listed_on, ends_on=end.end.isoformat(), ends_on_provisional=end.provisional
+        )
+        before.update(
+            listed_on=entry.get("listed_on"),
+            ends_on=entry.get("ends_on"),
+            ends_on_provisional=bool(entry.get("ends_on_provisional")),
+        )
+        if end.provisional:
+            message = provisional_warning(calendar, end)
+            if message not in archive.warnings:
+                archive.warnings.append(message)
     with archive.transaction() as tx:
         now = get_entry(tx.index, entry["id"])
         if now != entry:
@@ -1225,6 +1583,7 @@ def _proposed(index: Index, entry: dict[str, Any]) -> None:
         ],
         listed_on=None,
         ends_on=None,
+        ends_on_provisional=False,
         status=IN_PROGRESS,
         removed_on=None,
         removal_reason=None,
@@ -1259,7 +1618,12 @@ def _advanced(index: Index, entry: dict[str, Any]) -> None:
     row["stages"].append(_stage_row(entry, data["stage"]))
     row["stage"] = data["stage"]
     if data.get("listed_on"):
-        row.update(listed_on=data["listed_on"], ends_on=data["ends_on"], status=LISTED)
+        row.update(
+            listed_on=data["listed_on"],
+            ends_on=data["ends_on"],
+            ends_on_provisional=bool(data.get("ends_on_provisional")),
+            status=LISTED,
+        )
     _note(index, entry)
 
 
@@ -1295,7 +1659,7 @@ def _corrected(index: Index, entry: dict[str, Any]) -> None:
                 item["date"] = day
     if "remove" in (changes.get("stage_dates") or {}):
         row["removed_on"] = changes["stage_dates"]["remove"]
-    for key in ("term_years", "term_reason", "listed_on", "ends_on"):
+    for key in ("term_years", "term_reason", "listed_on", "ends_on", "ends_on_provisional"):
         if key in changes:
             row[key] = changes[key]
     row["corrections"].append(

@@ -256,7 +256,8 @@ def test_a_stage_past_its_deadline_is_overdue(root: Path, runner) -> None:
     assert entry["id"] not in result.stdout  # the next stage (exchange) is not late yet
 
 
-def test_a_deadline_in_2027_needs_holidays_toml(root: Path, runner) -> None:
+def test_a_deadline_in_2027_needs_holidays_toml(root: Path, runner, monkeypatch) -> None:
+    monkeypatch.setattr(bl, "_today", lambda: date(2026, 12, 31))
     put_records(root, record("3", 1, day="2026-12-20"))
     entry = propose_one(root, date(2026, 12, 28))
     # Listing still works: the deadline it cannot count is said, not guessed.
@@ -274,15 +275,14 @@ def test_a_deadline_in_2027_needs_holidays_toml(root: Path, runner) -> None:
     result = invoke(
         runner, "blacklist", "advance", entry["id"], "--date", "2026-12-29", archive=root
     )
-    # the notice foresees the end of the term: a year after publication in 2027
-    assert result.exit_code == 1 and "2028" in result.stderr
-    (root / "holidays.toml").write_text(HOLIDAYS_2027 + HOLIDAYS_2028, encoding="utf-8")
-    result = invoke(
-        runner, "blacklist", "advance", entry["id"], "--date", "2026-12-29", archive=root
-    )
+    # The notice foresees the end of the term, a year after publication in 2027: without
+    # 2028's data it is written as the nominal date, to be moved off a holiday — not refused.
     assert result.exit_code == 0, result.stderr
     entry = bl.get_entry(open_(root), entry["id"])
     assert entry["stages"][1]["deadline"] == "2027-01-05"  # 12-29,30,31, (1-1…3 off) 1-4, 1-5
+    facts = _letter(root, entry["stages"][1]["notice"])["facts"]
+    assert facts["end_date"].endswith("（遇法定节假日顺延）")
+    assert facts["end_date"].startswith("2028年1月")
 
 
 # -- notices -----------------------------------------------------------------------------------
@@ -310,7 +310,12 @@ def test_notify_issues_the_notice_and_remove_the_removal_notice(root: Path, runn
     assert facts["term_years"] == "1"
     assert facts["statement_deadline"] == "2025年9月29日"  # 5 working days (9-28 is worked)
     assert "（湘蓝）应急罚〔2025〕1号" in facts["evidence"]
-    assert facts["facts"].startswith("2025年9月20日，执法检查发现存在重大安全生产隐患的")
+    # no decision on file to quote: the criterion, as what happened, with the 文号
+    assert (
+        facts["facts"]
+        == "2025年9月20日，执法检查发现存在重大安全生产隐患（（湘蓝）应急罚〔2025〕1号）"
+    )
+    assert "R-" not in facts["facts"]
     assert facts["start_date"] and facts["end_date"]
     # listed 2025-10-10; 2026-10-10 is a Saturday worked after National Day: it stays
     entry = drive(root, entry["id"], "2025-09-30", "2025-10-10")
@@ -883,3 +888,440 @@ def test_standing_and_active_entries_agree_on_who_is_blacklisted(root: Path) -> 
         assert (row["standing"] == "blacklisted") == listed, day
     (row,) = standing(open_(root), CODE, date(2026, 1, 1))
     assert row["standing"] == "blacklisted"
+
+
+# -- a term ending in a year without holiday data (stranger's report, item 1) -----------------
+
+
+def _publish(root: Path, regime: str, monkeypatch) -> dict[str, Any]:
+    """An entry published on 2026-10-01 (nominal end: 2027-10-01 county, 2029-10-01 national)."""
+    set_regime(root, regime)
+    monkeypatch.setattr(bl, "_today", lambda: date(2026, 12, 1))
+    put_records(root, record("1", 1, grade="general", day="2026-09-20"))
+    entry = propose_one(root, date(2026, 9, 21))
+    return entry
+
+
+@pytest.mark.parametrize(
+    ("regime", "nominal", "year"),
+    [("county-2019", "2027-10-01", 2027), ("national-2023", "2029-10-01", 2029)],
+)
+def test_a_term_ending_in_a_year_without_data_is_published_provisionally(
+    root: Path, runner, monkeypatch, regime: str, nominal: str, year: int
+) -> None:
+    entry = _publish(root, regime, monkeypatch)
+    for day in ("2026-09-22", "2026-09-23"):
+        result = invoke(runner, "blacklist", "advance", entry["id"], "--date", day, archive=root)
+        assert result.exit_code == 0, result.stderr
+    # The 告知书 foresees the end: the nominal date, to be moved off a holiday.
+    notice = bl.get_entry(open_(root), entry["id"])["stages"][1]["notice"]
+    facts = _letter(root, notice)["facts"]
+    assert facts["end_date"].endswith("（遇法定节假日顺延）") and str(year) in facts["end_date"]
+    result = invoke(
+        runner, "blacklist", "advance", entry["id"], "--date", "2026-10-01", archive=root
+    )
+    assert result.exit_code == 0, result.stderr
+    assert f"{nominal}（顺延待定）" in result.stderr
+    assert f"待 {year} 年节假日数据补齐后确定" in result.stderr and "holidays.toml" in result.stderr
+    entry = bl.get_entry(open_(root), entry["id"])
+    assert (entry["ends_on"], entry["ends_on_provisional"]) == (nominal, True)
+    result = invoke(runner, "blacklist", "list", "--as-of", "2026-12-01", archive=root)
+    assert f"{nominal}（顺延待定）" in result.stdout
+    # The data arrives: read again, the end is rolled off the holiday — no new event.
+    journal = (root / "journal.jsonl").read_bytes()
+    table = json.dumps(open_(root).index().storage.read()["blacklist"], sort_keys=True)
+    holidays = HOLIDAYS_2027.replace("2027", str(year))
+    (root / "holidays.toml").write_text(holidays, encoding="utf-8")
+    result = invoke(runner, "blacklist", "show", entry["id"], "--json", archive=root)
+    row = json.loads(result.stdout)
+    rolled = f"{year}-10-08"  # {year}-10-01…07: National Day (test data)
+    assert (row["ends_on"], row["ends_on_provisional"], row["ends_on_nominal"]) == (
+        rolled,
+        False,
+        nominal,
+    )
+    assert (root / "journal.jsonl").read_bytes() == journal
+    assert json.dumps(open_(root).index().storage.read()["blacklist"], sort_keys=True) == table
+    # Replaying the journal gives the same bytes, whatever holidays.toml says now.
+    kept = (root / "index.json").read_bytes()
+    assert invoke(runner, "reindex", archive=root).exit_code == 0
+    assert (root / "index.json").read_bytes() == kept
+    assert invoke(runner, "reindex", archive=root).exit_code == 0
+    assert (root / "index.json").read_bytes() == kept
+
+
+def test_removal_at_a_provisional_end_needs_the_year_s_data(
+    root: Path, runner, monkeypatch
+) -> None:
+    entry = _publish(root, "county-2019", monkeypatch)
+    entry = drive(root, entry["id"], "2026-09-22", "2026-09-23", "2026-10-01")
+    assert entry["ends_on_provisional"]
+    monkeypatch.setattr(bl, "_today", lambda: date(2027, 10, 20))
+    # Before the nominal end: the term is running, whatever 2027 holds.
+    result = invoke(
+        runner,
+        "blacklist",
+        "remove",
+        entry["id"],
+        "--reason",
+        "期满",
+        "--date",
+        "2027-09-30",
+        archive=root,
+    )
+    assert result.exit_code == 1 and "2027-10-01（顺延待定） 才届满" in result.stderr
+    # On the nominal end: whether it moves is what 2027's data says: refused, naming the file.
+    result = invoke(
+        runner,
+        "blacklist",
+        "remove",
+        entry["id"],
+        "--reason",
+        "期满",
+        "--date",
+        "2027-10-01",
+        archive=root,
+    )
+    assert result.exit_code == 1
+    assert "2027" in result.stderr and str(root / "holidays.toml") in result.stderr
+    assert bl.get_entry(open_(root), entry["id"])["status"] == "listed"
+    # Listings say so instead of failing.
+    result = invoke(runner, "blacklist", "list", "--as-of", "2027-10-02", "--json", archive=root)
+    assert result.exit_code == 0, result.stderr
+    (row,) = json.loads(result.stdout)
+    assert (row["due_for_removal"], row["removal_pending_year"]) == (False, 2027)
+    result = invoke(runner, "blacklist", "show", entry["id"], "--as-of", "2027-10-02", archive=root)
+    assert result.exit_code == 0 and "届满待定（缺 2027 年数据）" in result.stdout
+    result = invoke(
+        runner, "blacklist", "expiring", "--as-of", "2027-10-02", "--json", archive=root
+    )
+    assert result.exit_code == 10
+    assert [r["why"] for r in json.loads(result.stdout)] == ["removal_pending"]
+    found = bl.propose(open_(root), as_of=date(2027, 10, 2), dry_run=True)
+    assert [p.action for p in found] == ["removal_pending"]
+    # Still in force while unknown; before the nominal end certainly.
+    assert bl.active_entries(open_(root).index(), CODE, date(2027, 10, 2))
+    # With the data: the term ends 2027-10-08 (National Day in the test data).
+    (root / "holidays.toml").write_text(HOLIDAYS_2027, encoding="utf-8")
+    calendar = bl._calendar(open_(root))
+    assert bl.active_entries(open_(root).index(), CODE, date(2027, 10, 8), calendar=calendar)
+    assert not bl.active_entries(open_(root).index(), CODE, date(2027, 10, 9), calendar=calendar)
+    result = invoke(
+        runner,
+        "blacklist",
+        "remove",
+        entry["id"],
+        "--reason",
+        "期满",
+        "--date",
+        "2027-10-05",
+        archive=root,
+    )
+    assert result.exit_code == 1 and "2027-10-08 才届满" in result.stderr
+    result = invoke(
+        runner,
+        "blacklist",
+        "remove",
+        entry["id"],
+        "--reason",
+        "期满",
+        "--date",
+        "2027-10-08",
+        archive=root,
+    )
+    assert result.exit_code == 0, result.stderr
+    entry = bl.get_entry(open_(root), entry["id"])
+    assert (entry["status"], entry["stages"][-1]["deadline"]) == ("removed", "2027-10-08")
+
+
+def test_a_term_is_corrected_provisionally_too(root: Path, monkeypatch) -> None:
+    entry = _publish(root, "county-2019", monkeypatch)
+    drive(root, entry["id"], "2026-09-22", "2026-09-23", "2026-10-01")
+    (root / "holidays.toml").write_text(HOLIDAYS_2027, encoding="utf-8")
+    entry = bl.correct(open_(root), entry["id"], reason="重大事故", term_years=2)
+    assert (entry["ends_on"], entry["ends_on_provisional"]) == ("2028-10-01", True)
+    assert entry["corrections"][0]["before"]["ends_on_provisional"] is True
+
+
+# -- dates and bounds (items 2, 5, 20) ---------------------------------------------------------
+
+
+def test_a_stage_date_after_today_is_refused(root: Path, runner, monkeypatch) -> None:
+    monkeypatch.setattr(bl, "_today", lambda: date(2025, 9, 25))
+    put_records(root, record("3", 1, day="2025-09-20"))
+    entry = propose_one(root, date(2025, 9, 22))
+    journal = (root / "journal.jsonl").read_bytes()
+    result = invoke(
+        runner, "blacklist", "advance", entry["id"], "--date", "2099-12-03", archive=root
+    )
+    assert result.exit_code == 2
+    assert "2099-12-03 不能晚于今天（2025-09-25）" in result.stderr
+    result = invoke(
+        runner,
+        "blacklist",
+        "remove",
+        entry["id"],
+        "--reason",
+        "x",
+        "--date",
+        "2025-09-26",
+        archive=root,
+    )
+    assert result.exit_code == 2 and "不能晚于今天" in result.stderr
+    result = invoke(
+        runner, "blacklist", "advance", entry["id"], "--date", "2025-09-21", archive=root
+    )
+    assert result.exit_code == 2 and "早于上一阶段" in result.stderr  # still refused
+    assert (root / "journal.jsonl").read_bytes() == journal
+    assert not (root / "out").exists() or not list((root / "out").rglob("*.docx"))
+    result = invoke(
+        runner, "blacklist", "advance", entry["id"], "--date", "2025-09-25", archive=root
+    )
+    assert result.exit_code == 0, result.stderr  # today itself
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_expiring_within_is_bounded(root: Path, runner, lang: str) -> None:
+    result = invoke(
+        runner, "--lang", lang, "blacklist", "expiring", "--within", "99999999", archive=root
+    )
+    assert result.exit_code == 2, result.stderr
+    assert "99999999" in result.stderr and "Traceback" not in result.stderr
+    if lang == "zh":
+        assert "超出允许的范围" in result.stderr
+    assert invoke(runner, "blacklist", "expiring", "--within", "3660", archive=root).exit_code == 0
+    with pytest.raises(UsageError):
+        bl.expiring(open_(root), within=3661)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        ["--criterion", "5"],
+        ["--criterion", "1"],
+        ["--record", "R-000000000001"],
+        ["--evidence-note", "经认定…"],
+    ],
+)
+def test_manual_options_without_a_code_are_a_usage_error(root: Path, runner, options) -> None:
+    result = invoke(runner, "blacklist", "propose", *options, archive=root)
+    assert result.exit_code == 2 and options[0] in result.stderr
+    assert "单位代码" in result.stderr
+
+
+def test_a_criterion_no_record_supports_is_said_not_ignored(root: Path, runner) -> None:
+    result = invoke(runner, "blacklist", "propose", CODE, "--criterion", "5", archive=root)
+    assert result.exit_code == 2 and "不由不良信用记录自动提出" in result.stderr
+    assert "--evidence-note" in result.stderr  # county: "other" may stand on a finding
+
+
+# -- messages (item 12) ------------------------------------------------------------------------
+
+
+def test_messages_say_closed_entries_and_stages_in_chinese(root: Path, runner) -> None:
+    put_records(root, record("3", 1, day="2025-09-20"), record("3", 2, status="rejected"))
+    entry = propose_one(root, date(2025, 9, 22))
+    drive(root, entry["id"], "2025-09-23")
+    result = invoke(
+        runner,
+        "blacklist",
+        "correct",
+        entry["id"],
+        "--stage",
+        "publish",
+        "--date",
+        "2025-09-24",
+        "--reason",
+        "x",
+        archive=root,
+    )
+    assert result.exit_code == 2 and "没有到过“信息公布”阶段" in result.stderr
+    assert "publish”" not in result.stderr and "notify（信息告知）" in result.stderr
+    bl.remove(open_(root), entry["id"], date=date(2025, 9, 24), reason="陈述申辩理由成立")
+    for args in (["advance", entry["id"]], ["remove", entry["id"], "--reason", "x"]):
+        result = invoke(runner, "blacklist", *args, archive=root)
+        assert result.exit_code == 1 and "已撤回（2025-09-24）" in result.stderr
+        assert "已已" not in result.stderr
+    result = invoke(
+        runner,
+        "blacklist",
+        "propose",
+        CODE,
+        "--criterion",
+        "1",
+        "--record",
+        "R-000000000002",
+        archive=root,
+    )
+    assert result.exit_code == 2 and "已驳回" in result.stderr
+    assert "rejected" not in result.stderr and "record confirm" not in result.stderr
+
+
+def test_english_headers_name_entries_not_serials(root: Path, runner) -> None:
+    put_records(root, record("3", 1, day="2025-09-20"))
+    propose_one(root, date(2025, 9, 22))
+    result = invoke(runner, "--lang", "en", "blacklist", "list", archive=root)
+    assert "Entry" in result.stdout and "Serial" not in result.stdout
+    result = invoke(
+        runner, "--lang", "en", "blacklist", "expiring", "--as-of", "2025-10-14", archive=root
+    )
+    assert "Why" not in result.stdout and "why" not in result.stdout
+
+
+# -- the notice states what happened; a penalty inside accident evidence (items 8, 9) ---------
+
+PENALTY_SHA = hashlib.sha256(b"penalty").hexdigest()
+ORDER_SHA = hashlib.sha256(b"order").hexdigest()
+ACCIDENT = "A-" + PENALTY_SHA[:10]
+
+
+def put_facts(root: Path) -> None:
+    """A penalty decision that states an accident, the accident, a rectification order."""
+    archive = Archive.open(root, actor="测试")
+    with archive.transaction() as tx:
+        tx.emit(
+            "document.ingested",
+            {
+                "sha256": PENALTY_SHA,
+                "kind": "penalty_decision",
+                "credit_codes": [CODE],
+                "fields": {
+                    "doc_number": "（蓝）应急罚〔2026〕15号",
+                    "document_date": "2026-03-20",
+                    "facts": "你单位未对作业现场进行安全检查，导致发生物体打击事故。另查明……",
+                },
+                "fact_events": True,
+            },
+        )
+        tx.emit(
+            "accident.recorded",
+            {
+                "id": ACCIDENT,
+                "credit_code": CODE,
+                "date": "2026-03-05",
+                "deaths": 1,
+                "serious_injuries": 0,
+                "direct_loss_yuan": 0,
+                "liable": True,
+                "description": "物体打击事故",
+                "source": {"document": PENALTY_SHA, "doc_number": "（蓝）应急罚〔2026〕15号"},
+            },
+        )
+        tx.emit(
+            "rectification.opened",
+            {
+                "key": f"{CODE}|（蓝）应急责改〔2026〕3号",
+                "credit_code": CODE,
+                "order_number": "（蓝）应急责改〔2026〕3号",
+                "deadline": "2026-04-10",
+                "problems": ["消防通道堵塞", "配电箱未接地"],
+                "document": ORDER_SHA,
+            },
+        )
+
+
+def _row(n: int, criterion: str, item: dict[str, Any], facts: dict[str, Any], day: str) -> dict:
+    row = record(criterion, n, day=day)
+    row.update(
+        evidence=[
+            {
+                "document": None,
+                "doc_number": None,
+                "kind": None,
+                "accident": None,
+                "rectification": None,
+                **item,
+            }
+        ],
+        facts=facts,
+    )
+    return row
+
+
+def test_the_notice_states_what_happened(root: Path) -> None:
+    put_facts(root)
+    put_records(
+        root,
+        _row(
+            1,
+            "1",
+            {
+                "kind": "accident",
+                "document": PENALTY_SHA,
+                "accident": ACCIDENT,
+                "doc_number": "（蓝）应急罚〔2026〕15号",
+            },
+            {"grade": "general", "accident": ACCIDENT},
+            "2026-03-05",
+        ),
+        _row(
+            2,
+            "3",
+            {
+                "kind": "penalty_decision",
+                "document": PENALTY_SHA,
+                "doc_number": "（蓝）应急罚〔2026〕15号",
+            },
+            {},
+            "2026-03-20",
+        ),
+        _row(
+            3,
+            "5",
+            {
+                "kind": "rectification_order",
+                "document": ORDER_SHA,
+                "rectification": f"{CODE}|（蓝）应急责改〔2026〕3号",
+                "doc_number": "（蓝）应急责改〔2026〕3号",
+            },
+            {"deadline": "2026-04-10"},
+            "2026-04-11",
+        ),
+    )
+    found = bl.propose(
+        open_(root),
+        CODE,
+        as_of=date(2026, 4, 20),
+        criterion="1",
+        records=["R-000000000001", "R-000000000002", "R-000000000003"],
+    )
+    entry = drive(root, found[0].id or "", "2026-04-21")
+    text = _letter(root, entry["stages"][1]["notice"])["facts"]["facts"]
+    assert (
+        "2026年3月5日发生物体打击事故，造成1人死亡，属一般事故（（蓝）应急罚〔2026〕15号）" in text
+    )
+    assert "2026年3月20日，你单位未对作业现场进行安全检查，导致发生物体打击事故" in text
+    assert "另查明" not in text  # the first sentence of the 违法事实
+    assert "（蓝）应急责改〔2026〕3号责令限期整改（消防通道堵塞；配电箱未接地）" in text
+    assert "整改期限为2026年4月10日，逾期未完成整改" in text
+    assert "R-0000" not in text and "生产经营单位一年内" not in text
+
+
+def test_the_national_regime_sees_a_penalty_behind_an_accident(root: Path) -> None:
+    set_regime(root, "national-2023")
+    put_facts(root)
+    put_records(
+        root,
+        _row(
+            1,
+            "1",
+            {"kind": "accident", "document": PENALTY_SHA, "accident": ACCIDENT},
+            {"grade": "major", "accident": ACCIDENT},
+            "2026-03-05",
+        ),
+    )
+    found = bl.propose(open_(root), as_of=date(2026, 4, 20), dry_run=True)
+    assert [p.action for p in found] == ["proposed"], [p.reason for p in found]
+    # An accident recorded by hand (no document) is no penalty decision.
+    put_records(
+        root,
+        _row(
+            2,
+            "1",
+            {"kind": "accident", "accident": "A-0000000001"},
+            {"grade": "major"},
+            "2026-03-06",
+        ),
+    )
+    found = bl.propose(open_(root), OTHER, as_of=date(2026, 4, 20), dry_run=True)
+    assert found == []

@@ -15,9 +15,10 @@ from cli.output import dumps, info, output_options, render_object, render_rows
 
 STAGES = ("collect", "notify", "exchange", "publish", "remove")
 STATUSES = ("in_progress", "listed", "removed", "withdrawn", "due", "overdue")
+MAX_WITHIN = 3660  # archive.blacklist.MAX_WITHIN (not imported: help must stay light)
 
 LIST_COLUMNS = [
-    ("id", N_("编号")),
+    ("id", N_("条目编号")),
     ("credit_code", N_("统一社会信用代码")),
     ("name", N_("单位名称")),
     ("criterion_label", N_("情形")),
@@ -29,11 +30,11 @@ LIST_COLUMNS = [
     ("due_label", N_("提醒")),
     ("term_label", N_("管理期限")),
     ("listed_on", N_("列入日期")),
-    ("ends_on", N_("届满日期")),
+    ("ends_on_label", N_("届满日期")),
 ]
 EXPIRING_COLUMNS = [("why_label", N_("事由")), *LIST_COLUMNS]
 SHOW_FIELDS = [
-    ("id", N_("编号")),
+    ("id", N_("条目编号")),
     ("credit_code", N_("统一社会信用代码")),
     ("name", N_("单位名称")),
     ("criterion_label", N_("情形")),
@@ -51,7 +52,7 @@ SHOW_FIELDS = [
     ("term_label", N_("管理期限")),
     ("term_reason_text", N_("期限依据")),
     ("listed_on", N_("列入日期")),
-    ("ends_on", N_("届满日期")),
+    ("ends_on_label", N_("届满日期")),
     ("removed_on", N_("移出/撤回日期")),
     ("removal_reason", N_("移出/撤回理由")),
     ("early", N_("提前移出")),
@@ -69,7 +70,7 @@ STAGE_COLUMNS = [
 ]
 PROPOSE_COLUMNS = [
     ("action_label", N_("结果")),
-    ("id", N_("编号")),
+    ("id", N_("条目编号")),
     ("credit_code", N_("统一社会信用代码")),
     ("criterion", N_("情形")),
     ("basis", N_("依据记录")),
@@ -82,10 +83,12 @@ ACTIONS = {
     "exists": N_("已有"),
     "skipped": N_("未提出"),
     "removal_due": N_("应移出"),
+    "removal_pending": N_("届满待定"),
 }
 WHY = {
     "overdue": N_("阶段逾期"),
     "due_for_removal": N_("期满应移出"),
+    "removal_pending": N_("届满待定"),
     "term_ending": N_("即将期满"),
     "deadline_near": N_("期限将到"),
 }
@@ -127,8 +130,13 @@ def _decorate(row: dict[str, Any]) -> dict[str, Any]:
         marks.append(_("期满应移出"))
     if row.get("overdue"):
         marks.append(_("逾期 {days} 天", days=row.get("days_overdue", 0)))
+    if row.get("removal_pending_year"):
+        marks.append(_("届满待定（缺 {year} 年数据）", year=row["removal_pending_year"]))
     if row.get("calendar_gap"):
         marks.append(_("期限无法计算（缺节假日数据）"))
+    row["ends_on_label"] = row.get("ends_on")
+    if row.get("ends_on") and row.get("ends_on_provisional"):
+        row["ends_on_label"] = _("{date}（顺延待定）", date=row["ends_on"])
     row["due_label"] = _("；").join(marks)
     row["basis_text"] = "、".join(row.get("basis") or [])
     row["evidence_text"] = "、".join(
@@ -304,7 +312,8 @@ def propose(
     findings = sum(
         1
         for proposal in found
-        if proposal.action == "removal_due" or (proposal.action == "proposed" and not manual)
+        if proposal.action in ("removal_due", "removal_pending")
+        or (proposal.action == "proposed" and not manual)
     )
     code = exit_code_for(0, findings)
     if code:
@@ -371,7 +380,10 @@ def advance(
     if last.get("notice") and entry["status"] != "withdrawn":
         message += _("；文书编号 {serial}，文件 {file}", serial=last["notice"], file=last["file"])
     if entry.get("ends_on") and entry["stage"] == "publish":
-        message += _("；管理期限至 {ends_on}", ends_on=entry["ends_on"])
+        ends_on = entry["ends_on"]
+        if entry.get("ends_on_provisional"):
+            ends_on = _("{date}（顺延待定）", date=ends_on)
+        message += _("；管理期限至 {ends_on}", ends_on=ends_on)
     _done(env, entry, message, fmt)
 
 
@@ -443,10 +455,10 @@ def remove(
 @blacklist.command(cls=Command)
 @option(
     "--within",
-    type=click.IntRange(min=0),
+    type=click.IntRange(min=0, max=MAX_WITHIN),
     default=30,
     show_default=True,
-    help="列出这么多天内期满或到期的条目。",
+    help="列出这么多天内期满或到期的条目（0 到 3660 天）。",
 )
 @option("--as-of", type=DateType(), help="从这一天算起（默认今天）。")
 @output_options
@@ -466,7 +478,7 @@ def expiring(within: int, as_of: datetime | None, fmt: str) -> None:
     archive = env.open_archive()
     rows = [_decorate(row) for row in expiring_entries(archive, within=within, as_of=_day(as_of))]
     render_rows(env, rows, EXPIRING_COLUMNS, fmt, empty=_("{days} 天内没有到期的条目", days=within))
-    if any(row["why"] in ("overdue", "due_for_removal") for row in rows):
+    if any(row["why"] in ("overdue", "due_for_removal", "removal_pending") for row in rows):
         click.get_current_context().exit(int(ExitCode.FINDINGS))
 
 
