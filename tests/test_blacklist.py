@@ -1325,3 +1325,24 @@ def test_the_national_regime_sees_a_penalty_behind_an_accident(root: Path) -> No
     )
     found = bl.propose(open_(root), OTHER, as_of=date(2026, 4, 20), dry_run=True)
     assert found == []
+
+
+def test_a_notice_in_december_is_issued_without_next_year_s_data(
+    root: Path, runner, monkeypatch
+) -> None:
+    """The stranger's case: 告知 on 2026-12-09, no 2027 data. The statement period (12-16) is
+    counted; the publication the notice foresees (January 2027) and the end are written as
+    a clerk would write them by hand."""
+    monkeypatch.setattr(bl, "_today", lambda: date(2026, 12, 9))
+    put_records(root, record("3", 1, day="2026-12-01"))
+    entry = propose_one(root, date(2026, 12, 8))
+    result = invoke(
+        runner, "blacklist", "advance", entry["id"], "--date", "2026-12-09", archive=root
+    )
+    assert result.exit_code == 0, result.stderr
+    facts = _letter(root, bl.get_entry(open_(root), entry["id"])["stages"][1]["notice"])["facts"]
+    assert facts["statement_deadline"] == "2026年12月16日"
+    assert (facts["start_date"], facts["end_date"]) == (
+        "信息公布之日",
+        "管理期满之日（遇法定节假日顺延）",
+    )

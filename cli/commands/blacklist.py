@@ -175,7 +175,7 @@ def blacklist() -> None:
     \b
     示例：
       credit blacklist propose --as-of 2026-12-01
-      credit blacklist advance B-1a2b3c4d5e6f --date 2026-12-02
+      credit blacklist advance B-1a2b3c4d5e6f --date 2026-11-30
       credit blacklist expiring --within 30
     """
 
@@ -334,7 +334,7 @@ def _done(env: Any, entry: dict[str, Any], message: str, fmt: str) -> None:
     type=click.Choice(STAGES),
     help="要到的阶段（只能是下一阶段；不给即下一阶段）。",
 )
-@option("--date", "day", type=DateType(), help="该阶段的日期（默认今天）。")
+@option("--date", "day", type=DateType(), help="该阶段的日期（默认今天；不能晚于今天）。")
 @option("--reason", metavar="TEXT", help="说明（移出时必填）。")
 @option(
     "--out",
@@ -359,7 +359,7 @@ def advance(
 
     \b
     示例：
-      credit blacklist advance B-1a2b3c4d5e6f --date 2026-12-02
+      credit blacklist advance B-1a2b3c4d5e6f --date 2026-11-30
       credit blacklist advance B-1a2b3c4d5e6f --to exchange --reason 已推送信用信息平台
     """
     from archive.blacklist import advance as advance_entry
@@ -397,7 +397,7 @@ def advance(
     metavar="TEXT",
     help="提前移出的证据（如复查意见书文号、信用修复申请）；可重复。",
 )
-@option("--date", "day", type=DateType(), help="移出日期（默认今天）。")
+@option("--date", "day", type=DateType(), help="移出日期（默认今天；不能晚于今天）。")
 @option(
     "--out",
     "out_dir",
@@ -502,7 +502,7 @@ def correct(
 
     \b
     示例：
-      credit blacklist correct B-1a2b3c4d5e6f --stage publish --date 2026-12-10 \\
+      credit blacklist correct B-1a2b3c4d5e6f --stage publish --date 2026-11-20 \\
           --reason 公布日期录入有误
       credit blacklist correct B-1a2b3c4d5e6f --term-years 2 --reason 事故等级经调查认定为重大
     """
