@@ -134,9 +134,12 @@ def list_entries(
 ) -> list[dict[str, Any]]:
     """Entries (of one enterprise, or all) with what is due at ``as_of`` (default today).
 
-    Each row adds ``name``, ``next_stage``, ``next_deadline``, ``overdue``, ``days_overdue`` and
-    ``due_for_removal``.  ``status`` keeps one status, or ``due`` (term ended, not removed) or
-    ``overdue`` (the next stage is past its deadline).
+    Each row adds ``name``, ``next_stage``, ``next_deadline``, ``overdue``, ``days_overdue``,
+    ``due_for_removal``, ``removal_pending_year`` (the year whose holiday data would tell whether
+    the term has ended) and ``ends_on_nominal``; a provisional ``ends_on`` is resolved when the
+    data now exists (``ends_on_provisional`` then False: computed, never written).  ``status``
+    keeps one status, or ``due`` (term ended or pending, not removed) or ``overdue`` (the next
+    stage is past its deadline).
     """
     as_of = as_of or date.today()
     if status is not None and status not in (*STATUSES, "due", "overdue"):
@@ -151,8 +154,8 @@ def list_entries(
     code = uscc.compact(code) if code else None
     calendar = _calendar(archive)
     rows = [_with_due(archive, index, calendar, row, as_of) for row in _entries(index, code)]
-    if status == "due":
-        rows = [row for row in rows if row["due_for_removal"]]
+    if status == "due":  # with those the missing holiday data leaves open (届满待定)
+        rows = [row for row in rows if row["due_for_removal"] or row["removal_pending_year"]]
     elif status == "overdue":
         rows = [row for row in rows if row["overdue"]]
     elif status:

@@ -990,6 +990,18 @@ def test_removal_at_a_provisional_end_needs_the_year_s_data(
     assert result.exit_code == 0, result.stderr
     (row,) = json.loads(result.stdout)
     assert (row["due_for_removal"], row["removal_pending_year"]) == (False, 2027)
+    result = invoke(
+        runner,
+        "blacklist",
+        "list",
+        "--status",
+        "due",
+        "--as-of",
+        "2027-10-02",
+        "--json",
+        archive=root,
+    )
+    assert [r["id"] for r in json.loads(result.stdout)] == [entry["id"]]
     result = invoke(runner, "blacklist", "show", entry["id"], "--as-of", "2027-10-02", archive=root)
     assert result.exit_code == 0 and "届满待定（缺 2027 年数据）" in result.stdout
     result = invoke(
@@ -1072,6 +1084,10 @@ def test_a_stage_date_after_today_is_refused(root: Path, runner, monkeypatch) ->
         runner, "blacklist", "advance", entry["id"], "--date", "2025-09-21", archive=root
     )
     assert result.exit_code == 2 and "早于上一阶段" in result.stderr  # still refused
+    with pytest.raises(UsageError, match="不能晚于今天"):
+        bl.correct(
+            open_(root), entry["id"], reason="x", stage="collect", stage_date=date(2025, 9, 26)
+        )
     assert (root / "journal.jsonl").read_bytes() == journal
     assert not (root / "out").exists() or not list((root / "out").rglob("*.docx"))
     result = invoke(
@@ -1220,8 +1236,15 @@ def put_facts(root: Path) -> None:
         )
 
 
-def _row(n: int, criterion: str, item: dict[str, Any], facts: dict[str, Any], day: str) -> dict:
-    row = record(criterion, n, day=day)
+def _row(
+    n: int,
+    criterion: str,
+    item: dict[str, Any],
+    facts: dict[str, Any],
+    day: str,
+    code: str = CODE,
+) -> dict:
+    row = record(criterion, n, day=day, code=code)
     row.update(
         evidence=[
             {
@@ -1321,10 +1344,12 @@ def test_the_national_regime_sees_a_penalty_behind_an_accident(root: Path) -> No
             {"kind": "accident", "accident": "A-0000000001"},
             {"grade": "major"},
             "2026-03-06",
+            code=OTHER,
         ),
     )
     found = bl.propose(open_(root), OTHER, as_of=date(2026, 4, 20), dry_run=True)
-    assert found == []
+    assert [p.action for p in found] == ["skipped"]
+    assert "没有行政处罚决定书" in found[0].reason
 
 
 def test_a_notice_in_december_is_issued_without_next_year_s_data(

@@ -186,7 +186,7 @@ def blacklist() -> None:
     "--status",
     type=click.Choice(STATUSES),
     help="只列出这种状态：in_progress 办理中、listed 已列入、removed 已移出、withdrawn 已撤回、"
-    "due 期满应移出、overdue 阶段逾期。",
+    "due 期满应移出（含缺节假日数据而届满待定的）、overdue 阶段逾期。",
 )
 @option("--as-of", type=DateType(), help="按这一天判断期限和逾期（默认今天）。")
 @output_options
