@@ -38,6 +38,12 @@ The automatic rules (``RULES``):
 
 The regime maps each rule to its criterion (:meth:`Regime.criterion_for_rule`); a rule the
 regime gives no criterion proposes nothing (``no_criterion`` in the report).
+
+One fact, one record per criterion: two rules that would propose from the same document,
+accident or rectification under the same criterion propose once (:data:`PREFERENCE` says
+which: a decision stating 迟报 and the accident recorded from it give the ``accident_concealed``
+record, not a second one by ``penalty_accident_report``); the other is ``same_fact`` in the
+report, and the kept record lists its rule in ``facts.also_rules``.
 """
 
 from __future__ import annotations
@@ -280,6 +286,22 @@ FAILED = "failed"  # the rule could not judge it for want of data it needs (a ca
 CANNOT_JUDGE = "cannot_judge"  # the fact lacks what the rule needs (an order without deadline)
 NO_CRITERION = "no_criterion"  # the regime gives the rule no criterion
 SKIPPED = "skipped"  # not the rule's business (a decision filed under no enterprise)
+SAME_FACT = "same_fact"  # another rule proposes the same fact under the same criterion
+
+# One fact, one record per criterion: when rules would propose twice from the same document,
+# accident or rectification under the same criterion (a decision stating 迟报 and the accident
+# recorded from it: penalty_accident_report and accident_concealed, both criterion 7; a decision
+# both 拒不执行 and 逾期不缴纳: criterion 6 twice), the rule first here is proposed — the
+# accident rules first (the record names the accident, whose grade decides a blacklist term,
+# and the decision as its evidence), then rectifications, then the penalty rules in order.  The
+# kept proposal's id is its own rule's (``R-`` of rule|code|evidence), as if it were alone.
+PREFERENCE = (
+    ACCIDENT_FATAL_LIABLE,
+    ACCIDENT_CONCEALED,
+    RECTIFICATION_OVERDUE,
+    *(keyword_rule.rule for keyword_rule in PENALTY_RULES),
+    PENALTY_OTHER,
+)
 
 
 @dataclass
@@ -359,7 +381,7 @@ def _proposal(
         "criterion_text": criterion.text,
         "rule": rule,
         "evidence": evidence,
-        "facts": facts,
+        "facts": dict(facts),
         "date": on.isoformat(),
         "regime": regime.stamp(),
     }
@@ -542,7 +564,62 @@ def candidates(
             if held is not None:
                 item.outcome = EXISTS
                 item.record = dict(held)
+    _one_record_per_fact(items)
     return items
+
+
+def fact_keys(record: dict[str, Any]) -> set[str]:
+    """The facts a record rests on: the documents, accidents and rectifications of its
+    evidence (an accident recorded from a decision brings the decision's SHA-256 along)."""
+    keys = set()
+    for item in record.get("evidence") or []:
+        for key in ("document", "accident", "rectification"):
+            if item.get(key):
+                keys.add(f"{key}:{item[key]}")
+    return keys
+
+
+def _preference(rule: str) -> int:
+    return PREFERENCE.index(rule) if rule in PREFERENCE else len(PREFERENCE)
+
+
+def _one_record_per_fact(items: list[ProposalItem]) -> None:
+    """One fact, one record per criterion: of the proposals of one enterprise under one
+    criterion whose evidence shares a document, accident or rectification, the table's own
+    (any status) is kept, else the one whose rule comes first in :data:`PREFERENCE`; the
+    others become ``same_fact`` items naming it, and a new kept one lists their rules in
+    ``facts.also_rules``."""
+    held = [item for item in items if item.outcome == EXISTS and item.record]
+    new = [item for item in items if item.outcome == NEW and item.record]
+    kept: list[tuple[ProposalItem, set[str]]] = [(item, fact_keys(item.record)) for item in held]
+    for item in sorted(new, key=lambda item: _preference(item.rule)):  # stable: order kept
+        record = item.record
+        keys = fact_keys(record)
+        twin = next(
+            (
+                other
+                for other, other_keys in kept
+                if other.record["credit_code"] == record["credit_code"]
+                and other.record["criterion"] == record["criterion"]
+                and keys & other_keys
+            ),
+            None,
+        )
+        if twin is None:
+            kept.append((item, keys))
+            continue
+        item.outcome = SAME_FACT
+        item.message = _(
+            "同一事实已在第{criterion}项提出记录 {id}（{rule}），不再重复提出",
+            criterion=record["criterion"],
+            id=twin.record["id"],
+            rule=_(RULE_LABELS.get(twin.rule, twin.rule)),
+        )
+        item.record = dict(twin.record)
+        if twin.outcome == NEW:
+            also = twin.record["facts"].setdefault("also_rules", [])
+            if item.rule not in also:
+                also.append(item.rule)
 
 
 def propose(archive: Archive, as_of: date, *, dry_run: bool = False) -> ProposalReport:
