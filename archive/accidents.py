@@ -213,13 +213,11 @@ def document_accident_id(sha: str) -> str:
 
 
 def _registered(index: Index, code: str, archive: Archive) -> str:
-    """The credit code in its standard form, if the register knows it; UsageError otherwise."""
+    """The credit code in its standard form, if the register knows it; NotFound (exit 1, as
+    every command gives for a code the register lacks) otherwise."""
     compact = uscc.compact(code)
     if index.table(ENTERPRISES).record(compact) is None:
-        try:
-            get_enterprise(archive, compact)
-        except NotFound as exc:
-            raise UsageError(exc.message, exc.hint) from exc
+        get_enterprise(archive, compact)
     return compact
 
 

@@ -171,10 +171,7 @@ def add_interview(
     with archive.transaction() as tx:
         compact = uscc.compact(code)
         if tx.index.table(ENTERPRISES).record(compact) is None:
-            try:
-                get_enterprise(archive, compact)
-            except NotFound as exc:
-                raise UsageError(exc.message, exc.hint) from exc
+            get_enterprise(archive, compact)  # NotFound, exit 1, as every command
         identifier = interview_id(compact, values["date"], clean_reason)
         same = tx.index.table(TABLE).record(identifier)
         if same is not None:

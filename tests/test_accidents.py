@@ -410,8 +410,9 @@ def test_cli_bad_values(runner, archive: Archive, option: str, value: str, messa
 
 
 def test_cli_unregistered_code(runner, archive: Archive) -> None:
+    """Exit 1, as record add, standing and enterprise show give (README, 退出码)."""
     result = _cli_add(runner, archive.root, code=make_code(99))
-    assert result.exit_code == 2
+    assert result.exit_code == 1
     assert make_code(99) in result.stderr and "名册中没有" in result.stderr
 
 

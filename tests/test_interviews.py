@@ -107,9 +107,23 @@ def test_bad_values(archive: Archive, changes, message) -> None:
     assert list_interviews(archive) == []
 
 
-def test_unregistered_code_is_a_usage_error(archive: Archive) -> None:
-    with pytest.raises(UsageError, match="名册中没有"):
+def test_unregistered_code_is_not_found(runner, archive: Archive) -> None:
+    with pytest.raises(NotFound, match="名册中没有"):
         add_interview(archive, make_code(77), on=date(2026, 12, 8), reason="x", attendees="甲")
+    result = invoke(
+        runner,
+        "interview",
+        "add",
+        make_code(77),
+        "--date",
+        "2026-12-08",
+        "--reason",
+        "x",
+        "--attendees",
+        "甲",
+        archive=archive.root,
+    )
+    assert result.exit_code == 1 and "名册中没有" in result.stderr
 
 
 def test_facts_for_the_notice(archive: Archive) -> None:
