@@ -294,6 +294,21 @@ def find_same(index: Index, code: str, day: str, description: str | None = None)
     return None
 
 
+def _same_as(index: Index, record: dict[str, Any], day: str, description: str) -> dict | None:
+    """Another accident of ``record``'s enterprise on ``day`` with the same description."""
+    table = index.table(TABLE)
+    for key in sorted(table.ids()):
+        other = table.record(key) or {}
+        if (
+            key != record["id"]
+            and other.get("credit_code") == record["credit_code"]
+            and other.get("date") == day
+            and _description_key(other.get("description") or "") == _description_key(description)
+        ):
+            return other
+    return None
+
+
 @dossier.section("accidents", order=40)
 def _dossier_accidents(archive: Archive, code: str) -> list[dict[str, Any]]:
     return list_accidents(archive, code)
@@ -361,7 +376,9 @@ def correct_accident(
     archive: Archive, accident: str, changes: dict[str, Any], *, reason: str
 ) -> dict[str, Any]:
     """Correct fields of a recorded accident with a reason; the old values stay in its
-    corrections.  Returns the corrected record; UsageError when nothing would change."""
+    corrections.  Returns the corrected record; UsageError when nothing would change;
+    CreditError naming the other accident when the correction would make it identical
+    (enterprise, date and description) to another one."""
     reason = _check_description(reason, _("更正原因")) if reason else ""
     if not reason:
         raise UsageError(_("请用 --reason 写明更正原因"))
@@ -388,6 +405,25 @@ def correct_accident(
         diff = {key: value for key, value in clean.items() if record.get(key) != value}
         if not diff:
             raise UsageError(_("事故 {id} 已是这些值，没有变化", id=record["id"]))
+        if "date" in diff or "description" in diff:
+            day = diff.get("date", record["date"])
+            text = diff.get("description", record.get("description") or "")
+            other = _same_as(tx.index, record, day, text)
+            if other is not None:
+                raise CreditError(
+                    _(
+                        "更正后事故 {id} 将与已登记的事故 {other} 相同（同一单位、日期 {date} "
+                        "和事故经过），未更正",
+                        id=record["id"],
+                        other=other["id"],
+                        date=day,
+                    ),
+                    _(
+                        "是同一起事故则不必更正，查看：credit accident show {other}；"
+                        "不是同一起，请写明不同的事故经过（--description）",
+                        other=other["id"],
+                    ),
+                )
         tx.emit(
             "accident.corrected",
             {

@@ -307,6 +307,58 @@ def test_bad_corrections_are_refused(archive: Archive, changes, reason, message)
     assert accidents.get_accident(archive, record["id"])["corrections"] == []
 
 
+@pytest.mark.parametrize(
+    ("first", "second", "changes"),
+    [
+        # (date, description) of the accident already there, of the one corrected → changes
+        (
+            ("2026-04-02", "b"),
+            ("2026-03-05", "物体打击事故"),
+            {"date": "2026-04-02", "description": "b"},
+        ),
+        (
+            ("2026-03-05", "高处坠落"),
+            ("2026-03-05", "物体打击事故"),
+            {"description": " 高处 坠落 "},
+        ),
+        (("2026-04-02", "物体打击事故"), ("2026-03-05", "物体打击事故"), {"date": "2026-04-02"}),
+    ],
+)
+def test_a_correction_making_it_another_accident_is_refused(
+    runner, archive: Archive, first, second, changes
+) -> None:
+    there = _add(archive, on=date.fromisoformat(first[0]), description=first[1])
+    corrected = _add(archive, on=date.fromisoformat(second[0]), description=second[1])
+    values = {
+        key: date.fromisoformat(value) if key == "date" else value for key, value in changes.items()
+    }
+    with pytest.raises(CreditError, match=there["id"]) as caught:
+        correct_accident(archive, corrected["id"], values, reason="复核")
+    assert not isinstance(caught.value, UsageError) and corrected["id"] in caught.value.message
+    assert accidents.get_accident(archive, corrected["id"])["corrections"] == []
+    args = [f"--{key}={value}" for key, value in changes.items()]
+    result = invoke(
+        runner,
+        "accident",
+        "correct",
+        corrected["id"],
+        *args,
+        "--reason",
+        "复核",
+        archive=archive.root,
+    )
+    assert result.exit_code == 1 and there["id"] in result.stderr, result.stderr
+
+
+def test_a_correction_to_a_date_with_another_accident_of_other_kind_is_fine(
+    archive: Archive,
+) -> None:
+    _add(archive, on=date(2026, 4, 2), description="高处坠落")
+    second = _add(archive)
+    moved = correct_accident(archive, second["id"], {"date": date(2026, 4, 2)}, reason="复核")
+    assert moved["date"] == "2026-04-02"
+
+
 def test_unknown_accident(archive: Archive) -> None:
     with pytest.raises(NotFound, match="A-0000000000"):
         correct_accident(archive, "A-0000000000", {"deaths": 1}, reason="x")
