@@ -703,11 +703,11 @@ def _decide(archive: Archive, record_id: str, status: str, reason: str | None) -
         return Decision(dict(tx.index.table(TABLE).record(record_id) or {}))
 
 
-def confirm(archive: Archive, record_id: str, reason: str | None = None) -> Decision:
-    """Confirm a proposed record (the actor is the archive's).  A record confirmed already is
-    returned with ``already=True`` and nothing is written; a rejected one is an error."""
-    if reason is not None:
-        reason = check_text(reason, what="--reason")
+def confirm(archive: Archive, record_id: str, reason: str) -> Decision:
+    """Confirm a proposed record with a reason, as a rejection needs one (the actor is the
+    archive's).  A record confirmed already is returned with ``already=True`` and nothing is
+    written; a rejected one is an error."""
+    reason = check_text(reason or "", what="--reason")
     return _decide(archive, record_id, CONFIRMED, reason)
 
 

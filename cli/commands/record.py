@@ -341,9 +341,9 @@ def add(code, criterion, documents, accident_ids, notes, on, note) -> None:
 
 @record.command(cls=Command)
 @click.argument("record_id", metavar="ID")
-@option("--reason", metavar="TEXT", help="确认的理由（记入档案）。")
-def confirm(record_id: str, reason: str | None) -> None:
-    """确认一条提出的记录（记下操作人和理由）。
+@option("--reason", required=True, metavar="TEXT", help="确认的理由（必填，记入档案）。")
+def confirm(record_id: str, reason: str) -> None:
+    """确认一条提出的记录（须写明理由，如同驳回；记下操作人）。
 
     另一人已确认过的，提示由谁于何时确认，不再重复记录（退出码 0）；已驳回的不能再确认（退出码 1）。
 
