@@ -26,7 +26,7 @@ from archive.enterprises import TABLE as ENTERPRISES
 from archive.enterprises import get_enterprise, keep_text, note_event
 from archive.errors import CreditError, NotFound, UsageError
 from archive.events import event
-from archive.i18n import N_, _
+from archive.i18n import N_, _, join_items
 from archive.index import Index
 from archive.store import Archive
 from archive.validation import check_date
@@ -127,6 +127,34 @@ def grade_text(record: dict[str, Any]) -> str:
 
 
 # -- checking values ---------------------------------------------------------------------------
+
+
+def parse_grade(value: str) -> str:
+    """A grade as a clerk types it — the code (``larger``), the table's label (``较大``), the
+    full name (``较大事故``), or their English (``larger accident``) — as its code; UsageError
+    naming the value and the choices otherwise.
+
+    >>> [parse_grade(v) for v in ("larger", "较大", "较大事故", " Especially-Major ", "重大 事故")]
+    ['larger', 'larger', 'larger', 'especially_major', 'major']
+    """
+    from archive.regimes import GRADE_LABELS as FULL_LABELS
+
+    text = "".join(unicodedata.normalize("NFKC", str(value)).split()).lower()
+    for code in GRADES:
+        names = {code, code.replace("_", "-"), code.replace("_", "")}
+        for label in (GRADE_LABELS[code], FULL_LABELS[code]):
+            names.update({label, _(label)})
+        if text in {"".join(name.split()).lower() for name in names}:
+            return code
+    raise UsageError(
+        _("{value} 不是事故等级", value=repr(str(value))),
+        _(
+            "可选：{choices}",
+            choices=join_items(
+                _("{label}（{code}）", label=_(GRADE_LABELS[code]), code=code) for code in GRADES
+            ),
+        ),
+    )
 
 
 def check_count(value: Any, *, what: str, limit: int | None = None) -> int:
@@ -252,10 +280,11 @@ def find_accidents(
     archive: Archive, code: str | None = None, *, grades: list[str] | None = None
 ) -> list[dict[str, Any]]:
     """:func:`list_accidents` for a clerk: a code the register does not know is NotFound,
-    not an empty list."""
+    not an empty list; ``grades`` as typed (codes or Chinese labels, :func:`parse_grade`)."""
     if code:
         get_enterprise(archive, code)
-    return list_accidents(archive, code, grades=grades)
+    wanted = [parse_grade(value) for value in grades] if grades else None
+    return list_accidents(archive, code, grades=wanted)
 
 
 def _copy(record: dict[str, Any]) -> dict[str, Any]:

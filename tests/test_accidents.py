@@ -384,6 +384,52 @@ def _cli_add(runner, root: Path, *extra: str, code: str = CODE):
     return invoke(runner, *args, *extra, archive=root)
 
 
+@pytest.mark.parametrize(
+    ("typed", "found"),
+    [
+        ("larger", 1),
+        ("较大", 1),
+        ("较大事故", 1),
+        ("Larger", 1),
+        ("较大 事故", 1),
+        ("重大", 0),
+        ("especially-major", 0),
+    ],
+)
+def test_cli_list_by_grade_as_clerks_write_it(runner, archive: Archive, typed, found) -> None:
+    _cli_add(runner, archive.root)  # 3 deaths: 较大
+    result = invoke(runner, "accident", "list", "--grade", typed, "--json", archive=archive.root)
+    assert result.exit_code == 0, result.stderr
+    assert len(json.loads(result.stdout)) == found
+
+
+@pytest.mark.parametrize("typed", ["大", "larg", "较大事件", ""])
+def test_cli_list_by_an_unknown_grade_names_it_and_the_choices(
+    runner, archive: Archive, typed
+) -> None:
+    result = invoke(runner, "accident", "list", "--grade", typed, archive=archive.root)
+    assert result.exit_code == 2
+    assert repr(typed) in result.stderr and "较大（larger）" in result.stderr
+
+
+def test_english_grade_names_under_lang_en(runner, archive: Archive) -> None:
+    _cli_add(runner, archive.root)
+    result = invoke(
+        runner,
+        "--lang",
+        "en",
+        "accident",
+        "list",
+        "--grade",
+        "larger accident",
+        "--json",
+        archive=archive.root,
+    )
+    assert result.exit_code == 0 and len(json.loads(result.stdout)) == 1
+    wrong = invoke(runner, "--lang", "en", "accident", "list", "--grade", "x", archive=archive.root)
+    assert "larger (larger)" in wrong.stderr and "（" not in wrong.stderr
+
+
 def test_cli_add_list_show_correct(runner, archive: Archive) -> None:
     root = archive.root
     result = _cli_add(runner, root, "--liable", "--description", "物体打击事故")

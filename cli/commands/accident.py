@@ -146,8 +146,9 @@ def add(code, on, deaths, serious_injuries, direct_loss, liable, concealed, desc
     "--grade",
     "grades",
     multiple=True,
-    type=click.Choice(["general", "larger", "major", "especially_major"]),
-    help="只列这一等级：general 一般、larger 较大、major 重大、especially_major 特别重大（可重复）。",
+    metavar="GRADE",
+    help="只列这一等级（可重复）：一般、较大、重大、特别重大（也可写“较大事故”），"
+    "或 general、larger、major、especially_major。",
 )
 @output_options
 def list_(code, grades, fmt) -> None:
@@ -157,7 +158,8 @@ def list_(code, grades, fmt) -> None:
     示例：
       credit accident list
       credit accident list 91431127MA4L8R2K77 --json
-      credit accident list --grade larger --grade major --csv > 较大以上事故.csv
+      credit accident list --grade 较大 --grade 重大 --csv > 较大以上事故.csv
+      credit accident list --grade larger --json
     """
     from archive.accidents import find_accidents
 
