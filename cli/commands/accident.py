@@ -9,7 +9,7 @@ from cli.base import Command, DateType, Group, get_env, option
 from cli.output import info, output_options, render_object, render_rows, short_time
 
 LIST_COLUMNS = [
-    ("id", N_("编号")),
+    ("id", N_("事故编号")),
     ("credit_code", N_("统一社会信用代码")),
     ("date", N_("事故日期")),
     ("deaths", N_("死亡")),
@@ -21,7 +21,7 @@ LIST_COLUMNS = [
     ("source_text", N_("来源")),
 ]
 SHOW_FIELDS = [
-    ("id", N_("编号")),
+    ("id", N_("事故编号")),
     ("credit_code", N_("统一社会信用代码")),
     ("date", N_("事故日期")),
     ("deaths", N_("死亡")),

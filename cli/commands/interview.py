@@ -9,7 +9,7 @@ from cli.base import Command, DateType, Group, get_env, option
 from cli.output import info, output_options, render_object, render_rows, short_time
 
 LIST_COLUMNS = [
-    ("id", N_("编号")),
+    ("id", N_("约谈编号")),
     ("credit_code", N_("统一社会信用代码")),
     ("date", N_("约谈日期")),
     ("time", N_("时间")),
