@@ -720,6 +720,38 @@ def reject(archive: Archive, record_id: str, reason: str) -> Decision:
 decided_message = _decided_message
 
 
+def not_confirmed_problem(record: dict[str, Any]) -> tuple[str, str]:
+    """Why a record that is not confirmed cannot be the basis of a blacklist entry, and the
+    hint that works: a proposed one can be confirmed; a rejected one cannot (a decision taken
+    is not changed), so the hint says so and how to add the fact by hand instead."""
+    record_id = record.get("id")
+    if record.get("status") == REJECTED:
+        when = str(record.get("decided_at") or "")[:16].replace("T", " ")
+        return (
+            _(
+                "记录 {id} 已由 {actor} 于 {time} 驳回，不能作为列入黑名单的依据",
+                id=record_id,
+                actor=record.get("decided_by"),
+                time=when,
+            ),
+            _(
+                "已驳回的记录不能再确认；事实确实成立的，用 credit record add {code} "
+                "--criterion {criterion} 人工登记一条记录（写明证据），再以它为依据",
+                code=record.get("credit_code"),
+                criterion=record.get("criterion"),
+            ),
+        )
+    label = STATUS_LABELS.get(str(record.get("status")), str(record.get("status")))
+    return (
+        _(
+            "记录 {id} 尚未确认（{status}），不能作为列入黑名单的依据",
+            id=record_id,
+            status=_(label),
+        ),
+        _("确认后才能作为依据：credit record confirm {id} --reason …", id=record_id),
+    )
+
+
 # -- a record by hand ---------------------------------------------------------------------------------
 
 

@@ -656,3 +656,25 @@ def test_rectified_after_as_of_is_judged_open_at_as_of(archive: Archive) -> None
     (item,) = new_items(records.propose(archive, date(2026, 11, 1)))
     assert item.record["facts"]["rectified_on"] is None
     assert item.record["facts"]["days_overdue"] == 24  # 10-08 → 11-01
+
+
+def test_why_a_record_not_confirmed_is_no_basis_and_what_works(archive: Archive) -> None:
+    """A proposed record: confirm it.  A rejected one cannot be confirmed (``confirm`` refuses
+    it), so the hint must not suggest it: it says so and points to ``record add``."""
+    penalty(archive, "拒不执行", number="罚1号")
+    penalty(archive, "重大事故隐患", number="罚2号")
+    first, second = (
+        item.record["id"] for item in new_items(records.propose(archive, date(2026, 12, 1)))
+    )
+    message, hint = records.not_confirmed_problem(records.get_record(archive, first))
+    assert first in message and "待确认" in message and "proposed" not in message
+    assert f"credit record confirm {first} --reason" in hint
+    rejected = records.reject(archive, second, "证据不足").record
+    message, hint = records.not_confirmed_problem(rejected)
+    assert second in message and "驳回" in message
+    assert "credit record confirm" not in hint and "不能再确认" in hint
+    assert f"credit record add {CODE} --criterion {rejected['criterion']}" in hint
+    from archive.errors import CreditError
+
+    with pytest.raises(CreditError, match="驳回"):  # what the hint says holds
+        records.confirm(archive, second, "属实")
