@@ -63,6 +63,7 @@ from archive.events import event
 from archive.i18n import N_, _
 from archive.index import Index
 from archive.ingest import DOCUMENTS
+from archive.letters.issue import LetterRequest, notice_request
 from archive.regimes import Regime, load_regime
 from archive.report import Report
 from archive.store import Archive
@@ -872,6 +873,203 @@ def add_record(
         return Decision(dict(tx.index.table(TABLE).record(record_id) or {}))
 
 
+# -- the notice (安全生产不良信用记录告知书) ------------------------------------------------------------
+
+NOTICE_TEMPLATE = "notice_bad_record"
+_CN_DIGITS = "零一二三四五六七八九"
+
+
+def _cn_number(number: str) -> str:
+    """``5`` → ``五``, ``12`` → ``十二`` (a criterion's number as the notice writes it)."""
+    try:
+        value = int(number)
+    except ValueError:
+        return number
+    if not 0 <= value < 100:
+        return number
+    if value < 10:
+        return _CN_DIGITS[value]
+    tens, ones = divmod(value, 10)
+    return (_CN_DIGITS[tens] if tens > 1 else "") + "十" + (_CN_DIGITS[ones] if ones else "")
+
+
+def _written(value: Any) -> str | None:
+    """An ISO date as the notice writes dates (``2026年3月5日``); other text as it is."""
+    day = _day(value)
+    if day is None:
+        return str(value) if value else None
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _yuan(amount: int) -> str:
+    if amount >= 10_000 and amount % 100 == 0:
+        return f"{amount / 10_000:g}万元"
+    return f"{amount}元"
+
+
+def _sentence(text: str) -> str:
+    text = text.strip().rstrip("。；;，, ")
+    return text + "。" if text else ""
+
+
+def _rectification_fact(index: Index, record: dict[str, Any]) -> str:
+    facts = record.get("facts") or {}
+    item = next((e for e in record.get("evidence") or [] if e.get("rectification")), {})
+    row = index.table(rectifications.TABLE).record(item.get("rectification") or "") or {}
+    number = facts.get("order_number") or item.get("doc_number")
+    order = f"本局《责令限期整改指令书》（{number}）" if number else "本局《责令限期整改指令书》"
+    problems = [str(p).strip().rstrip("。；;") for p in row.get("problems") or [] if str(p).strip()]
+    text = f"{order}责令你单位于{_written(facts.get('deadline'))}前完成整改"
+    if problems:
+        listed = "；".join(f"{n}.{p}" for n, p in enumerate(problems, 1))
+        text += f"，整改的问题为：{listed}"
+    if facts.get("due") and facts.get("due") != facts.get("deadline"):
+        text += f"（期限末日为节假日，顺延至{_written(facts['due'])}）"
+    if facts.get("rectified_on"):
+        return text + f"；你单位至{_written(facts['rectified_on'])}方整改完毕，未在期限内完成整改"
+    return text + "；你单位逾期未完成整改，也未经复查认定整改完毕"
+
+
+def _penalty_fact(record: dict[str, Any]) -> str:
+    facts = record.get("facts") or {}
+    number = facts.get("doc_number")
+    decision = f"《行政处罚决定书》（{number}）" if number else "《行政处罚决定书》"
+    when = _written(facts.get("document_date"))
+    head = f"本局{when}作出的{decision}" if when else f"本局作出的{decision}"
+    found = re.sub(r"\s+", "", str(facts.get("facts") or "")).rstrip("。；;，,")
+    if found:
+        return f"{head}认定：{found}"
+    return f"{head}认定你单位存在违法行为"
+
+
+def _accident_fact(index: Index, record: dict[str, Any]) -> str:
+    facts = dict(record.get("facts") or {})
+    # the accident as the table holds it now (a correction since the proposal counts)
+    held = index.table(accidents.TABLE).record(str(facts.get("accident") or "")) or {}
+    keys = ("date", "description", "deaths", "serious_injuries", "direct_loss_yuan")
+    facts.update({key: held[key] for key in keys if key in held})
+    when = _written(facts.get("date") or facts.get("accident_date") or record.get("date"))
+    what = str(facts.get("description") or "").strip().rstrip("。") or "生产安全事故"
+    if not what.endswith("事故"):
+        what = f"{what}事故"
+    harm = []
+    if facts.get("deaths"):
+        harm.append(f"{facts['deaths']}人死亡")
+    if facts.get("serious_injuries"):
+        harm.append(f"{facts['serious_injuries']}人重伤")
+    if facts.get("direct_loss_yuan"):
+        harm.append(f"直接经济损失{_yuan(int(facts['direct_loss_yuan']))}")
+    text = f"{when}，你单位发生{what}，" + (f"造成{'、'.join(harm)}" if harm else "未造成人员伤亡")
+    source = next((e for e in record.get("evidence") or [] if e.get("doc_number")), None)
+    if record.get("rule") == ACCIDENT_FATAL_LIABLE:
+        text += "，经调查认定为生产安全责任事故"
+    if record.get("rule") == ACCIDENT_CONCEALED:
+        text += "，事故发生后你单位存在瞒报、谎报或迟报行为"
+    if source:
+        text += f"（见{source['doc_number']}）"
+    return text
+
+
+def fact_text(index: Index, record: dict[str, Any]) -> str:
+    """What happened, as the notices write it (Chinese, the documents' language, whatever the
+    language of the messages): the order's 文号, problems and deadline; the decision's 文号 and
+    违法事实; the accident's date, description and casualties; a manual record's notes."""
+    rule = record.get("rule")
+    if rule == RECTIFICATION_OVERDUE:
+        return _sentence(_rectification_fact(index, record))
+    if str(rule).startswith("penalty_"):
+        return _sentence(_penalty_fact(record))
+    if rule in (ACCIDENT_FATAL_LIABLE, ACCIDENT_CONCEALED):
+        return _sentence(_accident_fact(index, record))
+    parts = [str(e["note"]) for e in record.get("evidence") or [] if e.get("note")]
+    note = (record.get("facts") or {}).get("note")
+    if note and note not in parts:
+        parts.append(str(note))
+    if not parts:
+        parts = [str(record.get("criterion_text") or "").rstrip("。")]
+    when = _written(record.get("date"))
+    text = "；".join(part.rstrip("。；;") for part in parts if part)
+    return _sentence(f"{when}，{text}" if when else text)
+
+
+def evidence_text(record: dict[str, Any]) -> str:
+    """The evidence as the notices list it: each document's 文号 with the first 8 hex of its
+    SHA-256, an accident recorded by hand by its id, a note as written."""
+    items = []
+    for item in record.get("evidence") or []:
+        if item.get("note"):
+            items.append(str(item["note"]).rstrip("。"))
+        elif item.get("document"):
+            sha = str(item["document"])[:8]
+            number = item.get("doc_number")
+            items.append(f"{number}（SHA-256 {sha}）" if number else f"文书 SHA-256 {sha}")
+        elif item.get("accident"):
+            items.append(f"事故登记 {item['accident']}")
+    return _sentence("、".join(dict.fromkeys(items)))
+
+
+def notice_facts(index: Index, record: dict[str, Any]) -> dict[str, str]:
+    """The facts of the 不良信用记录告知书 a record gives: criterion, criterion_text, facts and
+    evidence."""
+    return {
+        "criterion": f"第{_cn_number(str(record.get('criterion')))}项",
+        "criterion_text": str(record.get("criterion_text") or "").rstrip("。"),
+        "facts": fact_text(index, record),
+        "evidence": evidence_text(record),
+    }
+
+
+def record_notice_request(
+    archive: Archive,
+    template: str,
+    code: str | None,
+    record_id: str,
+    *,
+    facts: dict[str, Any],
+    year: int,
+) -> LetterRequest:
+    """The 不良信用记录告知书 of a confirmed record (``credit gen-notice notice_bad_record
+    --record ID``): criterion, criterion_text, facts and evidence from the record, the ``facts``
+    given explicitly winning; issuing it records ``record.notified`` with the letter's serial."""
+    if template != NOTICE_TEMPLATE:
+        raise UsageError(
+            _("--record 只用于不良信用记录告知书（{template}）", template=NOTICE_TEMPLATE),
+            _("例如：credit gen-notice {template} 代码 --record R-…", template=NOTICE_TEMPLATE),
+        )
+    record = get_record(archive, record_id)
+    if code and uscc.compact(code) != record["credit_code"]:
+        raise UsageError(
+            _(
+                "记录 {id} 是 {owner} 的，不是 {code} 的",
+                id=record["id"],
+                owner=record["credit_code"],
+                code=uscc.compact(code),
+            ),
+            _("省略代码，或给出记录所属单位的代码"),
+        )
+    if record.get("status") == REJECTED:
+        raise CreditError(
+            _("记录 {id} 已驳回，不能据以发出告知书", id=record["id"]),
+            _("用 credit record show {id} 查看驳回的理由", id=record["id"]),
+        )
+    if record.get("status") != CONFIRMED:
+        raise CreditError(
+            _("记录 {id} 尚未确认，不能据以发出告知书", id=record["id"]),
+            _("确认后再生成：credit record confirm {id} --reason …", id=record["id"]),
+        )
+    request = notice_request(
+        archive,
+        template,
+        credit_code=record["credit_code"],
+        facts={**notice_facts(archive.index(), record), **facts},
+        year=year,
+    )
+    request.follow_ups.append(
+        ("record.notified", {"id": record["id"], "credit_code": record["credit_code"]})
+    )
+    return request
+
+
 # -- reading --------------------------------------------------------------------------------------------
 
 
@@ -1038,3 +1236,22 @@ def _confirmed(index: Index, entry: dict[str, Any]) -> None:
 @event("record.rejected", label=N_("驳回不良信用记录"), summary=_summary)
 def _rejected(index: Index, entry: dict[str, Any]) -> None:
     _decided(index, entry, REJECTED)
+
+
+def _notified_summary(data: dict[str, Any]) -> str:
+    return f"{data.get('credit_code')} {data.get('id')} {data.get('serial', '')}".strip()
+
+
+@event("record.notified", label=N_("发出不良信用记录告知书"), summary=_notified_summary)
+def _notified(index: Index, entry: dict[str, Any]) -> None:
+    """The 告知书 of a record was issued: its serial on the record (``notice``: the latest;
+    ``notices``: every one, with when and by whom)."""
+    data = entry["data"]
+    record = index.table(TABLE).record(data["id"])
+    if record is None:
+        return
+    record["notice"] = data["serial"]
+    record.setdefault("notices", []).append(
+        {"serial": data["serial"], "at": entry["time"], "by": entry["actor"]}
+    )
+    note_event(index, record["credit_code"], entry)

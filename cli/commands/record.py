@@ -39,6 +39,7 @@ SHOW_FIELDS = [
     ("proposed", N_("提出")),
     ("decided", N_("决定")),
     ("reason", N_("理由")),
+    ("notice", N_("告知书编号")),
 ]
 ROWS_SHOWN = 100  # a table of thousands of proposals helps nobody and takes seconds to print
 PROPOSAL_COLUMNS = [
