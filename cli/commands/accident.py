@@ -220,7 +220,7 @@ def show(accident_id: str, fmt: str) -> None:
                 ("at", N_("时间")),
                 ("by", N_("操作人")),
                 ("changes", N_("改动")),
-                ("reason", N_("原因")),
+                ("reason", N_("更正原因")),
             ],
             "table",
             title=_("更正记录"),
