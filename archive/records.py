@@ -926,8 +926,8 @@ def _rectification_fact(index: Index, record: dict[str, Any]) -> str:
     if facts.get("due") and facts.get("due") != facts.get("deadline"):
         text += f"（期限末日为节假日，顺延至{_written(facts['due'])}）"
     if facts.get("rectified_on"):
-        return text + f"；你单位至{_written(facts['rectified_on'])}方整改完毕，未在期限内完成整改"
-    return text + "；你单位逾期未完成整改，也未经复查认定整改完毕"
+        return text + f"。你单位至{_written(facts['rectified_on'])}方整改完毕，未在期限内完成整改"
+    return text + "。你单位逾期未完成整改，也未经复查认定整改完毕"
 
 
 def _penalty_fact(record: dict[str, Any]) -> str:

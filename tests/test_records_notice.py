@@ -67,7 +67,7 @@ def test_an_overdue_order_fills_the_notice(runner, archive: Archive) -> None:
     assert (
         "经查，你单位存在以下情形：本局《责令限期整改指令书》（蓝应急责改〔2026〕3号）责令你单位于"
         "2026年1月31日前完成整改，整改的问题为：1.消防通道堵塞；2.配电箱未接地"
-        "（期限末日为节假日，顺延至2026年2月2日）；你单位逾期未完成整改，也未经复查认定整改完毕。"
+        "（期限末日为节假日，顺延至2026年2月2日）。你单位逾期未完成整改，也未经复查认定整改完毕。"
     ) in text
     assert f"上述事实有以下证据证明：蓝应急责改〔2026〕3号（SHA-256 {sha[:8]}）。" in text
     assert "属于该项所列情形中的第五项，即“" in text
@@ -177,3 +177,18 @@ def test_only_a_confirmed_record_is_notified(runner, archive: Archive) -> None:
         archive=archive.root,
     )
     assert result.exit_code == 1 and "已驳回" in result.stderr
+
+
+def test_an_order_rectified_late_says_so() -> None:
+    from archive.index import Index
+
+    record = {
+        "rule": "rectification_overdue",
+        "evidence": [{"rectification": "x|1", "doc_number": "责改1号", "document": "ab" * 32}],
+        "facts": {"deadline": "2026-03-02", "due": "2026-03-02", "rectified_on": "2026-03-20"},
+    }
+    assert records.fact_text(Index(), record) == (
+        "本局《责令限期整改指令书》（责改1号）责令你单位于2026年3月2日前完成整改。"
+        "你单位至2026年3月20日方整改完毕，未在期限内完成整改。"
+    )
+    assert records.evidence_text(record) == "责改1号（SHA-256 abababab）。"
