@@ -26,7 +26,7 @@ from archive.enterprises import TABLE as ENTERPRISES
 from archive.enterprises import get_enterprise, keep_text, note_event
 from archive.errors import CreditError, NotFound, UsageError
 from archive.events import event
-from archive.i18n import N_, _
+from archive.i18n import N_, _, join_items
 from archive.index import Index
 from archive.store import Archive
 from archive.validation import check_date
@@ -129,6 +129,34 @@ def grade_text(record: dict[str, Any]) -> str:
 # -- checking values ---------------------------------------------------------------------------
 
 
+def parse_grade(value: str) -> str:
+    """A grade as a clerk types it — the code (``larger``), the table's label (``较大``), the
+    full name (``较大事故``), or their English (``larger accident``) — as its code; UsageError
+    naming the value and the choices otherwise.
+
+    >>> [parse_grade(v) for v in ("larger", "较大", "较大事故", " Especially-Major ", "重大 事故")]
+    ['larger', 'larger', 'larger', 'especially_major', 'major']
+    """
+    from archive.regimes import GRADE_LABELS as FULL_LABELS
+
+    text = "".join(unicodedata.normalize("NFKC", str(value)).split()).lower()
+    for code in GRADES:
+        names = {code, code.replace("_", "-"), code.replace("_", "")}
+        for label in (GRADE_LABELS[code], FULL_LABELS[code]):
+            names.update({label, _(label)})
+        if text in {"".join(name.split()).lower() for name in names}:
+            return code
+    raise UsageError(
+        _("{value} 不是事故等级", value=repr(str(value))),
+        _(
+            "可选：{choices}",
+            choices=join_items(
+                _("{label}（{code}）", label=_(GRADE_LABELS[code]), code=code) for code in GRADES
+            ),
+        ),
+    )
+
+
 def check_count(value: Any, *, what: str, limit: int | None = None) -> int:
     """A non-negative whole number (a count of people, an amount of yuan), else UsageError."""
     if isinstance(value, bool):
@@ -213,13 +241,11 @@ def document_accident_id(sha: str) -> str:
 
 
 def _registered(index: Index, code: str, archive: Archive) -> str:
-    """The credit code in its standard form, if the register knows it; UsageError otherwise."""
+    """The credit code in its standard form, if the register knows it; NotFound (exit 1, as
+    every command gives for a code the register lacks) otherwise."""
     compact = uscc.compact(code)
     if index.table(ENTERPRISES).record(compact) is None:
-        try:
-            get_enterprise(archive, compact)
-        except NotFound as exc:
-            raise UsageError(exc.message, exc.hint) from exc
+        get_enterprise(archive, compact)
     return compact
 
 
@@ -254,10 +280,11 @@ def find_accidents(
     archive: Archive, code: str | None = None, *, grades: list[str] | None = None
 ) -> list[dict[str, Any]]:
     """:func:`list_accidents` for a clerk: a code the register does not know is NotFound,
-    not an empty list."""
+    not an empty list; ``grades`` as typed (codes or Chinese labels, :func:`parse_grade`)."""
     if code:
         get_enterprise(archive, code)
-    return list_accidents(archive, code, grades=grades)
+    wanted = [parse_grade(value) for value in grades] if grades else None
+    return list_accidents(archive, code, grades=wanted)
 
 
 def _copy(record: dict[str, Any]) -> dict[str, Any]:
@@ -293,6 +320,21 @@ def find_same(index: Index, code: str, day: str, description: str | None = None)
             _description_key(description)
         ):
             return record
+    return None
+
+
+def _same_as(index: Index, record: dict[str, Any], day: str, description: str) -> dict | None:
+    """Another accident of ``record``'s enterprise on ``day`` with the same description."""
+    table = index.table(TABLE)
+    for key in sorted(table.ids()):
+        other = table.record(key) or {}
+        if (
+            key != record["id"]
+            and other.get("credit_code") == record["credit_code"]
+            and other.get("date") == day
+            and _description_key(other.get("description") or "") == _description_key(description)
+        ):
+            return other
     return None
 
 
@@ -363,7 +405,9 @@ def correct_accident(
     archive: Archive, accident: str, changes: dict[str, Any], *, reason: str
 ) -> dict[str, Any]:
     """Correct fields of a recorded accident with a reason; the old values stay in its
-    corrections.  Returns the corrected record; UsageError when nothing would change."""
+    corrections.  Returns the corrected record; UsageError when nothing would change;
+    CreditError naming the other accident when the correction would make it identical
+    (enterprise, date and description) to another one."""
     reason = _check_description(reason, _("更正原因")) if reason else ""
     if not reason:
         raise UsageError(_("请用 --reason 写明更正原因"))
@@ -390,6 +434,25 @@ def correct_accident(
         diff = {key: value for key, value in clean.items() if record.get(key) != value}
         if not diff:
             raise UsageError(_("事故 {id} 已是这些值，没有变化", id=record["id"]))
+        if "date" in diff or "description" in diff:
+            day = diff.get("date", record["date"])
+            text = diff.get("description", record.get("description") or "")
+            other = _same_as(tx.index, record, day, text)
+            if other is not None:
+                raise CreditError(
+                    _(
+                        "更正后事故 {id} 将与已登记的事故 {other} 相同（同一单位、日期 {date} "
+                        "和事故经过），未更正",
+                        id=record["id"],
+                        other=other["id"],
+                        date=day,
+                    ),
+                    _(
+                        "是同一起事故则不必更正，查看：credit accident show {other}；"
+                        "不是同一起，请写明不同的事故经过（--description）",
+                        other=other["id"],
+                    ),
+                )
         tx.emit(
             "accident.corrected",
             {

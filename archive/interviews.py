@@ -5,6 +5,8 @@ records an interview (``credit interview add``); the 约谈通知书 is made by 
 notice_interview CODE --interview ID``, which fills the template's facts from the record
 (:func:`interview_notice_request`).  When that letter is issued, the batch also records
 ``interview.notified`` with the letter's serial, in the same transaction as ``letter.issued``.
+A wrong or missing time, place, attendee list or materials is corrected with a reason
+(``credit interview correct``, ``interview.corrected``); the old values stay in ``corrections``.
 """
 
 from __future__ import annotations
@@ -94,7 +96,10 @@ def _index_of(index_or_archive: Index | Archive) -> Index:
 
 
 def _copy(record: dict[str, Any]) -> dict[str, Any]:
-    return {**record, "attendees": list(record.get("attendees", []))}
+    row = {**record, "attendees": list(record.get("attendees", []))}
+    if "corrections" in record:
+        row["corrections"] = [dict(item) for item in record["corrections"]]
+    return row
 
 
 def list_interviews(
@@ -171,10 +176,7 @@ def add_interview(
     with archive.transaction() as tx:
         compact = uscc.compact(code)
         if tx.index.table(ENTERPRISES).record(compact) is None:
-            try:
-                get_enterprise(archive, compact)
-            except NotFound as exc:
-                raise UsageError(exc.message, exc.hint) from exc
+            get_enterprise(archive, compact)  # NotFound, exit 1, as every command
         identifier = interview_id(compact, values["date"], clean_reason)
         same = tx.index.table(TABLE).record(identifier)
         if same is not None:
@@ -189,6 +191,66 @@ def add_interview(
             )
         tx.emit("interview.recorded", {"id": identifier, "credit_code": compact, **values})
         return _copy(tx.index.table(TABLE).record(identifier) or {})
+
+
+# What a correction may change (the date and the 事由 make the interview's id: a different
+# interview is recorded anew).
+CORRECTABLE = ("time", "place", "attendees", "materials")
+# Facts of the 约谈通知书 an interview may lack: (fact, the option that gives it, its name).
+NOTICE_FACTS = (
+    ("interview_place", "place", N_("约谈地点")),
+    ("materials", "materials", N_("需携带材料")),
+)
+
+
+def missing_notice_facts(record: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """The facts of the 约谈通知书 the interview does not give yet, as (fact, option, name):
+    ``gen-notice`` would refuse the notice without them (or a ``--fact``)."""
+    return [item for item in NOTICE_FACTS if not record.get(item[1])]
+
+
+def correct_interview(
+    archive: Archive, interview: str, changes: dict[str, Any], *, reason: str
+) -> dict[str, Any]:
+    """Correct (or complete) the time, place, attendees or materials of a recorded interview,
+    with a reason; the old values stay in its ``corrections``.  UsageError when nothing would
+    change.  A notice issued already is not changed: the record keeps its serial."""
+    reason = _text(reason, _("更正原因"), required=True) or ""
+    clean: dict[str, Any] = {}
+    for key, value in changes.items():
+        if value is None or value == () or value == []:
+            continue
+        if key not in CORRECTABLE:
+            raise UsageError(_("未知字段：{field}", field=key))
+        if key == "time":
+            clean[key] = check_time(value)
+        elif key == "attendees":
+            clean[key] = split_attendees(value)
+        elif key == "place":
+            clean[key] = _text(value, _("约谈地点"))
+        else:
+            clean[key] = _text(value, _("需携带材料"))
+        if clean[key] in (None, []):
+            raise UsageError(_("{what} 不能为空", what=f"--{key}"))
+    if not clean:
+        raise UsageError(
+            _("没有要更正的项：用 --place、--time、--materials 或 --attendees 给出正确的值")
+        )
+    with archive.transaction() as tx:
+        record = get_interview(tx.index, interview)
+        diff = {key: value for key, value in clean.items() if record.get(key) != value}
+        if not diff:
+            raise UsageError(_("约谈 {id} 已是这些值，没有变化", id=record["id"]))
+        tx.emit(
+            "interview.corrected",
+            {
+                "id": record["id"],
+                "credit_code": record["credit_code"],
+                "changes": diff,
+                "reason": reason,
+            },
+        )
+        return _copy(tx.index.table(TABLE).record(record["id"]) or {})
 
 
 def interview_facts(record: dict[str, Any]) -> dict[str, Any]:
@@ -281,6 +343,36 @@ def _recorded(index: Index, entry: dict[str, Any]) -> None:
         },
     )
     note_event(index, data["credit_code"], entry)
+
+
+def _corrected_summary(data: dict[str, Any]) -> str:
+    fields = "、".join(data.get("changes", {}))
+    return f"{data.get('credit_code')} {data.get('id')} {fields} {data.get('reason', '')}".strip()
+
+
+@event("interview.corrected", label=N_("更正约谈"), summary=_corrected_summary)
+def _corrected(index: Index, entry: dict[str, Any]) -> None:
+    data = entry["data"]
+    record = index.table(TABLE).record(data["id"])
+    if record is None:
+        from archive.errors import JournalCorrupt
+
+        raise JournalCorrupt(
+            _("日志第 {seq} 条更正的约谈 {id} 此前未登记", seq=entry["seq"], id=data["id"])
+        )
+    changes = {}
+    for key, value in data["changes"].items():
+        changes[key] = {"old": record.get(key), "new": value}
+        record[key] = list(value) if isinstance(value, list) else value
+    record.setdefault("corrections", []).append(
+        {
+            "at": entry["time"],
+            "by": entry["actor"],
+            "reason": data.get("reason", ""),
+            "changes": changes,
+        }
+    )
+    note_event(index, record["credit_code"], entry)
 
 
 @event("interview.notified", label=N_("发出约谈通知书"), summary=_notified_summary)

@@ -38,6 +38,12 @@ The automatic rules (``RULES``):
 
 The regime maps each rule to its criterion (:meth:`Regime.criterion_for_rule`); a rule the
 regime gives no criterion proposes nothing (``no_criterion`` in the report).
+
+One fact, one record per criterion: two rules that would propose from the same document,
+accident or rectification under the same criterion propose once (:data:`PREFERENCE` says
+which: a decision stating 迟报 and the accident recorded from it give the ``accident_concealed``
+record, not a second one by ``penalty_accident_report``); the other is ``same_fact`` in the
+report, and the kept record lists its rule in ``facts.also_rules``.
 """
 
 from __future__ import annotations
@@ -57,6 +63,7 @@ from archive.events import event
 from archive.i18n import N_, _
 from archive.index import Index
 from archive.ingest import DOCUMENTS
+from archive.letters.issue import LetterRequest, notice_request
 from archive.regimes import Regime, load_regime
 from archive.report import Report
 from archive.store import Archive
@@ -280,6 +287,22 @@ FAILED = "failed"  # the rule could not judge it for want of data it needs (a ca
 CANNOT_JUDGE = "cannot_judge"  # the fact lacks what the rule needs (an order without deadline)
 NO_CRITERION = "no_criterion"  # the regime gives the rule no criterion
 SKIPPED = "skipped"  # not the rule's business (a decision filed under no enterprise)
+SAME_FACT = "same_fact"  # another rule proposes the same fact under the same criterion
+
+# One fact, one record per criterion: when rules would propose twice from the same document,
+# accident or rectification under the same criterion (a decision stating 迟报 and the accident
+# recorded from it: penalty_accident_report and accident_concealed, both criterion 7; a decision
+# both 拒不执行 and 逾期不缴纳: criterion 6 twice), the rule first here is proposed — the
+# accident rules first (the record names the accident, whose grade decides a blacklist term,
+# and the decision as its evidence), then rectifications, then the penalty rules in order.  The
+# kept proposal's id is its own rule's (``R-`` of rule|code|evidence), as if it were alone.
+PREFERENCE = (
+    ACCIDENT_FATAL_LIABLE,
+    ACCIDENT_CONCEALED,
+    RECTIFICATION_OVERDUE,
+    *(keyword_rule.rule for keyword_rule in PENALTY_RULES),
+    PENALTY_OTHER,
+)
 
 
 @dataclass
@@ -359,7 +382,7 @@ def _proposal(
         "criterion_text": criterion.text,
         "rule": rule,
         "evidence": evidence,
-        "facts": facts,
+        "facts": dict(facts),
         "date": on.isoformat(),
         "regime": regime.stamp(),
     }
@@ -542,7 +565,62 @@ def candidates(
             if held is not None:
                 item.outcome = EXISTS
                 item.record = dict(held)
+    _one_record_per_fact(items)
     return items
+
+
+def fact_keys(record: dict[str, Any]) -> set[str]:
+    """The facts a record rests on: the documents, accidents and rectifications of its
+    evidence (an accident recorded from a decision brings the decision's SHA-256 along)."""
+    keys = set()
+    for item in record.get("evidence") or []:
+        for key in ("document", "accident", "rectification"):
+            if item.get(key):
+                keys.add(f"{key}:{item[key]}")
+    return keys
+
+
+def _preference(rule: str) -> int:
+    return PREFERENCE.index(rule) if rule in PREFERENCE else len(PREFERENCE)
+
+
+def _one_record_per_fact(items: list[ProposalItem]) -> None:
+    """One fact, one record per criterion: of the proposals of one enterprise under one
+    criterion whose evidence shares a document, accident or rectification, the table's own
+    (any status) is kept, else the one whose rule comes first in :data:`PREFERENCE`; the
+    others become ``same_fact`` items naming it, and a new kept one lists their rules in
+    ``facts.also_rules``."""
+    held = [item for item in items if item.outcome == EXISTS and item.record]
+    new = [item for item in items if item.outcome == NEW and item.record]
+    kept: list[tuple[ProposalItem, set[str]]] = [(item, fact_keys(item.record)) for item in held]
+    for item in sorted(new, key=lambda item: _preference(item.rule)):  # stable: order kept
+        record = item.record
+        keys = fact_keys(record)
+        twin = next(
+            (
+                other
+                for other, other_keys in kept
+                if other.record["credit_code"] == record["credit_code"]
+                and other.record["criterion"] == record["criterion"]
+                and keys & other_keys
+            ),
+            None,
+        )
+        if twin is None:
+            kept.append((item, keys))
+            continue
+        item.outcome = SAME_FACT
+        item.message = _(
+            "同一事实已在第{criterion}项提出记录 {id}（{rule}），不再重复提出",
+            criterion=record["criterion"],
+            id=twin.record["id"],
+            rule=_(RULE_LABELS.get(twin.rule, twin.rule)),
+        )
+        item.record = dict(twin.record)
+        if twin.outcome == NEW:
+            also = twin.record["facts"].setdefault("also_rules", [])
+            if item.rule not in also:
+                also.append(item.rule)
 
 
 def propose(archive: Archive, as_of: date, *, dry_run: bool = False) -> ProposalReport:
@@ -626,11 +704,11 @@ def _decide(archive: Archive, record_id: str, status: str, reason: str | None) -
         return Decision(dict(tx.index.table(TABLE).record(record_id) or {}))
 
 
-def confirm(archive: Archive, record_id: str, reason: str | None = None) -> Decision:
-    """Confirm a proposed record (the actor is the archive's).  A record confirmed already is
-    returned with ``already=True`` and nothing is written; a rejected one is an error."""
-    if reason is not None:
-        reason = check_text(reason, what="--reason")
+def confirm(archive: Archive, record_id: str, reason: str) -> Decision:
+    """Confirm a proposed record with a reason, as a rejection needs one (the actor is the
+    archive's).  A record confirmed already is returned with ``already=True`` and nothing is
+    written; a rejected one is an error."""
+    reason = check_text(reason or "", what="--reason")
     return _decide(archive, record_id, CONFIRMED, reason)
 
 
@@ -641,6 +719,38 @@ def reject(archive: Archive, record_id: str, reason: str) -> Decision:
 
 
 decided_message = _decided_message
+
+
+def not_confirmed_problem(record: dict[str, Any]) -> tuple[str, str]:
+    """Why a record that is not confirmed cannot be the basis of a blacklist entry, and the
+    hint that works: a proposed one can be confirmed; a rejected one cannot (a decision taken
+    is not changed), so the hint says so and how to add the fact by hand instead."""
+    record_id = record.get("id")
+    if record.get("status") == REJECTED:
+        when = str(record.get("decided_at") or "")[:16].replace("T", " ")
+        return (
+            _(
+                "记录 {id} 已由 {actor} 于 {time} 驳回，不能作为列入黑名单的依据",
+                id=record_id,
+                actor=record.get("decided_by"),
+                time=when,
+            ),
+            _(
+                "已驳回的记录不能再确认；事实确实成立的，用 credit record add {code} "
+                "--criterion {criterion} 人工登记一条记录（写明证据），再以它为依据",
+                code=record.get("credit_code"),
+                criterion=record.get("criterion"),
+            ),
+        )
+    label = STATUS_LABELS.get(str(record.get("status")), str(record.get("status")))
+    return (
+        _(
+            "记录 {id} 尚未确认（{status}），不能作为列入黑名单的依据",
+            id=record_id,
+            status=_(label),
+        ),
+        _("确认后才能作为依据：credit record confirm {id} --reason …", id=record_id),
+    )
 
 
 # -- a record by hand ---------------------------------------------------------------------------------
@@ -761,6 +871,203 @@ def add_record(
             },
         )
         return Decision(dict(tx.index.table(TABLE).record(record_id) or {}))
+
+
+# -- the notice (安全生产不良信用记录告知书) ------------------------------------------------------------
+
+NOTICE_TEMPLATE = "notice_bad_record"
+_CN_DIGITS = "零一二三四五六七八九"
+
+
+def _cn_number(number: str) -> str:
+    """``5`` → ``五``, ``12`` → ``十二`` (a criterion's number as the notice writes it)."""
+    try:
+        value = int(number)
+    except ValueError:
+        return number
+    if not 0 <= value < 100:
+        return number
+    if value < 10:
+        return _CN_DIGITS[value]
+    tens, ones = divmod(value, 10)
+    return (_CN_DIGITS[tens] if tens > 1 else "") + "十" + (_CN_DIGITS[ones] if ones else "")
+
+
+def _written(value: Any) -> str | None:
+    """An ISO date as the notice writes dates (``2026年3月5日``); other text as it is."""
+    day = _day(value)
+    if day is None:
+        return str(value) if value else None
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _yuan(amount: int) -> str:
+    if amount >= 10_000 and amount % 100 == 0:
+        return f"{amount / 10_000:g}万元"
+    return f"{amount}元"
+
+
+def _sentence(text: str) -> str:
+    text = text.strip().rstrip("。；;，, ")
+    return text + "。" if text else ""
+
+
+def _rectification_fact(index: Index, record: dict[str, Any]) -> str:
+    facts = record.get("facts") or {}
+    item = next((e for e in record.get("evidence") or [] if e.get("rectification")), {})
+    row = index.table(rectifications.TABLE).record(item.get("rectification") or "") or {}
+    number = facts.get("order_number") or item.get("doc_number")
+    order = f"本局《责令限期整改指令书》（{number}）" if number else "本局《责令限期整改指令书》"
+    problems = [str(p).strip().rstrip("。；;") for p in row.get("problems") or [] if str(p).strip()]
+    text = f"{order}责令你单位于{_written(facts.get('deadline'))}前完成整改"
+    if problems:
+        listed = "；".join(f"{n}.{p}" for n, p in enumerate(problems, 1))
+        text += f"，整改的问题为：{listed}"
+    if facts.get("due") and facts.get("due") != facts.get("deadline"):
+        text += f"（期限末日为节假日，顺延至{_written(facts['due'])}）"
+    if facts.get("rectified_on"):
+        return text + f"。你单位至{_written(facts['rectified_on'])}方整改完毕，未在期限内完成整改"
+    return text + "。你单位逾期未完成整改，也未经复查认定整改完毕"
+
+
+def _penalty_fact(record: dict[str, Any]) -> str:
+    facts = record.get("facts") or {}
+    number = facts.get("doc_number")
+    decision = f"《行政处罚决定书》（{number}）" if number else "《行政处罚决定书》"
+    when = _written(facts.get("document_date"))
+    head = f"本局{when}作出的{decision}" if when else f"本局作出的{decision}"
+    found = re.sub(r"\s+", "", str(facts.get("facts") or "")).rstrip("。；;，,")
+    if found:
+        return f"{head}认定：{found}"
+    return f"{head}认定你单位存在违法行为"
+
+
+def _accident_fact(index: Index, record: dict[str, Any]) -> str:
+    facts = dict(record.get("facts") or {})
+    # the accident as the table holds it now (a correction since the proposal counts)
+    held = index.table(accidents.TABLE).record(str(facts.get("accident") or "")) or {}
+    keys = ("date", "description", "deaths", "serious_injuries", "direct_loss_yuan")
+    facts.update({key: held[key] for key in keys if key in held})
+    when = _written(facts.get("date") or facts.get("accident_date") or record.get("date"))
+    what = str(facts.get("description") or "").strip().rstrip("。") or "生产安全事故"
+    if not what.endswith("事故"):
+        what = f"{what}事故"
+    harm = []
+    if facts.get("deaths"):
+        harm.append(f"{facts['deaths']}人死亡")
+    if facts.get("serious_injuries"):
+        harm.append(f"{facts['serious_injuries']}人重伤")
+    if facts.get("direct_loss_yuan"):
+        harm.append(f"直接经济损失{_yuan(int(facts['direct_loss_yuan']))}")
+    text = f"{when}，你单位发生{what}，" + (f"造成{'、'.join(harm)}" if harm else "未造成人员伤亡")
+    source = next((e for e in record.get("evidence") or [] if e.get("doc_number")), None)
+    if record.get("rule") == ACCIDENT_FATAL_LIABLE:
+        text += "，经调查认定为生产安全责任事故"
+    if record.get("rule") == ACCIDENT_CONCEALED:
+        text += "，事故发生后你单位存在瞒报、谎报或迟报行为"
+    if source:
+        text += f"（见{source['doc_number']}）"
+    return text
+
+
+def fact_text(index: Index, record: dict[str, Any]) -> str:
+    """What happened, as the notices write it (Chinese, the documents' language, whatever the
+    language of the messages): the order's 文号, problems and deadline; the decision's 文号 and
+    违法事实; the accident's date, description and casualties; a manual record's notes."""
+    rule = record.get("rule")
+    if rule == RECTIFICATION_OVERDUE:
+        return _sentence(_rectification_fact(index, record))
+    if str(rule).startswith("penalty_"):
+        return _sentence(_penalty_fact(record))
+    if rule in (ACCIDENT_FATAL_LIABLE, ACCIDENT_CONCEALED):
+        return _sentence(_accident_fact(index, record))
+    parts = [str(e["note"]) for e in record.get("evidence") or [] if e.get("note")]
+    note = (record.get("facts") or {}).get("note")
+    if note and note not in parts:
+        parts.append(str(note))
+    if not parts:
+        parts = [str(record.get("criterion_text") or "").rstrip("。")]
+    when = _written(record.get("date"))
+    text = "；".join(part.rstrip("。；;") for part in parts if part)
+    return _sentence(f"{when}，{text}" if when else text)
+
+
+def evidence_text(record: dict[str, Any]) -> str:
+    """The evidence as the notices list it: each document's 文号 with the first 8 hex of its
+    SHA-256, an accident recorded by hand by its id, a note as written."""
+    items = []
+    for item in record.get("evidence") or []:
+        if item.get("note"):
+            items.append(str(item["note"]).rstrip("。"))
+        elif item.get("document"):
+            sha = str(item["document"])[:8]
+            number = item.get("doc_number")
+            items.append(f"{number}（SHA-256 {sha}）" if number else f"文书 SHA-256 {sha}")
+        elif item.get("accident"):
+            items.append(f"事故登记 {item['accident']}")
+    return _sentence("、".join(dict.fromkeys(items)))
+
+
+def notice_facts(index: Index, record: dict[str, Any]) -> dict[str, str]:
+    """The facts of the 不良信用记录告知书 a record gives: criterion, criterion_text, facts and
+    evidence."""
+    return {
+        "criterion": f"第{_cn_number(str(record.get('criterion')))}项",
+        "criterion_text": str(record.get("criterion_text") or "").rstrip("。"),
+        "facts": fact_text(index, record),
+        "evidence": evidence_text(record),
+    }
+
+
+def record_notice_request(
+    archive: Archive,
+    template: str,
+    code: str | None,
+    record_id: str,
+    *,
+    facts: dict[str, Any],
+    year: int,
+) -> LetterRequest:
+    """The 不良信用记录告知书 of a confirmed record (``credit gen-notice notice_bad_record
+    --record ID``): criterion, criterion_text, facts and evidence from the record, the ``facts``
+    given explicitly winning; issuing it records ``record.notified`` with the letter's serial."""
+    if template != NOTICE_TEMPLATE:
+        raise UsageError(
+            _("--record 只用于不良信用记录告知书（{template}）", template=NOTICE_TEMPLATE),
+            _("例如：credit gen-notice {template} 代码 --record R-…", template=NOTICE_TEMPLATE),
+        )
+    record = get_record(archive, record_id)
+    if code and uscc.compact(code) != record["credit_code"]:
+        raise UsageError(
+            _(
+                "记录 {id} 是 {owner} 的，不是 {code} 的",
+                id=record["id"],
+                owner=record["credit_code"],
+                code=uscc.compact(code),
+            ),
+            _("省略代码，或给出记录所属单位的代码"),
+        )
+    if record.get("status") == REJECTED:
+        raise CreditError(
+            _("记录 {id} 已驳回，不能据以发出告知书", id=record["id"]),
+            _("用 credit record show {id} 查看驳回的理由", id=record["id"]),
+        )
+    if record.get("status") != CONFIRMED:
+        raise CreditError(
+            _("记录 {id} 尚未确认，不能据以发出告知书", id=record["id"]),
+            _("确认后再生成：credit record confirm {id} --reason …", id=record["id"]),
+        )
+    request = notice_request(
+        archive,
+        template,
+        credit_code=record["credit_code"],
+        facts={**notice_facts(archive.index(), record), **facts},
+        year=year,
+    )
+    request.follow_ups.append(
+        ("record.notified", {"id": record["id"], "credit_code": record["credit_code"]})
+    )
+    return request
 
 
 # -- reading --------------------------------------------------------------------------------------------
@@ -929,3 +1236,22 @@ def _confirmed(index: Index, entry: dict[str, Any]) -> None:
 @event("record.rejected", label=N_("驳回不良信用记录"), summary=_summary)
 def _rejected(index: Index, entry: dict[str, Any]) -> None:
     _decided(index, entry, REJECTED)
+
+
+def _notified_summary(data: dict[str, Any]) -> str:
+    return f"{data.get('credit_code')} {data.get('id')} {data.get('serial', '')}".strip()
+
+
+@event("record.notified", label=N_("发出不良信用记录告知书"), summary=_notified_summary)
+def _notified(index: Index, entry: dict[str, Any]) -> None:
+    """The 告知书 of a record was issued: its serial on the record (``notice``: the latest;
+    ``notices``: every one, with when and by whom)."""
+    data = entry["data"]
+    record = index.table(TABLE).record(data["id"])
+    if record is None:
+        return
+    record["notice"] = data["serial"]
+    record.setdefault("notices", []).append(
+        {"serial": data["serial"], "at": entry["time"], "by": entry["actor"]}
+    )
+    note_event(index, record["credit_code"], entry)

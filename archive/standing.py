@@ -16,7 +16,9 @@ At a day ``as_of``, in this order (the first that holds decides):
 ``general`` (一般)
     otherwise.
 
-Each row names the rule that decided it and its evidence, so a clerk can check it.
+Each row names the rule that decided it and its evidence, so a clerk can check it; ``standing``
+and ``rule`` are codes for scripts (the same in every language), ``label`` is for people, in the
+language of the messages (守信 …, ``--lang en``: trustworthy …).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from typing import Any
 from archive import dossier, records, uscc
 from archive.enterprises import ACTIVE, get_enterprise
 from archive.enterprises import TABLE as ENTERPRISES
-from archive.i18n import N_
+from archive.i18n import N_, _
 from archive.index import Index
 from archive.letters.issue import LETTERS_TABLE
 from archive.letters.returns import COMMITMENTS, commitment_signed
@@ -194,8 +196,8 @@ def standing(
             {
                 "credit_code": found,
                 "name": (table.record(found) or {}).get("name"),
-                "standing": value,
-                "label": LABELS[value],
+                "standing": value,  # the code, for scripts
+                "label": _(LABELS[value]),  # for people, in the language of the messages
                 "rule": rule,
                 "evidence": evidence,
                 "as_of": day,

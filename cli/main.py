@@ -36,7 +36,7 @@ COMMANDS = {
     "interview": (
         "cli.commands.interview:interview",
         N_(
-            "约谈：登记、列出、查看（约谈通知书用 credit gen-notice notice_interview --interview 生成）"
+            "约谈：登记、列出、查看、更正（约谈通知书用 credit gen-notice notice_interview --interview 生成）"
         ),
     ),
     "template": (

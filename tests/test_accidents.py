@@ -307,6 +307,58 @@ def test_bad_corrections_are_refused(archive: Archive, changes, reason, message)
     assert accidents.get_accident(archive, record["id"])["corrections"] == []
 
 
+@pytest.mark.parametrize(
+    ("first", "second", "changes"),
+    [
+        # (date, description) of the accident already there, of the one corrected → changes
+        (
+            ("2026-04-02", "b"),
+            ("2026-03-05", "物体打击事故"),
+            {"date": "2026-04-02", "description": "b"},
+        ),
+        (
+            ("2026-03-05", "高处坠落"),
+            ("2026-03-05", "物体打击事故"),
+            {"description": " 高处 坠落 "},
+        ),
+        (("2026-04-02", "物体打击事故"), ("2026-03-05", "物体打击事故"), {"date": "2026-04-02"}),
+    ],
+)
+def test_a_correction_making_it_another_accident_is_refused(
+    runner, archive: Archive, first, second, changes
+) -> None:
+    there = _add(archive, on=date.fromisoformat(first[0]), description=first[1])
+    corrected = _add(archive, on=date.fromisoformat(second[0]), description=second[1])
+    values = {
+        key: date.fromisoformat(value) if key == "date" else value for key, value in changes.items()
+    }
+    with pytest.raises(CreditError, match=there["id"]) as caught:
+        correct_accident(archive, corrected["id"], values, reason="复核")
+    assert not isinstance(caught.value, UsageError) and corrected["id"] in caught.value.message
+    assert accidents.get_accident(archive, corrected["id"])["corrections"] == []
+    args = [f"--{key}={value}" for key, value in changes.items()]
+    result = invoke(
+        runner,
+        "accident",
+        "correct",
+        corrected["id"],
+        *args,
+        "--reason",
+        "复核",
+        archive=archive.root,
+    )
+    assert result.exit_code == 1 and there["id"] in result.stderr, result.stderr
+
+
+def test_a_correction_to_a_date_with_another_accident_of_other_kind_is_fine(
+    archive: Archive,
+) -> None:
+    _add(archive, on=date(2026, 4, 2), description="高处坠落")
+    second = _add(archive)
+    moved = correct_accident(archive, second["id"], {"date": date(2026, 4, 2)}, reason="复核")
+    assert moved["date"] == "2026-04-02"
+
+
 def test_unknown_accident(archive: Archive) -> None:
     with pytest.raises(NotFound, match="A-0000000000"):
         correct_accident(archive, "A-0000000000", {"deaths": 1}, reason="x")
@@ -330,6 +382,52 @@ def _cli_add(runner, root: Path, *extra: str, code: str = CODE):
         "1200000",
     ]
     return invoke(runner, *args, *extra, archive=root)
+
+
+@pytest.mark.parametrize(
+    ("typed", "found"),
+    [
+        ("larger", 1),
+        ("较大", 1),
+        ("较大事故", 1),
+        ("Larger", 1),
+        ("较大 事故", 1),
+        ("重大", 0),
+        ("especially-major", 0),
+    ],
+)
+def test_cli_list_by_grade_as_clerks_write_it(runner, archive: Archive, typed, found) -> None:
+    _cli_add(runner, archive.root)  # 3 deaths: 较大
+    result = invoke(runner, "accident", "list", "--grade", typed, "--json", archive=archive.root)
+    assert result.exit_code == 0, result.stderr
+    assert len(json.loads(result.stdout)) == found
+
+
+@pytest.mark.parametrize("typed", ["大", "larg", "较大事件", ""])
+def test_cli_list_by_an_unknown_grade_names_it_and_the_choices(
+    runner, archive: Archive, typed
+) -> None:
+    result = invoke(runner, "accident", "list", "--grade", typed, archive=archive.root)
+    assert result.exit_code == 2
+    assert repr(typed) in result.stderr and "较大（larger）" in result.stderr
+
+
+def test_english_grade_names_under_lang_en(runner, archive: Archive) -> None:
+    _cli_add(runner, archive.root)
+    result = invoke(
+        runner,
+        "--lang",
+        "en",
+        "accident",
+        "list",
+        "--grade",
+        "larger accident",
+        "--json",
+        archive=archive.root,
+    )
+    assert result.exit_code == 0 and len(json.loads(result.stdout)) == 1
+    wrong = invoke(runner, "--lang", "en", "accident", "list", "--grade", "x", archive=archive.root)
+    assert "larger (larger)" in wrong.stderr and "（" not in wrong.stderr
 
 
 def test_cli_add_list_show_correct(runner, archive: Archive) -> None:
@@ -410,8 +508,9 @@ def test_cli_bad_values(runner, archive: Archive, option: str, value: str, messa
 
 
 def test_cli_unregistered_code(runner, archive: Archive) -> None:
+    """Exit 1, as record add, standing and enterprise show give (README, 退出码)."""
     result = _cli_add(runner, archive.root, code=make_code(99))
-    assert result.exit_code == 2
+    assert result.exit_code == 1
     assert make_code(99) in result.stderr and "名册中没有" in result.stderr
 
 

@@ -107,9 +107,23 @@ def test_bad_values(archive: Archive, changes, message) -> None:
     assert list_interviews(archive) == []
 
 
-def test_unregistered_code_is_a_usage_error(archive: Archive) -> None:
-    with pytest.raises(UsageError, match="名册中没有"):
+def test_unregistered_code_is_not_found(runner, archive: Archive) -> None:
+    with pytest.raises(NotFound, match="名册中没有"):
         add_interview(archive, make_code(77), on=date(2026, 12, 8), reason="x", attendees="甲")
+    result = invoke(
+        runner,
+        "interview",
+        "add",
+        make_code(77),
+        "--date",
+        "2026-12-08",
+        "--reason",
+        "x",
+        "--attendees",
+        "甲",
+        archive=archive.root,
+    )
+    assert result.exit_code == 1 and "名册中没有" in result.stderr
 
 
 def test_facts_for_the_notice(archive: Archive) -> None:
@@ -284,3 +298,161 @@ def test_cli_unknown_id(runner, archive: Archive) -> None:
     assert result.exit_code == 1 and "I-123" in result.stderr
     with pytest.raises(NotFound):
         get_interview(archive, "I-123")
+
+
+# -- what the notice still lacks; corrections ------------------------------------------------------
+
+
+def _cli_add(runner, root: Path, *extra: str):
+    return invoke(
+        runner,
+        "interview",
+        "add",
+        CODE,
+        "--date",
+        "2026-12-08",
+        "--reason",
+        "整改逾期未完成",
+        "--attendees",
+        "张三",
+        *extra,
+        archive=root,
+    )
+
+
+@pytest.mark.parametrize(
+    ("extra", "lacking", "not_lacking"),
+    [
+        ((), ["约谈地点", "需携带材料", "--place …", "--materials …"], []),
+        (("--place", "会议室"), ["需携带材料", "--materials …"], ["约谈地点", "--place"]),
+        (("--materials", "整改报告"), ["约谈地点", "--place …"], ["需携带材料", "--materials"]),
+    ],
+)
+def test_add_tells_what_the_notice_still_lacks(
+    runner, archive: Archive, extra, lacking, not_lacking
+) -> None:
+    result = _cli_add(runner, archive.root, *extra)
+    assert result.exit_code == 0, result.stderr
+    (record,) = list_interviews(Archive.open(archive.root))
+    assert "约谈通知书还缺少" in result.stderr
+    assert f"credit interview correct {record['id']}" in result.stderr
+    for text in lacking:
+        assert text in result.stderr
+    hint = result.stderr.split("约谈通知书还缺少", 1)[1]
+    for text in not_lacking:
+        assert text not in hint
+
+
+def test_add_with_everything_points_to_the_notice(runner, archive: Archive) -> None:
+    result = _cli_add(runner, archive.root, "--place", "会议室", "--materials", "整改报告")
+    assert "约谈通知书还缺少" not in result.stderr
+    assert "credit gen-notice notice_interview" in result.stderr
+
+
+def test_correct_completes_the_notice_and_keeps_the_old_values(runner, archive: Archive) -> None:
+    from archive.interviews import correct_interview, missing_notice_facts
+
+    record = _add(archive, place=None, materials=None)
+    assert [fact for fact, _o, _n in missing_notice_facts(record)] == [
+        "interview_place",
+        "materials",
+    ]
+    fixed = correct_interview(
+        archive,
+        record["id"].upper().replace("I-", "i-"),
+        {"place": "三楼会议室", "materials": "整改报告", "time": "14：30", "attendees": []},
+        reason="补登地点和材料",
+    )
+    assert (fixed["place"], fixed["materials"], fixed["time"]) == (
+        "三楼会议室",
+        "整改报告",
+        "14:30",
+    )
+    assert fixed["id"] == record["id"] and missing_notice_facts(fixed) == []
+    (item,) = fixed["corrections"]
+    assert item["reason"] == "补登地点和材料" and item["by"] == "测试"
+    assert item["changes"]["place"] == {"old": None, "new": "三楼会议室"}
+    assert item["changes"]["time"] == {"old": "09:30", "new": "14:30"}
+    again = correct_interview(
+        archive, record["id"], {"attendees": ["王五；赵六"]}, reason="参加人员调整"
+    )
+    assert again["attendees"] == ["王五", "赵六"] and len(again["corrections"]) == 2
+    assert again["corrections"][1]["changes"]["attendees"]["old"] == [
+        "张三（法定代表人）",
+        "李四（安全负责人）",
+    ]
+    # now the notice needs nothing by hand
+    result = invoke(
+        runner, "gen-notice", "notice_interview", "--interview", record["id"], archive=archive.root
+    )
+    assert result.exit_code == 0, result.stderr
+    # reindex reproduces it byte for byte
+    root = archive.root
+    assert invoke(runner, "reindex", archive=root).exit_code == 0
+    once = (root / "index.json").read_bytes()
+    assert invoke(runner, "reindex", archive=root).exit_code == 0
+    assert (root / "index.json").read_bytes() == once
+    held = json.loads(once)["interviews"][record["id"]]
+    assert held["place"] == "三楼会议室" and len(held["corrections"]) == 2
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["--place", "会议室"], 2, "--reason"),
+        (["--reason", "x"], 2, "没有要更正的项"),
+        (["--place", "县应急管理局三楼会议室", "--reason", "x"], 2, "没有变化"),
+        (["--time", "25:00", "--reason", "x"], 2, "25:00"),
+        (["--place", " ", "--reason", "x"], 2, "--place"),
+        (["--attendees", "；", "--reason", "x"], 2, "--attendees"),
+        (["--place", "a", "--reason", " "], 2, "更正原因"),
+        (["--materials", "长" * 501, "--reason", "x"], 2, "超过"),
+    ],
+)
+def test_cli_correct_refuses_bad_values_by_name(runner, archive: Archive, args, code, message):
+    record = _add(archive)
+    result = invoke(runner, "interview", "correct", record["id"], *args, archive=archive.root)
+    assert result.exit_code == code, result.stderr
+    assert message in result.stderr
+    assert "corrections" not in get_interview(Archive.open(archive.root), record["id"])
+
+
+def test_cli_correct_after_the_notice_says_to_make_it_again(runner, archive: Archive) -> None:
+    record = _add(archive)
+    issued = invoke(
+        runner,
+        "gen-notice",
+        "notice_interview",
+        "--interview",
+        record["id"],
+        "--json",
+        archive=archive.root,
+    )
+    serial = json.loads(issued.stdout)["letters"][0]["serial"]
+    result = invoke(
+        runner,
+        "interview",
+        "correct",
+        record["id"],
+        "--time",
+        "15:00",
+        "--reason",
+        "改期到下午",
+        archive=archive.root,
+    )
+    assert result.exit_code == 0, result.stderr
+    assert f"已更正约谈 {record['id']}" in result.stderr and serial in result.stderr
+    shown = invoke(runner, "interview", "show", record["id"], archive=archive.root).stdout
+    assert "09:30 → 15:00" in shown and "改期到下午" in shown
+    unknown = invoke(
+        runner,
+        "interview",
+        "correct",
+        "I-0000000000",
+        "--time",
+        "9:00",
+        "--reason",
+        "x",
+        archive=archive.root,
+    )
+    assert unknown.exit_code == 1 and "I-0000000000" in unknown.stderr

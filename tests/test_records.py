@@ -372,14 +372,28 @@ def test_confirm_and_reject_carry_the_actor_reason_and_regime(archive: Archive) 
     ]
 
 
+def test_confirming_needs_a_reason_as_rejecting_does(archive: Archive) -> None:
+    from archive.errors import UsageError
+
+    penalty(archive, "拒不执行")
+    (item,) = new_items(records.propose(archive, date(2026, 12, 1)))
+    for reason in ("", "  ", None):
+        with pytest.raises(UsageError, match="--reason"):
+            records.confirm(archive, item.record["id"], reason)  # type: ignore[arg-type]
+    assert records.get_record(archive, item.record["id"])["status"] == records.PROPOSED
+    decided = records.confirm(archive, item.record["id"], " 经核实属实 ").record
+    assert decided["reason"] == "经核实属实" and decided["history"][-1]["reason"] == "经核实属实"
+
+
 def test_confirming_again_is_told_and_writes_nothing(runner, archive: Archive) -> None:
     penalty(archive, "拒不执行")
     (item,) = new_items(records.propose(archive, date(2026, 12, 1)))
     record_id = item.record["id"]
-    first = invoke(runner, "--by", "张三", "record", "confirm", record_id, archive=archive.root)
+    confirm = ("record", "confirm", record_id, "--reason", "属实")
+    first = invoke(runner, "--by", "张三", *confirm, archive=archive.root)
     assert first.exit_code == 0 and "已确认" in first.stderr
     journal = (archive.root / "journal.jsonl").read_bytes()
-    second = invoke(runner, "--by", "李四", "record", "confirm", record_id, archive=archive.root)
+    second = invoke(runner, "--by", "李四", *confirm, archive=archive.root)
     assert second.exit_code == 0
     assert "已由 张三 于" in second.stderr and "确认" in second.stderr
     assert (archive.root / "journal.jsonl").read_bytes() == journal
@@ -439,7 +453,7 @@ def test_changing_the_regime_never_rewrites_old_records(runner, archive: Archive
     assert after == before and after["criterion"] == "6"
     assert after["regime"]["id"] == "county-2019"
     assert new_items(records.propose(Archive.open(national.root), date(2026, 12, 1))) == []
-    decided = records.confirm(Archive.open(national.root), item.record["id"]).record
+    decided = records.confirm(Archive.open(national.root), item.record["id"], "属实").record
     assert decided["regime"]["id"] == "county-2019"
     assert decided["history"][-1]["regime"]["id"] == "national-2023"
 
@@ -554,9 +568,10 @@ BAD = [
     (["record", "propose", "--as-of", "2026-13-01"], 2, "2026-13-01"),
     (["record", "show", "R-xyz"], 2, "R-xyz"),
     (["record", "show", "R-000000000000"], 1, "R-000000000000"),
-    (["record", "confirm", "R-000000000000"], 1, "R-000000000000"),
-    (["record", "confirm", "12"], 2, "12"),
+    (["record", "confirm", "R-000000000000", "--reason", "属实"], 1, "R-000000000000"),
+    (["record", "confirm", "12", "--reason", "属实"], 2, "12"),
     (["record", "confirm", "R-000000000000", "--reason", "  "], 2, "--reason"),
+    (["record", "confirm", "R-000000000000"], 2, "--reason"),  # a reason, as reject needs one
     (["record", "reject", "R-000000000000"], 2, "--reason"),
     (["record", "reject", "R-000000000000", "--reason", ""], 2, "--reason"),
     (["record", "add", CODE, "--criterion", "5"], 2, "证据"),
@@ -641,3 +656,25 @@ def test_rectified_after_as_of_is_judged_open_at_as_of(archive: Archive) -> None
     (item,) = new_items(records.propose(archive, date(2026, 11, 1)))
     assert item.record["facts"]["rectified_on"] is None
     assert item.record["facts"]["days_overdue"] == 24  # 10-08 → 11-01
+
+
+def test_why_a_record_not_confirmed_is_no_basis_and_what_works(archive: Archive) -> None:
+    """A proposed record: confirm it.  A rejected one cannot be confirmed (``confirm`` refuses
+    it), so the hint must not suggest it: it says so and points to ``record add``."""
+    penalty(archive, "拒不执行", number="罚1号")
+    penalty(archive, "重大事故隐患", number="罚2号")
+    first, second = (
+        item.record["id"] for item in new_items(records.propose(archive, date(2026, 12, 1)))
+    )
+    message, hint = records.not_confirmed_problem(records.get_record(archive, first))
+    assert first in message and "待确认" in message and "proposed" not in message
+    assert f"credit record confirm {first} --reason" in hint
+    rejected = records.reject(archive, second, "证据不足").record
+    message, hint = records.not_confirmed_problem(rejected)
+    assert second in message and "驳回" in message
+    assert "credit record confirm" not in hint and "不能再确认" in hint
+    assert f"credit record add {CODE} --criterion {rejected['criterion']}" in hint
+    from archive.errors import CreditError
+
+    with pytest.raises(CreditError, match="驳回"):  # what the hint says holds
+        records.confirm(archive, second, "属实")

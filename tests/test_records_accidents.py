@@ -125,3 +125,81 @@ def test_a_manual_record_on_an_accident(archive: Archive) -> None:
 
     with pytest.raises(UsageError):
         records.add_record(archive, OTHER, "7", accident_ids=[made["id"]])
+
+
+# -- one fact, one record per criterion ------------------------------------------------------------
+
+
+def late_report_decision(archive: Archive, *, number: str = "（蓝）应急罚〔2026〕15号") -> str:
+    """A decision stating 迟报 about the accident it punishes: ingest records the accident."""
+    from tests.test_records import file_document
+
+    fields = {
+        "doc_number": number,
+        "document_date": "2026-04-20",
+        "facts": "2026年3月5日发生物体打击事故，造成1人死亡，该公司迟报事故",
+        "accident_date": "2026-03-05",
+        "deaths": 1,
+        "direct_loss_yuan": 1_200_000,
+        "concealed": True,
+        "accident_description": "物体打击事故",
+    }
+    return file_document(archive, "penalty_decision", fields, name=number)
+
+
+def test_a_decision_and_its_accident_give_one_criterion_7_record(archive: Archive) -> None:
+    sha = late_report_decision(archive)
+    (made,) = accidents.list_accidents(archive)
+    assert made["concealed"] and made["source"]["document"] == sha
+    report = records.propose(archive, AS_OF)
+    found = sorted((i.record["criterion"], i.rule) for i in new_items(report))
+    # criterion 1 (fatal, liable) and criterion 7 once: the accident's record, not the decision's
+    assert found == [("1", "accident_fatal_liable"), ("7", "accident_concealed")]
+    (kept,) = [i.record for i in new_items(report) if i.record["criterion"] == "7"]
+    # its id is the accident rule's own, as if the decision's rule had not matched
+    assert kept["id"] == records.proposal_id("accident_concealed", CODE, kept["evidence"])
+    assert kept["evidence"][0]["document"] == sha
+    assert kept["evidence"][0]["doc_number"] == "（蓝）应急罚〔2026〕15号"
+    assert kept["facts"]["also_rules"] == ["penalty_accident_report"]
+    (same,) = [i for i in report.items if i.outcome == records.SAME_FACT]
+    assert same.rule == "penalty_accident_report" and same.record["id"] == kept["id"]
+    assert kept["id"] in same.message
+    again = records.propose(archive, AS_OF)
+    assert new_items(again) == []
+    assert len(records.list_records(archive, CODE, criterion="7")) == 1
+
+
+def test_a_record_held_already_keeps_the_fact_whatever_the_preference(archive: Archive) -> None:
+    """An archive that proposed the decision's record first (before the accident was known as
+    concealed) is not given a second criterion-7 record when the accident is corrected."""
+    late_report_decision(archive)
+    (made,) = accidents.list_accidents(archive)
+    accidents.correct_accident(archive, made["id"], {"concealed": False}, reason="核实")
+    (first,) = [
+        i for i in new_items(records.propose(archive, AS_OF)) if i.record["criterion"] == "7"
+    ]
+    assert first.rule == "penalty_accident_report"
+    records.reject(archive, first.record["id"], "迟报已另案处理")
+    accidents.correct_accident(archive, made["id"], {"concealed": True}, reason="复核")
+    report = records.propose(archive, AS_OF)
+    assert [i for i in new_items(report) if i.record["criterion"] == "7"] == []
+    (same,) = [i for i in report.items if i.outcome == records.SAME_FACT]
+    assert same.rule == "accident_concealed" and same.record["id"] == first.record["id"]
+
+
+def test_one_decision_under_one_criterion_twice_is_one_record(archive: Archive) -> None:
+    from tests.test_records import penalty
+
+    penalty(archive, "拒不执行停产指令，且逾期不缴纳罚款")
+    report = records.propose(archive, AS_OF)
+    (item,) = new_items(report)
+    assert (item.record["criterion"], item.rule) == ("6", "penalty_refused_order")
+    assert item.record["facts"]["also_rules"] == ["penalty_unpaid"]
+
+
+def test_two_decisions_of_one_enterprise_are_two_facts(archive: Archive) -> None:
+    from tests.test_records import penalty
+
+    penalty(archive, "发生事故后迟报", number="罚1号")
+    penalty(archive, "发生事故后瞒报", number="罚2号")
+    assert len(new_items(records.propose(archive, AS_OF))) == 2

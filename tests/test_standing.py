@@ -250,3 +250,52 @@ def test_reindex_gives_the_same_standing(runner, archive: Archive) -> None:
     assert invoke(runner, "reindex", archive=archive.root).exit_code == 0
     assert invoke(runner, *argv, archive=archive.root).stdout == before
     assert json.loads(before)[1]["standing"] == "untrustworthy"
+
+
+def test_every_format_carries_the_code_and_the_label_follows_the_language(
+    runner, archive: Archive
+) -> None:
+    signed_commitment(archive, CODE, 2026)
+    record_id = manual(archive, OTHER, date(2026, 11, 2))
+    root, day = archive.root, ("--as-of", "2026-12-01")
+    for lang, labels in (("zh", ["守信", "失信"]), ("en", ["trustworthy", "untrustworthy"])):
+        out = invoke(runner, "--lang", lang, "standing", "--csv", *day, archive=root).stdout
+        rows = list(csv.DictReader(io.StringIO(out)))
+        assert [row["standing"] for row in rows] == ["trustworthy", "untrustworthy"]
+        assert [row["label"] for row in rows] == labels
+        assert [row["rule"] for row in rows] == [
+            "commitment_signed_no_record",
+            "confirmed_record_in_window",
+        ]
+        for fmt in ("--json", "--nl"):
+            out = invoke(runner, "--lang", lang, "standing", fmt, *day, archive=root).stdout
+            found = (
+                json.loads(out)
+                if fmt == "--json"
+                else [json.loads(line) for line in out.split("\n") if line]
+            )
+            assert [(r["standing"], r["label"]) for r in found] == list(
+                zip(["trustworthy", "untrustworthy"], labels, strict=True)
+            )
+    shown = invoke(runner, "--lang", "en", "enterprise", "show", OTHER, archive=root).stdout
+    (line,) = [line for line in shown.splitlines() if line.startswith("Standing:")]
+    assert line.startswith("Standing: untrustworthy (A confirmed bad-credit record")
+    assert f"): record {record_id} (ground 8, 2026-11-02)" in line
+    assert not any(char in line for char in "（）：、")
+    as_json = invoke(runner, "--lang", "en", "enterprise", "show", OTHER, "--json", archive=root)
+    standing_row = json.loads(as_json.stdout)["standing"]
+    assert (standing_row["standing"], standing_row["label"]) == ("untrustworthy", "untrustworthy")
+    chinese = invoke(runner, "--lang", "zh", "enterprise", "show", OTHER, archive=root).stdout
+    assert f"信用状况：失信（记录期内有已确认的不良信用记录）：记录 {record_id}" in chinese
+
+
+def test_ids_are_headed_by_what_they_are_not_serial(runner, archive: Archive) -> None:
+    manual(archive, OTHER, date(2026, 11, 2))
+    listed = invoke(runner, "--lang", "en", "record", "list", archive=archive.root).stdout
+    assert "Record ID" in listed and "Serial" not in listed
+    assert (
+        "记录编号" in invoke(runner, "--lang", "zh", "record", "list", archive=archive.root).stdout
+    )
+    out = invoke(runner, "--lang", "zh", "record", "list", "--csv", archive=archive.root).stdout
+    (row,) = csv.DictReader(io.StringIO(out))
+    assert (row["rule"], row["status"], row["status_label"]) == ("manual", "confirmed", "已确认")

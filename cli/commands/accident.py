@@ -9,7 +9,7 @@ from cli.base import Command, DateType, Group, get_env, option
 from cli.output import info, output_options, render_object, render_rows, short_time
 
 LIST_COLUMNS = [
-    ("id", N_("编号")),
+    ("id", N_("事故编号")),
     ("credit_code", N_("统一社会信用代码")),
     ("date", N_("事故日期")),
     ("deaths", N_("死亡")),
@@ -21,7 +21,7 @@ LIST_COLUMNS = [
     ("source_text", N_("来源")),
 ]
 SHOW_FIELDS = [
-    ("id", N_("编号")),
+    ("id", N_("事故编号")),
     ("credit_code", N_("统一社会信用代码")),
     ("date", N_("事故日期")),
     ("deaths", N_("死亡")),
@@ -146,8 +146,9 @@ def add(code, on, deaths, serious_injuries, direct_loss, liable, concealed, desc
     "--grade",
     "grades",
     multiple=True,
-    type=click.Choice(["general", "larger", "major", "especially_major"]),
-    help="只列这一等级：general 一般、larger 较大、major 重大、especially_major 特别重大（可重复）。",
+    metavar="GRADE",
+    help="只列这一等级（可重复）：一般、较大、重大、特别重大（也可写“较大事故”），"
+    "或 general、larger、major、especially_major。",
 )
 @output_options
 def list_(code, grades, fmt) -> None:
@@ -157,7 +158,8 @@ def list_(code, grades, fmt) -> None:
     示例：
       credit accident list
       credit accident list 91431127MA4L8R2K77 --json
-      credit accident list --grade larger --grade major --csv > 较大以上事故.csv
+      credit accident list --grade 较大 --grade 重大 --csv > 较大以上事故.csv
+      credit accident list --grade larger --json
     """
     from archive.accidents import find_accidents
 
@@ -218,7 +220,7 @@ def show(accident_id: str, fmt: str) -> None:
                 ("at", N_("时间")),
                 ("by", N_("操作人")),
                 ("changes", N_("改动")),
-                ("reason", N_("原因")),
+                ("reason", N_("更正原因")),
             ],
             "table",
             title=_("更正记录"),

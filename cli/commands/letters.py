@@ -270,8 +270,16 @@ def _parse_facts(facts: tuple[str, ...], facts_file: Path | None) -> dict[str, A
     metavar="ID",
     help="约谈通知书：从登记的约谈（credit interview list）填入时间、地点、参加人员等事实。",
 )
+@option(
+    "--record",
+    "record_id",
+    metavar="ID",
+    help="不良信用记录告知书：从已确认的记录（credit record list）填入条件、事实和证据。",
+)
 @_batch_options(jobs=False)
-def gen_notice(kind, code, section, facts, facts_file, year, interview, **batch: Any) -> None:
+def gen_notice(
+    kind, code, section, facts, facts_file, year, interview, record_id, **batch: Any
+) -> None:
     """生成一份告知书、通知书或报表（不良信用记录、黑名单列入/移出、约谈、整改逾期、催报）。
 
     KIND 是模板名（credit template list 列出全部），CODE 是单位的统一社会信用代码；
@@ -283,12 +291,29 @@ def gen_notice(kind, code, section, facts, facts_file, year, interview, **batch:
       credit gen-notice notice_monthly_reminder_section --section 危化股 --fact period=2026-11 \\
           --fact missing=隐患排查台账
       credit gen-notice notice_interview 91431127MA4L8R2K77 --facts-file 约谈.toml
+      credit gen-notice notice_interview --interview I-1a2b3c4d5e
+      credit gen-notice notice_bad_record --record R-3f2a9c01b7e4
       credit gen-notice form_monthly_report 91431127MA4L8R2K77 --fact period=2026-11
     """
     from archive.letters.issue import notice_request
 
     env = get_env()
     archive = env.open_archive()
+    if interview and record_id:
+        raise click.UsageError(_("--interview 和 --record 只能给出一个"))
+    if record_id:
+        from archive.records import record_notice_request
+
+        request = record_notice_request(
+            archive,
+            kind,
+            code,
+            record_id,
+            facts=_parse_facts(facts, facts_file),
+            year=year or date.today().year,
+        )
+        _run_batch(env, archive, [request], **batch)
+        return
     if interview:
         from archive.interviews import interview_notice_request
 

@@ -9,7 +9,7 @@ from cli.base import Command, DateType, Group, exit_with, get_env, option
 from cli.output import dumps, info, output_options, render_object, render_rows, short_time
 
 LIST_COLUMNS = [
-    ("id", N_("编号")),
+    ("id", N_("记录编号")),
     ("credit_code", N_("统一社会信用代码")),
     ("name", N_("单位名称")),
     ("criterion", N_("条件")),
@@ -18,8 +18,15 @@ LIST_COLUMNS = [
     ("date", N_("日期")),
     ("status_label", N_("状态")),
 ]
+# A CSV is for scripts as well: the codes (the same in every language) beside the labels.
+CSV_COLUMNS = [
+    *LIST_COLUMNS[:4],
+    ("rule", N_("规则代码")),
+    *LIST_COLUMNS[4:],
+    ("status", N_("状态代码")),
+]
 SHOW_FIELDS = [
-    ("id", N_("编号")),
+    ("id", N_("记录编号")),
     ("credit_code", N_("统一社会信用代码")),
     ("name", N_("单位名称")),
     ("criterion_label", N_("条件")),
@@ -32,11 +39,12 @@ SHOW_FIELDS = [
     ("proposed", N_("提出")),
     ("decided", N_("决定")),
     ("reason", N_("理由")),
+    ("notice", N_("告知书编号")),
 ]
 ROWS_SHOWN = 100  # a table of thousands of proposals helps nobody and takes seconds to print
 PROPOSAL_COLUMNS = [
     ("outcome_label", N_("结果")),
-    ("record_id", N_("编号")),
+    ("record_id", N_("记录编号")),
     ("credit_code", N_("统一社会信用代码")),
     ("criterion", N_("条件")),
     ("rule_label", N_("规则")),
@@ -85,10 +93,16 @@ def show_in_dossier(env, detail: dict) -> None:
 
     if detail.get("standing"):
         row = standing_for_people(detail["standing"])
-        text = f"{row['label']}（{row['rule_label']}）"
         if row["evidence_text"]:
-            text += f"：{row['evidence_text']}"
-        click.echo(_("信用状况：{text}", text=text), file=env.stdout)
+            text = _(
+                "信用状况：{label}（{rule}）：{evidence}",
+                label=row["label"],
+                rule=row["rule_label"],
+                evidence=row["evidence_text"],
+            )
+        else:
+            text = _("信用状况：{label}（{rule}）", label=row["label"], rule=row["rule_label"])
+        click.echo(text, file=env.stdout)
     if detail.get("records"):
         render_rows(
             env,
@@ -214,7 +228,8 @@ def list_(code, status, criterion, fmt) -> None:
     rows = find_records(archive, code, status, criterion)
     if fmt in ("table", "csv"):
         rows = [_row(row) for row in rows]
-    render_rows(env, rows, LIST_COLUMNS, fmt, empty=_("没有符合条件的记录。"))
+    columns = CSV_COLUMNS if fmt == "csv" else LIST_COLUMNS
+    render_rows(env, rows, columns, fmt, empty=_("没有符合条件的记录。"))
     if fmt == "table" and rows:
         info(env, _("共 {count} 条。", count=len(rows)))
 
@@ -341,9 +356,9 @@ def add(code, criterion, documents, accident_ids, notes, on, note) -> None:
 
 @record.command(cls=Command)
 @click.argument("record_id", metavar="ID")
-@option("--reason", metavar="TEXT", help="确认的理由（记入档案）。")
-def confirm(record_id: str, reason: str | None) -> None:
-    """确认一条提出的记录（记下操作人和理由）。
+@option("--reason", required=True, metavar="TEXT", help="确认的理由（必填，记入档案）。")
+def confirm(record_id: str, reason: str) -> None:
+    """确认一条提出的记录（须写明理由，如同驳回；记下操作人）。
 
     另一人已确认过的，提示由谁于何时确认，不再重复记录（退出码 0）；已驳回的不能再确认（退出码 1）。
 

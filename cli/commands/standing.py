@@ -15,6 +15,16 @@ COLUMNS = [
     ("rule_label", N_("依据")),
     ("evidence_text", N_("证据")),
 ]
+# A CSV is for scripts as well: the codes (the same in every language) beside the labels.
+CSV_COLUMNS = [
+    ("credit_code", N_("统一社会信用代码")),
+    ("name", N_("单位名称")),
+    ("standing", N_("信用状况代码")),
+    ("label", N_("信用状况")),
+    ("rule", N_("依据代码")),
+    ("rule_label", N_("依据")),
+    ("evidence_text", N_("证据")),
+]
 
 
 def _evidence_text(row: dict) -> str:
@@ -51,11 +61,11 @@ def _evidence_text(row: dict) -> str:
 
 def standing_for_people(row: dict) -> dict:
     """A standing row with its label, rule and evidence as text (tables, CSV)."""
-    from archive.standing import RULE_LABELS
+    from archive.standing import LABELS, RULE_LABELS
 
     return {
         **row,
-        "label": _(row["label"]),
+        "label": _(LABELS[row["standing"]]) if row.get("standing") in LABELS else row["label"],
         "rule_label": _(RULE_LABELS.get(row["rule"], row["rule"])),
         "evidence_text": _evidence_text(row),
     }
@@ -71,6 +81,8 @@ def standing(code, as_of, green_channel: bool, fmt: str) -> None:
 
     黑名单：列入黑名单且期限未满；失信：一年内有已确认的不良信用记录；守信：本年度单位承诺书
     已签字退回，一年内无不良信用记录，未列入黑名单（可走绿色通道）；其余为一般。
+    --json、--nl 和 --csv 在说明文字旁另有代码：standing（trustworthy、general、untrustworthy、
+    blacklisted）和 rule。
 
     \b
     示例：
@@ -87,6 +99,7 @@ def standing(code, as_of, green_channel: bool, fmt: str) -> None:
     )
     if fmt in ("table", "csv"):
         rows = [standing_for_people(row) for row in rows]
-    render_rows(env, rows, COLUMNS, fmt, empty=_("没有符合条件的单位。"))
+    columns = CSV_COLUMNS if fmt == "csv" else COLUMNS
+    render_rows(env, rows, columns, fmt, empty=_("没有符合条件的单位。"))
     if fmt == "table" and rows:
         info(env, _("共 {count} 家。", count=len(rows)))
