@@ -60,12 +60,6 @@ STATUS_LABELS = {
 }
 # What was done to a closed entry, for "已{verb}" in messages (the labels already say 已).
 STATUS_VERBS = {REMOVED: N_("移出"), WITHDRAWN: N_("撤回")}
-# Records' statuses as archive.records labels them (read here, not imported: messages only).
-RECORD_STATUS_LABELS = {
-    "proposed": N_("待确认"),
-    "confirmed": N_("已确认"),
-    "rejected": N_("已驳回"),
-}
 # The longest look-ahead of `expiring` (days): ten years.
 MAX_WITHIN = 3660
 # Accident grades, lowest first (archive.accidents' codes).
@@ -717,21 +711,10 @@ def _manual(
                     code=code,
                 )
             )
-        status = record.get("status")
-        if status == "rejected":
-            raise UsageError(
-                _("记录 {id} 已驳回，不能作为列入依据", id=record_id),
-                _("用 credit record list {code} 查看该单位已确认的记录", code=code),
-            )
-        if status != "confirmed":
-            raise UsageError(
-                _(
-                    "记录 {id} 尚未确认（{status}），不能作为列入依据",
-                    id=record_id,
-                    status=_(RECORD_STATUS_LABELS.get(str(status), str(status))),
-                ),
-                _("先用 credit record confirm {id} --reason … 确认", id=record_id),
-            )
+        if record.get("status") != "confirmed":
+            from archive.records import not_confirmed_problem
+
+            raise UsageError(*not_confirmed_problem(record))
         records.append(record)
     if not records:
         if not note:

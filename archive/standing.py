@@ -24,10 +24,10 @@ language of the messages (守信 …, ``--lang en``: trustworthy …).
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-from archive import dossier, records, uscc
+from archive import blacklist, dossier, records, uscc, workdays
 from archive.enterprises import ACTIVE, get_enterprise
 from archive.enterprises import TABLE as ENTERPRISES
 from archive.i18n import N_, _
@@ -64,11 +64,16 @@ RULE_LABELS = {
 }
 
 
-def active_blacklist(index: Index, as_of: date) -> dict[str, list[dict[str, Any]]]:
+def active_blacklist(
+    index: Index, as_of: date, calendar: Any = None
+) -> dict[str, list[dict[str, Any]]]:
     """Blacklist entries in force at ``as_of``, by credit code: listed (published) on or before
     it, the term ending on or after it, and not removed by then (status ``listed``, or
     ``removed`` on a later day).  Read from the table by name: none when the archive has no
     blacklist table."""
+    from archive.workdays import WorkCalendar
+
+    calendar = calendar if calendar is not None else WorkCalendar()
     table = index.table(BLACKLIST_TABLE)
     found: dict[str, list[dict[str, Any]]] = defaultdict(list)
     day = as_of.isoformat()
@@ -77,10 +82,14 @@ def active_blacklist(index: Index, as_of: date) -> dict[str, list[dict[str, Any]
         removed_later = entry.get("status") == REMOVED and str(entry.get("removed_on") or "") > day
         if not (entry.get("status") == LISTED or removed_later) or not entry.get("credit_code"):
             continue
-        listed_on, ends_on = entry.get("listed_on"), entry.get("ends_on")
+        listed_on = entry.get("listed_on")
         if listed_on and str(listed_on) > day:
             continue
-        if not ends_on or str(ends_on) < day:
+        # The term's end as archive.blacklist reads it: a provisional end (a year the holiday
+        # data lacked when it was published) is rolled now if it can be; while the data cannot
+        # tell whether the term is over, the entry stays in force.
+        end = blacklist.resolve_end(calendar, entry)
+        if end is None or blacklist.term_over(calendar, end, as_of - timedelta(days=1)):
             continue
         found[entry["credit_code"]].append(dict(entry, id=entry.get("id") or key))
     return found
@@ -166,7 +175,7 @@ def standing(
             and start <= str(record.get("date") or "") <= day
         ):
             in_window[record["credit_code"]].append(record)
-    listed = active_blacklist(index, as_of)
+    listed = active_blacklist(index, as_of, workdays.calendar_for(archive))
     signed = _signed_commitments(index, as_of.year)
     rows = []
     for found in codes:

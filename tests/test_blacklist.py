@@ -1371,3 +1371,30 @@ def test_a_notice_in_december_is_issued_without_next_year_s_data(
         "信息公布之日",
         "管理期满之日（遇法定节假日顺延）",
     )
+
+
+def test_standing_reads_a_provisional_end_as_the_blacklist_does(root: Path, monkeypatch) -> None:
+    from archive.standing import standing
+
+    entry = _publish(root, "county-2019", monkeypatch)
+    entry = drive(root, entry["id"], "2026-09-22", "2026-09-23", "2026-10-01")
+    assert entry["ends_on_provisional"]  # nominal end 2027-10-01, no 2027 data
+
+    def agree(day: str) -> str:
+        as_of = date.fromisoformat(day)
+        from archive.workdays import calendar_for
+
+        archive = open_(root)
+        (row,) = standing(archive, CODE, as_of)
+        listed = bool(
+            bl.active_entries(archive.index(), CODE, as_of, calendar=calendar_for(archive))
+        )
+        assert (row["standing"] == "blacklisted") == listed, day
+        return row["standing"]
+
+    # Without 2027's data, whether the term is over after its nominal end is unknown: in force.
+    assert agree("2027-10-02") == "blacklisted"
+    # With it, the end rolls off National Day (test data: 10-01…07) to 2027-10-08.
+    (root / "holidays.toml").write_text(HOLIDAYS_2027, encoding="utf-8")
+    assert agree("2027-10-08") == "blacklisted"
+    assert agree("2027-10-09") != "blacklisted"
