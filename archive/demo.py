@@ -365,8 +365,7 @@ def _story_in(calendar: Any, regime: Any, year: int) -> Story:
     deadline = date(year, 9, 30)  # as the order writes it (the rules roll a rest day forward)
     propose_on = calendar.add_days(calendar.roll_forward(deadline), 5, workdays=True)
     notify_on = calendar.add_days(propose_on, 3, workdays=True)
-    # Exchange and publication on the last day the regime allows: the 告知书 foresees the term
-    # from that day, so the notice and the entry name the same term.
+    # Exchange and publication on the last day the regime allows (each stage in time).
     exchange_on = after(notify_on, "exchange")
     publish_on = after(exchange_on, "publish")
     ends_on = calendar.add_years(publish_on, int(regime.term_years), roll=regime.term_rolls)

@@ -275,14 +275,17 @@ def test_a_deadline_in_2027_needs_holidays_toml(root: Path, runner, monkeypatch)
     result = invoke(
         runner, "blacklist", "advance", entry["id"], "--date", "2026-12-29", archive=root
     )
-    # The notice foresees the end of the term, a year after publication in 2027: without
-    # 2028's data it is written as the nominal date, to be moved off a holiday — not refused.
+    # The notice states the term from publication in words (a date it cannot know), so the
+    # end of the term, in 2028, never holds it up.
     assert result.exit_code == 0, result.stderr
     entry = bl.get_entry(open_(root), entry["id"])
     assert entry["stages"][1]["deadline"] == "2027-01-05"  # 12-29,30,31, (1-1…3 off) 1-4, 1-5
     facts = _letter(root, entry["stages"][1]["notice"])["facts"]
-    assert facts["end_date"].endswith("（遇法定节假日顺延）")
-    assert facts["end_date"].startswith("2028年1月")
+    assert (facts["start_date"], facts["end_date"]) == (
+        "信息公布之日",
+        "管理期满之日（遇法定节假日顺延）",
+    )
+    assert facts["statement_deadline"] == "2027年1月6日"  # 5 working days after 12-29
 
 
 # -- notices -----------------------------------------------------------------------------------
@@ -916,7 +919,7 @@ def test_a_term_ending_in_a_year_without_data_is_published_provisionally(
     # The 告知书 foresees the end: the nominal date, to be moved off a holiday.
     notice = bl.get_entry(open_(root), entry["id"])["stages"][1]["notice"]
     facts = _letter(root, notice)["facts"]
-    assert facts["end_date"].endswith("（遇法定节假日顺延）") and str(year) in facts["end_date"]
+    assert facts["end_date"] == "管理期满之日（遇法定节假日顺延）"
     result = invoke(
         runner, "blacklist", "advance", entry["id"], "--date", "2026-10-01", archive=root
     )
