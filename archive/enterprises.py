@@ -39,7 +39,11 @@ FIELDS = (
     "address",
     "town",
 )
+# Kept only when given (an event without it replays as before): the day the enterprise came
+# under supervision (名册“纳入监管日期”, ``--since``), ISO; it owes monthly reports from then.
+OPTIONAL_FIELDS = ("since",)
 FIELD_LABELS = {
+    "since": N_("纳入监管日期"),
     "credit_code": N_("统一社会信用代码"),
     "name": N_("单位名称"),
     "industry": N_("行业"),
@@ -160,7 +164,7 @@ def clean_fields(
     clean: dict[str, str] = {}
     problems: list[FieldProblem] = []
     for key, raw in values.items():
-        if key not in FIELDS:
+        if key not in FIELDS and key not in OPTIONAL_FIELDS:
             raise UsageError(_("未知字段：{field}", field=key))
         if raw is None:
             continue
@@ -196,6 +200,28 @@ def clean_fields(
         problems.append(FieldProblem("credit_code", "missing_value", _("缺少统一社会信用代码")))
     if "name" not in clean and not partial and not any(p.field == "name" for p in problems):
         problems.append(FieldProblem("name", "missing_value", _("缺少单位名称")))
+    if "since" in clean:
+        since = parse_since(clean["since"])
+        if since is None:
+            problems.append(
+                FieldProblem(
+                    "since",
+                    "invalid_date",
+                    _("“{value}”不是日期（写成 YYYY-MM-DD，如 2026-03-16）", value=clean["since"]),
+                )
+            )
+            del clean["since"]
+        elif since > date.today():
+            problems.append(
+                FieldProblem(
+                    "since",
+                    "future_date",
+                    _("{value} 晚于今天", value=since.isoformat()),
+                )
+            )
+            del clean["since"]
+        else:
+            clean["since"] = since.isoformat()
     if "phone" in clean and not is_phone_number(clean["phone"]):
         problems.append(
             FieldProblem(
@@ -252,6 +278,24 @@ def clean_fields(
             )
         )
     return clean, problems
+
+
+def parse_since(text: str | date) -> date | None:
+    """The date of a 纳入监管日期 as rosters write it (``2026-03-16``, ``2026/3/16``,
+    ``2026年3月16日``, a spreadsheet's ``2026-03-16 00:00:00``), or None.
+
+    >>> parse_since("2026/3/16"), parse_since("2026-03-16 00:00:00"), parse_since("三月")
+    (datetime.date(2026, 3, 16), datetime.date(2026, 3, 16), None)
+    """
+    from archive.cnnum import parse_date
+
+    if isinstance(text, date):
+        return text
+    text = normalise_text(text)
+    if text.endswith(" 00:00:00"):
+        text = text[: -len(" 00:00:00")]
+    found = parse_date(text, whole=True)
+    return found if found is not None and found.year >= 1949 else None
 
 
 def _raise_problems(problems: list[FieldProblem]) -> None:
@@ -559,7 +603,11 @@ def plan_import(
     table = (index or archive.index()).table(TABLE)
     seen: dict[str, int] = {}
     for roster_row in roster.rows:
-        values = {key: value for key, value in roster_row.values.items() if key in FIELDS}
+        values = {
+            key: value
+            for key, value in roster_row.values.items()
+            if key in FIELDS or key in OPTIONAL_FIELDS
+        }
         clean, problems = clean_fields(values, archive.settings)
         outcome = RowOutcome(
             row=roster_row.row,
@@ -697,6 +745,9 @@ def _added(index: Index, entry: dict[str, Any]) -> None:
     data = entry["data"]
     record: dict[str, Any] = {key: data.get(key, "") for key in FIELDS}
     record.update(status=ACTIVE, created_at=entry["time"], name_key=normalise_name(data["name"]))
+    for key in OPTIONAL_FIELDS:
+        if data.get(key):
+            record[key] = data[key]
     warnings = [warning.reason for warning in uscc.warnings(data["credit_code"])]
     if warnings:
         record["code_warnings"] = warnings

@@ -36,6 +36,7 @@ from archive.letters import returns
 from archive.letters.issue import LETTERS_TABLE
 from archive.report import Report
 from archive.store import Archive
+from archive.validation import check_date
 from archive.walk import Candidate, ZipExpansion, display_name, opens_as_archive, walk
 
 INGESTED = "ingested"
@@ -191,11 +192,16 @@ def ingest(
     on_result: Callable[[FileResult], None] | None = None,
     timeout: float = PARSE_TIMEOUT,
     memory_mb: int = PARSE_MEMORY_MB,
+    received: date | None = None,
 ) -> IngestReport:
     """Ingest every file under ``folders``; ``on_result`` hears of each file as it is settled.
 
     ``assign`` (a credit code) files every document under that enterprise (``--assign``).
+    ``received`` is the day the documents reached the bureau (``--received``, not after
+    today; default today), recorded as ``received_on``: the monthly check counts it.
     """
+    if received is not None:
+        check_date(received, what=_("收到日期"))
     from archive.pool import run_isolated
 
     report = IngestReport(dry_run=dry_run)
@@ -241,6 +247,7 @@ def ingest(
     committer = _Committer(
         archive, dry_run=dry_run, register_new=register_new, assign=assign, settle=settle
     )
+    committer.received_on = (received or date.today()).isoformat()
     committer.own = own
     try:
         works = {}
@@ -504,6 +511,7 @@ class _Committer:
         # Inbox copies written for ``self.unmatched`` (not yet committed): (path, sha256).
         self.inbox_copies: list[tuple[Path, str]] = []
         self.own: dict[str, str] = {}  # SHA-256 → serial of the letters we issued
+        self.received_on = date.today().isoformat()  # the day the documents were received
         self.last_commit = time.monotonic()
         self._name_map: tuple[int, dict[str, list[str]]] | None = None
         self._serial_map: tuple[int, dict[str, str]] | None = None
@@ -724,6 +732,7 @@ class _Committer:
             "kind": result.kind,
             "candidates": result.candidates,
             "fields": _jsonable(result.fields),
+            "received_on": self.received_on,
             # relative to the archive (a moved archive still works; --assign looks there too)
             "assign": f"credit ingest --assign {waiting} 统一社会信用代码",
         }
@@ -865,6 +874,7 @@ class _Committer:
                         "matched_by": match["matched_by"],
                         "fields": _jsonable(result.fields),
                         "enterprises": result.candidates,
+                        "received_on": self.received_on,
                         FACT_EVENTS: True,
                     },
                 )
@@ -1209,6 +1219,11 @@ def assign_file(archive: Archive, path: Path, code: str, **options: Any) -> Inge
     if not path.is_file():
         raise CreditError(_("{path} 不是文件", path=display_name(path)))
     enterprise = get_enterprise(archive, code)
+    if options.get("received") is None:
+        # a file waiting in the inbox was received when it was first ingested
+        waiting = _read_sidecar(path).get("received_on")
+        with contextlib.suppress(TypeError, ValueError):
+            options["received"] = date.fromisoformat(waiting)
     report = ingest(archive, [path], assign=enterprise["credit_code"], **options)
     if enterprise.get("status") == "closed" and any(r.status == INGESTED for r in report.results):
         archive.warnings.append(

@@ -51,6 +51,8 @@ FIELDS = (
     "address",
     "town",
 )
+# Read when the roster has the column (``values`` holds it only then): 纳入监管日期.
+OPTIONAL_FIELDS = ("since",)
 REQUIRED = ("name", "credit_code")
 
 #: Accepted header texts of each field; the first one is the field's label in messages.  The
@@ -70,6 +72,7 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "phone": ("联系电话", "电话", "手机", "联系方式"),
     "address": ("地址", "单位地址", "注册地址", "经营地址"),
     "town": ("所属乡镇", "乡镇", "乡镇（街道）", "所在乡镇"),
+    "since": ("纳入监管日期", "纳入监管时间", "监管起始日期", "纳入日期"),
 }
 
 MAX_ROWS = 200_000  # data rows; more is not a county roster

@@ -51,11 +51,198 @@ DEFAULTS: dict[str, tuple[Any, str | None]] = {
     "register.towns": ([], None),
     "register.industry_aliases": (dict(DEFAULT_INDUSTRY_ALIASES), None),
     "archive.lock_timeout": (10.0, "CREDIT_LOCK_TIMEOUT"),
+    # The first month the archive holds ("YYYY-MM"); "" = the month the archive was made.
+    "archive.start": ("", None),
     "rules.regime": ("county-2019", None),
     "letters.serial_format": ("{prefix}〔{year}〕{number:04d}号", None),
     "letters.prefixes": ({}, None),
     "letters.soffice": ("soffice", "CREDIT_SOFFICE"),
+    "monthly.requirements": ([], None),  # filled in below: DEFAULT_REQUIREMENTS
 }
+
+# -- monthly requirements ([[monthly.requirements]]) -------------------------------------------
+
+WHO_ENTERPRISE = "enterprise"
+WHO_SECTION = "section"
+DUE_LAST_WORKDAY = "last_workday"  # the month's last working day
+DUE_WORKDAY = "workday"  # the ``day``-th working day of the next month
+DUE_DAY = "day"  # the ``day``-th of the next month, moved off a rest day
+DUE_RULES = (DUE_LAST_WORKDAY, DUE_WORKDAY, DUE_DAY)
+COUNT_WORKDAYS = "workdays"
+COUNT_CALENDAR = "calendar"
+DOCUMENT_KINDS = {WHO_ENTERPRISE: "monthly_report", WHO_SECTION: "section_submission"}
+RECEIVING_SECTION = "政策法规股"
+
+
+def _default_requirements() -> list[dict[str, Any]]:
+    from archive.letters.catalog import MONTHLY_REPORT_TOPICS
+
+    return [
+        {
+            # 三(四): every enterprise reports its 诚信履行情况 on the seven topics, monthly.
+            "name": "安全生产诚信履行情况报告表",
+            "who": WHO_ENTERPRISE,
+            "document": "monthly_report",
+            "topics": list(MONTHLY_REPORT_TOPICS),
+            "signed": True,
+            "industries": [],
+            "sections": [],
+            "towns": [],
+            "due": DUE_WORKDAY,
+            "day": 5,
+            "grace_days": 0,
+            "count": COUNT_WORKDAYS,
+        },
+        {
+            # 四(三): every section sends its material to 政策法规股 before the month's end.
+            "name": "诚信体系建设资料",
+            "who": WHO_SECTION,
+            "document": "section_submission",
+            "sections": [],
+            "to": RECEIVING_SECTION,
+            "min_items": 1,
+            "signed": False,
+            "due": DUE_LAST_WORKDAY,
+            "day": 0,
+            "grace_days": 0,
+            "count": COUNT_WORKDAYS,
+        },
+    ]
+
+
+DEFAULTS["monthly.requirements"] = (_default_requirements(), None)
+
+_REQUIREMENT_KEYS = {
+    "name": str,
+    "who": str,
+    "document": str,
+    "topics": list,
+    "signed": bool,
+    "industries": list,
+    "sections": list,
+    "towns": list,
+    "to": str,
+    "min_items": int,
+    "due": str,
+    "day": int,
+    "grace_days": int,
+    "count": str,
+}
+
+
+def check_requirements(
+    value: Any, path: Path | str, *, sections: list[str], industries: list[str]
+) -> list[dict[str, Any]]:
+    """The ``[[monthly.requirements]]`` of ``path``, each completed with the defaults of its
+    kind, or :class:`ArchiveError` naming the file, the entry and the value."""
+    from archive.letters.catalog import MONTHLY_REPORT_TOPICS
+
+    defaults = {item["who"]: item for item in _default_requirements()}
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise ArchiveError(
+            _("{path} 中的 monthly.requirements 应是一组 [[monthly.requirements]] 表", path=path),
+            _("参照 credit init 生成的样板改正，或删除这一项以使用默认要求"),
+        )
+    result: list[dict[str, Any]] = []
+    names: set[str] = set()
+    for number, item in enumerate(value, 1):
+
+        def bad(key: str, problem: str, hint: str | None = None, *, number: int = number) -> None:
+            raise ArchiveError(
+                _(
+                    "{path} 中第 {number} 项 [[monthly.requirements]] 的 {key} 有误：{problem}",
+                    path=path,
+                    number=number,
+                    key=key,
+                    problem=problem,
+                ),
+                hint or _("参照 credit init 生成的样板改正"),
+            )
+
+        for key, raw in item.items():
+            kind = _REQUIREMENT_KEYS.get(key)
+            if kind is None:
+                bad(
+                    key,
+                    _("不认识这一项"),
+                    _("可用的项：{keys}", keys=join_items(_REQUIREMENT_KEYS)),
+                )
+            elif not isinstance(raw, kind) or (kind is int and isinstance(raw, bool)):
+                bad(key, _("取值 {value!r} 类型不对", value=raw))
+            elif kind is list and not all(isinstance(one, str) and one.strip() for one in raw):
+                bad(key, _("取值 {value!r} 应是一组文字", value=raw))
+        who = item.get("who", WHO_ENTERPRISE)
+        if who not in defaults:
+            bad("who", _("{value!r} 应是 enterprise（单位）或 section（股室）", value=who))
+        entry = {**defaults[who], **item, "who": who}
+        if not str(entry["name"]).strip():
+            bad("name", _("名称不能为空"))
+        if entry["name"] in names:
+            bad("name", _("名称“{name}”与前面的一项重复", name=entry["name"]))
+        names.add(entry["name"])
+        if entry["document"] != DOCUMENT_KINDS[who]:
+            bad(
+                "document",
+                _("{value!r} 应是 {kind}", value=entry["document"], kind=DOCUMENT_KINDS[who]),
+            )
+        unknown = [topic for topic in entry.get("topics", []) if topic not in MONTHLY_REPORT_TOPICS]
+        if unknown:
+            bad(
+                "topics",
+                _("没有栏目 {topics}", topics=join_items(unknown)),
+                _("可用的栏目：{topics}", topics=join_items(MONTHLY_REPORT_TOPICS)),
+            )
+        for key, allowed in (("sections", sections), ("industries", industries)):
+            wrong = [one for one in entry.get(key, []) if one not in allowed]
+            if wrong:
+                bad(
+                    key,
+                    _("{values} 不在设置中", values=join_items(wrong)),
+                    _("可选：{allowed}", allowed=join_items(allowed)),
+                )
+        if who == WHO_SECTION and entry["to"] not in sections:
+            bad(
+                "to",
+                _("{value} 不在设置的股室中", value=entry["to"]),
+                _("可选：{allowed}", allowed=join_items(sections)),
+            )
+        if entry["due"] not in DUE_RULES:
+            bad(
+                "due",
+                _("{value!r} 不是截止日规则", value=entry["due"]),
+                _(
+                    "可用：last_workday（当月最后一个工作日）、workday（次月第 day 个工作日）、"
+                    "day（次月 day 日，逢休息日顺延）"
+                ),
+            )
+        limit = {DUE_WORKDAY: 20, DUE_DAY: 28}.get(entry["due"])
+        if limit and not 1 <= entry["day"] <= limit:
+            bad("day", _("{value} 应在 1 至 {limit} 之间", value=entry["day"], limit=limit))
+        for key in ("grace_days", "min_items"):
+            if entry.get(key, 0) < 0:
+                bad(key, _("{value} 不能是负数", value=entry[key]))
+        if entry["count"] not in (COUNT_WORKDAYS, COUNT_CALENDAR):
+            bad(
+                "count",
+                _("{value!r} 应是 workdays（工作日）或 calendar（自然日）", value=entry["count"]),
+            )
+        result.append(entry)
+    return result
+
+
+def check_month(text: str) -> tuple[int, int] | None:
+    """``(year, month)`` of ``"YYYY-MM"``, or None.
+
+    >>> check_month("2026-02"), check_month("2026-13"), check_month("26-1")
+    ((2026, 2), None, None)
+    """
+    import re
+
+    shaped = re.fullmatch(r"(\d{4})-(\d{2})", text.strip()) if isinstance(text, str) else None
+    if not shaped or not 1 <= int(shaped.group(2)) <= 12 or int(shaped.group(1)) < 1949:
+        return None
+    return int(shaped.group(1)), int(shaped.group(2))
+
 
 SOURCE_FLAG = "flag"
 SOURCE_ENV = "env"
@@ -88,6 +275,8 @@ towns = []
 [archive]
 # 等待其他人写入完成的最长秒数，超时则放弃（退出码 4）
 lock_timeout = 10
+# 档案起始月份（YYYY-MM）：单位从这个月起应按月报送；留空表示建档当月
+start = {start}
 
 [rules]
 # 规则体系：county-2019（县实施方案，默认）或 national-2023（应急管理部令第11号）；
@@ -107,6 +296,20 @@ soffice = "soffice"
 commitment = {commitment}
 notice = {notice}
 form = {form}
+
+# 每月报送要求（credit monthly-check 据此核对）。下面是内置的默认要求；要改动时，
+# 去掉整组 [[monthly.requirements]] 前的 # 再修改（写了任何一项，就只按写出的各项要求核对）。
+#   who        enterprise：生产经营单位报送；section：股室（大队）报送
+#   document   monthly_report（诚信履行情况报告表）或 section_submission（资料报送单）
+#   topics     报告表中必须填写的栏目；signed：须有单位负责人签字和日期
+#   industries / sections / towns   只要求这些行业、股室负责、乡镇的单位（空表示全部）；
+#              股室报送时 sections 是要报送的股室（空表示除接收股室 to 外的全部）
+#   due        截止日：last_workday 当月最后一个工作日；workday 次月第 day 个工作日；
+#              day 次月 day 日（逢休息日顺延到下一个工作日）
+#   grace_days 宽限天数；count：宽限和逾期天数按 workdays（工作日）或 calendar（自然日）计
+#   单位从档案起始月份起报送；名册写了“纳入监管日期”的，从该日起的第一个整月起报送
+#   （1 日纳入的，当月就要报送）；注销的单位，注销日期在某月截止日当天或之前的，该月起不再要求。
+{requirements}
 """
 
 
@@ -131,9 +334,33 @@ def _toml_list(values: list[str] | tuple[str, ...]) -> str:
     return ", ".join(toml_string(value) for value in values)
 
 
-def render_template(bureau: str, county: str) -> str:
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, list):
+        return "[" + _toml_list(value) + "]"
+    return toml_string(str(value))
+
+
+def _commented_requirements() -> str:
+    lines: list[str] = []
+    for item in _default_requirements():
+        lines.append("# [[monthly.requirements]]")
+        for key, value in item.items():
+            if key == "day" and item["due"] == DUE_LAST_WORKDAY:
+                continue
+            lines.append(f"# {key} = {_toml_value(value)}")
+        lines.append("#")
+    return "\n".join(lines[:-1])
+
+
+def render_template(bureau: str, county: str, start: str | None = None) -> str:
     aliases = "\n".join(f'"{k}" = "{v}"' for k, v in DEFAULT_INDUSTRY_ALIASES.items())
     return TEMPLATE.format(
+        start=toml_string(start or ""),
+        requirements=_commented_requirements(),
         bureau=toml_string(bureau),
         county=toml_string(county),
         commitment=toml_string(county[:1] + "应急诺"),
@@ -184,6 +411,16 @@ class Settings:
     def lock_timeout(self) -> float:
         return float(self["archive.lock_timeout"])
 
+    @property
+    def start(self) -> str | None:
+        """The archive's first month ("YYYY-MM") as set in credit.toml, or None."""
+        return self["archive.start"] or None
+
+    @property
+    def requirements(self) -> list[dict[str, Any]]:
+        """The monthly requirements (``[[monthly.requirements]]``), completed with defaults."""
+        return [dict(item) for item in self["monthly.requirements"]]
+
 
 def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     flat: dict[str, Any] = {}
@@ -203,7 +440,7 @@ def _check_type(key: str, value: Any, path: Path) -> Any:
         if isinstance(default, float)
         else isinstance(value, type(default))
     )
-    if isinstance(default, list) and ok:
+    if isinstance(default, list) and ok and key != "monthly.requirements":
         ok = all(isinstance(item, str) and item.strip() for item in value)
     if isinstance(default, dict) and ok:
         ok = all(isinstance(item, str) for item in value.values())
@@ -273,13 +510,18 @@ def check_serial_format(pattern: str, path: Path | str) -> None:
         )
 
 
-_VALUE_HINTS = {"archive.lock_timeout": N_("等待秒数应是不小于 0 的数，如 10")}
+_VALUE_HINTS = {
+    "archive.lock_timeout": N_("等待秒数应是不小于 0 的数，如 10"),
+    "archive.start": N_("档案起始月份写成 YYYY-MM，如 2025-10；留空表示建档当月"),
+}
 
 
 def _check_value(key: str, value: Any) -> None:
     """Refuse values of the right type that cannot work (``ValueError``)."""
     if key == "archive.lock_timeout" and not (math.isfinite(value) and value >= 0):
         raise ValueError(key)  # a negative timeout would wait forever
+    if key == "archive.start" and value and check_month(value) is None:
+        raise ValueError(key)
 
 
 def load_settings(root: Path, flags: dict[str, Any] | None = None) -> Settings:
@@ -333,6 +575,11 @@ def load_settings(root: Path, flags: dict[str, Any] | None = None) -> Settings:
             settings.values[key] = Setting(key, value, SOURCE_FILE, str(path))
         else:
             settings.values[key] = Setting(key, default, SOURCE_DEFAULT)
+    requirements = settings.values["monthly.requirements"]
+    if requirements.source == SOURCE_FILE:
+        requirements.value = check_requirements(
+            requirements.value, path, sections=settings.sections, industries=settings.industries
+        )
     return settings
 
 

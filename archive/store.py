@@ -455,9 +455,32 @@ def bureau_and_county(bureau: str | None, county: str | None) -> tuple[str, str]
 
 
 def init_archive(
-    folder: Path, *, bureau: str | None = None, county: str | None = None, actor: str | None = None
+    folder: Path,
+    *,
+    bureau: str | None = None,
+    county: str | None = None,
+    actor: str | None = None,
+    start: str | None = None,
 ) -> Archive:
-    """Create an archive in ``folder`` (made if missing); refuse to touch an existing one."""
+    """Create an archive in ``folder`` (made if missing); refuse to touch an existing one.
+
+    ``start`` ("YYYY-MM") is the first month enterprises owe their monthly reports
+    (``archive.start`` in credit.toml); None: the month the archive is made."""
+    from archive.settings import check_month
+
+    if start is not None and (check_month(start) is None or start.strip() != start):
+        raise UsageError(
+            _("起始月份 {value!r} 无效", value=start),
+            _("档案起始月份写成 YYYY-MM，如 2025-10；留空表示建档当月"),
+        )
+    if start is not None:
+        from datetime import date
+
+        if start > date.today().strftime("%Y-%m"):
+            raise UsageError(
+                _("起始月份 {value} 晚于本月", value=start),
+                _("起始月份是档案开始核对按月报送的月份，不能是将来的月份"),
+            )
     folder = folder.expanduser()
     if (folder / SETTINGS_FILE).exists() or (folder / JOURNAL_FILE).exists():
         raise CreditError(
@@ -474,7 +497,9 @@ def init_archive(
             folder.mkdir(parents=True, exist_ok=True)
             for name in FOLDERS:
                 (folder / name).mkdir(parents=True, exist_ok=True)
-            atomic_write(folder / SETTINGS_FILE, render_template(bureau, county).encode("utf-8"))
+            atomic_write(
+                folder / SETTINGS_FILE, render_template(bureau, county, start).encode("utf-8")
+            )
             from archive.workdays import HOLIDAYS_FILE, HOLIDAYS_TEMPLATE
 
             if not (folder / HOLIDAYS_FILE).exists():

@@ -84,6 +84,10 @@ COMMANDS = {
         "cli.commands.standing:standing",
         N_("显示单位的信用状况：守信、一般、失信或黑名单，以及判定的依据和证据"),
     ),
+    "monthly-check": (
+        "cli.commands.monthly:monthly_check",
+        N_("按月核对报送：每家单位的诚信履行情况报告表、每个股室的资料，按时、逾期、未交或不完整"),
+    ),
     "demo": (
         "cli.commands.demo:demo",
         N_("建一个演示档案（虚构的蓝山县企业名册），用真实命令走一遍"),

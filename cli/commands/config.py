@@ -9,6 +9,17 @@ from cli.base import Command, get_env
 from cli.output import output_options, render_rows, warn
 
 
+def _one_per_table(row: dict) -> list[dict]:
+    """A list of tables (``[[monthly.requirements]]``) as one row each, for people."""
+    value = row["value"]
+    if not (isinstance(value, list) and value and all(isinstance(item, dict) for item in value)):
+        return [row]
+    return [
+        {**row, "key": f"{row['key']}[{number}]", "value": item}
+        for number, item in enumerate(value, 1)
+    ]
+
+
 @click.command(cls=Command)
 @output_options
 def config(fmt: str) -> None:
@@ -33,6 +44,7 @@ def config(fmt: str) -> None:
     }
     if fmt == "table":
         rows = [{**row, "source": source_names.get(row["source"], row["source"])} for row in rows]
+        rows = [item for row in rows for item in _one_per_table(row)]
     render_rows(
         env,
         rows,

@@ -30,6 +30,7 @@ SHOW_FIELDS = [
     ("phone", N_("联系电话")),
     ("address", N_("地址")),
     ("status_label", N_("状态")),
+    ("since", N_("纳入监管日期")),
     ("closed_on", N_("注销日期")),
     ("close_reason", N_("注销原因")),
     ("created_at", N_("登记时间")),
@@ -51,7 +52,19 @@ def _field_options(function):
         ]
     ):
         function = option(flag, key, metavar="TEXT", help=label + "。")(function)
-    return function
+    return option(
+        "--since",
+        "since",
+        type=DateType(),
+        metavar="YYYY-MM-DD",
+        help="纳入监管日期：从该日起的第一个整月起应按月报送（不写则从档案起始月份起）。",
+    )(function)
+
+
+def _dated(fields: dict) -> dict:
+    """The fields with ``--since`` as an ISO date."""
+    since = fields.get("since")
+    return {**fields, "since": since.date().isoformat() if since is not None else None}
 
 
 def _with_status(record: dict) -> dict:
@@ -83,13 +96,13 @@ def add(code: str, **fields: str | None) -> None:
     \b
     示例：
       credit enterprise add 91431127MA4L8R2K77 --name 蓝山县某某矿业有限公司 \\
-          --industry 非煤矿山 --section 非煤矿山股 --town 塔峰镇
+          --industry 非煤矿山 --section 非煤矿山股 --town 塔峰镇 --since 2026-03-16
     """
     from archive.enterprises import add_enterprise
 
     env = get_env()
     archive = env.open_archive()
-    record = add_enterprise(archive, {"credit_code": code, **fields})
+    record = add_enterprise(archive, {"credit_code": code, **_dated(fields)})
     info(env, _("已登记：{code} {name}", code=record["credit_code"], name=record["name"]))
     for reason in record.get("code_warnings", []):
         warn(env, _code_warning_text(reason))
@@ -469,7 +482,7 @@ def update(code: str, **fields: str | None) -> None:
 
     env = get_env()
     archive = env.open_archive()
-    given = {key: value for key, value in fields.items() if value is not None}
+    given = {key: value for key, value in _dated(fields).items() if value is not None}
     if not given:
         raise click.UsageError(_("没有要修改的项：用 --name、--phone 等选项给出新值"))
     diff = update_enterprise(archive, code, given)

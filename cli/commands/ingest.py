@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from archive.i18n import N_, _, join_items
-from cli.base import Command, exit_with, get_env, option
+from cli.base import Command, DateType, exit_with, get_env, option
 from cli.output import dumps, info, render_rows
 
 STATUS_LABELS = {
@@ -60,8 +60,14 @@ def filed_label(place: dict) -> str:
     help="把一个文件（通常在 inbox/unmatched/ 中）归到指定单位名下。",
 )
 @option("--jobs", type=click.IntRange(min=1, max=64), help="并行解析的进程数（默认：CPU 核数）。")
+@option(
+    "--received",
+    type=DateType(),
+    metavar="YYYY-MM-DD",
+    help="收到这些文件的日期（不晚于今天；默认今天）：按月核对时据此判断是否按时报送。",
+)
 @option("--nl", "as_nl", is_flag=True, help="每个文件输出一行 JSON（stdout）。")
-def ingest(folders, dry_run, move, register_new, assign, jobs, as_nl) -> None:
+def ingest(folders, dry_run, move, register_new, assign, jobs, received, as_nl) -> None:
     """把退回的承诺书、报表和执法文书（PDF、Word、压缩包）归入档案。
 
     按内容识别文件类型和文书种类，按编号/二维码、统一社会信用代码、单位名称匹配单位，
@@ -72,6 +78,7 @@ def ingest(folders, dry_run, move, register_new, assign, jobs, as_nl) -> None:
     \b
     示例：
       credit ingest 收件/2026-11/
+      credit ingest 邮寄件/ --received 2026-12-03
       credit ingest 收件/ --dry-run --nl > 结果.jsonl
       credit ingest --assign inbox/unmatched/1a2b3c4d_决定书.pdf 91431127MA4L8R2K77
     """
@@ -122,6 +129,7 @@ def ingest(folders, dry_run, move, register_new, assign, jobs, as_nl) -> None:
         "register_new": register_new,
         "jobs": jobs,
         "on_result": show,
+        "received": received.date() if received is not None else None,
     }
     if assign:
         file, code = assign

@@ -21,7 +21,12 @@ def _folder(ctx: click.Context, param: click.Parameter, value: str) -> Path:
 @click.argument("folder", type=click.Path(), default=".", required=False, callback=_folder)
 @option("--bureau", metavar="NAME", help="局名全称（默认：所属县 + 应急管理局）。")
 @option("--county", metavar="COUNTY", help="所属县；文书编号前缀取其首字（默认：蓝山县）。")
-def init(folder: Path, bureau: str | None, county: str | None) -> None:
+@option(
+    "--start",
+    metavar="YYYY-MM",
+    help="档案起始月份：单位从这个月起应按月报送（默认建档当月；以后可在 credit.toml 的 archive.start 修改）。",
+)
+def init(folder: Path, bureau: str | None, county: str | None, start: str | None) -> None:
     """新建一个诚信档案文件夹。
 
     建立 credit.toml（带说明的设置文件）、holidays.toml（节假日安排的样板，chinesecalendar
@@ -32,11 +37,12 @@ def init(folder: Path, bureau: str | None, county: str | None) -> None:
     示例：
       credit init 诚信档案
       credit init 诚信档案 --county 某某县
+      credit init 诚信档案 --start 2025-10
     """
     from archive.store import init_archive
 
     env = get_env()
-    archive = init_archive(folder, bureau=bureau, county=county, actor=env.actor)
+    archive = init_archive(folder, bureau=bureau, county=county, actor=env.actor, start=start)
     info(env, _("已在 {path} 建立档案。", path=archive.root))
     info(
         env,

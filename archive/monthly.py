@@ -1,0 +1,845 @@
+"""The monthly check: who owes which monthly document, and who sent it, late, incomplete or not.
+
+What is owed is data (``[[monthly.requirements]]`` in credit.toml, :mod:`archive.settings`):
+by default every enterprise owes the 安全生产诚信履行情况报告表 (三(四): the seven topics filled
+in, signed) by the 5th working day of the next month, and every section (股室、大队) owes its
+monthly material to 政策法规股 by the month's last working day (四(三)).
+
+**Who owes a month.**  An enterprise owes the months from the archive's start month
+(``archive.start``, ``credit init --start``; else the month the archive was made) -- or, when
+the register has its 纳入监管日期 (``since``), from the first whole month under supervision (a
+``since`` on the 1st owes that month, a ``since`` on the 16th owes from the next month) --
+until it is closed: a month whose due date falls on or after the day it closed is not owed
+(it closed before it had to report).  Such borderline months are listed as ``not_owed`` with
+the reason; months long before or after are not listed at all.
+
+**Which document counts.**  A report names its month (``period``) and counts for that month
+only.  It counts from the day it was received (``received_on``: ``credit ingest --received``,
+else the day it was ingested; a document received after the as-of date is not seen).  Of
+several reports for one month the earliest complete one counts; without a complete one, the
+latest incomplete one is shown; the others are listed as ``duplicates``.  A complete report
+received on or before the deadline (the due date plus the grace period) is ``on_time``, after it
+``late`` (it still counts); only incomplete reports: ``incomplete``; none: ``missing`` once the
+deadline has passed, ``not_due`` before.  A monthly report of a code not in the register waits
+in the inbox (``credit ingest`` could not file it) and is listed as ``unregistered``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from archive.enterprises import CLOSED, check_filters
+from archive.enterprises import TABLE as ENTERPRISES
+from archive.errors import UsageError
+from archive.i18n import N_, _, join_items
+from archive.ingest import DOCUMENTS, UNMATCHED_TABLE
+from archive.report import Report
+from archive.settings import (
+    COUNT_WORKDAYS,
+    DUE_DAY,
+    DUE_LAST_WORKDAY,
+    DUE_WORKDAY,
+    WHO_ENTERPRISE,
+    WHO_SECTION,
+    check_month,
+)
+from archive.store import Archive
+from archive.workdays import CalendarGap, WorkCalendar, calendar_for
+
+ON_TIME = "on_time"
+LATE = "late"
+MISSING = "missing"
+INCOMPLETE = "incomplete"
+NOT_DUE = "not_due"
+NOT_OWED = "not_owed"
+UNREGISTERED = "unregistered"
+STATUSES = (ON_TIME, LATE, INCOMPLETE, MISSING, NOT_DUE, NOT_OWED, UNREGISTERED)
+STATUS_LABELS = {
+    ON_TIME: N_("按时"),
+    LATE: N_("逾期提交"),
+    MISSING: N_("未提交"),
+    INCOMPLETE: N_("不完整"),
+    NOT_DUE: N_("未到期"),
+    NOT_OWED: N_("无需报送"),
+    UNREGISTERED: N_("未登记单位"),
+}
+# Each status's one-character mark (``enterprise show``'s 12-month row).
+STATUS_MARKS = {
+    ON_TIME: "✓",
+    LATE: "!",
+    MISSING: "✗",
+    INCOMPLETE: "◐",
+    NOT_DUE: "·",
+    NOT_OWED: " ",
+    UNREGISTERED: "?",
+}
+KIND_ENTERPRISE = "enterprise"
+KIND_SECTION = "section"
+COUNTED = (ON_TIME, LATE, INCOMPLETE, MISSING, NOT_DUE)  # statuses of an owed item
+
+
+# -- requirements ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """One monthly requirement of ``[[monthly.requirements]]`` (see archive.settings)."""
+
+    name: str
+    who: str  # "enterprise" | "section"
+    document: str  # the document kind that meets it
+    topics: tuple[str, ...] = ()
+    signed: bool = False
+    industries: tuple[str, ...] = ()
+    sections: tuple[str, ...] = ()
+    towns: tuple[str, ...] = ()
+    to: str = ""
+    min_items: int = 0
+    due: str = DUE_WORKDAY
+    day: int = 5
+    grace_days: int = 0
+    count: str = COUNT_WORKDAYS
+
+    @classmethod
+    def from_settings(cls, item: dict[str, Any]) -> Requirement:
+        return cls(
+            name=item["name"],
+            who=item["who"],
+            document=item["document"],
+            topics=tuple(item.get("topics", ())),
+            signed=bool(item.get("signed", False)),
+            industries=tuple(item.get("industries", ())),
+            sections=tuple(item.get("sections", ())),
+            towns=tuple(item.get("towns", ())),
+            to=item.get("to", ""),
+            min_items=int(item.get("min_items", 0)),
+            due=item["due"],
+            day=int(item.get("day", 0)),
+            grace_days=int(item.get("grace_days", 0)),
+            count=item.get("count", COUNT_WORKDAYS),
+        )
+
+    @property
+    def workdays(self) -> bool:
+        """Whether grace and lateness count working days (else calendar days)."""
+        return self.count == COUNT_WORKDAYS
+
+    @property
+    def days_counted(self) -> str:
+        return "workdays" if self.workdays else "calendar"
+
+    def applies_to(self, record: dict[str, Any]) -> bool:
+        """Whether an enterprise (a register record) falls under this requirement."""
+        return (
+            (not self.industries or record.get("industry") in self.industries)
+            and (not self.sections or record.get("section") in self.sections)
+            and (not self.towns or record.get("town") in self.towns)
+        )
+
+    def owing_sections(self, sections: Iterable[str]) -> list[str]:
+        """The sections a section requirement applies to (all but the receiving one)."""
+        return [s for s in sections if (s in self.sections if self.sections else s != self.to)]
+
+
+def requirements(archive: Archive) -> list[Requirement]:
+    """The archive's monthly requirements, in credit.toml's order."""
+    return [Requirement.from_settings(item) for item in archive.settings.requirements]
+
+
+# -- months ------------------------------------------------------------------------------------
+
+
+def parse_month(text: str, *, what: str = "--month") -> str:
+    """``"YYYY-MM"`` checked, or :class:`UsageError` naming the value."""
+    found = check_month(text) if isinstance(text, str) else None
+    if found is None:
+        raise UsageError(
+            _("{what} 的值 {value!r} 不是月份", what=what, value=text),
+            _("月份写成 YYYY-MM，如 2026-11"),
+        )
+    return f"{found[0]:04d}-{found[1]:02d}"
+
+
+def month_of(day: date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def first_day(month: str) -> date:
+    return date(int(month[:4]), int(month[5:7]), 1)
+
+
+def last_day(month: str) -> date:
+    return next_first(month) - timedelta(1)
+
+
+def next_first(month: str) -> date:
+    year, number = int(month[:4]), int(month[5:7])
+    return date(year + number // 12, number % 12 + 1, 1)
+
+
+def add_months(month: str, n: int) -> str:
+    total = int(month[:4]) * 12 + int(month[5:7]) - 1 + n
+    return f"{total // 12:04d}-{total % 12 + 1:02d}"
+
+
+def months_between(first: str, last: str) -> list[str]:
+    """Every month from ``first`` to ``last``, both included."""
+    months = []
+    month = first
+    while month <= last:
+        months.append(month)
+        month = add_months(month, 1)
+    return months
+
+
+def start_month(archive: Archive) -> str:
+    """The first month owed: ``archive.start``, else the month the archive was made (its
+    ``archive.created`` event; an archive without one: the journal's first event)."""
+    if archive.settings.start:
+        return archive.settings.start
+    info = archive.index().table("archive").record("info") or {}
+    created = info.get("created_at")
+    if not created:
+        for entry in archive.journal.iter_entries():
+            created = entry.get("time")
+            break
+    return str(created)[:7] if created else month_of(date.today())
+
+
+# -- due dates ---------------------------------------------------------------------------------
+
+
+def _due(calendar: WorkCalendar, requirement: Requirement, month: str) -> date:
+    if requirement.due == DUE_LAST_WORKDAY:
+        day = last_day(month)
+        while not calendar.is_workday(day):
+            day -= timedelta(1)
+        return day
+    if requirement.due == DUE_DAY:
+        first = next_first(month)
+        return calendar.roll_forward(first.replace(day=requirement.day))
+    # DUE_WORKDAY: the day-th working day of the next month
+    return calendar.add_days(last_day(month), requirement.day, workdays=True)
+
+
+def _deadline(calendar: WorkCalendar, requirement: Requirement, due: date) -> date:
+    if not requirement.grace_days:
+        return due
+    return calendar.add_days(due, requirement.grace_days, workdays=requirement.workdays)
+
+
+def due_date(archive: Archive, requirement: Requirement, month: str) -> date:
+    """The due date of ``requirement`` for ``month`` ("YYYY-MM"), counted with the archive's
+    working-day calendar (:class:`archive.workdays.CalendarGap` where it has no data)."""
+    return _due(calendar_for(archive), requirement, parse_month(month, what="month"))
+
+
+def deadline_date(archive: Archive, requirement: Requirement, month: str) -> date:
+    """The due date plus the grace period: a report received after it is late."""
+    calendar = calendar_for(archive)
+    return _deadline(calendar, requirement, _due(calendar, requirement, month))
+
+
+def default_month(archive: Archive, as_of: date) -> str:
+    """The last month whose every requirement's deadline has passed at ``as_of`` (no row of
+    it is ``not_due``); :class:`UsageError` when no month since the start has."""
+    calendar = calendar_for(archive)
+    start = start_month(archive)
+    reqs = requirements(archive)
+    month = month_of(as_of)
+    while month >= start:
+        try:
+            if all(_deadline(calendar, req, _due(calendar, req, month)) < as_of for req in reqs):
+                return month
+        except CalendarGap as gap:
+            if gap.year <= as_of.year:
+                raise
+            # a due date in a year after as-of's that the calendar lacks: not passed
+        month = add_months(month, -1)
+    raise UsageError(
+        _(
+            "到 {as_of} 为止，档案起始月份 {start} 以来还没有哪个月的报送截止日已过",
+            as_of=as_of.isoformat(),
+            start=start,
+        ),
+        _("用 --month 指定月份，或用 --as-of 指定更晚的日期"),
+    )
+
+
+# -- the documents -----------------------------------------------------------------------------
+
+
+def _received(record: dict[str, Any]) -> str:
+    return str(record.get("received_on") or str(record.get("ingested_at") or "")[:10])
+
+
+@dataclass
+class _Doc:
+    sha256: str
+    file: str
+    serial: str | None
+    received_on: str
+    period: str | None
+    fields: dict[str, Any]
+
+    def public(self) -> dict[str, Any]:
+        return {"sha256": self.sha256, "file": self.file, "serial": self.serial}
+
+
+def _documents(index: Any, as_of: date) -> dict[str, dict[tuple[str, str | None], list[_Doc]]]:
+    """Documents received by ``as_of``: kind → (credit code or section, period) → docs."""
+    limit = as_of.isoformat()
+    found: dict[str, dict[tuple[str, str | None], list[_Doc]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    for record in index.storage.read().get(DOCUMENTS, {}).values():
+        kind = record.get("kind")
+        if kind not in ("monthly_report", "section_submission"):
+            continue
+        received = _received(record)
+        if received > limit:
+            continue
+        fields = record.get("fields") or {}
+        doc = _Doc(
+            record["sha256"],
+            record.get("stored") or record.get("original_name") or "",
+            fields.get("serial"),
+            received,
+            fields.get("period"),
+            fields,
+        )
+        owners = record.get("credit_codes") or []
+        if kind == "section_submission" and record.get("section"):
+            owners = [record["section"]]
+        for owner in owners:
+            found[kind][(owner, doc.period)].append(doc)
+    return found
+
+
+def _unregistered(index: Any, as_of: date) -> list[dict[str, Any]]:
+    """Monthly reports waiting in the inbox because their code is not in the register."""
+    limit = as_of.isoformat()
+    waiting = []
+    for record in index.storage.read().get(UNMATCHED_TABLE, {}).values():
+        if record.get("kind") != "monthly_report":
+            continue
+        received = str(record.get("received_on") or str(record.get("at") or "")[:10])
+        if received > limit:
+            continue
+        waiting.append({**record, "received_on": received})
+    return waiting
+
+
+def _problems(requirement: Requirement, doc: _Doc) -> tuple[list[str], bool | None, list[str]]:
+    """(topics missing, signed, what makes it incomplete) of one document."""
+    fields = doc.fields
+    signed = fields.get("signed")
+    signed = bool(signed) if signed is not None else None
+    wrong: list[str] = []
+    missing: list[str] = []
+    if requirement.who == WHO_ENTERPRISE:
+        topics = fields.get("topics") or {}
+        missing = [t for t in requirement.topics if not (topics.get(t) or {}).get("filled")]
+        if missing:
+            wrong.append(_("栏目未填：{topics}", topics=join_items(missing)))
+    else:
+        items = fields.get("items") or []
+        if len(items) < requirement.min_items:
+            wrong.append(
+                _(
+                    "列出的资料 {count} 项，少于 {least} 项",
+                    count=len(items),
+                    least=requirement.min_items,
+                )
+            )
+    if requirement.signed and not signed:
+        wrong.append(_("未签字或未填日期"))
+    return missing, signed, wrong
+
+
+def _choose(requirement: Requirement, docs: list[_Doc]) -> _Doc | None:
+    """The document that counts among ``docs`` (sorted by received date): the earliest
+    complete one, else the latest incomplete one."""
+    for doc in docs:
+        if not _problems(requirement, doc)[2]:
+            return doc
+    return docs[-1] if docs else None
+
+
+# -- judging one owed item ---------------------------------------------------------------------
+
+
+class _Context:
+    """What judging needs, worked out once per run: calendar, due dates, documents."""
+
+    def __init__(self, archive: Archive, as_of: date, *, lenient: bool = False):
+        self.archive = archive
+        self.as_of = as_of
+        self.lenient = lenient
+        self.calendar = calendar_for(archive)
+        self.index = archive.index()
+        self.start = start_month(archive)
+        self.requirements = requirements(archive)
+        self.documents = _documents(self.index, as_of)
+        self._dues: dict[tuple[Requirement, str], tuple[date, date]] = {}
+        self._between: dict[tuple[date, date, bool], int] = {}
+
+    def dates(self, requirement: Requirement, month: str) -> tuple[date, date]:
+        """(due date, deadline) of ``requirement`` for ``month``."""
+        key = (requirement, month)
+        if key not in self._dues:
+            due = _due(self.calendar, requirement, month)
+            self._dues[key] = (due, _deadline(self.calendar, requirement, due))
+        return self._dues[key]
+
+    def computable(self, requirement: Requirement, month: str) -> bool:
+        """Whether the due date can be counted; False only when ``lenient`` and the calendar
+        lacks a year after as-of's (nothing of it can be late yet), else CalendarGap."""
+        try:
+            self.dates(requirement, month)
+        except CalendarGap as gap:
+            if self.lenient and gap.year > self.as_of.year:
+                return False
+            raise
+        return True
+
+    def days(self, start: date, end: date, workdays: bool) -> int:
+        key = (start, end, workdays)
+        if key not in self._between:
+            self._between[key] = self.calendar.days_between(start, end, workdays=workdays)
+        return self._between[key]
+
+
+def _judge(
+    ctx: _Context, requirement: Requirement, month: str, owner: str, base: dict[str, Any]
+) -> dict[str, Any]:
+    """The row of one owed item: ``owner`` (a credit code or a section) for ``month``."""
+    due, deadline = ctx.dates(requirement, month)
+    docs = sorted(
+        ctx.documents[requirement.document].get((owner, month), []),
+        key=lambda doc: (doc.received_on, doc.sha256),
+    )
+    row = {
+        **base,
+        "month": month,
+        "requirement": requirement.name,
+        "due": due.isoformat(),
+        "deadline": deadline.isoformat(),
+        "received_on": None,
+        "days_late": None,
+        "days_counted": requirement.days_counted,
+        "topics_missing": [],
+        "signed": None,
+        "document": None,
+        "reason": "",
+        "duplicates": [],
+    }
+    judged = [(doc, *_problems(requirement, doc)) for doc in docs]
+    complete = [item for item in judged if not item[3]]
+    reasons: list[str] = []
+    if complete:
+        chosen, missing, signed, _wrong = complete[0]
+        received = date.fromisoformat(chosen.received_on)
+        if received <= deadline:
+            status = ON_TIME
+        else:
+            status = LATE
+            row["days_late"] = ctx.days(deadline, received, requirement.workdays)
+            reasons.append(
+                _(
+                    "截止 {deadline}，{received} 收到，晚 {days} 个{unit}",
+                    deadline=deadline.isoformat(),
+                    received=chosen.received_on,
+                    days=row["days_late"],
+                    unit=_("工作日") if requirement.workdays else _("自然日"),
+                )
+            )
+    elif judged:
+        chosen, missing, signed, wrong = judged[-1]
+        status = INCOMPLETE
+        reasons.append(
+            _(
+                "{received} 收到的报送不完整：{problems}",
+                received=chosen.received_on,
+                problems=_("；").join(wrong),
+            )
+        )
+        if ctx.as_of > deadline:
+            row["days_late"] = ctx.days(deadline, ctx.as_of, requirement.workdays)
+    else:
+        chosen = None
+        missing, signed = [], None
+        if ctx.as_of > deadline:
+            status = MISSING
+            row["days_late"] = ctx.days(deadline, ctx.as_of, requirement.workdays)
+            reasons.append(_("截止 {deadline} 未收到", deadline=deadline.isoformat()))
+        else:
+            status = NOT_DUE
+            reasons.append(_("截止日 {deadline} 未到", deadline=deadline.isoformat()))
+        reasons.extend(_other_months(ctx, requirement, month, owner, deadline))
+    if chosen is not None:
+        row.update(
+            received_on=chosen.received_on,
+            topics_missing=missing,
+            signed=signed,
+            document=chosen.public(),
+        )
+        others = [doc for doc in docs if doc is not chosen]
+        if others:
+            row["duplicates"] = [doc.sha256 for doc in others]
+            reasons.append(
+                _(
+                    "同月另有 {count} 份（重复，不另计）：{files}",
+                    count=len(others),
+                    files=join_items(doc.file for doc in others),
+                )
+            )
+    row["status"] = status
+    row["status_label"] = _(STATUS_LABELS[status])
+    row["reason"] = _("；").join(reasons)
+    return row
+
+
+def _other_months(
+    ctx: _Context, requirement: Requirement, month: str, owner: str, deadline: date
+) -> Iterator[str]:
+    """Why nothing counts when something came: reports received between the month's first day
+    and its deadline that name another month (or none) and do not count for it either (a
+    second report for a month already reported: a report for the wrong month)."""
+    low, high = first_day(month).isoformat(), deadline.isoformat()
+    for (who, period), docs in ctx.documents[requirement.document].items():
+        if who != owner or period == month:
+            continue
+        ordered = sorted(docs, key=lambda doc: (doc.received_on, doc.sha256))
+        counting = _choose(requirement, ordered) if period is not None else None
+        for doc in ordered:
+            if doc is not counting and low <= doc.received_on <= high:
+                if period is None:
+                    yield _(
+                        "{received} 收到的 {file} 看不出报告期间，不计入任何月份",
+                        received=doc.received_on,
+                        file=doc.file,
+                    )
+                else:
+                    yield _(
+                        "{received} 收到的 {file} 报告期间为 {period}，只计入该月",
+                        received=doc.received_on,
+                        file=doc.file,
+                        period=period,
+                    )
+
+
+def _owed_from(ctx: _Context, record: dict[str, Any]) -> str:
+    """The first month an enterprise owes: the start, or its first whole month supervised."""
+    since = record.get("since")
+    if not since:
+        return ctx.start
+    day = date.fromisoformat(since)
+    first = month_of(day) if day.day == 1 else add_months(month_of(day), 1)
+    return max(first, ctx.start)
+
+
+def _enterprise_base(record: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "kind": KIND_ENTERPRISE,
+        "credit_code": record["credit_code"],
+        "name": record.get("name"),
+        "section": record.get("section") or None,
+        "industry": record.get("industry") or None,
+        "town": record.get("town") or None,
+    }
+
+
+def _not_owed(
+    ctx: _Context, requirement: Requirement, month: str, record: dict[str, Any]
+) -> dict[str, Any] | None:
+    """The row saying why ``record`` does not owe ``month`` when that is worth saying (it came
+    under supervision during the month, or closed between the month's start and the due date);
+    None when it owes the month or has nothing to do with it."""
+    due, deadline = ctx.dates(requirement, month)
+    reason = None
+    owed_from = _owed_from(ctx, record)
+    if month < owed_from:
+        since = record.get("since")
+        if since and month_of(date.fromisoformat(since)) == month:
+            reason = _("{since} 纳入监管，从 {first} 起报送", since=since, first=owed_from)
+        else:
+            return {}  # not under supervision yet: not listed
+    elif record.get("status") == CLOSED and record.get("closed_on"):
+        closed = record["closed_on"]
+        if closed > due.isoformat():
+            return None  # owes it
+        if closed < first_day(month).isoformat():
+            return {}  # closed before the month: not listed
+        reason = _(
+            "已于 {closed} 注销（截止日 {due} 当天或之前），不再要求",
+            closed=closed,
+            due=due.isoformat(),
+        )
+    else:
+        return None
+    return {
+        **_enterprise_base(record),
+        "month": month,
+        "requirement": requirement.name,
+        "status": NOT_OWED,
+        "status_label": _(STATUS_LABELS[NOT_OWED]),
+        "due": due.isoformat(),
+        "deadline": deadline.isoformat(),
+        "received_on": None,
+        "days_late": None,
+        "days_counted": requirement.days_counted,
+        "topics_missing": [],
+        "signed": None,
+        "document": None,
+        "reason": reason,
+        "duplicates": [],
+    }
+
+
+def _rows(
+    ctx: _Context,
+    months: list[str],
+    *,
+    section: str | None = None,
+    industry: str | None = None,
+    town: str | None = None,
+    codes: set[str] | None = None,
+    sections: bool = True,
+) -> list[dict[str, Any]]:
+    """Every row of ``months``: enterprises (by credit code), then sections, then reports of
+    unregistered codes."""
+    table = ctx.index.storage.read().get(ENTERPRISES, {})
+    wanted = {"section": section, "industry": industry, "town": town}
+    wanted = {key: value for key, value in wanted.items() if value}
+    records = [
+        table[code]
+        for code in sorted(codes if codes is not None else table)
+        if code in table and all(table[code].get(k) == v for k, v in wanted.items())
+    ]
+    rows: list[dict[str, Any]] = []
+    for month in months:
+        for requirement in ctx.requirements:
+            if requirement.who != WHO_ENTERPRISE or not ctx.computable(requirement, month):
+                continue
+            for record in records:
+                if not requirement.applies_to(record):
+                    continue
+                exempt = _not_owed(ctx, requirement, month, record)
+                if exempt is None:
+                    rows.append(
+                        _judge(
+                            ctx, requirement, month, record["credit_code"], _enterprise_base(record)
+                        )
+                    )
+                elif exempt:
+                    rows.append(exempt)
+        if not sections or industry or town or codes is not None:
+            continue
+        for requirement in ctx.requirements:
+            if requirement.who != WHO_SECTION or not ctx.computable(requirement, month):
+                continue
+            for owner in requirement.owing_sections(ctx.archive.settings.sections):
+                if section and owner != section:
+                    continue
+                base = {
+                    "kind": KIND_SECTION,
+                    "credit_code": None,
+                    "name": owner,
+                    "section": owner,
+                    "industry": None,
+                    "town": None,
+                }
+                rows.append(_judge(ctx, requirement, month, owner, base))
+    return rows
+
+
+def _unregistered_rows(ctx: _Context, month: str) -> list[dict[str, Any]]:
+    rows = []
+    report = next((r for r in ctx.requirements if r.document == "monthly_report"), None)
+    for record in sorted(_unregistered(ctx.index, ctx.as_of), key=lambda r: r["sha256"]):
+        fields = record.get("fields") or {}
+        if fields.get("period") != month:
+            continue
+        named = (record.get("candidates") or [{}])[0]
+        code = named.get("credit_code")
+        rows.append(
+            {
+                "kind": KIND_ENTERPRISE,
+                "credit_code": code,
+                "name": named.get("name"),
+                "section": None,
+                "industry": None,
+                "town": None,
+                "month": month,
+                "requirement": report.name if report else "",
+                "status": UNREGISTERED,
+                "status_label": _(STATUS_LABELS[UNREGISTERED]),
+                "due": None,
+                "deadline": None,
+                "received_on": record["received_on"],
+                "days_late": None,
+                "days_counted": None,
+                "topics_missing": [],
+                "signed": fields.get("signed"),
+                "document": {
+                    "sha256": record["sha256"],
+                    "file": record.get("stored") or record.get("original"),
+                    "serial": fields.get("serial"),
+                },
+                "reason": _(
+                    "代码 {code} 不在名册中，报告未归档：登记后用 credit ingest --assign 归档",
+                    code=code or "?",
+                ),
+                "duplicates": [],
+            }
+        )
+    return rows
+
+
+# -- the report --------------------------------------------------------------------------------
+
+
+def _totals(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Counts per section and per industry (enterprise rows) and for all rows."""
+
+    def blank(by: str, name: str | None) -> dict[str, Any]:
+        return {"by": by, "name": name, "owed": 0, **dict.fromkeys(STATUSES, 0), "needs_action": 0}
+
+    groups: dict[tuple[str, str | None], dict[str, Any]] = {}
+    everything = blank("all", None)
+    submissions: dict[str, str] = {}
+    for row in rows:
+        keys = []
+        if row["kind"] == KIND_SECTION:
+            submissions[row["section"]] = row["status"]
+        elif row["status"] != UNREGISTERED:
+            keys = [("section", row["section"]), ("industry", row["industry"])]
+        for key in (*keys, None):
+            total = everything if key is None else groups.setdefault(key, blank(*key))
+            total[row["status"]] += 1
+            total["owed"] += row["status"] in COUNTED
+            total["needs_action"] += row["status"] in MonthlyReport.FINDINGS
+    for row in rows:
+        if row["kind"] == KIND_SECTION:
+            groups.setdefault(("section", row["section"]), blank("section", row["section"]))
+    result = []
+    for by in ("section", "industry"):
+        for key in sorted((k for k in groups if k[0] == by), key=lambda k: k[1] or ""):
+            total = groups[key]
+            if by == "section":
+                total["submission"] = submissions.get(key[1])
+            result.append(total)
+    result.append(everything)
+    return result
+
+
+@dataclass
+class MonthlyReport(Report):
+    """``credit monthly-check``: one row per owed item; exit 10 when something needs action."""
+
+    FINDINGS = frozenset({MISSING, INCOMPLETE, UNREGISTERED})
+
+    month: str
+    as_of: date
+    start: str
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    totals: list[dict[str, Any]] = field(default_factory=list)
+
+    def outcomes(self) -> Iterator[str]:
+        return (row["status"] for row in self.rows)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "month": self.month,
+            "as_of": self.as_of.isoformat(),
+            "start": self.start,
+            "rows": self.rows,
+            "totals": self.totals,
+        }
+
+
+def check(
+    archive: Archive,
+    month: str | None,
+    as_of: date,
+    *,
+    section: str | None = None,
+    industry: str | None = None,
+    town: str | None = None,
+) -> MonthlyReport:
+    """Who sent what for ``month`` (default :func:`default_month`), as it stood at ``as_of``."""
+    industry, section, town = check_filters(archive, industry=industry, section=section, town=town)
+    ctx = _Context(archive, as_of)
+    if month is None:
+        month = default_month(archive, as_of)
+    month = parse_month(month)
+    if month < ctx.start:
+        raise UsageError(
+            _("{month} 早于档案起始月份 {start}", month=month, start=ctx.start),
+            _("起始月份在 credit.toml 的 archive.start 设置（credit init --start）"),
+        )
+    if month > month_of(as_of):
+        raise UsageError(
+            _("{month} 晚于核对日期 {as_of}", month=month, as_of=as_of.isoformat()),
+            _("用 --as-of 给出更晚的日期，或核对更早的月份"),
+        )
+    rows = _rows(ctx, [month], section=section, industry=industry, town=town)
+    if not (section or industry or town):
+        rows.extend(_unregistered_rows(ctx, month))
+    return MonthlyReport(month=month, as_of=as_of, start=ctx.start, rows=rows, totals=_totals(rows))
+
+
+def outstanding(
+    archive: Archive, as_of: date, *, section: str | None = None
+) -> list[dict[str, Any]]:
+    """Every owed monthly item still missing (or only incomplete) after its deadline at
+    ``as_of``, for every month from the start: rows as :func:`check` gives them."""
+    ctx = _Context(archive, as_of, lenient=True)
+    months = months_between(ctx.start, month_of(as_of))
+    return [
+        row
+        for row in _rows(ctx, months, section=section)
+        if row["status"] in (MISSING, INCOMPLETE) and row["days_late"] is not None
+    ]
+
+
+def history(archive: Archive, code: str, as_of: date, months: int = 12) -> list[dict[str, Any]]:
+    """The last ``months`` months up to ``as_of``'s, oldest first: ``[{month, requirement,
+    status}]`` for one enterprise (``not_owed`` for months it did not owe)."""
+    from archive import uscc
+
+    code = uscc.compact(code)
+    ctx = _Context(archive, as_of, lenient=True)
+    last = month_of(as_of)
+    wanted = [add_months(last, -n) for n in range(months - 1, -1, -1)]
+    record = ctx.index.table(ENTERPRISES).record(code)
+    result = []
+    for month in wanted:
+        rows = (
+            _rows(ctx, [month], codes={code}, sections=False)
+            if month >= ctx.start and record is not None
+            else []
+        )
+        if not rows:
+            # not owed, or a due date in a year the calendar lacks yet (after as-of's): not due
+            owes = (
+                record is not None
+                and month >= _owed_from(ctx, record)
+                and record.get("status") != CLOSED
+            )
+            for requirement in ctx.requirements:
+                if requirement.who == WHO_ENTERPRISE and (
+                    record is None or requirement.applies_to(record)
+                ):
+                    status = NOT_DUE if owes else NOT_OWED
+                    rows.append({"requirement": requirement.name, "status": status})
+        for row in rows:
+            result.append(
+                {"month": month, "requirement": row["requirement"], "status": row["status"]}
+            )
+    return result

@@ -1,0 +1,241 @@
+"""credit monthly-check"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from archive.i18n import N_, _, join_items
+from cli.base import Command, DateType, exit_with, get_env, option
+from cli.output import dumps, info, output_options, render_rows
+
+COLUMNS = [
+    ("month", N_("月份")),
+    ("kind_label", N_("报送方")),
+    ("credit_code", N_("统一社会信用代码")),
+    ("name", N_("名称")),
+    ("section", N_("负责股室")),
+    ("industry", N_("行业")),
+    ("requirement", N_("应报资料")),
+    ("status_label", N_("状态")),
+    ("due", N_("截止日")),
+    ("received_on", N_("收到日期")),
+    ("days_late_text", N_("逾期")),
+    ("document_text", N_("计入的文书")),
+    ("reason", N_("说明")),
+]
+# --csv: the English keys, one value per cell (lists joined with |)
+CSV_COLUMNS = [
+    ("month", "month"),
+    ("kind", "kind"),
+    ("credit_code", "credit_code"),
+    ("name", "name"),
+    ("section", "section"),
+    ("industry", "industry"),
+    ("town", "town"),
+    ("requirement", "requirement"),
+    ("status", "status"),
+    ("status_label", "status_label"),
+    ("due", "due"),
+    ("deadline", "deadline"),
+    ("received_on", "received_on"),
+    ("days_late", "days_late"),
+    ("days_counted", "days_counted"),
+    ("topics_missing", "topics_missing"),
+    ("signed", "signed"),
+    ("document_sha256", "document_sha256"),
+    ("document_file", "document_file"),
+    ("reason", "reason"),
+    ("duplicates", "duplicates"),
+]
+TOTAL_COLUMNS = [
+    ("by_label", N_("分组")),
+    ("name", N_("名称")),
+    ("owed", N_("应报")),
+    ("on_time", N_("按时")),
+    ("late", N_("逾期提交")),
+    ("incomplete", N_("不完整")),
+    ("missing", N_("未提交")),
+    ("not_due", N_("未到期")),
+    ("needs_action", N_("需处理")),
+    ("submission_label", N_("股室资料")),
+]
+BY_LABELS = {"section": N_("股室"), "industry": N_("行业"), "all": N_("合计")}
+KIND_LABELS = {"enterprise": N_("单位"), "section": N_("股室")}
+FILLS = {  # status → fill colour in --xlsx
+    "on_time": "C6EFCE",
+    "late": "FFEB9C",
+    "incomplete": "F8CBAD",
+    "missing": "FFC7CE",
+    "unregistered": "D9D2E9",
+    "not_due": "EDEDED",
+    "not_owed": "EDEDED",
+}
+
+
+def _for_people(row: dict) -> dict:
+    document = row.get("document") or {}
+    unit = _("个工作日") if row.get("days_counted") == "workdays" else _("天")
+    return {
+        **row,
+        "kind_label": _(KIND_LABELS.get(row["kind"], row["kind"])),
+        "days_late_text": f"{row['days_late']} {unit}" if row.get("days_late") else "",
+        "document_text": document.get("file") or "",
+        "document_sha256": document.get("sha256"),
+        "document_file": document.get("file"),
+    }
+
+
+def _total_for_people(total: dict) -> dict:
+    from archive.monthly import STATUS_LABELS
+
+    submission = total.get("submission")
+    return {
+        **total,
+        "by_label": _(BY_LABELS.get(total["by"], total["by"])),
+        "name": total["name"] or (_("合计") if total["by"] == "all" else _("（未填）")),
+        "submission_label": _(STATUS_LABELS[submission]) if submission else "",
+    }
+
+
+def _csv_row(row: dict) -> dict:
+    flat = _for_people(row)
+    for key in ("topics_missing", "duplicates"):
+        flat[key] = "|".join(row.get(key) or [])
+    return flat
+
+
+@click.command(cls=Command)
+@option("--month", metavar="YYYY-MM", help="核对的月份（默认：截止日已过的最近一个月）。")
+@option("--as-of", type=DateType(), metavar="YYYY-MM-DD", help="按这一天的情况核对（默认今天）。")
+@option("--section", metavar="SECTION", help="只核对这个股室（它负责的单位和它自己的报送）。")
+@option("--industry", metavar="INDUSTRY", help="只核对这个行业的单位。")
+@option("--town", metavar="TOWN", help="只核对这个乡镇的单位。")
+@option(
+    "--xlsx",
+    "xlsx",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="另存为 Excel 文件（一张逐项表、一张合计表，按状态着色）。",
+)
+@output_options
+def monthly_check(month, as_of, section, industry, town, xlsx, fmt) -> None:
+    """按月核对报送：每家单位的诚信履行情况报告表、每个股室的资料，按时、逾期、未交或不完整。
+
+    报送要求（谁报、报什么、截止日、宽限期）在 credit.toml 的 [[monthly.requirements]] 中设置，
+    credit config 可查看。逾期收到的报告仍计入，记为逾期提交。有未提交、不完整或未登记单位
+    的报告时退出码为 10，全部无需处理时为 0。--json 输出 {month, as_of, start, rows, totals}，
+    各键的含义见 README。
+
+    \b
+    示例：
+      credit monthly-check
+      credit monthly-check --month 2026-10 --section 危化股
+      credit monthly-check --month 2026-10 --as-of 2026-11-20 --json
+      credit monthly-check --xlsx 月报核对.xlsx || echo 有需要催报的单位
+    """
+    from datetime import date
+
+    from archive.monthly import check
+
+    env = get_env()
+    archive = env.open_archive()
+    report = check(
+        archive,
+        month,
+        as_of.date() if as_of else date.today(),
+        section=section,
+        industry=industry,
+        town=town,
+    )
+    if xlsx is not None:
+        _write_xlsx(xlsx, report)
+    if fmt == "json":
+        click.echo(dumps(report.as_dict()), file=env.stdout)
+    elif fmt == "csv":
+        render_rows(env, [_csv_row(row) for row in report.rows], CSV_COLUMNS, fmt)
+    elif fmt == "nl":
+        render_rows(env, report.rows, CSV_COLUMNS, fmt)
+    else:
+        title = _("{month} 月度报送核对（截至 {as_of}）", month=report.month, as_of=report.as_of)
+        render_rows(
+            env,
+            [_for_people(row) for row in report.rows],
+            COLUMNS,
+            fmt,
+            title=title,
+            empty=_("没有应报送的单位或股室。"),
+        )
+        render_rows(
+            env,
+            [_total_for_people(total) for total in report.totals],
+            TOTAL_COLUMNS,
+            fmt,
+            title=_("合计"),
+        )
+        counts = report.counts()
+        info(
+            env,
+            _(
+                "按时 {on_time}，逾期提交 {late}，不完整 {incomplete}，未提交 {missing}，"
+                "未到期 {not_due}。",
+                on_time=counts["on_time"],
+                late=counts["late"],
+                incomplete=counts["incomplete"],
+                missing=counts["missing"],
+                not_due=counts["not_due"],
+            ),
+        )
+        if counts["unregistered"]:
+            info(
+                env,
+                _(
+                    "另有 {count} 份报告的单位不在名册中：{codes}",
+                    count=counts["unregistered"],
+                    codes=join_items(
+                        row["credit_code"] or "?"
+                        for row in report.rows
+                        if row["status"] == "unregistered"
+                    ),
+                ),
+            )
+    if xlsx is not None:
+        info(env, _("已写入 {path}", path=xlsx))
+    exit_with(report)
+
+
+def _write_xlsx(path: Path, report) -> None:
+    from archive.monthly import STATUS_LABELS
+    from archive.xlsx import Sheet, write_workbook
+
+    rows = [_csv_row(row) for row in report.rows]
+    for row in rows:
+        row["topics_missing"] = "、".join(
+            item for item in (row.get("topics_missing") or "").split("|") if item
+        )
+    columns = [
+        *COLUMNS[:7],
+        ("town", N_("所属乡镇")),
+        *COLUMNS[7:],
+        ("topics_missing", N_("未填栏目")),
+        ("signed", N_("已签字")),
+        ("document_sha256", N_("文书 SHA-256")),
+    ]
+    write_workbook(
+        path,
+        [
+            Sheet(
+                _("{month} 逐项", month=report.month),
+                [(key, _(label)) for key, label in columns],
+                rows,
+                status="status_label",
+                fills={_(STATUS_LABELS[status]): colour for status, colour in FILLS.items()},
+            ),
+            Sheet(
+                _("合计"),
+                [(key, _(label)) for key, label in TOTAL_COLUMNS],
+                [_total_for_people(total) for total in report.totals],
+            ),
+        ],
+    )
