@@ -21,7 +21,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from archive import dossier, uscc
+from archive import dossier, regimes, uscc
 from archive.enterprises import TABLE as ENTERPRISES
 from archive.enterprises import get_enterprise, keep_text, note_event
 from archive.errors import CreditError, NotFound, UsageError
@@ -38,13 +38,8 @@ GENERAL = "general"
 LARGER = "larger"
 MAJOR = "major"
 ESPECIALLY_MAJOR = "especially_major"
-GRADES = (GENERAL, LARGER, MAJOR, ESPECIALLY_MAJOR)
-GRADE_LABELS = {
-    GENERAL: N_("一般"),
-    LARGER: N_("较大"),
-    MAJOR: N_("重大"),
-    ESPECIALLY_MAJOR: N_("特别重大"),
-}
+GRADES = regimes.GRADES  # (GENERAL, LARGER, MAJOR, ESPECIALLY_MAJOR)
+GRADE_LABELS = regimes.GRADE_SHORT_LABELS
 # The axes, in the order that breaks a tie between two axes reaching the same grade.
 AXES = ("deaths", "serious_injuries", "direct_loss_yuan")
 AXIS_LABELS = {

@@ -32,6 +32,8 @@ from archive.errors import CreditError, NotFound, UsageError
 from archive.events import event
 from archive.i18n import N_, _, join_items
 from archive.index import Index
+from archive.regimes import GRADE_SHORT_LABELS as GRADE_LABELS
+from archive.regimes import GRADES
 from archive.store import Archive
 
 TABLE = "blacklist"
@@ -62,14 +64,6 @@ STATUS_LABELS = {
 STATUS_VERBS = {REMOVED: N_("移出"), WITHDRAWN: N_("撤回")}
 # The longest look-ahead of `expiring` (days): ten years.
 MAX_WITHIN = 3660
-# Accident grades, lowest first (archive.accidents' codes).
-GRADES = ("general", "larger", "major", "especially_major")
-GRADE_LABELS = {
-    "general": N_("一般"),
-    "larger": N_("较大"),
-    "major": N_("重大"),
-    "especially_major": N_("特别重大"),
-}
 PENALTY_DECISION = "penalty_decision"  # the document kind of 行政处罚决定书
 _CN_DIGITS = "零一二三四五六七八九"
 

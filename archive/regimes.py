@@ -42,6 +42,13 @@ GRADE_LABELS = {
     "major": N_("重大事故"),
     "especially_major": N_("特别重大事故"),
 }
+# The same, short, for table cells (一般 / 较大 / 重大 / 特别重大).
+GRADE_SHORT_LABELS = {
+    "general": N_("一般"),
+    "larger": N_("较大"),
+    "major": N_("重大"),
+    "especially_major": N_("特别重大"),
+}
 # The stage labels of the shipped regimes (data, but shown translated: `_(stage.label)`).
 STAGE_LABELS = (
     N_("信息采集"),
