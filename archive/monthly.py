@@ -26,7 +26,6 @@ in the inbox (``credit ingest`` could not file it) and is listed as ``unregister
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -273,11 +272,7 @@ def default_month(archive: Archive, as_of: date) -> str:
 # -- the documents -----------------------------------------------------------------------------
 
 
-def _received(record: dict[str, Any]) -> str:
-    return str(record.get("received_on") or str(record.get("ingested_at") or "")[:10])
-
-
-@dataclass
+@dataclass(slots=True)
 class _Doc:
     sha256: str
     file: str
@@ -290,33 +285,50 @@ class _Doc:
         return {"sha256": self.sha256, "file": self.file, "serial": self.serial}
 
 
-def _documents(index: Any, as_of: date) -> dict[str, dict[tuple[str, str | None], list[_Doc]]]:
-    """Documents received by ``as_of``: kind → (credit code or section, period) → docs."""
+def _documents(index: Any, as_of: date) -> dict[str, dict[str, dict[str | None, list[_Doc]]]]:
+    """Documents received by ``as_of``: kind → credit code or section → period → docs (each
+    list in the order received)."""
     limit = as_of.isoformat()
-    found: dict[str, dict[tuple[str, str | None], list[_Doc]]] = defaultdict(
-        lambda: defaultdict(list)
-    )
+    found: dict[str, dict[str, dict[str | None, list[_Doc]]]] = {
+        "monthly_report": {},
+        "section_submission": {},
+    }
     for record in index.storage.read().get(DOCUMENTS, {}).values():
         kind = record.get("kind")
-        if kind not in ("monthly_report", "section_submission"):
+        if kind not in found:
             continue
-        received = _received(record)
+        received = record.get("received_on") or str(record.get("ingested_at") or "")[:10]
         if received > limit:
             continue
         fields = record.get("fields") or {}
+        period = fields.get("period")
         doc = _Doc(
             record["sha256"],
             record.get("stored") or record.get("original_name") or "",
             fields.get("serial"),
             received,
-            fields.get("period"),
+            period,
             fields,
         )
-        owners = record.get("credit_codes") or []
         if kind == "section_submission" and record.get("section"):
             owners = [record["section"]]
+        else:
+            owners = record.get("credit_codes") or ()
+        by_owner = found[kind]
         for owner in owners:
-            found[kind][(owner, doc.period)].append(doc)
+            periods = by_owner.get(owner)
+            if periods is None:
+                periods = by_owner[owner] = {}
+            same = periods.get(period)
+            if same is None:
+                periods[period] = [doc]
+            else:
+                same.append(doc)
+    for by_owner in found.values():
+        for by_period in by_owner.values():
+            for docs in by_period.values():
+                if len(docs) > 1:
+                    docs.sort(key=lambda doc: (doc.received_on, doc.sha256))
     return found
 
 
@@ -361,11 +373,22 @@ def _problems(requirement: Requirement, doc: _Doc) -> tuple[list[str], bool | No
     return missing, signed, wrong
 
 
+def _complete(requirement: Requirement, doc: _Doc) -> bool:
+    """Whether ``doc`` meets ``requirement`` (the quick form of :func:`_problems`)."""
+    fields = doc.fields
+    if requirement.signed and not fields.get("signed"):
+        return False
+    if requirement.who == WHO_ENTERPRISE:
+        topics = fields.get("topics") or {}
+        return all((topics.get(t) or {}).get("filled") for t in requirement.topics)
+    return len(fields.get("items") or []) >= requirement.min_items
+
+
 def _choose(requirement: Requirement, docs: list[_Doc]) -> _Doc | None:
     """The document that counts among ``docs`` (sorted by received date): the earliest
     complete one, else the latest incomplete one."""
     for doc in docs:
-        if not _problems(requirement, doc)[2]:
+        if _complete(requirement, doc):
             return doc
     return docs[-1] if docs else None
 
@@ -385,12 +408,13 @@ class _Context:
         self.start = start_month(archive)
         self.requirements = requirements(archive)
         self.documents = _documents(self.index, as_of)
-        self._dues: dict[tuple[Requirement, str], tuple[date, date]] = {}
+        self._dues: dict[tuple[str, str], tuple[date, date]] = {}
+        self.labels = {status: _(label) for status, label in STATUS_LABELS.items()}
         self._between: dict[tuple[date, date, bool], int] = {}
 
     def dates(self, requirement: Requirement, month: str) -> tuple[date, date]:
         """(due date, deadline) of ``requirement`` for ``month``."""
-        key = (requirement, month)
+        key = (requirement.name, month)
         if key not in self._dues:
             due = _due(self.calendar, requirement, month)
             self._dues[key] = (due, _deadline(self.calendar, requirement, due))
@@ -419,10 +443,7 @@ def _judge(
 ) -> dict[str, Any]:
     """The row of one owed item: ``owner`` (a credit code or a section) for ``month``."""
     due, deadline = ctx.dates(requirement, month)
-    docs = sorted(
-        ctx.documents[requirement.document].get((owner, month), []),
-        key=lambda doc: (doc.received_on, doc.sha256),
-    )
+    docs = ctx.documents[requirement.document].get(owner, {}).get(month, [])
     row = {
         **base,
         "month": month,
@@ -438,11 +459,12 @@ def _judge(
         "reason": "",
         "duplicates": [],
     }
-    judged = [(doc, *_problems(requirement, doc)) for doc in docs]
-    complete = [item for item in judged if not item[3]]
+    complete = next((doc for doc in docs if _complete(requirement, doc)), None)
     reasons: list[str] = []
-    if complete:
-        chosen, missing, signed, _wrong = complete[0]
+    if complete is not None:
+        chosen = complete
+        missing, signed = [], chosen.fields.get("signed")
+        signed = bool(signed) if signed is not None else None
         received = date.fromisoformat(chosen.received_on)
         if received <= deadline:
             status = ON_TIME
@@ -458,8 +480,9 @@ def _judge(
                     unit=_("工作日") if requirement.workdays else _("自然日"),
                 )
             )
-    elif judged:
-        chosen, missing, signed, wrong = judged[-1]
+    elif docs:
+        chosen = docs[-1]
+        missing, signed, wrong = _problems(requirement, chosen)
         status = INCOMPLETE
         reasons.append(
             _(
@@ -499,8 +522,8 @@ def _judge(
                 )
             )
     row["status"] = status
-    row["status_label"] = _(STATUS_LABELS[status])
-    row["reason"] = _("；").join(reasons)
+    row["status_label"] = ctx.labels[status]
+    row["reason"] = _("；").join(reasons) if reasons else ""
     return row
 
 
@@ -511,12 +534,11 @@ def _other_months(
     and its deadline that name another month (or none) and do not count for it either (a
     second report for a month already reported: a report for the wrong month)."""
     low, high = first_day(month).isoformat(), deadline.isoformat()
-    for (who, period), docs in ctx.documents[requirement.document].items():
-        if who != owner or period == month:
+    for period, docs in ctx.documents[requirement.document].get(owner, {}).items():
+        if period == month or not any(low <= doc.received_on <= high for doc in docs):
             continue
-        ordered = sorted(docs, key=lambda doc: (doc.received_on, doc.sha256))
-        counting = _choose(requirement, ordered) if period is not None else None
-        for doc in ordered:
+        counting = _choose(requirement, docs) if period is not None else None
+        for doc in docs:
             if doc is not counting and low <= doc.received_on <= high:
                 if period is None:
                     yield _(
@@ -610,9 +632,10 @@ def _rows(
     town: str | None = None,
     codes: set[str] | None = None,
     sections: bool = True,
+    gaps_only: bool = False,
 ) -> list[dict[str, Any]]:
-    """Every row of ``months``: enterprises (by credit code), then sections, then reports of
-    unregistered codes."""
+    """Every row of ``months``: enterprises (by credit code), then sections (``gaps_only``: only
+    the rows that may be missing or incomplete past the deadline -- the others are not built)."""
     table = ctx.index.storage.read().get(ENTERPRISES, {})
     wanted = {"section": section, "industry": industry, "town": town}
     wanted = {key: value for key, value in wanted.items() if value}
@@ -628,6 +651,8 @@ def _rows(
                 continue
             for record in records:
                 if not requirement.applies_to(record):
+                    continue
+                if gaps_only and _no_gap(ctx, requirement, month, record["credit_code"]):
                     continue
                 exempt = _not_owed(ctx, requirement, month, record)
                 if exempt is None:
@@ -646,6 +671,8 @@ def _rows(
             for owner in requirement.owing_sections(ctx.archive.settings.sections):
                 if section and owner != section:
                     continue
+                if gaps_only and _no_gap(ctx, requirement, month, owner):
+                    continue
                 base = {
                     "kind": KIND_SECTION,
                     "credit_code": None,
@@ -656,6 +683,15 @@ def _rows(
                 }
                 rows.append(_judge(ctx, requirement, month, owner, base))
     return rows
+
+
+def _no_gap(ctx: _Context, requirement: Requirement, month: str, owner: str) -> bool:
+    """Whether ``owner`` surely has no gap in ``month``: a complete document, or a deadline
+    still to come."""
+    if ctx.as_of <= ctx.dates(requirement, month)[1]:
+        return True
+    docs = ctx.documents[requirement.document].get(owner, {}).get(month, ())
+    return any(_complete(requirement, doc) for doc in docs)
 
 
 def _unregistered_rows(ctx: _Context, month: str) -> list[dict[str, Any]]:
@@ -803,7 +839,7 @@ def outstanding(
     months = months_between(ctx.start, month_of(as_of))
     return [
         row
-        for row in _rows(ctx, months, section=section)
+        for row in _rows(ctx, months, section=section, gaps_only=True)
         if row["status"] in (MISSING, INCOMPLETE) and row["days_late"] is not None
     ]
 
