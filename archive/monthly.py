@@ -354,8 +354,12 @@ def _problems(requirement: Requirement, doc: _Doc) -> tuple[list[str], bool | No
     wrong: list[str] = []
     missing: list[str] = []
     if requirement.who == WHO_ENTERPRISE:
-        topics = fields.get("topics") or {}
-        missing = [t for t in requirement.topics if not (topics.get(t) or {}).get("filled")]
+        empty = fields.get("topics_missing")
+        if isinstance(empty, list):
+            missing = [topic for topic in requirement.topics if topic in empty]
+        else:
+            topics = fields.get("topics") or {}
+            missing = [t for t in requirement.topics if not (topics.get(t) or {}).get("filled")]
         if missing:
             wrong.append(_("栏目未填：{topics}", topics=join_items(missing)))
     else:
@@ -379,6 +383,9 @@ def _complete(requirement: Requirement, doc: _Doc) -> bool:
     if requirement.signed and not fields.get("signed"):
         return False
     if requirement.who == WHO_ENTERPRISE:
+        missing = fields.get("topics_missing")  # the parser's list of empty topics
+        if isinstance(missing, list):
+            return not missing or not any(topic in missing for topic in requirement.topics)
         topics = fields.get("topics") or {}
         return all((topics.get(t) or {}).get("filled") for t in requirement.topics)
     return len(fields.get("items") or []) >= requirement.min_items

@@ -129,13 +129,10 @@ def build(root: Path, n: int, months: int) -> tuple[Archive, int]:
         due = monthly._due(calendar, report, month)
         for code in codes:
             roll = rng.random()
-            if roll < 0.03:
-                continue  # never sent
-            received = (
-                due if roll < 0.9 else calendar.add_days(due, rng.randint(1, 9), workdays=True)
-            )
-            if received <= AS_OF:
-                events.append(report_event(code, month, received, rng))
+            late = calendar.add_days(due, rng.randint(1, 9), workdays=True)
+            received = due if roll < 0.9 else late
+            period = monthly.add_months(month, 1) if roll < 0.03 else None  # the wrong month
+            events.append(report_event(code, month, received, rng, period=period))
         last = monthly._due(calendar, slip, month)
         for section in SECTIONS:
             events.append(slip_event(section, month, last))

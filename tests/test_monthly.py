@@ -513,3 +513,26 @@ def test_xlsx_widths_count_cjk_twice() -> None:
     data = workbook_bytes([Sheet("表", [("a", "名称"), ("b", "x")], [{"a": "长" * 10, "b": 1}])])
     sheet = load_workbook(io.BytesIO(data)).active
     assert sheet.column_dimensions["A"].width == 22 and sheet.column_dimensions["B"].width == 8
+
+
+def test_an_unregistered_report_keeps_its_received_date_when_assigned(runner, tmp_path) -> None:
+    archive = _archive(tmp_path)
+    code = CODES[0]
+    inbox = tmp_path / "收件"
+    write_monthly_report(inbox / "r.docx", code=code, name="蓝山县新公司", period="2026-02")
+    root = archive.root
+    result = invoke(
+        runner, "ingest", str(inbox), "--received", "2026-03-02", "--jobs", "1", archive=root
+    )
+    assert "unmatched" in result.stdout or result.exit_code in (0, 10), result.stderr
+    report = monthly.check(Archive.open(root), "2026-02", date(2026, 3, 10))
+    (row,) = [row for row in report.rows if row["status"] == "unregistered"]
+    assert (row["credit_code"], row["received_on"]) == (code, "2026-03-02")
+    assert "不在名册中" in row["reason"] and report.exit_code == 10
+    _add(Archive.open(root), 0)
+    (waiting,) = [p for p in (root / "inbox" / "unmatched").iterdir() if p.suffix == ".docx"]
+    result = invoke(runner, "ingest", "--assign", str(waiting), code, "--jobs", "1", archive=root)
+    assert result.exit_code == 0, result.stderr
+    report = monthly.check(Archive.open(root), "2026-02", date(2026, 3, 10), industry="非煤矿山")
+    (row,) = report.rows
+    assert (row["status"], row["received_on"]) == ("on_time", "2026-03-02")  # due 03-06

@@ -61,6 +61,8 @@ TOTAL_COLUMNS = [
     ("needs_action", N_("需处理")),
     ("submission_label", N_("股室资料")),
 ]
+# The table for people: the month is in its title, a section row has no credit code.
+TABLE_COLUMNS = [column for column in COLUMNS if column[0] not in ("month", "kind_label")]
 BY_LABELS = {"section": N_("股室"), "industry": N_("行业"), "all": N_("合计")}
 KIND_LABELS = {"enterprise": N_("单位"), "section": N_("股室")}
 FILLS = {  # status → fill colour in --xlsx
@@ -162,7 +164,7 @@ def monthly_check(month, as_of, section, industry, town, xlsx, fmt) -> None:
         render_rows(
             env,
             [_for_people(row) for row in report.rows],
-            COLUMNS,
+            TABLE_COLUMNS,
             fmt,
             title=title,
             empty=_("没有应报送的单位或股室。"),
