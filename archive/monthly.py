@@ -455,6 +455,8 @@ def _judge(
         **base,
         "month": month,
         "requirement": requirement.name,
+        "status": None,
+        "status_label": None,
         "due": due.isoformat(),
         "deadline": deadline.isoformat(),
         "received_on": None,
