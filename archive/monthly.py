@@ -56,7 +56,8 @@ INCOMPLETE = "incomplete"
 NOT_DUE = "not_due"
 NOT_OWED = "not_owed"
 UNREGISTERED = "unregistered"
-STATUSES = (ON_TIME, LATE, INCOMPLETE, MISSING, NOT_DUE, NOT_OWED, UNREGISTERED)
+UNCOUNTED = "uncounted"  # a date the working-day calendar cannot count (holidays.toml lacks a year)
+STATUSES = (ON_TIME, LATE, INCOMPLETE, MISSING, NOT_DUE, NOT_OWED, UNREGISTERED, UNCOUNTED)
 STATUS_LABELS = {
     ON_TIME: N_("按时"),
     LATE: N_("逾期提交"),
@@ -65,6 +66,7 @@ STATUS_LABELS = {
     NOT_DUE: N_("未到期"),
     NOT_OWED: N_("无需报送"),
     UNREGISTERED: N_("未登记单位"),
+    UNCOUNTED: N_("无法计算"),
 }
 # Each status's one-character mark (``enterprise show``'s 12-month row).
 STATUS_MARKS = {
@@ -75,10 +77,11 @@ STATUS_MARKS = {
     NOT_DUE: "·",
     NOT_OWED: " ",
     UNREGISTERED: "?",
+    UNCOUNTED: "?",
 }
 KIND_ENTERPRISE = "enterprise"
 KIND_SECTION = "section"
-COUNTED = (ON_TIME, LATE, INCOMPLETE, MISSING, NOT_DUE)  # statuses of an owed item
+COUNTED = (ON_TIME, LATE, INCOMPLETE, MISSING, NOT_DUE, UNCOUNTED)  # statuses of an owed item
 
 
 # -- requirements ------------------------------------------------------------------------------
@@ -406,10 +409,9 @@ def _choose(requirement: Requirement, docs: list[_Doc]) -> _Doc | None:
 class _Context:
     """What judging needs, worked out once per run: calendar, due dates, documents."""
 
-    def __init__(self, archive: Archive, as_of: date, *, lenient: bool = False):
+    def __init__(self, archive: Archive, as_of: date):
         self.archive = archive
         self.as_of = as_of
-        self.lenient = lenient
         self.calendar = calendar_for(archive)
         self.index = archive.index()
         self.start = start_month(archive)
@@ -417,6 +419,7 @@ class _Context:
         self.documents = _documents(self.index, as_of)
         self._dues: dict[tuple[str, str], tuple[date, date]] = {}
         self.labels = {status: _(label) for status, label in STATUS_LABELS.items()}
+        self.gaps: list[CalendarGap] = []  # the calendar's gaps met (rows ``uncounted``)
         self._between: dict[tuple[date, date, bool], int] = {}
 
     def dates(self, requirement: Requirement, month: str) -> tuple[date, date]:
@@ -426,17 +429,6 @@ class _Context:
             due = _due(self.calendar, requirement, month)
             self._dues[key] = (due, _deadline(self.calendar, requirement, due))
         return self._dues[key]
-
-    def computable(self, requirement: Requirement, month: str) -> bool:
-        """Whether the due date can be counted; False only when ``lenient`` and the calendar
-        lacks a year after as-of's (nothing of it can be late yet), else CalendarGap."""
-        try:
-            self.dates(requirement, month)
-        except CalendarGap as gap:
-            if self.lenient and gap.year > self.as_of.year:
-                return False
-            raise
-        return True
 
     def days(self, start: date, end: date, workdays: bool) -> int:
         key = (start, end, workdays)
@@ -590,22 +582,22 @@ def _not_owed(
 ) -> dict[str, Any] | None:
     """The row saying why ``record`` does not owe ``month`` when that is worth saying (it came
     under supervision during the month, or closed between the month's start and the due date);
-    None when it owes the month or has nothing to do with it."""
-    due, deadline = ctx.dates(requirement, month)
+    ``{}`` when it has nothing to do with the month (not listed); None when it owes it."""
     reason = None
     owed_from = _owed_from(ctx, record)
     if month < owed_from:
         since = record.get("since")
-        if since and month_of(date.fromisoformat(since)) == month:
-            reason = _("{since} 纳入监管，从 {first} 起报送", since=since, first=owed_from)
-        else:
+        if not (since and month_of(date.fromisoformat(since)) == month):
             return {}  # not under supervision yet: not listed
+        due, deadline = ctx.dates(requirement, month)
+        reason = _("{since} 纳入监管，从 {first} 起报送", since=since, first=owed_from)
     elif record.get("status") == CLOSED and record.get("closed_on"):
         closed = record["closed_on"]
-        if closed > due.isoformat():
-            return None  # owes it
         if closed < first_day(month).isoformat():
             return {}  # closed before the month: not listed
+        due, deadline = ctx.dates(requirement, month)
+        if closed > due.isoformat():
+            return None  # owes it
         reason = _(
             "已于 {closed} 注销（截止日 {due} 当天或之前），不再要求",
             closed=closed,
@@ -656,31 +648,22 @@ def _rows(
     rows: list[dict[str, Any]] = []
     for month in months:
         for requirement in ctx.requirements:
-            if requirement.who != WHO_ENTERPRISE or not ctx.computable(requirement, month):
+            if requirement.who != WHO_ENTERPRISE:
                 continue
             for record in records:
-                if not requirement.applies_to(record):
-                    continue
-                if gaps_only and _no_gap(ctx, requirement, month, record["credit_code"]):
-                    continue
-                exempt = _not_owed(ctx, requirement, month, record)
-                if exempt is None:
-                    rows.append(
-                        _judge(
-                            ctx, requirement, month, record["credit_code"], _enterprise_base(record)
-                        )
-                    )
-                elif exempt:
-                    rows.append(exempt)
+                if requirement.applies_to(record):
+                    base = _enterprise_base(record)
+                    found = _row(ctx, requirement, month, record["credit_code"], base, gaps_only,
+                                 record=record)  # fmt: skip
+                    if found:
+                        rows.append(found)
         if not sections or industry or town or codes is not None:
             continue
         for requirement in ctx.requirements:
-            if requirement.who != WHO_SECTION or not ctx.computable(requirement, month):
+            if requirement.who != WHO_SECTION:
                 continue
             for owner in requirement.owing_sections(ctx.archive.settings.sections):
                 if section and owner != section:
-                    continue
-                if gaps_only and _no_gap(ctx, requirement, month, owner):
                     continue
                 base = {
                     "kind": KIND_SECTION,
@@ -690,8 +673,64 @@ def _rows(
                     "industry": None,
                     "town": None,
                 }
-                rows.append(_judge(ctx, requirement, month, owner, base))
+                found = _row(ctx, requirement, month, owner, base, gaps_only)
+                if found:
+                    rows.append(found)
     return rows
+
+
+def _row(
+    ctx: _Context,
+    requirement: Requirement,
+    month: str,
+    owner: str,
+    base: dict[str, Any],
+    gaps_only: bool,
+    *,
+    record: dict[str, Any] | None = None,
+) -> dict[str, Any] | None:
+    """The row of ``owner`` for ``month``, or None (not listed; ``gaps_only``: surely no gap).
+    A date the calendar cannot count makes an ``uncounted`` row saying why -- or ``not_due``
+    when the due date lies in a year after as-of's, whatever it is."""
+    try:
+        if record is not None:
+            exempt = _not_owed(ctx, requirement, month, record)
+            if exempt is not None:
+                return exempt or None
+        if gaps_only and _no_gap(ctx, requirement, month, owner):
+            return None
+        return _judge(ctx, requirement, month, owner, base)
+    except CalendarGap as gap:
+        row = {
+            **base,
+            "month": month,
+            "requirement": requirement.name,
+            "status": UNCOUNTED,
+            "status_label": ctx.labels[UNCOUNTED],
+            "due": None,
+            "deadline": None,
+            "received_on": None,
+            "days_late": None,
+            "days_counted": requirement.days_counted,
+            "topics_missing": [],
+            "signed": None,
+            "document": None,
+            "reason": gap.message,
+            "duplicates": [],
+        }
+        try:
+            due = ctx.dates(requirement, month)[0]
+        except CalendarGap:
+            due = None
+        if due is None and gap.year > ctx.as_of.year:
+            row.update(status=NOT_DUE, status_label=ctx.labels[NOT_DUE])
+            row["reason"] = _(
+                "截止日在 {year} 年，尚未到期（该年的节假日安排还没有，截止日待定）",
+                year=gap.year,
+            )
+        else:
+            ctx.gaps.append(gap)
+        return row
 
 
 def _no_gap(ctx: _Context, requirement: Requirement, month: str, owner: str) -> bool:
@@ -788,6 +827,7 @@ class MonthlyReport(Report):
     """``credit monthly-check``: one row per owed item; exit 10 when something needs action."""
 
     FINDINGS = frozenset({MISSING, INCOMPLETE, UNREGISTERED})
+    FAILURES = frozenset({UNCOUNTED})
 
     month: str
     as_of: date
@@ -834,6 +874,8 @@ def check(
             _("用 --as-of 给出更晚的日期，或核对更早的月份"),
         )
     rows = _rows(ctx, [month], section=section, industry=industry, town=town)
+    if ctx.gaps and all(row["status"] == UNCOUNTED for row in rows):
+        raise ctx.gaps[0]  # nothing could be judged (exit 1)
     if not (section or industry or town):
         rows.extend(_unregistered_rows(ctx, month))
     return MonthlyReport(month=month, as_of=as_of, start=ctx.start, rows=rows, totals=_totals(rows))
@@ -844,12 +886,13 @@ def outstanding(
 ) -> list[dict[str, Any]]:
     """Every owed monthly item still missing (or only incomplete) after its deadline at
     ``as_of``, for every month from the start: rows as :func:`check` gives them."""
-    ctx = _Context(archive, as_of, lenient=True)
+    ctx = _Context(archive, as_of)
     months = months_between(ctx.start, month_of(as_of))
     return [
         row
         for row in _rows(ctx, months, section=section, gaps_only=True)
-        if row["status"] in (MISSING, INCOMPLETE) and row["days_late"] is not None
+        if (row["status"] in (MISSING, INCOMPLETE) and row["days_late"] is not None)
+        or row["status"] == UNCOUNTED
     ]
 
 
@@ -859,7 +902,7 @@ def history(archive: Archive, code: str, as_of: date, months: int = 12) -> list[
     from archive import uscc
 
     code = uscc.compact(code)
-    ctx = _Context(archive, as_of, lenient=True)
+    ctx = _Context(archive, as_of)
     last = month_of(as_of)
     wanted = [add_months(last, -n) for n in range(months - 1, -1, -1)]
     record = ctx.index.table(ENTERPRISES).record(code)

@@ -536,3 +536,51 @@ def test_an_unregistered_report_keeps_its_received_date_when_assigned(runner, tm
     report = monthly.check(Archive.open(root), "2026-02", date(2026, 3, 10), industry="非煤矿山")
     (row,) = report.rows
     assert (row["status"], row["received_on"]) == ("on_time", "2026-03-02")  # due 03-06
+
+
+def test_a_date_the_calendar_cannot_count_is_said_in_its_row(runner, tmp_path: Path) -> None:
+    archive = _archive(tmp_path)
+    code = _add(archive, 0)
+    root = archive.root
+    with archive.transaction() as tx:
+        tx.emit(
+            "document.ingested",
+            {
+                "sha256": "ab" * 32,
+                "kind": "section_submission",
+                "original_name": "s.docx",
+                "stored": "files/sections/危化股/section_submission/s.docx",
+                "credit_codes": [],
+                "section": "危化股",
+                "matched_by": "section",
+                "fields": {"period": "2026-12", "items": [{"name": "记录"}]},
+                "enterprises": [],
+                "received_on": "2026-12-30",
+                "fact_events": True,
+            },
+        )
+    # December's reports are due in January 2027, which chinesecalendar lacks: not due yet on
+    # 12-31 whatever the day
+    report = monthly.check(Archive.open(root), "2026-12", date(2026, 12, 31))
+    row = _rows(report)[code]
+    assert (row["status"], row["due"]) == ("not_due", None) and "2027" in row["reason"]
+    assert _rows(report, "section")["危化股"]["status"] == "on_time"
+    assert _rows(report, "section")["工贸股"]["status"] == "not_due"  # due 12-31 itself
+    # in January 2027 nothing can be counted but the slip received on time: exit 3
+    result = invoke(
+        runner, "monthly-check", "--month", "2026-12", "--as-of", "2027-01-20", "--json",
+        archive=root,
+    )  # fmt: skip
+    assert result.exit_code == 3, result.stderr
+    rows = json.loads(result.stdout)["rows"]
+    assert {row["status"] for row in rows} == {"uncounted", "on_time"}
+    assert all("holidays.toml" in row["reason"] for row in rows if row["status"] == "uncounted")
+    # the enterprise alone: nothing can be judged, exit 1 naming the year and the file
+    result = invoke(
+        runner, "monthly-check", "--month", "2026-12", "--as-of", "2027-01-20", "--industry",
+        "非煤矿山", archive=root,
+    )  # fmt: skip
+    assert result.exit_code == 1 and "2027" in result.stderr and "holidays.toml" in result.stderr
+    # outstanding lists what cannot be counted too
+    gaps = monthly.outstanding(Archive.open(root), date(2027, 1, 20))
+    assert {row["status"] for row in gaps if row["month"] == "2026-12"} == {"uncounted"}

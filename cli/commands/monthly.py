@@ -73,6 +73,7 @@ FILLS = {  # status → fill colour in --xlsx
     "unregistered": "D9D2E9",
     "not_due": "EDEDED",
     "not_owed": "EDEDED",
+    "uncounted": "BDD7EE",
 }
 
 
