@@ -79,11 +79,15 @@ FILLS = {  # status → fill colour in --xlsx
 
 def _for_people(row: dict) -> dict:
     document = row.get("document") or {}
-    unit = _("个工作日") if row.get("days_counted") == "workdays" else _("天")
+    days = row.get("days_late")
+    if row.get("days_counted") == "workdays":
+        late = _("{days} 个工作日", days=days)
+    else:
+        late = _("{days} 天", days=days)
     return {
         **row,
         "kind_label": _(KIND_LABELS.get(row["kind"], row["kind"])),
-        "days_late_text": f"{row['days_late']} {unit}" if row.get("days_late") else "",
+        "days_late_text": late if days else "",
         "document_text": document.get("file") or "",
         "document_sha256": document.get("sha256"),
         "document_file": document.get("file"),
@@ -97,7 +101,7 @@ def _total_for_people(total: dict) -> dict:
     return {
         **total,
         "by_label": _(BY_LABELS.get(total["by"], total["by"])),
-        "name": total["name"] or (_("合计") if total["by"] == "all" else _("（未填）")),
+        "name": total["name"] or ("" if total["by"] == "all" else _("（未填）")),
         "submission_label": _(STATUS_LABELS[submission]) if submission else "",
     }
 
