@@ -22,6 +22,11 @@ received on or before the deadline (the due date plus the grace period) is ``on_
 ``late`` (it still counts); only incomplete reports: ``incomplete``; none: ``missing`` once the
 deadline has passed, ``not_due`` before.  A monthly report of a code not in the register waits
 in the inbox (``credit ingest`` could not file it) and is listed as ``unregistered``.
+
+**Never a guess.**  A due date or a count of working days the calendar cannot make (a year
+neither chinesecalendar nor holidays.toml has) makes the row ``uncounted`` with the reason (a
+failure: exit 3; the whole check fails with exit 1 when no row could be judged) -- except a due
+date in such a year after the as-of date's, which is ``not_due`` whatever the exact day.
 """
 
 from __future__ import annotations
