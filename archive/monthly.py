@@ -32,6 +32,7 @@ date in such a year after the as-of date's, which is ``not_due`` whatever the ex
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -340,6 +341,22 @@ def _documents(index: Any, as_of: date) -> dict[str, dict[str, dict[str | None, 
     return found
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused: building tens of thousands of small objects would
+    otherwise make it walk the whole index (tens of MB) again and again; nothing built here is
+    cyclic."""
+    import gc
+
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
 def _unregistered(index: Any, as_of: date) -> list[dict[str, Any]]:
     """Monthly reports waiting in the inbox because their code is not in the register."""
     limit = as_of.isoformat()
@@ -421,8 +438,9 @@ class _Context:
         self.index = archive.index()
         self.start = start_month(archive)
         self.requirements = requirements(archive)
-        self.documents = _documents(self.index, as_of)
-        self._dues: dict[tuple[str, str], tuple[date, date]] = {}
+        with _gc_paused():
+            self.documents = _documents(self.index, as_of)
+        self._dues: dict[tuple[str, str], tuple[date, date] | CalendarGap] = {}
         self.labels = {status: _(label) for status, label in STATUS_LABELS.items()}
         self.gaps: list[CalendarGap] = []  # the calendar's gaps met (rows ``uncounted``)
         self._between: dict[tuple[date, date, bool], int] = {}
@@ -430,10 +448,17 @@ class _Context:
     def dates(self, requirement: Requirement, month: str) -> tuple[date, date]:
         """(due date, deadline) of ``requirement`` for ``month``."""
         key = (requirement.name, month)
-        if key not in self._dues:
-            due = _due(self.calendar, requirement, month)
-            self._dues[key] = (due, _deadline(self.calendar, requirement, due))
-        return self._dues[key]
+        found = self._dues.get(key)
+        if found is None:
+            try:
+                due = _due(self.calendar, requirement, month)
+                found = (due, _deadline(self.calendar, requirement, due))
+            except CalendarGap as gap:
+                found = gap  # remembered: every row of the month meets it
+            self._dues[key] = found
+        if isinstance(found, CalendarGap):
+            raise found.with_traceback(None)
+        return found
 
     def days(self, start: date, end: date, workdays: bool) -> int:
         key = (start, end, workdays)
@@ -541,11 +566,14 @@ def _other_months(
     second report for a month already reported: a report for the wrong month)."""
     low, high = first_day(month).isoformat(), deadline.isoformat()
     for period, docs in ctx.documents[requirement.document].get(owner, {}).items():
-        if period == month or not any(low <= doc.received_on <= high for doc in docs):
+        if period == month:
+            continue
+        window = [doc for doc in docs if low <= doc.received_on <= high]
+        if not window:
             continue
         counting = _choose(requirement, docs) if period is not None else None
-        for doc in docs:
-            if doc is not counting and low <= doc.received_on <= high:
+        for doc in window:
+            if doc is not counting:
                 if period is None:
                     yield _(
                         "{received} 收到的 {file} 看不出报告期间，不计入任何月份",
@@ -657,8 +685,7 @@ def _rows(
                 continue
             for record in records:
                 if requirement.applies_to(record):
-                    base = _enterprise_base(record)
-                    found = _row(ctx, requirement, month, record["credit_code"], base, gaps_only,
+                    found = _row(ctx, requirement, month, record["credit_code"], None, gaps_only,
                                  record=record)  # fmt: skip
                     if found:
                         rows.append(found)
@@ -689,7 +716,7 @@ def _row(
     requirement: Requirement,
     month: str,
     owner: str,
-    base: dict[str, Any],
+    base: dict[str, Any] | None,
     gaps_only: bool,
     *,
     record: dict[str, Any] | None = None,
@@ -704,8 +731,14 @@ def _row(
                 return exempt or None
         if gaps_only and _no_gap(ctx, requirement, month, owner):
             return None
+        if base is None:
+            base = _enterprise_base(record or {})
         return _judge(ctx, requirement, month, owner, base)
     except CalendarGap as gap:
+        if gaps_only and gap.year > ctx.as_of.year:
+            return None  # due in a year after as-of's: surely no gap yet
+        if base is None:
+            base = _enterprise_base(record or {})
         row = {
             **base,
             "month": month,
@@ -878,7 +911,8 @@ def check(
             _("{month} 晚于核对日期 {as_of}", month=month, as_of=as_of.isoformat()),
             _("用 --as-of 给出更晚的日期，或核对更早的月份"),
         )
-    rows = _rows(ctx, [month], section=section, industry=industry, town=town)
+    with _gc_paused():
+        rows = _rows(ctx, [month], section=section, industry=industry, town=town)
     if ctx.gaps and all(row["status"] == UNCOUNTED for row in rows):
         raise ctx.gaps[0]  # nothing could be judged (exit 1)
     if not (section or industry or town):
@@ -893,9 +927,11 @@ def outstanding(
     ``as_of``, for every month from the start: rows as :func:`check` gives them."""
     ctx = _Context(archive, as_of)
     months = months_between(ctx.start, month_of(as_of))
+    with _gc_paused():
+        rows = _rows(ctx, months, section=section, gaps_only=True)
     return [
         row
-        for row in _rows(ctx, months, section=section, gaps_only=True)
+        for row in rows
         if (row["status"] in (MISSING, INCOMPLETE) and row["days_late"] is not None)
         or row["status"] == UNCOUNTED
     ]
