@@ -105,7 +105,9 @@ def test_an_order_without_a_dated_signature_has_no_document_date(tmp_path: Path)
 @pytest.mark.parametrize("media", ["docx", "pdf"])
 def test_the_problems_after_a_note_of_where_they_were_found(tmp_path: Path, media: str) -> None:
     blocks = ["蓝应急责改〔2026〕7号", "", UNIT]
-    blocks.append("经查，你单位存在下列问题（见现场检查记录（（湘永蓝）应急检记〔2026〕执法一中队-1号））：")
+    blocks.append(
+        "经查，你单位存在下列问题（见现场检查记录（（湘永蓝）应急检记〔2026〕执法一中队-1号））："
+    )
     blocks += [*_numbered("arabic"), ORDER, KEEP_SAFE, "蓝山县应急管理局", "2026年9月24日"]
     parsed = parse_path(_write(tmp_path, media, blocks))
     assert parsed.values()["problems"] == ITEMS
