@@ -258,6 +258,7 @@ def plan_of(regime: Any) -> dict[str, Any]:
         "statement_workdays": regime.statement_workdays,
         "needs_penalty": needs_penalty(regime),
         "title": regime.title,
+        "basis": regime.notice_basis or regime.basis or regime.title,
     }
 
 
@@ -592,23 +593,105 @@ def _proposal_data(
     }
 
 
+LIVE = (IN_PROGRESS, LISTED)
+
+
+def _live_basis(entries: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Record id → the live entry (in progress or listed) whose basis it is in."""
+    found: dict[str, dict[str, Any]] = {}
+    for entry in entries:
+        if entry["status"] in LIVE:
+            for record_id in entry.get("basis") or []:
+                found.setdefault(record_id, entry)
+    return found
+
+
+def _in_live_entry(record_ids: list[str], entry: dict[str, Any]) -> str:
+    return _(
+        "记录 {records} 已是条目 {id}（{status}，第 {number} 项情形）的依据，不再用于另一条目",
+        records=join_items(record_ids),
+        id=entry["id"],
+        status=_(STATUS_LABELS[entry["status"]]),
+        number=entry["criterion"],
+    )
+
+
+def record_criterion_under(regime: Any, record: dict[str, Any]) -> tuple[str | None, str | None]:
+    """The record criterion ``record`` counts as under ``regime``, and why not when it counts
+    as none.  A criterion number belongs to the regime the record was decided under: a record
+    of the same regime keeps its number; one of another regime is translated through its rule
+    (``regime.criterion_for_rule(rule, grade)``); a manual record of another regime is not
+    translated (``"manual"``), nor a rule ``regime`` makes nothing of (``"no_criterion"``).  A
+    record without a regime stamp is read as decided under ``regime``."""
+    stamp = record.get("regime") or {}
+    if not stamp.get("id") or stamp.get("id") == regime.id:
+        return record.get("criterion"), None
+    rule = str(record.get("rule") or "manual")
+    if rule == "manual" or rule not in _rules():
+        return None, "manual"
+    criterion = regime.criterion_for_rule(rule, (record.get("facts") or {}).get("grade"))
+    return (criterion.number, None) if criterion else (None, "no_criterion")
+
+
+def _rules() -> tuple[str, ...]:
+    from archive.regimes import RULES
+
+    return RULES
+
+
+def _untranslated(regime: Any, record: dict[str, Any], why: str) -> Proposal:
+    stamp = record.get("regime") or {}
+    if why == "manual":
+        reason = _(
+            "记录 {id} 是在 {other} 下手工认定的（第 {number} 项），不自动按 {title} 使用："
+            "需要时用 --criterion N --record {id} 手工提出",
+            id=record["id"],
+            other=stamp.get("id"),
+            number=record.get("criterion"),
+            title=regime.title,
+        )
+    else:
+        reason = _(
+            "记录 {id}（{other} 第 {number} 项，规则 {rule}）在 {title} 中不属于任何情形",
+            id=record["id"],
+            other=stamp.get("id"),
+            number=record.get("criterion"),
+            rule=record.get("rule"),
+            title=regime.title,
+        )
+    return Proposal("skipped", record["credit_code"], "", None, [record["id"]], reason)
+
+
 def _automatic(
     index: Index, regime: Any, code: str | None, as_of: date, only: str | None
 ) -> list[Proposal]:
     """Proposals from confirmed records dated within the regime's record window (from the same
-    date ``record_window_months`` earlier, inclusive, as archive.records counts it)."""
+    date ``record_window_months`` earlier, inclusive, as archive.records counts it).
+
+    Each record counts under the criterion it has in ``regime`` (:func:`record_criterion_under`);
+    a record already in the basis of a live entry (in progress or listed) of the enterprise —
+    under any criterion or regime — starts no other entry, nor one an earlier entry stood on."""
     window_start = _months_before(as_of, int(regime.record_window_months)).isoformat()
     day = as_of.isoformat()
     by_code: dict[str, list[dict[str, Any]]] = {}
+    not_counted: list[Proposal] = []
     for record in confirmed_records(index, code):
-        if window_start <= (record.get("date") or "") <= day:  # 一年内: the same date inclusive
-            by_code.setdefault(record["credit_code"], []).append(record)
+        if not window_start <= (record.get("date") or "") <= day:  # 一年内: same date inclusive
+            continue
+        number, why = record_criterion_under(regime, record)
+        if number is None:
+            if only is None:
+                not_counted.append(_untranslated(regime, record, why or "no_criterion"))
+            continue
+        by_code.setdefault(record["credit_code"], []).append({**record, "criterion": number})
     criteria = [c for c in regime.blacklist_criteria if c.from_records]
     if only is not None:
         criteria = [c for c in criteria if c.number == only]
     found: list[Proposal] = []
     for credit_code in sorted(by_code):
         entries = _entries(index, credit_code)
+        live = _live_basis(entries)
+        used = {rid for e in entries for rid in e.get("basis", [])}
         for criterion in criteria:
             records = [
                 r for r in by_code[credit_code] if r.get("criterion") in criterion.from_records
@@ -617,13 +700,18 @@ def _automatic(
                 continue
             ids = sorted(r["id"] for r in records)
             same = entry_id(credit_code, criterion.number, ids)
-            ours = [e for e in entries if e["criterion"] == criterion.number]
+            ours = [
+                e
+                for e in entries
+                if e["criterion"] == criterion.number
+                and (e.get("regime") or {}).get("id") == regime.id
+            ]
             if any(e["id"] == same for e in ours):
                 found.append(
                     Proposal("exists", credit_code, criterion.number, same, ids, _("已有同一条目"))
                 )
                 continue
-            active = [e for e in ours if e["status"] in (IN_PROGRESS, LISTED)]
+            active = [e for e in ours if e["status"] in LIVE]
             if active:
                 found.append(
                     Proposal(
@@ -640,9 +728,21 @@ def _automatic(
                     )
                 )
                 continue
-            used = {rid for e in ours for rid in e.get("basis", [])}
+            held = [r["id"] for r in records if r["id"] in live]
             records = [r for r in records if r["id"] not in used]
             if not records:
+                if held:
+                    entry = live[held[0]]
+                    found.append(
+                        Proposal(
+                            "skipped",
+                            credit_code,
+                            criterion.number,
+                            entry["id"],
+                            held,
+                            _in_live_entry(held, entry),
+                        )
+                    )
                 continue
             ids = sorted(r["id"] for r in records)
             if needs_penalty(regime) and not _has_penalty(index, records):
@@ -675,7 +775,7 @@ def _automatic(
                     "proposed", credit_code, criterion.number, data["id"], ids, data["reason"], data
                 )
             )
-    return found
+    return found + not_counted
 
 
 def _manual(
@@ -751,6 +851,17 @@ def _manual(
     ids = data["basis"]
     if index.table(TABLE).record(data["id"]) is not None:
         return Proposal("exists", code, number, data["id"], ids, _("已有同一条目"))
+    live = _live_basis(_entries(index, code))
+    held = [rid for rid in ids if rid in live]
+    if held:
+        entry = live[held[0]]
+        raise CreditError(
+            _in_live_entry(held, entry),
+            _(
+                "一条记录只作一个条目的依据：条目 {id} 撤回或移出后再提出",
+                id=entry["id"],
+            ),
+        )
     return Proposal("proposed", code, number, data["id"], ids, data["reason"], data)
 
 
@@ -1041,12 +1152,13 @@ def _notice_facts(
     # from publication, a date the notice cannot know (hold-out set: a foreseen date is a guess
     # the archive never records), so the notice states the term in words and its length.
     plan = entry["plan"]
-    statement = calendar.add_days(
-        day, int(plan["statement_days"]), workdays=bool(plan["statement_workdays"])
-    )
+    statement = statement_deadline(calendar, plan, day)
     # document text (the notice is a Chinese document), not a message
-    start_text, end_text = "信息公布之日", "管理期满之日（遇法定节假日顺延）"
+    starts = _plan_stage(entry, plan["term_starts"]).get("label") or "信息公布"
+    start_text, end_text = f"{starts}之日", "管理期满之日（遇法定节假日顺延）"
     return {
+        "basis": notice_basis(entry),
+        "steps": "—".join(stage.get("label") or stage["stage"] for stage in plan["stages"]),
         "criterion": f"第{_cn_number(entry['criterion'])}项",
         "criterion_text": entry["criterion_text"],
         "facts": _facts_text(index, entry),
@@ -1056,6 +1168,21 @@ def _notice_facts(
         "end_date": end_text,
         "statement_deadline": statement.isoformat(),
     }
+
+
+def notice_basis(entry: dict[str, Any]) -> str:
+    """What the entry's 告知书 cites as the ground for listing: its regime's (kept in the
+    entry's plan; an entry proposed before the plan kept it reads its shipped regime)."""
+    plan = entry["plan"]
+    if plan.get("basis"):
+        return str(plan["basis"])
+    from archive.regimes import load_regime
+
+    try:
+        regime = load_regime(None, (entry.get("regime") or {}).get("id"))
+    except CreditError:
+        return str(plan.get("title") or "")
+    return regime.notice_basis or regime.basis or regime.title
 
 
 def _issue_notice(
@@ -1223,8 +1350,13 @@ def advance(
     date: date,
     reason: str | None = None,
     out_dir: Path | None = None,
+    statement_done: bool = False,
 ) -> dict[str, Any]:
     """Move an entry to its next stage (``to_stage``, when given, must be that one).
+
+    Past the 告知 stage only when the enterprise's 陈述申辩 period the 告知书 gave has ended
+    (the day after its last day), unless ``statement_done``: the clerk records, with a
+    ``reason``, that the enterprise waived it or has already made its statement.
 
     The stage's deadline is the regime's day count after the previous stage's date; at the
     stage the term starts from, the entry is listed and its end computed; a stage with a
@@ -1238,6 +1370,8 @@ def advance(
         return remove(archive, entry["id"], date=day, reason=reason or "", out_dir=out_dir)
     _check_date(entry, day)
     calendar = _calendar(archive)
+    reason = (reason or "").strip() or None
+    _check_statement(calendar, entry, day, statement_done=statement_done, reason=reason)
     plan_stage = _plan_stage(entry, following)
     previous = date_from(entry["stages"][-1]["date"])
     deadline = _deadline_after(calendar, plan_stage, previous)
@@ -1252,6 +1386,10 @@ def advance(
         "notice": None,
         "file": None,
     }
+    if following == "notify":
+        data["statement_deadline"] = statement_deadline(calendar, entry["plan"], day).isoformat()
+    if statement_done:
+        data["statement_done"] = True
     if following == entry["plan"]["term_starts"]:
         end = term_end(calendar, day, int(entry["term_years"]), rolls=entry["plan"]["term_rolls"])
         data.update(listed_on=day.isoformat(), ends_on=end.end.isoformat())
@@ -1275,6 +1413,59 @@ def advance(
 
 def date_from(text: str) -> date:
     return date.fromisoformat(text)
+
+
+def statement_deadline(calendar: Any, plan: dict[str, Any], notified: date) -> date:
+    """The last day of the 陈述申辩 period a 告知书 of ``notified`` gives (the regime's
+    statement days, working days where it says so)."""
+    return calendar.add_days(
+        notified, int(plan["statement_days"]), workdays=bool(plan["statement_workdays"])
+    )
+
+
+def _check_statement(
+    calendar: Any, entry: dict[str, Any], day: date, *, statement_done: bool, reason: str | None
+) -> None:
+    """Refuse leaving the 告知 stage while the 陈述申辩 period runs, unless the clerk records
+    (with a reason) that the enterprise waived it or has made its statement."""
+    if entry["stage"] != "notify":
+        if statement_done:
+            raise UsageError(
+                _(
+                    "--statement-done 只用于从信息告知推进到下一阶段：条目 {id} 现处于“{stage}”阶段",
+                    id=entry["id"],
+                    stage=_(STAGE_LABELS.get(entry["stage"], entry["stage"])),
+                )
+            )
+        return
+    if statement_done:
+        if not reason:
+            raise UsageError(
+                _("记录单位已放弃或已提出陈述申辩（--statement-done）须写明理由（--reason）"),
+                _("例如 --reason 单位书面表示放弃陈述申辩"),
+            )
+        return
+    notify = next(s for s in reversed(entry["stages"]) if s["stage"] == "notify")
+    stored = notify.get("statement_deadline")
+    last = (
+        date_from(stored)
+        if stored
+        else statement_deadline(calendar, entry["plan"], date_from(notify["date"]))
+    )
+    if day <= last:
+        raise CreditError(
+            _(
+                "条目 {id} 的陈述申辩期限到 {deadline}（告知书所写），{date} 还不能推进到下一阶段",
+                id=entry["id"],
+                deadline=last.isoformat(),
+                date=day.isoformat(),
+            ),
+            _(
+                "期满后（{after} 起）再推进；单位已书面放弃或已提出陈述申辩的，"
+                "加 --statement-done --reason 写明情况",
+                after=(last + timedelta(days=1)).isoformat(),
+            ),
+        )
 
 
 def remove(
@@ -1566,6 +1757,7 @@ def _stage_row(entry: dict[str, Any], stage: str) -> dict[str, Any]:
         "notice": data.get("notice"),
         "file": data.get("file"),
         "reason": data.get("reason"),
+        **{key: data[key] for key in ("statement_deadline", "statement_done") if data.get(key)},
     }
 
 

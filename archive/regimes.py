@@ -144,6 +144,8 @@ class Regime:
     statement_days: int
     statement_workdays: bool
     requires_penalty: bool = False
+    # what the 黑名单列入告知书 cites as the ground for listing (``notice_basis``; default: basis)
+    notice_basis: str = ""
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def stamp(self) -> dict[str, str]:
@@ -213,6 +215,7 @@ class Regime:
             "version": self.version,
             "source": self.source,
             "basis": self.basis,
+            "notice_basis": self.notice_basis,
             "record_window_months": self.record_window_months,
             "term": {
                 "years": self.term_years,
@@ -371,6 +374,9 @@ def read_regime(path: Path, *, source: str | None = None, expected_id: str | Non
         statement_days=reader.count(statement.get("days"), "statement.days", minimum=1),
         statement_workdays=reader.flag(statement, "workdays", default=True),
         requires_penalty=reader.flag(table, "requires_penalty", default=False),
+        notice_basis=reader.text(table, "notice_basis", required=False)
+        or reader.text(table, "basis", required=False)
+        or "",
     )
     numbers = {c.number for c in regime.record_criteria}
     for criterion in regime.blacklist_criteria:

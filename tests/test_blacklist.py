@@ -58,8 +58,11 @@ def record(
     grade: str | None = None,
     kind: str = "penalty_decision",
     status: str = "confirmed",
+    regime: str | None = None,
+    rule: str = "penalty_major_hazard",
 ) -> dict[str, Any]:
-    """A records-table row in the spec's shape."""
+    """A records-table row in the spec's shape, decided under ``regime`` (default: the one
+    the archive decides under when the row is put)."""
     document = hashlib.sha256(f"doc{n}".encode()).hexdigest()
     facts: dict[str, Any] = {"grade": grade, "accident": f"A-{n:010x}"} if grade else {}
     return {
@@ -67,7 +70,7 @@ def record(
         "credit_code": code,
         "criterion": criterion,
         "criterion_text": "执法检查发现存在重大安全生产隐患的",
-        "rule": "penalty_major_hazard",
+        "rule": rule,
         "evidence": [
             {
                 "document": document,
@@ -79,7 +82,7 @@ def record(
         ],
         "facts": facts,
         "date": day,
-        "regime": {"id": "county-2019", "version": "x"},
+        "regime": {"id": regime, "version": "x"} if regime else None,
         "status": status,
     }
 
@@ -88,6 +91,8 @@ def put_records(root: Path, *rows: dict[str, Any]) -> None:
     """Records as archive.records makes them: ``record.proposed``, then ``record.confirmed``
     or ``record.rejected`` (the row's status)."""
     archive = Archive.open(root, actor="测试")
+    current = {"id": archive.settings["rules.regime"], "version": "x"}
+    rows = tuple({**row, "regime": row["regime"] or current} for row in rows)
     with archive.transaction() as tx:
         for row in rows:
             tx.emit(
@@ -133,7 +138,14 @@ def drive(root: Path, entry_id: str, *days: str) -> dict[str, Any]:
     """Advance ``entry_id`` one stage per date."""
     entry: dict[str, Any] = {}
     for day in days:
-        entry = bl.advance(open_(root), entry_id, date=date.fromisoformat(day))
+        at_notify = bl.get_entry(open_(root), entry_id)["stage"] == "notify"
+        entry = bl.advance(
+            open_(root),
+            entry_id,
+            date=date.fromisoformat(day),
+            statement_done=at_notify,  # the periods are tested on their own
+            reason="单位书面放弃陈述申辩" if at_notify else None,
+        )
     return entry
 
 
@@ -702,12 +714,26 @@ def test_two_clerks_advancing_at_once_one_wins(root: Path, monkeypatch) -> None:
         # Clerk 乙 has checked the entry; clerk 甲 advances it before 乙 commits.
         if not raced:
             raced.append({})
-            raced.append(bl.advance(open_(root, "甲"), entry["id"], date=date(2025, 9, 24)))
+            raced.append(
+                bl.advance(
+                    open_(root, "甲"),
+                    entry["id"],
+                    date=date(2025, 9, 24),
+                    statement_done=True,
+                    reason="单位放弃陈述申辩",
+                )
+            )
         return real(archive)
 
     monkeypatch.setattr(bl, "_calendar", calendar_after_the_other_clerk)
     with pytest.raises(CreditError) as caught:
-        bl.advance(open_(root, "乙"), entry["id"], date=date(2025, 9, 25))
+        bl.advance(
+            open_(root, "乙"),
+            entry["id"],
+            date=date(2025, 9, 25),
+            statement_done=True,
+            reason="单位放弃陈述申辩",
+        )
     assert "已由 甲 推进到“信息交换”" in caught.value.message
     final = bl.get_entry(open_(root), entry["id"])
     assert [s["stage"] for s in final["stages"]] == ["collect", "notify", "exchange"]
@@ -913,8 +939,10 @@ def test_a_term_ending_in_a_year_without_data_is_published_provisionally(
     root: Path, runner, monkeypatch, regime: str, nominal: str, year: int
 ) -> None:
     entry = _publish(root, regime, monkeypatch)
-    for day in ("2026-09-22", "2026-09-23"):
-        result = invoke(runner, "blacklist", "advance", entry["id"], "--date", day, archive=root)
+    for day, more in (("2026-09-22", ()), ("2026-09-23", ("--statement-done", "--reason", "放弃"))):
+        result = invoke(
+            runner, "blacklist", "advance", entry["id"], "--date", day, *more, archive=root
+        )
         assert result.exit_code == 0, result.stderr
     # The 告知书 foresees the end: the nominal date, to be moved off a holiday.
     notice = bl.get_entry(open_(root), entry["id"])["stages"][1]["notice"]
@@ -1401,3 +1429,272 @@ def test_standing_reads_a_provisional_end_as_the_blacklist_does(root: Path, monk
     (root / "holidays.toml").write_text(HOLIDAYS_2027, encoding="utf-8")
     assert agree("2027-10-08") == "blacklisted"
     assert agree("2027-10-09") != "blacklisted"
+
+
+# -- stranger test 2: regimes, the statement period, one record one live entry ----------------
+
+
+def _docx_text(path: Path) -> str:
+    from docx import Document
+
+    return "\n".join(p.text for p in Document(str(path)).paragraphs)
+
+
+@pytest.mark.parametrize(
+    ("decided", "current", "rule", "number", "grade", "expected"),
+    [
+        # county records → national grounds: through the rule, never the number
+        ("county-2019", "national-2023", "penalty_illegal_production", "2", None, "6"),
+        ("county-2019", "national-2023", "penalty_major_hazard", "3", None, None),
+        ("county-2019", "national-2023", "accident_concealed", "7", None, "4"),
+        ("county-2019", "national-2023", "accident_fatal_liable", "1", "larger", None),
+        ("county-2019", "national-2023", "accident_fatal_liable", "1", "major", "1"),
+        # national records → county grounds
+        ("national-2023", "county-2019", "penalty_illegal_production", "6", None, "4"),
+        ("national-2023", "county-2019", "accident_concealed", "4", None, "3"),
+        ("national-2023", "county-2019", "penalty_unpaid", "8", None, "2"),
+        # the same regime: the record's own number
+        ("national-2023", "national-2023", "penalty_major_hazard", "8", None, "8"),
+    ],
+)
+def test_a_record_counts_under_the_criterion_its_rule_has_in_the_current_regime(
+    root: Path,
+    decided: str,
+    current: str,
+    rule: str,
+    number: str,
+    grade: str | None,
+    expected: str | None,
+) -> None:
+    put_records(root, record(number, 1, grade=grade, regime=decided, rule=rule))
+    set_regime(root, current)
+    found = bl.propose(open_(root), as_of=date(2025, 9, 2))
+    proposed = [p for p in found if p.action == "proposed"]
+    if expected is None:
+        assert proposed == [] and bl.list_entries(open_(root)) == []
+        (skipped,) = found
+        assert skipped.action == "skipped" and skipped.basis == ["R-000000000001"]
+        assert rule in skipped.reason and "不属于任何情形" in skipped.reason
+        return
+    (proposal,) = proposed
+    entry = bl.get_entry(open_(root), proposal.id or "")
+    criterion = open_(root).settings["rules.regime"]
+    assert criterion == current and entry["regime"]["id"] == current
+    assert entry["criterion"] == expected and entry["basis"] == ["R-000000000001"]
+    from archive.regimes import load_regime
+
+    assert entry["criterion_text"] == load_regime(None, current).blacklist_criterion(expected).text
+
+
+def test_a_manual_record_of_another_regime_is_not_used_automatically(root: Path, runner) -> None:
+    put_records(root, record("2", 1, regime="county-2019", rule="manual"))
+    set_regime(root, "national-2023")
+    (skipped,) = bl.propose(open_(root), as_of=date(2025, 9, 2))
+    assert skipped.action == "skipped" and skipped.id is None
+    assert "手工认定" in skipped.reason and "county-2019" in skipped.reason
+    assert "--record R-000000000001" in skipped.reason
+    assert bl.list_entries(open_(root)) == []
+    result = invoke(runner, "blacklist", "propose", "--as-of", "2025-09-02", archive=root)
+    assert result.exit_code == 0 and "手工认定" in result.stdout
+    # the clerk may still decide it by hand, under the ground they name
+    result = invoke(
+        runner,
+        "blacklist",
+        "propose",
+        CODE,
+        "--criterion",
+        "6",
+        "--record",
+        "R-000000000001",
+        "--as-of",
+        "2025-09-02",
+        archive=root,
+    )
+    assert result.exit_code == 0, result.stderr
+    (entry,) = bl.list_entries(open_(root))
+    assert (entry["criterion"], entry["regime"]["id"]) == ("6", "national-2023")
+
+
+def test_a_record_behind_a_live_entry_starts_no_other_entry(root: Path, runner) -> None:
+    put_records(root, record("2", 1, rule="penalty_illegal_production"))  # county 2 → ground 4
+    county = propose_one(root, date(2025, 9, 2))
+    assert (county["criterion"], county["regime"]["id"]) == ("4", "county-2019")
+    set_regime(root, "national-2023")  # the same record would be national ground 6
+    found = bl.propose(open_(root), as_of=date(2025, 9, 3))
+    assert [(p.action, p.criterion, p.id) for p in found] == [("skipped", "6", county["id"])]
+    assert county["id"] in found[0].reason and "R-000000000001" in found[0].reason
+    assert len(bl.list_entries(open_(root))) == 1
+    # named by hand: refused, naming the entry
+    result = invoke(
+        runner,
+        "blacklist",
+        "propose",
+        CODE,
+        "--criterion",
+        "6",
+        "--record",
+        "R-000000000001",
+        "--as-of",
+        "2025-09-03",
+        archive=root,
+    )
+    assert result.exit_code == 1 and county["id"] in result.stderr, result.stderr
+    assert len(bl.list_entries(open_(root))) == 1
+    # listed is live too
+    drive(root, county["id"], "2025-09-04", "2025-09-15", "2025-09-16")
+    assert bl.get_entry(open_(root), county["id"])["status"] == "listed"
+    with pytest.raises(CreditError, match=county["id"]):
+        bl.propose(
+            open_(root), CODE, as_of=date(2025, 9, 17), criterion="6", records=["R-000000000001"]
+        )
+
+
+def test_a_withdrawn_entry_frees_its_records_for_a_manual_proposal(root: Path) -> None:
+    put_records(root, record("2", 1, rule="penalty_illegal_production"))
+    county = propose_one(root, date(2025, 9, 2))
+    bl.remove(open_(root), county["id"], date=date(2025, 9, 3), reason="陈述申辩理由成立")
+    set_regime(root, "national-2023")
+    # automatically: a record an earlier entry stood on starts nothing
+    assert [p.action for p in bl.propose(open_(root), as_of=date(2025, 9, 4))] == []
+    (proposal,) = bl.propose(
+        open_(root), CODE, as_of=date(2025, 9, 4), criterion="6", records=["R-000000000001"]
+    )
+    assert proposal.action == "proposed"
+
+
+def test_the_notice_cites_the_regime_the_entry_is_decided_under(root: Path) -> None:
+    set_regime(root, "national-2023")
+    put_records(root, record("6", 1, rule="penalty_illegal_production"))
+    entry = propose_one(root, date(2025, 9, 22))
+    entry = bl.advance(open_(root), entry["id"], date=date(2025, 9, 23))
+    notify = entry["stages"][1]
+    facts = _letter(root, notify["notice"])["facts"]
+    assert facts["basis"] == "《安全生产严重失信主体名单管理办法》（应急管理部令第11号）"
+    assert facts["steps"] == "信息采集—列入前告知—作出列入决定并共享—信息公示—移出名单"
+    assert facts["start_date"] == "信息公示之日"
+    text = _docx_text(root / notify["file"])
+    assert "根据《安全生产严重失信主体名单管理办法》（应急管理部令第11号）的规定" in text
+    assert "“信息采集—列入前告知—作出列入决定并共享—信息公示—移出名单”的程序" in text
+    assert "实施方案" not in text and "信息交换" not in text
+    # the county's entry, in the same archive, still cites the county programme
+    set_regime(root, "county-2019")
+    put_records(root, record("3", 2, code=OTHER))
+    county = propose_one(root, date(2025, 9, 22))
+    county = bl.advance(open_(root), county["id"], date=date(2025, 9, 23))
+    text = _docx_text(root / county["stages"][1]["file"])
+    assert "实施方案》第三部分第（三）项的规定" in text
+    assert "“信息采集—信息告知—信息交换—信息公布—信息移出”的程序" in text
+
+
+def test_an_archive_s_own_notice_without_the_new_variables_still_works(root: Path) -> None:
+    import zipfile
+
+    from templates import template_path
+
+    shipped = template_path("notice_blacklist")
+    own = root / "templates" / "notice_blacklist.docx"
+    own.parent.mkdir(exist_ok=True)
+    with zipfile.ZipFile(shipped) as source, zipfile.ZipFile(own, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "word/document.xml":
+                text = data.decode("utf-8")
+                assert "{{ basis }}" in text and "{{ steps }}" in text
+                text = text.replace("{{ basis }}", "本县实施方案").replace("{{ steps }}", "五步")
+                data = text.encode("utf-8")
+            target.writestr(item, data)
+    put_records(root, record("3", 1))
+    entry = propose_one(root, date(2025, 9, 22))
+    entry = bl.advance(open_(root), entry["id"], date=date(2025, 9, 23))
+    text = _docx_text(root / entry["stages"][1]["file"])
+    assert "根据本县实施方案的规定" in text and "“五步”的程序" in text
+
+
+def test_publication_waits_for_the_statement_period(root: Path, runner) -> None:
+    put_records(root, record("3", 1))
+    entry = propose_one(root, date(2025, 9, 22))
+    result = invoke(
+        runner,
+        "blacklist",
+        "advance",
+        entry["id"],
+        "--date",
+        "2025-09-23",
+        "--to",
+        "notify",
+        archive=root,
+    )
+    assert result.exit_code == 0, result.stderr
+    notify = bl.get_entry(open_(root), entry["id"])["stages"][1]
+    assert notify["statement_deadline"] == "2025-09-29"  # the 告知书's date, 5 working days
+    assert _letter(root, notify["notice"])["facts"]["statement_deadline"] == "2025年9月29日"
+    for day in ("2025-09-23", "2025-09-29"):  # the last day is the enterprise's
+        result = invoke(
+            runner,
+            "blacklist",
+            "advance",
+            entry["id"],
+            "--date",
+            day,
+            "--to",
+            "exchange",
+            "--reason",
+            "x",
+            archive=root,
+        )
+        assert result.exit_code == 1, result.stderr
+        assert "陈述申辩期限到 2025-09-29" in result.stderr and "--statement-done" in result.stderr
+    assert bl.get_entry(open_(root), entry["id"])["stage"] == "notify"
+    # recording a waiver needs a reason
+    result = invoke(
+        runner,
+        "blacklist",
+        "advance",
+        entry["id"],
+        "--date",
+        "2025-09-24",
+        "--statement-done",
+        archive=root,
+    )
+    assert result.exit_code == 2 and "--reason" in result.stderr
+    result = invoke(
+        runner,
+        "blacklist",
+        "advance",
+        entry["id"],
+        "--date",
+        "2025-09-24",
+        "--statement-done",
+        "--reason",
+        "单位书面放弃陈述申辩",
+        archive=root,
+    )
+    assert result.exit_code == 0, result.stderr
+    exchange = bl.get_entry(open_(root), entry["id"])["stages"][2]
+    assert (exchange["stage"], exchange["statement_done"], exchange["reason"]) == (
+        "exchange",
+        True,
+        "单位书面放弃陈述申辩",
+    )
+    # only when leaving the 告知 stage
+    result = invoke(
+        runner,
+        "blacklist",
+        "advance",
+        entry["id"],
+        "--date",
+        "2025-09-25",
+        "--statement-done",
+        "--reason",
+        "x",
+        archive=root,
+    )
+    assert result.exit_code == 2 and "--statement-done" in result.stderr
+
+
+def test_after_the_statement_period_the_entry_moves_on(root: Path) -> None:
+    put_records(root, record("3", 1))
+    entry = propose_one(root, date(2025, 9, 22))
+    bl.advance(open_(root), entry["id"], date=date(2025, 9, 23))
+    entry = bl.advance(open_(root), entry["id"], date=date(2025, 9, 30))
+    assert entry["stage"] == "exchange" and "statement_done" not in entry["stages"][-1]

@@ -56,6 +56,8 @@ def _context(name: str, *, enterprise_name: str = NAME) -> dict:
             town="塔峰镇",
         ),
         "section": SECTION,
+        "basis": "《蓝山县应急管理局关于创建全国社会信用体系建设示范县城的实施方案》第三部分第（三）项",
+        "steps": "信息采集—信息告知—信息交换—信息公布—信息移出",
         "criterion": "第五项",
         "criterion_text": "隐患排查不如实记录和上报隐患排查治理情况，期限内未完成治理整改的",
         "facts": "2026年9月12日检查发现的3项隐患，至整改期限届满仍有2项未整改。",
@@ -339,6 +341,9 @@ def test_blacklist_notice_states_term_and_right_to_be_heard() -> None:
     text = _all_text(_open("notice_blacklist"))
     for phrase in ("陈述、申辩", "{{ statement_deadline }}", "{{ term_years }}", "证据"):
         assert phrase in text
+    # the ground and the steps are the regime's, not one programme's written in
+    assert "根据{{ basis }}的规定" in text and "“{{ steps }}”的程序" in text
+    assert "实施方案" not in text and "信息交换" not in text
 
 
 def test_forms_have_label_value_rows() -> None:

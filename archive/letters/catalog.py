@@ -134,6 +134,8 @@ _ENTRIES: tuple[TemplateInfo, ...] = (
         "notice",
         N_("告知拟列入黑名单的事实、依据、证据、管理期限，以及陈述申辩的权利和期限"),
         (
+            "basis",
+            "steps",
             "criterion",
             "criterion_text",
             "facts",

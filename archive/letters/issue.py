@@ -301,7 +301,7 @@ def notice_request(
     from archive.enterprises import get_enterprise
 
     info = get_template_info(template)
-    facts = complete_facts(info, dict(facts))
+    facts = complete_facts(info, regime_facts(archive, info, dict(facts)))
     if info.addressee == "section":
         if not section:
             raise UsageError(
@@ -355,6 +355,23 @@ def _require_facts(info: TemplateInfo, facts: dict[str, Any]) -> None:
             ),
             _("用 --fact 变量名=值 给出，例如 --fact {variable}=…", variable=missing[0]),
         )
+
+
+def regime_facts(archive: Archive, info: TemplateInfo, facts: dict[str, Any]) -> dict[str, Any]:
+    """The regime's citation (``basis``) and its blacklist steps (``steps``), when a template
+    uses them and the caller did not give them: those of the regime the archive decides
+    under (``credit blacklist advance`` gives the entry's own)."""
+    wanted = [name for name in ("basis", "steps") if name in info.variables and name not in facts]
+    if not wanted:
+        return facts
+    from archive.regimes import load_regime
+
+    regime = load_regime(archive)
+    known = {
+        "basis": regime.notice_basis or regime.basis or regime.title,
+        "steps": "—".join(stage.label for stage in regime.stages),
+    }
+    return {**facts, **{name: known[name] for name in wanted}}
 
 
 def complete_facts(info: TemplateInfo, facts: dict[str, Any]) -> dict[str, Any]:

@@ -270,7 +270,9 @@ def propose(
     """根据已确认的不良信用记录提出列入黑名单（信息采集），并列出期满应移出的条目。
 
     自动检查提出了新条目、或有期满应移出的条目时退出码为 10（需要处理）。不给 --record 时，自动检查（某一单位或全部单位）规则窗口内已确认的记录：每个单位每项
-    黑名单情形提出一个条目。该情形已有办理中或已列入的条目时不再提出；运行两次不会重复。
+    黑名单情形提出一个条目。该情形已有办理中或已列入的条目时不再提出；已是某一办理中或
+    已列入条目依据的记录不再用于另一条目；运行两次不会重复。记录的情形编号属于作出它的规则
+    体系：其他规则体系下的记录按其规则换算为当前规则体系的情形，手工认定的不自动换算。
     给出代码、--criterion 和 --record 时为手工提出。国家2023规则要求依据中有行政处罚决定书。
 
     \b
@@ -335,7 +337,12 @@ def _done(env: Any, entry: dict[str, Any], message: str, fmt: str) -> None:
     help="要到的阶段（只能是下一阶段；不给即下一阶段）。",
 )
 @option("--date", "day", type=DateType(), help="该阶段的日期（默认今天；不能晚于今天）。")
-@option("--reason", metavar="TEXT", help="说明（移出时必填）。")
+@option("--reason", metavar="TEXT", help="说明（移出、--statement-done 时必填）。")
+@option(
+    "--statement-done",
+    is_flag=True,
+    help="陈述申辩期限届满前推进：单位已书面放弃或已提出陈述申辩（须加 --reason 写明）。",
+)
 @option(
     "--out",
     "out_dir",
@@ -349,25 +356,35 @@ def advance(
     to_stage: str | None,
     day: datetime | None,
     reason: str | None,
+    statement_done: bool,
     out_dir: Path | None,
     fmt: str,
 ) -> None:
     """把条目推进到下一阶段；到信息告知时生成告知书，到信息移出时生成移出通知书。
 
     不能跳过阶段，也不能回到前一阶段。期限按规则体系从上一阶段的日期起算（工作日按节假日
-    安排）。两位经办人同时推进同一条目时，只有一人成功，另一人会被告知。
+    安排）。告知书所写的陈述申辩期限届满前不能推进过信息告知阶段（退出码 1），除非单位已
+    书面放弃或已提出陈述申辩：加 --statement-done 和 --reason，记入该阶段。两位经办人同时
+    推进同一条目时，只有一人成功，另一人会被告知。
 
     \b
     示例：
       credit blacklist advance B-1a2b3c4d5e6f --date 2026-11-30
       credit blacklist advance B-1a2b3c4d5e6f --to exchange --reason 已推送信用信息平台
+      credit blacklist advance B-1a2b3c4d5e6f --statement-done --reason 单位书面放弃陈述申辩
     """
     from archive.blacklist import advance as advance_entry
 
     env = get_env()
     archive = env.open_archive()
     entry = advance_entry(
-        archive, entry_id, to_stage=to_stage, date=_day(day), reason=reason, out_dir=out_dir
+        archive,
+        entry_id,
+        to_stage=to_stage,
+        date=_day(day),
+        reason=reason,
+        out_dir=out_dir,
+        statement_done=statement_done,
     )
     last = entry["stages"][-1]
     message = _(
