@@ -1008,10 +1008,18 @@ def evidence_text(record: dict[str, Any]) -> str:
     return _sentence("、".join(dict.fromkeys(items)))
 
 
-def notice_facts(index: Index, record: dict[str, Any]) -> dict[str, str]:
-    """The facts of the 不良信用记录告知书 a record gives: criterion, criterion_text, facts and
-    evidence."""
+def notice_facts(
+    index: Index, record: dict[str, Any], archive: Archive | None = None
+) -> dict[str, str]:
+    """The facts of the 不良信用记录告知书 a record gives: criterion, criterion_text, facts,
+    evidence, and (with ``archive``) the citation of the regime the record was decided under."""
+    cited: dict[str, str] = {}
+    regime_id = (record.get("regime") or {}).get("id")
+    if archive is not None and regime_id:
+        regime = load_regime(archive, regime_id)
+        cited["record_basis"] = regime.record_notice_basis or regime.basis or regime.title
     return {
+        **cited,
         "criterion": f"第{_cn_number(str(record.get('criterion')))}项",
         "criterion_text": str(record.get("criterion_text") or "").rstrip("。"),
         "facts": fact_text(index, record),
@@ -1061,7 +1069,7 @@ def record_notice_request(
         archive,
         template,
         credit_code=record["credit_code"],
-        facts={**notice_facts(archive.index(), record), **facts},
+        facts={**notice_facts(archive.index(), record, archive), **facts},
         year=year,
     )
     request.follow_ups.append(

@@ -146,6 +146,8 @@ class Regime:
     requires_penalty: bool = False
     # what the 黑名单列入告知书 cites as the ground for listing (``notice_basis``; default: basis)
     notice_basis: str = ""
+    # what the 不良信用记录告知书 cites (``record_notice_basis``; default: basis)
+    record_notice_basis: str = ""
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def stamp(self) -> dict[str, str]:
@@ -216,6 +218,7 @@ class Regime:
             "source": self.source,
             "basis": self.basis,
             "notice_basis": self.notice_basis,
+            "record_notice_basis": self.record_notice_basis,
             "record_window_months": self.record_window_months,
             "term": {
                 "years": self.term_years,
@@ -375,6 +378,9 @@ def read_regime(path: Path, *, source: str | None = None, expected_id: str | Non
         statement_workdays=reader.flag(statement, "workdays", default=True),
         requires_penalty=reader.flag(table, "requires_penalty", default=False),
         notice_basis=reader.text(table, "notice_basis", required=False)
+        or reader.text(table, "basis", required=False)
+        or "",
+        record_notice_basis=reader.text(table, "record_notice_basis", required=False)
         or reader.text(table, "basis", required=False)
         or "",
     )

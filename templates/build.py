@@ -762,9 +762,9 @@ def notice_bad_record(letter: Letter) -> None:
     letter.paragraph("上述事实有以下证据证明：{{ evidence }}")
     letter.paragraph(
         "根据",
-        PROGRAMME,
-        "第三部分第（二）项的规定，生产经营单位有违反安全生产承诺及该项所列情形之一的，"
-        "列入安全生产不良信用记录。你单位的上述行为属于该项所列情形中的",
+        "{{ record_basis }}",
+        "的规定，生产经营单位有违反安全生产承诺及所列情形之一的，"
+        "列入安全生产不良信用记录。你单位的上述行为属于所列情形中的",
         "{{ criterion }}",
         "，即“",
         "{{ criterion_text }}",

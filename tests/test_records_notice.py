@@ -70,7 +70,12 @@ def test_an_overdue_order_fills_the_notice(runner, archive: Archive) -> None:
         "（期限末日为节假日，顺延至2026年2月2日）。你单位逾期未完成整改，也未经复查认定整改完毕。"
     ) in text
     assert f"上述事实有以下证据证明：蓝应急责改〔2026〕3号（SHA-256 {sha[:8]}）。" in text
-    assert "属于该项所列情形中的第五项，即“" in text
+    assert "属于所列情形中的第五项，即“" in text
+    # the citation is the regime the record was decided under
+    assert (
+        "根据《蓝山县应急管理局关于创建全国社会信用体系建设示范县城的实施方案》第三部分第（二）项的规定"
+        in text
+    )
     assert record["criterion_text"].rstrip("。") in text
     reopened = Archive.open(archive.root)
     held = records.get_record(reopened, record["id"])
@@ -192,3 +197,20 @@ def test_an_order_rectified_late_says_so() -> None:
         "你单位至2026年3月20日方整改完毕，未在期限内完成整改。"
     )
     assert records.evidence_text(record) == "责改1号（SHA-256 abababab）。"
+
+
+def test_a_record_under_the_national_regime_cites_it(runner, archive: Archive) -> None:
+    from tests.test_records import set_regime
+
+    archive = set_regime(archive, "national-2023")
+    penalty(archive, "该公司在安全生产许可证被暂扣期间仍组织生产")
+    record = confirmed(archive, "penalty_illegal_production")
+    assert record["regime"]["id"] == "national-2023" and record["criterion"] == "6"
+    # Later the archive goes back to the county programme: the record keeps its own citation.
+    set_regime(archive, "county-2019")
+    result = notice(runner, archive.root, "--record", record["id"])
+    assert result.exit_code == 0, result.stderr
+    (letter,) = json.loads(result.stdout)["letters"]
+    text = paragraphs(archive.root / letter["file"])
+    assert "根据《安全生产严重失信主体名单管理办法》（应急管理部令第11号）的规定" in text
+    assert "实施方案" not in text

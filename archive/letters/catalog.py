@@ -126,7 +126,7 @@ _ENTRIES: tuple[TemplateInfo, ...] = (
         N_("安全生产不良信用记录告知书"),
         "notice",
         N_("告知单位拟列入安全生产不良信用记录的事实、证据和所依据的情形"),
-        ("criterion", "criterion_text", "facts", "evidence"),
+        ("criterion", "criterion_text", "facts", "evidence", "record_basis"),
     ),
     _info(
         "notice_blacklist",

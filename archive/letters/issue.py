@@ -358,10 +358,14 @@ def _require_facts(info: TemplateInfo, facts: dict[str, Any]) -> None:
 
 
 def regime_facts(archive: Archive, info: TemplateInfo, facts: dict[str, Any]) -> dict[str, Any]:
-    """The regime's citation (``basis``) and its blacklist steps (``steps``), when a template
+    """The regime's citations (``basis``, ``record_basis``) and its blacklist steps (``steps``), when a template
     uses them and the caller did not give them: those of the regime the archive decides
     under (``credit blacklist advance`` gives the entry's own)."""
-    wanted = [name for name in ("basis", "steps") if name in info.variables and name not in facts]
+    wanted = [
+        name
+        for name in ("basis", "steps", "record_basis")
+        if name in info.variables and name not in facts
+    ]
     if not wanted:
         return facts
     from archive.regimes import load_regime
@@ -370,6 +374,7 @@ def regime_facts(archive: Archive, info: TemplateInfo, facts: dict[str, Any]) ->
     known = {
         "basis": regime.notice_basis or regime.basis or regime.title,
         "steps": "—".join(stage.label for stage in regime.stages),
+        "record_basis": regime.record_notice_basis or regime.basis or regime.title,
     }
     return {**facts, **{name: known[name] for name in wanted}}
 
