@@ -42,6 +42,7 @@ DOMAINS = (
     "archive.records",
     "archive.blacklist",
     "archive.standing",
+    "archive.penalties",
 )
 
 

@@ -404,24 +404,44 @@ def _item(
     return ProposalItem(rule, code, subject, NEW, record)
 
 
-def _rectification_items(
-    index: Index, regime: Regime, calendar: workdays.WorkCalendar, as_of: date
-) -> Iterator[ProposalItem]:
+@dataclass
+class RectificationDue:
+    """What the ``rectification_overdue`` rule makes of one rectification at ``as_of``.
+
+    ``outcome``: ``proposed`` (not rectified within the deadline: ``due`` is the deadline rolled
+    off a rest day, ``days_overdue`` calendar days after it up to ``as_of`` or to ``rectified_on``,
+    the re-inspection that found it rectified late), ``failed`` (the calendar cannot roll the
+    deadline) or ``cannot_judge`` (no deadline, or not a date); ``message`` says why for those.
+    """
+
+    key: str
+    row: dict[str, Any]
+    outcome: str
+    deadline: date | None = None
+    due: date | None = None
+    days_overdue: int | None = None
+    rectified_on: date | None = None
+    message: str | None = None
+
+
+def rectifications_past_deadline(
+    index: Index, calendar: workdays.WorkCalendar, as_of: date
+) -> Iterator[RectificationDue]:
+    """Rectifications of an enterprise not rectified within their 整改期限 at ``as_of`` (the
+    rule ``rectification_overdue``; also what ``credit overdue`` lists while still open)."""
     table = index.table(rectifications.TABLE)
     for key in sorted(table.ids()):
         row = table.record(key) or {}
-        code = row.get("credit_code")
-        if not code:
+        if not row.get("credit_code"):
             continue
-        rule = RECTIFICATION_OVERDUE
         if not row.get("deadline"):
             message = _("整改指令书没有写明整改期限，无法判断是否逾期")
-            yield ProposalItem(rule, code, key, CANNOT_JUDGE, message=message)
+            yield RectificationDue(key, row, CANNOT_JUDGE, message=message)
             continue
         deadline = _day(row["deadline"])
         if deadline is None:
             message = _("整改期限 {value} 不是日期，无法判断是否逾期", value=row["deadline"])
-            yield ProposalItem(rule, code, key, CANNOT_JUDGE, message=message)
+            yield RectificationDue(key, row, CANNOT_JUDGE, message=message)
             continue
         if deadline >= as_of:  # due on the deadline or later: not past at as_of
             continue
@@ -433,13 +453,28 @@ def _rectification_items(
         try:
             due = calendar.roll_forward(deadline)
         except workdays.CalendarGap as exc:
-            yield ProposalItem(rule, code, key, FAILED, message=exc.message)
+            yield RectificationDue(key, row, FAILED, deadline=deadline, message=exc.message)
             continue
         if rectified_on is not None and rectified_on > as_of:
             rectified_on = None  # rectified after as_of: still open at as_of
         end = rectified_on or as_of
         if end <= due:
             continue
+        yield RectificationDue(
+            key, row, NEW, deadline, due, (end - due).days, rectified_on=rectified_on
+        )
+
+
+def _rectification_items(
+    index: Index, regime: Regime, calendar: workdays.WorkCalendar, as_of: date
+) -> Iterator[ProposalItem]:
+    rule = RECTIFICATION_OVERDUE
+    for found in rectifications_past_deadline(index, calendar, as_of):
+        key, row, code = found.key, found.row, found.row["credit_code"]
+        if found.outcome != NEW:
+            yield ProposalItem(rule, code, key, found.outcome, message=found.message)
+            continue
+        assert found.deadline is not None and found.due is not None
         evidence = [
             evidence_item(
                 kind="rectification_order",
@@ -449,15 +484,15 @@ def _rectification_items(
             )
         ]
         facts = {
-            "deadline": deadline.isoformat(),
-            "due": due.isoformat(),
-            "days_overdue": (end - due).days,
+            "deadline": found.deadline.isoformat(),
+            "due": found.due.isoformat(),
+            "days_overdue": found.days_overdue,
             "days_counted": "calendar",
             "as_of": as_of.isoformat(),
             "order_number": row.get("order_number"),
-            "rectified_on": rectified_on.isoformat() if rectified_on else None,
+            "rectified_on": found.rectified_on.isoformat() if found.rectified_on else None,
         }
-        yield _item(regime, rule, code, key, evidence, facts, due + timedelta(days=1))
+        yield _item(regime, rule, code, key, evidence, facts, found.due + timedelta(days=1))
 
 
 def _penalty_items(index: Index, regime: Regime, as_of: date) -> Iterator[ProposalItem]:

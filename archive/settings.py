@@ -57,6 +57,8 @@ DEFAULTS: dict[str, tuple[Any, str | None]] = {
     "letters.serial_format": ("{prefix}〔{year}〕{number:04d}号", None),
     "letters.prefixes": ({}, None),
     "letters.soffice": ("soffice", "CREDIT_SOFFICE"),
+    # calendar days an issued commitment letter has to come back signed (credit overdue)
+    "letters.return_days": (30, None),
     "monthly.requirements": ([], None),  # filled in below: DEFAULT_REQUIREMENTS
 }
 
@@ -513,6 +515,7 @@ def check_serial_format(pattern: str, path: Path | str) -> None:
 _VALUE_HINTS = {
     "archive.lock_timeout": N_("等待秒数应是不小于 0 的数，如 10"),
     "archive.start": N_("档案起始月份写成 YYYY-MM，如 2025-10；留空表示建档当月"),
+    "letters.return_days": N_("承诺书签回天数应是不小于 0 的整数，如 30"),
 }
 
 
@@ -522,6 +525,8 @@ def _check_value(key: str, value: Any) -> None:
         raise ValueError(key)  # a negative timeout would wait forever
     if key == "archive.start" and value and check_month(value) is None:
         raise ValueError(key)
+    if key == "letters.return_days" and (isinstance(value, bool) or value < 0):
+        raise ValueError(key)  # true is an int to tomllib; a negative count means nothing
 
 
 def load_settings(root: Path, flags: dict[str, Any] | None = None) -> Settings:

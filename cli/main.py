@@ -88,6 +88,14 @@ COMMANDS = {
         "cli.commands.monthly:monthly_check",
         N_("按月核对报送：每家单位的诚信履行情况报告表、每个股室的资料，按时、逾期、未交或不完整"),
     ),
+    "overdue": (
+        "cli.commands.overdue:overdue",
+        N_("列出截至某日所有逾期事项，按股室分组：整改、承诺书、月报、黑名单阶段、罚款"),
+    ),
+    "penalty": (
+        "cli.commands.penalty:penalty",
+        N_("行政处罚决定书的罚款：列出、登记缴纳（逾期未缴纳的列入 credit overdue）"),
+    ),
     "demo": (
         "cli.commands.demo:demo",
         N_("建一个演示档案（虚构的蓝山县企业名册），用真实命令走一遍"),

@@ -141,11 +141,13 @@ DOMAIN_RANKS = {
     "archive.ingest": 5,
     "archive.records": 6,
     "archive.monthly": 6,
+    "archive.penalties": 6,
     "archive.blacklist": 7,
     "archive.standing": 8,
+    "archive.blacklist_summary": 8,
 }
 # Tools over the whole archive (they may import any module of archive/ and parsers/).
-TOP = {"archive.audit", "archive.demo"}
+TOP = {"archive.audit", "archive.demo", "archive.overdue"}
 
 
 def _module_name(path: Path) -> str:

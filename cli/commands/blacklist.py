@@ -536,3 +536,84 @@ def correct(
         stage_date=day.date() if day else None,
     )
     _done(env, entry, _("条目 {id} 已更正", id=entry["id"]), fmt)
+
+
+SUMMARY_COLUMNS = [
+    ("id", N_("编号")),
+    ("credit_code", N_("统一社会信用代码")),
+    ("name", N_("单位名称")),
+    ("industry", N_("行业")),
+    ("section", N_("负责股室")),
+    ("criterion", N_("情形")),
+    ("listed_on", N_("列入日期")),
+    ("ends_on", N_("届满日期")),
+    ("removed_on", N_("移出日期")),
+]
+
+
+@blacklist.command(cls=Command)
+@option(
+    "--as-of", type=DateType(), help="按这一天统计（默认今天）；本月、本年指这一天所在的月、年。"
+)
+@option(
+    "--within",
+    type=click.IntRange(min=0, max=3660),
+    default=30,
+    show_default=True,
+    help="“即将期满”指这么多天内期满（0 到 3660 天）。",
+)
+@option("--json", "as_json", is_flag=True, help="以 JSON 输出全部统计和条目。")
+@option(
+    "--xlsx",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="另写一份 Excel 工作簿：统计一页，各类条目各一页。",
+)
+def summary(within: int, as_of: datetime | None, as_json: bool, xlsx: Path | None) -> None:
+    """黑名单汇总：在列条目按行业和股室统计，本月列入和移出、即将期满、期满应移出、本年已移出。
+
+    \b
+    示例：
+      credit blacklist summary
+      credit blacklist summary --as-of 2026-11-30 --within 60
+      credit blacklist summary --json
+      credit blacklist summary --xlsx 黑名单汇总.xlsx
+    """
+    from archive.blacklist_summary import HOW_LABELS, PART_LABELS, PARTS, write_xlsx
+    from archive.blacklist_summary import summary as blacklist_summary
+
+    env = get_env()
+    archive = env.open_archive()
+    found = blacklist_summary(archive, _day(as_of), within)
+    if xlsx is not None:
+        info(env, _("已写入 {path}", path=write_xlsx(found, xlsx)))
+    if as_json:
+        click.echo(dumps(found), file=env.stdout)
+        return
+    counts = [{"part": _(PART_LABELS[part]), "count": found["counts"][part]} for part in PARTS]
+    render_rows(
+        env,
+        counts,
+        [("part", N_("类别")), ("count", N_("条目数"))],
+        "table",
+        title=_("黑名单汇总（截至 {date}）", date=found["as_of"]),
+    )
+    for key, label in (("industry", N_("行业")), ("section", N_("负责股室"))):
+        rows = found[f"current_by_{key}"]
+        if rows:
+            rows = [{**row, key: row[key] or _("（未填）")} for row in rows]
+            render_rows(
+                env,
+                rows,
+                [(key, label), ("count", N_("在列条目数"))],
+                "table",
+                title=_("在列条目按{what}统计", what=_(label)),
+            )
+    for part in PARTS:
+        rows = found[part]
+        if not rows:
+            continue
+        columns = SUMMARY_COLUMNS
+        if part == "leaving":
+            rows = [{**row, "how_label": _(HOW_LABELS[row["how"]])} for row in rows]
+            columns = [("how_label", N_("事由")), *SUMMARY_COLUMNS]
+        render_rows(env, rows, columns, "table", title=_(PART_LABELS[part]))
