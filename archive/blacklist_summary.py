@@ -10,8 +10,8 @@ of "in force" that standing applies):
 ``entering``
     entries published (信息公布) in ``as_of``'s month, up to ``as_of``;
 ``leaving``
-    entries removed in that month up to ``as_of`` (``how``: ``removed``), and entries in force
-    whose term ends in that month (``term_ends``);
+    entries removed in that month up to ``as_of`` (``how``: ``removed``), and listed entries not
+    removed whose term ends in that month, before or after ``as_of`` (``term_ends``);
 ``expiring``
     entries in force whose term ends after ``as_of`` and within ``within`` days of it;
 ``due_for_removal``
@@ -120,8 +120,8 @@ def summary(archive: Archive, as_of: date, within: int = 30) -> dict[str, Any]:
         "leaving": [{**row, "how": "removed"} for row in removed if row["removed_on"][:7] == month]
         + [
             {**row, "how": "term_ends"}
-            for row in current
-            if row["ends_on"] and row["ends_on"][:7] == month
+            for row in rows
+            if row["status"] == blacklist.LISTED and row["ends_on"] and row["ends_on"][:7] == month
         ],
         "expiring": [row for row in current if row["ends_on"] and day < row["ends_on"] <= horizon],
         "due_for_removal": [row for row in rows if row["due_for_removal"]],
@@ -191,7 +191,8 @@ def _workbook(
     book = Workbook()
     book.remove(book.active)
     for title, columns, rows in sheets:
-        sheet = book.create_sheet(title[:31])
+        # Excel refuses []:*?/\ in a sheet's name ("term ended: remove") and more than 31 characters
+        sheet = book.create_sheet("".join("-" if c in "[]:*?/\\" else c for c in title)[:31])
         sheet.append([_(label) for _key, label in columns])
         for row in rows:
             sheet.append([_cell_value(row.get(key)) for key, _label in columns])

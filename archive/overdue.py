@@ -519,7 +519,8 @@ def _workbook(
     book = Workbook()
     book.remove(book.active)
     for title, columns, rows in sheets:
-        sheet = book.create_sheet(title[:31])
+        # Excel refuses []:*?/\ in a sheet's name ("term ended: remove") and more than 31 characters
+        sheet = book.create_sheet("".join("-" if c in "[]:*?/\\" else c for c in title)[:31])
         sheet.append([_(label) for _key, label in columns])
         for row in rows:
             sheet.append([_cell_value(row.get(key)) for key, _label in columns])

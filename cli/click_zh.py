@@ -160,6 +160,7 @@ METAVARS = {
     "COUNTY": "县名",
     "BOOLEAN": "是/否",
     "UUID": "UUID",
+    "DOCNO": "文号",
 }
 _METAVAR = re.compile(r"\b(?:INTEGER RANGE|FLOAT RANGE|[A-Z]+)\b")
 

@@ -152,7 +152,7 @@ def blacklist_entry(archive: Archive, code: str, collected: date) -> str:
             }
         ],
         "facts": {},
-        "date": "2026-09-20",
+        "date": date.fromordinal(collected.toordinal() - 8).isoformat(),
         "regime": {"id": "county-2019", "version": "x"},
     }
     with archive.transaction() as tx:

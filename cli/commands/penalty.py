@@ -73,7 +73,7 @@ def list_(code: str | None, unpaid: bool, as_of: datetime | None, fmt: str) -> N
 
 
 @penalty.command(cls=Command)
-@click.argument("number", metavar="文号")
+@click.argument("number", metavar="DOCNO")
 @option("--date", "on", type=DateType(), required=True, help="缴纳罚款的日期（不晚于今天）。")
 @option(
     "--amount",
