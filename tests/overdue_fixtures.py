@@ -167,7 +167,7 @@ def blacklist_entry(archive: Archive, code: str, collected: date) -> str:
 
 
 def known_archive(tmp_path: Path) -> Archive:
-    """The archive of the known-truth scenario (README of tests/test_overdue.py)."""
+    """The archive of the known-truth scenario (KNOWN in tests/test_overdue.py)."""
     archive = new_archive(tmp_path)
     add_enterprises(archive)
     # rectifications: a deadline on National Day (due 10-08), one rectified in time, one found
