@@ -343,6 +343,28 @@ def blacklist_rows(archive: Archive, as_of: date) -> tuple[list[dict[str, Any]],
                 )
             )
             continue
+        if entry.get("removal_pending_year"):
+            # the term's nominal end has passed; the real one waits for a year's holiday data
+            rows.append(
+                make_row(
+                    BLACKLIST_STAGE,
+                    code=entry["credit_code"],
+                    enterprise=enterprise,
+                    since=None,
+                    days_overdue=None,
+                    days_counted=None,
+                    source=source,
+                    detail=_(
+                        "{stage}：管理期限名义上于 {nominal} 届满，实际届满日取决于 {year} 年的"
+                        "节假日数据（档案的 holidays.toml），无法判断是否逾期",
+                        stage=label,
+                        nominal=entry.get("ends_on_nominal") or entry.get("ends_on"),
+                        year=entry["removal_pending_year"],
+                    ),
+                    status=FAILED,
+                )
+            )
+            continue
         if entry.get("next_deadline") is None:
             continue  # a stage without a day count has no deadline
         judged += 1

@@ -376,3 +376,29 @@ def test_reindex_keeps_the_index_and_the_report(known: Path, runner, tmp_path: P
     assert invoke(runner, "reindex", archive=copy).exit_code == 0
     assert (copy / "index.json").read_bytes() == kept
     assert od.overdue(Archive.open(copy), date(2026, 11, 18)).rows == before
+
+
+def test_a_blacklist_term_ending_in_a_year_without_data_cannot_be_judged(tmp_path: Path) -> None:
+    from archive import blacklist as bl
+    from archive.penalties import record_payment
+    from tests.overdue_fixtures import blacklist_entry
+
+    archive = new_archive(tmp_path)
+    add_enterprises(archive)
+    entry_id = blacklist_entry(archive, E3, date(2025, 12, 22))
+    for stage, day in (("notify", 23), ("exchange", 24)):
+        bl.advance(archive, entry_id, to_stage=stage, date=date(2025, 12, day))
+    bl.advance(archive, entry_id, to_stage="publish", date=date(2026, 1, 5))
+    decision(archive, E1, "蓝应急罚〔2026〕8号", "2026-11-02")
+    record_payment(archive, "蓝应急罚〔2026〕8号", date(2026, 11, 3))
+    # before its nominal end (2027-01-05) nothing is due; from it, the real end is unknown
+    assert od.overdue(archive, date(2027, 1, 4)).rows == []
+    report = od.overdue(archive, date(2027, 1, 20))
+    (row,) = report.rows
+    assert (row["what"], row["status"], row["source"]) == (
+        "blacklist_stage",
+        "failed",
+        {"entry": entry_id},
+    )
+    assert "2027" in row["detail"] and "holidays.toml" in row["detail"]
+    assert int(report.exit_code) == 3
