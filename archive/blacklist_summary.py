@@ -164,53 +164,15 @@ def write_xlsx(found: dict[str, Any], path: Path) -> Path:
         {"part": _("在列：{value}", value=row["section"] or _("（未填）")), "count": row["count"]}
         for row in found["current_by_section"]
     ]
-    sheets = [(_("统计"), [("part", N_("类别")), ("count", N_("条目数"))], counts)]
+    from archive.xlsx import Sheet, write_workbook
+
+    sheets = [Sheet(_("统计"), [("part", _("类别")), ("count", _("条目数"))], counts)]
     for part in PARTS:
         columns = XLSX_COLUMNS
+        rows = found[part]
         if part == "leaving":
-            columns = [("how", N_("事由")), *XLSX_COLUMNS]
-        sheets.append((_(PART_LABELS[part]), columns, found[part]))
-    return _workbook(path, sheets)
-
-
-# -- writing a workbook (until archive.xlsx lands on main) ---------------------------------------
-
-
-def _workbook(
-    path: Path, sheets: list[tuple[str, list[tuple[str, str]], list[dict[str, Any]]]]
-) -> Path:
-    """Write ``sheets`` (title, (key, label) columns, rows) to ``path``; errors name the file."""
-    import io
-
-    from openpyxl import Workbook
-
-    from archive.errors import UsageError
-    from archive.fsutil import atomic_write
-    from archive.i18n import describe_error
-
-    book = Workbook()
-    book.remove(book.active)
-    for title, columns, rows in sheets:
-        # Excel refuses []:*?/\ in a sheet's name ("term ended: remove") and more than 31 characters
-        sheet = book.create_sheet("".join("-" if c in "[]:*?/\\" else c for c in title)[:31])
-        sheet.append([_(label) for _key, label in columns])
-        for row in rows:
-            sheet.append([_cell_value(row.get(key)) for key, _label in columns])
-        sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    try:
-        atomic_write(path, buffer.getvalue())
-    except OSError as exc:
-        raise UsageError(
-            _("无法写入 {path}：{error}", path=path, error=describe_error(exc))
-        ) from exc
-    return path
-
-
-def _cell_value(value: Any) -> Any:
-    if isinstance(value, dict):
-        return "，".join(str(item) for item in value.values() if item)
-    if isinstance(value, (list, tuple)):
-        return "、".join(str(item) for item in value)
-    return value
+            columns = [("how_label", N_("事由")), *XLSX_COLUMNS]
+            rows = [{**row, "how_label": _(HOW_LABELS[row["how"]])} for row in rows]
+        headed = [(key, _(label)) for key, label in columns]
+        sheets.append(Sheet(_(PART_LABELS[part]), headed, rows))
+    return write_workbook(path, sheets)

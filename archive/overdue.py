@@ -438,9 +438,58 @@ def fine_rows(
     return rows, judged
 
 
-def monthly_rows(archive: Archive, as_of: date) -> tuple[list[dict[str, Any]], int]:
-    """Monthly reports and section submissions owed and missing at ``as_of``."""
-    return [], 0
+def monthly_rows(
+    archive: Archive, as_of: date, section: str | None = None
+) -> tuple[list[dict[str, Any]], int]:
+    """Monthly reports and section submissions owed and missing (or only incomplete) after their
+    deadline at ``as_of`` (:func:`archive.monthly.outstanding`); ``since`` is the deadline (the
+    due date plus any grace period), ``days_overdue`` the days late the requirement counts."""
+    from archive import monthly
+
+    try:
+        found = monthly.outstanding(archive, as_of, section=section)
+    except workdays.CalendarGap as exc:
+        row = make_row(
+            MONTHLY_REPORT,
+            code=None,
+            enterprise={},
+            since=None,
+            days_overdue=None,
+            days_counted=None,
+            source={},
+            detail=exc.message,
+            status=FAILED,
+        )
+        return [row], 0
+    rows = []
+    for item in found:
+        what = MONTHLY_REPORT if item["kind"] == monthly.KIND_ENTERPRISE else SECTION_SUBMISSION
+        document = item.get("document") or {}
+        detail = _(
+            "{month} {requirement}：{status}",
+            month=item["month"],
+            requirement=item["requirement"],
+            status=item["status_label"],
+        )
+        if item.get("reason"):
+            detail += _("；{reason}", reason=item["reason"])
+        rows.append(
+            make_row(
+                what,
+                code=item.get("credit_code"),
+                enterprise=item,
+                since=_day(item.get("deadline")),
+                days_overdue=item.get("days_late"),
+                days_counted=item.get("days_counted"),
+                source={
+                    "month": item["month"],
+                    "requirement": item["requirement"],
+                    "document": document.get("sha256"),
+                },
+                detail=detail,
+            )
+        )
+    return rows, 1  # the months were judged (outstanding lists only what is overdue)
 
 
 # -- the report ----------------------------------------------------------------------------------
@@ -460,7 +509,7 @@ def overdue(archive: Archive, as_of: date, section: str | None = None) -> Overdu
     parts = (
         rectification_rows(index, calendar, as_of),
         commitment_rows(index, calendar, as_of, return_days),
-        monthly_rows(archive, as_of),
+        monthly_rows(archive, as_of, section),
         blacklist_rows(archive, as_of),
         fine_rows(index, calendar, as_of),
     )
@@ -518,49 +567,28 @@ def write_xlsx(report: OverdueReport, path: Path) -> Path:
         {**row, "section": _("全部") if row["section"] == "all" else row["section"]}
         for row in report.totals()
     ]
-    return _workbook(
-        path, [(_("逾期事项"), XLSX_COLUMNS, report.rows), (_("合计"), TOTAL_COLUMNS, totals)]
+    from archive.xlsx import Sheet, write_workbook
+
+    def headed(columns: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        return [(key, _(label)) for key, label in columns]
+
+    rows = [{**row, "source": source_text(row["source"])} for row in report.rows]
+    fills = {_(STATUS_LABELS[OVERDUE]): "FFC7CE", _(STATUS_LABELS[FAILED]): "FFEB9C"}
+    return write_workbook(
+        path,
+        [
+            Sheet(_("逾期事项"), headed(XLSX_COLUMNS), rows, status="status_label", fills=fills),
+            Sheet(_("合计"), headed(TOTAL_COLUMNS), totals),
+        ],
     )
 
 
-# -- writing a workbook (until archive.xlsx lands on main) ---------------------------------------
-
-
-def _workbook(
-    path: Path, sheets: list[tuple[str, list[tuple[str, str]], list[dict[str, Any]]]]
-) -> Path:
-    """Write ``sheets`` (title, (key, label) columns, rows) to ``path``; errors name the file."""
-    import io
-
-    from openpyxl import Workbook
-
-    from archive.errors import UsageError
-    from archive.fsutil import atomic_write
-    from archive.i18n import describe_error
-
-    book = Workbook()
-    book.remove(book.active)
-    for title, columns, rows in sheets:
-        # Excel refuses []:*?/\ in a sheet's name ("term ended: remove") and more than 31 characters
-        sheet = book.create_sheet("".join("-" if c in "[]:*?/\\" else c for c in title)[:31])
-        sheet.append([_(label) for _key, label in columns])
-        for row in rows:
-            sheet.append([_cell_value(row.get(key)) for key, _label in columns])
-        sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    try:
-        atomic_write(path, buffer.getvalue())
-    except OSError as exc:
-        raise UsageError(
-            _("无法写入 {path}：{error}", path=path, error=describe_error(exc))
-        ) from exc
-    return path
-
-
-def _cell_value(value: Any) -> Any:
-    if isinstance(value, dict):
-        return "，".join(str(item) for item in value.values() if item)
-    if isinstance(value, (list, tuple)):
-        return "、".join(str(item) for item in value)
-    return value
+def source_text(source: dict[str, Any]) -> str:
+    """Where a row comes from, in one cell: the entry, the 文号, the document or the month."""
+    if source.get("entry"):
+        return str(source["entry"])
+    if source.get("doc_number"):
+        return str(source["doc_number"])
+    if source.get("month"):
+        return f"{source['month']} {source.get('requirement') or ''}".strip()
+    return str(source.get("document") or "")

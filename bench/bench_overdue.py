@@ -218,7 +218,7 @@ def build(root: Path, n: int) -> Archive:
     archive = init_archive(root, actor="bench")
     settings = root / "credit.toml"
     text = settings.read_text(encoding="utf-8")
-    settings.write_text(text.replace("[archive]\n", '[archive]\nstart = "2026-01"\n', 1), "utf-8")
+    settings.write_text(text.replace('start = ""', 'start = "2026-01"', 1), "utf-8")
     archive = Archive.open(root, actor="bench")
     pending = events(archive, n, rng)
     done = False

@@ -158,7 +158,7 @@ def test_the_command_json_table_and_xlsx(known, runner, tmp_path: Path) -> None:
         (["blacklist", "summary", "--within", "3661"], 2),
         (["blacklist", "summary", "--within", "x"], 2),
         (["blacklist", "summary", "--as-of", "2026-02-30"], 2),
-        (["blacklist", "summary", "--xlsx", "{tmp}/missing/x.xlsx"], 2),
+        (["blacklist", "summary", "--xlsx", "{tmp}/missing/x.xlsx"], 1),
     ],
 )
 def test_bad_option_values(ascii_archive: Path, tmp_path: Path, runner, argv, code) -> None:  # noqa: F811

@@ -211,10 +211,10 @@ def test_xlsx_reads_back(known: Path, runner, tmp_path: Path) -> None:
     assert totals["全部"] == 7 and totals["执法大队"] == 2
 
 
-def test_xlsx_into_a_missing_folder_is_a_usage_error(known: Path, runner, tmp_path: Path) -> None:
+def test_xlsx_into_a_missing_folder_is_an_error(known: Path, runner, tmp_path: Path) -> None:
     target = tmp_path / "没有" / "x.xlsx"
     done = invoke(runner, "overdue", "--xlsx", str(target), archive=known)
-    assert done.exit_code == 2 and "x.xlsx" in done.stderr
+    assert done.exit_code == 1 and "x.xlsx" in done.stderr
 
 
 # -- what cannot be judged ----------------------------------------------------------------------
@@ -235,15 +235,20 @@ def test_a_deadline_the_calendar_cannot_roll_is_a_row_that_says_so(tmp_path: Pat
     order(archive, E2, "蓝应急责改〔2026〕9号", "2026-12-01")
     report = od.overdue(archive, date(2027, 1, 20))
     failed = [row for row in report.rows if row["status"] == "failed"]
-    assert len(failed) == 1 and failed[0]["credit_code"] == E1
-    assert "2027" in failed[0]["detail"] and failed[0]["since"] is None
-    assert failed[0]["days_overdue"] is None
+    # the order, and the monthly reports of 2026-12 (due on the 5th working day of 2027-01)
+    assert [(row["what"], row["credit_code"]) for row in failed] == [
+        ("rectification", E1),
+        ("monthly_report", None),
+    ]
+    for row in failed:
+        assert "2027" in row["detail"] and row["since"] is None and row["days_overdue"] is None
     assert int(report.exit_code) == 3  # a failure outranks the finding beside it
     done = invoke(runner, "overdue", "--as-of", "2027-01-20", archive=archive.root)
-    assert done.exit_code == 3 and "无法判断 1 项" in done.stderr
+    assert done.exit_code == 3 and "无法判断 2 项" in done.stderr
     # with the year's data, it is judged: 2027-01-10 is a Sunday → due Monday 01-11
     (archive.root / "holidays.toml").write_text(HOLIDAYS_2027, encoding="utf-8")
     report = od.overdue(Archive.open(archive.root), date(2027, 1, 20))
+    assert all(row["status"] == "overdue" for row in report.rows)
     judged = next(row for row in report.rows if row["credit_code"] == E1)
     assert (judged["status"], judged["since"], judged["days_overdue"]) == (
         "overdue",
@@ -350,7 +355,8 @@ def test_a_closed_enterprise_owes_no_rectification_or_commitment(tmp_path: Path)
         (["overdue", "--as-of", "yesterday"], 2),
         (["overdue", "--section", "rocket"], 2),
         (["overdue", "--section", ""], 0),
-        (["overdue", "--xlsx", "{tmp}/missing/x.xlsx"], 2),
+        (["overdue", "--xlsx", "{tmp}/missing/x.xlsx"], 1),
+        (["overdue", "--xlsx", "{tmp}/x.csv"], 1),
         (["overdue", "--json", "--nosuch"], 2),
     ],
 )
@@ -391,10 +397,15 @@ def test_a_blacklist_term_ending_in_a_year_without_data_cannot_be_judged(tmp_pat
     bl.advance(archive, entry_id, to_stage="publish", date=date(2026, 1, 5))
     decision(archive, E1, "蓝应急罚〔2026〕8号", "2026-11-02")
     record_payment(archive, "蓝应急罚〔2026〕8号", date(2026, 11, 3))
+
+    def not_monthly(report: od.OverdueReport) -> list[dict]:
+        # (the monthly reports of 2026-12, due in 2027, cannot be judged either: not the point)
+        return [row for row in report.rows if row["what"] != "monthly_report"]
+
     # before its nominal end (2027-01-05) nothing is due; from it, the real end is unknown
-    assert od.overdue(archive, date(2027, 1, 4)).rows == []
+    assert not_monthly(od.overdue(archive, date(2027, 1, 4))) == []
     report = od.overdue(archive, date(2027, 1, 20))
-    (row,) = report.rows
+    (row,) = not_monthly(report)
     assert (row["what"], row["status"], row["source"]) == (
         "blacklist_stage",
         "failed",
@@ -402,3 +413,90 @@ def test_a_blacklist_term_ending_in_a_year_without_data_cannot_be_judged(tmp_pat
     )
     assert "2027" in row["detail"] and "holidays.toml" in row["detail"]
     assert int(report.exit_code) == 3
+
+
+# -- monthly reports and section submissions -------------------------------------------------------
+
+
+def _submission(archive: Archive, section: str, period: str, received: str) -> None:
+    from tests.overdue_fixtures import sha_of
+
+    key = sha_of(f"section|{section}|{period}")
+    with archive.transaction() as tx:
+        tx.emit(
+            "document.ingested",
+            {
+                "sha256": key,
+                "kind": "section_submission",
+                "original_name": f"{section}{period}.docx",
+                "stored": f"files/sections/{key[:8]}.docx",
+                "credit_codes": [],
+                "section": section,
+                "matched_by": "section",
+                "fields": {"period": period, "section": section, "items": ["隐患排查台账"]},
+                "enterprises": [],
+                "fact_events": True,
+                "received_on": received,
+            },
+        )
+
+
+def test_monthly_reports_and_section_submissions_missing(tmp_path: Path) -> None:
+    from archive.letters.catalog import MONTHLY_REPORT_TOPICS
+    from tests.overdue_fixtures import file_document
+
+    archive = new_archive(tmp_path)
+    path = archive.root / "credit.toml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('start = ""', 'start = "2026-09"', 1),
+        encoding="utf-8",
+    )
+    archive = Archive.open(archive.root)
+    add_enterprises(archive)
+
+    def report(code: str, period: str, received: str, *, empty: bool = False) -> None:
+        topics = {topic: {"filled": True} for topic in MONTHLY_REPORT_TOPICS}
+        if empty:
+            topics[MONTHLY_REPORT_TOPICS[1]] = {"filled": False}
+        fields = {"period": period, "topics": topics, "signed": True, "signer": "张三"}
+        file_document(archive, "monthly_report", fields, code, received_on=received, name=period)
+
+    report(E1, "2026-09", "2026-10-09")
+    report(E1, "2026-10", "2026-11-03")
+    report(E2, "2026-09", "2026-10-09")
+    report(E2, "2026-10", "2026-11-03", empty=True)  # 安全投入 left empty
+    # E3 sends nothing
+    for section in archive.settings.sections:
+        if section == "政策法规股":
+            continue  # it receives the material
+        _submission(archive, section, "2026-09", "2026-09-25")
+        if section != "危化股":
+            _submission(archive, section, "2026-10", "2026-10-28")
+    report_ = od.overdue(archive, date(2026, 11, 10))
+    monthly_rows = {
+        (
+            row["what"],
+            row["credit_code"],
+            row["section"],
+            row["source"]["month"],
+            row["since"],
+            row["days_overdue"],
+            row["days_counted"],
+        )
+        for row in report_.rows
+    }
+    # September's report was due on the 5th working day of October: 10-08, 09, 10 (a make-up
+    # Saturday), 12, 13; October's on 11-06; the sections' October material on 10-30
+    assert monthly_rows == {
+        ("monthly_report", E3, "烟花爆竹股", "2026-09", "2026-10-13", 20, "workdays"),
+        ("monthly_report", E3, "烟花爆竹股", "2026-10", "2026-11-06", 2, "workdays"),
+        ("monthly_report", E2, "危化股", "2026-10", "2026-11-06", 2, "workdays"),
+        ("section_submission", None, "危化股", "2026-10", "2026-10-30", 7, "workdays"),
+    }
+    incomplete = next(row for row in report_.rows if row["credit_code"] == E2)
+    assert "安全投入" in incomplete["detail"] and len(incomplete["source"]["document"]) == 64
+    section_row = next(row for row in report_.rows if row["what"] == "section_submission")
+    assert section_row["name"] == "危化股" and section_row["source"]["document"] is None
+    only = od.overdue(archive, date(2026, 11, 10), section="危化股")
+    assert {row["what"] for row in only.rows} == {"monthly_report", "section_submission"}
+    assert {row["section"] for row in only.rows} == {"危化股"}

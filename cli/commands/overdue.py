@@ -36,21 +36,11 @@ CSV_COLUMNS = [
 ]
 
 
-def _source_text(source: dict[str, Any]) -> str:
-    if source.get("entry"):
-        return str(source["entry"])
-    if source.get("doc_number"):
-        return str(source["doc_number"])
-    if source.get("document"):
-        return str(source["document"])[:12]
-    if source.get("event"):
-        return _("日志第 {seq} 条", seq=source["event"])
-    return "、".join(f"{value}" for value in source.values() if value)
-
-
 def _decorate(row: dict[str, Any]) -> dict[str, Any]:
+    from archive.overdue import source_text
+
     row = dict(row)
-    row["source_text"] = _source_text(row.get("source") or {})
+    row["source_text"] = source_text(row.get("source") or {})
     if row["status"] != "overdue":
         row["days_label"] = _(row["status_label"])
     elif row["days_counted"] == "workdays":
