@@ -461,7 +461,9 @@ def monthly_rows(
             status=FAILED,
         )
         return [row], 0
-    rows = []
+    # outstanding lists only what is overdue (or cannot be counted): the counted rows are what
+    # it shows was judged (months all on time leave no trace here)
+    rows, judged = [], 0
     for item in found:
         what = MONTHLY_REPORT if item["kind"] == monthly.KIND_ENTERPRISE else SECTION_SUBMISSION
         document = item.get("document") or {}
@@ -473,23 +475,27 @@ def monthly_rows(
         )
         if item.get("reason"):
             detail += _("；{reason}", reason=item["reason"])
+        # a row whose dates the calendar cannot count (``uncounted``) says so: never a guess
+        counted = item["status"] != "uncounted" and item.get("days_late") is not None
         rows.append(
             make_row(
                 what,
                 code=item.get("credit_code"),
                 enterprise=item,
-                since=_day(item.get("deadline")),
-                days_overdue=item.get("days_late"),
-                days_counted=item.get("days_counted"),
+                since=_day(item.get("deadline")) if counted else None,
+                days_overdue=item.get("days_late") if counted else None,
+                days_counted=item.get("days_counted") if counted else None,
                 source={
                     "month": item["month"],
                     "requirement": item["requirement"],
                     "document": document.get("sha256"),
                 },
                 detail=detail,
+                status=OVERDUE if counted else FAILED,
             )
         )
-    return rows, 1  # the months were judged (outstanding lists only what is overdue)
+        judged += counted
+    return rows, judged
 
 
 # -- the report ----------------------------------------------------------------------------------
