@@ -589,14 +589,16 @@ def summary(within: int, as_of: datetime | None, as_json: bool, xlsx: Path | Non
     if as_json:
         click.echo(dumps(found), file=env.stdout)
         return
-    counts = [{"part": _(PART_LABELS[part]), "count": found["counts"][part]} for part in PARTS]
-    render_rows(
-        env,
-        counts,
-        [("part", N_("类别")), ("count", N_("条目数"))],
-        "table",
-        title=_("黑名单汇总（截至 {date}）", date=found["as_of"]),
+    click.echo(
+        _(
+            "黑名单汇总（截至 {date}；即将期满指 {days} 天内）",
+            date=found["as_of"],
+            days=found["within"],
+        ),
+        file=env.stdout,
     )
+    counts = [{"part": _(PART_LABELS[part]), "count": found["counts"][part]} for part in PARTS]
+    render_rows(env, counts, [("part", N_("类别")), ("count", N_("条目数"))], "table")
     for key, label in (("industry", N_("行业")), ("section", N_("负责股室"))):
         rows = found[f"current_by_{key}"]
         if rows:
