@@ -356,6 +356,7 @@ def test_a_closed_enterprise_owes_no_rectification_or_commitment(tmp_path: Path)
         (["overdue", "--section", ""], 0),
         (["overdue", "--xlsx", "{tmp}/missing/x.xlsx"], 1),
         (["overdue", "--xlsx", "{tmp}/x.csv"], 1),
+        (["overdue", "--xlsx", "{tmp}"], 2),
         (["overdue", "--json", "--nosuch"], 2),
     ],
 )
