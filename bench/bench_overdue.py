@@ -12,6 +12,7 @@ decision with a fine per 10 enterprises (half paid); a blacklist entry per 300 e
 Measured (median of ``--runs``), on the index already in memory:
 
 - **overdue**: ``archive.overdue.overdue(archive, 2026-12-01)`` — every source, every month;
+  then each source alone (rectifications, letters, monthly, blacklist, fines);
 - **A (baseline)**: loading the index alone (``Archive.open(...).index()``: read and parse
   index.json, as every command does first).
 
@@ -40,7 +41,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from archive import blacklist, monthly  # noqa: E402
+from archive import blacklist, monthly, workdays  # noqa: E402
+from archive import overdue as od  # noqa: E402
 from archive.ingest import document_facts  # noqa: E402
 from archive.overdue import overdue  # noqa: E402
 from archive.store import Archive, init_archive  # noqa: E402
@@ -264,6 +266,16 @@ def main() -> int:
 
     gc.collect()
     found = median_call(lambda: overdue(archive, AS_OF), args.runs)
+    index = archive.index()
+    calendar = workdays.calendar_for(archive)
+    sources = [
+        ("  rectifications", lambda: od.rectification_rows(index, calendar, AS_OF)),
+        ("  commitment letters", lambda: od.commitment_rows(index, calendar, AS_OF, 30)),
+        ("  monthly (archive.monthly.outstanding)", lambda: od.monthly_rows(archive, AS_OF)),
+        ("  blacklist stages", lambda: od.blacklist_rows(archive, AS_OF)),
+        ("  fines", lambda: od.fine_rows(index, calendar, AS_OF)),
+    ]
+    parts = [(what, median_call(function, args.runs)) for what, function in sources]
     base = median_call(lambda: Archive.open(root).index(), args.runs)
     cli = [sys.executable, "-m", "cli", "--archive", str(root)]
     process = statistics.median(
@@ -275,6 +287,8 @@ def main() -> int:
     print(f"{'measurement':48} {'seconds':>8} {'×A':>6}")
     verdict = f"   goal < {GOAL:.0f} s: " + ("met" if found < GOAL else "NOT met")
     print(f"{'overdue (index loaded)':48} {found:8.3f} {found / base:6.2f}{verdict}")
+    for what, seconds in parts:
+        print(f"{what:48} {seconds:8.3f} {seconds / base:6.2f}")
     print(f"{'credit overdue --json (process)':48} {process:8.3f} {process / base:6.2f}")
     if args.keep:
         print(f"kept {temp}")

@@ -9,6 +9,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from archive import penalties
 from archive.errors import CreditError, NotFound, UsageError
@@ -204,3 +206,19 @@ def test_reindex_gives_the_same_index(archive: Archive, runner) -> None:
     assert (archive.root / "index.json").read_bytes() == kept
     log = invoke(runner, "audit", "log", "--type", "penalty.paid", archive=archive.root)
     assert log.exit_code == 0 and "罚款缴纳" in log.stdout
+
+
+@given(st.dates(min_value=date(2005, 1, 1), max_value=date(2026, 12, 1)))
+def test_the_last_day_to_pay_is_day_15_or_the_working_day_after(decided: date) -> None:
+    from datetime import timedelta
+
+    from archive.workdays import WorkCalendar
+
+    calendar = WorkCalendar()
+    due = penalties.payment_due(calendar, decided)
+    fifteenth = decided + timedelta(days=15)
+    assert due >= fifteenth and calendar.is_workday(due)
+    assert all(
+        not calendar.is_workday(fifteenth + timedelta(days=n))
+        for n in range((due - fifteenth).days)
+    )
