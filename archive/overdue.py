@@ -12,7 +12,9 @@ Composes every domain that has deadlines (the top layer: it imports any of them)
     to the next working day).  A letter reissued by a later one counts no more; a commitment of
     the same year and level returned signed on the enterprise's own template counts as returned.
 ``monthly_report`` / ``section_submission``
-    what :func:`archive.monthly.outstanding` says is owed and missing at ``as_of``.
+    what :func:`archive.monthly.outstanding` says is owed and missing (or only incomplete) after
+    its deadline at ``as_of``; ``since`` is that deadline (the due date plus any grace), days as
+    the requirement counts them.  A month the calendar cannot count is a ``failed`` row.
 ``blacklist_stage``
     an entry whose next stage is past its deadline (:func:`archive.blacklist.list_entries`'
     ``overdue``); working or calendar days, as the regime counts the stage.
