@@ -52,7 +52,7 @@ def _decorate(row: dict[str, Any]) -> dict[str, Any]:
 
 @click.command(cls=Command)
 @option("--as-of", type=DateType(), help="按这一天判断是否逾期（默认今天）。")
-@option("--section", metavar="股室", help="只列出这个股室（大队）负责的事项。")
+@option("--section", metavar="SECTION", help="只列出这个股室（大队）负责的事项。")
 @option(
     "--xlsx",
     type=click.Path(dir_okay=False, path_type=Path),
