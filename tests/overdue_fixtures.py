@@ -196,3 +196,17 @@ def known_archive(tmp_path: Path) -> Archive:
     # a blacklist entry collected 09-28: 信息告知 due in 5 working days, on 10-10 (make-up Saturday)
     blacklist_entry(archive, E3, date(2026, 9, 28))
     return archive
+
+
+def publish(archive: Archive, entry_id: str, notified: date, published: date) -> None:
+    """Notify on ``notified``, exchange the day after the statement period (陈述申辩) ends, publish
+    on ``published``."""
+    from datetime import timedelta
+
+    from archive import blacklist
+
+    entry = blacklist.advance(archive, entry_id, to_stage="notify", date=notified)
+    notify = next(stage for stage in entry["stages"] if stage["stage"] == "notify")
+    waited = date.fromisoformat(notify.get("statement_deadline") or notified.isoformat())
+    blacklist.advance(archive, entry_id, to_stage="exchange", date=waited + timedelta(days=1))
+    blacklist.advance(archive, entry_id, to_stage="publish", date=published)

@@ -4,7 +4,7 @@ month, expiring soon, due for removal, removed this year — on an archive whose
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,7 +15,7 @@ from archive.errors import UsageError
 from archive.store import Archive
 from tests.conftest import invoke
 from tests.helpers import make_code, new_archive
-from tests.overdue_fixtures import add_enterprises, blacklist_entry
+from tests.overdue_fixtures import add_enterprises, blacklist_entry, publish
 from tests.test_cli_conventions import ascii_archive  # noqa: F401  (a fixture)
 
 A, B, C, D, E = (make_code(n) for n in range(601, 606))
@@ -39,11 +39,9 @@ holidays = [
 
 def listed(archive: Archive, code: str, collected: str, published: str) -> str:
     """An entry collected, notified, exchanged and published (the term counts from publication)."""
-    entry_id = blacklist_entry(archive, code, date.fromisoformat(collected))
     start = date.fromisoformat(collected)
-    for n, stage in enumerate(("notify", "exchange")):
-        bl.advance(archive, entry_id, to_stage=stage, date=start.replace(day=start.day + n + 1))
-    bl.advance(archive, entry_id, to_stage="publish", date=date.fromisoformat(published))
+    entry_id = blacklist_entry(archive, code, start)
+    publish(archive, entry_id, start + timedelta(days=1), date.fromisoformat(published))
     return entry_id
 
 

@@ -393,16 +393,13 @@ def test_reindex_keeps_the_index_and_the_report(known: Path, runner, tmp_path: P
 
 
 def test_a_blacklist_term_ending_in_a_year_without_data_cannot_be_judged(tmp_path: Path) -> None:
-    from archive import blacklist as bl
     from archive.penalties import record_payment
-    from tests.overdue_fixtures import blacklist_entry
+    from tests.overdue_fixtures import blacklist_entry, publish
 
     archive = new_archive(tmp_path)
     add_enterprises(archive)
     entry_id = blacklist_entry(archive, E3, date(2025, 12, 22))
-    for stage, day in (("notify", 23), ("exchange", 24)):
-        bl.advance(archive, entry_id, to_stage=stage, date=date(2025, 12, day))
-    bl.advance(archive, entry_id, to_stage="publish", date=date(2026, 1, 5))
+    publish(archive, entry_id, date(2025, 12, 23), date(2026, 1, 5))
     decision(archive, E1, "蓝应急罚〔2026〕8号", "2026-11-02")
     record_payment(archive, "蓝应急罚〔2026〕8号", date(2026, 11, 3))
 
