@@ -259,13 +259,17 @@ def earliest_deadline(requirement: Requirement, month: str) -> date:
     holidays: the 5th working day of the next month is at the earliest its 5th day, a fixed
     day that day, the month's last working day at the earliest the month's first day (a
     calendar-free bound, used only where the calendar lacks a year); plus the grace days."""
+    return earliest_due(requirement, month) + timedelta(requirement.grace_days)
+
+
+def earliest_due(requirement: Requirement, month: str) -> date:
+    """The earliest day the due date of ``month`` could fall on (:func:`earliest_deadline`
+    without the grace days)."""
     if requirement.due == DUE_WORKDAY:
-        earliest = next_first(month) + timedelta(max(requirement.day, 1) - 1)
-    elif requirement.due == DUE_DAY:
-        earliest = next_first(month).replace(day=requirement.day)
-    else:
-        earliest = first_day(month)
-    return earliest + timedelta(requirement.grace_days)
+        return next_first(month) + timedelta(max(requirement.day, 1) - 1)
+    if requirement.due == DUE_DAY:
+        return next_first(month).replace(day=requirement.day)
+    return first_day(month)
 
 
 def _passed(calendar: WorkCalendar, requirement: Requirement, month: str, as_of: date) -> bool:
@@ -692,6 +696,16 @@ def _enterprise_base(record: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _dates_if_known(
+    ctx: _Context, requirement: Requirement, month: str
+) -> tuple[date | None, date | None]:
+    """(due date, deadline), or (None, None) when the calendar lacks the year."""
+    try:
+        return ctx.dates(requirement, month)
+    except CalendarGap:
+        return None, None
+
+
 def _not_owed(
     ctx: _Context, requirement: Requirement, month: str, record: dict[str, Any]
 ) -> dict[str, Any] | None:
@@ -700,24 +714,37 @@ def _not_owed(
     ``{}`` when it has nothing to do with the month (not listed); None when it owes it."""
     reason = None
     owed_from = _owed_from(ctx, record)
+    due: date | None
+    deadline: date | None
     if month < owed_from:
         since = record.get("since")
         if not (since and month_of(date.fromisoformat(since)) == month):
             return {}  # not under supervision yet: not listed
-        due, deadline = ctx.dates(requirement, month)
+        due, deadline = _dates_if_known(ctx, requirement, month)
         reason = _("{since} 纳入监管，从 {first} 起报送", since=since, first=owed_from)
     elif record.get("status") == CLOSED and record.get("closed_on"):
         closed = record["closed_on"]
         if closed < first_day(month).isoformat():
             return {}  # closed before the month: not listed
-        due, deadline = ctx.dates(requirement, month)
-        if closed > due.isoformat():
+        due, deadline = _dates_if_known(ctx, requirement, month)
+        if due is None:
+            # the due date needs a year the calendar lacks: closed on or before the earliest
+            # day it could be is surely not owed; after that, only the year can tell (CalendarGap)
+            if closed > earliest_due(requirement, month).isoformat():
+                ctx.dates(requirement, month)  # raises the gap
+            reason = _(
+                "已于 {closed} 注销，早于截止日最早可能的 {earliest}，不再要求",
+                closed=closed,
+                earliest=earliest_due(requirement, month).isoformat(),
+            )
+        elif closed > due.isoformat():
             return None  # owes it
-        reason = _(
-            "已于 {closed} 注销（截止日 {due} 当天或之前），不再要求",
-            closed=closed,
-            due=due.isoformat(),
-        )
+        else:
+            reason = _(
+                "已于 {closed} 注销（截止日 {due} 当天或之前），不再要求",
+                closed=closed,
+                due=due.isoformat(),
+            )
     else:
         return None
     return {
@@ -726,8 +753,8 @@ def _not_owed(
         "requirement": requirement.name,
         "status": NOT_OWED,
         "status_label": ctx.labels[NOT_OWED],
-        "due": due.isoformat(),
-        "deadline": deadline.isoformat(),
+        "due": due.isoformat() if due else None,
+        "deadline": deadline.isoformat() if deadline else None,
         "received_on": None,
         "days_late": None,
         "days_counted": requirement.days_counted,

@@ -680,6 +680,23 @@ def test_statuses_certain_without_the_missing_year_are_given(runner, tmp_path: P
     assert monthly.default_month(Archive.open(root), date(2027, 1, 5)) == "2026-11"
 
 
+def test_closed_before_any_possible_due_date_in_a_missing_year_is_not_owed(
+    tmp_path: Path,
+) -> None:
+    from archive.enterprises import close_enterprise
+
+    archive = _archive(tmp_path)
+    closed, open_ = _add(archive, 0), _add(archive, 1)
+    close_enterprise(archive, closed, reason="停产", on=date(2026, 12, 1))
+    # December's due date is in January 2027 (not in the calendar): at the earliest 01-05,
+    # so closing on 12-01 surely comes before it -- not owed, whatever the day
+    report = monthly.check(Archive.open(archive.root), "2026-12", date(2027, 1, 20))
+    rows = _rows(report)
+    assert (rows[closed]["status"], rows[closed]["due"]) == ("not_owed", None)
+    assert "2027-01-05" in rows[closed]["reason"]
+    assert rows[open_]["status"] == "uncounted"
+
+
 @given(month=st.integers(0, 34))  # 2024-01 … 2026-11: every due date inside the data
 @settings(max_examples=40, deadline=None)
 def test_the_earliest_deadline_is_never_after_the_real_one(month: int) -> None:
