@@ -25,8 +25,10 @@ in the inbox (``credit ingest`` could not file it) and is listed as ``unregister
 
 **Never a guess.**  A due date or a count of working days the calendar cannot make (a year
 neither chinesecalendar nor holidays.toml has) makes the row ``uncounted`` with the reason (a
-failure: exit 3; the whole check fails with exit 1 when no row could be judged) -- except a due
-date in such a year after the as-of date's, which is ``not_due`` whatever the exact day.
+failure: exit 3; the whole check fails with exit 1 when no row could be judged) -- except what
+is certain without it: a known due date is judged (only ``days_late`` stays None when counting
+it needs the year), and a due date in the missing year cannot be before
+:func:`earliest_deadline` (``not_due`` before it; a complete report received by it ``on_time``).
 """
 
 from __future__ import annotations
@@ -252,6 +254,35 @@ def deadline_date(archive: Archive, requirement: Requirement, month: str) -> dat
     return _deadline(calendar, requirement, _due(calendar, requirement, month))
 
 
+def earliest_deadline(requirement: Requirement, month: str) -> date:
+    """The earliest day the deadline of ``month`` could possibly fall on, whatever the year's
+    holidays: the 5th working day of the next month is at the earliest its 5th day, a fixed
+    day that day, the month's last working day at the earliest the month's first day (a
+    calendar-free bound, used only where the calendar lacks a year); plus the grace days."""
+    return earliest_due(requirement, month) + timedelta(requirement.grace_days)
+
+
+def earliest_due(requirement: Requirement, month: str) -> date:
+    """The earliest day the due date of ``month`` could fall on (:func:`earliest_deadline`
+    without the grace days)."""
+    if requirement.due == DUE_WORKDAY:
+        return next_first(month) + timedelta(max(requirement.day, 1) - 1)
+    if requirement.due == DUE_DAY:
+        return next_first(month).replace(day=requirement.day)
+    return first_day(month)
+
+
+def _passed(calendar: WorkCalendar, requirement: Requirement, month: str, as_of: date) -> bool:
+    """Whether the deadline of ``month`` has passed at ``as_of`` (CalendarGap only when the
+    answer truly needs the missing year)."""
+    try:
+        return _deadline(calendar, requirement, _due(calendar, requirement, month)) < as_of
+    except CalendarGap:
+        if as_of <= earliest_deadline(requirement, month):
+            return False  # it cannot have passed, whatever the missing year's holidays
+        raise
+
+
 def default_month(archive: Archive, as_of: date) -> str:
     """The last month whose every requirement's deadline has passed at ``as_of`` (no row of
     it is ``not_due``); :class:`UsageError` when no month since the start has."""
@@ -260,13 +291,8 @@ def default_month(archive: Archive, as_of: date) -> str:
     reqs = requirements(archive)
     month = month_of(as_of)
     while month >= start:
-        try:
-            if all(_deadline(calendar, req, _due(calendar, req, month)) < as_of for req in reqs):
-                return month
-        except CalendarGap as gap:
-            if gap.year <= as_of.year:
-                raise
-            # a due date in a year after as-of's that the calendar lacks: not passed
+        if all(_passed(calendar, req, month, as_of) for req in reqs):
+            return month
         month = add_months(month, -1)
     raise UsageError(
         _(
@@ -294,14 +320,19 @@ class _Doc:
         return {"sha256": self.sha256, "file": self.file, "serial": self.serial}
 
 
-def _documents(index: Any, as_of: date) -> dict[str, dict[str, dict[str | None, list[_Doc]]]]:
+_ByKind = dict[str, dict[str, dict[str | None, list[_Doc]]]]
+
+
+def _documents(index: Any, as_of: date) -> tuple[_ByKind, _ByKind]:
     """Documents received by ``as_of``: kind → credit code or section → period → docs (each
-    list in the order received)."""
+    list in the order received); and apart, the same for those received before the month they
+    report on began."""
     limit = as_of.isoformat()
-    found: dict[str, dict[str, dict[str | None, list[_Doc]]]] = {
+    found: _ByKind = {
         "monthly_report": {},
         "section_submission": {},
     }
+    early: _ByKind = {kind: {} for kind in found}
     for record in index.storage.read().get(DOCUMENTS, {}).values():
         kind = record.get("kind")
         if kind not in found:
@@ -323,7 +354,9 @@ def _documents(index: Any, as_of: date) -> dict[str, dict[str, dict[str | None, 
             owners = [record["section"]]
         else:
             owners = record.get("credit_codes") or ()
-        by_owner = found[kind]
+        # received before the month it reports on began: it cannot be that month's report
+        # (a wrong month or a wrong --received): it counts for nothing, and is named
+        by_owner = (early if period and received < f"{period}-01" else found)[kind]
         for owner in owners:
             periods = by_owner.get(owner)
             if periods is None:
@@ -338,7 +371,7 @@ def _documents(index: Any, as_of: date) -> dict[str, dict[str, dict[str | None, 
             for docs in by_period.values():
                 if len(docs) > 1:
                     docs.sort(key=lambda doc: (doc.received_on, doc.sha256))
-    return found
+    return found, early
 
 
 @contextmanager
@@ -416,15 +449,6 @@ def _complete(requirement: Requirement, doc: _Doc) -> bool:
     return len(fields.get("items") or []) >= requirement.min_items
 
 
-def _choose(requirement: Requirement, docs: list[_Doc]) -> _Doc | None:
-    """The document that counts among ``docs`` (sorted by received date): the earliest
-    complete one, else the latest incomplete one."""
-    for doc in docs:
-        if _complete(requirement, doc):
-            return doc
-    return docs[-1] if docs else None
-
-
 # -- judging one owed item ---------------------------------------------------------------------
 
 
@@ -439,9 +463,17 @@ class _Context:
         self.start = start_month(archive)
         self.requirements = requirements(archive)
         with _gc_paused():
-            self.documents = _documents(self.index, as_of)
+            self.documents, self.early = _documents(self.index, as_of)
+        # monthly reports waiting in the inbox: code → period → records
+        self.waiting: dict[str, dict[str | None, list[dict[str, Any]]]] = {}
+        for record in _unregistered(self.index, as_of):
+            named = (record.get("candidates") or [{}])[0].get("credit_code")
+            period = (record.get("fields") or {}).get("period")
+            if named:
+                self.waiting.setdefault(named, {}).setdefault(period, []).append(record)
         self._dues: dict[tuple[str, str], tuple[date, date] | CalendarGap] = {}
-        self.labels = {status: _(label) for status, label in STATUS_LABELS.items()}
+        # status_label is the Chinese label in every language (a column scripts may filter on)
+        self.labels = dict(STATUS_LABELS)
         self.gaps: list[CalendarGap] = []  # the calendar's gaps met (rows ``uncounted``)
         self._between: dict[tuple[date, date, bool], int] = {}
 
@@ -465,6 +497,15 @@ class _Context:
         if key not in self._between:
             self._between[key] = self.calendar.days_between(start, end, workdays=workdays)
         return self._between[key]
+
+    def days_or_why(self, start: date, end: date, workdays: bool) -> tuple[int | None, str]:
+        """Days from ``start`` to ``end``, or (None, why) when the calendar lacks a year between
+        them: the status is certain (the dates are known), only the count is not -- never a
+        guess."""
+        try:
+            return self.days(start, end, workdays), ""
+        except CalendarGap as gap:
+            return None, _("天数无法计算：{problem}", problem=gap.message)
 
 
 def _judge(
@@ -501,16 +542,10 @@ def _judge(
             status = ON_TIME
         else:
             status = LATE
-            row["days_late"] = ctx.days(deadline, received, requirement.workdays)
-            reasons.append(
-                _(
-                    "截止 {deadline}，{received} 收到，晚 {days} 个{unit}",
-                    deadline=deadline.isoformat(),
-                    received=chosen.received_on,
-                    days=row["days_late"],
-                    unit=_("工作日") if requirement.workdays else _("自然日"),
-                )
-            )
+            row["days_late"], why = ctx.days_or_why(deadline, received, requirement.workdays)
+            reasons.append(_late_text(requirement, deadline, chosen.received_on, row["days_late"]))
+            if why:
+                reasons.append(why)
     elif docs:
         chosen = docs[-1]
         missing, signed, wrong = _problems(requirement, chosen)
@@ -523,14 +558,21 @@ def _judge(
             )
         )
         if ctx.as_of > deadline:
-            row["days_late"] = ctx.days(deadline, ctx.as_of, requirement.workdays)
+            row["days_late"], why = ctx.days_or_why(deadline, ctx.as_of, requirement.workdays)
+            if why:
+                reasons.append(why)
     else:
         chosen = None
         missing, signed = [], None
         if ctx.as_of > deadline:
             status = MISSING
-            row["days_late"] = ctx.days(deadline, ctx.as_of, requirement.workdays)
+            row["days_late"], why = ctx.days_or_why(deadline, ctx.as_of, requirement.workdays)
             reasons.append(_("截止 {deadline} 未收到", deadline=deadline.isoformat()))
+            if why:
+                reasons.append(why)
+            elif row["days_late"] == 0:
+                # past the deadline, but no working day since (a weekend or a holiday)
+                reasons.append(_("截止后还没有过一个工作日"))
         else:
             status = NOT_DUE
             reasons.append(_("截止日 {deadline} 未到", deadline=deadline.isoformat()))
@@ -552,28 +594,72 @@ def _judge(
                     files=join_items(doc.file for doc in others),
                 )
             )
+    reasons.extend(_set_apart(ctx, requirement, month, owner, base))
     row["status"] = status
     row["status_label"] = ctx.labels[status]
     row["reason"] = _("；").join(reasons) if reasons else ""
     return row
 
 
+def _late_text(requirement: Requirement, deadline: date, received: str, days: int | None) -> str:
+    if days is None:
+        return _(
+            "截止 {deadline}，{received} 收到", deadline=deadline.isoformat(), received=received
+        )
+    if requirement.workdays:
+        return _(
+            "截止 {deadline}，{received} 收到，晚 {days} 个工作日",
+            deadline=deadline.isoformat(),
+            received=received,
+            days=days,
+        )
+    return _(
+        "截止 {deadline}，{received} 收到，晚 {days} 天",
+        deadline=deadline.isoformat(),
+        received=received,
+        days=days,
+    )
+
+
+def _set_apart(
+    ctx: _Context, requirement: Requirement, month: str, owner: str, base: dict[str, Any]
+) -> Iterator[str]:
+    """What came for ``month`` and does not count: reports received before the month began,
+    and (an enterprise) reports of its code still waiting in the inbox, unfiled."""
+    for doc in ctx.early[requirement.document].get(owner, {}).get(month, ()):
+        yield _(
+            "{received} 收到的 {file} 报告期间为 {period}，收到时该月还没开始，不计入"
+            "（核对报告上的月份或收件日期 --received）",
+            received=doc.received_on,
+            file=doc.file,
+            period=month,
+        )
+    if base.get("kind") != KIND_ENTERPRISE or requirement.document != "monthly_report":
+        return
+    for record in ctx.waiting.get(owner, {}).get(month, ()):
+        yield _(
+            "收件箱中有该单位的本月报告，{received} 收到，尚未归档："
+            "credit ingest --assign {file} {code}",
+            received=record["received_on"],
+            file=record.get("stored") or record.get("original") or record["sha256"],
+            code=owner,
+        )
+
+
 def _other_months(
     ctx: _Context, requirement: Requirement, month: str, owner: str, deadline: date
 ) -> Iterator[str]:
-    """Why nothing counts when something came: reports received between the month's first day
-    and its deadline that name another month (or none) and do not count for it either (a
-    second report for a month already reported: a report for the wrong month)."""
-    low, high = first_day(month).isoformat(), deadline.isoformat()
+    """Why nothing counts when something came: reports received when this month's was expected
+    -- after the month ended and by its deadline -- that name another month (or none).  Each
+    counts for the month it names only (if for any); named here because it may be this month's
+    report with the wrong month written on it.  Reports received at other times are not named
+    (October's report received in November is October's, not a hint about November)."""
+    low, high = next_first(month).isoformat(), deadline.isoformat()
     for period, docs in ctx.documents[requirement.document].get(owner, {}).items():
         if period == month:
             continue
-        window = [doc for doc in docs if low <= doc.received_on <= high]
-        if not window:
-            continue
-        counting = _choose(requirement, docs) if period is not None else None
-        for doc in window:
-            if doc is not counting:
+        for doc in docs:
+            if low <= doc.received_on <= high:
                 if period is None:
                     yield _(
                         "{received} 收到的 {file} 看不出报告期间，不计入任何月份",
@@ -610,6 +696,16 @@ def _enterprise_base(record: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _dates_if_known(
+    ctx: _Context, requirement: Requirement, month: str
+) -> tuple[date | None, date | None]:
+    """(due date, deadline), or (None, None) when the calendar lacks the year."""
+    try:
+        return ctx.dates(requirement, month)
+    except CalendarGap:
+        return None, None
+
+
 def _not_owed(
     ctx: _Context, requirement: Requirement, month: str, record: dict[str, Any]
 ) -> dict[str, Any] | None:
@@ -618,24 +714,37 @@ def _not_owed(
     ``{}`` when it has nothing to do with the month (not listed); None when it owes it."""
     reason = None
     owed_from = _owed_from(ctx, record)
+    due: date | None
+    deadline: date | None
     if month < owed_from:
         since = record.get("since")
         if not (since and month_of(date.fromisoformat(since)) == month):
             return {}  # not under supervision yet: not listed
-        due, deadline = ctx.dates(requirement, month)
+        due, deadline = _dates_if_known(ctx, requirement, month)
         reason = _("{since} 纳入监管，从 {first} 起报送", since=since, first=owed_from)
     elif record.get("status") == CLOSED and record.get("closed_on"):
         closed = record["closed_on"]
         if closed < first_day(month).isoformat():
             return {}  # closed before the month: not listed
-        due, deadline = ctx.dates(requirement, month)
-        if closed > due.isoformat():
+        due, deadline = _dates_if_known(ctx, requirement, month)
+        if due is None:
+            # the due date needs a year the calendar lacks: closed on or before the earliest
+            # day it could be is surely not owed; after that, only the year can tell (CalendarGap)
+            if closed > earliest_due(requirement, month).isoformat():
+                ctx.dates(requirement, month)  # raises the gap
+            reason = _(
+                "已于 {closed} 注销，早于截止日最早可能的 {earliest}，不再要求",
+                closed=closed,
+                earliest=earliest_due(requirement, month).isoformat(),
+            )
+        elif closed > due.isoformat():
             return None  # owes it
-        reason = _(
-            "已于 {closed} 注销（截止日 {due} 当天或之前），不再要求",
-            closed=closed,
-            due=due.isoformat(),
-        )
+        else:
+            reason = _(
+                "已于 {closed} 注销（截止日 {due} 当天或之前），不再要求",
+                closed=closed,
+                due=due.isoformat(),
+            )
     else:
         return None
     return {
@@ -643,9 +752,9 @@ def _not_owed(
         "month": month,
         "requirement": requirement.name,
         "status": NOT_OWED,
-        "status_label": _(STATUS_LABELS[NOT_OWED]),
-        "due": due.isoformat(),
-        "deadline": deadline.isoformat(),
+        "status_label": ctx.labels[NOT_OWED],
+        "due": due.isoformat() if due else None,
+        "deadline": deadline.isoformat() if deadline else None,
         "received_on": None,
         "days_late": None,
         "days_counted": requirement.days_counted,
@@ -735,8 +844,10 @@ def _row(
             base = _enterprise_base(record or {})
         return _judge(ctx, requirement, month, owner, base)
     except CalendarGap as gap:
-        if gaps_only and gap.year > ctx.as_of.year:
-            return None  # due in a year after as-of's: surely no gap yet
+        # the due date itself needs the missing year
+        earliest = earliest_deadline(requirement, month)
+        if gaps_only and ctx.as_of <= earliest:
+            return None  # surely not due yet: no gap
         if base is None:
             base = _enterprise_base(record or {})
         row = {
@@ -753,18 +864,39 @@ def _row(
             "topics_missing": [],
             "signed": None,
             "document": None,
-            "reason": gap.message,
+            "reason": _("截止日无法确定：{problem}", problem=gap.message),
             "duplicates": [],
         }
-        try:
-            due = ctx.dates(requirement, month)[0]
-        except CalendarGap:
-            due = None
-        if due is None and gap.year > ctx.as_of.year:
-            row.update(status=NOT_DUE, status_label=ctx.labels[NOT_DUE])
-            row["reason"] = _(
-                "截止日在 {year} 年，尚未到期（该年的节假日安排还没有，截止日待定）",
-                year=gap.year,
+        docs = ctx.documents[requirement.document].get(owner, {}).get(month, [])
+        complete = next((doc for doc in docs if _complete(requirement, doc)), None)
+        if complete is not None and complete.received_on <= earliest.isoformat():
+            # in before the earliest day the deadline could be: on time, whatever the day
+            signed = complete.fields.get("signed")
+            row.update(
+                status=ON_TIME,
+                status_label=ctx.labels[ON_TIME],
+                received_on=complete.received_on,
+                signed=bool(signed) if signed is not None else None,
+                document=complete.public(),
+                duplicates=[doc.sha256 for doc in docs if doc is not complete],
+                reason=_(
+                    "截止日在 {year} 年，该年的节假日安排还没有；{received} 收到，"
+                    "早于截止日最早可能的 {earliest}，按时",
+                    year=gap.year,
+                    received=complete.received_on,
+                    earliest=earliest.isoformat(),
+                ),
+            )
+        elif ctx.as_of <= earliest:
+            row.update(
+                status=NOT_DUE,
+                status_label=ctx.labels[NOT_DUE],
+                reason=_(
+                    "截止日在 {year} 年，该年的节假日安排还没有，具体日期待定；"
+                    "最早也在 {earliest}，尚未到期",
+                    year=gap.year,
+                    earliest=earliest.isoformat(),
+                ),
             )
         else:
             ctx.gaps.append(gap)
@@ -783,12 +915,15 @@ def _no_gap(ctx: _Context, requirement: Requirement, month: str, owner: str) -> 
 def _unregistered_rows(ctx: _Context, month: str) -> list[dict[str, Any]]:
     rows = []
     report = next((r for r in ctx.requirements if r.document == "monthly_report"), None)
+    register = ctx.index.storage.read().get(ENTERPRISES, {})
     for record in sorted(_unregistered(ctx.index, ctx.as_of), key=lambda r: r["sha256"]):
         fields = record.get("fields") or {}
         if fields.get("period") != month:
             continue
         named = (record.get("candidates") or [{}])[0]
         code = named.get("credit_code")
+        if code and code in register:
+            continue  # registered since: named on its own row (_set_apart)
         rows.append(
             {
                 "kind": KIND_ENTERPRISE,
@@ -800,7 +935,7 @@ def _unregistered_rows(ctx: _Context, month: str) -> list[dict[str, Any]]:
                 "month": month,
                 "requirement": report.name if report else "",
                 "status": UNREGISTERED,
-                "status_label": _(STATUS_LABELS[UNREGISTERED]),
+                "status_label": ctx.labels[UNREGISTERED],
                 "due": None,
                 "deadline": None,
                 "received_on": record["received_on"],
@@ -929,11 +1064,12 @@ def outstanding(
     months = months_between(ctx.start, month_of(as_of))
     with _gc_paused():
         rows = _rows(ctx, months, section=section, gaps_only=True)
+    today = as_of.isoformat()
     return [
         row
         for row in rows
-        if (row["status"] in (MISSING, INCOMPLETE) and row["days_late"] is not None)
-        or row["status"] == UNCOUNTED
+        if row["status"] in (MISSING, UNCOUNTED)
+        or (row["status"] == INCOMPLETE and row["deadline"] < today)
     ]
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import functools
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
@@ -17,18 +18,41 @@ import click
 from archive.i18n import _, join_items
 from cli.base import Env, option
 
+FORMATS = ("csv", "nl", "json")
+
 
 def output_options(function: Callable) -> Callable:
-    """Add ``--json``, ``--nl`` and ``--csv`` (default: a table) as the ``fmt`` parameter."""
+    """Add ``--json``, ``--nl`` and ``--csv`` (default: a table) as the ``fmt`` parameter.
+
+    The three are one choice: giving two different ones (``--csv --json``) is a usage error
+    (exit 2) naming both, never a silent pick of the last.
+    """
+
+    @functools.wraps(function)
+    def chosen(*args: Any, **kwargs: Any) -> Any:
+        given = [name for name in FORMATS if kwargs.pop(f"output_{name}", False)]
+        if kwargs.get("fmt") is None:  # ``ctx.invoke(command, fmt=…)`` chooses for itself
+            if len(given) > 1:
+                from archive.errors import UsageError
+
+                raise UsageError(
+                    _(
+                        "{options} 不能同时使用",
+                        options=join_items(f"--{name}" for name in given),
+                    ),
+                    _("输出格式只能选一种"),
+                )
+            kwargs["fmt"] = given[0] if given else "table"
+        return function(*args, **kwargs)
+
     decorators = [
-        option("--csv", "fmt", flag_value="csv", help="以 CSV 输出（UTF-8，表头为英文键名）。"),
-        option("--nl", "fmt", flag_value="nl", help="每行输出一个 JSON 对象，便于脚本处理。"),
-        option("--json", "fmt", flag_value="json", help="以 JSON 输出。"),
-        option("--table", "fmt", flag_value="table", default=True, hidden=True),
+        option("--csv", "output_csv", is_flag=True, help="以 CSV 输出（UTF-8，表头为英文键名）。"),
+        option("--nl", "output_nl", is_flag=True, help="每行输出一个 JSON 对象，便于脚本处理。"),
+        option("--json", "output_json", is_flag=True, help="以 JSON 输出。"),
     ]
     for decorator in decorators:
-        function = decorator(function)
-    return function
+        chosen = decorator(chosen)
+    return chosen
 
 
 def _json_default(value: Any) -> Any:

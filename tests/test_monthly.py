@@ -498,8 +498,12 @@ def test_xlsx_reads_back(runner, tmp_path: Path) -> None:
     rules = [rule for area in rows_sheet.conditional_formatting for rule in area.rules]
     assert any('"未提交"' in rule.formula[0] for rule in rules)
     assert any('"逾期提交"' in rule.formula[0] for rule in rules)
+    # days late is a number, its unit beside it
+    assert by_code[sent]["逾期天数"] == 1 and by_code[sent]["天数单位"] == "按工作日"
     totals = [[cell.value for cell in row] for row in totals_sheet.iter_rows(min_row=2)]
     assert totals[-1][0] == "合计"
+    total_header = [cell.value for cell in totals_sheet[1]]
+    assert "未登记单位" in total_header and "无需报送" in total_header
 
 
 def test_xlsx_widths_count_cjk_twice() -> None:
@@ -566,15 +570,21 @@ def test_a_date_the_calendar_cannot_count_is_said_in_its_row(runner, tmp_path: P
     assert (row["status"], row["due"]) == ("not_due", None) and "2027" in row["reason"]
     assert _rows(report, "section")["危化股"]["status"] == "on_time"
     assert _rows(report, "section")["工贸股"]["status"] == "not_due"  # due 12-31 itself
-    # in January 2027 nothing can be counted but the slip received on time: exit 3
+    # in January 2027 the enterprise's due date cannot be counted (exit 3); the sections' due
+    # date 12-31 is known: the slip on time, the others surely missing -- only how many
+    # working days late needs 2027, and that is left empty, never guessed
     result = invoke(
         runner, "monthly-check", "--month", "2026-12", "--as-of", "2027-01-20", "--json",
         archive=root,
     )  # fmt: skip
     assert result.exit_code == 3, result.stderr
     rows = json.loads(result.stdout)["rows"]
-    assert {row["status"] for row in rows} == {"uncounted", "on_time"}
+    assert {row["status"] for row in rows} == {"uncounted", "on_time", "missing"}
     assert all("holidays.toml" in row["reason"] for row in rows if row["status"] == "uncounted")
+    missing = [row for row in rows if row["status"] == "missing"]
+    assert missing and all(row["kind"] == "section" for row in missing)
+    assert all(row["days_late"] is None and row["due"] == "2026-12-31" for row in missing)
+    assert all("holidays.toml" in row["reason"] for row in missing)
     # the enterprise alone: nothing can be judged, exit 1 naming the year and the file
     result = invoke(
         runner, "monthly-check", "--month", "2026-12", "--as-of", "2027-01-20", "--industry",
@@ -583,4 +593,176 @@ def test_a_date_the_calendar_cannot_count_is_said_in_its_row(runner, tmp_path: P
     assert result.exit_code == 1 and "2027" in result.stderr and "holidays.toml" in result.stderr
     # outstanding lists what cannot be counted too
     gaps = monthly.outstanding(Archive.open(root), date(2027, 1, 20))
-    assert {row["status"] for row in gaps if row["month"] == "2026-12"} == {"uncounted"}
+    assert {row["status"] for row in gaps if row["month"] == "2026-12"} == {"uncounted", "missing"}
+
+
+# -- the second stranger's findings (wrong month, registered later, early reports, calendar,
+#    English, totals, conflicting formats) -----------------------------------------------------
+
+
+def test_a_wrong_month_report_is_named_where_it_was_expected_and_nowhere_else(
+    tmp_path: Path,
+) -> None:
+    archive = _archive(tmp_path)
+    code = _add(archive, 0)
+    _report(archive, code, "2026-08", "2026-09-07")  # August, on time
+    _report(archive, code, "2026-08", "2026-10-09")  # meant for September, says August
+    _report(archive, code, "2026-10", "2026-11-03")  # October, on time
+    september = _rows(monthly.check(Archive.open(archive.root), "2026-09", date(2026, 10, 20)))
+    assert september[code]["status"] == "missing"
+    assert "2026-10-09" in september[code]["reason"] and "2026-08" in september[code]["reason"]
+    # October's report, received in November, is not a hint about November
+    november = _rows(monthly.check(Archive.open(archive.root), "2026-11", date(2026, 11, 30)))
+    assert november[code]["status"] == "not_due"
+    assert "2026-10" not in november[code]["reason"]
+    august = _rows(monthly.check(Archive.open(archive.root), "2026-08", date(2026, 10, 20)))
+    assert august[code]["status"] == "on_time"  # the second August report is a duplicate
+    assert len(august[code]["duplicates"]) == 1
+
+
+def test_a_report_received_before_its_month_began_does_not_count(tmp_path: Path) -> None:
+    archive = _archive(tmp_path)
+    code = _add(archive, 0)
+    _report(archive, code, "2026-11", "2026-10-01")
+    report = monthly.check(Archive.open(archive.root), "2026-11", date(2026, 12, 31))
+    row = _rows(report)[code]
+    assert (row["status"], row["document"]) == ("missing", None)
+    assert "2026-10-01" in row["reason"] and "还没开始" in row["reason"]
+    # received on the month's first day: it counts (an odd date, but the month has begun)
+    _report(archive, code, "2026-11", "2026-11-01")
+    row = _rows(monthly.check(Archive.open(archive.root), "2026-11", date(2026, 12, 31)))[code]
+    assert (row["status"], row["received_on"]) == ("on_time", "2026-11-01")
+
+
+def test_a_code_registered_after_its_report_came_has_one_row_pointing_at_the_inbox(
+    runner, tmp_path: Path
+) -> None:
+    archive = _archive(tmp_path)
+    code = CODES[0]
+    write_monthly_report(tmp_path / "收件" / "r.docx", code=code, name="蓝山县新公司",
+                         period="2026-09")  # fmt: skip
+    root = archive.root
+    invoke(runner, "ingest", str(tmp_path / "收件"), "--received", "2026-10-09", "--jobs", "1",
+           archive=root)  # fmt: skip
+    _add(Archive.open(root), 0)
+    report = monthly.check(Archive.open(root), "2026-09", date(2026, 10, 20))
+    rows = [row for row in report.rows if row["credit_code"] == code]
+    assert [row["status"] for row in rows] == ["missing"]
+    assert "credit ingest --assign" in rows[0]["reason"] and code in rows[0]["reason"]
+    assert "不在名册中" not in rows[0]["reason"]
+
+
+def test_statuses_certain_without_the_missing_year_are_given(runner, tmp_path: Path) -> None:
+    archive = _archive(tmp_path)
+    late, silent, early = _add(archive, 0), _add(archive, 1), _add(archive, 2)
+    _report(archive, late, "2026-11", "2026-12-30")
+    _report(archive, early, "2026-12", "2026-12-31")
+    root = archive.root
+    # every November due date is in 2026; only how many working days late needs 2027
+    report = monthly.check(Archive.open(root), "2026-11", date(2027, 1, 5))
+    rows = _rows(report)
+    assert rows[late]["status"] == "late" and rows[late]["days_late"] == 17  # 12-08 … 12-30
+    assert (rows[silent]["status"], rows[silent]["days_late"]) == ("missing", None)
+    assert "2027" in rows[silent]["reason"] and report.exit_code == 10
+    # December: the sections' due date 12-31 is known; the enterprises' (January 2027) cannot
+    # be before 01-07 (the 5th working day is at the earliest the 5th): not due on 12-01 …
+    result = invoke(runner, "monthly-check", "--month", "2026-12", "--as-of", "2026-12-01",
+                    "--section", "危化股", "--json", archive=root)  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert {row["status"] for row in json.loads(result.stdout)["rows"]} == {"not_due"}
+    # … a report in before that earliest day is on time whatever the day; the others need 2027
+    report = monthly.check(Archive.open(root), "2026-12", date(2027, 1, 20))
+    rows = _rows(report)
+    assert rows[early]["status"] == "on_time" and rows[early]["due"] is None
+    assert rows[silent]["status"] == "uncounted" and report.exit_code == 3
+    assert monthly.earliest_deadline(REPORT, "2026-12") == date(2027, 1, 5)
+    # the default month as of 2027-01-05: December cannot be due yet, November is
+    assert monthly.default_month(Archive.open(root), date(2027, 1, 5)) == "2026-11"
+
+
+def test_closed_before_any_possible_due_date_in_a_missing_year_is_not_owed(
+    tmp_path: Path,
+) -> None:
+    from archive.enterprises import close_enterprise
+
+    archive = _archive(tmp_path)
+    closed, open_ = _add(archive, 0), _add(archive, 1)
+    close_enterprise(archive, closed, reason="停产", on=date(2026, 12, 1))
+    # December's due date is in January 2027 (not in the calendar): at the earliest 01-05,
+    # so closing on 12-01 surely comes before it -- not owed, whatever the day
+    report = monthly.check(Archive.open(archive.root), "2026-12", date(2027, 1, 20))
+    rows = _rows(report)
+    assert (rows[closed]["status"], rows[closed]["due"]) == ("not_owed", None)
+    assert "2027-01-05" in rows[closed]["reason"]
+    assert rows[open_]["status"] == "uncounted"
+
+
+@given(month=st.integers(0, 34))  # 2024-01 … 2026-11: every due date inside the data
+@settings(max_examples=40, deadline=None)
+def test_the_earliest_deadline_is_never_after_the_real_one(month: int) -> None:
+    calendar = WorkCalendar()
+    name = monthly.add_months("2024-01", month)
+    for requirement in (REPORT, SUBMISSION):
+        real = monthly._deadline(calendar, requirement, monthly._due(calendar, requirement, name))
+        assert monthly.earliest_deadline(requirement, name) <= real
+
+
+def test_english_wording_and_language_free_csv(runner, tmp_path: Path) -> None:
+    archive = _archive(tmp_path)
+    late, _silent = _add(archive, 0), _add(archive, 1)
+    _report(archive, late, "2026-05", "2026-06-08")
+    root = archive.root
+    common = ("--month", "2026-05", "--as-of", "2026-06-10")
+    result = invoke(runner, "--lang", "en", "monthly-check", *common, archive=root)
+    text = result.stdout + result.stderr
+    assert "1 working day" in text or "1 working days" in text
+    for wrong in ("a working day late", "  working", "Title", "section ", "more reports"):
+        assert wrong not in text, wrong
+    csv_en = invoke(runner, "--lang", "en", "monthly-check", *common, "--csv", archive=root)
+    csv_zh = invoke(runner, "monthly-check", *common, "--csv", archive=root)
+    lines_en, lines_zh = csv_en.stdout.splitlines(), csv_zh.stdout.splitlines()
+    header = lines_zh[0].split(",")
+    for key in ("status", "status_label", "signed", "days_late", "days_counted"):
+        column = header.index(key)
+        assert [line.split(",")[column] for line in lines_en] == [
+            line.split(",")[column] for line in lines_zh
+        ], key
+    assert ",true," in csv_zh.stdout
+
+
+def test_totals_add_up_and_zero_working_days_late_is_explained(tmp_path: Path) -> None:
+    archive = _archive(tmp_path)
+    _add(archive, 0)
+    # February's section material is due Saturday 02-28 (a make-up working day); on Sunday
+    # 03-01 it is missing, though no working day has passed since
+    report = monthly.check(Archive.open(archive.root), "2026-02", date(2026, 3, 1))
+    sections = _rows(report, "section")
+    row = next(iter(sections.values()))
+    assert (row["status"], row["days_late"]) == ("missing", 0)
+    assert "还没有过一个工作日" in row["reason"]
+    for total in report.totals:
+        assert (
+            total["needs_action"] == total["incomplete"] + total["missing"] + total["unregistered"]
+        )
+        assert total["owed"] + total["not_owed"] + total["unregistered"] == sum(
+            total[status] for status in monthly.STATUSES
+        )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("monthly-check", "--csv", "--json"),
+        ("monthly-check", "--nl", "--csv"),
+        ("enterprise", "list", "--json", "--nl"),
+    ],
+)
+def test_two_output_formats_are_a_usage_error(runner, tmp_path: Path, args) -> None:
+    archive = _archive(tmp_path)
+    _add(archive, 0)
+    result = invoke(runner, *args, archive=archive.root)
+    assert result.exit_code == 2, result.stdout + result.stderr
+    assert "不能同时使用" in result.stderr and args[-1] in result.stderr
+    # one format, even given twice, is fine
+    result = invoke(runner, *args[:-1], args[-2], archive=archive.root)
+    assert result.exit_code in (0, 10), result.stderr

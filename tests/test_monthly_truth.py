@@ -272,6 +272,11 @@ def _compare(
         assert row["duplicates"] == [shas[t] for t in want.get("duplicates", [])], (who, row)
         for text in want.get("reason", ()):
             assert text in row["reason"], (who, row["reason"], text)
+        # a report for another month is named only where the truth says (exactly: A2's
+        # mislabelled January report on January's row, nowhere else -- not C2's late January
+        # report on February's, not the ordinary reports of the month before)
+        if "报告期间为" in row["reason"]:
+            assert any("报告期间为" in text for text in want.get("reason", ())), (who, row)
         if "topics_missing" in want:
             assert row["topics_missing"] == want["topics_missing"], (who, row)
         if "signed" in want:

@@ -14,11 +14,11 @@ COLUMNS = [
     ("month", N_("月份")),
     ("kind_label", N_("报送方")),
     ("credit_code", N_("统一社会信用代码")),
-    ("name", N_("名称")),
+    ("name", N_("单位名称")),
     ("section", N_("负责股室")),
     ("industry", N_("行业")),
     ("requirement", N_("应报资料")),
-    ("status_label", N_("状态")),
+    ("status_text", N_("状态")),
     ("due", N_("截止日")),
     ("received_on", N_("收到日期")),
     ("days_late_text", N_("逾期")),
@@ -51,19 +51,22 @@ CSV_COLUMNS = [
 ]
 TOTAL_COLUMNS = [
     ("by_label", N_("分组")),
-    ("name", N_("名称")),
+    ("name", N_("单位名称")),
     ("owed", N_("应报")),
     ("on_time", N_("按时")),
     ("late", N_("逾期提交")),
     ("incomplete", N_("不完整")),
     ("missing", N_("未提交")),
+    ("unregistered", N_("未登记单位")),
     ("not_due", N_("未到期")),
+    ("uncounted", N_("无法计算")),
+    ("not_owed", N_("无需报送")),
     ("needs_action", N_("需处理")),
     ("submission_label", N_("股室资料")),
 ]
 # The table for people: the month is in its title, a section row has no credit code.
 TABLE_COLUMNS = [column for column in COLUMNS if column[0] not in ("month", "kind_label")]
-BY_LABELS = {"section": N_("股室"), "industry": N_("行业"), "all": N_("合计")}
+BY_LABELS = {"section": N_("负责股室"), "industry": N_("行业"), "all": N_("合计")}
 KIND_LABELS = {"enterprise": N_("单位"), "section": N_("股室")}
 FILLS = {  # status → fill colour in --xlsx
     "on_time": "C6EFCE",
@@ -78,6 +81,8 @@ FILLS = {  # status → fill colour in --xlsx
 
 
 def _for_people(row: dict) -> dict:
+    from archive.monthly import STATUS_LABELS
+
     document = row.get("document") or {}
     days = row.get("days_late")
     if row.get("days_counted") == "workdays":
@@ -86,8 +91,9 @@ def _for_people(row: dict) -> dict:
         late = _("{days} 天", days=days)
     return {
         **row,
+        "status_text": _(STATUS_LABELS[row["status"]]),
         "kind_label": _(KIND_LABELS.get(row["kind"], row["kind"])),
-        "days_late_text": late if days else "",
+        "days_late_text": late if days is not None else "",
         "document_text": document.get("file") or "",
         "document_sha256": document.get("sha256"),
         "document_file": document.get("file"),
@@ -107,9 +113,13 @@ def _total_for_people(total: dict) -> dict:
 
 
 def _csv_row(row: dict) -> dict:
+    """One CSV line: the same in every language (``signed`` true/false, ``status_label`` the
+    Chinese label as in --json)."""
     flat = _for_people(row)
     for key in ("topics_missing", "duplicates"):
         flat[key] = "|".join(row.get(key) or [])
+    signed = row.get("signed")
+    flat["signed"] = "" if signed is None else ("true" if signed else "false")
     return flat
 
 
@@ -198,7 +208,7 @@ def monthly_check(month, as_of, section, industry, town, xlsx, fmt) -> None:
             info(
                 env,
                 _(
-                    "另有 {count} 份报告的单位不在名册中：{codes}",
+                    "不在名册中的单位的报告：{count} 份（{codes}）",
                     count=counts["unregistered"],
                     codes=join_items(
                         row["credit_code"] or "?"
@@ -216,15 +226,24 @@ def _write_xlsx(path: Path, report) -> None:
     from archive.monthly import STATUS_LABELS
     from archive.xlsx import Sheet, write_workbook
 
-    rows = [_csv_row(row) for row in report.rows]
+    rows = [_for_people(row) for row in report.rows]
     for row in rows:
-        row["topics_missing"] = "、".join(
-            item for item in (row.get("topics_missing") or "").split("|") if item
+        row["topics_missing"] = "、".join(row.get("topics_missing") or [])
+        row["duplicates"] = "、".join(row.get("duplicates") or [])
+        # days late as a number (a sum or a filter works on it), its unit in the next column
+        row["days_unit"] = (
+            (_("按工作日") if row["days_counted"] == "workdays" else _("按自然日"))
+            if row.get("days_late") is not None
+            else ""
         )
+    late_at = [key for key, _label in COLUMNS].index("days_late_text")
     columns = [
         *COLUMNS[:7],
         ("town", N_("所属乡镇")),
-        *COLUMNS[7:],
+        *COLUMNS[7:late_at],
+        ("days_late", N_("逾期天数")),
+        ("days_unit", N_("天数单位")),
+        *COLUMNS[late_at + 1 :],
         ("topics_missing", N_("未填栏目")),
         ("signed", N_("已签字")),
         ("document_sha256", N_("文书 SHA-256")),
@@ -236,7 +255,7 @@ def _write_xlsx(path: Path, report) -> None:
                 _("{month} 逐项", month=report.month),
                 [(key, _(label)) for key, label in columns],
                 rows,
-                status="status_label",
+                status="status_text",
                 fills={_(STATUS_LABELS[status]): colour for status, colour in FILLS.items()},
             ),
             Sheet(
