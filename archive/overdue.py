@@ -477,8 +477,10 @@ def monthly_rows(
         )
         if item.get("reason"):
             detail += _("；{reason}", reason=item["reason"])
-        # a row whose dates the calendar cannot count (``uncounted``) says so: never a guess
-        counted = item["status"] != "uncounted" and item.get("days_late") is not None
+        # a row whose deadline the calendar cannot place (``uncounted``) is a failure that says
+        # so; one past a known deadline is overdue even when counting its days needs a year the
+        # calendar lacks (``days_late`` null, the reason says why): never a guess either way
+        counted = item["status"] != "uncounted"
         rows.append(
             make_row(
                 what,
