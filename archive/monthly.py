@@ -1108,3 +1108,27 @@ def history(archive: Archive, code: str, as_of: date, months: int = 12) -> list[
                 {"month": month, "requirement": row["requirement"], "status": row["status"]}
             )
     return result
+
+
+def recent_gaps(
+    archive: Archive, as_of: date, months: int, codes: Iterable[str]
+) -> tuple[list[str], dict[str, list[dict[str, Any]]]]:
+    """The green channel's monthly criterion: the last ``months`` months whose deadlines have
+    all passed at ``as_of`` (ending with :func:`default_month`; none before the archive's
+    start), and, by credit code, the rows of those months that are ``missing`` or
+    ``incomplete``.  A late report still counts (it is complete); a month the enterprise did
+    not owe is no gap.  No months when ``months`` is 0 or no month has passed yet;
+    :class:`CalendarGap` when the calendar cannot count a due date up to ``as_of``'s year."""
+    if months <= 0:
+        return [], {}
+    try:
+        last = default_month(archive, as_of)
+    except UsageError:
+        return [], {}
+    ctx = _Context(archive, as_of)
+    wanted = months_between(max(add_months(last, 1 - months), ctx.start), last)
+    gaps: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in _rows(ctx, wanted, codes=set(codes), sections=False):
+        if row["status"] in (MISSING, INCOMPLETE):
+            gaps[row["credit_code"]].append(row)
+    return wanted, dict(gaps)

@@ -33,6 +33,9 @@ if TYPE_CHECKING:
 BUILTIN = Path(__file__).resolve().parent / "data" / "regimes"
 ARCHIVE_FOLDER = "regimes"
 DEFAULT_REGIME = "county-2019"
+# The green channel's default: complete monthly reports for the last 3 months (the programme
+# names no number; a regime file sets its own with ``green_channel_months``, 0 = not required).
+GREEN_CHANNEL_MONTHS = 3
 STAGE_KEYS = ("collect", "notify", "exchange", "publish", "remove")
 GRADES = ("general", "larger", "major", "especially_major")
 # Accident grades (生产安全事故报告和调查处理条例 第三条), lowest first, as people say them.
@@ -148,6 +151,8 @@ class Regime:
     notice_basis: str = ""
     # what the 不良信用记录告知书 cites (``record_notice_basis``; default: basis)
     record_notice_basis: str = ""
+    # 绿色通道：近 N 个月的月度报告须按时、完整（0：不看月度报告）
+    green_channel_months: int = GREEN_CHANNEL_MONTHS
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def stamp(self) -> dict[str, str]:
@@ -220,6 +225,7 @@ class Regime:
             "notice_basis": self.notice_basis,
             "record_notice_basis": self.record_notice_basis,
             "record_window_months": self.record_window_months,
+            "green_channel_months": self.green_channel_months,
             "term": {
                 "years": self.term_years,
                 "by_grade": dict(self.term_by_grade),
@@ -383,6 +389,9 @@ def read_regime(path: Path, *, source: str | None = None, expected_id: str | Non
         record_notice_basis=reader.text(table, "record_notice_basis", required=False)
         or reader.text(table, "basis", required=False)
         or "",
+        green_channel_months=reader.count(
+            table.get("green_channel_months", GREEN_CHANNEL_MONTHS), "green_channel_months"
+        ),
     )
     numbers = {c.number for c in regime.record_criteria}
     for criterion in regime.blacklist_criteria:

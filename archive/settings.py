@@ -60,6 +60,8 @@ DEFAULTS: dict[str, tuple[Any, str | None]] = {
     # calendar days an issued commitment letter has to come back signed (credit overdue)
     "letters.return_days": (30, None),
     "monthly.requirements": ([], None),  # filled in below: DEFAULT_REQUIREMENTS
+    # 催报通知（monthly-check --remind）给的期限：核对日期后第几个工作日
+    "monthly.remind_workdays": (5, None),
 }
 
 # -- monthly requirements ([[monthly.requirements]]) -------------------------------------------
@@ -516,6 +518,7 @@ _VALUE_HINTS = {
     "archive.lock_timeout": N_("等待秒数应是不小于 0 的数，如 10"),
     "archive.start": N_("档案起始月份写成 YYYY-MM，如 2025-10；留空表示建档当月"),
     "letters.return_days": N_("承诺书签回天数应是不小于 0 的整数，如 30"),
+    "monthly.remind_workdays": N_("催报期限是 1 到 60 之间的工作日数，如 5"),
 }
 
 
@@ -527,6 +530,8 @@ def _check_value(key: str, value: Any) -> None:
         raise ValueError(key)
     if key == "letters.return_days" and (isinstance(value, bool) or value < 0):
         raise ValueError(key)  # true is an int to tomllib; a negative count means nothing
+    if key == "monthly.remind_workdays" and not 1 <= value <= 60:
+        raise ValueError(key)
 
 
 def load_settings(root: Path, flags: dict[str, Any] | None = None) -> Settings:

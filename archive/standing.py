@@ -11,8 +11,12 @@ At a day ``as_of``, in this order (the first that holds decides):
     date a year earlier to ``as_of``).
 ``trustworthy`` (守信)
     this year's unit-level commitment returned signed (the letter we issued, or the
-    enterprise's own text), and neither of the above: the programme's green channel (绿色通道).
-    The monthly reports criterion comes with issue 11.
+    enterprise's own text), complete monthly reports for the last N months whose deadlines have
+    passed (the regime's ``green_channel_months``; a late report counts, a missing or
+    incomplete one does not; months before the archive's start or the enterprise's ``since``
+    are not owed), and neither of the above: the programme's green channel (绿色通道).
+    When the calendar cannot count those months' due dates, the months cannot be judged and
+    the enterprise is ``general`` with the rule saying so (never a guess).
 ``general`` (一般)
     otherwise.
 
@@ -24,6 +28,7 @@ language of the messages (守信 …, ``--lang en``: trustworthy …).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
@@ -56,11 +61,15 @@ RULE_BLACKLIST = "blacklist_listed"
 RULE_RECORD = "confirmed_record_in_window"
 RULE_COMMITMENT = "commitment_signed_no_record"
 RULE_NO_COMMITMENT = "no_signed_commitment"
+RULE_MONTHLY = "monthly_reports_incomplete"
+RULE_MONTHLY_UNKNOWN = "monthly_reports_unknown"
 RULE_LABELS = {
     RULE_BLACKLIST: N_("列入黑名单，期限未满"),
     RULE_RECORD: N_("记录期内有已确认的不良信用记录"),
     RULE_COMMITMENT: N_("本年度单位承诺书已签字退回，记录期内无不良信用记录"),
     RULE_NO_COMMITMENT: N_("本年度单位承诺书未签字退回"),
+    RULE_MONTHLY: N_("本年度单位承诺书已签字退回，但近几个月的月度报告未提交或不完整"),
+    RULE_MONTHLY_UNKNOWN: N_("本年度单位承诺书已签字退回，但工作日历缺年份，无法核对月度报告"),
 }
 
 
@@ -177,6 +186,7 @@ def standing(
             in_window[record["credit_code"]].append(record)
     listed = active_blacklist(index, as_of, workdays.calendar_for(archive))
     signed = _signed_commitments(index, as_of.year)
+    months, gaps, calendar_gap = _monthly_gaps(archive, as_of, regime.green_channel_months, signed)
     rows = []
     for found in codes:
         if found in listed:
@@ -197,8 +207,27 @@ def standing(
                 _record_evidence(record)
                 for record in sorted(in_window[found], key=lambda r: (r.get("date") or "", r["id"]))
             ]
+        elif found in signed and calendar_gap:
+            value, rule = GENERAL, RULE_MONTHLY_UNKNOWN
+            evidence = [signed[found], {"calendar_gap": calendar_gap}]
+        elif found in signed and gaps.get(found):
+            value, rule = GENERAL, RULE_MONTHLY
+            evidence = [
+                signed[found],
+                *(
+                    {
+                        "month": row["month"],
+                        "monthly_status": row["status"],
+                        "topics_missing": row["topics_missing"],
+                        "document": (row["document"] or {}).get("sha256"),
+                    }
+                    for row in gaps[found]
+                ),
+            ]
         elif found in signed:
             value, rule, evidence = TRUSTWORTHY, RULE_COMMITMENT, [signed[found]]
+            if months:
+                evidence.append({"monthly_complete": months})
         else:
             value, rule, evidence = GENERAL, RULE_NO_COMMITMENT, []
         rows.append(
@@ -214,6 +243,22 @@ def standing(
             }
         )
     return rows
+
+
+def _monthly_gaps(
+    archive: Archive, as_of: date, months: int, codes: Iterable[str]
+) -> tuple[list[str], dict[str, list[dict[str, Any]]], str | None]:
+    """(months checked, gaps by code, why they cannot be checked) for the green channel."""
+    from archive.monthly import recent_gaps
+
+    codes = list(codes)
+    if not codes:
+        return [], {}, None
+    try:
+        checked, gaps = recent_gaps(archive, as_of, months, codes)
+    except workdays.CalendarGap as gap:
+        return [], {}, gap.message
+    return checked, gaps, None
 
 
 def green_channel(archive: Archive, as_of: date | None = None) -> list[dict[str, Any]]:

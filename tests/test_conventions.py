@@ -143,6 +143,7 @@ DOMAIN_RANKS = {
     "archive.monthly": 6,
     "archive.penalties": 6,
     "archive.blacklist": 7,
+    "archive.reminders": 7,
     "archive.standing": 8,
     "archive.blacklist_summary": 8,
 }

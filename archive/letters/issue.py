@@ -96,12 +96,20 @@ class LetterRequest:
     # Facts another module records when this letter is issued: (event type, data); the event
     # is emitted after ``letter.issued`` in the same transaction, its data given the serial.
     follow_ups: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    # The facts that make two letters the same (None: all of them).  A reminder names a gap
+    # (its month and what is missing); the deadline it gives depends on the day it is made,
+    # so it is left out: the same gap found again is the letter already issued.
+    key_facts: tuple[str, ...] | None = None
 
     @property
     def key(self) -> str:
-        """What makes two requests the same letter: template, addressee, year and facts."""
+        """What makes two requests the same letter: template, addressee, year and facts
+        (those of ``key_facts`` when given)."""
         who = self.credit_code or f"section:{self.section}"
-        facts = json.dumps(self.facts, ensure_ascii=False, sort_keys=True, default=str)
+        same = self.facts
+        if self.key_facts is not None:
+            same = {name: value for name, value in self.facts.items() if name in self.key_facts}
+        facts = json.dumps(same, ensure_ascii=False, sort_keys=True, default=str)
         digest = hashlib.sha256(facts.encode("utf-8")).hexdigest()[:16]
         return f"{self.template}|{who}|{self.year}|{digest}"
 

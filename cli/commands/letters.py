@@ -63,7 +63,7 @@ def _batch_options(function=None, *, jobs: bool = True):
 def _run_batch(
     env, archive, requests, *, out_dir, issue_date, pdf, dry_run, reissue, as_json, jobs=1
 ) -> None:
-    from archive.letters.issue import FAILED, issue_letters
+    from archive.letters.issue import issue_letters
     from archive.validation import LATEST_DATE, check_date
 
     if issue_date:
@@ -84,9 +84,32 @@ def _run_batch(
             jobs=jobs,
             on_progress=advance,
         )
+    show_batch(env, archive, report, dry_run=dry_run, as_json=as_json)
+    exit_with(report)  # 3 when a letter failed or another batch is still making it
+
+
+def show_batch(
+    env,
+    archive,
+    report,
+    *,
+    dry_run: bool,
+    as_json: bool,
+    columns=None,
+    extra_json: dict | None = None,
+    row_extra=None,
+) -> None:
+    """Render a batch's :class:`~archive.letters.issue.IssueReport`: its table (or JSON), what
+    was made and where; raises the full disk's error (exit 4).  The caller exits."""
+    from archive.letters.issue import FAILED
+
     rows = [letter.as_dict(archive.root) for letter in report.letters]
+    if row_extra is not None:
+        for row, letter in zip(rows, report.letters, strict=True):
+            row.update(row_extra(letter))
     if as_json:
         payload = {
+            **(extra_json or {}),
             "out_dir": str(report.out_dir),
             "dry_run": dry_run,
             "manifest": str(report.manifest) if report.manifest else None,
@@ -104,7 +127,7 @@ def _run_batch(
         }
         for row in rows:
             row["status_label"] = labels.get(row["status"], row["status"])
-        render_rows(env, rows, RESULT_COLUMNS, "table")
+        render_rows(env, rows, columns or RESULT_COLUMNS, "table")
     counts = {
         status: report.count(status)
         for status in ("issued", "already_issued", "in_progress", "planned", "failed", "skipped")
@@ -168,7 +191,6 @@ def _run_batch(
     error = report.disk_full_error()
     if error is not None:  # exit 4, after the table of what was made
         raise error
-    exit_with(report)  # 3 when a letter failed or another batch is still making it
 
 
 @click.command(name="gen-commitment", cls=Command)

@@ -136,8 +136,34 @@ def _csv_row(row: dict) -> dict:
     metavar="FILE",
     help="另存为 Excel 文件（一张逐项表、一张合计表，按状态着色）。",
 )
+@option(
+    "--remind",
+    is_flag=True,
+    help="给每个未提交或不完整的单位、股室生成催报通知（编号、二维码、清单），同一缺漏不重复发。",
+)
+@option(
+    "--dry-run", is_flag=True, help="与 --remind 同用：只列出将要发的催报通知，不编号、不写文件。"
+)
+@option(
+    "--reissue", is_flag=True, help="与 --remind 同用：已为同一缺漏发过的也重新发出（取新编号）。"
+)
+@option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="与 --remind 同用：催报通知的输出文件夹（默认：档案的 out/<日期>/）。",
+)
+@option(
+    "--date",
+    "issue_date",
+    type=DateType(),
+    metavar="YYYY-MM-DD",
+    help="与 --remind 同用：催报通知的成文日期（默认今天）。",
+)
 @output_options
-def monthly_check(month, as_of, section, industry, town, xlsx, fmt) -> None:
+def monthly_check(
+    month, as_of, section, industry, town, xlsx, remind, dry_run, reissue, out_dir, issue_date, fmt
+) -> None:
     """按月核对报送：每家单位的诚信履行情况报告表、每个股室的资料，按时、逾期、未交或不完整。
 
     报送要求（谁报、报什么、截止日、宽限期）在 credit.toml 的 [[monthly.requirements]] 中设置，
@@ -151,13 +177,52 @@ def monthly_check(month, as_of, section, industry, town, xlsx, fmt) -> None:
       credit monthly-check --month 2026-10 --section 危化股
       credit monthly-check --month 2026-10 --as-of 2026-11-20 --json
       credit monthly-check --xlsx 月报核对.xlsx || echo 有需要催报的单位
+      credit monthly-check --month 2026-10 --remind --dry-run
+      credit monthly-check --month 2026-10 --remind
+
+    加 --remind 时，给当月每个有缺漏的单位发“安全生产诚信履行情况报告催报通知”，给每个
+    有缺漏的股室发“安全生产诚信体系建设资料催报通知”，列出所缺（整份报告、未填的栏目、
+    未签字），期限为核对日期后 monthly.remind_workdays 个工作日（默认 5）。同一单位、同一
+    月份、同样的缺漏已发过的不再发，除非加 --reissue。有文书生成失败时退出码为 3。
     """
     from datetime import date
 
     from archive.monthly import check
 
     env = get_env()
+    if not remind:
+        used = [
+            name
+            for name, value in (
+                ("--dry-run", dry_run),
+                ("--reissue", reissue),
+                ("--out", out_dir),
+                ("--date", issue_date),
+            )
+            if value
+        ]
+        if used:
+            raise click.UsageError(_("{options} 只能与 --remind 同用", options=join_items(used)))
+    elif fmt in ("csv", "nl"):
+        raise click.UsageError(_("--remind 的结果只能以表格或 --json 输出"))
     archive = env.open_archive()
+    if remind:
+        _remind(
+            env,
+            archive,
+            month,
+            as_of,
+            section,
+            industry,
+            town,
+            xlsx,
+            dry_run,
+            reissue,
+            out_dir,
+            issue_date,
+            fmt,
+        )
+        return
     report = check(
         archive,
         month,
@@ -217,6 +282,108 @@ def monthly_check(month, as_of, section, industry, town, xlsx, fmt) -> None:
                     ),
                 ),
             )
+    if xlsx is not None:
+        info(env, _("已写入 {path}", path=xlsx))
+    exit_with(report)
+
+
+REMIND_COLUMNS = [
+    ("status_label", N_("结果")),
+    ("serial", N_("编号")),
+    ("credit_code", N_("统一社会信用代码")),
+    ("name", N_("单位/股室")),
+    ("missing_text", N_("所缺")),
+    ("deadline", N_("期限")),
+    ("file", N_("文件")),
+    ("reason", N_("说明")),
+]
+
+
+def _remind(
+    env,
+    archive,
+    month,
+    as_of,
+    section,
+    industry,
+    town,
+    xlsx,
+    dry_run,
+    reissue,
+    out_dir,
+    issue_date,
+    fmt,
+) -> None:
+    from datetime import date
+
+    from archive.reminders import remind
+    from archive.validation import LATEST_DATE, check_date
+    from cli.commands.letters import show_batch
+    from cli.output import progress
+
+    if issue_date:
+        check_date(issue_date.date(), what="--date", latest=LATEST_DATE)
+    with progress(env, total=None, description=_("生成催报通知")) as advance:
+        report = remind(
+            archive,
+            month,
+            as_of.date() if as_of else date.today(),
+            section=section,
+            industry=industry,
+            town=town,
+            out_dir=out_dir,
+            issue_date=issue_date.date() if issue_date else None,
+            dry_run=dry_run,
+            reissue=reissue,
+            on_progress=advance,
+        )
+    if xlsx is not None:
+        _write_xlsx(xlsx, report.check)
+    checked = report.check
+    if fmt != "json":
+        counts = checked.counts()
+        info(
+            env,
+            _(
+                "{month} 月度报送核对（截至 {as_of}）：未提交 {missing}，不完整 {incomplete}。",
+                month=checked.month,
+                as_of=checked.as_of,
+                missing=counts["missing"],
+                incomplete=counts["incomplete"],
+            ),
+        )
+    if not report.letters.letters:
+        if fmt == "json":
+            click.echo(
+                dumps(
+                    {
+                        "check": checked.as_dict(),
+                        "out_dir": None,
+                        "dry_run": dry_run,
+                        "manifest": None,
+                        "letters": [],
+                    }
+                ),
+                file=env.stdout,
+            )
+        else:
+            info(env, _("没有需要催报的单位或股室。"))
+    else:
+        show_batch(
+            env,
+            archive,
+            report.letters,
+            dry_run=dry_run,
+            as_json=fmt == "json",
+            columns=REMIND_COLUMNS,
+            extra_json={"check": checked.as_dict()},
+            row_extra=lambda letter: {
+                "period": checked.month,
+                "missing": list(letter.facts.get("missing") or []),
+                "missing_text": "；".join(letter.facts.get("missing") or []),
+                "deadline": letter.facts.get("deadline"),
+            },
+        )
     if xlsx is not None:
         info(env, _("已写入 {path}", path=xlsx))
     exit_with(report)

@@ -28,6 +28,8 @@ CSV_COLUMNS = [
 
 
 def _evidence_text(row: dict) -> str:
+    from archive.monthly import STATUS_LABELS
+
     parts = []
     for item in row.get("evidence") or []:
         if item.get("blacklist"):
@@ -56,6 +58,19 @@ def _evidence_text(row: dict) -> str:
                     serial=item.get("commitment") or _("（单位自拟文本）"),
                 )
             )
+        elif item.get("monthly_complete"):
+            months = item["monthly_complete"]
+            parts.append(_("{first} 至 {last} 月报完整", first=months[0], last=months[-1]))
+        elif item.get("monthly_status"):
+            parts.append(
+                _(
+                    "{month} 月报{status}",
+                    month=item["month"],
+                    status=_(STATUS_LABELS.get(item["monthly_status"], item["monthly_status"])),
+                )
+            )
+        elif item.get("calendar_gap"):
+            parts.append(item["calendar_gap"])
     return join_items(parts)
 
 
