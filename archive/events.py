@@ -40,6 +40,7 @@ DOMAINS = (
     "archive.interviews",
     "archive.ingest",
     "archive.records",
+    "archive.monthly",
     "archive.blacklist",
     "archive.standing",
     "archive.penalties",

@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from archive import dossier
 from archive.enterprises import CLOSED, check_filters
 from archive.enterprises import TABLE as ENTERPRISES
 from archive.errors import UsageError
@@ -1132,3 +1133,20 @@ def recent_gaps(
         if row["status"] in (MISSING, INCOMPLETE):
             gaps[row["credit_code"]].append(row)
     return wanted, dict(gaps)
+
+
+def monthly_history(
+    archive: Archive, code: str, as_of: date | None = None, months: int = 12
+) -> list[dict[str, Any]]:
+    """:func:`history` with each status's mark (✓ on time, ! late, ✗ missing, ◐ incomplete,
+    · not due, blank not owed): ``[{month, requirement, status, mark}]``, oldest first."""
+    return [
+        {**row, "mark": STATUS_MARKS.get(row["status"], "?")}
+        for row in history(archive, code, as_of or date.today(), months)
+    ]
+
+
+@dossier.section("monthly", order=55)
+def _monthly_for(archive: Archive, code: str) -> list[dict[str, Any]]:
+    """The last 12 months' monthly reports of one enterprise (``enterprise show``)."""
+    return monthly_history(archive, code)

@@ -341,6 +341,8 @@ def show(code: str, fmt: str) -> None:
         for item in detail.get("history", [])
     ]
     _show_related(env, detail)
+    if detail.get("monthly"):
+        _show_monthly(env, detail["monthly"])
     if detail.get("blacklist"):
         from cli.commands.blacklist import show_in_dossier
 
@@ -358,6 +360,26 @@ def show(code: str, fmt: str) -> None:
             "table",
             title=_("变动记录"),
         )
+
+
+def _show_monthly(env, history: list[dict]) -> None:
+    """The 12-month row of monthly reports: one line per requirement, a column per month."""
+    months = list(dict.fromkeys(item["month"] for item in history))
+    rows: dict[str, dict] = {}
+    for item in history:
+        row = rows.setdefault(item["requirement"], {"requirement": item["requirement"]})
+        row[item["month"]] = item["mark"]
+    render_rows(
+        env,
+        list(rows.values()),
+        [("requirement", N_("应报资料")), *((month, month[2:]) for month in months)],
+        "table",
+        title=_(
+            "月度报送（{first} 至 {last}）：✓ 按时　! 逾期提交　✗ 未提交　◐ 不完整　· 未到期",
+            first=months[0],
+            last=months[-1],
+        ),
+    )
 
 
 def _show_related(env, detail: dict) -> None:

@@ -171,6 +171,11 @@ def monthly_check(
     的报告时退出码为 10，全部无需处理时为 0。--json 输出 {month, as_of, start, rows, totals}，
     各键的含义见 README。
 
+    加 --remind 时，给当月每个有缺漏的单位发“安全生产诚信履行情况报告催报通知”，给每个
+    有缺漏的股室发“安全生产诚信体系建设资料催报通知”，列出所缺（整份报告、未填的栏目、
+    未签字），期限为核对日期后 monthly.remind_workdays 个工作日（默认 5）。同一单位、同一
+    月份、同样的缺漏已发过的不再发，除非加 --reissue。有文书生成失败时退出码为 3。
+
     \b
     示例：
       credit monthly-check
@@ -179,11 +184,6 @@ def monthly_check(
       credit monthly-check --xlsx 月报核对.xlsx || echo 有需要催报的单位
       credit monthly-check --month 2026-10 --remind --dry-run
       credit monthly-check --month 2026-10 --remind
-
-    加 --remind 时，给当月每个有缺漏的单位发“安全生产诚信履行情况报告催报通知”，给每个
-    有缺漏的股室发“安全生产诚信体系建设资料催报通知”，列出所缺（整份报告、未填的栏目、
-    未签字），期限为核对日期后 monthly.remind_workdays 个工作日（默认 5）。同一单位、同一
-    月份、同样的缺漏已发过的不再发，除非加 --reissue。有文书生成失败时退出码为 3。
     """
     from datetime import date
 
