@@ -462,6 +462,272 @@ def _story_orders(context: DemoContext, folder: Path) -> None:
     )
 
 
+# -- the monthly story ------------------------------------------------------------------------
+
+MONTHLY_FOLDER = "月报"  # samples/月报/<received date>/: the monthly forms, by the day they came
+# The gaps the monthly check must find: (industry, n-th enterprise of it) → what went wrong.
+# None of them is in the showcase industry, whose signed commitments keep the green channel.
+MONTHLY_LATE = ("非煤矿山", 0)
+MONTHLY_EMPTY = ("非煤矿山", 1)
+MONTHLY_UNSIGNED = ("烟花爆竹", 1)
+MONTHLY_MISSING = ("其他工贸", 1)
+MONTHLY_EMPTY_TOPICS = ("安全投入", "应急管理")
+MONTHLY_SECTION_MISSING = "应急指挥中心"  # the section that did not send its material
+MONTHLY_SECTION_ITEMS = ("现场检查记录", "隐患排查台账")
+
+
+@dataclass(frozen=True)
+class MonthlyStory:
+    """The month the demo's monthly check looks at, and when things came in.
+
+    ``as_of`` is the demo's today, but never after the real today (ingest refuses a received
+    date in the future) nor after the last year the working-day calendar covers (a due date it
+    cannot count is never guessed); ``month`` is the last month whose deadlines have all
+    passed by then, and the archive's start month, so the check owes that month only.
+    """
+
+    as_of: date
+    month: str
+    on_time: date  # the reports that came in time (on or before the deadline)
+    late: date  # the one that came late
+    sections: date  # the sections' material (the month's last working day, its due date)
+    # the months after it whose sections' material was due by as-of, and when each came: every
+    # section sent it (the section that missed the month did not miss these)
+    later_sections: tuple[tuple[str, date], ...] = ()
+
+
+def monthly_story(today: date) -> MonthlyStory:
+    """The monthly story's dates for a demo acting on ``today`` (any day).
+
+    >>> story = monthly_story(date(2026, 12, 1))
+    >>> story.month, story.on_time, story.late, story.sections
+    ('2026-10', datetime.date(2026, 11, 2), datetime.date(2026, 12, 1), datetime.date(2026, 10, 30))
+    >>> story.later_sections
+    (('2026-11', datetime.date(2026, 11, 30)),)
+    """
+    from archive import monthly
+    from archive.settings import DEFAULTS
+    from archive.workdays import WorkCalendar, package_years
+
+    calendar = WorkCalendar()
+    as_of = min(today, date.today(), date(package_years()[1], 12, 31))
+    reqs = [monthly.Requirement.from_settings(item) for item in DEFAULTS["monthly.requirements"][0]]
+    month = monthly.last_month_due(calendar, reqs, as_of, "1900-01")
+    assert month is not None
+
+    def last_workday(month: str) -> date:  # the sections' due date
+        day = monthly.last_day(month)
+        while not calendar.is_workday(day):
+            day -= timedelta(days=1)
+        return day
+
+    later = []
+    following = monthly.add_months(month, 1)
+    while following <= monthly.month_of(as_of) and last_workday(following) < as_of:
+        later.append((following, last_workday(following)))
+        following = monthly.add_months(following, 1)
+    return MonthlyStory(
+        as_of=as_of,
+        month=month,
+        on_time=calendar.roll_forward(monthly.next_first(month)),
+        late=as_of,
+        sections=last_workday(month),
+        later_sections=tuple(later),
+    )
+
+
+def _monthly_form(
+    target: Path, row: dict[str, str], month: str, *, empty: tuple[str, ...], signed: bool
+) -> None:
+    """A 安全生产诚信履行情况报告表 as an enterprise fills it in (the shipped form's labels)."""
+    from docx import Document
+
+    from archive.letters.catalog import FORM_LABELS, MONTHLY_REPORT_TOPICS
+
+    year, number = int(month[:4]), int(month[5:])
+    values = {
+        "单位名称": row["name"],
+        "统一社会信用代码": row["credit_code"],
+        "报告期间": f"{year}年{number}月",
+        **{
+            topic: "" if topic in empty else f"本月已落实{topic}相关工作，详见台账。"
+            for topic in MONTHLY_REPORT_TOPICS
+        },
+        "填报人": row["legal_representative"],
+        "联系电话": row["phone"],
+        "单位负责人（签字）": row["legal_representative"] if signed else "",
+        "日期": f"{year}年{number}月28日" if signed else "年 月 日",
+    }
+    labels = FORM_LABELS["form_monthly_report"]
+    document = Document()
+    document.add_paragraph("安全生产诚信履行情况报告表")
+    table = document.add_table(rows=len(labels), cols=2)
+    for cells, label in zip(table.rows, labels, strict=True):
+        cells.cells[0].text = label
+        cells.cells[1].text = values[label]
+    document.save(str(target))
+
+
+def _section_slip(target: Path, section: str, month: str) -> None:
+    """A 安全生产诚信体系建设资料报送单 as a section fills it in."""
+    from docx import Document
+
+    from archive.letters.catalog import SECTION_SUBMISSION_COLUMNS
+
+    year, number = int(month[:4]), int(month[5:])
+    document = Document()
+    document.add_paragraph("安全生产诚信体系建设资料报送单")
+    head = document.add_table(rows=2, cols=2)
+    for cells, pair in zip(
+        head.rows, (("报送股室（大队）", section), ("报送月份", f"{year}年{number}月")), strict=True
+    ):
+        cells.cells[0].text, cells.cells[1].text = pair
+    document.add_paragraph("")
+    listing = document.add_table(rows=len(MONTHLY_SECTION_ITEMS) + 1, cols=4)
+    for cell, text in zip(listing.rows[0].cells, SECTION_SUBMISSION_COLUMNS, strict=True):
+        cell.text = text
+    for number_, (cells, item) in enumerate(
+        zip(listing.rows[1:], MONTHLY_SECTION_ITEMS, strict=True), 1
+    ):
+        cells.cells[0].text, cells.cells[1].text, cells.cells[2].text = str(number_), item, "1"
+    document.add_paragraph("")
+    tail = document.add_table(rows=3, cols=2)
+    for cells, pair in zip(
+        tail.rows,
+        (("报送人", "赵六"), ("接收人（政策法规股）", "钱七"), ("日期", f"{year}年{number}月28日")),
+        strict=True,
+    ):
+        cells.cells[0].text, cells.cells[1].text = pair
+    document.save(str(target))
+
+
+def _nth_of(rows: list[dict[str, str]], industry: str, n: int) -> dict[str, str]:
+    return [row for row in rows if row["industry"] == industry][n]
+
+
+def step_monthly_batch(context: DemoContext) -> DemoStep:
+    """The month's forms, ingested with the days they came (``--received``): every enterprise's
+    report, one late, one with two topics empty, one unsigned, one never sent; every section's
+    material but one."""
+    from archive.ingest import ingest
+
+    assert context.archive is not None and context.monthly is not None
+    story = context.monthly
+    base = context.archive.root / SAMPLES_FOLDER / MONTHLY_FOLDER
+    late, empty, unsigned, missing = (
+        _nth_of(context.rows, *which)
+        for which in (MONTHLY_LATE, MONTHLY_EMPTY, MONTHLY_UNSIGNED, MONTHLY_MISSING)
+    )
+    context.monthly_gaps = {
+        late["credit_code"]: "late",
+        empty["credit_code"]: "incomplete",
+        unsigned["credit_code"]: "incomplete",
+        missing["credit_code"]: "missing",
+        MONTHLY_SECTION_MISSING: "missing",
+    }
+    folders: dict[date, Path] = {}
+
+    def folder(day: date) -> Path:
+        if day not in folders:
+            folders[day] = base / day.isoformat()
+            folders[day].mkdir(parents=True, exist_ok=True)
+        return folders[day]
+
+    for row in context.rows:
+        if row is missing:
+            continue
+        day = story.late if row is late else story.on_time
+        _monthly_form(
+            folder(day) / f"诚信履行情况报告表_{story.month}_{row['credit_code']}.docx",
+            row,
+            story.month,
+            empty=MONTHLY_EMPTY_TOPICS if row is empty else (),
+            signed=row is not unsigned,
+        )
+    sections = [
+        section
+        for section in context.archive.settings.sections
+        if section not in ("政策法规股", MONTHLY_SECTION_MISSING)
+    ]
+    for section in sections:
+        _section_slip(
+            folder(story.sections) / f"资料报送单_{story.month}_{section}.docx",
+            section,
+            story.month,
+        )
+    every = [s for s in context.archive.settings.sections if s != "政策法规股"]
+    for month, day in story.later_sections:
+        for section in every:
+            _section_slip(folder(day) / f"资料报送单_{month}_{section}.docx", section, month)
+    counts: dict[str, int] = {}
+    for day in sorted(folders):
+        report = ingest(context.archive, [folders[day]], jobs=1, received=day)
+        for status in ("ingested", "unmatched", "failed"):
+            counts[status] = counts.get(status, 0) + report.count(status)
+    if counts.get("unmatched") or counts.get("failed"):
+        raise CreditError(
+            _("演示的月报没有全部归档：{counts}", counts=counts),
+            _("这是 credit 的缺陷，请把这条消息报告给维护者"),
+        )
+    message = _(
+        "收到 {month} 的月报 {reports} 份、股室资料 {slips} 份，按收到日期归档（--received）：{path}",
+        month=story.month,
+        reports=len(context.rows) - 1,
+        slips=len(sections) + len(every) * len(story.later_sections),
+        path=base,
+    )
+    details = {
+        "month": story.month,
+        "folder": str(base),
+        "received": {
+            day.isoformat(): len(list(path.iterdir())) for day, path in sorted(folders.items())
+        },
+        "counts": counts,
+    }
+    return DemoStep("monthly_batch", message, details)
+
+
+def step_monthly_check(context: DemoContext) -> DemoStep:
+    """The monthly check finds exactly the gaps made on purpose (exit 10 for the clerk)."""
+    from archive import monthly
+
+    assert context.archive is not None and context.monthly is not None
+    story = context.monthly
+    report = monthly.check(context.archive, story.month, story.as_of)
+    gaps = {
+        (row["credit_code"] or row["section"]): row["status"]
+        for row in report.rows
+        if row["status"] in (monthly.LATE, *monthly.MonthlyReport.FINDINGS)
+    }
+    if gaps != context.monthly_gaps:
+        raise CreditError(
+            _("演示的月报核对与预期不符：{found}", found=gaps),
+            _("这是 credit 的缺陷，请把这条消息报告给维护者"),
+        )
+    counts = report.counts()
+    sections = [row for row in report.rows if row["kind"] == monthly.KIND_SECTION]
+    message = _(
+        "{as_of} 核对 {month} 的月度报送：按时 {on_time}，逾期提交 {late}，不完整 {incomplete}，"
+        "未提交 {missing}（其中股室 {sections_missing}）→ 退出码 {code}，可用 --remind 批量催报",
+        as_of=story.as_of.isoformat(),
+        month=story.month,
+        on_time=counts["on_time"],
+        late=counts["late"],
+        incomplete=counts["incomplete"],
+        missing=counts["missing"],
+        sections_missing=sum(row["status"] == monthly.MISSING for row in sections),
+        code=report.exit_code,
+    )
+    details = {
+        "month": story.month,
+        "as_of": story.as_of.isoformat(),
+        "counts": {status: counts[status] for status in monthly.STATUSES if counts[status]},
+        "gaps": gaps,
+        "exit_code": report.exit_code,
+    }
+    return DemoStep("monthly_check", message, details)
+
+
 # -- the demo: a list of small steps -----------------------------------------------------------
 
 
@@ -497,6 +763,8 @@ class DemoContext:
     current_code: str | None = None  # the enterprise whose order went overdue lately
     record_id: str | None = None  # the record confirmed in the story
     entry_id: str | None = None  # its blacklist entry
+    monthly: MonthlyStory | None = None  # the month the monthly check looks at
+    monthly_gaps: dict[str, str] = field(default_factory=dict)  # who → the gap made on purpose
 
 
 @dataclass
@@ -512,6 +780,7 @@ class DemoResult:
     closed_code: str | None = None
     record_id: str | None = None  # the record confirmed in the rules story
     entry_id: str | None = None  # the blacklist entry of the rules story
+    monthly: MonthlyStory | None = None  # the month the monthly check looks at, and as of when
 
 
 def _holds_archive(folder: Path) -> bool:
@@ -532,8 +801,9 @@ def step_create_archive(context: DemoContext) -> DemoStep:
             _("{path} 不是空文件夹，演示档案不会写入其中", path=folder),
             _("换一个新的或空的文件夹，例如：credit demo 演示档案"),
         )
+    context.monthly = monthly_story(context.today)
     try:
-        context.archive = init_archive(folder, actor=context.actor)
+        context.archive = init_archive(folder, actor=context.actor, start=context.monthly.month)
     except CreditError as exc:
         if in_use and (folder / SAMPLES_FOLDER / ROSTER_NAME).exists():
             exc.hint = _("这是之前建的演示档案：删除该文件夹后重新运行，或换一个文件夹")
@@ -1025,6 +1295,7 @@ STEPS: list[Step] = [
     step_issue_commitments,
     step_returned_batch,
     step_ingest,
+    step_monthly_batch,
     step_propose_overdue,
     step_confirm_record,
     step_blacklist_propose,
@@ -1034,6 +1305,7 @@ STEPS: list[Step] = [
     step_blacklist_remove,
     step_propose_today,
     step_standing,
+    step_monthly_check,
 ]
 
 
@@ -1069,6 +1341,7 @@ def build_demo(
         closed_code=context.closed_code,
         record_id=context.record_id,
         entry_id=context.entry_id,
+        monthly=context.monthly,
     )
 
 

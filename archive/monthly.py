@@ -284,17 +284,26 @@ def _passed(calendar: WorkCalendar, requirement: Requirement, month: str, as_of:
         raise
 
 
-def default_month(archive: Archive, as_of: date) -> str:
-    """The last month whose every requirement's deadline has passed at ``as_of`` (no row of
-    it is ``not_due``); :class:`UsageError` when no month since the start has."""
-    calendar = calendar_for(archive)
-    start = start_month(archive)
-    reqs = requirements(archive)
+def last_month_due(
+    calendar: WorkCalendar, reqs: list[Requirement], as_of: date, start: str
+) -> str | None:
+    """The last month from ``start`` whose every requirement's deadline is before ``as_of``,
+    or None (:class:`CalendarGap` only when the answer truly needs a year the calendar lacks)."""
     month = month_of(as_of)
     while month >= start:
         if all(_passed(calendar, req, month, as_of) for req in reqs):
             return month
         month = add_months(month, -1)
+    return None
+
+
+def default_month(archive: Archive, as_of: date) -> str:
+    """The last month whose every requirement's deadline has passed at ``as_of`` (no row of
+    it is ``not_due``); :class:`UsageError` when no month since the start has."""
+    start = start_month(archive)
+    found = last_month_due(calendar_for(archive), requirements(archive), as_of, start)
+    if found is not None:
+        return found
     raise UsageError(
         _(
             "到 {as_of} 为止，档案起始月份 {start} 以来还没有哪个月的报送截止日已过",

@@ -19,6 +19,12 @@ from archive import blacklist, records, uscc
 from archive import standing as standing_
 from archive.demo import (
     CURRENT_INDUSTRY,
+    MONTHLY_EMPTY,
+    MONTHLY_EMPTY_TOPICS,
+    MONTHLY_LATE,
+    MONTHLY_MISSING,
+    MONTHLY_SECTION_MISSING,
+    MONTHLY_UNSIGNED,
     ROSTER_NAME,
     SAMPLES_FOLDER,
     TOWNS,
@@ -26,6 +32,7 @@ from archive.demo import (
     build_demo,
     demo_roster,
     demo_summary,
+    monthly_story,
     story_dates,
     write_demo_roster,
 )
@@ -116,6 +123,7 @@ def test_build_demo(tmp_path: Path) -> None:
         "issue_commitments",
         "returned_batch",
         "ingest",
+        "monthly_batch",
         "propose_overdue",
         "confirm_record",
         "blacklist_propose",
@@ -125,6 +133,7 @@ def test_build_demo(tmp_path: Path) -> None:
         "blacklist_remove",
         "propose_today",
         "standing",
+        "monthly_check",
     ]
     assert result.roster_path == result.archive.root / SAMPLES_FOLDER / ROSTER_NAME
     assert result.roster_path.is_file()
@@ -151,9 +160,14 @@ def test_build_demo(tmp_path: Path) -> None:
     # then 11 documents ingested and 1 left unmatched in the inbox; the facts of the 11 are
     # events of their own: 8 letters returned, 3 rectifications opened; then the rules story:
     # 2 records proposed, 1 confirmed, 1 blacklist entry proposed, advanced 3 times and
-    # removed, its 2 notices each with a serial reserved and a letter issued
+    # removed, its 2 notices each with a serial reserved and a letter issued; the month's
+    # forms: 59 monthly reports (one never came) and 6 sections' slips (one never came)
     rules = 2 + 1 + 1 + 3 + 1 + 2 * 2
-    assert summary["audit"] == {"ok": True, "events": 63 + 1 + 14 + 11 + 1 + 8 + 3 + rules}
+    monthly_forms = 59 + 6 + 7 * len(result.monthly.later_sections)  # and later months: all 7
+    assert summary["audit"] == {
+        "ok": True,
+        "events": 63 + 1 + 14 + 11 + 1 + 8 + 3 + rules + monthly_forms,
+    }
     facts = Counter(entry["type"] for entry in result.archive.journal.iter_entries())
     assert (facts["letter.returned"], facts["rectification.opened"]) == (8, 3)
     ingest_step = next(step for step in result.steps if step.name == "ingest")
@@ -163,6 +177,55 @@ def test_build_demo(tmp_path: Path) -> None:
     ]
     assert letters  # the showcase enterprise was sent a letter
     json.dumps(summary)  # plain data
+    _assert_monthly(result, date.today())
+
+
+def _assert_monthly(result: DemoResult, today: date) -> None:
+    """The monthly story: dates in the calendar and in the past; the check finds exactly the
+    gaps made on purpose, the overdue items are those gaps, a reminder run would cover them."""
+    from archive import monthly, reminders
+
+    archive = Archive.open(result.archive.root)
+    story = monthly_story(today)
+    assert result.monthly == story
+    first, last = package_years()
+    assert all(first <= day.year <= last for day in vars(story).values() if isinstance(day, date))
+    assert archive.settings.start == story.month
+    report_req = monthly.requirements(archive)[0]
+    deadline = monthly.deadline_date(archive, report_req, story.month)
+    assert story.on_time <= deadline < story.late <= story.as_of <= today
+    assert monthly.default_month(archive, story.as_of) == story.month
+
+    rows = demo_roster()
+    late, empty, unsigned, missing = (
+        [row for row in rows if row["industry"] == industry][n]["credit_code"]
+        for industry, n in (MONTHLY_LATE, MONTHLY_EMPTY, MONTHLY_UNSIGNED, MONTHLY_MISSING)
+    )
+    check = monthly.check(archive, story.month, story.as_of)
+    statuses = {(row["credit_code"] or row["section"]): row["status"] for row in check.rows}
+    assert {who: s for who, s in statuses.items() if s != "on_time"} == {
+        late: "late",
+        empty: "incomplete",
+        unsigned: "incomplete",
+        missing: "missing",
+        MONTHLY_SECTION_MISSING: "missing",
+    }
+    assert len(statuses) == 60 + 7  # every enterprise (the closed one closed after the due
+    # date) and every section but 政策法规股, which receives the material
+    by_code = {row["credit_code"]: row for row in check.rows if row["credit_code"]}
+    assert by_code[empty]["topics_missing"] == list(MONTHLY_EMPTY_TOPICS)
+    assert by_code[unsigned]["signed"] is False
+    assert by_code[late]["received_on"] == story.late.isoformat()
+    assert check.exit_code == 10
+    step = _step(result, "monthly_check")
+    assert step.details["exit_code"] == 10 and step.details["counts"]["late"] == 1
+    owed = {
+        (row["credit_code"] or row["section"]) for row in monthly.outstanding(archive, story.as_of)
+    }
+    assert owed == {empty, unsigned, missing, MONTHLY_SECTION_MISSING}
+    planned = reminders.remind(archive, story.month, story.as_of, dry_run=True)
+    assert {letter.credit_code or letter.section for letter in planned.letters.letters} == owed
+    assert {letter.status for letter in planned.letters.letters} == {"planned"}
 
 
 @pytest.mark.slow
@@ -229,13 +292,15 @@ def test_demo_suggests_commands_that_work(tmp_path: Path) -> None:
     result = runner.invoke(cli, ["demo", str(folder), "--json"])
     assert result.exit_code == 0, result.stderr
     commands = json.loads(result.stdout)["next_commands"]
-    assert 4 <= len(commands) <= 12
+    assert 4 <= len(commands) <= 14
     before = (folder / "journal.jsonl").read_bytes()
     for command in commands:
         argv = shlex.split(command)
         assert argv[:3] == ["credit", "--archive", str(folder.resolve())]
         outcome = runner.invoke(cli, argv[1:])
-        assert outcome.exit_code == 0, (command, outcome.stderr)
+        # the checks find the demo's gaps on purpose: exit 10, "something needs action"
+        expected = 10 if argv[3] in ("monthly-check", "overdue") else 0
+        assert outcome.exit_code == expected, (command, outcome.stderr)
         if "--dry-run" in argv and "import" in argv:
             # the roster still has the old phone number; a dry run shows it and writes nothing
             assert "将新增 0 家，修改 1 家，59 家无变化" in outcome.stderr
@@ -295,6 +360,10 @@ def test_demo_in_english(tmp_path: Path) -> None:
 
 
 # -- the rules story -------------------------------------------------------------------------
+
+
+def _step(result: DemoResult, name: str):
+    return next(step for step in result.steps if step.name == name)
 
 
 def _sha(path: Path) -> str:
@@ -373,7 +442,7 @@ def test_the_demo_tells_the_rules_story(tmp_path: Path, runner) -> None:
     assert current["rule"] == "rectification_overdue" and current["criterion"] == "5"
     assert current["facts"]["deadline"] == (today - timedelta(days=14)).isoformat()
     assert current["facts"]["as_of"] == today.isoformat()
-    assert current["id"] == result.steps[-2].details["record"]
+    assert current["id"] == _step(result, "propose_today").details["record"]
     # the journal gives the index the demo left, byte for byte
     kept = (archive.root / "index.json").read_bytes()
     assert invoke(runner, "reindex", archive=archive.root).exit_code == 0
@@ -393,6 +462,7 @@ def test_the_demo_tells_the_rules_story(tmp_path: Path, runner) -> None:
 def test_the_rules_story_on_other_days(tmp_path: Path, today: date) -> None:
     result = build_demo(tmp_path / "d", today=today)
     _assert_rules_story(result, today)
+    _assert_monthly(result, min(today, date.today()))
     today_step = next(step for step in result.steps if step.name == "propose_today")
     proposed = records.list_records(Archive.open(tmp_path / "d"), status="proposed")
     if today.year <= package_years()[1]:

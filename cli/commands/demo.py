@@ -82,6 +82,8 @@ def _next_commands(result) -> list[str]:
         f"{base} record list --status proposed",
         f"{base} blacklist list",
         f"{base} standing",
+        f"{base} monthly-check --month {result.monthly.month} --as-of {result.monthly.as_of}"
+        " --remind --dry-run",
     ]
 
 
@@ -140,6 +142,7 @@ def _walk_through(env, result, started: float) -> None:
             id=result.entry_id,
         ),
         _("（各单位今天的信用状况：守信、一般、失信、黑名单，及其依据）"),
+        _("（按月核对：演示中未交、不完整、逾期的月报和股室资料；列出将发的催报通知，退出码 10）"),
     ]
     for command, note in zip(_next_commands(result), notes, strict=True):
         info(env, f"  {command}  {note}".rstrip())

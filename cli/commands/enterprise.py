@@ -372,7 +372,7 @@ def _show_monthly(env, history: list[dict]) -> None:
     render_rows(
         env,
         list(rows.values()),
-        [("requirement", N_("应报资料")), *((month, month[2:]) for month in months)],
+        [("requirement", N_("应报资料")), *((month, month[5:]) for month in months)],
         "table",
         title=_(
             "月度报送（{first} 至 {last}）：✓ 按时　! 逾期提交　✗ 未提交　◐ 不完整　· 未到期",
