@@ -129,3 +129,11 @@ def test_the_command(runner, archive) -> None:
     assert "一般" in table.stdout and "2026-08 月报未提交" in table.stdout
     table = invoke(runner, "standing", good, "--as-of", "2026-12-01", archive=root)
     assert "2026-08 至 2026-10 月报完整" in table.stdout
+
+
+def test_a_year_the_calendar_lacks_is_said_not_guessed(archive) -> None:
+    code = _add(archive, 0)
+    signed_commitment(archive, code, 2027)
+    (row,) = standing.standing(Archive.open(archive.root), code, date(2027, 3, 1))
+    assert (row["standing"], row["rule"]) == ("general", "monthly_reports_unknown")
+    assert "2027" in row["evidence"][-1]["calendar_gap"]
