@@ -9,8 +9,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from archive import reminders
+from archive.letters.catalog import MONTHLY_REPORT_TOPICS
 from archive.letters.issue import LETTERS_TABLE
 from archive.store import Archive
 from tests.conftest import invoke
@@ -243,3 +246,37 @@ def test_the_remind_deadline_is_configurable(tmp_path: Path) -> None:
 
     with pytest.raises(CreditError, match="remind_workdays"):
         _archive(tmp_path / "bad", extra="\n[monthly]\nremind_workdays = 0\n")
+
+
+KINDS = st.sampled_from(["on_time", "late", "missing", "unsigned", "empty"])
+TOPICS = st.sets(st.sampled_from(MONTHLY_REPORT_TOPICS), min_size=1, max_size=3)
+
+
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(cases=st.lists(st.tuples(KINDS, TOPICS), min_size=1, max_size=4))
+def test_one_reminder_per_gap_naming_exactly_what_is_missing(tmp_path_factory, cases) -> None:
+    archive = _archive(tmp_path_factory.mktemp("a"))
+    _submission(archive, "危化股", MONTH, "2026-05-29")
+    _submission(archive, "非煤矿山股", MONTH, "2026-05-29")
+    expected = {}
+    for n, (kind, topics) in enumerate(cases):
+        code = _add(archive, n)
+        name = "安全生产诚信履行情况报告表"
+        if kind == "missing":
+            expected[code] = [f"{name}（未报送）"]
+            continue
+        empty = tuple(t for t in MONTHLY_REPORT_TOPICS if t in topics) if kind == "empty" else ()
+        received = "2026-06-09" if kind == "late" else "2026-06-02"
+        _report(archive, code, MONTH, received, empty=empty, signed=kind != "unsigned")
+        if kind == "empty":
+            expected[code] = [f"{name}：“{topic}”栏目未填写" for topic in empty]
+        elif kind == "unsigned":
+            expected[code] = [f"{name}：未签字（或未填日期）"]
+    from archive.monthly import check
+
+    archive = Archive.open(archive.root)
+    requests = reminders.reminder_requests(archive, check(archive, MONTH, AS_OF), year=2026)
+    assert {r.credit_code: r.facts["missing"] for r in requests} == expected
+    assert len({r.key for r in requests}) == len(requests)
