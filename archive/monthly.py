@@ -1126,8 +1126,8 @@ def recent_gaps(
     """The green channel's monthly criterion: the last ``months`` months whose deadlines have
     all passed at ``as_of`` (ending with :func:`default_month`; none before the archive's
     start), and, by credit code, the rows of those months that are ``missing`` or
-    ``incomplete``.  A late report still counts (it is complete); a month the enterprise did
-    not owe is no gap.  No months when ``months`` is 0 or no month has passed yet;
+    ``incomplete`` (or ``uncounted``: not known to be complete is no green channel).  A late
+    report still counts (it is complete); a month the enterprise did not owe is no gap.  No months when ``months`` is 0 or no month has passed yet;
     :class:`CalendarGap` when the calendar cannot count a due date up to ``as_of``'s year."""
     if months <= 0:
         return [], {}
@@ -1137,11 +1137,11 @@ def recent_gaps(
         return [], {}
     ctx = _Context(archive, as_of)
     wanted = months_between(max(add_months(last, 1 - months), ctx.start), last)
-    gaps: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in _rows(ctx, wanted, codes=set(codes), sections=False):
-        if row["status"] in (MISSING, INCOMPLETE):
-            gaps[row["credit_code"]].append(row)
-    return wanted, dict(gaps)
+    gaps: dict[str, list[dict[str, Any]]] = {}
+    for row in _rows(ctx, wanted, codes=set(codes), sections=False, gaps_only=True):
+        if row["status"] in (MISSING, INCOMPLETE, UNCOUNTED):
+            gaps.setdefault(row["credit_code"], []).append(row)
+    return wanted, gaps
 
 
 def monthly_history(
