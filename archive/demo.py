@@ -728,6 +728,47 @@ def step_monthly_check(context: DemoContext) -> DemoStep:
     return DemoStep("monthly_check", message, details)
 
 
+def step_overdue(context: DemoContext) -> DemoStep:
+    """The overdue summary as of the same day: the rectification orders past their deadline
+    and the monthly gaps still open (a late report counts; it is no longer overdue)."""
+    from archive import overdue
+
+    assert context.archive is not None and context.monthly is not None
+    story = context.monthly
+    report = overdue.overdue(context.archive, story.as_of)
+    monthly_kinds = (overdue.MONTHLY_REPORT, overdue.SECTION_SUBMISSION)
+    found = {
+        (row["credit_code"] or row["section"])
+        for row in report.rows
+        if row["what"] in monthly_kinds and row["status"] == overdue.OVERDUE
+    }
+    expected = {who for who, gap in context.monthly_gaps.items() if gap != "late"}
+    if found != expected or report.count(overdue.FAILED):
+        raise CreditError(
+            _("演示的逾期汇总与预期不符：{found}", found=sorted(found)),
+            _("这是 credit 的缺陷，请把这条消息报告给维护者"),
+        )
+    by_what = {what: 0 for what in overdue.WHAT}
+    for row in report.rows:
+        by_what[row["what"]] += 1
+    message = _(
+        "{as_of} 逾期事项汇总：整改逾期 {rectification}，月度报告 {monthly}，股室资料 {sections}，"
+        "共 {total} 项 → 退出码 {code}",
+        as_of=story.as_of.isoformat(),
+        rectification=by_what[overdue.RECTIFICATION],
+        monthly=by_what[overdue.MONTHLY_REPORT],
+        sections=by_what[overdue.SECTION_SUBMISSION],
+        total=len(report.rows),
+        code=report.exit_code,
+    )
+    details = {
+        "as_of": story.as_of.isoformat(),
+        "counts": {what: count for what, count in by_what.items() if count},
+        "exit_code": report.exit_code,
+    }
+    return DemoStep("overdue", message, details)
+
+
 # -- the demo: a list of small steps -----------------------------------------------------------
 
 
@@ -1306,6 +1347,7 @@ STEPS: list[Step] = [
     step_propose_today,
     step_standing,
     step_monthly_check,
+    step_overdue,
 ]
 
 

@@ -530,7 +530,7 @@ def _check_value(key: str, value: Any) -> None:
         raise ValueError(key)
     if key == "letters.return_days" and (isinstance(value, bool) or value < 0):
         raise ValueError(key)  # true is an int to tomllib; a negative count means nothing
-    if key == "monthly.remind_workdays" and not 1 <= value <= 60:
+    if key == "monthly.remind_workdays" and (isinstance(value, bool) or not 1 <= value <= 60):
         raise ValueError(key)
 
 

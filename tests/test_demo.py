@@ -134,6 +134,7 @@ def test_build_demo(tmp_path: Path) -> None:
         "propose_today",
         "standing",
         "monthly_check",
+        "overdue",
     ]
     assert result.roster_path == result.archive.root / SAMPLES_FOLDER / ROSTER_NAME
     assert result.roster_path.is_file()
@@ -223,6 +224,16 @@ def _assert_monthly(result: DemoResult, today: date) -> None:
         (row["credit_code"] or row["section"]) for row in monthly.outstanding(archive, story.as_of)
     }
     assert owed == {empty, unsigned, missing, MONTHLY_SECTION_MISSING}
+    from archive import overdue
+
+    summary = overdue.overdue(archive, story.as_of)
+    assert {
+        (row["credit_code"] or row["section"])
+        for row in summary.rows
+        if row["what"] in ("monthly_report", "section_submission")
+    } == owed
+    assert summary.count("failed") == 0 and summary.exit_code == 10
+    assert _step(result, "overdue").details["exit_code"] == 10
     planned = reminders.remind(archive, story.month, story.as_of, dry_run=True)
     assert {letter.credit_code or letter.section for letter in planned.letters.letters} == owed
     assert {letter.status for letter in planned.letters.letters} == {"planned"}

@@ -84,6 +84,7 @@ def _next_commands(result) -> list[str]:
         f"{base} standing",
         f"{base} monthly-check --month {result.monthly.month} --as-of {result.monthly.as_of}"
         " --remind --dry-run",
+        f"{base} overdue --as-of {result.monthly.as_of}",
     ]
 
 
@@ -143,6 +144,7 @@ def _walk_through(env, result, started: float) -> None:
         ),
         _("（各单位今天的信用状况：守信、一般、失信、黑名单，及其依据）"),
         _("（按月核对：演示中未交、不完整、逾期的月报和股室资料；列出将发的催报通知，退出码 10）"),
+        _("（逾期事项汇总：过了整改期限的指令书、仍未报送的月报和股室资料，按股室分组）"),
     ]
     for command, note in zip(_next_commands(result), notes, strict=True):
         info(env, f"  {command}  {note}".rstrip())
