@@ -863,13 +863,19 @@ def hostile_corpus(folder: Path, outside: Path) -> dict[str, tuple[str, ...]]:
     return expected
 
 
+# The child's own peak: VmHWM belongs to the memory image exec made, while getrusage's
+# ru_maxrss is kept across exec and so starts at the size of the (large) pytest that forked it.
 MEASURED = r"""
 import resource, runpy, sys
 sys.argv = ["credit", *sys.argv[1:]]
 try:
     runpy.run_module("cli", run_name="__main__", alter_sys=True)
 finally:
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            peak = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+    except (OSError, StopIteration):
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
     sys.stderr.write(f"\nPEAK_RSS_KIB={peak}\n")
 """
 
