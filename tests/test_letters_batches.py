@@ -176,7 +176,9 @@ def _wait_for_rendered(out: Path, child: subprocess.Popen[str], count: int) -> N
 )
 def test_a_stopped_batch_leaves_no_unrecorded_letters(tmp_path: Path, stop: int) -> None:
     root = init_archive(tmp_path / "档案", actor="测试").root
-    codes = _register(root, 40)
+    # Enough letters that the stop reaches the batch while it is still rendering, even on a
+    # busy machine (with 40, a loaded CI once rendered them all before the signal came).
+    codes = _register(root, 120)
     out = tmp_path / "out"
     args = ("gen-commitment", "--all", "--year", "2026", "--out", str(out), "--json")
     child = _start(root, *args)
