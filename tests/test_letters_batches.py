@@ -195,6 +195,11 @@ def test_a_stopped_batch_leaves_no_unrecorded_letters(tmp_path: Path, stop: int)
     again = _start(root, *args)
     stdout, stderr = again.communicate(timeout=300)
     assert again.returncode == 0, stderr
+    if stop == signal.SIGKILL:  # the numbers the dead batch held are named as void
+        journal = (root / "journal.jsonl").read_text(encoding="utf-8").splitlines()
+        released = [json.loads(line) for line in journal if '"letters.released"' in line]
+        void = [i["serial"] for e in released for i in e["data"]["letters"] if i.get("serial")]
+        assert void and "已作废" in stderr and void[0] in stderr
     rows = json.loads(stdout)["letters"]
     assert Counter(row["credit_code"] for row in rows) == Counter(codes)
     assert not _staging_folders(out)  # what the dead batch left is gone

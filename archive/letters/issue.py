@@ -1193,6 +1193,16 @@ def _release_dead_runs(archive: Archive, tx: Any, current: _Run | None, out_dir:
             for key in run.get("keys", [])
         ]
         tx.emit("letters.released", {"run": run_id, "letters": letters, "interrupted": True})
+        void = [str(item["serial"]) for item in letters if item.get("serial")]
+        if void:
+            # Numbers are never given twice: those of a batch that died stay unused, and the
+            # clerk is told which (the journal's letters.released event records them too).
+            message = _(
+                "上次中断的批次预留的编号 {serials} 未发出文书，已作废，不再使用（见 credit audit log）",
+                serials="、".join(void),
+            )
+            if message not in archive.warnings:
+                archive.warnings.append(message)
     # Staging folders of batches that died before they reserved anything, or after they
     # recorded everything (then the index lists no batch, but the files still wait there).
     for staging in _dead_staging(folders, current.staging if current else None):
