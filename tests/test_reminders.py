@@ -231,6 +231,8 @@ def test_a_failed_letter_exits_3(runner, gaps, monkeypatch) -> None:
         (("--reissue",), "--remind"),
         (("--remind", "--csv"), "--json"),
         (("--remind", "--date", "2026-13-01"), "2026-13-01"),
+        # a reminder dated before the check it follows (hold-out: it also dodged "once a gap")
+        (("--remind", "--dry-run", "--date", "2020-01-01"), "不早于核对日期"),
     ],
 )
 def test_bad_option_combinations(runner, gaps, args, named) -> None:

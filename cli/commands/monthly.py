@@ -317,12 +317,19 @@ def _remind(
     from datetime import date
 
     from archive.reminders import remind
-    from archive.validation import LATEST_DATE, check_date
+    from archive.validation import check_date
     from cli.commands.letters import show_batch
     from cli.output import progress
 
+    checked_on = as_of.date() if as_of else date.today()
     if issue_date:
-        check_date(issue_date.date(), what="--date", latest=LATEST_DATE)
+        # a reminder follows the check it comes from, and is not dated ahead of today
+        check_date(
+            issue_date.date(),
+            what=_("--date：催报通知的成文日期不早于核对日期（--as-of），不晚于今天"),
+            earliest=checked_on,
+            latest=max(date.today(), checked_on),
+        )
     with progress(env, total=None, description=_("生成催报通知")) as advance:
         report = remind(
             archive,
