@@ -170,6 +170,8 @@ def test_remind_issues_once_then_nothing_then_again_with_reissue(runner, gaps) -
     assert {row["status"] for row in rows} == {"already_issued"}
     assert {row["serial"] for row in rows} == {row["serial"] for row in issued}
     assert len(_letters(archive)) == 4
+    # the rows show the deadline the issued letters give, not one counted from today
+    assert {row["deadline"] for row in rows} == {row["deadline"] for row in issued}
 
     again = invoke(runner, "monthly-check", *later, "--remind", "--reissue", "--json", archive=root)
     assert again.exit_code == 10

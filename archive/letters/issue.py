@@ -888,6 +888,9 @@ def _mark_already_issued(request: LetterRequest, serial: str, index: Index, root
     letter = index.table(LETTERS_TABLE).record(serial) or {}
     request.status = ALREADY_ISSUED
     request.serial = serial
+    if isinstance(letter.get("facts"), dict):
+        # what the issued letter says (a reminder's deadline was counted on the day it went out)
+        request.facts = {**request.facts, **letter["facts"]}
     request.file = root / letter["file"] if letter.get("file") else None
     request.reason = _(
         "已于 {date} 发出，编号 {serial}；要重新发出请加 --reissue",
