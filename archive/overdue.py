@@ -58,12 +58,17 @@ MONTHLY_REPORT = "monthly_report"
 SECTION_SUBMISSION = "section_submission"
 BLACKLIST_STAGE = "blacklist_stage"
 FINE = "fine"
+# A monthly row says which of the two it is.
+INCOMPLETE_LABELS = {
+    "monthly_report": (N_("月度诚信报告未报送"), N_("月度诚信报告不完整")),
+    "section_submission": (N_("股室资料未报送"), N_("股室资料不齐")),
+}
 WHAT = (RECTIFICATION, COMMITMENT, MONTHLY_REPORT, SECTION_SUBMISSION, BLACKLIST_STAGE, FINE)
 WHAT_LABELS = {
     RECTIFICATION: N_("整改逾期"),
     COMMITMENT: N_("承诺书未签回"),
-    MONTHLY_REPORT: N_("月度诚信报告未报送"),
-    SECTION_SUBMISSION: N_("股室资料未报送"),
+    MONTHLY_REPORT: N_("月度诚信报告未报送或不完整"),
+    SECTION_SUBMISSION: N_("股室资料未报送或不齐"),
     BLACKLIST_STAGE: N_("黑名单阶段逾期"),
     FINE: N_("罚款逾期未缴纳"),
 }
@@ -148,11 +153,12 @@ def make_row(
     status: str = OVERDUE,
     section: str | None = None,
     name: str | None = None,
+    label: str | None = None,
 ) -> dict[str, Any]:
     """One row of the report (README "credit overdue" lists the keys)."""
     return {
         "what": what,
-        "what_label": _(WHAT_LABELS[what]),
+        "what_label": _(label or WHAT_LABELS[what]),
         "status": status,
         "status_label": _(STATUS_LABELS[status]),
         "credit_code": code,
@@ -496,6 +502,7 @@ def monthly_rows(
                 },
                 detail=detail,
                 status=OVERDUE if counted else FAILED,
+                label=INCOMPLETE_LABELS[what][item["status"] == "incomplete"],
             )
         )
         judged += counted
