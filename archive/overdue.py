@@ -479,7 +479,7 @@ def monthly_rows(
             "{month} {requirement}：{status}",
             month=item["month"],
             requirement=item["requirement"],
-            status=item["status_label"],
+            status=_(monthly.STATUS_LABELS.get(item["status"], item["status_label"])),
         )
         if item.get("reason"):
             detail += _("；{reason}", reason=item["reason"])
