@@ -79,6 +79,14 @@ def _counts(rows: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
     return [{key: value, "count": count} for value, count in sorted(counted.items())]
 
 
+def _listed_at(row: dict[str, Any], day: str) -> bool:
+    """Whether an entry was on the list at ``day``: listed now, or removed after that day (a
+    summary as of a past date reads the entry as it stood then)."""
+    if row["status"] == blacklist.LISTED:
+        return True
+    return row["status"] == blacklist.REMOVED and str(row.get("removed_on") or "") > day
+
+
 def summary(archive: Archive, as_of: date, within: int = 30) -> dict[str, Any]:
     """The blacklist at ``as_of``: ``{as_of, within, month, year, counts: {part: n},
     current_by_industry: [{industry, count}], current_by_section: [{section, count}],
@@ -101,9 +109,14 @@ def summary(archive: Archive, as_of: date, within: int = 30) -> dict[str, Any]:
             due_for_removal=bool(entry.get("due_for_removal")),
         )
         rows.append(row)
+    from archive.workdays import calendar_for
+
+    calendar = calendar_for(archive)
     in_force: set[str] = set()
     for code in sorted({row["credit_code"] for row in rows}):
-        in_force.update(found["id"] for found in blacklist.active_entries(index, code, as_of))
+        in_force.update(
+            found["id"] for found in blacklist.active_entries(index, code, as_of, calendar=calendar)
+        )
     removed = [
         row
         for row in rows
@@ -121,7 +134,7 @@ def summary(archive: Archive, as_of: date, within: int = 30) -> dict[str, Any]:
         + [
             {**row, "how": "term_ends"}
             for row in rows
-            if row["status"] == blacklist.LISTED and row["ends_on"] and row["ends_on"][:7] == month
+            if _listed_at(row, day) and row["ends_on"] and row["ends_on"][:7] == month
         ],
         "expiring": [row for row in current if row["ends_on"] and day < row["ends_on"] <= horizon],
         "due_for_removal": [row for row in rows if row["due_for_removal"]],

@@ -165,3 +165,13 @@ def test_bad_option_values(ascii_archive: Path, tmp_path: Path, runner, argv, co
     test_error_paths_exit_code_and_language(
         runner, ascii_archive, tmp_path, argv[0], argv, code, {}
     )
+
+
+def test_a_summary_of_a_past_day_reads_entries_as_they_stood(known) -> None:
+    root, ids = known
+    # E was removed on 11-05: on 11-01 it was still listed, its term ending this month
+    found = summary(Archive.open(root), date(2026, 11, 1), within=30)
+    assert {(row["id"], row["how"]) for row in found["leaving"]} == {
+        (ids["E"], "term_ends"),
+        (ids["A"], "term_ends"),
+    }
