@@ -215,6 +215,26 @@ class DateType(click.ParamType):
             )
 
 
+class XlsxPath(click.Path):
+    """``--xlsx FILE``: a file name ending in .xlsx, refused (exit 2) when empty, a folder, or
+    another kind of name — before any work is done."""
+
+    def __init__(self) -> None:
+        super().__init__(dir_okay=False, path_type=Path)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None):
+        text = str(value).strip()
+        if not text:
+            self.fail(_("文件名不能为空：写成 名称.xlsx，如 月报核对.xlsx"), param, ctx)
+        if not text.lower().endswith(".xlsx"):
+            self.fail(
+                _("{value} 不是 .xlsx 文件名：写成 名称.xlsx，如 月报核对.xlsx", value=repr(text)),
+                param,
+                ctx,
+            )
+        return super().convert(text, param, ctx)
+
+
 @dataclass
 class Env:
     """The outside world of one run: streams, options, environment (httpie's Environment)."""

@@ -10,7 +10,7 @@ import click
 
 from archive.errors import ExitCode
 from archive.i18n import N_, _, get_language
-from cli.base import Command, DateType, Group, get_env, option
+from cli.base import Command, DateType, Group, XlsxPath, get_env, option
 from cli.output import dumps, info, output_options, render_object, render_rows
 
 STAGES = ("collect", "notify", "exchange", "publish", "remove")
@@ -565,7 +565,7 @@ SUMMARY_COLUMNS = [
 @option("--json", "as_json", is_flag=True, help="以 JSON 输出全部统计和条目。")
 @option(
     "--xlsx",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=XlsxPath(),
     help="另写一份 Excel 工作簿：统计一页，各类条目各一页。",
 )
 def summary(within: int, as_of: datetime | None, as_json: bool, xlsx: Path | None) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from archive.i18n import N_, _, join_items
-from cli.base import Command, DateType, exit_with, get_env, option
+from cli.base import Command, DateType, XlsxPath, exit_with, get_env, option
 from cli.output import dumps, info, output_options, render_rows
 
 COLUMNS = [
@@ -132,7 +132,7 @@ def _csv_row(row: dict) -> dict:
 @option(
     "--xlsx",
     "xlsx",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=XlsxPath(),
     metavar="FILE",
     help="另存为 Excel 文件（一张逐项表、一张合计表，按状态着色）。",
 )

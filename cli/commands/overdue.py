@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from archive.i18n import N_, _
-from cli.base import Command, DateType, exit_with, get_env, option
+from cli.base import Command, DateType, XlsxPath, exit_with, get_env, option
 from cli.output import info, output_options, render_rows
 
 COLUMNS = [
@@ -55,7 +55,7 @@ def _decorate(row: dict[str, Any]) -> dict[str, Any]:
 @option("--section", metavar="SECTION", help="只列出这个股室（大队）负责的事项。")
 @option(
     "--xlsx",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=XlsxPath(),
     help="另写一份 Excel 工作簿：逾期事项一页，按股室合计一页。",
 )
 @output_options
