@@ -51,6 +51,7 @@ from archive.letters.issue import LETTERS_TABLE
 from archive.letters.returns import COMMITMENTS, RETURNED
 from archive.report import Report
 from archive.store import Archive
+from archive.validation import parse_day
 
 RECTIFICATION = "rectification"
 COMMITMENT = "commitment"
@@ -174,15 +175,6 @@ def make_row(
     }
 
 
-def _day(value: Any) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
-
-
 def rectification_rows(
     index: Index, calendar: workdays.WorkCalendar, as_of: date
 ) -> tuple[list[dict[str, Any]], int]:
@@ -241,8 +233,8 @@ def _received_on(index: Index, sha: str | None, fallback: Any) -> date | None:
     """The day a returned document came in: its ``received_on``, else the day it was filed."""
     document = index.table(DOCUMENTS).record(sha) if sha else None
     if document:
-        return _day(document.get("received_on")) or _day(document.get("ingested_at"))
-    return _day(fallback)
+        return parse_day(document.get("received_on")) or parse_day(document.get("ingested_at"))
+    return parse_day(fallback)
 
 
 def commitment_rows(
@@ -263,7 +255,7 @@ def commitment_rows(
     for serial, letter in sorted(issued, key=lambda item: str(item[0])):
         if letter.get("category") != "commitment" or serial in reissued:
             continue
-        issue_date = _day(letter.get("issue_date"))
+        issue_date = parse_day(letter.get("issue_date"))
         if issue_date is None or issue_date > as_of:
             continue
         code = letter.get("credit_code")
@@ -383,7 +375,7 @@ def blacklist_rows(archive: Archive, as_of: date) -> tuple[list[dict[str, Any]],
                 BLACKLIST_STAGE,
                 code=entry["credit_code"],
                 enterprise=enterprise,
-                since=_day(entry["next_deadline"]),
+                since=parse_day(entry["next_deadline"]),
                 days_overdue=entry.get("days_overdue"),
                 days_counted=WORKDAYS if stage.get("workdays") else CALENDAR,
                 source=source,
@@ -432,7 +424,7 @@ def fine_rows(
                 FINE,
                 code=decision["credit_code"],
                 enterprise=enterprise,
-                since=_day(decision["payment_due"]),
+                since=parse_day(decision["payment_due"]),
                 days_overdue=decision["days_overdue"],
                 days_counted=CALENDAR,
                 source=source,
@@ -492,7 +484,7 @@ def monthly_rows(
                 what,
                 code=item.get("credit_code"),
                 enterprise=item,
-                since=_day(item.get("deadline")) if counted else None,
+                since=parse_day(item.get("deadline")) if counted else None,
                 days_overdue=item.get("days_late") if counted else None,
                 days_counted=item.get("days_counted") if counted else None,
                 source={

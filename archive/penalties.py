@@ -29,7 +29,7 @@ from archive.i18n import N_, _
 from archive.index import Index
 from archive.ingest import DOCUMENTS
 from archive.store import Archive
-from archive.validation import check_date
+from archive.validation import check_date, parse_day
 
 TABLE = "penalty_payments"
 KIND = "penalty_decision"
@@ -54,15 +54,6 @@ STATUS_LABELS = {
 UNPAID_STATUSES = frozenset({UNPAID, OVERDUE, NO_DATE, CALENDAR_GAP})
 
 _SHA = re.compile(r"[0-9a-fA-F]{8,64}")
-
-
-def _day(value: Any) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
 
 
 def _fine(fields: dict[str, Any]) -> int | None:
@@ -98,7 +89,7 @@ def decision_rows(
             continue
         owner = codes[0]  # the party punished (archive.records does the same)
         fields = document.get("fields") or {}
-        decided = _day(fields.get("document_date"))
+        decided = parse_day(fields.get("document_date"))
         fine = _fine(fields)
         enterprise = enterprises.record(owner) or {}
         payment = payments.record(sha)
@@ -278,7 +269,7 @@ def record_payment(
                 _("处罚决定书 {number} 没有罚款，无需登记缴纳", number=label),
                 _("用 credit explain 文件 查看解析出的罚款金额"),
             )
-        decided = _day(fields.get("document_date"))
+        decided = parse_day(fields.get("document_date"))
         if decided is not None and on < decided:
             raise UsageError(
                 _(

@@ -67,7 +67,7 @@ from archive.letters.issue import LetterRequest, notice_request
 from archive.regimes import Regime, load_regime
 from archive.report import Report
 from archive.store import Archive
-from archive.validation import check_text
+from archive.validation import check_text, parse_day
 
 TABLE = "records"
 
@@ -355,15 +355,6 @@ class ProposalReport(Report):
         }
 
 
-def _day(value: Any) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
-
-
 def _proposal(
     regime: Regime,
     rule: str,
@@ -438,7 +429,7 @@ def rectifications_past_deadline(
             message = _("整改指令书没有写明整改期限，无法判断是否逾期")
             yield RectificationDue(key, row, CANNOT_JUDGE, message=message)
             continue
-        deadline = _day(row["deadline"])
+        deadline = parse_day(row["deadline"])
         if deadline is None:
             message = _("整改期限 {value} 不是日期，无法判断是否逾期", value=row["deadline"])
             yield RectificationDue(key, row, CANNOT_JUDGE, message=message)
@@ -447,7 +438,7 @@ def rectifications_past_deadline(
             continue
         rectified_on = None
         if row.get("status") == rectifications.CLOSED:
-            rectified_on = _day(row.get("closed_on"))
+            rectified_on = parse_day(row.get("closed_on"))
             if rectified_on is None or rectified_on <= deadline:
                 continue  # found rectified in time (or on a day the review does not state)
         try:
@@ -508,9 +499,9 @@ def _penalty_items(index: Index, regime: Regime, as_of: date) -> Iterator[Propos
             continue
         code = codes[0]
         fields = document.get("fields") or {}
-        on, source = _day(fields.get("document_date")), "document_date"
+        on, source = parse_day(fields.get("document_date")), "document_date"
         if on is None:
-            on, source = _day(document.get("ingested_at")), "ingested"
+            on, source = parse_day(document.get("ingested_at")), "ingested"
         if on is None or on > as_of:
             continue
         evidence = [
@@ -552,7 +543,7 @@ def _accident_items(index: Index, regime: Regime, as_of: date) -> Iterator[Propo
     start = window_start(regime, as_of)
     for accident in sorted(accidents.list_accidents(index), key=lambda row: str(row.get("id"))):
         code = accident.get("credit_code")
-        on = _day(accident.get("date"))
+        on = parse_day(accident.get("date"))
         if not code or on is None or on > as_of:
             continue
         source = accident.get("source") or {}
@@ -883,7 +874,7 @@ def add_record(
     with archive.transaction() as tx:
         found = [_find_document(tx.index, code, value) for value in documents]
         found += [_find_accident(tx.index, code, value) for value in accident_ids]
-        dates = [_day(item.pop("date", None)) for item in found]
+        dates = [parse_day(item.pop("date", None)) for item in found]
         evidence = found + [evidence_item(kind="note", note=text) for text in notes]
         day = on or next((d for d in dates if d), None) or today or date.today()
         record_id = manual_id(code, chosen.number, evidence, day.isoformat())
@@ -930,7 +921,7 @@ def _cn_number(number: str) -> str:
 
 def _written(value: Any) -> str | None:
     """An ISO date as the notice writes dates (``2026年3月5日``); other text as it is."""
-    day = _day(value)
+    day = parse_day(value)
     if day is None:
         return str(value) if value else None
     return f"{day.year}年{day.month}月{day.day}日"

@@ -53,3 +53,14 @@ def check_text(value: str, *, what: str) -> str:
             _("只写一行文字，不要粘贴换行"),
         )
     return text
+
+
+def parse_day(value: object) -> date | None:
+    """A stored ISO date (or the date part of a time) as a ``date``; ``None`` when there is none
+    or it is not a date."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
