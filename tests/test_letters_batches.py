@@ -40,6 +40,12 @@ def _child_env() -> dict[str, str]:
     return env
 
 
+def _interruptible() -> None:
+    """In the child: Ctrl-C as a terminal gives it.  A job a non-interactive shell runs in the
+    background inherits SIGINT ignored, and Python then never raises KeyboardInterrupt."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _start(root: Path, *args: str) -> subprocess.Popen[str]:
     """``python -m cli --archive root args…`` started, not waited for."""
     return subprocess.Popen(
@@ -50,6 +56,7 @@ def _start(root: Path, *args: str) -> subprocess.Popen[str]:
         encoding="utf-8",
         env=_child_env(),
         cwd=REPO,
+        preexec_fn=_interruptible,
     )
 
 
