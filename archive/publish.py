@@ -190,7 +190,12 @@ def _commitments_rows(archive: Archive, as_of: date) -> list[dict[str, Any]]:
     own = index.table(COMMITMENTS)
     for key in own.ids():
         row = own.record(key) or {}
-        if row.get("year") == as_of.year and row.get("signed") and row.get("credit_code"):
+        if (
+            row.get("year") == as_of.year
+            and row.get("signed")
+            and (row.get("returned_at") or "")[:10] <= day
+            and row.get("credit_code")
+        ):
             found.setdefault(row["credit_code"], {"sign_date": row.get("sign_date")})
     return [
         {"credit_code": code, "year": as_of.year, **value} for code, value in sorted(found.items())

@@ -273,6 +273,37 @@ def test_removed_and_expired_blacklist_entries_are_not_published(runner, tmp_pat
     assert codes[0] in text and codes[1] in text and codes[2] not in text
 
 
+def test_commitments_signed_this_year(runner, tmp_path) -> None:
+    archive = new_archive(tmp_path)
+    codes = seed(archive, 3)
+    with archive.transaction() as tx:
+        for code, year, signed in (
+            (codes[0], 2026, True),
+            (codes[1], 2026, False),
+            (codes[2], 2025, True),
+        ):
+            tx.emit(
+                "commitment.returned",
+                {
+                    "credit_code": code,
+                    "year": year,
+                    "level": "unit",
+                    "document": "ab" * 32,
+                    "signed": signed,
+                    "signer": "黄大明",
+                    "sign_date": f"{year}-03-01",
+                },
+            )
+    out = tmp_path / "out"
+    result = invoke(runner, "publish", "commitments", "--out", str(out), archive=archive.root)
+    assert result.exit_code == 0, result.output
+    rows = list(
+        csv.reader(io.StringIO((out / "commitments-2026-12-01.csv").read_text("utf-8-sig")))
+    )
+    assert rows[1:] == [[codes[0], "测试化工有限公司0", "危险化学品", "2026", "2026-03-01"]]
+    assert "黄" not in (out / "commitments-2026-12-01.html").read_text("utf-8")
+
+
 def test_publication_event_list_and_reindex(runner, tmp_path) -> None:
     import hashlib
 
