@@ -314,11 +314,15 @@ def test_publication_event_list_and_reindex(runner, tmp_path) -> None:
     assert made["rows"] == 3 and [f["format"] for f in made["files"]] == ["xlsx", "csv", "html"]
     for item in made["files"]:
         assert hashlib.sha256(Path(item["path"]).read_bytes()).hexdigest() == item["sha256"]
+    again = invoke(runner, "publish", "records", "--out", str(out), "--csv", archive=archive.root)
+    assert again.stdout.splitlines()[1:] == [
+        f"{item['format']},{item['path']},{item['sha256']}" for item in made["files"]
+    ]  # the same rows give the same bytes
     listed = json.loads(invoke(runner, "publish", "list", "--json", archive=archive.root).stdout)
-    assert [(row["kind"], row["rows"]) for row in listed] == [("records", 3)]
+    assert [(row["kind"], row["rows"]) for row in listed] == [("records", 3), ("records", 3)]
     today = listed[0]["at"][:10]
     on_day = invoke(runner, "publish", "list", "--date", today, "--json", archive=archive.root)
-    assert len(json.loads(on_day.stdout)) == 1
+    assert len(json.loads(on_day.stdout)) == 2
     other = invoke(
         runner, "publish", "list", "--date", "2026-03-03", "--json", archive=archive.root
     )

@@ -20,6 +20,8 @@ LIST_COLUMNS = [
     ("files_text", N_("文件（SHA-256 前 12 位）")),
 ]
 
+FILE_COLUMNS = [("format", N_("格式")), ("path", N_("文件")), ("sha256", N_("SHA-256"))]
+
 
 def _formats(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, ...]:
     from archive.publish import FORMATS
@@ -87,6 +89,9 @@ def _kind_command(kind: str) -> click.Command:
         )
         if fmt in ("json", "nl"):
             render_rows(env, [publication.as_dict()], [], fmt)
+            return
+        if fmt == "csv":
+            render_rows(env, publication.files, FILE_COLUMNS, fmt)
             return
         info(env, _("已公布 {count} 条：", count=publication.rows))
         for item in publication.files:
