@@ -44,6 +44,7 @@ DOMAINS = (
     "archive.blacklist",
     "archive.standing",
     "archive.penalties",
+    "archive.publish",
 )
 
 

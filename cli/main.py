@@ -61,6 +61,10 @@ COMMANDS = {
         "cli.commands.blacklist:blacklist",
         N_("安全生产诚信“黑名单”：提出、推进各阶段、移出、到期提醒"),
     ),
+    "publish": (
+        "cli.commands.publish:publish",
+        N_("公布名单：黑名单、不良信用记录、已签承诺书单位、绿色通道（.xlsx、.csv、.html）"),
+    ),
     "audit": ("cli.commands.audit:audit", N_("检查和查看档案日志（journal.jsonl）")),
     "reindex": (
         "cli.commands.audit:reindex",

@@ -146,6 +146,7 @@ DOMAIN_RANKS = {
     "archive.reminders": 7,
     "archive.standing": 8,
     "archive.blacklist_summary": 8,
+    "archive.publish": 9,
 }
 # Tools over the whole archive (they may import any module of archive/ and parsers/).
 TOP = {"archive.audit", "archive.demo", "archive.overdue"}
