@@ -360,43 +360,38 @@ def prose(found: dict[str, Any]) -> list[str]:
     return lines
 
 
-def docx_bytes(found: dict[str, Any], bureau: str) -> bytes:
-    """The 通报 as .docx: title, prose, the completeness table, the bureau and date."""
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Mm, Pt
+def report_serial(month: str) -> str:
+    """The 通报's number, from its month (the same month gives the same number)."""
+    year, number = month.split("-")
+    return _("诚信通报〔{year}〕{number}号", year=year, number=int(number))
 
-    document = Document()
-    section = document.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
-    section.left_margin, section.right_margin = Mm(28), Mm(26)
-    style = document.styles["Normal"]
-    style.font.size = Pt(16)
+
+def docx_bytes(archive: Archive, found: dict[str, Any]) -> bytes:
+    """The 通报 as .docx from template ``report_monthly`` (the archive's own copy in its
+    templates/ folder, else the shipped one): prose, the completeness table, the late sections."""
+    from archive.letters.issue import format_date, resolve_template
+    from archive.letters.render import compile_template
+
+    path, _source = resolve_template(archive, "report_monthly")
+    compiled = compile_template(path, name="report_monthly")
     year, month = found["month"].split("-")
-    title = document.add_paragraph()
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = title.add_run(
-        _("关于{year}年{month}月安全生产诚信体系建设情况的通报", year=year, month=int(month))
-    )
-    run.font.size = Pt(22)
-    for line in prose(found):
-        paragraph = document.add_paragraph(line)
-        paragraph.paragraph_format.first_line_indent = Pt(32)
-    header = [_(label) for label in DOCX_HEADER]
-    rows = docx_table_rows(found)
-    table = document.add_table(rows=1 + len(rows), cols=len(header))
-    table.style = document.styles["Table Grid"]
-    for r, values in enumerate([header, *rows]):
-        for cell, value in zip(table.rows[r].cells, values, strict=True):
-            cell.text = value
-    closing = document.add_paragraph(bureau)
-    closing.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    when = document.add_paragraph(found["as_of"])
-    when.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
+    rows = [dict(zip(ROW_KEYS, values, strict=True)) for values in docx_table_rows(found)]
+    as_of = date.fromisoformat(found["as_of"])
+    context = {
+        "bureau": str(archive.settings["bureau.name"]),
+        "county": str(archive.settings["bureau.county"]),
+        "year": int(year),
+        "issue_date": format_date(as_of),
+        "section": _("各股室（大队）"),
+        "period": _("{year}年{month}月", year=year, month=int(month)),
+        "paragraphs": prose(found),
+        "rows": rows,
+    }
+    serial = report_serial(found["month"])
+    return compiled.render(context, serial=serial, credit_code=None)
+
+
+ROW_KEYS = ("section", "owed", "on_time", "late", "incomplete", "missing", "rate")
 
 
 def write_report(
@@ -415,7 +410,7 @@ def write_report(
     stem = _("{month} 诚信体系建设月报", month=found["month"])
     xlsx_path = write_xlsx(found, out_dir / f"{stem}.xlsx")
     docx_path = out_dir / f"{stem}.docx"
-    atomic_write(docx_path, docx_bytes(found, str(archive.settings["bureau.name"])))
+    atomic_write(docx_path, docx_bytes(archive, found))
     files = [str(xlsx_path), str(docx_path)]
     skipped = None
     if pdf:

@@ -172,3 +172,24 @@ def test_bad_option_values(ascii_archive: Path, tmp_path: Path, runner, argv, co
     result = invoke(runner, *argv, "--out", str(tmp_path), archive=ascii_archive)
     assert result.exit_code == code, result.output + result.stderr
     assert "错误" in result.stderr or "Error" in result.stderr
+
+
+def test_an_archive_overrides_the_template(tmp_path: Path, runner) -> None:
+    from docx import Document
+
+    archive = known_archive(tmp_path / "a")
+    path = archive.root / "credit.toml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('start = ""', 'start = "2026-09"', 1),
+        encoding="utf-8",
+    )
+    own = Document()
+    own.add_paragraph("本局自拟通报 {{ serial }} {{ period }}")
+    own.add_paragraph("{% for line in paragraphs %}{{ line }}{% endfor %}")
+    (archive.root / "templates").mkdir(exist_ok=True)
+    own.save(archive.root / "templates" / "report_monthly.docx")
+    out = tmp_path / "out"
+    got = _json(runner, archive.root, "report", "--month", MONTH, "--out", str(out))
+    text = "\n".join(p.text for p in Document(got["files"][1]).paragraphs)
+    assert "本局自拟通报 诚信通报〔2026〕10号 2026年10月" in text
+    assert "应报送月度资料" in text
