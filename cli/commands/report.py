@@ -19,7 +19,7 @@ from cli.output import dumps, info
     "--out",
     "out_dir",
     type=click.Path(file_okay=False, path_type=Path),
-    help="写入文件的文件夹（默认：档案的 reports/ 文件夹）。",
+    help="写入文件的文件夹（默认：档案的 out/report/ 文件夹）。",
 )
 @option("--pdf", is_flag=True, help="另用 LibreOffice 把通报转为 PDF（找不到时跳过并提示安装）。")
 @option("--json", "as_json", is_flag=True, help="以 JSON 输出全部数字和写入的文件。")
@@ -43,7 +43,7 @@ def report(
     env = get_env()
     archive = env.open_archive()
     day = as_of.date() if as_of else date.today()
-    folder = out_dir if out_dir is not None else archive.root / "reports"
+    folder = out_dir if out_dir is not None else archive.root / "out" / "report"
     found = write_report(archive, month, day, folder, pdf=pdf)
     if as_json:
         click.echo(dumps(found), file=env.stdout)
