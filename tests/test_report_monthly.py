@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -193,3 +194,22 @@ def test_an_archive_overrides_the_template(tmp_path: Path, runner) -> None:
     text = "\n".join(p.text for p in Document(got["files"][1]).paragraphs)
     assert "本局自拟通报 诚信通报〔2026〕10号 2026年10月" in text
     assert "应报送月度资料" in text
+
+
+def test_the_default_month_is_the_latest_due(known: Path, runner, tmp_path: Path) -> None:
+    from archive.monthly import default_month
+
+    got = _json(runner, known, "report", "--out", str(tmp_path))
+    assert got["month"] == default_month(Archive.open(known), date.fromisoformat(AS_OF))
+
+
+@pytest.mark.slow
+def test_pdf_through_libreoffice(known: Path, runner, tmp_path: Path) -> None:
+    import shutil
+
+    if not shutil.which("soffice"):
+        pytest.skip("LibreOffice is not installed")
+    got = _json(runner, known, "report", "--month", MONTH, "--out", str(tmp_path), "--pdf")
+    pdf = Path(got["files"][2])
+    assert pdf.suffix == ".pdf" and pdf.read_bytes().startswith(b"%PDF")
+    assert got["pdf_skipped"] is None
