@@ -53,10 +53,10 @@ def known(tmp_path_factory: pytest.TempPathFactory) -> Path:
     topics = {topic: {"filled": True} for topic in MONTHLY_REPORT_TOPICS}
     fields = {"period": MONTH, "topics": topics, "signed": True, "signer": "张三"}
     file_document(archive, "monthly_report", fields, E1, received_on="2026-11-05", name=MONTH)
-    file_document(archive, "monthly_report", fields, E2, received_on="2026-11-30", name="late")
+    file_document(archive, "monthly_report", fields, E2, received_on="2026-11-10", name="late")
     sections = list(archive.settings["register.sections"] or [])
     assert sections, "the default settings name the sections"
-    _submission(archive, sections[0], MONTH, "2026-11-20")  # late (after as_of: missing then)
+    _submission(archive, sections[0], MONTH, "2026-11-10")  # after the month end: late
     return archive.root
 
 
@@ -82,13 +82,17 @@ def test_figures_equal_the_commands(known: Path, runner, tmp_path: Path) -> None
     kinds = Counter(r["what"] for r in got["overdue"]["rows"] if r["status"] == "overdue")
     assert kinds["commitment"] == 2 and kinds["rectification"] == 2 and kinds["fine"] == 2
     everything = next(t for t in got["monthly"]["totals"] if t["by"] == "all")
-    assert everything["owed"] > 0
+    assert (everything["on_time"], everything["late"]) == (1, 2)  # E1; E2 and one section
     late = {row["section"] for row in got["monthly"]["late_sections"]}
     section_rows = [r for r in monthly["rows"] if r["kind"] == "section"]
     assert late == {
         r["section"] for r in section_rows if r["status"] in ("late", "missing", "incomplete")
     }
-    assert late
+    sections = list(Archive.open(known).settings["register.sections"])
+    assert {"section": sections[0], "status": "late"}.items() <= next(
+        row for row in got["monthly"]["late_sections"] if row["section"] == sections[0]
+    ).items()
+    assert len(late) == len(sections) - 1  # all but 政策法规股, which receives them
     commitments = next(r for r in got["commitments"] if r["by"] == "all")
     assert commitments["issued"] == 3  # the three letters of 2026-10-12
     assert [Path(p).suffix for p in got["files"]] == [".xlsx", ".docx"]
