@@ -217,3 +217,28 @@ def test_pdf_through_libreoffice(known: Path, runner, tmp_path: Path) -> None:
     pdf = Path(got["files"][2])
     assert pdf.suffix == ".pdf" and pdf.read_bytes().startswith(b"%PDF")
     assert got["pdf_skipped"] is None
+
+
+def test_records_proposed_and_confirmed_in_the_month(tmp_path: Path, monkeypatch) -> None:
+    from archive import records, store
+    from archive.report_monthly import figures
+
+    archive = known_archive(tmp_path)
+    path = archive.root / "credit.toml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('start = ""', 'start = "2026-09"', 1),
+        encoding="utf-8",
+    )
+    archive = Archive.open(archive.root)
+    monkeypatch.setattr(store, "now_iso", lambda: "2026-11-10T09:00:00+08:00")
+    report = records.propose(archive, date(2026, 11, 10))
+    proposed = [i.record["id"] for i in report.items if i.outcome == "proposed" and i.record]
+    assert len(proposed) >= 2
+    monkeypatch.setattr(store, "now_iso", lambda: "2026-11-20T09:00:00+08:00")
+    records.confirm(archive, proposed[0], "经核实属实")
+    before = figures(archive, "2026-11", date(2026, 11, 18))["records"]
+    assert (before["proposed"], before["confirmed"]) == (len(proposed), 0)
+    after = figures(archive, "2026-11", date(2026, 11, 30))["records"]
+    assert (after["proposed"], after["confirmed"]) == (len(proposed), 1)
+    assert [row["id"] for row in after["confirmed_rows"]] == [proposed[0]]
+    assert figures(archive, "2026-10", date(2026, 11, 30))["records"]["proposed"] == 0
