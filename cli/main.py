@@ -96,6 +96,10 @@ COMMANDS = {
         "cli.commands.overdue:overdue",
         N_("列出截至某日所有逾期事项，按股室分组：整改、承诺书、月报、黑名单阶段、罚款"),
     ),
+    "report": (
+        "cli.commands.report:report",
+        N_("写出本月通报：Excel 工作簿（每个主题一页，附各股室完整率图表）和 Word 通报"),
+    ),
     "penalty": (
         "cli.commands.penalty:penalty",
         N_("行政处罚决定书的罚款：列出、登记缴纳（逾期未缴纳的列入 credit overdue）"),

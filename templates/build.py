@@ -1012,6 +1012,36 @@ def form_section_submission(letter: Letter) -> None:
     )
 
 
+REPORT_COLUMNS = ("负责股室", "应报", "按时", "逾期提交", "不完整", "未提交", "完整率（%）")
+REPORT_KEYS = ("section", "owed", "on_time", "late", "incomplete", "missing", "rate")
+
+
+def report_monthly(letter: Letter) -> None:
+    """The month's 通报 (实施方案 四（三）): prose, a table per section, the late ones named."""
+    letter.serial_and_qr()
+    letter.title("关于{{ period }}安全生产诚信体系建设情况的通报")
+    letter.addressee_section()
+    letter.control("{%p for line in paragraphs %}")
+    letter.paragraph("{{ line }}")
+    letter.control("{%p endfor %}")
+    widths = (40, 18, 18, 22, 20, 18, TEXT_WIDTH_MM - 136)
+    columns = [(width, "center") for width in widths]
+    columns[0] = (widths[0], "left")
+    blank = [""] * (len(columns) - 1)
+    letter.form_table(
+        [
+            REPORT_COLUMNS,
+            ["{%tr for row in rows %}", *blank],
+            [f"{{{{ row.{key} }}}}" for key in REPORT_KEYS],
+            ["{%tr endfor %}", *blank],
+        ],
+        columns,
+        header=True,
+        row_mm=8.5,
+    )
+    letter.closing()
+
+
 BUILDERS: dict[str, Callable[[Letter], None]] = {
     "commitment_unit": commitment_unit,
     "commitment_workshop": commitment_workshop,
@@ -1026,6 +1056,7 @@ BUILDERS: dict[str, Callable[[Letter], None]] = {
     "notice_monthly_reminder_section": notice_monthly_reminder_section,
     "form_monthly_report": form_monthly_report,
     "form_section_submission": form_section_submission,
+    "report_monthly": report_monthly,
 }
 
 

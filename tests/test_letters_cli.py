@@ -300,7 +300,7 @@ def test_template_list_without_an_archive(runner, tmp_path: Path, monkeypatch) -
     monkeypatch.chdir(tmp_path)
     result = invoke(runner, "template", "list", "--json")
     assert result.exit_code == 0
-    assert len(json.loads(result.stdout)) == 13
+    assert len(json.loads(result.stdout)) == 14  # 13 letters and forms, the 通报
 
 
 @pytest.mark.slow

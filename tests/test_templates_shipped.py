@@ -82,6 +82,11 @@ def _context(name: str, *, enterprise_name: str = NAME) -> dict:
         "period": "2026年11月",
         "missing": ["安全生产诚信履行情况报告表", "隐患排查治理台账"],
         "deadline": "2026年11月30日",
+        "paragraphs": ["截至2026年11月18日，2026年10月应报送月度资料 5 项。"],
+        "rows": [
+            {"section": SECTION, "owed": 3, "on_time": 1, "late": 1, "incomplete": 0}
+            | {"missing": 1, "rate": "66.7"}
+        ],
     }
 
 
@@ -123,14 +128,14 @@ def test_catalog_and_files_match() -> None:
     assert shipped == set(TEMPLATES)
     assert [info.category for info in TEMPLATES.values()] == sorted(
         (info.category for info in TEMPLATES.values()),
-        key=("commitment", "notice", "form").index,
+        key=("commitment", "notice", "form", "report").index,
     )
 
 
 def test_catalog_entries_are_consistent() -> None:
     for name, info in TEMPLATES.items():
         assert info.name == name
-        assert info.category in ("commitment", "notice", "form")
+        assert info.category in ("commitment", "notice", "form", "report")
         assert info.addressee in ("enterprise", "section")
         assert (info.level is not None) == (info.category == "commitment")
         assert not set(info.variables) & set(COMMON_VARIABLES)

@@ -198,6 +198,15 @@ _ENTRIES: tuple[TemplateInfo, ...] = (
         ("section", "period"),
         addressee="section",
     ),
+    # The bureau's own report (credit report): the month's figures, the late sections named.
+    _info(
+        "report_monthly",
+        N_("安全生产诚信体系建设情况通报"),
+        "report",
+        N_("每月通报承诺书、月度报送完整率、逾期事项、不良记录和黑名单，点名报送不及时的股室"),
+        ("section", "period", "paragraphs", "rows"),
+        addressee="section",
+    ),
 )
 
 TEMPLATES: dict[str, TemplateInfo] = {entry.name: entry for entry in _ENTRIES}
