@@ -45,6 +45,10 @@ ROSTER_HEADERS = (
 )
 SHOWCASE_INDUSTRY = "危险化学品"  # the industry the walk-through lists
 CLOSE_REASON = "已关闭"
+REPORT_FOLDER = Path("out") / "report"
+PUBLISH_FOLDER = Path("out") / "publish"  # where archive.publish writes by default
+PUBLISH_KINDS = ("records", "green-channel")
+OPENED_KIND = "green-channel"  # the list whose .html is worth opening (it has rows)
 
 TOWNS = (
     "塔峰镇",
@@ -769,6 +773,77 @@ def step_overdue(context: DemoContext) -> DemoStep:
     return DemoStep("overdue", message, details)
 
 
+def step_blacklist_summary(context: DemoContext) -> DemoStep:
+    """The blacklist summary as of the monthly check's day (what the report counts)."""
+    from archive.blacklist_summary import summary
+
+    assert context.archive is not None and context.monthly is not None
+    as_of = context.monthly.as_of
+    found = summary(context.archive, as_of)
+    counts = found["counts"]
+    message = _(
+        "{as_of} 黑名单汇总：在列 {current}，本月列入 {entering}，本月移出或期满 {leaving}，"
+        "本年已移出 {removed}",
+        as_of=as_of.isoformat(),
+        current=counts["current"],
+        entering=counts["entering"],
+        leaving=counts["leaving"],
+        removed=counts["removed_this_year"],
+    )
+    return DemoStep("blacklist_summary", message, {"as_of": as_of.isoformat(), "counts": counts})
+
+
+def step_report(context: DemoContext) -> DemoStep:
+    """The month's report for the leadership: the .xlsx and the .docx 通报 (no PDF), written
+    into the archive's ``out/report/``, with the figures the checks above printed."""
+    from archive.report_monthly import write_report
+
+    assert context.archive is not None and context.monthly is not None
+    story = context.monthly
+    written = write_report(
+        context.archive, story.month, story.as_of, context.archive.root / REPORT_FOLDER
+    )
+    files = [Path(path) for path in written["files"]]
+    context.report_files = files
+    message = _(
+        "{as_of} 生成 {month} 月报（.xlsx 每个主题一页并附图表，.docx 通报）：{folder}",
+        as_of=story.as_of.isoformat(),
+        month=written["month"],
+        folder=context.archive.root / REPORT_FOLDER,
+    )
+    details = {
+        "month": written["month"],
+        "as_of": story.as_of.isoformat(),
+        "files": [str(path) for path in files],
+        "monthly": written["monthly"]["totals"],
+        "blacklist": written["blacklist"]["counts"],
+    }
+    return DemoStep("report", message, details)
+
+
+def step_publish(context: DemoContext) -> DemoStep:
+    """The public lists: bad-credit records and the green channel, as .xlsx, .csv and .html in
+    the archive's ``out/publish/``; each publication is an event in the journal."""
+    from archive.publish import publish
+
+    assert context.archive is not None and context.monthly is not None
+    as_of = context.monthly.as_of
+    made = [publish(context.archive, kind, as_of) for kind in PUBLISH_KINDS]
+    context.published = {
+        item.kind: {entry["format"]: Path(entry["path"]) for entry in item.files} for item in made
+    }
+    message = _(
+        "{as_of} 公布名单：不良信用记录 {records} 条，守信单位（绿色通道）{green} 家，"
+        "各有 .xlsx、.csv 和 .html：{folder}",
+        as_of=as_of.isoformat(),
+        records=made[0].rows,
+        green=made[1].rows,
+        folder=context.archive.root / PUBLISH_FOLDER,
+    )
+    details = {"as_of": as_of.isoformat(), "publications": [item.as_dict() for item in made]}
+    return DemoStep("publish", message, details)
+
+
 # -- the demo: a list of small steps -----------------------------------------------------------
 
 
@@ -806,6 +881,8 @@ class DemoContext:
     entry_id: str | None = None  # its blacklist entry
     monthly: MonthlyStory | None = None  # the month the monthly check looks at
     monthly_gaps: dict[str, str] = field(default_factory=dict)  # who → the gap made on purpose
+    report_files: list[Path] = field(default_factory=list)  # the month's .xlsx and .docx
+    published: dict[str, dict[str, Path]] = field(default_factory=dict)  # kind → format → file
 
 
 @dataclass
@@ -822,6 +899,7 @@ class DemoResult:
     record_id: str | None = None  # the record confirmed in the rules story
     entry_id: str | None = None  # the blacklist entry of the rules story
     monthly: MonthlyStory | None = None  # the month the monthly check looks at, and as of when
+    worth_opening: list[Path] = field(default_factory=list)  # report .docx, .xlsx, list .html
 
 
 def _holds_archive(folder: Path) -> bool:
@@ -1348,6 +1426,9 @@ STEPS: list[Step] = [
     step_standing,
     step_monthly_check,
     step_overdue,
+    step_blacklist_summary,
+    step_report,
+    step_publish,
 ]
 
 
@@ -1384,7 +1465,15 @@ def build_demo(
         record_id=context.record_id,
         entry_id=context.entry_id,
         monthly=context.monthly,
+        worth_opening=worth_opening(context),
     )
+
+
+def worth_opening(context: DemoContext) -> list[Path]:
+    """The three files worth opening: the report's .docx and .xlsx, the published .html."""
+    by_suffix = {path.suffix: path for path in context.report_files}
+    html = context.published.get(OPENED_KIND, {}).get("html")
+    return [path for path in (by_suffix.get(".docx"), by_suffix.get(".xlsx"), html) if path]
 
 
 def industry_counts(archive: Archive) -> list[dict[str, Any]]:
@@ -1434,4 +1523,5 @@ def demo_summary(result: DemoResult) -> dict[str, Any]:
             {"name": step.name, "message": step.message, **step.details} for step in result.steps
         ],
         "audit": {"ok": verify["ok"], "events": verify["events"]},
+        "worth_opening": [str(path) for path in result.worth_opening],
     }

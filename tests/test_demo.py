@@ -135,6 +135,9 @@ def test_build_demo(tmp_path: Path) -> None:
         "standing",
         "monthly_check",
         "overdue",
+        "blacklist_summary",
+        "report",
+        "publish",
     ]
     assert result.roster_path == result.archive.root / SAMPLES_FOLDER / ROSTER_NAME
     assert result.roster_path.is_file()
@@ -162,12 +165,13 @@ def test_build_demo(tmp_path: Path) -> None:
     # events of their own: 8 letters returned, 3 rectifications opened; then the rules story:
     # 2 records proposed, 1 confirmed, 1 blacklist entry proposed, advanced 3 times and
     # removed, its 2 notices each with a serial reserved and a letter issued; the month's
-    # forms: 59 monthly reports (one never came) and 6 sections' slips (one never came)
+    # forms: 59 monthly reports (one never came) and 6 sections' slips (one never came); at
+    # the end 2 public lists published (the report writes files, no event)
     rules = 2 + 1 + 1 + 3 + 1 + 2 * 2
     monthly_forms = 59 + 6 + 7 * len(result.monthly.later_sections)  # and later months: all 7
     assert summary["audit"] == {
         "ok": True,
-        "events": 63 + 1 + 14 + 11 + 1 + 8 + 3 + rules + monthly_forms,
+        "events": 63 + 1 + 14 + 11 + 1 + 8 + 3 + rules + monthly_forms + 2,
     }
     facts = Counter(entry["type"] for entry in result.archive.journal.iter_entries())
     assert (facts["letter.returned"], facts["rectification.opened"]) == (8, 3)
@@ -289,6 +293,13 @@ def test_demo_command_walks_through(tmp_path: Path) -> None:
     for industry in DEFAULT_INDUSTRIES:
         assert industry in result.stdout
     assert "变动记录" in result.stdout
+    # it ends with the archive's path and the three files worth opening
+    tail = result.stderr.rstrip().splitlines()[-5:]
+    assert tail[0] == f"档案：{root}"
+    assert tail[1] == "值得打开的三个文件："
+    for line, suffix in zip(tail[2:], (".docx", ".xlsx", ".html"), strict=True):
+        path = Path(line.strip().split(suffix)[0] + suffix)
+        assert path.is_file() and path.is_relative_to(root), line
 
     archive = Archive.open(folder)
     records = list_enterprises(archive, status=None)
@@ -439,10 +450,49 @@ def _assert_rules_story(result: DemoResult, today: date) -> None:
     assert sum(counted.values()) == 59
 
 
+def _assert_end_of_loop(result: DemoResult) -> None:
+    """The report and the public lists: the three files worth opening exist and open, and
+    each publication is an event in the journal."""
+    import docx
+    import openpyxl
+
+    from archive.blacklist_summary import summary
+
+    root = result.archive.root
+    story = result.monthly
+    assert story is not None
+    docx_path, xlsx_path, html_path = result.worth_opening
+    assert (docx_path.suffix, xlsx_path.suffix, html_path.suffix) == (".docx", ".xlsx", ".html")
+    for path in result.worth_opening:
+        assert path.is_file() and root in path.parents, path
+    document = docx.Document(str(docx_path))
+    assert document.tables and story.month[:4] in "".join(p.text for p in document.paragraphs)
+    workbook = openpyxl.load_workbook(xlsx_path)
+    assert len(workbook.sheetnames) >= 5
+    assert any(sheet._charts for sheet in workbook.worksheets)
+    page = html_path.read_text("utf-8")
+    green = _step(result, "publish").details["publications"][1]
+    assert green["kind"] == "green-channel" and green["rows"] > 0
+    assert "<table" in page and page.count("<tr") == green["rows"] + 1  # the header and the rows
+    # the blacklist summary step printed the figures of blacklist summary, as the report has them
+    counts = summary(result.archive, story.as_of)["counts"]
+    assert _step(result, "blacklist_summary").details["counts"] == counts
+    assert _step(result, "report").details["blacklist"] == counts
+    # one publication.made event per list, with the files' hashes
+    lines = (root / "journal.jsonl").read_text("utf-8").splitlines()
+    made = [
+        entry["data"] for entry in map(json.loads, lines) if entry["type"] == "publication.made"
+    ]
+    assert [item["kind"] for item in made] == ["records", "green-channel"]
+    files = {Path(item["path"]): item["sha256"] for data in made for item in data["files"]}
+    assert files[html_path] == _sha(html_path)
+
+
 def test_the_demo_tells_the_rules_story(tmp_path: Path, runner) -> None:
     today = date.today()
     result = build_demo(tmp_path / "d")
     _assert_rules_story(result, today)
+    _assert_end_of_loop(result)
     archive = Archive.open(tmp_path / "d")
     # today's case: one proposal, of an order due two weeks ago, waiting for a clerk
     proposed = records.list_records(archive, status="proposed")

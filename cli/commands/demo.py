@@ -38,8 +38,9 @@ def demo(folder: Path, as_json: bool) -> None:
     并归档（一份匹配不上的留在 inbox/unmatched/）。收件中有一份早年的责令限期整改指令书，期限
     已过而无复查：演示按当年的日期提出不良信用记录、确认，再列入黑名单，走完告知（告知书）、
     交换、公布，期满移出（移出通知书）；另一份今年的指令书两周前到期，今天提出的记录留待确认。
-    然后显示各行业企业数、一个行业的名册、一家单位的档案和日志核对结果，最后列出可以接着试的
-    命令。单位、代码、人名和电话均为虚构。
+    接着核对一个月的月报、汇总逾期事项和黑名单，生成月报（.xlsx 和 .docx 通报），公布不良信用
+    记录和守信单位名单。然后显示各行业企业数、一个行业的名册、一家单位的档案和日志核对结果，列出
+    可以接着试的命令，末尾给出档案路径和值得打开的三个文件。单位、代码、人名和电话均为虚构。
 
     \b
     示例：
@@ -150,3 +151,12 @@ def _walk_through(env, result, started: float) -> None:
         info(env, f"  {command}  {note}".rstrip())
     info(env, "")
     info(env, _("演示完成，用时 {seconds:.1f} 秒。", seconds=time.perf_counter() - started))
+    info(env, _("档案：{path}", path=root))
+    info(env, _("值得打开的三个文件："))
+    labels = [
+        _("（月报通报，Word）"),
+        _("（月报各主题及图表，Excel）"),
+        _("（公布的守信单位名单，浏览器中可排序、筛选、打印）"),
+    ]
+    for path, label in zip(result.worth_opening, labels, strict=True):
+        info(env, f"  {path}  {label}")
