@@ -123,12 +123,17 @@ def gate(columns: list[tuple[str, str]], rows: list[dict[str, Any]]) -> None:
             if found:
                 raise CreditError(
                     _(
-                        "公布内容第 {row} 行“{column}”列含有完整的{what}，已拒绝公布，未写出任何文件",
+                        "公布内容第 {row} 行（{code}）“{column}”列含有完整的{what}，"
+                        "已拒绝公布，未写出任何文件",
                         row=number,
+                        code=row.get("credit_code") or "—",
                         column=_(header),
                         what=_(PII_LABELS[found]),
                     ),
-                    _("先更正该单位或记录中的这一项（如 credit enterprise edit），再公布"),
+                    _(
+                        "先更正该单位或记录中的这一项（单位信息用 credit enterprise update 代码 "
+                        "--name/--address …），再公布"
+                    ),
                 )
 
 
@@ -375,6 +380,10 @@ def publish(
 ) -> Publication:
     """Build the list, pass it through :func:`gate`, write the files, record the event."""
     from archive.fsutil import atomic_write
+    from archive.validation import check_date
+
+    # a public list is of what stands: never of a day still to come
+    check_date(as_of, what=_("--as-of：公布截至的日期不能晚于今天"))
 
     columns = columns_of(kind, with_address=with_address)
     bad = [item for item in formats if item not in FORMATS]

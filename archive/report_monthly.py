@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from archive.errors import CreditError
+from archive.errors import CreditError, UsageError
 from archive.i18n import N_, _
 from archive.store import Archive
 
@@ -90,7 +90,9 @@ def _records(archive: Archive, month: str, as_of: date) -> dict[str, Any]:
     }
 
 
-def figures(archive: Archive, month: str | None, as_of: date) -> dict[str, Any]:
+def figures(
+    archive: Archive, month: str | None, as_of: date, *, require_due: bool = True
+) -> dict[str, Any]:
     """The month's figures: ``{month, as_of, commitments, monthly, overdue, records,
     blacklist}``; ``monthly.totals``, ``overdue.totals``/``counts`` and ``blacklist.counts`` are
     those of ``monthly-check --json``, ``overdue --json`` and ``blacklist summary --json``."""
@@ -100,6 +102,18 @@ def figures(archive: Archive, month: str | None, as_of: date) -> dict[str, Any]:
 
     checked = check(archive, month, as_of)  # validates the month against the archive and as_of
     month = checked.month
+    waiting = sum(1 for row in checked.rows if row["status"] == "not_due")
+    if waiting and require_due:
+        # a 通报 of figures not yet due would call every on-time enterprise a gap
+        raise UsageError(
+            _(
+                "{month} 还有 {count} 项未到报送截止日（截至 {as_of}），通报须在截止日过后出具",
+                month=month,
+                count=waiting,
+                as_of=as_of.isoformat(),
+            ),
+            _("用 --as-of 指定截止日之后的日期，或不写 --month（默认为截止日已过的最近一个月）"),
+        )
     late = [
         {"section": row["section"], "status": row["status"], "days_late": row.get("days_late")}
         for row in checked.rows
@@ -130,11 +144,18 @@ def _all(rows: list[dict[str, Any]]) -> dict[str, Any]:
     return next(row for row in rows if row["by"] == "all")
 
 
-def completeness(total: dict[str, Any]) -> float:
-    """Share of owed items sent complete (on time or late), in per cent, one decimal."""
+def completeness(total: dict[str, Any]) -> float | None:
+    """Share of owed items sent complete (on time or late), in per cent, one decimal; ``None``
+    where nothing was owed (a section that owes nothing is not 0 % complete)."""
     owed = total.get("owed") or 0
     done = (total.get("on_time") or 0) + (total.get("late") or 0)
-    return round(100 * done / owed, 1) if owed else 0.0
+    return round(100 * done / owed, 1) if owed else None
+
+
+def rate_text(total: dict[str, Any]) -> str:
+    """The completeness as the 通报 writes it: ``94.0``, or ``—`` where nothing was owed."""
+    rate = completeness(total)
+    return "—" if rate is None else f"{rate:.1f}"
 
 
 # -- the workbook ------------------------------------------------------------------------------
@@ -306,7 +327,7 @@ def docx_table_rows(found: dict[str, Any]) -> list[list[str]]:
             [
                 name or _("未分股室"),
                 *(str(total[key]) for key in ("owed", "on_time", "late", "incomplete", "missing")),
-                f"{completeness(total):.1f}",
+                rate_text(total),
             ]
         )
     return rows
@@ -329,7 +350,7 @@ def prose(found: dict[str, Any]) -> list[str]:
             late=everything["late"],
             incomplete=everything["incomplete"],
             missing=everything["missing"],
-            rate=f"{completeness(everything):.1f}",
+            rate=rate_text(everything),
         ),
         _(
             "本月发放安全生产承诺书 {issued} 份，收回 {returned} 份，其中已签字 {signed} 份；"

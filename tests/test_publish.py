@@ -151,6 +151,7 @@ def test_refusal_names_the_one_row_that_holds_a_number(runner, tmp_path) -> None
     )
     assert result.exit_code == 1
     assert "第 737 行" in result.stderr and "地址" in result.stderr
+    assert "credit enterprise update" in result.stderr  # a hint that works
     assert not out.exists()
     # without the address the list is clean and goes out
     result = invoke(runner, "publish", "records", "--out", str(out), archive=archive.root)
@@ -386,3 +387,20 @@ def test_html_sorts_and_filters_in_headless_chromium(runner, tmp_path) -> None:
         artifacts.mkdir(exist_ok=True)
         page.screenshot(path=str(artifacts / "publish-records.png"), full_page=True)
         browser.close()
+
+
+def test_a_list_is_not_published_as_of_a_day_to_come(runner, tmp_path) -> None:
+    archive = new_archive(tmp_path)
+    out = tmp_path / "公布"
+    result = invoke(
+        runner,
+        "publish",
+        "records",
+        "--as-of",
+        "2030-01-01",
+        "--out",
+        str(out),
+        archive=archive.root,
+    )
+    assert result.exit_code == 2 and "2030-01-01" in result.stderr
+    assert not out.exists()

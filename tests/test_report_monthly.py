@@ -236,9 +236,24 @@ def test_records_proposed_and_confirmed_in_the_month(tmp_path: Path, monkeypatch
     assert len(proposed) >= 2
     monkeypatch.setattr(store, "now_iso", lambda: "2026-11-20T09:00:00+08:00")
     records.confirm(archive, proposed[0], "经核实属实")
-    before = figures(archive, "2026-11", date(2026, 11, 18))["records"]
+    # (November's reports are not due yet: the records' part is what is looked at here)
+    before = figures(archive, "2026-11", date(2026, 11, 18), require_due=False)["records"]
     assert (before["proposed"], before["confirmed"]) == (len(proposed), 0)
-    after = figures(archive, "2026-11", date(2026, 11, 30))["records"]
+    after = figures(archive, "2026-11", date(2026, 11, 30), require_due=False)["records"]
     assert (after["proposed"], after["confirmed"]) == (len(proposed), 1)
     assert [row["id"] for row in after["confirmed_rows"]] == [proposed[0]]
     assert figures(archive, "2026-10", date(2026, 11, 30))["records"]["proposed"] == 0
+
+
+def test_a_month_not_yet_due_is_refused(tmp_path: Path, runner) -> None:
+    archive = known_archive(tmp_path)
+    path = archive.root / "credit.toml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('start = ""', 'start = "2026-09"', 1),
+        encoding="utf-8",
+    )
+    result = invoke(
+        runner, "report", "--month", "2026-11", "--as-of", "2026-11-18", archive=archive.root
+    )
+    assert result.exit_code == 2
+    assert "未到报送截止日" in result.stderr and not (archive.root / "out" / "report").exists()
