@@ -328,23 +328,19 @@ def blacklist_rows(archive: Archive, as_of: date) -> tuple[list[dict[str, Any]],
         stage = next((item for item in entry["plan"]["stages"] if item["stage"] == following), {})
         label = _(blacklist.STAGE_LABELS.get(following, following))
         source = {"entry": entry["id"]}
+        problem = None
         if entry.get("calendar_gap"):
-            rows.append(
-                make_row(
-                    BLACKLIST_STAGE,
-                    code=entry["credit_code"],
-                    enterprise=enterprise,
-                    since=None,
-                    days_overdue=None,
-                    days_counted=None,
-                    source=source,
-                    detail=_("{stage}：{problem}", stage=label, problem=entry["calendar_gap"]),
-                    status=FAILED,
-                )
-            )
-            continue
-        if entry.get("removal_pending_year"):
+            problem = _("{stage}：{problem}", stage=label, problem=entry["calendar_gap"])
+        elif entry.get("removal_pending_year"):
             # the term's nominal end has passed; the real one waits for a year's holiday data
+            problem = _(
+                "{stage}：管理期限名义上于 {nominal} 届满，实际届满日取决于 {year} 年的"
+                "节假日数据（档案的 holidays.toml），无法判断是否逾期",
+                stage=label,
+                nominal=entry.get("ends_on_nominal") or entry.get("ends_on"),
+                year=entry["removal_pending_year"],
+            )
+        if problem is not None:
             rows.append(
                 make_row(
                     BLACKLIST_STAGE,
@@ -354,13 +350,7 @@ def blacklist_rows(archive: Archive, as_of: date) -> tuple[list[dict[str, Any]],
                     days_overdue=None,
                     days_counted=None,
                     source=source,
-                    detail=_(
-                        "{stage}：管理期限名义上于 {nominal} 届满，实际届满日取决于 {year} 年的"
-                        "节假日数据（档案的 holidays.toml），无法判断是否逾期",
-                        stage=label,
-                        nominal=entry.get("ends_on_nominal") or entry.get("ends_on"),
-                        year=entry["removal_pending_year"],
-                    ),
+                    detail=problem,
                     status=FAILED,
                 )
             )

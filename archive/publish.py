@@ -149,10 +149,11 @@ def _enterprises(index: Index) -> dict[str, dict[str, Any]]:
 
 def _blacklist_rows(archive: Archive, as_of: date) -> list[dict[str, Any]]:
     from archive.blacklist import TABLE as BLACKLIST
-    from archive.blacklist import _calendar, active_entries
+    from archive.blacklist import active_entries
+    from archive.workdays import calendar_for
 
     index = archive.index()
-    calendar = _calendar(archive)
+    calendar = calendar_for(archive)
     table = index.table(BLACKLIST)
     codes = sorted({(table.record(key) or {}).get("credit_code") or "" for key in table.ids()})
     rows = []

@@ -435,10 +435,10 @@ def write_report(
     files = [str(xlsx_path), str(docx_path)]
     skipped = None
     if pdf:
-        from archive.letters.issue import _find_soffice, convert_to_pdf
+        from archive.letters.issue import convert_to_pdf, find_soffice
 
         try:
-            soffice = _find_soffice(archive)
+            soffice = find_soffice(archive)
         except CreditError as exc:
             skipped = f"{exc.message} {exc.hint or ''}".strip()
         else:

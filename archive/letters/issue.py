@@ -620,7 +620,7 @@ def _issue(
     requests, out_dir, dry_run = report.letters, report.out_dir, report.dry_run
     # Before anything is looked up: what a killed batch recorded goes into place (item 2).
     report.recovered = recover_interrupted(archive, out_dir, dry_run=dry_run)
-    soffice = _find_soffice(archive) if pdf and not dry_run else None
+    soffice = find_soffice(archive) if pdf and not dry_run else None
 
     # Everything that can be refused is refused before a serial is taken or a file written:
     # a template problem stops the batch, one enterprise's bad value only its own letter.
@@ -1277,7 +1277,7 @@ def _render_all(jobs_args: list[tuple], jobs: int) -> list[tuple[str | None, boo
 # -- PDF through LibreOffice -------------------------------------------------------------------
 
 
-def _find_soffice(archive: Archive) -> str:
+def find_soffice(archive: Archive) -> str:
     configured = archive.settings["letters.soffice"]
     found = shutil.which(configured) or shutil.which("libreoffice")
     if not found:
