@@ -38,10 +38,15 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from archive.letters.catalog import (
+    DATE_LINE,
     FORM_LABELS,
     MONTHLY_REPORT_TOPICS,
     SECTION_SUBMISSION_COLUMNS,
     SECTION_SUBMISSION_ROWS,
+    SIGNATURE_BLOCKS,
+    SIGNATURE_INDENT_CHARS,
+    SIGNATURE_QR_LEFT_MM,
+    SIGNATURE_QR_MM,
     TEMPLATES,
     TemplateInfo,
 )
@@ -71,6 +76,12 @@ QR_PARTNAME = "/word/media/credit_qr.png"
 QR_NAME = "credit_qr"
 QR_SIZE = Mm(20)
 QR_PLACEHOLDER = "credit:serial=待生成;code=待生成"
+# The signature block's QR code: floating (in front of the text, which never reaches it), its
+# top at the top of the block's first line, left of the labels; the numbers are the catalog's
+# (SIGNATURE_QR_LEFT_MM …), from which a scan's signature and date areas are found.
+SIGN_QR_PARTNAME = "/word/media/credit_qr_sign.png"
+SIGN_QR_NAME = "credit_qr_sign"
+SIGN_QR_PLACEHOLDER = "credit:signature=待生成"
 BUILD_TIME = datetime(2026, 1, 1, tzinfo=UTC)
 ZIP_TIME = (2026, 1, 1, 0, 0, 0)
 
@@ -307,12 +318,37 @@ def _setup_page(document) -> None:
         paragraph._p.append(parse_xml(f"<w:r {nsdecls('w')}>{rpr}{content}</w:r>"))
 
 
-def _qr_png() -> bytes:
+def _qr_png(payload: str = QR_PLACEHOLDER) -> bytes:
     import segno
 
     buffer = io.BytesIO()
-    segno.make_qr(QR_PLACEHOLDER, error="m").save(buffer, kind="png", scale=8, border=2, dpi=300)
+    segno.make_qr(payload, error="m").save(buffer, kind="png", scale=8, border=2, dpi=300)
     return buffer.getvalue()
+
+
+def _float_picture(inline, *, left_mm: float, top_mm: float = 0) -> None:
+    """Turn an inline picture (wp:inline) into one anchored to its paragraph: ``left_mm`` from
+    the left margin, ``top_mm`` below the paragraph's top, in front of the text (no wrapping)."""
+    emu_per_mm = 36000
+    extent = inline.find(qn("wp:extent"))
+    doc_pr = inline.find(qn("wp:docPr"))
+    graphic = inline.find(qn("a:graphic"))
+    anchor = parse_xml(
+        f'<wp:anchor {nsdecls("wp", "a")} distT="0" distB="0" distL="0" distR="0" '
+        'simplePos="0" relativeHeight="251659264" behindDoc="0" locked="1" layoutInCell="1" '
+        'allowOverlap="1"><wp:simplePos x="0" y="0"/>'
+        f'<wp:positionH relativeFrom="margin"><wp:posOffset>{round(left_mm * emu_per_mm)}'
+        "</wp:posOffset></wp:positionH>"
+        f'<wp:positionV relativeFrom="paragraph"><wp:posOffset>{round(top_mm * emu_per_mm)}'
+        "</wp:posOffset></wp:positionV></wp:anchor>"
+    )
+    anchor.append(extent)
+    anchor.append(parse_xml(f'<wp:effectExtent {nsdecls("wp")} l="0" t="0" r="0" b="0"/>'))
+    anchor.append(parse_xml(f"<wp:wrapNone {nsdecls('wp')}/>"))
+    anchor.append(doc_pr)
+    anchor.append(parse_xml(f"<wp:cNvGraphicFramePr {nsdecls('wp')}/>"))
+    anchor.append(graphic)
+    inline.getparent().replace(inline, anchor)
 
 
 # --- the letter builder -------------------------------------------------------------------
@@ -433,18 +469,37 @@ class Letter:
         tail: Part = value if value is not None else (BLANK, "blank")
         self.paragraph(f"{label}：", tail, indent=False, align="left")
 
-    def signatures(self, *blocks: Sequence[str], left_chars: int = 1000) -> None:
-        """Signature blocks one under the other: label lines, then ``日期：　年　月　日``."""
+    def signatures(self, *blocks: Sequence[str]) -> None:
+        """Signature blocks one under the other: label lines, then ``日期：　年　月　日``; one
+        empty line before each block, and the signature QR code left of the first block.
+
+        The QR code hangs from the block's first line (its top at that line's top), so the
+        first block has no space before it: the empty line is a paragraph of its own."""
+        self.paragraph("", indent=False, align="left", keep_with_next=True)  # body's exact line
         for number, lines in enumerate(blocks):
-            for index, line in enumerate((*lines, f"日期：{DATE_BLANK}")):
-                self.paragraph(
+            for index, line in enumerate((*lines, DATE_LINE)):
+                paragraph = self.paragraph(
                     line,
                     indent=False,
                     align="left",
-                    left_chars=left_chars,
-                    space_before_lines=1 if index == 0 else 0,
+                    left_chars=SIGNATURE_INDENT_CHARS * 100,
+                    space_before_lines=1 if index == 0 and number else 0,
                     keep_with_next=index < len(lines) or number < len(blocks) - 1,
                 )
+                if number == 0 and index == 0:
+                    self.signature_qr(paragraph)
+
+    def signature_qr(self, paragraph: Paragraph) -> None:
+        """The signature block's QR placeholder (``word/media/credit_qr_sign.png``), floating."""
+        run = paragraph.add_run()
+        size = Mm(SIGNATURE_QR_MM)
+        shape = run.add_picture(io.BytesIO(_qr_png(SIGN_QR_PLACEHOLDER)), width=size, height=size)
+        doc_pr = shape._inline.docPr
+        doc_pr.set("name", SIGN_QR_NAME)
+        doc_pr.set("descr", "二维码：编号、统一社会信用代码及签字区位置")
+        (r_id,) = shape._inline.xpath(".//a:blip/@r:embed")
+        self.document.part.related_parts[r_id].partname = PackURI(SIGN_QR_PARTNAME)
+        _float_picture(shape._inline, left_mm=SIGNATURE_QR_LEFT_MM)
 
     def spacer(self) -> None:
         """A 12 pt gap between two tables (adjacent tables would merge into one)."""
@@ -573,12 +628,15 @@ def _cant_split(row) -> None:
     tr_pr.insert(0, parse_xml(f"<w:cantSplit {nsdecls('w')}/>"))
 
 
+SIGNED_MEDIA = ["word/media/credit_qr.png", "word/media/credit_qr_sign.png"]
+
+
 def _normalise_zip(data: bytes) -> bytes:
     """Rewrite the package with fixed timestamps (reproducible) and check the QR part."""
     source = zipfile.ZipFile(io.BytesIO(data))
     names = source.namelist()
-    media = [name for name in names if name.startswith("word/media/")]
-    if media != ["word/media/credit_qr.png"]:
+    media = sorted(name for name in names if name.startswith("word/media/"))
+    if media not in (["word/media/credit_qr.png"], SIGNED_MEDIA):
         raise RuntimeError(f"unexpected media parts: {media}")
     rels = source.read("word/_rels/document.xml.rels").decode("utf-8")
     if 'Target="media/credit_qr.png"' not in rels:
@@ -639,7 +697,7 @@ def commitment_unit(letter: Letter) -> None:
         align="left",
         keep_with_next=True,
     )
-    letter.signatures(["单位（盖章）：", "法定代表人（签字）："])
+    letter.signatures(*SIGNATURE_BLOCKS["commitment_unit"])
 
 
 def _enterprise_lines(letter: Letter, *blanks: str) -> None:
@@ -683,9 +741,7 @@ def commitment_workshop(letter: Letter) -> None:
         "本承诺书有效期为{{ year }}年1月1日至{{ year }}年12月31日，一式两份，承诺双方各执一份，"
         "并在车间（部门）公开。"
     )
-    letter.signatures(
-        ["车间（部门）负责人（签字）："], ["单位主要负责人（签字）：", "单位（盖章）："]
-    )
+    letter.signatures(*SIGNATURE_BLOCKS["commitment_workshop"])
 
 
 def commitment_team(letter: Letter) -> None:
@@ -717,7 +773,7 @@ def commitment_team(letter: Letter) -> None:
         "本承诺书有效期为{{ year }}年1月1日至{{ year }}年12月31日，一式两份，承诺双方各执一份，"
         "并在班组公开。"
     )
-    letter.signatures(["班组长（签字）："], ["车间（部门）负责人（签字）："])
+    letter.signatures(*SIGNATURE_BLOCKS["commitment_team"])
 
 
 def commitment_post(letter: Letter) -> None:
@@ -751,7 +807,7 @@ def commitment_post(letter: Letter) -> None:
     letter.paragraph(
         "本承诺书有效期为{{ year }}年1月1日至{{ year }}年12月31日，一式两份，承诺双方各执一份。"
     )
-    letter.signatures(["岗位员工（签字）："], ["班组长（签字）："])
+    letter.signatures(*SIGNATURE_BLOCKS["commitment_post"])
 
 
 def notice_bad_record(letter: Letter) -> None:

@@ -14,10 +14,13 @@ from archive.errors import UsageError
 from archive.i18n import catalog, set_language
 from archive.letters.catalog import (
     COMMON_VARIABLES,
+    DATE_LINE,
     FORM_LABELS,
     LEVELS,
     MONTHLY_REPORT_TOPICS,
     SECTION_SUBMISSION_COLUMNS,
+    SIGNATURE_BLOCKS,
+    SIGNATURE_QR_LEFT_MM,
     TEMPLATES,
     get_template_info,
     required_variables,
@@ -32,6 +35,7 @@ from docx.shared import Mm, Pt  # noqa: E402
 
 NAMES = list(TEMPLATES)
 QR_PART = "word/media/credit_qr.png"
+SIGN_QR_PART = "word/media/credit_qr_sign.png"
 SERIAL = "蓝应急诺〔2026〕0007号"
 CODE = "91431127MA4L8A1B2C"
 NAME = "蓝山县塔峰镇示例矿业有限公司"
@@ -239,14 +243,35 @@ def test_qr_placeholder_part(name: str) -> None:
     with zipfile.ZipFile(template_path(name)) as package:
         names = package.namelist()
         assert QR_PART in names
-        assert [n for n in names if n.startswith("word/media/")] == [QR_PART]
-        assert package.read(QR_PART).startswith(b"\x89PNG")
+        signed = name in SIGNATURE_BLOCKS  # the letters that come back signed have a second QR
+        media = [QR_PART, SIGN_QR_PART] if signed else [QR_PART]
+        assert sorted(n for n in names if n.startswith("word/media/")) == media
+        for part in media:
+            assert package.read(part).startswith(b"\x89PNG")
         rels = package.read("word/_rels/document.xml.rels").decode("utf-8")
         assert 'Target="media/credit_qr.png"' in rels
+        assert ('Target="media/credit_qr_sign.png"' in rels) == signed
     document = _open(name)
-    (shape,) = document.inline_shapes
+    (shape,) = document.inline_shapes  # the signature QR floats: not an inline shape
     assert abs(shape.width - Mm(20)) <= Mm(0.5) and abs(shape.height - Mm(20)) <= Mm(0.5)
-    assert 'name="credit_qr"' in _document_xml(name)
+    xml = _document_xml(name)
+    assert 'name="credit_qr"' in xml
+    assert ('name="credit_qr_sign"' in xml) == signed
+    if signed:  # anchored to the block's first line, 30 mm from the margin, no wrapping
+        assert xml.count("<wp:anchor ") == 1 and "<wp:wrapNone/>" in xml
+        assert '<wp:positionV relativeFrom="paragraph"><wp:posOffset>0<' in xml
+        assert f"<wp:posOffset>{round(SIGNATURE_QR_LEFT_MM * 36000)}<" in xml
+
+
+def test_signature_blocks_are_the_catalog_s() -> None:
+    """Each signed template prints its catalog blocks, in order, each ending with the date line,
+    with the first label line right after an empty line (the QR code hangs from it)."""
+    for name, blocks in SIGNATURE_BLOCKS.items():
+        texts = [p.text for p in _open(name).paragraphs]
+        expected = [line for block in blocks for line in (*block, DATE_LINE)]
+        start = texts.index(blocks[0][0])
+        assert texts[start - 1] == ""
+        assert [t for t in texts[start:] if t] == expected
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -280,3 +280,36 @@ def required_variables(name: str) -> tuple[str, ...]:
     info = get_template_info(name)
     extra = ("enterprise",) if info.addressee == "enterprise" else ()
     return (*COMMON_VARIABLES, *extra, *info.variables)
+
+
+# -- the signature block of the letters that come back signed ---------------------------------
+
+SIGNATURE_BLOCKS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "commitment_unit": (("单位（盖章）：", "法定代表人（签字）："),),
+    "commitment_workshop": (
+        ("车间（部门）负责人（签字）：",),
+        ("单位主要负责人（签字）：", "单位（盖章）："),
+    ),
+    "commitment_team": (("班组长（签字）：",), ("车间（部门）负责人（签字）：",)),
+    "commitment_post": (("岗位员工（签字）：",), ("班组长（签字）：",)),
+}
+"""The signature blocks of each template whose returned copy must be signed: the label lines of
+each block (document text, not translated), each block followed by the line ``DATE_LINE``.
+A label ending ``（签字）：`` wants a handwritten signature after it, ``（盖章）：`` a seal."""
+
+DATE_LINE = "日期：　　　　年　　月　　日"
+"""The date line under every signature block: blanks for the year, month and day."""
+
+# Where the block and its QR code sit (GB/T 9704 page, body 16 pt condensed to 15.75 pt a
+# character, exact 28.95 pt lines): the labels start SIGNATURE_INDENT_CHARS characters from the
+# left margin; the QR code (SIGNATURE_QR_MM square, quiet zone included) floats with its left
+# edge SIGNATURE_QR_LEFT_MM from the margin and its top at the top of the block's first line.
+# One empty line separates two blocks.  templates/build.py lays the blocks out from these
+# numbers; parsers/scan/signature.py finds the areas on a scan from them.
+SIGNATURE_INDENT_CHARS = 10
+SIGNATURE_QR_LEFT_MM = 30.0
+SIGNATURE_QR_MM = 20.0
+BODY_CHAR_MM = 15.75 * 25.4 / 72  # one condensed body character
+BODY_INDENT_CHAR_MM = 16 * 25.4 / 72  # Word counts indents in uncondensed characters
+BODY_LINE_MM = 28.95 * 25.4 / 72
+TEXT_WIDTH_MM = 156.0

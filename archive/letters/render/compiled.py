@@ -23,7 +23,7 @@ from archive.letters.render.ooxml import (
     _parse_xml,
     _write_zip,
 )
-from archive.letters.render.qr import QR_MEDIA, qr_png
+from archive.letters.render.qr import QR_MEDIA, QR_SIGN_MEDIA, qr_png, signature_qr_png
 from archive.letters.render.report import TemplateProblem, TemplateReport, _part_label, _where
 from archive.letters.render.sandbox import (
     _BUDGET,
@@ -69,7 +69,8 @@ class CompiledTemplate:
 
     Attributes: ``name``, ``path``, ``sha256`` (of the template file, for the
     ``letter.issued`` event), ``variables`` (top-level names the template uses, including
-    ``serial``), ``has_qr`` (the QR placeholder is there), ``parts`` (templated zip members).
+    ``serial``), ``has_qr`` (the QR placeholder is there), ``has_signature_qr`` (the signature
+    block's QR placeholder is there), ``parts`` (templated zip members).
     """
 
     def __init__(self, loaded: _Loaded, variables: frozenset[str]) -> None:
@@ -78,6 +79,7 @@ class CompiledTemplate:
         self.sha256 = loaded.sha256
         self.variables = variables
         self.has_qr = loaded.has_qr
+        self.has_signature_qr = loaded.has_signature_qr
         self.parts = tuple(part.name for part in loaded.parts)
         self._loaded = loaded
         self._core_templates: dict[str, Any] = {}
@@ -129,6 +131,8 @@ class CompiledTemplate:
             _BUDGET.reset(token)
         if self.has_qr:
             replacements[QR_MEDIA] = qr_png(serial, credit_code)
+        if self.has_signature_qr:  # the layout of the signature block is the template's
+            replacements[QR_SIGN_MEDIA] = signature_qr_png(self.name, serial, credit_code)
         return _write_zip(self._loaded.members, replacements)
 
     # -- parts --------------------------------------------------------------------------------

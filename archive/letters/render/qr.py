@@ -16,6 +16,12 @@ from typing import Any
 QR_MEDIA = "word/media/credit_qr.png"
 """Zip member of the QR placeholder picture; its bytes are replaced in every letter."""
 
+QR_SIGN_MEDIA = "word/media/credit_qr_sign.png"
+"""Zip member of the second QR code, beside the signature block of a letter that comes back
+signed (the commitment letters): it holds :data:`SIGNATURE_PAYLOAD_FORMAT`, so that a scan of
+the page that carries the signatures is matched too, and the signature and date areas are found
+from its corners (:mod:`parsers.scan.signature`)."""
+
 QR_PAYLOAD_PREFIX = "CREDIT"
 QR_PAYLOAD_FORMAT = QR_PAYLOAD_PREFIX + "|{serial}|{credit_code}"
 """What the QR code holds: ``CREDIT|<serial>|<credit code>`` (UTF-8, byte mode; the code is
@@ -26,6 +32,12 @@ contains ``|``: :func:`parse_qr_payload` splits at the last one."""
 QR_SIZE_PIXELS = 236
 """Target width of the QR image: 2 cm at 300 dpi (the picture's size on the page is set by the
 template; the pixels only decide how sharp it prints)."""
+
+
+SIGNATURE_PAYLOAD_PREFIX = "CREDIT-SIG"
+SIGNATURE_PAYLOAD_FORMAT = SIGNATURE_PAYLOAD_PREFIX + "|{layout}|{serial}|{credit_code}"
+"""What the signature block's QR code holds: the layout of the block (the template's name, a
+key of :data:`parsers.scan.layout.SIGNATURE_LAYOUTS`), the serial and the credit code."""
 
 
 def qr_payload(serial: str, credit_code: str | None) -> str:
@@ -42,6 +54,52 @@ def parse_qr_payload(text: str) -> tuple[str, str | None] | None:
     if not sep or not serial:
         return None
     return serial, code or None
+
+
+def signature_payload(layout: str, serial: str, credit_code: str | None) -> str:
+    """The text the signature block's QR code holds (:data:`SIGNATURE_PAYLOAD_FORMAT`)."""
+    if "|" in layout:
+        raise ValueError(layout)
+    return SIGNATURE_PAYLOAD_FORMAT.format(
+        layout=layout, serial=serial, credit_code=credit_code or ""
+    )
+
+
+def parse_any_payload(text: str) -> tuple[str, str | None, str, str | None] | None:
+    """``(kind, layout, serial, credit_code)`` of one of our QR codes, or None.
+
+    ``kind`` is ``letter`` (the code at the top of the first page, no layout) or ``signature``
+    (the code beside the signature block).
+
+    >>> parse_any_payload("CREDIT-SIG|commitment_unit|蓝应急诺〔2026〕0001号|91431127MA4L0X0X0X")
+    ('signature', 'commitment_unit', '蓝应急诺〔2026〕0001号', '91431127MA4L0X0X0X')
+    >>> parse_any_payload("CREDIT|X-1|9143"), parse_any_payload("CREDIT-SIG|x")
+    (('letter', None, 'X-1', '9143'), None)
+    """
+    prefix = SIGNATURE_PAYLOAD_PREFIX + "|"
+    if text.startswith(prefix):
+        layout, sep, rest = text[len(prefix) :].partition("|")
+        serial, sep2, code = rest.rpartition("|")
+        if not (layout and sep and sep2 and serial):
+            return None
+        return "signature", layout, serial, code or None
+    parsed = parse_qr_payload(text)
+    if parsed is None:
+        return None
+    return "letter", None, parsed[0], parsed[1]
+
+
+def signature_qr_png(layout: str, serial: str, credit_code: str | None) -> bytes:
+    """A PNG of the signature block's QR code (:func:`signature_payload`), as :func:`qr_png`."""
+    return _png_from_matrix(_qr_matrix(signature_payload(layout, serial, credit_code)), border=4)
+
+
+def qr_modules(payload: str) -> int:
+    """The number of modules across the symbol that :func:`qr_png` draws for ``payload``
+    (without the quiet zone of 4 modules each side)."""
+    import segno
+
+    return segno.make_qr(payload, error="m").symbol_size(border=0)[0]
 
 
 def qr_png(serial: str, credit_code: str | None) -> bytes:

@@ -37,7 +37,7 @@ from archive.letters.render.ooxml import (
     _read_zip,
     _relationships,
 )
-from archive.letters.render.qr import QR_MEDIA
+from archive.letters.render.qr import QR_MEDIA, QR_SIGN_MEDIA
 from archive.letters.render.report import TemplateProblem
 from archive.letters.render.sandbox import _GuardNodes, _Sandbox
 
@@ -85,6 +85,7 @@ class _Loaded:
     core_xml: bytes
     core_sources: dict[str, str]  # core property tag -> Jinja source (only templated ones)
     has_qr: bool
+    has_signature_qr: bool = False
 
 
 def _normalise_with_python_docx(blob: bytes) -> bytes:
@@ -206,6 +207,7 @@ def _load(path: Path, name: str | None) -> _Loaded:
         core_xml=core_xml,
         core_sources=core_sources,
         has_qr=QR_MEDIA in contents,
+        has_signature_qr=QR_SIGN_MEDIA in contents,
     )
 
 
