@@ -115,6 +115,7 @@ BOTTOM = {
     "archive.journal",
     "archive.letters",
     "archive.letters.catalog",
+    "archive.letters.render.qr",  # what our QR codes hold: read by the scan parsers too
     "archive.pool",
     "archive.regimes",
     "archive.report",
