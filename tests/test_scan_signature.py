@@ -256,6 +256,29 @@ def test_red_that_is_no_seal_leaves_the_block_uncertain() -> None:
     assert seal.found is None and seal.score > S.RED_NOISE_MM2
 
 
+def test_a_line_printed_elsewhere_is_never_read_as_signed() -> None:
+    """A block whose second part sits a line higher than the template says (another program's
+    layout, a hand-made copy): its label print falls where a signature would be -- that line is
+    unsure, never ink."""
+    rng = np.random.default_rng(9)
+    sheet = _Sheet(200, rng)
+    sheet.qr("commitment_post")
+    lines = S.block_geometry("commitment_post")
+    moved = [
+        S._Line(line.top - (BODY_LINE_MM if line.block else 0), line.text, line.block)
+        for line in lines
+    ]
+    for line in moved:
+        for index, char in enumerate(line.text):
+            if char != "　":
+                sheet.glyph(S.LABEL_X_MM + index * BODY_CHAR_MM, line.top + S.GLYPH_TOP_MM)
+    sheet.sign(moved[:2], signature=True, date=True)
+    photo = _photograph(sheet.image, rng, angle=12)
+    check = S.check_signature(photo, _signature_hit(photo))
+    assert check.verdict != S.SIGNED and check.signed is not True
+    assert any("不在应在的位置" in reason for reason in check.reasons)
+
+
 def test_a_stray_mark_away_from_the_block_counts_for_nothing() -> None:
     sheet, rng = _sheet("commitment_post", 200, 5)
     sheet.scribble(-25, 55, 40, 75)  # well below and left of the block

@@ -509,8 +509,9 @@ def _align(straight: _Straight, lines: list[_Line]) -> _Fit:
     return fit
 
 
-def _line_shift(straight: _Straight, line: _Line, fit: _Fit) -> tuple[float, float]:
-    """What one line's print adds to the block's fit: a shift within 1.5 mm."""
+def _line_shift(straight: _Straight, line: _Line, fit: _Fit) -> tuple[float, float, float]:
+    """What one line's print adds to the block's fit: a shift within 1.5 mm, and the share of
+    the line's print cells that is dark there (low: the line is not where the template says)."""
     import numpy as np
 
     printed = _printed_cells(line)
@@ -529,7 +530,7 @@ def _line_shift(straight: _Straight, line: _Line, fit: _Fit) -> tuple[float, flo
             "dy": local.dy + np.arange(-1.5, 1.5 + 1e-9, 0.25),
         },
     )
-    return local.dx - start[0], local.dy - start[1]
+    return local.dx - start[0], local.dy - start[1], local.share
 
 
 def _state(value: float, thresholds: tuple[float, float]) -> bool | None:
@@ -574,13 +575,26 @@ def _check_block(
             _("签字区的印刷文字没有出现在二维码所指的位置（对准失败）：请人工核对")
         )
         check.regions = [
-            Region("block", "block", straight.polygon(_Box(0, 0, RIGHT_X_MM, bottom)), None, 0.0)
+            Region(
+                _("签字区"), "block", straight.polygon(_Box(0, 0, RIGHT_X_MM, bottom)), None, 0.0
+            )
         ]
         return check
     elements: list[tuple[Region, float]] = []
+    unaligned: list[str] = []  # lines whose print was not found where the template puts it
     blocks = SIGNATURE_BLOCKS[check.layout or ""]
     for line in lines:
-        ldx, ldy = _line_shift(straight, line, fit)
+        ldx, ldy, line_share = _line_shift(straight, line, fit)
+        if line_share < ALIGN_MIN_INK:  # this line's print is not where it should be
+            if line.text == DATE_LINE or line.text.endswith("（签字）："):
+                box = fit.box(_Box(LABEL_X_MM, line.top, RIGHT_X_MM, line.top + BODY_LINE_MM))
+                if line.text == DATE_LINE:
+                    name, kind = _("第 {n} 处日期", n=line.block + 1), "date"
+                else:
+                    name, kind = line.text.rstrip("："), "signature"
+                elements.append((Region(name, kind, straight.polygon(box), None, 0.0), 0.0))
+                unaligned.append(name)
+            continue
         if line.text == DATE_LINE:
             boxes = [fit.box(box, ldx, ldy) for box in _date_blanks(line)]
             ink = _ink_mm2(straight, boxes)
@@ -627,6 +641,10 @@ def _check_block(
     for region in check.regions:
         if region.found is False:
             check.reasons.append(_("{name}：空白", name=region.name))
+        elif region.name in unaligned:
+            check.reasons.append(
+                _("{name}：这一行的印刷文字不在应在的位置，请人工核对", name=region.name)
+            )
         elif region.found is None:
             check.reasons.append(
                 _("{name}：看不准（{area} mm²），请人工核对", name=region.name, area=region.score)
