@@ -148,14 +148,31 @@ class IngestReport(Report):
 
 
 def parse_task(path: str) -> dict[str, Any]:
-    """Run in a worker: parse one file; never raises for the file's content."""
+    """Run in a worker: parse one file; never raises for the file's content.
+
+    Images, and PDFs without a text layer, are scans (:func:`parsers.scan.parse_scan`): their
+    pages are decoded and searched for our QR codes here, under the worker's limits."""
     from parsers.base import ParseError
+    from parsers.detect import detect_type
     from parsers.registry import parse_path
+    from parsers.scan import parse_scan
 
     try:
-        parsed = parse_path(Path(path))
+        try:
+            media = detect_type(path)
+        except OSError:
+            media = "unknown"  # parse_path says why it cannot be read
+        if media == "image":
+            parsed = parse_scan(Path(path), "image")
+        else:
+            try:
+                parsed = parse_path(Path(path))
+            except ParseError as exc:
+                if media != "pdf" or exc.reason != "no_text":
+                    raise
+                parsed = parse_scan(Path(path), "pdf")
     except ParseError as exc:
-        return {"ok": False, "reason": exc.reason, "message": exc.message}
+        return {"ok": False, "reason": exc.reason, "message": exc.message, "hint": exc.hint}
     return {"ok": True, "parsed": parsed}
 
 
@@ -422,14 +439,7 @@ def _check(
             )
         )
         return None
-    if media == "image":
-        settle(
-            FileResult(
-                shown, NEEDS_OCR, _("扫描图片，需要文字识别（OCR）"), source=candidate.source
-            )
-        )
-        return None
-    if media not in ("pdf", "docx"):
+    if media not in ("pdf", "docx", "image"):
         claimed = Path(shown).suffix.lower()
         if media == "zip" and claimed in EXTENSIONS_DOCX:  # a zip without word/document.xml
             message = _(
@@ -559,6 +569,8 @@ class _Committer:
                 answer["reason"], FAILED
             )
             base.reason = answer["message"]
+            if base.status == NEEDS_OCR and answer.get("hint"):
+                base.reason = _("{message}；{hint}", message=base.reason, hint=answer["hint"])
             self.settle(base)
             return
         parsed = answer["parsed"]
@@ -606,8 +618,17 @@ class _Committer:
         """Which enterprise(s) or section the document belongs to, and how that was decided."""
         index = self.archive.index()
         enterprises = index.table(ENTERPRISES)
+        scan = parsed.parser == SCAN_PARSER and parsed.get("serial")
+        if scan:
+            letter = self._scanned_letter(parsed, result)
         if self.assign:
             return {"credit_codes": [self.assign], "matched_by": "assigned"}
+        if scan:
+            if letter is None:
+                return None
+            if letter.get("credit_code"):
+                return {"credit_codes": [letter["credit_code"]], "matched_by": "qr"}
+            return {"credit_codes": [], "section": letter.get("section"), "matched_by": "qr"}
         serial = parsed.get("serial")
         if serial:
             serial = self._serials().get(_serial_key(serial), serial)
@@ -652,6 +673,36 @@ class _Committer:
             else _("文中找不到统一社会信用代码或已登记的单位名称")
         )
         return None
+
+    def _scanned_letter(self, parsed: Any, result: FileResult) -> dict[str, Any] | None:
+        """The letter a scan's QR code names — only when the archive issued that serial and the
+        code in the QR is the letter's; else None, with the reason in ``result``.  The scan's
+        kind is the letter's (its template's)."""
+        letters = (parsed.get("scan") or {}).get("letters") or []
+        if len({(item.get("serial"), item.get("credit_code")) for item in letters}) > 1:
+            result.reason = _(
+                "一个文件中有几份信函的二维码：{serials}；请每份信函单独扫描后再归档",
+                serials=_("、").join(str(item.get("serial")) for item in letters),
+            )
+            return None
+        serial = parsed.get("serial")
+        known = self._serials().get(_serial_key(serial))
+        letter = self.archive.index().table("letters").record(known) if known else None
+        if letter is None:
+            result.reason = _("二维码中的编号 {serial} 不是本档案发出的信函编号", serial=serial)
+            return None
+        result.fields["serial"] = known
+        result.kind = letter_kind(letter)
+        in_code = parsed.get("qr_credit_code") or None
+        if in_code != (letter.get("credit_code") or None):
+            result.reason = _(
+                "二维码中的代码 {code} 与信函 {serial} 的收件单位代码 {issued} 不同",
+                code=in_code or _("（空）"),
+                serial=known,
+                issued=letter.get("credit_code") or _("（空）"),
+            )
+            return None
+        return letter
 
     def _match_one(
         self, named: Any, enterprises: Any, problems: list[str], new: list[dict[str, str]]
@@ -803,7 +854,7 @@ class _Committer:
                 Path("files")
                 / owner
                 / (result.kind or "unknown")
-                / (f"{when}_{work.sha256[:8]}{EXTENSIONS.get(work.media, '')}")
+                / (f"{when}_{work.sha256[:8]}{_stored_suffix(work)}")
             )
             try:
                 target = self.archive.root / relative
@@ -960,6 +1011,48 @@ def _leave_inbox(root: Path, archived: set[str | None]) -> None:
             continue
         sidecar.with_name(sidecar.name.removesuffix(".json")).unlink(missing_ok=True)
         sidecar.unlink(missing_ok=True)
+
+
+SCAN_PARSER = "scan"  # parsers.scan.NAME: the parser of scans (images, PDFs without text)
+_TEMPLATE_KINDS = {
+    "form_monthly_report": "monthly_report",
+    "form_section_submission": "section_submission",
+}
+
+
+def letter_kind(letter: dict[str, Any]) -> str:
+    """The document kind of a returned letter, from the template it was issued with."""
+    template = letter.get("template") or ""
+    if template in _TEMPLATE_KINDS:
+        return _TEMPLATE_KINDS[template]
+    if letter.get("category") == "commitment" or template.startswith("commitment"):
+        return "commitment_letter"
+    return "unknown"
+
+
+def _stored_suffix(work: _Work) -> str:
+    """The extension a file is stored under: by its content (an image by its format)."""
+    if work.media != "image":
+        return EXTENSIONS.get(work.media, "")
+    try:
+        with open(work.candidate.path, "rb") as handle:
+            head = handle.read(16)
+    except OSError:
+        head = b""
+    for magic, suffix in _IMAGE_SUFFIXES:
+        if head.startswith(magic):
+            return suffix
+    return ".webp" if head[8:12] == b"WEBP" else ".img"
+
+
+_IMAGE_SUFFIXES = (
+    (b"\xff\xd8\xff", ".jpg"),
+    (b"\x89PNG", ".png"),
+    (b"II*\x00", ".tif"),
+    (b"MM\x00*", ".tif"),
+    (b"GIF8", ".gif"),
+    (b"BM", ".bmp"),
+)
 
 
 def _serial_key(serial: str) -> str:

@@ -1,0 +1,220 @@
+"""A scan's pages as RGB arrays: images (JPEG, PNG, TIFF with several pages, BMP, GIF, WebP)
+and PDF pages without a text layer.
+
+An image's size is read from its header before any pixel is decoded: a page of more than
+:data:`MAX_PIXELS` pixels is refused (``too_large``), so a 30,000 × 30,000 PNG never reaches
+memory.  EXIF orientation is applied (a phone's photo stands as it was taken); palette,
+greyscale, CMYK, 16-bit and alpha images become RGB (alpha over white).  PDF pages are rendered
+with pypdfium2 at ``dpi`` (lower for a page so large that it would pass the pixel limit).
+This runs in ingest's worker process, under its time and memory limit (:mod:`archive.pool`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from archive.i18n import _, describe_error
+from parsers.base import ParseError
+from parsers.text import display_name
+
+__all__ = ["MAX_PIXELS", "Page", "load_pages"]
+
+MAX_PIXELS = 60_000_000
+"""Pixels of one page at most (A4 at 600 dpi is 35 million)."""
+
+
+@dataclass
+class Page:
+    """One page: RGB uint8, height × width × 3; ``dpi`` when the file states it."""
+
+    image: Any  # numpy.ndarray
+    number: int  # 1-based
+    dpi: float | None = None
+
+
+def _unreadable(path: Path, detail: object) -> ParseError:
+    text = describe_error(detail) if isinstance(detail, BaseException) else str(detail)
+    return ParseError(
+        _(
+            "图片已损坏或格式不对，无法读取：{name}（{detail}）",
+            name=display_name(path),
+            detail=text.encode("utf-8", "backslashreplace").decode("utf-8"),
+        ),
+        "unreadable",
+        _("重新扫描或拍照，或向来源索取完好的文件"),
+    )
+
+
+def _too_large(path: Path, width: int, height: int, number: int) -> ParseError:
+    return ParseError(
+        _(
+            "图片过大：{name} 第 {page} 页为 {width} × {height} 像素，上限 {limit} 万像素，未读取",
+            name=display_name(path),
+            page=number,
+            width=width,
+            height=height,
+            limit=MAX_PIXELS // 10_000,
+        ),
+        "too_large",
+        _("以 150–300 dpi 重新扫描，或把图片缩小后再归档"),
+    )
+
+
+def _too_many_pages(path: Path, pages: int, limit: int) -> ParseError:
+    return ParseError(
+        _(
+            "共 {pages} 页，超过上限 {limit} 页：{name}",
+            pages=pages,
+            limit=limit,
+            name=display_name(path),
+        ),
+        "too_many_pages",
+        _("请确认文件是否正确，或拆分后再归档"),
+    )
+
+
+def load_pages(path: Path, media: str, *, max_pages: int = 50, dpi: int = 200) -> list[Page]:
+    """The pages of ``path`` (``media`` ``image`` or ``pdf``) as RGB arrays; raises ParseError
+    (``too_large``, ``too_many_pages``, ``unreadable``, ``encrypted``)."""
+    path = Path(path)
+    if media == "pdf":
+        return _pdf_pages(path, max_pages=max_pages, dpi=dpi)
+    if media == "image":
+        return _image_pages(path, max_pages=max_pages)
+    raise ValueError(media)
+
+
+def _image_pages(path: Path, *, max_pages: int) -> list[Page]:
+    import warnings
+
+    from PIL import Image
+
+    pages: list[Page] = []
+    with warnings.catch_warnings():
+        # The size is checked here against MAX_PIXELS, before decoding; PIL's own check would
+        # refuse a large page without saying its size, and warns of smaller ones.
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        limit, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None  # checked below instead
+        try:
+            image = Image.open(path)  # reads the header only
+        except (OSError, ValueError, SyntaxError, EOFError) as error:  # "cannot identify"
+            raise _unreadable(path, error) from error
+        finally:
+            Image.MAX_IMAGE_PIXELS = limit
+        with image:
+            frames = getattr(image, "n_frames", 1) or 1
+            if frames > max_pages:
+                raise _too_many_pages(path, frames, max_pages)
+            for index in range(frames):
+                try:
+                    if index:
+                        image.seek(index)
+                except (OSError, ValueError, EOFError) as error:
+                    raise _unreadable(path, error) from error
+                width, height = image.size
+                if width * height > MAX_PIXELS:
+                    raise _too_large(path, width, height, index + 1)
+                if width < 1 or height < 1:
+                    raise _unreadable(path, _("没有像素"))
+                pages.append(Page(_rgb(path, image), index + 1, _image_dpi(image)))
+    return pages
+
+
+def _image_dpi(image: Any) -> float | None:
+    dpi = image.info.get("dpi")
+    try:
+        value = float(dpi[0]) if dpi else None
+    except (TypeError, ValueError, IndexError):
+        return None
+    return value if value and 30 <= value <= 2400 else None
+
+
+def _rgb(path: Path, image: Any) -> Any:
+    """The current frame as RGB uint8 (EXIF orientation applied; alpha over white)."""
+    import numpy as np
+    from PIL import Image, ImageOps
+
+    try:
+        image.load()
+        frame = ImageOps.exif_transpose(image) or image
+        mode = frame.mode
+        if mode == "P":
+            frame = frame.convert("RGBA" if "transparency" in frame.info else "RGB")
+        elif mode.startswith("I"):  # 16- or 32-bit greyscale: to 8 bits
+            values = np.asarray(frame, dtype=np.float64)
+            if float(values.max()) > 255:
+                values = values / 257.0
+            frame = Image.fromarray(np.clip(values, 0, 255).astype(np.uint8), "L")
+        elif mode == "F":
+            values = np.asarray(frame, dtype=np.float64)
+            low, high = float(values.min()), float(values.max())
+            span = (high - low) or 1.0
+            frame = Image.fromarray(((values - low) * (255.0 / span)).astype(np.uint8), "L")
+        if frame.mode in ("RGBA", "LA", "PA") or (
+            frame.mode in ("RGBa", "La") or "transparency" in frame.info
+        ):
+            rgba = frame.convert("RGBA")
+            white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+            frame = Image.alpha_composite(white, rgba)
+        if frame.mode != "RGB":
+            frame = frame.convert("RGB")  # L, 1, CMYK, YCbCr, LAB …
+        return np.asarray(frame, dtype=np.uint8).copy()
+    except MemoryError:
+        raise
+    except (OSError, ValueError, SyntaxError, EOFError, TypeError) as error:
+        raise _unreadable(path, error) from error
+
+
+def _pdf_pages(path: Path, *, max_pages: int, dpi: int) -> list[Page]:
+    import numpy as np
+    import pypdfium2 as pdfium
+
+    from parsers.text import _damaged, _is_password_error
+
+    try:
+        pdf = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as error:
+        if _is_password_error(error):
+            raise ParseError(
+                _("PDF 设有打开密码，无法读取：{name}", name=display_name(path)),
+                "encrypted",
+                _("请来源单位提供未加密的文件"),
+            ) from error
+        raise _damaged(path, error) from error
+    pages: list[Page] = []
+    try:
+        count = len(pdf)
+        if count == 0:
+            raise _damaged(path, _("没有页面"))
+        if count > max_pages:
+            raise _too_many_pages(path, count, max_pages)
+        for index in range(count):
+            page = pdf[index]
+            try:
+                width, height = page.get_size()  # points
+                scale = dpi / 72.0
+                pixels = width * scale * height * scale
+                if pixels > MAX_PIXELS:  # a poster-sized page: render it coarser
+                    scale *= (MAX_PIXELS / pixels) ** 0.5
+                bitmap = page.render(scale=scale, fill_color=(255, 255, 255, 255))
+                try:
+                    image = bitmap.to_numpy()
+                    mode = bitmap.mode
+                finally:
+                    bitmap.close()
+            finally:
+                page.close()
+            if image.ndim == 2:
+                image = np.repeat(image[:, :, None], 3, axis=2)
+            elif mode in ("BGR", "BGRA", "BGRX"):
+                image = image[:, :, 2::-1]
+            else:
+                image = image[:, :, :3]
+            pages.append(Page(np.ascontiguousarray(image, dtype=np.uint8), index + 1, scale * 72))
+    except (pdfium.PdfiumError, ValueError, OSError) as error:
+        raise _damaged(path, error) from error
+    finally:
+        pdf.close()
+    return pages
