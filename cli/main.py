@@ -45,7 +45,7 @@ COMMANDS = {
     ),
     "ingest": (
         "cli.commands.ingest:ingest",
-        N_("把退回的承诺书、报表和执法文书（PDF、Word、压缩包）归入档案"),
+        N_("把退回的承诺书、报表和执法文书（PDF、Word、压缩包、扫描件和照片）归入档案"),
     ),
     "explain": (
         "cli.commands.ingest:explain",

@@ -141,6 +141,7 @@ DOMAIN_RANKS = {
     "archive.letters.returns": 4,
     "archive.ingest": 5,
     "archive.records": 6,
+    "archive.scans": 6,
     "archive.monthly": 6,
     "archive.penalties": 6,
     "archive.blacklist": 7,

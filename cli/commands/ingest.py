@@ -67,13 +67,23 @@ def filed_label(place: dict) -> str:
     help="收到这些文件的日期（不晚于今天；默认今天）：按月核对时据此判断是否按时报送。",
 )
 @option("--nl", "as_nl", is_flag=True, help="每个文件输出一行 JSON（stdout）。")
-def ingest(folders, dry_run, move, register_new, assign, jobs, received, as_nl) -> None:
-    """把退回的承诺书、报表和执法文书（PDF、Word、压缩包）归入档案。
+@option(
+    "--review",
+    is_flag=True,
+    help="不归档：列出待人工核对的扫描件（签字盖章无法判定的、二维码对不上的）。",
+)
+@option("--json", "as_json", is_flag=True, help="与 --review 同用：以 JSON 输出。")
+@option("--csv", "as_csv", is_flag=True, help="与 --review 同用：以 CSV 输出。")
+def ingest(
+    folders, dry_run, move, register_new, assign, jobs, received, as_nl, review, as_json, as_csv
+) -> None:
+    """把退回的承诺书、报表和执法文书（PDF、Word、压缩包、扫描件和照片）归入档案。
 
     按内容识别文件类型和文书种类，按编号/二维码、统一社会信用代码、单位名称匹配单位，
     复制到 files/<代码>/<种类>/。已归档的文件记为重复；匹配不上的复制到
     inbox/unmatched/ 并说明原因，可用 --assign 归档。原文件夹不会被改动（除非 --move）。
-    有文件失败时退出码为 3。
+    扫描件和照片（.jpg、.png、.tif、没有文字层的 PDF）按页上的二维码匹配所发的信函；
+    签字盖章无法判定的用 --review 列出。有文件失败时退出码为 3。
 
     \b
     示例：
@@ -81,11 +91,18 @@ def ingest(folders, dry_run, move, register_new, assign, jobs, received, as_nl) 
       credit ingest 邮寄件/ --received 2026-12-03
       credit ingest 收件/ --dry-run --nl > 结果.jsonl
       credit ingest --assign inbox/unmatched/1a2b3c4d_决定书.pdf 91431127MA4L8R2K77
+      credit ingest --review
     """
     from archive.ingest import assign_file, assign_path
     from archive.ingest import ingest as run_ingest
 
     env = get_env()
+    if review:
+        _review(env, folders or assign or None, as_json, as_nl, as_csv)
+        return
+    if as_json or as_csv:
+        given = "--json" if as_json else "--csv"
+        raise click.UsageError(_("{option} 只能与 --review 同用", option=given))
     if len(assign) > 1:
         raise click.UsageError(
             _(
@@ -168,10 +185,52 @@ def ingest(folders, dry_run, move, register_new, assign, jobs, received, as_nl) 
     exit_with(report)
 
 
+REVIEW_COLUMNS = [
+    ("status", N_("情况")),
+    ("credit_code", N_("代码")),
+    ("name", N_("单位")),
+    ("file", N_("文件")),
+    ("page", N_("页")),
+    ("reason", N_("原因")),
+    ("confidence", N_("把握")),
+]
+REVIEW_LABELS = {"uncertain": N_("签字待核"), "unmatched": N_("未匹配")}
+
+
+def _review(env, extra, as_json: bool, as_nl: bool, as_csv: bool) -> None:
+    """``credit ingest --review``: the scans a clerk should look at."""
+    from archive.scans import review
+
+    if extra:
+        raise click.UsageError(_("--review 不归档文件，不能再给出文件夹或 --assign"))
+    given = [name for name, on in (("--json", as_json), ("--nl", as_nl), ("--csv", as_csv)) if on]
+    if len(given) > 1:
+        raise click.UsageError(_("{options} 不能同时使用", options=join_items(given)))
+    fmt = {"--json": "json", "--nl": "nl", "--csv": "csv"}.get(given[0] if given else "", "table")
+    rows = review(env.open_archive())
+    if fmt == "table":
+        rows = [
+            {
+                **row,
+                "status": _(REVIEW_LABELS.get(row["status"], row["status"])),
+                "confidence": "" if row["confidence"] is None else f"{row['confidence']:.2f}",
+            }
+            for row in rows
+        ]
+    render_rows(env, rows, REVIEW_COLUMNS, fmt, empty=_("没有待核对的扫描件。"))
+
+
 @click.command(cls=Command)
 @click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
 @option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
-def explain(file: Path, as_json: bool) -> None:
+@option(
+    "--png",
+    "png",
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="OUT",
+    help="扫描件：把各页连同找到的二维码、签字盖章区域画出来写成 PNG（第 2 页起为 OUT-p2.png …）。",
+)
+def explain(file: Path, as_json: bool, png: Path | None) -> None:
     """显示解析器从一个文件中看到了什么：规范化后的文字、由哪个解析器处理及原因、每个字段及其出处。
 
     用于弄清某份文书为什么被归错、没匹配上或缺了字段。不写入档案，不需要档案。
@@ -180,10 +239,14 @@ def explain(file: Path, as_json: bool) -> None:
     示例：
       credit explain 收件/决定书.pdf
       credit explain 收件/决定书.pdf --json
+      credit explain 收件/承诺书扫描.jpg --png 看图.png
     """
     from parsers.explain import explain_path
 
     env = get_env()
+    if png is not None:
+        _explain_png(env, file, png, as_json)
+        return
     explanation = explain_path(file)
     if as_json:
         click.echo(dumps(explanation), file=env.stdout)
@@ -247,3 +310,37 @@ def explain(file: Path, as_json: bool) -> None:
         )
     for warning in explanation.get("warnings", []):
         info(env, _("警告：{message}", message=warning))
+
+
+VERDICT_LABELS = {
+    "signed": N_("已签字盖章"),
+    "unsigned": N_("未签字盖章"),
+    "uncertain": N_("无法判定"),
+}
+
+
+def _explain_png(env, file: Path, png: Path, as_json: bool) -> None:
+    from archive.scans import explain_png
+
+    pages = explain_png(file, png)
+    if as_json:
+        click.echo(dumps(pages), file=env.stdout)
+        return
+    for page in pages:
+        codes = join_items(code["serial"] or code["text"] for code in page["codes"])
+        line = _(
+            "第 {page} 页 → {file}：二维码 {count} 个{codes}",
+            page=page["page"],
+            file=page["file"],
+            count=len(page["codes"]),
+            codes=_("（{codes}）", codes=codes) if codes else "",
+        )
+        if page["verdict"]:
+            found = sum(1 for region in page["regions"] if region.get("found"))
+            line += _(
+                "；签字盖章：{verdict}（区域 {found}/{total} 有内容）",
+                verdict=_(VERDICT_LABELS.get(page["verdict"], page["verdict"])),
+                found=found,
+                total=len(page["regions"]),
+            )
+        click.echo(line, file=env.stdout)

@@ -22,6 +22,7 @@ LETTER = "letter"
 SIGNATURE = "signature"
 OTHER = "other"
 
+MAX_SIDE = 5000  # pixels: larger pages are searched scaled down to this
 _LETTER_PREFIX = "CREDIT|"
 _SIGNATURE_PREFIX = "CREDIT-SIG|"
 
@@ -235,13 +236,19 @@ def find_codes(image: Any, dpi: float | None = None, *, all_tries: bool = False)
     unless ``all_tries``.  ``dpi`` (when the file states it) picks the scales to try.
     """
     grey = _grey(image)
+    scale = 1.0
+    side = max(grey.shape[:2])
+    if side > MAX_SIDE:  # a poster or a 600 dpi scan: a QR code of 2 cm stays large enough
+        scale = MAX_SIDE / side
+        grey = _resize(grey, scale)
+        dpi = dpi * scale if dpi else None
     hits: list[QrHit] = []
 
     def add(results: list[Any], name: str, factor: float, offset=(0, 0)) -> None:
         for result in results:
             if not result.valid or not result.text:
                 continue
-            corners = _corners(result) / factor + offset
+            corners = (_corners(result) / factor + offset) / scale
             kind, layout, serial, code = parse_payload(result.text)
             hit = QrHit(result.text, corners, kind, serial, code, layout, [name])
             for other in hits:
