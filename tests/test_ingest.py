@@ -625,13 +625,13 @@ def test_nl_output_keys_and_streams(runner, archive_dir: Path, tmp_path: Path) -
     decision = penalty(folder / "决定书.pdf", CODE_A, NAME_A, "蓝应急罚〔2026〕20号")
     shutil.copyfile(decision, folder / "决定书（副本）.pdf")
     (folder / "说明.txt").write_text("请查收。", encoding="utf-8")
-    (folder / "扫描件.jpg").write_bytes(b"\xff\xd8\xff\xe0" + bytes(200))
+    (folder / "扫描件.jpg").write_bytes(b"\xff\xd8\xff\xe0" + bytes(200))  # a broken image
     inspection(folder / "检查记录.pdf", CODE_A, NAME_A, "蓝应急检记〔2026〕21号")  # a .docx
     (folder / "Thumbs.db").write_bytes(b"junk")
     (folder / "~$决定书.docx").write_bytes(b"lock")
 
     result = invoke(runner, "ingest", str(folder), "--nl", archive=archive_dir)
-    assert result.exit_code == 0, result.stderr
+    assert result.exit_code == 3, result.stderr  # the broken image failed
     rows = nl_lines(result.stdout)  # every stdout line is one JSON object
     assert len(rows) == len(result.stdout.splitlines()) == 5
     for row in rows:
@@ -641,7 +641,7 @@ def test_nl_output_keys_and_streams(runner, archive_dir: Path, tmp_path: Path) -
         "决定书.pdf": "ingested",
         "决定书（副本）.pdf": "duplicate",
         "说明.txt": "skipped",
-        "扫描件.jpg": "needs-ocr",
+        "扫描件.jpg": "failed",
         "检查记录.pdf": "ingested",
     }
     mismatched = named["检查记录.pdf"]  # handled by its content, the mismatch reported
@@ -660,14 +660,15 @@ def test_nl_output_keys_and_streams(runner, archive_dir: Path, tmp_path: Path) -
     for name in ("说明.txt", "扫描件.jpg"):
         row = named[name]
         assert row["reason"]
-        assert all(row[key] is None for key in OUTPUT_KEYS - {"path", "status", "reason"}), row
+        read = {"path", "status", "reason"} | ({"sha256"} if name.endswith(".jpg") else set())
+        assert all(row[key] is None for key in OUTPUT_KEYS - read), row
     # People's lines and the summary table go to stderr, not stdout.
     assert "[已归档]" in result.stderr and "[重复]" in result.stderr and "[跳过]" in result.stderr
     assert "归档结果" in result.stderr and "文件数" in result.stderr
     assert "[已归档]" not in result.stdout and "归档结果" not in result.stdout
 
     plain = invoke(runner, "ingest", str(folder), archive=archive_dir)
-    assert plain.exit_code == 0 and plain.stdout == ""
+    assert plain.exit_code == 3 and plain.stdout == ""
     assert plain.stderr.count("[重复]") == 3
 
 
@@ -850,7 +851,7 @@ def hostile_corpus(folder: Path, outside: Path) -> dict[str, tuple[str, ...]]:
     (folder / "legacy.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4096))
     expected["legacy.doc"] = ("failed",)
     (folder / "scan.jpg").write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(2000))
-    expected["scan.jpg"] = ("needs-ocr",)
+    expected["scan.jpg"] = ("failed",)  # a JPEG header and nothing after it
     # A name that is not UTF-8 on disk (GBK bytes, as copied from an old Windows share): shown
     # escaped, archived like any other.
     raw = os.fsdecode("旧电脑拷来的决定书.pdf".encode("gbk"))

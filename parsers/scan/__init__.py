@@ -132,10 +132,7 @@ def _as_dict(value: Any) -> Any:
 
 def _without_code(path: Path, pages: list[Any]) -> ParsedDocument:
     """No code of ours: OCR when tesseract (with chi_sim) is usable, else ``no_text``."""
-    try:
-        from parsers.scan import ocr
-    except ImportError:
-        ocr = None
+    ocr = _ocr_module()
     hint = ocr.tesseract_status() if ocr is not None else OCR_HINT
     if hint is not None:
         raise ParseError(
@@ -147,3 +144,12 @@ def _without_code(path: Path, pages: list[Any]) -> ParsedDocument:
             _("安装文字识别后重新归档：{hint}", hint=hint),
         )
     return ocr.ocr_document(pages)
+
+
+def _ocr_module() -> Any:
+    """:mod:`parsers.scan.ocr`, or None while it is not there."""
+    try:
+        from parsers.scan import ocr
+    except ImportError:
+        return None
+    return ocr

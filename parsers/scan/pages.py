@@ -35,7 +35,14 @@ class Page:
 
 
 def _unreadable(path: Path, detail: object) -> ParseError:
-    text = describe_error(detail) if isinstance(detail, BaseException) else str(detail)
+    from PIL import UnidentifiedImageError
+
+    if isinstance(detail, UnidentifiedImageError):
+        text = _("不是能识别的图片格式")
+    elif isinstance(detail, OSError) and detail.errno is not None:
+        text = describe_error(detail)
+    else:  # PIL's own words ("image file is truncated"), without the path it may quote
+        text = str(detail).replace(str(path), display_name(path)) or type(detail).__name__
     return ParseError(
         _(
             "图片已损坏或格式不对，无法读取：{name}（{detail}）",

@@ -1,0 +1,254 @@
+"""Scans through ingest: an issued letter scanned or photographed comes back matched by its QR
+code; a QR code the archive did not issue, or whose code differs, is unmatched with that
+reason; broken and huge images fail alone; --review and explain --png."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from archive import enterprises
+from archive.store import Archive
+from tests.conftest import invoke
+from tests.helpers import make_code
+from tests.scan_fixtures import Distortion, blank_page, distort, encode, paste, qr_picture
+from tests.test_scan_pages import huge_png
+
+NAME = "蓝山县甲矿业有限公司"
+
+
+@pytest.fixture
+def issued(runner, archive_dir: Path, tmp_path: Path) -> dict:
+    """One commitment letter issued to one enterprise; its QR picture as the letter has it."""
+    archive = Archive.open(archive_dir)
+    code = make_code(100)
+    enterprises.add_enterprise(archive, {"credit_code": code, "name": NAME, "industry": "非煤矿山"})
+    result = invoke(
+        runner, "gen-commitment", code, "--year", "2026", "--out", str(tmp_path / "out"),
+        "--json", archive=archive_dir,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    letter = json.loads(result.stdout)["letters"][0]
+    with zipfile.ZipFile(letter["file"]) as docx:
+        png = docx.read("word/media/credit_qr.png")
+    qr = np.asarray(Image.open(io.BytesIO(png)).convert("L"))
+    return {"serial": letter["serial"], "code": code, "qr": qr}
+
+
+def scanned(qr, how: Distortion, seed: int = 0):
+    """A page with ``qr`` where the letter has it, as a scanner or phone gives it back."""
+    page = paste(blank_page(how.dpi, seed), qr, how.dpi, x_mm=170, y_mm=15, size_mm=20)
+    return distort(page, how, seed)
+
+
+def nl(stdout: str) -> dict[str, dict]:
+    rows = [json.loads(line) for line in stdout.splitlines() if line.strip()]
+    return {Path(row["path"]).name: row for row in rows}
+
+
+def test_a_scanned_letter_is_matched_by_its_qr_code_in_every_format(
+    runner, archive_dir: Path, tmp_path: Path, issued: dict
+) -> None:
+    folder = tmp_path / "收件"
+    folder.mkdir()
+    image = scanned(issued["qr"], Distortion(dpi=200, angle=-3, blur=0.6, noise=3), 1)
+    (folder / "扫描.jpg").write_bytes(encode(image, ".jpg", quality=60))
+    (folder / "扫描.png").write_bytes(encode(scanned(issued["qr"], Distortion(dpi=150), 2), ".png"))
+    tilted = scanned(issued["qr"], Distortion(dpi=300, angle=181, tilt=10), 3)
+    (folder / "扫描.tif").write_bytes(encode(tilted, ".tif", dpi=300))
+    blank = Image.fromarray(blank_page(150, 4))
+    Image.fromarray(scanned(issued["qr"], Distortion(dpi=150, angle=90), 5)).save(
+        folder / "扫描件.pdf", "PDF", resolution=150, save_all=True, append_images=[blank]
+    )  # a PDF of two scanned pages, no text layer: the QR is on page 1
+
+    result = invoke(runner, "ingest", str(folder), "--nl", archive=archive_dir)
+    assert result.exit_code == 0, result.stderr
+    rows = nl(result.stdout)
+    assert set(rows) == {"扫描.jpg", "扫描.png", "扫描.tif", "扫描件.pdf"}
+    for name, row in rows.items():
+        assert row["status"] == "ingested", (name, row["reason"])
+        assert row["kind"] == "commitment_letter" and row["matched_by"] == "qr"
+        assert row["serial"] == issued["serial"] and row["credit_codes"] == [issued["code"]]
+        assert row["signed"] is None  # no signature check yet: uncertain, never signed
+    assert rows["扫描.jpg"]["stored"].endswith(".jpg") and rows["扫描件.pdf"]["stored"].endswith(
+        ".pdf"
+    )
+    assert rows["扫描.tif"]["stored"].endswith(".tif")
+    archive = Archive.open(archive_dir)
+    letter = archive.index().table("letters").record(issued["serial"])
+    assert letter["status"] == "returned", letter
+    stored = archive.index().table("documents").record(rows["扫描件.pdf"]["sha256"])
+    assert stored["fields"]["scan"]["pages"] == 2 and stored["fields"]["parser"] == "scan"
+
+    review = invoke(runner, "ingest", "--review", "--json", archive=archive_dir)
+    assert review.exit_code == 0, review.stderr
+    listed = json.loads(review.stdout)
+    assert {Path(row["original"]).name for row in listed} == set(rows)
+    assert {(row["status"], row["credit_code"], row["name"], row["serial"]) for row in listed} == {
+        ("uncertain", issued["code"], NAME, issued["serial"])
+    }
+    assert all(row["page"] == 1 and row["reason"] for row in listed)
+
+
+def test_an_exif_rotated_photo_is_matched(
+    runner, archive_dir: Path, tmp_path: Path, issued: dict
+) -> None:
+    image = scanned(issued["qr"], Distortion(dpi=200, tilt=8, light=0.2, quality=70), 6)
+    stored = np.ascontiguousarray(np.rot90(image, k=1))  # as the phone's sensor wrote it
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    folder = tmp_path / "手机"
+    folder.mkdir()
+    Image.fromarray(stored).save(folder / "IMG_0001.jpg", exif=exif, quality=80)
+    result = invoke(runner, "ingest", str(folder), "--nl", archive=archive_dir)
+    assert result.exit_code == 0, result.stderr
+    (row,) = nl(result.stdout).values()
+    assert (row["status"], row["serial"]) == ("ingested", issued["serial"])
+
+
+def test_a_qr_code_never_issued_or_with_another_code_is_unmatched(
+    runner, archive_dir: Path, tmp_path: Path, issued: dict
+) -> None:
+    folder = tmp_path / "收件"
+    folder.mkdir()
+    unknown = "蓝应急诺〔2026〕9999号"
+    other_code = make_code(101)
+    wrong = {
+        "未发过.png": f"CREDIT|{unknown}|{issued['code']}",
+        "代码不符.png": f"CREDIT|{issued['serial']}|{other_code}",
+    }
+    for name, payload in wrong.items():
+        image = scanned(qr_picture(payload), Distortion(dpi=200, angle=12), 7)
+        (folder / name).write_bytes(encode(image, ".png"))
+    # The enterprise named in the QR code is registered: still never filed by that code.
+    enterprises.add_enterprise(
+        Archive.open(archive_dir), {"credit_code": other_code, "name": "乙公司"}
+    )
+    result = invoke(runner, "ingest", str(folder), "--nl", archive=archive_dir)
+    assert result.exit_code == 0, result.stderr
+    rows = nl(result.stdout)
+    assert {name: row["status"] for name, row in rows.items()} == dict.fromkeys(wrong, "unmatched")
+    assert (
+        unknown in rows["未发过.png"]["reason"] and "不是本档案发出" in rows["未发过.png"]["reason"]
+    )
+    reason = rows["代码不符.png"]["reason"]
+    assert other_code in reason and issued["code"] in reason and issued["serial"] in reason
+    assert rows["代码不符.png"]["kind"] == "commitment_letter"  # the letter is known
+    archive = Archive.open(archive_dir)
+    assert archive.index().table("letters").record(issued["serial"])["status"] != "returned"
+    assert len(list((archive_dir / "inbox" / "unmatched").glob("*.png"))) == 2
+
+    review = invoke(runner, "ingest", "--review", "--csv", archive=archive_dir)
+    assert review.exit_code == 0
+    lines = review.stdout.splitlines()
+    assert lines[0] == "status,credit_code,name,file,page,reason,confidence"
+    assert len(lines) == 3 and all(line.startswith("unmatched,") for line in lines[1:])
+    table = invoke(runner, "ingest", "--review", archive=archive_dir)
+    assert table.exit_code == 0 and "未匹配" in table.stdout and unknown in table.stdout
+
+
+def test_huge_and_broken_images_fail_alone(
+    runner, archive_dir: Path, tmp_path: Path, issued: dict
+) -> None:
+    folder = tmp_path / "收件"
+    folder.mkdir()
+    huge_png(folder / "巨图.png")
+    (folder / "坏图.jpg").write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(3000))
+    good = scanned(issued["qr"], Distortion(dpi=150, angle=45), 8)
+    (folder / "好图.jpg").write_bytes(encode(good, ".jpg"))
+    result = invoke(runner, "ingest", str(folder), "--nl", archive=archive_dir)
+    assert result.exit_code == 3, result.stderr
+    rows = nl(result.stdout)
+    assert rows["好图.jpg"]["status"] == "ingested"
+    assert rows["巨图.png"]["status"] == "failed"
+    assert (
+        "巨图.png" in rows["巨图.png"]["reason"] and "30000 × 30000" in rows["巨图.png"]["reason"]
+    )
+    assert rows["坏图.jpg"]["status"] == "failed" and "坏图.jpg" in rows["坏图.jpg"]["reason"]
+
+
+def test_a_scan_without_our_code_and_without_ocr_needs_ocr(
+    runner, archive_dir: Path, tmp_path: Path, monkeypatch
+) -> None:
+    import parsers.scan
+
+    monkeypatch.setattr(parsers.scan, "_ocr_module", lambda: None)  # as without tesseract
+    folder = tmp_path / "收件"
+    folder.mkdir()
+    (folder / "执法文书.jpg").write_bytes(encode(blank_page(150, 9), ".jpg"))
+    result = invoke(runner, "ingest", str(folder), "--nl", archive=archive_dir)
+    assert result.exit_code == 0, result.stderr
+    (row,) = nl(result.stdout).values()
+    assert row["status"] == "needs-ocr"
+    assert "tesseract-ocr-chi-sim" in row["reason"] and "执法文书.jpg" in row["reason"]
+
+
+def test_images_are_parsed_in_the_worker_under_its_time_limit(
+    archive_dir: Path, tmp_path: Path, issued: dict, monkeypatch
+) -> None:
+    """The worker is forked after this patch: a slow page load is stopped by the time limit,
+    so the scan path runs inside archive.pool's worker, not in the parent."""
+    import time
+
+    import parsers.scan.pages
+    from archive.ingest import ingest
+
+    def slow(*args, **kwargs):
+        time.sleep(30)
+
+    monkeypatch.setattr(parsers.scan.pages, "load_pages", slow)
+    folder = tmp_path / "收件"
+    folder.mkdir()
+    (folder / "慢.png").write_bytes(encode(scanned(issued["qr"], Distortion(dpi=150)), ".png"))
+    started = time.monotonic()
+    report = ingest(Archive.open(archive_dir), [folder], jobs=1, timeout=1.0)
+    assert time.monotonic() - started < 15
+    (result,) = report.results
+    assert result.status == "failed" and "超时" in result.reason
+
+
+def test_explain_png_draws_the_pages(runner, tmp_path: Path, issued: dict) -> None:
+    image = scanned(issued["qr"], Distortion(dpi=150, angle=30), 10)
+    path = tmp_path / "扫描.pdf"
+    Image.fromarray(image).save(
+        path, "PDF", resolution=150, save_all=True, append_images=[Image.fromarray(image)]
+    )
+    out = tmp_path / "看" / "图.png"
+    result = invoke(runner, "explain", str(path), "--png", str(out))
+    assert result.exit_code == 0, result.stderr
+    second = out.with_name("图-p2.png")
+    assert out.is_file() and second.is_file()
+    assert "第 1 页" in result.stdout and str(out) in result.stdout and str(second) in result.stdout
+    assert issued["serial"] in result.stdout
+    drawn = np.asarray(Image.open(out).convert("RGB")).astype(int)
+    blue = (drawn[:, :, 2] > 200) & (drawn[:, :, 0] < 60) & (drawn[:, :, 1] < 140)
+    assert blue.sum() > 100  # the QR code's outline
+    as_json = invoke(runner, "explain", str(path), "--png", str(out), "--json")
+    pages = json.loads(as_json.stdout)
+    assert [page["page"] for page in pages] == [1, 2]
+    assert pages[0]["codes"][0]["serial"] == issued["serial"]
+
+    docx = tmp_path / "x.txt"
+    docx.write_text("不是图片", encoding="utf-8")
+    refused = invoke(runner, "explain", str(docx), "--png", str(out))
+    assert refused.exit_code == 1 and "x.txt" in refused.stderr
+
+
+def test_review_options(runner, archive_dir: Path) -> None:
+    empty = invoke(runner, "ingest", "--review", archive=archive_dir)
+    assert empty.exit_code == 0 and "没有待核对的扫描件" in empty.stderr
+    assert (
+        json.loads(invoke(runner, "ingest", "--review", "--json", archive=archive_dir).stdout) == []
+    )
+    both = invoke(runner, "ingest", "--review", "--json", "--csv", archive=archive_dir)
+    assert both.exit_code == 2
+    alone = invoke(runner, "ingest", "x", "--json", archive=archive_dir)
+    assert alone.exit_code == 2 and "--review" in alone.stderr
+    extra = invoke(runner, "ingest", "--review", str(archive_dir), archive=archive_dir)
+    assert extra.exit_code == 2
