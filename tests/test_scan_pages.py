@@ -67,10 +67,10 @@ def test_a_huge_image_is_refused_from_its_header(tmp_path: Path, make) -> None:
     assert time.monotonic() - started < 1.0  # not decoded: 2.7 GB would take far longer
     assert caught.value.reason == "too_large"
     assert path.name in caught.value.message and "30000 × 30000" in caught.value.message
-    assert 30_000 * 30_000 > MAX_PIXELS
+    assert MAX_PIXELS < 30_000 * 30_000
 
 
-def test_the_limit_is_per_page_and_a_page_at_the_limit_is_read(tmp_path: Path) -> None:
+def test_a_page_just_over_the_limit_is_refused(tmp_path: Path) -> None:
     side = int(MAX_PIXELS**0.5) + 1
     with pytest.raises(ParseError, match="像素"):
         load_pages(huge_png(tmp_path / "a.png", side, side), "image")
