@@ -252,3 +252,34 @@ def test_review_options(runner, archive_dir: Path) -> None:
     assert alone.exit_code == 2 and "--review" in alone.stderr
     extra = invoke(runner, "ingest", "--review", str(archive_dir), archive=archive_dir)
     assert extra.exit_code == 2
+
+
+@pytest.mark.parametrize(("signed", "expected"), [({}, False), ({"seal": True}, True)])
+def test_the_signature_check_decides_signed(
+    runner, archive_dir: Path, tmp_path: Path, issued: dict, monkeypatch, signed, expected
+) -> None:
+    """The signature block's page (drawn as tests/test_scan_signature.py draws it, with this
+    letter's serial and code in its QR code): signed only when signer, date and seal are there."""
+    from tests import test_scan_signature as drawn
+
+    monkeypatch.setattr(drawn, "SERIAL", issued["serial"])
+    monkeypatch.setattr(drawn, "CODE", issued["code"])
+    marks = {"signature": True, "date": True, **signed} if signed else {}
+    sheet, _rng = drawn._sheet("commitment_unit", 200, 11, **marks)
+    folder = tmp_path / "收件"
+    folder.mkdir()
+    (folder / "签字页.png").write_bytes(encode(sheet.image, ".png"))
+    result = invoke(runner, "ingest", str(folder), "--nl", archive=archive_dir)
+    assert result.exit_code == 0, result.stderr
+    (row,) = nl(result.stdout).values()
+    assert (row["status"], row["serial"], row["signed"]) == ("ingested", issued["serial"], expected)
+    letter = Archive.open(archive_dir).index().table("letters").record(issued["serial"])
+    assert letter["status"] == "returned" and bool(letter.get("signed")) is expected
+    review = invoke(runner, "ingest", "--review", "--json", archive=archive_dir)
+    assert json.loads(review.stdout) == []  # decided: nothing for the clerk
+    out = tmp_path / "看.png"
+    shown = invoke(runner, "explain", str(folder / "签字页.png"), "--png", str(out))
+    assert shown.exit_code == 0 and ("已签字盖章" if expected else "未签字盖章") in shown.stdout
+    picture = np.asarray(Image.open(out).convert("RGB")).astype(int)
+    colour = (0, 170, 0) if expected else (220, 0, 0)
+    assert (np.abs(picture - colour).sum(axis=2) < 30).sum() > 100  # the regions drawn

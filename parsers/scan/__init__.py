@@ -51,10 +51,10 @@ def parse_scan(path: Path, media: str, *, max_pages: int = 50) -> ParsedDocument
         if item not in [{k: seen[k] for k in item} for seen in letters]:
             letters.append({**item, "page": page.number})
     first_page, first = ours[0]
-    # The signature is checked on the page with the signature block's code, else on the page
-    # with the letter's code (the layout then comes from the template, through the letter's).
+    # The signature is checked on the page with the signature block's code (its layout and
+    # place come from that code); without one it cannot be told.
     signature_page, signature_hit = next(
-        ((page, hit) for page, hit in ours if hit.kind == SIGNATURE), (first_page, first)
+        ((page, hit) for page, hit in ours if hit.kind == SIGNATURE), (first_page, None)
     )
     check = check_signature(signature_page.image, signature_hit)
     verdict = check.get("verdict")
@@ -97,21 +97,21 @@ def parse_scan(path: Path, media: str, *, max_pages: int = 50) -> ParsedDocument
 
 
 def check_signature(image: Any, hit: Any) -> dict[str, Any]:
-    """The signature check of the page (:mod:`parsers.scan.signature`) as a JSON-ready dict:
-    ``verdict`` (signed, unsigned, uncertain), ``confidence``, ``regions``, ``reasons``.
+    """The signature check (:func:`parsers.scan.signature.check_signature`) of the block beside
+    the signature QR code ``hit``, as a JSON-ready dict: ``verdict`` (signed, unsigned,
+    uncertain), ``confidence``, ``regions``, ``reasons``.  Without a signature QR code on any
+    page (the signature page was not scanned, or the letter predates it): uncertain."""
+    from parsers.scan import signature
+    from parsers.scan.qr import SIGNATURE
 
-    Until that module is there, every scan is ``uncertain`` — never counted as signed."""
-    try:
-        from parsers.scan import signature
-    except ImportError:
+    if hit is None or hit.kind != SIGNATURE:
         return {
-            "verdict": "uncertain",
+            "verdict": signature.UNCERTAIN,
             "confidence": 0.0,
             "regions": [],
-            "reasons": [_("签字盖章检查尚不可用")],
+            "reasons": [_("扫描件上没有找到签字区旁的二维码（签字页没有扫到？）：请人工核对")],
         }
-    found = signature.check_signature(image, hit)
-    return _as_dict(found)
+    return _as_dict(signature.check_signature(image, hit))
 
 
 def _as_dict(value: Any) -> Any:

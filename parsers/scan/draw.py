@@ -1,6 +1,6 @@
 """A scan's pages with what was seen on them drawn (``credit explain FILE --png OUT``): the QR
 codes outlined in blue with their text, the signature check's regions in green (found), red
-(not found) or yellow (not found, and the verdict is uncertain), and the verdict."""
+(not found) or yellow (unsure)."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ def draw_scan(path: Path, media: str, *, max_pages: int = 50) -> list[DrawnPage]
     ours = [(page, hit) for page, hit in ours if hit.kind != OTHER]
     checked: dict[int, dict[str, Any]] = {}
     if ours:
-        page, hit = next(((p, h) for p, h in ours if h.kind == SIGNATURE), ours[0])
+        page, hit = next(((p, h) for p, h in ours if h.kind == SIGNATURE), (ours[0][0], None))
         checked[page.number] = check_signature(page.image, hit)
     drawn = []
     for page, hits in zip(pages, codes, strict=True):
@@ -53,7 +53,8 @@ def draw_scan(path: Path, media: str, *, max_pages: int = 50) -> list[DrawnPage]
         check = checked.get(page.number) or {}
         verdict = check.get("verdict")
         for region in check.get("regions") or []:
-            colour = GREEN if region.get("found") else YELLOW if verdict == "uncertain" else RED
+            found = region.get("found")
+            colour = GREEN if found else RED if found is False else YELLOW
             polygon = np.round(np.array(region.get("polygon") or [], dtype=float)).astype(np.int32)
             if polygon.size:
                 cv2.polylines(image, [polygon], True, colour[::-1], thick)

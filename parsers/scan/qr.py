@@ -23,8 +23,6 @@ SIGNATURE = "signature"
 OTHER = "other"
 
 MAX_SIDE = 5000  # pixels: larger pages are searched scaled down to this
-_LETTER_PREFIX = "CREDIT|"
-_SIGNATURE_PREFIX = "CREDIT-SIG|"
 
 
 @dataclass
@@ -64,24 +62,15 @@ class QrHit:
 
 
 def parse_payload(text: str) -> tuple[str, str | None, str | None, str | None]:
-    """``(kind, layout, serial, code)`` of a QR text.
+    """``(kind, layout, serial, code)`` of a QR text: ``letter`` (``CREDIT|serial|code``),
+    ``signature`` (``CREDIT-SIG|layout|serial|code``) as
+    :func:`archive.letters.render.qr.parse_any_payload` reads them, else ``other``."""
+    from archive.letters.render.qr import parse_any_payload
 
-    ``CREDIT|<serial>|<code>`` is a letter's (:mod:`archive.letters.render.qr`, split at the
-    last ``|``), ``CREDIT-SIG|<layout>|<serial>|<code>`` a signature block's; anything else is
-    ``other``.  Kept here because parsers may not import the archive's letters (the layers);
-    ``tests/test_scan_qr.py`` checks it agrees with the letters' own payloads.
-    """
-    if text.startswith(_SIGNATURE_PREFIX):
-        layout, sep, rest = text[len(_SIGNATURE_PREFIX) :].partition("|")
-        serial, sep2, code = rest.rpartition("|")
-        if sep and sep2 and layout and serial:
-            return SIGNATURE, layout, serial, code or None
+    parsed = parse_any_payload(text)
+    if parsed is None:
         return OTHER, None, None, None
-    if text.startswith(_LETTER_PREFIX):
-        serial, sep, code = text[len(_LETTER_PREFIX) :].rpartition("|")
-        if sep and serial:
-            return LETTER, None, serial, code or None
-    return OTHER, None, None, None
+    return parsed
 
 
 def _read(grey: Any, *, binarizer: str = "LocalAverage", downscale: bool = True) -> list[Any]:
