@@ -151,7 +151,13 @@ DOMAIN_RANKS = {
     "archive.publish": 9,
 }
 # Tools over the whole archive (they may import any module of archive/ and parsers/).
-TOP = {"archive.audit", "archive.demo", "archive.demo_scans", "archive.overdue", "archive.report_monthly"}
+TOP = {
+    "archive.audit",
+    "archive.demo",
+    "archive.demo_scans",
+    "archive.overdue",
+    "archive.report_monthly",
+}
 
 
 def _module_name(path: Path) -> str:
