@@ -94,6 +94,9 @@ class FileResult:
     matched_by: str | None = None
     credit_codes: list[str] = field(default_factory=list)
     candidates: list[dict[str, str]] = field(default_factory=list)
+    # Registered enterprises an OCR-read code that failed its check may have meant: shown
+    # with the candidates of an unmatched file, never filed under (why: ocr_near).
+    near: list[dict[str, str]] = field(default_factory=list)
     # Where it was filed: the enterprises as the register names them (code, name, status),
     # or the section; not the name printed in the document.
     filed_under: list[dict[str, Any]] = field(default_factory=list)
@@ -654,8 +657,10 @@ class _Committer:
         how: str | None = None
         problems: list[str] = []
         new: list[dict[str, str]] = []
+        # A code read by OCR that fails its check may be one character off a registered one.
+        near = result.near if parsed.get("ocr_confidence") is not None else None
         for named in parsed.enterprises:
-            code, by = self._match_one(named, enterprises, problems, new)
+            code, by = self._match_one(named, enterprises, problems, new, near)
             if code and code not in codes:
                 codes.append(code)
                 how = how or by
@@ -705,7 +710,12 @@ class _Committer:
         return letter
 
     def _match_one(
-        self, named: Any, enterprises: Any, problems: list[str], new: list[dict[str, str]]
+        self,
+        named: Any,
+        enterprises: Any,
+        problems: list[str],
+        new: list[dict[str, str]],
+        near: list[dict[str, str]] | None = None,
     ):
         code = named.credit_code
         if code and named.credit_code_status == "valid":
@@ -751,17 +761,40 @@ class _Committer:
             )
         elif code and named.credit_code_status == "invalid":
             problems.append(_("文中的代码 {code} 无效（校验未通过）", code=code))
+            if near is not None:
+                self._suggest_near(code, enterprises, problems, near)
         elif named.name:
             problems.append(
                 _("名册中没有名为“{name}”的单位，文中也没有可用的代码", name=named.name)
             )
         return None, None
 
+    @staticmethod
+    def _suggest_near(
+        code: str, enterprises: Any, problems: list[str], near: list[dict[str, str]]
+    ) -> None:
+        """An OCR-read code one character off exactly one registered code: a candidate for
+        the clerk to check, with the reason; the file stays unmatched."""
+        close = [key for key in enterprises.ids() if uscc.one_off(code, key)]
+        if len(close) != 1:
+            return
+        record = enterprises.record(close[0]) or {}
+        reason = _("OCR 识别的代码与已登记的 {code} 只差一位，请核对", code=close[0])
+        problems.append(reason)
+        near.append(
+            {
+                "name": record.get("name"),
+                "credit_code": close[0],
+                "why": "ocr_near",
+                "reason": reason,
+            }
+        )
+
     def _unmatched(self, result: FileResult, parsed: Any, work: _Work) -> None:
         result.status = UNMATCHED
         result.candidates = [
             {"name": named.name, "credit_code": named.credit_code} for named in parsed.enterprises
-        ]
+        ] + result.near
         if self.dry_run:
             self.settle(result)
             return

@@ -87,6 +87,7 @@ __all__ = [
     "is_valid",
     "masked_parts",
     "masked_prefix",
+    "one_off",
     "matches_masked",
     "status",
     "validate",
@@ -414,6 +415,27 @@ def is_valid(text: str) -> bool:
     except InvalidCode:
         return False
     return True
+
+
+def one_off(read: str, code: str) -> bool:
+    """Whether ``read`` differs from ``code`` by exactly one character: one replaced, one
+    missing or one extra (compact forms compared).  What an OCR misreading looks like.
+
+    >>> one_off("91110000600037341M", "91110000600037341L"), one_off("9111000060003734L", "91110000600037341L")
+    (True, True)
+    >>> one_off("91110000600037341L", "91110000600037341L"), one_off("91110000600037342M", "91110000600037341L")
+    (False, False)
+    """
+    read, code = compact(read), compact(code)
+    if read == code or abs(len(read) - len(code)) > 1:
+        return False
+    if len(read) == len(code):
+        return sum(1 for a, b in zip(read, code, strict=True) if a != b) == 1
+    shorter, longer = sorted((read, code), key=len)
+    index = next(
+        (i for i, (a, b) in enumerate(zip(shorter, longer, strict=False)) if a != b), len(shorter)
+    )
+    return shorter[index:] == longer[index + 1 :]
 
 
 def status(text: str) -> str:

@@ -1,0 +1,684 @@
+"""OCR of scanned pages without our QR code: tesseract (chi_sim), then the normal parsers.
+
+The ``tesseract`` command is run in a subprocess (TSV output, a time limit), never through a
+Python binding.  Each page is prepared first: grey, uneven light flattened, a small skew
+(up to ±8°) measured from the rows of text and straightened, a page lying on its side turned
+upright, text smaller than tesseract reads well scaled up; then read with ``--psm 3``.  A
+reading of low confidence is tried again the other way up (tesseract's orientation detection
+``--psm 0`` with the ``osd`` data when installed, else 180°), and the better reading kept.
+
+Tesseract returns Chinese text with a space between characters; the words are joined back
+(spaces stay only between two Latin letters or digits) and every character keeps the
+confidence of the word it came from, so each field the parsers find is given the mean
+confidence of the words its value was read from: ``parsed.fields["ocr_confidence"]``
+(credit code, 文号, enterprise name, dates, fine; 0–100).  A field read below
+:data:`FIELD_FLOOR` is dropped (null) with a note in ``warnings``.  A credit code is taken
+only as the parsers take any code: it must pass its GB 32100 check character; one that fails
+stays ``invalid`` and is never matched (ingest may suggest the registered code one character
+off it, never file by it).
+
+Without tesseract, or without its Chinese data, :func:`tesseract_status` gives the install
+hint and the scan stays ``needs-ocr``.  ``CREDIT_TESSERACT`` names another tesseract binary
+(an empty or missing path means none).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from archive.i18n import _
+from parsers.base import CODE_ABSENT, CODE_VALID, Document, ParsedDocument, ParseError
+from parsers.normalise import normalise_text
+
+__all__ = [
+    "FIELD_FLOOR",
+    "INSTALL_HINT",
+    "OcrPage",
+    "OcrWord",
+    "ocr_document",
+    "ocr_page",
+    "tesseract_status",
+]
+
+LANGUAGE = "chi_sim"
+TIMEOUT = 90.0  # seconds for one tesseract run
+INSTALL_HINT = "apt-get install tesseract-ocr tesseract-ocr-chi-sim"
+# A reading whose mean word confidence is at least this is taken as it is (no other
+# orientation tried).
+GOOD_PAGE = 70.0
+# A field whose words' mean confidence is below this is not used.
+FIELD_FLOOR = 55.0
+# The text line height (px) tesseract reads best at; smaller text is scaled up to it.
+TARGET_LINE = 44
+MIN_LINE = 30
+MAX_SCALE = 3.0
+MAX_SKEW = 8.0  # degrees
+
+# The fields given a confidence; dates are every field named *_date, plus these.
+_SCORED = ("doc_number", "fine_yuan", "rectification_deadline", "inspection_time")
+_FOLLOWERS = {"doc_number": ("doc_number_raw",)}
+
+
+@dataclass
+class OcrWord:
+    """One word of tesseract's TSV: its text, confidence (0–100), line (1-based, in the
+    page's text) and box (left, top, width, height) in the prepared image's pixels."""
+
+    text: str
+    conf: float
+    line: int
+    box: tuple[int, int, int, int]
+
+
+@dataclass
+class OcrPage:
+    """What tesseract read on one page: ``text`` (lines joined by ``\\n``, CJK spaces
+    removed), its words, and how the page was prepared."""
+
+    text: str
+    words: list[OcrWord] = field(default_factory=list)
+    rotation: int = 0  # degrees turned (counter-clockwise) before reading: 0, 90, 180, 270
+    skew: float = 0.0  # degrees straightened
+    scale: float = 1.0
+    # per line of ``text``: the confidence of each character (the word's)
+    char_conf: list[list[float]] = field(default_factory=list, repr=False)
+    prepared: Any = field(default=None, repr=False)  # the grey image the words' boxes are in
+
+    @property
+    def confidence(self) -> float:
+        """Mean confidence of the page's words (0 when nothing was read)."""
+        scored = [word.conf for word in self.words if word.text.strip()]
+        return sum(scored) / len(scored) if scored else 0.0
+
+
+# --------------------------------------------------------------------------------------------
+# Is tesseract there?
+
+
+def _binary() -> str | None:
+    configured = os.environ.get("CREDIT_TESSERACT")
+    if configured is not None:
+        return configured if configured and Path(configured).is_file() else None
+    return shutil.which("tesseract")
+
+
+@lru_cache(maxsize=4)
+def _languages(binary: str) -> frozenset[str]:
+    try:
+        listed = subprocess.run(
+            [binary, "--list-langs"], capture_output=True, text=True, timeout=30, check=False
+        )
+    except (OSError, subprocess.SubprocessError):
+        return frozenset()
+    lines = (listed.stdout + "\n" + listed.stderr).splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and " " not in line.strip())
+
+
+def tesseract_status() -> str | None:
+    """None when tesseract with Simplified Chinese (chi_sim) can be used; else why not and
+    how to install it (Chinese)."""
+    binary = _binary()
+    if binary is None:
+        return _("未安装文字识别程序 tesseract：{command}", command=INSTALL_HINT)
+    if LANGUAGE not in _languages(binary):
+        return _(
+            "tesseract 缺少简体中文识别数据（chi_sim）：{command}", command=INSTALL_HINT
+        )
+    return None
+
+
+def _has_osd(binary: str) -> bool:
+    return "osd" in _languages(binary)
+
+
+# --------------------------------------------------------------------------------------------
+# Preparing a page
+
+
+def _grey(image):
+    import cv2
+    import numpy as np
+
+    array = np.asarray(image)
+    if array.ndim == 2:
+        return array.astype(np.uint8, copy=False)
+    if array.shape[2] == 4:
+        array = array[:, :, :3]
+    return cv2.cvtColor(array.astype(np.uint8, copy=False), cv2.COLOR_RGB2GRAY)
+
+
+def _flatten_light(grey):
+    """Divide by the page's background (a wide closing): shadows and uneven light go."""
+    import cv2
+
+    small = cv2.resize(grey, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (15, 15))
+    background = cv2.morphologyEx(small, cv2.MORPH_CLOSE, kernel)
+    background = cv2.resize(background, (grey.shape[1], grey.shape[0]))
+    return cv2.divide(grey, background, scale=255)
+
+
+def _ink(grey, width: int = 1000):
+    """A small binary image of the ink (1 = ink), at most ``width`` pixels wide, and its scale."""
+    import cv2
+
+    scale = min(1.0, width / max(grey.shape[1], 1))
+    small = grey if scale == 1.0 else cv2.resize(
+        grey, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA
+    )
+    _threshold, ink = cv2.threshold(small, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    return ink, scale
+
+
+def _rotate(array, angle: float, *, fill: int = 255):
+    """``array`` turned ``angle`` degrees counter-clockwise about its centre, canvas enlarged."""
+    import cv2
+    import numpy as np
+
+    if angle % 360 == 0:
+        return array
+    quarter = round(angle / 90) % 4
+    if abs(angle - round(angle / 90) * 90) < 1e-9:
+        return np.ascontiguousarray(np.rot90(array, quarter))
+    height, width = array.shape[:2]
+    matrix = cv2.getRotationMatrix2D((width / 2, height / 2), angle, 1.0)
+    cos, sin = abs(matrix[0, 0]), abs(matrix[0, 1])
+    new_width, new_height = int(height * sin + width * cos), int(height * cos + width * sin)
+    matrix[0, 2] += new_width / 2 - width / 2
+    matrix[1, 2] += new_height / 2 - height / 2
+    return cv2.warpAffine(
+        array,
+        matrix,
+        (new_width, new_height),
+        flags=cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_CONSTANT,
+        borderValue=fill,
+    )
+
+
+def _profile_score(ink, angle: float) -> tuple[float, float]:
+    """How sharply rows and columns of ink stand out after turning ``angle`` degrees:
+    (variance of row sums, variance of column sums), both per ink pixel."""
+    rotated = _rotate(ink, angle, fill=0)
+    total = float(rotated.sum()) or 1.0
+    rows = rotated.sum(axis=1, dtype="float64")
+    columns = rotated.sum(axis=0, dtype="float64")
+    return float(rows.var()) / total, float(columns.var()) / total
+
+
+def measure_skew(grey) -> tuple[float, bool]:
+    """(skew in degrees to turn counter-clockwise, whether the lines run across the page).
+
+    Text lines make the row profile of ink sharpest when they lie level: the angle is
+    searched from -MAX_SKEW to MAX_SKEW, coarse then fine.  When the column profile is the
+    sharper one the lines run down the page (a page lying on its side): the angle is then
+    measured for the columns.
+    """
+    ink, _scale = _ink(grey, 800)
+    if ink.sum() == 0:
+        return 0.0, True
+    across = True
+    level = _profile_score(ink, 0.0)
+    if level[1] > 1.5 * level[0]:
+        across = False
+        ink = _rotate(ink, 90, fill=0)
+
+    def best(angles) -> float:
+        return max(angles, key=lambda angle: _profile_score(ink, angle)[0])
+
+    coarse = best([step * 0.5 for step in range(int(-2 * MAX_SKEW), int(2 * MAX_SKEW) + 1)])
+    fine = best([coarse + step * 0.1 for step in range(-5, 6)])
+    return round(fine, 2), across
+
+
+def line_height(grey) -> float | None:
+    """The median height (px) of the page's text lines, or None when there is no text."""
+    import cv2
+    import numpy as np
+
+    ink, scale = _ink(grey, 1600)
+    if ink.sum() == 0:
+        return None
+    # Smear each line of characters into one blob, then take the blobs' heights.
+    width = max(3, int(ink.shape[1] / 60))
+    smeared = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_RECT, (width, 1)))
+    count, _labels, stats, _centroids = cv2.connectedComponentsWithStats(smeared, connectivity=8)
+    heights = [
+        stats[index, cv2.CC_STAT_HEIGHT]
+        for index in range(1, count)
+        if stats[index, cv2.CC_STAT_WIDTH] > 3 * stats[index, cv2.CC_STAT_HEIGHT]
+        and stats[index, cv2.CC_STAT_HEIGHT] >= 4
+    ]
+    if not heights:
+        return None
+    return float(np.median(heights)) / scale
+
+
+def prepare(image) -> tuple[Any, float, bool, float]:
+    """(grey page ready for tesseract, skew straightened, lines across, scale applied)."""
+    import cv2
+
+    grey = _flatten_light(_grey(image))
+    skew, across = measure_skew(grey)
+    if not across:
+        grey = _rotate(grey, 90)
+    if abs(skew) >= 0.2:
+        grey = _rotate(grey, skew)
+    height = line_height(grey)
+    scale = 1.0
+    if height is not None and height < MIN_LINE:
+        scale = min(MAX_SCALE, TARGET_LINE / height)
+        grey = cv2.resize(grey, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+    return grey, skew, across, scale
+
+
+# --------------------------------------------------------------------------------------------
+# Running tesseract
+
+
+def _run(binary: str, grey, arguments: list[str]) -> str:
+    import cv2
+
+    ok, encoded = cv2.imencode(".png", grey, [cv2.IMWRITE_PNG_COMPRESSION, 1])
+    if not ok:  # pragma: no cover - a grey uint8 array always encodes
+        raise ParseError(_("无法把页面交给文字识别程序"), "unreadable")
+    environment = {**os.environ, "OMP_THREAD_LIMIT": "1"}  # one core per worker process
+    try:
+        done = subprocess.run(
+            [binary, "stdin", "stdout", *arguments],
+            input=encoded.tobytes(),
+            capture_output=True,
+            timeout=TIMEOUT,
+            env=environment,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as error:
+        raise ParseError(
+            _("文字识别超时（超过 {seconds} 秒）", seconds=int(TIMEOUT)), "timeout"
+        ) from error
+    except OSError as error:
+        raise ParseError(
+            _("无法运行文字识别程序 tesseract：{detail}", detail=str(error)), "no_text"
+        ) from error
+    if done.returncode != 0:
+        detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise ParseError(
+            _("文字识别程序出错：{detail}", detail=detail[-1] if detail else done.returncode),
+            "damaged",
+        )
+    return done.stdout.decode("utf-8", "replace")
+
+
+def _osd_rotation(binary: str, grey) -> tuple[int, float] | None:
+    """(degrees to turn the page counter-clockwise, confidence) from tesseract's OSD."""
+    try:
+        output = _run(binary, grey, ["-l", "osd", "--psm", "0"])
+    except ParseError:
+        return None  # too little text for OSD: decided by confidence instead
+    rotate = re.search(r"Rotate:\s*(\d+)", output)
+    confidence = re.search(r"Orientation confidence:\s*([\d.]+)", output)
+    if rotate is None:
+        return None
+    # tesseract's "Rotate" is clockwise
+    return (-int(rotate.group(1))) % 360, float(confidence.group(1)) if confidence else 0.0
+
+
+_LATIN = re.compile(r"[0-9A-Za-z]")
+
+
+def _joins_tight(before: str, after: str) -> bool:
+    """Whether two words of a line are written together: anything but two Latin ones."""
+    return not (_LATIN.match(before[-1:]) and _LATIN.match(after[:1]))
+
+
+def _page_from_tsv(tsv: str) -> OcrPage:
+    """Words of tesseract's TSV (level 5) grouped into lines, joined, with per-char confidence."""
+    lines: dict[tuple[int, int, int, int], list[tuple[str, float, tuple[int, int, int, int]]]] = {}
+    for row in tsv.splitlines()[1:]:
+        cells = row.split("\t")
+        if len(cells) < 12 or cells[0] != "5":
+            continue
+        text = unicodedata.normalize("NFKC", cells[11]).strip()
+        if not text:
+            continue
+        key = tuple(int(cell) for cell in cells[1:5])
+        box = tuple(int(cell) for cell in cells[6:10])
+        conf = max(0.0, float(cells[10]))
+        lines.setdefault(key, []).append((text, conf, box))  # type: ignore[arg-type]
+    texts: list[str] = []
+    confs: list[list[float]] = []
+    words: list[OcrWord] = []
+    previous_block = None
+    for key in sorted(lines):
+        if previous_block is not None and key[:2] != previous_block:
+            texts.append("")  # a blank line between blocks, as extracted text has
+            confs.append([])
+        previous_block = key[:2]
+        line_text, line_conf = "", []
+        for text, conf, box in lines[key]:
+            if line_text and not _joins_tight(line_text, text):
+                line_text += " "
+                line_conf.append(conf)
+            line_text += text
+            line_conf.extend([conf] * len(text))
+            words.append(OcrWord(text, conf, len(texts) + 1, box))
+        texts.append(line_text)
+        confs.append(line_conf)
+    return OcrPage(text="\n".join(texts), words=words, char_conf=confs)
+
+
+def _read(binary: str, grey) -> OcrPage:
+    page = _page_from_tsv(_run(binary, grey, ["-l", LANGUAGE, "--psm", "3", "tsv"]))
+    page.prepared = grey
+    return page
+
+
+_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+
+
+def _code_box(page: OcrPage, code: str) -> tuple[int, int, int, int] | None:
+    """The box (left, top, right, bottom) of the words ``code`` was read from on ``page``."""
+    by_line: dict[int, list[OcrWord]] = {}
+    for word in page.words:
+        by_line.setdefault(word.line, []).append(word)
+    for words in by_line.values():
+        compact = ""
+        owners: list[int] = []
+        for index, word in enumerate(words):
+            for char in word.text.upper():
+                if char.isalnum():
+                    compact += char
+                    owners.append(index)
+        start = compact.find(code)
+        if start < 0:
+            continue
+        chosen = [words[index] for index in sorted(set(owners[start : start + len(code)]))]
+        left = min(word.box[0] for word in chosen)
+        top = min(word.box[1] for word in chosen)
+        right = max(word.box[0] + word.box[2] for word in chosen)
+        bottom = max(word.box[1] + word.box[3] for word in chosen)
+        return left, top, right, bottom
+    return None
+
+
+def reread_code(page: OcrPage, code: str) -> tuple[str, float] | None:
+    """A second, independent reading of a credit code: its words' box alone, as one line,
+    only code characters allowed (English model when installed).  (code, confidence), or
+    None when the code's box is not found or nothing is read."""
+    binary = _binary()
+    box = _code_box(page, code) if page.prepared is not None else None
+    if binary is None or box is None:
+        return None
+    left, top, right, bottom = box
+    pad = max(4, (bottom - top) // 2)
+    height, width = page.prepared.shape[:2]
+    crop = page.prepared[
+        max(0, top - pad) : min(height, bottom + pad), max(0, left - pad) : min(width, right + pad)
+    ]
+    language = "eng" if "eng" in _languages(binary) else LANGUAGE
+    try:
+        tsv = _run(
+            binary,
+            crop,
+            ["-l", language, "--psm", "7", "-c", f"tessedit_char_whitelist={_CODE_ALPHABET}", "tsv"],
+        )
+    except ParseError:
+        return None
+    words = _page_from_tsv(tsv).words
+    text = "".join(word.text for word in words).upper()
+    if not text:
+        return None
+    return text, min(word.conf for word in words)
+
+
+def ocr_page(image) -> OcrPage:
+    """Read one page (RGB or grey numpy array): prepared, read, tried the other way up when
+    the reading is poor.  Raises ParseError (``no_text``) when tesseract is not usable."""
+    status = tesseract_status()
+    if status is not None:
+        raise ParseError(status, "no_text", INSTALL_HINT)
+    binary = _binary()
+    assert binary is not None
+    grey, skew, across, scale = prepare(image)
+    base = 0 if across else 90
+    page = _read(binary, grey)
+    page.rotation, page.skew, page.scale = base, skew, scale
+    if page.confidence >= GOOD_PAGE and len(page.words) >= 5:
+        return page
+    tries: list[int] = []
+    osd = _osd_rotation(binary, grey) if _has_osd(binary) else None
+    if osd is not None and osd[0] != 0:
+        tries.append(osd[0])
+    if 180 not in tries:
+        tries.append(180)
+    for turn in tries[:2]:
+        other = _read(binary, _rotate(grey, turn))
+        other.rotation, other.skew, other.scale = (base + turn) % 360, skew, scale
+        if other.confidence > page.confidence + 5:
+            page = other
+        if page.confidence >= GOOD_PAGE:
+            break
+    return page
+
+
+# --------------------------------------------------------------------------------------------
+# From pages to a parsed document
+
+
+def _joined(pages: list[OcrPage]) -> tuple[str, list[list[float]]]:
+    texts: list[str] = []
+    confs: list[list[float]] = []
+    for page in pages:
+        if texts:
+            texts.append("")
+            confs.append([])
+        texts.extend(page.text.split("\n"))
+        confs.extend(page.char_conf or [[] for _line in page.text.split("\n")])
+    return "\n".join(texts), confs
+
+
+_DOUBLED_YEAR = re.compile(r"([〔\[【(（]{1,2})[ \t]*((?:19|20)\d{2})[ \t]*([〕\]】)）]{1,2})")
+
+
+def _repair(line: str, confs: list[float]) -> tuple[str, list[float]]:
+    """OCR's doubled brackets around a 文号's year (``[2024]】``, ``【〔2024]``) made one
+    ``〔2024〕``; the confidences kept aligned with the characters."""
+    match = _DOUBLED_YEAR.search(line)
+    if match is None or len(match.group(1)) + len(match.group(3)) < 3:
+        return line, confs
+    start, end = match.span()
+    fixed = f"〔{match.group(2)}〕"
+    spread = confs[start:end]
+    mean = sum(spread) / len(spread) if spread else 0.0
+    return line[:start] + fixed + line[end:], confs[:start] + [mean] * len(fixed) + confs[end:]
+
+
+def _aligned(text: str, confs: list[list[float]]) -> tuple[str, list[list[float] | None]]:
+    """The normalised text, and per line the characters' confidence (None where
+    normalising changed a line's length, so characters no longer line up)."""
+    lines = text.split("\n")
+    repaired = [_repair(line, conf) for line, conf in zip(lines, confs, strict=True)]
+    raw = "\n".join(line for line, _conf in repaired)
+    normalised = normalise_text(raw)
+    result: list[list[float] | None] = []
+    for (line, conf), done in zip(repaired, normalised.split("\n"), strict=True):
+        if len(done) == len(line) == len(conf):
+            result.append(conf)
+            continue
+        # Spaces between CJK removed: drop their entries; anything else cannot be aligned.
+        kept = [value for char, value in zip(line, conf, strict=False) if char not in " \t\u3000"]
+        squeezed = "".join(char for char in line if char not in " \t\u3000")
+        if len(kept) == len(done) and squeezed == done.replace(" ", ""):
+            result.append(_spread(done, line, conf))
+        else:
+            result.append(None)
+    return normalised, result
+
+
+def _spread(done: str, line: str, conf: list[float]) -> list[float]:
+    """Confidence per character of ``done``: ``line`` with some spaces removed."""
+    out, index = [], 0
+    for char in done:
+        while index < len(line) and line[index] != char:
+            index += 1
+        out.append(conf[index] if index < len(conf) else 0.0)
+        index += 1
+    return out
+
+
+def _span_confidence(
+    lines: list[str], confs: list[list[float] | None], line: int | None, text: str | None
+) -> float | None:
+    """Mean confidence of ``text`` found on ``line`` (1-based; or anywhere when None)."""
+    if not text:
+        return None
+    pattern = re.compile(r"[ \t]*".join(re.escape(char) for char in text if not char.isspace()))
+    order = range(len(lines))
+    if line is not None and 1 <= line <= len(lines):
+        order = [line - 1, *[index for index in range(len(lines)) if index != line - 1]]
+    for index in order:
+        found = pattern.search(lines[index])
+        if found is None:
+            continue
+        values = confs[index]
+        if values is None:
+            return None
+        span = values[found.start() : found.end()]
+        return round(sum(span) / len(span), 1) if span else None
+    if line is not None and 1 <= line <= len(lines) and confs[line - 1]:
+        values = confs[line - 1]
+        return round(sum(values) / len(values), 1)
+    return None
+
+
+def _code_confidence(lines, confs, code: str) -> float | None:
+    """Confidence of a credit code as printed: its characters, spaces or hyphens between."""
+    pattern = re.compile(r"[ \t\-]*".join(re.escape(char) for char in code), re.IGNORECASE)
+    for index, line in enumerate(lines):
+        found = pattern.search(line)
+        if found is not None and confs[index] is not None:
+            span = confs[index][found.start() : found.end()]
+            return round(sum(span) / len(span), 1) if span else None
+    # broken across two lines
+    for index in range(len(lines) - 1):
+        joined = lines[index] + lines[index + 1]
+        found = pattern.search(joined)
+        if found is not None and confs[index] is not None and confs[index + 1] is not None:
+            span = (confs[index] + confs[index + 1])[found.start() : found.end()]
+            return round(sum(span) / len(span), 1) if span else None
+    return None
+
+
+def _scored_fields(parsed: ParsedDocument) -> list[str]:
+    names = [name for name in parsed.fields if name.endswith("_date") or name in _SCORED]
+    return sorted(set(names), key=list(parsed.fields).index)
+
+
+def _drop(parsed: ParsedDocument, label: str, value: Any, conf: float) -> None:
+    parsed.warnings.append(
+        _(
+            "OCR 识别“{field}”把握不足（置信度 {conf}），未采用：{value}",
+            field=label,
+            conf=round(conf),
+            value=value,
+        )
+    )
+
+
+def score_fields(
+    parsed: ParsedDocument,
+    text: str,
+    confs: list[list[float] | None],
+    pages: list[OcrPage] = (),  # type: ignore[assignment]
+) -> None:
+    """``parsed.fields["ocr_confidence"]``, and fields read too unsurely dropped (noted)."""
+    lines = text.split("\n")
+    scores: dict[str, float | None] = {}
+    for name in _scored_fields(parsed):
+        found = parsed.fields[name]
+        conf = _span_confidence(lines, confs, found.line, found.source or str(found.value))
+        scores[name] = conf
+        if conf is not None and conf < FIELD_FLOOR:
+            _drop(parsed, name, found.value, conf)
+            del parsed.fields[name]
+            for follower in _FOLLOWERS.get(name, ()):
+                parsed.fields.pop(follower, None)
+    if parsed.enterprises:
+        main = parsed.enterprises[0]
+        if main.credit_code:
+            conf = _code_confidence(lines, confs, main.credit_code)
+            if main.credit_code_status == CODE_VALID and (conf is None or conf < FIELD_FLOOR):
+                # Word confidences of a long run of letters and digits are low even when it
+                # is read right: a second reading of its box alone that agrees confirms it.
+                second = next(
+                    (found for page in pages if (found := reread_code(page, main.credit_code))),
+                    None,
+                )
+                if second is not None and second[0] == main.credit_code:
+                    conf = max(conf or 0.0, second[1])
+            scores["credit_code"] = conf
+            if conf is not None and conf < FIELD_FLOOR and main.credit_code_status == CODE_VALID:
+                _drop(parsed, "credit_code", main.credit_code, conf)
+                main.credit_code, main.credit_code_status = None, CODE_ABSENT
+        if main.name:
+            conf = _span_confidence(lines, confs, None, main.name)
+            scores["enterprise_name"] = conf
+            if conf is not None and conf < FIELD_FLOOR:
+                _drop(parsed, "enterprise_name", main.name, conf)
+                main.name = None
+    parsed.put("ocr_confidence", {name: value for name, value in scores.items()})
+
+
+def ocr_document(pages: list, path: Path | None = None) -> ParsedDocument:
+    """OCR every page (``parsers.scan.pages.Page`` or numpy arrays), parse the text with the
+    normal parsers, and give each field its OCR confidence (see the module docstring).
+
+    Raises ParseError ``no_text`` when tesseract is not usable or nothing could be read.
+    """
+    from parsers.registry import parse_document
+
+    read = [ocr_page(getattr(page, "image", page)) for page in pages]
+    raw, confs = _joined(read)
+    text, aligned = _aligned(raw, confs)
+    name = path or Path("scan")
+    if not any(word.text.strip() for page in read for word in page.words):
+        raise ParseError(
+            _("文字识别没有读出任何文字：{name}", name=name.name),
+            "no_text",
+            _("请重新扫描（200–300 dpi，页面放正、清晰）后再导入"),
+        )
+    document = Document(
+        path=name,
+        media="image",
+        text=text,
+        raw_text=raw,
+        pages=len(read),
+        extractor="tesseract",
+    )
+    parsed = parse_document(document)
+    score_fields(parsed, text, aligned, read)
+    parsed.put(
+        "ocr",
+        {
+            "engine": "tesseract",
+            "language": LANGUAGE,
+            "pages": [
+                {
+                    "confidence": round(page.confidence, 1),
+                    "rotation": page.rotation,
+                    "skew": page.skew,
+                    "scale": round(page.scale, 2),
+                }
+                for page in read
+            ],
+        },
+    )
+    return parsed
