@@ -4,7 +4,7 @@ For the OCR tests and ``bench/bench_ocr.py``: :func:`make_documents` lays out �
 行政处罚决定书 and 现场检查记录 with the builders of :mod:`tests.parsers_fixtures` (the shapes the
 text fixtures use), naming enterprises with real credit codes (``tests/data/uscc_valid_real.txt``);
 :func:`render_pages` draws one with PIL and a CJK TrueType font found on the system
-(:func:`find_cjk_font`: WenQuanYi Zen Hei or Noto CJK SC) on A4 pages at 150–300 dpi, and
+(:func:`find_cjk_font`: Noto Serif CJK SC, else WenQuanYi Zen Hei or Noto Sans CJK SC) on A4 pages at 150–300 dpi, and
 :func:`degrade` gives each page what a scan does to it: a small rotation (±3°), grey noise, a
 little blur, uneven light and JPEG compression.
 
@@ -44,7 +44,20 @@ _TRADES = [
     ("物流", "有限公司"),
     ("木业", "加工厂"),
 ]
-_WORDS = ["宏达", "鑫源", "新兴", "华瑞", "金峰", "恒通", "顺发", "东方", "长青", "永盛", "兴旺", "瑞丰"]
+_WORDS = [
+    "宏达",
+    "鑫源",
+    "新兴",
+    "华瑞",
+    "金峰",
+    "恒通",
+    "顺发",
+    "东方",
+    "长青",
+    "永盛",
+    "兴旺",
+    "瑞丰",
+]
 # 文号 prefixes of county bureaus (the kind decides the builder).  Rare place characters
 # are part of the test: 醴 (醴陵) is one the fast chi_sim model often reads as 柄.
 _PREFIXES = [
@@ -203,7 +216,9 @@ def make_documents(count: int, *, seed: int = 13) -> list[ScanDoc]:
     """``count`` documents, the three kinds in turn, each naming a different real code."""
     rng = random.Random(seed)
     codes = real_codes()
-    return [_expect(make_document(number, codes[number % len(codes)], rng)) for number in range(count)]
+    return [
+        _expect(make_document(number, codes[number % len(codes)], rng)) for number in range(count)
+    ]
 
 
 # --------------------------------------------------------------------------------------------
@@ -214,7 +229,8 @@ def make_documents(count: int, *, seed: int = 13) -> list[ScanDoc]:
 def find_cjk_font() -> tuple[str, int] | None:
     """(path, face index) of a Simplified Chinese TrueType/OpenType font, or None.
 
-    WenQuanYi Zen Hei first (one face), else a Noto CJK collection's SC face; found with
+    Noto Serif CJK SC first (official documents are set in a serif face), else WenQuanYi Zen
+    Hei or Noto Sans CJK SC; found with
     ``fc-list`` (fontconfig), else in the usual Debian folders.
     """
     paths: list[str] = []
@@ -233,7 +249,8 @@ def find_cjk_font() -> tuple[str, int] | None:
 
     def rank(path: str) -> tuple[int, str]:
         name = Path(path).name.lower()
-        order = ["wqy-zenhei", "notosanscjk-regular", "notoserifcjk-regular", "wqy-microhei"]
+        # A serif face first: official documents are set in 宋体/仿宋.
+        order = ["notoserifcjk-regular", "wqy-zenhei", "notosanscjk-regular", "wqy-microhei"]
         return next((i for i, key in enumerate(order) if key in name), len(order)), name
 
     for path in sorted(set(paths), key=rank):

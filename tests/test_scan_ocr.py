@@ -1,0 +1,299 @@
+"""OCR of scanned enforcement documents (parsers/scan/ocr.py) and its suggestions at ingest.
+
+The pieces that need no tesseract (joining tesseract's words, confidences, dropped fields,
+the install hint, the suggestion of a registered code one character off) run everywhere;
+reading rendered pages needs tesseract with chi_sim and a CJK font, and skips without them.
+The must-hold (50 documents: credit code and 文号 right ≥ 90 %, no wrong code accepted) is
+marked slow.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from archive import uscc
+from parsers.base import Document, ParsedDocument
+from parsers.registry import parse_document
+from parsers.scan import ocr
+from tests.conftest import invoke
+from tests.helpers import make_code
+from tests.parsers_fixtures import write_pdf
+from tests.scan_docs import find_cjk_font, make_documents, render_pages, scanned_pages
+
+CODE = "91110000600037341L"  # real (tests/data/uscc_valid_real.txt)
+
+
+def _tesseract_missing() -> str | None:
+    return ocr.tesseract_status()
+
+
+needs_ocr = pytest.mark.skipif(
+    _tesseract_missing() is not None or find_cjk_font() is None,
+    reason="needs tesseract with chi_sim and a CJK font "
+    "(apt-get install tesseract-ocr tesseract-ocr-chi-sim fonts-wqy-zenhei)",
+)
+needs_font = pytest.mark.skipif(
+    find_cjk_font() is None, reason="needs a CJK font (apt-get install fonts-wqy-zenhei)"
+)
+
+
+def tsv(lines: list[list[tuple[str, float]]]) -> str:
+    """tesseract's TSV for lines of (word, confidence), one block."""
+    rows = [
+        "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext"
+    ]
+    for number, words in enumerate(lines, start=1):
+        rows.append(f"4\t1\t1\t1\t{number}\t0\t0\t{number * 40}\t800\t30\t-1\t")
+        for index, (text, conf) in enumerate(words, start=1):
+            rows.append(
+                f"5\t1\t1\t1\t{number}\t{index}\t{index * 40}\t{number * 40}\t30\t30\t{conf}\t{text}"
+            )
+    return "\n".join(rows) + "\n"
+
+
+def read_tsv(lines: list[list[tuple[str, float]]]) -> ParsedDocument:
+    """What ocr_document does after tesseract: join, align, parse, score."""
+    page = ocr._page_from_tsv(tsv(lines))
+    raw, confs = ocr._joined([page])
+    text, aligned = ocr._aligned(raw, confs)
+    parsed = parse_document(Document(Path("scan.jpg"), "image", text, raw_text=raw))
+    ocr.score_fields(parsed, text, aligned, [page])
+    return parsed
+
+
+def chars(text: str, conf: float = 92.0) -> list[tuple[str, float]]:
+    """Each CJK character a word of its own, as chi_sim gives them."""
+    return [(char, conf) for char in text]
+
+
+def order_lines(code: str, *, number_conf: float = 90.0, code_conf: float = 90.0):
+    return [
+        chars("责令限期整改指令书"),
+        [
+            *chars("蓝应急责改", number_conf),
+            ("〔2026]】", number_conf),
+            ("3", number_conf),
+            *chars("号", number_conf),
+        ],
+        [*chars("蓝山县宏达矿业有限公司"), (":", 90)],
+        [*chars("统一社会信用代码"), (":", 90), (code, code_conf)],
+        [*chars("经查，你单位存在下列问题："), ("1.", 90), *chars("未建立事故隐患排查治理制度；")],
+        [
+            *chars("责令你单位于"),
+            ("2026", 90),
+            *chars("年"),
+            ("11", 90),
+            *chars("月"),
+            ("30", 90),
+            *chars("日前整改完毕。"),
+        ],
+        chars("蓝山县应急管理局"),
+        [("2026", 90), *chars("年"), ("11", 90), *chars("月"), ("3", 90), *chars("日")],
+    ]
+
+
+# -- joining tesseract's words --------------------------------------------------------------
+
+
+def test_words_are_joined_without_the_spaces_tesseract_puts_between_chinese() -> None:
+    page = ocr._page_from_tsv(
+        tsv([[("统一", 95), ("社会", 90), ("信用", 90), ("代码", 90), (":", 80), ("9111", 70),
+              ("0000", 60)], [("Page", 90), ("2", 50), ("共", 90), ("2", 91), ("页", 92)]])
+    )  # fmt: skip
+    assert page.text == "统一社会信用代码:9111 0000\nPage 2共2页"
+    assert page.char_conf[0][:2] == [95, 95] and page.char_conf[0][-4:] == [60] * 4
+    assert len(page.char_conf[1]) == len(page.text.split("\n")[1])
+    assert [word.line for word in page.words][-1] == 2
+
+
+def test_a_doc_number_s_ocr_misreadings_are_undone() -> None:
+    def repair(line: str) -> str:
+        fixed, confs = ocr._repair(line, [80.0] * len(line))
+        assert len(confs) == len(fixed)
+        return fixed
+
+    assert repair("蓝应急罚[2024]】137号") == "蓝应急罚〔2024〕137号"
+    assert repair("(湘株醴)应急检记【〔2024]188号") == "(湘株醴)应急检记〔2024〕188号"
+    assert repair("蓝应急罚决(2024]18]号") == "蓝应急罚决〔2024〕181号"  # a 1 read as ]
+    assert repair("茶应急检记【〔2024]]号") == "茶应急检记〔2024〕1号"  # the serial's 1 as a ]
+    assert repair("〈湘株醴)应急罚【2025]129号") == "(湘株醴)应急罚〔2025〕129号"
+    assert repair("本机关于(2023)年度") == "本机关于(2023)年度"  # not a 文号
+    assert repair("〈附件〉") == "〈附件〉"
+
+
+# -- fields and their confidence ------------------------------------------------------------
+
+
+def test_an_ocr_read_order_gives_its_fields_and_their_confidence() -> None:
+    parsed = read_tsv(order_lines(CODE))
+    assert parsed.kind == "rectification_order"
+    assert parsed.credit_code == CODE and parsed.credit_code_status == "valid"
+    assert parsed.get("doc_number") == "蓝应急责改〔2026〕3号"
+    assert parsed.get("rectification_deadline") == "2026-11-30"
+    confidence = parsed.get("ocr_confidence")
+    assert set(confidence) >= {"credit_code", "doc_number", "enterprise_name", "document_date"}
+    assert confidence["credit_code"] == 90.0 and confidence["doc_number"] == 90.0
+    assert all(0 <= value <= 100 for value in confidence.values())
+
+
+def test_a_field_read_too_unsurely_is_null_with_a_note() -> None:
+    parsed = read_tsv(order_lines(CODE, number_conf=31.0))
+    assert parsed.get("doc_number") is None and parsed.get("doc_number_raw") is None
+    assert parsed.get("ocr_confidence")["doc_number"] == 31.0
+    assert any("doc_number" in warning and "31" in warning for warning in parsed.warnings)
+    assert parsed.credit_code == CODE  # the other fields stay
+
+
+def test_an_unsure_code_without_a_second_reading_is_not_taken() -> None:
+    parsed = read_tsv(order_lines(CODE, code_conf=30.0))  # no image to read again
+    assert parsed.credit_code is None and parsed.credit_code_status == "absent"
+    assert any(CODE in warning for warning in parsed.warnings)
+
+
+def test_an_ocr_code_failing_its_check_is_invalid_never_corrected() -> None:
+    misread = CODE[:5] + "O" + CODE[6:]  # 0 read as the letter O
+    assert uscc.status(misread) == "invalid"
+    parsed = read_tsv(order_lines(misread))
+    assert parsed.credit_code == misread and parsed.credit_code_status == "invalid"
+    wrong_check = CODE[:-1] + "M"
+    parsed = read_tsv(order_lines(wrong_check))
+    assert parsed.credit_code_status == "invalid"
+
+
+# -- without tesseract ------------------------------------------------------------------------
+
+
+def test_without_tesseract_the_hint_says_how_to_install_it(monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv("CREDIT_TESSERACT", "")
+    hint = ocr.tesseract_status()
+    assert "tesseract" in hint and "apt-get install tesseract-ocr tesseract-ocr-chi-sim" in hint
+    with pytest.raises(ocr.ParseError) as raised:
+        ocr.ocr_document([object()])
+    assert raised.value.reason == "no_text" and "tesseract" in raised.value.message
+
+    fake = tmp_path / "tesseract"  # a tesseract with English only
+    fake.write_text("#!/bin/sh\necho 'List of available languages (2):'\necho eng\necho osd\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("CREDIT_TESSERACT", str(fake))
+    assert "chi_sim" in ocr.tesseract_status()
+
+
+# -- preparing a page -------------------------------------------------------------------------
+
+
+@needs_font
+def test_skew_and_a_page_on_its_side_are_measured() -> None:
+    import numpy as np
+
+    doc = make_documents(1)[0]
+    page = np.asarray(render_pages(doc, 150)[0])
+    for angle in (-2.5, 0.0, 1.5):
+        skew, across = ocr.measure_skew(ocr._rotate(page, angle))
+        assert across and abs(skew + angle) <= 0.3, (angle, skew)
+    _skew, across = ocr.measure_skew(ocr._rotate(page, 90))
+    assert not across
+    height = ocr.line_height(page)
+    assert 15 <= height <= 40  # 12 pt at 150 dpi
+
+
+# -- reading pages ----------------------------------------------------------------------------
+
+
+@needs_ocr
+def test_a_scanned_page_is_read() -> None:
+    doc = make_documents(4)[3]
+    pages, _dpi = scanned_pages(doc, random.Random(3), dpi=200)
+    parsed = ocr.ocr_document(pages)
+    assert parsed.kind == doc.kind
+    assert parsed.credit_code == doc.credit_code and parsed.credit_code_status == "valid"
+    assert parsed.get("doc_number") == doc.doc_number
+    assert parsed.get("ocr_confidence")["credit_code"] >= ocr.FIELD_FLOOR
+    assert parsed.get("ocr")["pages"][0]["rotation"] == 0
+
+
+@needs_ocr
+@pytest.mark.slow
+def test_an_upside_down_and_a_sideways_page_are_turned() -> None:
+    import numpy as np
+
+    doc = make_documents(5)[4]
+    page = np.asarray(render_pages(doc, 200)[0].convert("RGB"))
+    for turn in (180, 90):
+        parsed = ocr.ocr_document([ocr._rotate(page, turn)])
+        assert parsed.credit_code == doc.credit_code, turn
+        assert parsed.get("doc_number") == doc.doc_number, turn
+        assert (parsed.get("ocr")["pages"][0]["rotation"] + turn) % 360 == 0, turn
+
+
+@needs_ocr
+@pytest.mark.slow
+def test_fifty_scanned_enforcement_documents() -> None:
+    """Must hold: credit code and 文号 right ≥ 90 %, no wrong code accepted."""
+    rng = random.Random(2026)
+    documents = make_documents(50)
+    codes = numbers = both = wrong = 0
+    misses = []
+    for doc in documents:
+        pages, dpi = scanned_pages(doc, rng)
+        parsed = ocr.ocr_document(pages)
+        code_right = parsed.credit_code == doc.credit_code
+        number_right = parsed.get("doc_number") == doc.doc_number
+        accepted = parsed.credit_code_status == "valid"
+        codes += code_right and accepted
+        numbers += number_right
+        both += code_right and accepted and number_right
+        wrong += accepted and not code_right
+        if not (code_right and number_right):
+            misses.append((doc.name, dpi, parsed.credit_code, parsed.credit_code_status,
+                           parsed.get("doc_number"), doc.doc_number))  # fmt: skip
+    count = len(documents)
+    print(f"\nOCR of {count} scanned documents: credit code {codes / count:.0%}, "
+          f"文号 {numbers / count:.0%}, both {both / count:.0%}, wrong codes accepted {wrong}")  # fmt: skip
+    for miss in misses:
+        print("  miss:", *miss)
+    assert wrong == 0
+    assert codes / count >= 0.9 and numbers / count >= 0.9, misses
+
+
+# -- ingest: a code one character off a registered one ----------------------------------------
+
+
+def test_ingest_suggests_the_registered_code_an_invalid_ocr_code_is_one_off(
+    runner, archive_dir: Path, tmp_path: Path, monkeypatch
+) -> None:
+    from archive.enterprises import add_enterprise
+    from archive.store import Archive
+
+    archive = Archive.open(archive_dir)
+    near, other = make_code(4242), make_code(77)
+    add_enterprise(archive, {"credit_code": near, "name": "蓝山县甲矿业有限公司"})
+    add_enterprise(archive, {"credit_code": other, "name": "蓝山县乙矿业有限公司"})
+    misread = near[:9] + ("8" if near[9] != "8" else "6") + near[10:]
+    assert uscc.status(misread) == "invalid" and uscc.one_off(misread, near)
+    inbox = tmp_path / "收件"
+    inbox.mkdir()
+    write_pdf(inbox / "扫描.pdf", ["扫描件"], title="责令限期整改指令书")
+    # What OCR read stands in for the file's text (workers are forked: they see the patch).
+    monkeypatch.setattr(
+        "parsers.registry.parse_path", lambda path, **_options: read_tsv(order_lines(misread))
+    )
+
+    result = invoke(runner, "ingest", str(inbox), "--nl", "--jobs", "1", archive=archive_dir)
+    assert result.exit_code == 0, result.stderr
+    row = json.loads(result.stdout.splitlines()[0])
+    assert row["status"] == "unmatched" and row["credit_codes"] == []
+    assert f"OCR 识别的代码与已登记的 {near} 只差一位，请核对" in row["reason"]
+    suggested = [item for item in row["candidates"] if item.get("why") == "ocr_near"]
+    assert suggested == [
+        {
+            "name": "蓝山县甲矿业有限公司",
+            "credit_code": near,
+            "why": "ocr_near",
+            "reason": f"OCR 识别的代码与已登记的 {near} 只差一位，请核对",
+        }
+    ]
+    assert not list((archive_dir / "files").rglob("*.pdf"))  # never filed by it
