@@ -131,6 +131,8 @@ class FileResult:
         )
         if self.candidates:
             data["candidates"] = self.candidates
+        if self.fields.get("ocr_confidence") is not None:  # read by OCR: per field, 0–100
+            data["ocr_confidence"] = self.fields["ocr_confidence"]
         return data
 
 

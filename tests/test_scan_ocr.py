@@ -296,4 +296,5 @@ def test_ingest_suggests_the_registered_code_an_invalid_ocr_code_is_one_off(
             "reason": f"OCR 识别的代码与已登记的 {near} 只差一位，请核对",
         }
     ]
+    assert row["ocr_confidence"]["credit_code"] == 90.0
     assert not list((archive_dir / "files").rglob("*.pdf"))  # never filed by it
