@@ -298,3 +298,47 @@ def test_ingest_suggests_the_registered_code_an_invalid_ocr_code_is_one_off(
     ]
     assert row["ocr_confidence"]["credit_code"] == 90.0
     assert not list((archive_dir / "files").rglob("*.pdf"))  # never filed by it
+
+
+# -- through ingest: a scanned enforcement document ----------------------------------------------
+
+
+def _scan_file(folder: Path, index: int = 3) -> tuple[Path, object]:
+    from PIL import Image
+
+    doc = make_documents(index + 1)[index]
+    pages, dpi = scanned_pages(doc, random.Random(3), dpi=200)
+    folder.mkdir(exist_ok=True)
+    path = folder / "整改指令书扫描.jpg"
+    Image.fromarray(pages[0]).save(path, "JPEG", quality=90, dpi=(dpi, dpi))
+    return path, doc
+
+
+@needs_font
+def test_without_tesseract_a_scan_stays_needs_ocr_with_the_install_hint(
+    runner, archive_dir: Path, tmp_path: Path, monkeypatch
+) -> None:
+    _path, _doc = _scan_file(tmp_path / "收件")
+    monkeypatch.setenv("CREDIT_TESSERACT", "")
+    result = invoke(runner, "ingest", str(tmp_path / "收件"), "--nl", archive=archive_dir)
+    row = json.loads(result.stdout.splitlines()[0])
+    assert row["status"] == "needs-ocr"
+    assert "apt-get install tesseract-ocr tesseract-ocr-chi-sim" in result.stdout
+
+
+@needs_ocr
+@pytest.mark.slow
+def test_a_scanned_order_is_ingested_by_its_ocr_read_code(
+    runner, archive_dir: Path, tmp_path: Path
+) -> None:
+    from archive.enterprises import add_enterprise
+    from archive.store import Archive
+
+    _path, doc = _scan_file(tmp_path / "收件")
+    add_enterprise(Archive.open(archive_dir), {"credit_code": doc.credit_code, "name": "某单位"})
+    result = invoke(runner, "ingest", str(tmp_path / "收件"), "--nl", archive=archive_dir)
+    assert result.exit_code == 0, result.stderr
+    row = json.loads(result.stdout.splitlines()[0])
+    assert (row["status"], row["kind"], row["matched_by"]) == ("ingested", doc.kind, "code")
+    assert row["credit_codes"] == [doc.credit_code] and row["doc_number"] == doc.doc_number
+    assert row["ocr_confidence"]["credit_code"] >= ocr.FIELD_FLOOR
