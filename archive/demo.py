@@ -1037,6 +1037,8 @@ def step_issue_commitments(context: DemoContext) -> DemoStep:
 RETURNED_FOLDER = "收件"  # samples/收件/: what came back to the bureau this month
 SIGNED_RETURNS = 6  # of the letters issued, this many come back signed …
 UNSIGNED_RETURNS = 2  # … and this many unsigned (the clerk must chase them)
+# Some come back on paper (archive.demo_scans): the return's number → how.
+PAPER_RETURNS = {4: "photo", 5: "photo-turned", 7: "scan-tiff"}
 
 
 def _sign_letter(source: Path, target: Path, signer: str, day: str) -> None:
@@ -1073,6 +1075,29 @@ def _enforcement_docx(target: Path, title: str, lines: list[str]) -> None:
     document.save(str(target))
 
 
+def _scanned_record(context: DemoContext, folder: Path) -> None:
+    """An inspection record that came back on paper only: a scanned image (read by OCR when
+    tesseract is installed, else left ``needs-ocr`` with the install hint)."""
+    from archive.demo_scans import text_page
+
+    shop = _nth_of(context.rows, "烟花爆竹", 1)
+    day = _written(context.today)
+    page = text_page(
+        [
+            "现场检查记录",
+            f"（湘永蓝）应急检记〔{context.today.year}〕35号",
+            f"被检查单位：{shop['name']}",
+            f"统一社会信用代码：{shop['credit_code']}",
+            f"检查时间：{day}9时30分",
+            "检查场所：该单位仓库及销售门店",
+            "检查情况：现场检查未发现问题。",
+            f"检查人员：王立新、李文华　{day}",
+        ],
+        seed=3,
+    )
+    page.save(folder / "扫描件_现场检查记录.png")
+
+
 def step_returned_batch(context: DemoContext) -> DemoStep:
     """What comes back in a month: signed and unsigned letters, enforcement documents (among
     them the two orders of the rules story, :func:`_story_orders`)."""
@@ -1086,7 +1111,20 @@ def step_returned_batch(context: DemoContext) -> DemoStep:
     for number, letter in enumerate(returned):
         assert letter.file is not None
         target = folder / f"回执_{letter.file.name}"
-        if number < SIGNED_RETURNS:
+        if number in PAPER_RETURNS:  # photographed with a phone, or scanned at the bureau
+            from archive.demo_scans import write_scan
+
+            signed = number < SIGNED_RETURNS
+            write_scan(
+                letter.file,
+                folder
+                / f"{'手机拍照' if PAPER_RETURNS[number] != 'scan-tiff' else '扫描件'}_{letter.file.stem}",
+                how=PAPER_RETURNS[number],
+                signer=rows[letter.credit_code]["legal_representative"] if signed else None,
+                day=day if signed else None,
+                seed=number,
+            )
+        elif number < SIGNED_RETURNS:
             person = rows[letter.credit_code]["legal_representative"]
             _sign_letter(letter.file, target, person, day)
         else:  # opened and saved unsigned (an untouched copy is ours, not a return)
@@ -1121,6 +1159,7 @@ def step_returned_batch(context: DemoContext) -> DemoStep:
             "检查情况：现场检查未发现问题。",
         ],
     )
+    _scanned_record(context, folder)
     _story_orders(context, folder)
     context.returned_dir = folder
     message = _(
@@ -1133,17 +1172,45 @@ def step_returned_batch(context: DemoContext) -> DemoStep:
 
 
 def step_ingest(context: DemoContext) -> DemoStep:
-    """Ingest the returned batch: letters matched by serial, facts follow from documents."""
+    """Ingest the returned batch: letters matched by serial (on paper by their QR codes, signed
+    or not told from the seal and ink), facts follow from documents."""
     from archive.ingest import ingest
 
     assert context.archive is not None and context.returned_dir is not None
     report = ingest(context.archive, [context.returned_dir], jobs=1)
-    counts = {status: report.count(status) for status in ("ingested", "unmatched", "failed")}
+    counts = {
+        status: report.count(status) for status in ("ingested", "unmatched", "failed", "needs-ocr")
+    }
     message = _(
         "归档收件：{ingested} 份已归档，{unmatched} 份未匹配（在 inbox/unmatched/ 等待处理），{failed} 份失败",
         **counts,
     )
-    return DemoStep("ingest", message, {"counts": counts})
+    if counts["needs-ocr"]:
+        message += _("，{count} 份需要文字识别", count=counts["needs-ocr"])
+    message += _("；其中扫描件和照片：")
+    scans = []
+    for result in report.results:
+        if Path(result.path).suffix.lower() not in (".jpg", ".png", ".tif"):
+            continue
+        signed = result.fields.get("signed")
+        if result.status == "ingested" and result.fields.get("serial"):
+            verdict = {True: _("已签字盖章"), False: _("未签字")}.get(signed, _("待人工核对"))
+            how = _(
+                "按二维码匹配 {serial}，{verdict}", serial=result.fields["serial"], verdict=verdict
+            )
+        elif result.status == "ingested":
+            how = _(
+                "文字识别后归档：代码 {code}，文号 {number}",
+                code=result.credit_code or "—",
+                number=result.fields.get("doc_number") or "—",
+            )
+        elif result.status == "needs-ocr":
+            how = _("需要文字识别：{reason}", reason=result.reason or "")
+        else:
+            how = f"{result.status}：{result.reason or ''}"
+        scans.append({"file": Path(result.path).name, "status": result.status, "signed": signed})
+        message += "\n     " + _("{file}：{how}", file=Path(result.path).name, how=how)
+    return DemoStep("ingest", message, {"counts": counts, "scans": scans})
 
 
 # -- the rules story: steps -------------------------------------------------------------------

@@ -107,13 +107,16 @@ class _Paper:
         font = self.font(size_pt)
         pitch = BODY_CHAR_MM * size_pt / 16
         left = x
-        for char in text:  # a full-width character fills a cell, a half-width one half of it
+        for char in text:  # a full-width character fills a cell, a half-width one its own width
+            advance = pitch
+            if char.isascii():
+                advance = font.getlength(char) / self.scale if font is not None else pitch / 2
             if char not in " 　":
                 if font is not None:
                     self.draw.text(self.px(left, y), char, font=font, fill=fill)
                 else:
-                    self._strokes(left, y, pitch / 2 if char.isascii() else pitch, fill)
-            left += pitch / 2 if char.isascii() else pitch
+                    self._strokes(left, y, advance, fill)
+            left += advance
 
     def _strokes(self, x: float, y: float, pitch: float, fill) -> None:
         """A character as print-like strokes (no Chinese font on this system)."""

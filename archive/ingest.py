@@ -666,6 +666,13 @@ class _Committer:
             if code and code not in codes:
                 codes.append(code)
                 how = how or by
+        if parsed.get("ocr") is not None and new:
+            # A code read by OCR files a document under a registered enterprise, never
+            # registers one: a clerk types a new enterprise's code (credit enterprise add).
+            new = []
+            problems.append(
+                _("文字识别读出的代码不用于登记新单位：请核对后用 credit enterprise add 登记")
+            )
         if codes:
             return {"credit_codes": codes, "matched_by": how, "register": new}
         if new and self.register_new:

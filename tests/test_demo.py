@@ -167,16 +167,37 @@ def test_build_demo(tmp_path: Path) -> None:
     # removed, its 2 notices each with a serial reserved and a letter issued; the month's
     # forms: 59 monthly reports (one never came) and 6 sections' slips (one never came); at
     # the end 2 public lists published (the report writes files, no event)
+    # Three of the returned letters came back on paper (two phone photos signed, one scan
+    # unsigned) and one inspection record as a scanned image: read by OCR and filed when
+    # tesseract is installed (one more event), else left needs-ocr with the install hint.
+    from parsers.scan.ocr import tesseract_status
+
+    ocr = tesseract_status() is None
     rules = 2 + 1 + 1 + 3 + 1 + 2 * 2
     monthly_forms = 59 + 6 + 7 * len(result.monthly.later_sections)  # and later months: all 7
     assert summary["audit"] == {
         "ok": True,
-        "events": 63 + 1 + 14 + 11 + 1 + 8 + 3 + rules + monthly_forms + 2,
+        "events": 63 + 1 + 14 + 11 + ocr + 1 + 8 + 3 + rules + monthly_forms + 2,
     }
     facts = Counter(entry["type"] for entry in result.archive.journal.iter_entries())
     assert (facts["letter.returned"], facts["rectification.opened"]) == (8, 3)
     ingest_step = next(step for step in result.steps if step.name == "ingest")
-    assert ingest_step.details["counts"] == {"ingested": 11, "unmatched": 1, "failed": 0}
+    assert ingest_step.details["counts"] == {
+        "ingested": 11 + ocr,
+        "unmatched": 1,
+        "failed": 0,
+        "needs-ocr": 1 - ocr,
+    }
+    scans = {
+        item["file"].split("_")[0] + Path(item["file"]).suffix: item
+        for item in ingest_step.details["scans"]
+    }
+    assert [(scans[name]["status"], scans[name]["signed"]) for name in sorted(scans)] == [
+        ("ingested", True),  # 手机拍照 .jpg, twice: one upright, one turned sideways
+        ("ingested" if ocr else "needs-ocr", None),  # 扫描件 .png: the inspection record
+        ("ingested", False),  # 扫描件 .tif: both pages of an unsigned letter
+    ]
+    assert sum(item["signed"] is True for item in ingest_step.details["scans"]) == 2
     letters = [
         letter for letter in get_enterprise(archive, result.showcase_code).get("letters", [])
     ]

@@ -164,6 +164,24 @@ def test_an_ocr_code_failing_its_check_is_invalid_never_corrected() -> None:
     assert parsed.credit_code_status == "invalid"
 
 
+def test_an_invalid_ocr_code_is_read_again_on_its_own_and_taken_only_if_it_passes(
+    monkeypatch,
+) -> None:
+    """A letter read as a Chinese character (K → 开) leaves 17 code characters: the code's box
+    read again as code characters only gives the whole code, taken because it passes its check;
+    a second reading that fails its check (or is short) leaves the first invalid."""
+    misread = CODE[:-1] + "开"
+    monkeypatch.setattr(ocr, "reread_code", lambda page, code: (CODE, 84.0))
+    parsed = read_tsv(order_lines(misread))
+    assert (parsed.credit_code, parsed.credit_code_status) == (CODE, "valid")
+    assert parsed.get("ocr_confidence")["credit_code"] == 84.0
+    assert any("单独重读为" in warning and CODE in warning for warning in parsed.warnings)
+    for second in (CODE[:-1] + ("X" if CODE[-1] != "X" else "Y"), CODE[:-1]):
+        monkeypatch.setattr(ocr, "reread_code", lambda page, code, second=second: (second, 90.0))
+        parsed = read_tsv(order_lines(misread))
+        assert parsed.credit_code_status == "invalid" and parsed.credit_code != CODE
+
+
 # -- without tesseract ------------------------------------------------------------------------
 
 
@@ -324,6 +342,23 @@ def test_without_tesseract_a_scan_stays_needs_ocr_with_the_install_hint(
     row = json.loads(result.stdout.splitlines()[0])
     assert row["status"] == "needs-ocr"
     assert "apt-get install tesseract-ocr tesseract-ocr-chi-sim" in result.stdout
+
+
+@needs_ocr
+def test_an_ocr_read_code_never_registers_a_new_enterprise(
+    runner, archive_dir: Path, tmp_path: Path
+) -> None:
+    """--register-new registers the enterprises of typed documents; a code read by OCR must be
+    checked by a clerk first: the scan waits in the inbox, the register is unchanged."""
+    _scan_file(tmp_path / "收件")
+    result = invoke(
+        runner, "ingest", str(tmp_path / "收件"), "--nl", "--register-new", archive=archive_dir
+    )
+    row = json.loads(result.stdout.splitlines()[0])
+    assert row["status"] == "unmatched", row
+    assert "文字识别读出的代码不用于登记新单位" in row["reason"]
+    listed = invoke(runner, "enterprise", "list", "--json", archive=archive_dir)
+    assert json.loads(listed.stdout) == []
 
 
 @needs_ocr

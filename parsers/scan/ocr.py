@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from archive.i18n import _
-from parsers.base import CODE_ABSENT, CODE_VALID, Document, ParsedDocument, ParseError
+from parsers.base import CODE_ABSENT, CODE_INVALID, CODE_VALID, Document, ParsedDocument, ParseError
 from parsers.normalise import normalise_text
 
 __all__ = [
@@ -622,10 +622,33 @@ def _drop(parsed: ParsedDocument, label: str, value: Any, conf: float) -> None:
         _(
             "OCR 识别“{field}”把握不足（置信度 {conf}），未采用：{value}",
             field=label,
-            conf=round(conf),
+            conf=round(conf) if conf is not None else "—",
             value=value,
         )
     )
+
+
+def _reread_invalid(parsed: ParsedDocument, main: Any, pages: list[OcrPage]) -> float | None:
+    """A code read by OCR that fails its check (a letter read as a Chinese character, a
+    character lost) is read once more from its own box, as one line of code characters only.
+    The second reading is taken only when it is a whole code that passes its check digit;
+    otherwise the first stays ``invalid`` (never matched).  Returns the second reading's
+    confidence when it was taken."""
+    from archive import uscc
+
+    first = main.credit_code
+    second = next((found for page in pages if (found := reread_code(page, first))), None)
+    if second is None or len(second[0]) != 18 or not uscc.is_valid(second[0]):
+        return None
+    main.credit_code, main.credit_code_status = second[0], CODE_VALID
+    parsed.warnings.append(
+        _(
+            "OCR 读出的代码 {first} 校验不通过；单独重读为 {second}，校验通过",
+            first=first,
+            second=second[0],
+        )
+    )
+    return second[1]
 
 
 def score_fields(
@@ -648,7 +671,12 @@ def score_fields(
                 parsed.fields.pop(follower, None)
     if parsed.enterprises:
         main = parsed.enterprises[0]
-        if main.credit_code:
+        reread = None
+        if main.credit_code and main.credit_code_status == CODE_INVALID:
+            reread = _reread_invalid(parsed, main, pages)
+        if reread is not None:  # read again on its own and passes its check: that reading
+            scores["credit_code"] = round(reread, 1)
+        elif main.credit_code:
             conf = _code_confidence(lines, confs, main.credit_code)
             if main.credit_code_status == CODE_VALID and (conf is None or conf < FIELD_FLOOR):
                 # Word confidences of a long run of letters and digits are low even when it
