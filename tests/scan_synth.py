@@ -47,6 +47,12 @@ ROOT = Path(__file__).resolve().parents[1]
 MM_PER_INCH = 25.4
 PT_PER_INCH = 72.0
 LEVEL_WEIGHTS = {"unit": 0.55, "workshop": 0.15, "team": 0.15, "post": 0.15}
+LEVEL_NAMES = {  # template → how gen-commitment's file name says it
+    "commitment_unit": "（单位）",
+    "commitment_workshop": "（车间_部门）",
+    "commitment_team": "（班组）",
+    "commitment_post": "（岗位）",
+}
 FORMAT_WEIGHTS = {"jpg": 0.55, "png": 0.10, "tif": 0.15, "pdf": 0.20}
 SEAL_LABEL = "（盖章）："
 SIGN_LABEL = "（签字）："
@@ -96,12 +102,20 @@ def find_soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def issue_letters(work: Path, count: int, seed: int) -> tuple[Path, list[Letter]]:
-    """An archive with enough enterprises and ``count`` commitment letters of mixed levels."""
+def issue_letters(
+    work: Path, count: int, seed: int, levels: list[str] | None = None
+) -> tuple[Path, list[Letter]]:
+    """An archive with enough enterprises and ``count`` commitment letters of mixed levels.
+
+    ``levels``: the letters' levels in turn (default: drawn by :data:`LEVEL_WEIGHTS`).
+    """
     from archive.demo import ROSTER_HEADERS, demo_roster
 
     rng = random.Random(f"letters:{seed}")
-    levels = rng.choices(list(LEVEL_WEIGHTS), weights=list(LEVEL_WEIGHTS.values()), k=count)
+    if levels:
+        levels = [levels[i % len(levels)] for i in range(count)]
+    else:
+        levels = rng.choices(list(LEVEL_WEIGHTS), weights=list(LEVEL_WEIGHTS.values()), k=count)
     per_level = {level: levels.count(level) for level in LEVEL_WEIGHTS}
     enterprises = max(per_level.values()) if count else 0
     rows = demo_roster(max(enterprises, 1), seed=seed)
@@ -828,7 +842,13 @@ def _make_file(args: tuple[Plan, Path, int, bool]) -> dict[str, Any]:
 
 
 def make_set(
-    out: Path, *, letters: int = 200, seed: int = 13, jobs: int = 2, check_qr: bool = False
+    out: Path,
+    *,
+    letters: int = 200,
+    seed: int = 13,
+    jobs: int = 2,
+    check_qr: bool = False,
+    levels: list[str] | None = None,
 ) -> dict[str, Any]:
     """Build the whole set under ``out``: ``archive/``, ``printed/`` (the PDFs), ``scans/`` and ``truth.json``.
 
@@ -839,7 +859,7 @@ def make_set(
     out.mkdir(parents=True, exist_ok=True)
     if find_soffice() is None:
         raise SynthUnavailable("LibreOffice (soffice) is not installed")
-    archive, issued = issue_letters(out, letters, seed)
+    archive, issued = issue_letters(out, letters, seed, levels)
     print_letters(issued, out / "printed", out / "lo-profile")
     printed = time.perf_counter()
     scans = out / "scans"
@@ -868,3 +888,158 @@ def make_set(
 
 def plan_as_dict(plan: Plan) -> dict[str, Any]:
     return asdict(plan)
+
+
+# ---------------------------------------------------------------------------------------------
+# The round trip: ingest as a user would, compare with the truth
+
+MUST_MATCH = 0.99
+MUST_RIGHT = 0.97
+
+
+def run_ingest(truth: dict[str, Any], jobs: int = 2) -> tuple[list[dict[str, Any]], float]:
+    """``credit --archive A ingest SCANS --nl --jobs N`` in a new process: its rows and seconds."""
+    started = time.perf_counter()
+    env = dict(os.environ, CREDIT_NO_PROGRESS="1", CREDIT_USER="扫描测试")
+    for name in ("CREDIT_ARCHIVE", "CREDIT_LANG", "CREDIT_FAULT"):
+        env.pop(name, None)
+    result = subprocess.run(
+        [sys.executable, "-m", "cli", "--archive", truth["archive"], "ingest", truth["scans"],
+         "--nl", "--jobs", str(jobs)],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    seconds = time.perf_counter() - started
+    if result.returncode not in (0, 3):  # 3: some files failed — that is a result, not a crash
+        raise RuntimeError(f"credit ingest → {result.returncode}: {result.stderr[-2000:]}")
+    rows = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+    return rows, seconds
+
+
+def _why(row: dict[str, Any], matched: bool, got: bool | None) -> str:
+    if not row:
+        return "not in ingest's output"
+    if not matched:
+        return "not matched"
+    if got is None:
+        return "uncertain"
+    return "UNSIGNED COUNTED SIGNED" if got else "signed counted unsigned"
+
+
+def evaluate(truth: dict[str, Any], rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Match rate, signed/unsigned right, uncertain, unsigned counted signed, failures.
+
+    A file is *matched* when it was ingested with the letter's serial and filed under its code;
+    *right* when matched and ``signed`` is exactly the truth (``None``, uncertain, is not right
+    but is counted apart); an unsigned file whose ``signed`` is ``True`` is the one thing that
+    must never happen, matched or not.
+    """
+    by_name = {Path(row["path"]).name: row for row in rows}
+    files = truth["files"]
+    matched = right = uncertain = unsigned_as_signed = signed_as_unsigned = 0
+    failures: list[dict[str, Any]] = []
+    groups: dict[str, dict[str, list[int]]] = {}
+    scans = Path(truth["scans"])
+    for item in files:
+        row = by_name.get(item["file"], {})
+        ok_match = (
+            row.get("status") == "ingested"
+            and row.get("serial") == item["serial"]
+            and item["credit_code"] in (row.get("credit_codes") or [])
+        )
+        got = row.get("signed")
+        ok_signed = ok_match and got is item["signed"]
+        matched += ok_match
+        right += ok_signed
+        uncertain += ok_match and got is None
+        unsigned_as_signed += (not item["signed"]) and got is True
+        signed_as_unsigned += item["signed"] and got is False
+        for key in (
+            f"format={item['format']}",
+            f"kind={item['kind']}",
+            f"tilted={any(d['tilt'] for d in item['distortion'])}",
+            f"template={item['template']}",
+            f"truth={'signed' if item['signed'] else item['negative'] or 'unsigned'}",
+        ):
+            group = groups.setdefault(key, {"files": [0], "matched": [0], "right": [0]})
+            group["files"][0] += 1
+            group["matched"][0] += ok_match
+            group["right"][0] += ok_signed
+        if not ok_signed:
+            failures.append(
+                {
+                    "path": str(scans / item["file"]),
+                    "why": _why(row, ok_match, got),
+                    "truth": {
+                        k: item[k]
+                        for k in (
+                            "serial",
+                            "template",
+                            "signed",
+                            "negative",
+                            "format",
+                            "kind",
+                            "dpi",
+                            "qr_clean",
+                        )
+                    },
+                    "angle": [d["angle"] for d in item["distortion"]],
+                    "tilt": [d["tilt"] for d in item["distortion"]],
+                    "got": {k: row.get(k) for k in ("status", "reason", "serial", "signed")},
+                }
+            )
+    n = len(files) or 1
+    summary = {
+        "files": len(files),
+        "matched": matched,
+        "match_rate": matched / n,
+        "right": right,
+        "right_rate": right / n,
+        "uncertain": uncertain,
+        "unsigned_counted_signed": unsigned_as_signed,
+        "signed_counted_unsigned": signed_as_unsigned,
+        "no_qr_before_distortion": sum(
+            not (f["qr_clean"]["letter"] or f["qr_clean"]["signature"]) for f in files
+        ),
+        "groups": {
+            key: {k: v[0] for k, v in value.items()} for key, value in sorted(groups.items())
+        },
+        "failures": failures,
+    }
+    summary["must_hold"] = {
+        f"matched ≥ {MUST_MATCH:.0%}": summary["match_rate"] >= MUST_MATCH,
+        f"signed/unsigned right ≥ {MUST_RIGHT:.0%}": summary["right_rate"] >= MUST_RIGHT,
+        "no unsigned counted signed": unsigned_as_signed == 0,
+    }
+    return summary
+
+
+def report(summary: dict[str, Any], *, limit: int = 60) -> str:
+    """The summary for people: rates, groups, the failures with their paths."""
+    lines = [
+        f"files {summary['files']}: matched by QR {summary['matched']} "
+        f"({summary['match_rate']:.1%}); signed/unsigned right {summary['right']} "
+        f"({summary['right_rate']:.1%}); uncertain {summary['uncertain']}; "
+        f"unsigned counted signed {summary['unsigned_counted_signed']}; "
+        f"signed counted unsigned {summary['signed_counted_unsigned']}; "
+        f"no QR of ours even before distortion {summary['no_qr_before_distortion']}",
+    ]
+    for name, ok in summary["must_hold"].items():
+        lines.append(f"  must hold: {name}: {'met' if ok else 'FAILED'}")
+    lines.append("by group (files / matched / right):")
+    for key, group in summary["groups"].items():
+        lines.append(f"  {key:32} {group['files']:4} {group['matched']:4} {group['right']:4}")
+    failures = summary["failures"]
+    if failures:
+        lines.append(f"failures ({len(failures)}):")
+        for failure in failures[:limit]:
+            truth, got = failure["truth"], failure["got"]
+            lines.append(
+                f"  {failure['path']}  {failure['why']}: truth signed={truth['signed']}"
+                f"{' (' + truth['negative'] + ')' if truth['negative'] else ''} "
+                f"{truth['template']} {truth['kind']} {truth['dpi']} dpi angle={failure['angle']} "
+                f"tilt={failure['tilt']}; got status={got['status']} signed={got['signed']} "
+                f"reason={got['reason']}"
+            )
+        if len(failures) > limit:
+            lines.append(f"  … and {len(failures) - limit} more (--json for all)")
+    return "\n".join(lines)
