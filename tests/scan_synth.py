@@ -682,12 +682,27 @@ def jpeg_round_trip(image: Any, quality: int) -> Any:
     return cv2.imdecode(data, cv2.IMREAD_COLOR)[..., ::-1]
 
 
-def write_pages(images: list[Any], path: Path, fmt: str, quality: int, dpi: float | None) -> None:
+# EXIF orientation → how many quarter turns counter-clockwise (np.rot90) the stored pixels are
+# from the picture as shown; a phone stores the sensor's pixels and says how to turn them.
+EXIF_TURNS = {3: 2, 6: 1, 8: -1}
+
+
+def write_pages(
+    images: list[Any], path: Path, fmt: str, quality: int, dpi: float | None, orientation: int = 1
+) -> None:
+    """Write the pages; a .jpg with ``orientation`` stores them turned, with the EXIF tag."""
+    import numpy as np
     from PIL import Image
 
+    if orientation != 1:
+        images = [np.ascontiguousarray(np.rot90(images[0], EXIF_TURNS[orientation]))]
     pictures = [Image.fromarray(image) for image in images]
     extra: dict[str, Any] = {"dpi": (round(dpi), round(dpi))} if dpi else {}
     if fmt == "jpg":
+        if orientation != 1:
+            exif = Image.Exif()
+            exif[0x0112] = orientation
+            extra["exif"] = exif
         pictures[0].save(path, quality=quality, **extra)
     elif fmt == "png":
         pictures[0].save(path, **extra)
@@ -812,7 +827,10 @@ def make_file(plan: Plan, out: Path, seed: int, check_qr: bool = False) -> dict[
         distortions.append(record)
     name = f"scan_{plan.index:04d}.{fmt}"
     path = out / name
-    write_pages(images, path, fmt, plan.quality, None if plan.photo else plan.dpi)
+    orientation = 1
+    if fmt == "jpg" and plan.photo and rng.random() < 0.3:
+        orientation = rng.choice([3, 6, 8])
+    write_pages(images, path, fmt, plan.quality, None if plan.photo else plan.dpi, orientation)
     row: dict[str, Any] = {
         "file": name,
         "serial": plan.serial,
@@ -825,6 +843,7 @@ def make_file(plan: Plan, out: Path, seed: int, check_qr: bool = False) -> dict[
         "dpi": plan.dpi,
         "jpeg_quality": plan.quality,
         "pages": [n + 1 for n in chosen],
+        "exif_orientation": orientation,
         "signature_page": signature_page + 1,
         "blocks": [b.kind for b in blocks],
         "distortion": distortions,

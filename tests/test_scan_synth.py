@@ -250,3 +250,21 @@ def test_scoring_thresholds() -> None:
     assert all(summary["must_hold"].values())
     rows[2] = _row(2, None, status="needs-ocr")  # 97 % matched
     assert not evaluate(truth, rows)["must_hold"]["matched ≥ 99%"]
+
+
+def test_exif_orientation_shows_the_page_as_drawn(tmp_path: Path) -> None:
+    import numpy as np
+    from PIL import Image, ImageOps
+
+    _needs_imaging()
+    picture = np.zeros((40, 60, 3), np.uint8)
+    picture[:10, :20] = 255  # a white corner at the top left, as shown
+    for orientation in (1, 3, 6, 8):
+        path = tmp_path / f"o{orientation}.jpg"
+        scan_synth.write_pages([picture], path, "jpg", 95, None, orientation)
+        with Image.open(path) as image:
+            stored = np.asarray(image.convert("RGB"))
+            shown = np.asarray(ImageOps.exif_transpose(image).convert("RGB"))
+        assert shown.shape == picture.shape
+        assert shown[:10, :20].mean() > 200 and shown[20:, 30:].mean() < 30
+        assert (stored.shape == picture.shape) is (orientation in (1, 3))
