@@ -637,7 +637,7 @@ def distort(
         ground = cv2.resize(np.clip(texture, 0, 255).astype(np.uint8), size)
     else:  # the scanner's lid
         ground = np.full((out_h, out_w, 3), round(rng.uniform(235, 252)), np.uint8)
-    image = cv2.blendLinear(warped, ground, weight, 1.0 - weight).astype(np.float32)
+    image = cv2.blendLinear(warped, ground, weight, 1.0 - weight)
     del warped, cover, weight, ground
     # Uneven light (a ramp in some direction and a vignette) and the lamp's tint, computed
     # coarsely and stretched over the picture.
@@ -654,24 +654,27 @@ def distort(
         tint = [rng.uniform(0.92, 1.0), rng.uniform(0.9, 0.98), rng.uniform(0.82, 0.95)]
     else:
         tint = [1.0, 1.0, 1.0]
-    light3 = np.dstack([light * t for t in tint]).astype(np.float32)
-    image = cv2.multiply(image, cv2.resize(light3, size, interpolation=cv2.INTER_LINEAR))
+    light3 = np.clip(np.dstack([light * t for t in tint]) * 255, 0, 255).astype(np.uint8)
+    light3 = cv2.resize(light3, size, interpolation=cv2.INTER_LINEAR)
+    image = cv2.multiply(image, light3, scale=1 / 255)
+    del light3
     blur = rng.uniform(0.3, 1.1) if photo else rng.uniform(0.0, 0.5)
     if blur > 0.25:
         image = cv2.GaussianBlur(image, (0, 0), blur)
     sigma = rng.uniform(3, 8) if photo else rng.uniform(1.5, 5)
     cv2.setRNGSeed(rng.getrandbits(31))
-    noise = np.empty_like(image)
-    cv2.randn(noise, 0.0, sigma)
-    cv2.add(image, noise, dst=image)
+    tile = np.empty((1024, 1024, 3), np.int16)  # sensor noise, one tile repeated (cheap)
+    cv2.randn(tile, 0.0, sigma)
+    reps = (out_h // 1024 + 1, out_w // 1024 + 1, 1)
+    noise = np.tile(tile, reps)[:out_h, :out_w]
+    image = cv2.add(image, noise, dtype=cv2.CV_8U)  # saturating
     del noise
     record = {
         "angle": round(angle, 2), "skew": round(skew, 2), "tilt": round(tilt_deg, 2),
         "blur": round(blur, 2), "noise": round(sigma, 2), "light": round(depth, 2),
         "vignette": round(vignette, 2),
     }  # fmt: skip
-    np.clip(image, 0, 255, out=image)
-    return image.astype(np.uint8), record
+    return image, record
 
 
 def jpeg_round_trip(image: Any, quality: int) -> Any:
