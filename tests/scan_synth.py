@@ -28,6 +28,7 @@ goes to ``truth.json``: file → serial, credit code, template, signed, and what
 
 from __future__ import annotations
 
+import collections
 import csv
 import json
 import math
@@ -1026,6 +1027,7 @@ def evaluate(truth: dict[str, Any], rows: list[dict[str, Any]]) -> dict[str, Any
             key: {k: v[0] for k, v in value.items()} for key, value in sorted(groups.items())
         },
         "failures": failures,
+        "why": dict(sorted(collections.Counter(f["why"] for f in failures).items())),
     }
     summary["must_hold"] = {
         f"matched ≥ {MUST_MATCH:.0%}": summary["match_rate"] >= MUST_MATCH,
@@ -1047,6 +1049,8 @@ def report(summary: dict[str, Any], *, limit: int = 60) -> str:
     ]
     for name, ok in summary["must_hold"].items():
         lines.append(f"  must hold: {name}: {'met' if ok else 'FAILED'}")
+    if summary["why"]:
+        lines.append("failures by why: " + ", ".join(f"{k} {v}" for k, v in summary["why"].items()))
     lines.append("by group (files / matched / right):")
     for key, group in summary["groups"].items():
         lines.append(f"  {key:32} {group['files']:4} {group['matched']:4} {group['right']:4}")
