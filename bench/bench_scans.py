@@ -43,7 +43,8 @@ def ingest_once(truth: dict, jobs: int, work: Path) -> tuple[float, float, list[
     """One ``credit ingest`` into a fresh copy of the archive: seconds, child CPU s, rows."""
     archive = work / "archive-run"
     shutil.rmtree(archive, ignore_errors=True)
-    shutil.copytree(truth["archive"], archive)
+    pristine = Path(truth.get("pristine") or Path(truth["archive"]).with_name("archive.pristine"))
+    shutil.copytree(pristine, archive)
     env = dict(os.environ, CREDIT_NO_PROGRESS="1", CREDIT_USER="bench")
     env.pop("CREDIT_ARCHIVE", None)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)

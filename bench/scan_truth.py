@@ -32,14 +32,11 @@ from tests.scan_synth import SynthUnavailable, evaluate, make_set, report, run_i
 
 
 def fresh_archive(truth: dict) -> None:
-    """Ingest into the archive as it was before any scan came in (for --reuse)."""
+    """The archive as it was before any scan came in (so --reuse ingests them again)."""
     archive = Path(truth["archive"])
-    pristine = archive.with_name("archive.pristine")
-    if pristine.is_dir():
-        shutil.rmtree(archive)
-        shutil.copytree(pristine, archive)
-    else:
-        shutil.copytree(archive, pristine)
+    pristine = Path(truth.get("pristine") or archive.with_name("archive.pristine"))
+    shutil.rmtree(archive, ignore_errors=True)
+    shutil.copytree(pristine, archive)
 
 
 def main() -> int:

@@ -883,6 +883,7 @@ def make_set(
     if find_soffice() is None:
         raise SynthUnavailable("LibreOffice (soffice) is not installed")
     archive, issued = issue_letters(out, letters, seed, levels)
+    shutil.copytree(archive, out / "archive.pristine")  # before any scan came in
     print_letters(issued, out / "printed", out / "lo-profile")
     printed = time.perf_counter()
     scans = out / "scans"
@@ -898,6 +899,7 @@ def make_set(
         "seed": seed,
         "letters": letters,
         "archive": str(archive),
+        "pristine": str(out / "archive.pristine"),
         "scans": str(scans),
         "seconds": {
             "letters_and_print": round(printed - started, 1),
