@@ -52,7 +52,7 @@ UNMATCHED_TABLE = "unmatched"
 
 MAX_FILE_SIZE = 100 * 1024 * 1024
 PARSE_TIMEOUT = 60.0
-PARSE_MEMORY_MB = 1024
+PARSE_MEMORY_MB = 1536  # on top of what a worker inherits: numpy/OpenCV for scans take ~300
 COMMIT_EVERY = 100  # files per journal batch
 COMMIT_SECONDS = 5.0
 

@@ -37,12 +37,22 @@ class Outcome:
 
 
 def _limit_memory(memory_mb: int | None) -> None:
+    """Cap the worker's address space at what it has mapped (inherited from its parent) plus
+    ``memory_mb``; and one thread for the numeric libraries a parser may import (OpenBLAS and
+    OpenMP reserve address space per thread, and the workers are already one per core)."""
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(name, "1")
     if not memory_mb:
         return
     try:
         import resource
 
-        limit = memory_mb * 1024 * 1024
+        try:
+            with open("/proc/self/statm") as handle:
+                mapped = int(handle.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, ValueError):
+            mapped = 0
+        limit = mapped + memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     except (ImportError, ValueError, OSError):  # not on this platform: the time limit remains
         pass

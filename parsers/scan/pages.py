@@ -22,6 +22,10 @@ from parsers.text import display_name
 __all__ = ["MAX_PIXELS", "Page", "load_pages"]
 
 MAX_PIXELS = 60_000_000
+WORK_PIXELS = 12_000_000
+"""A larger page (a phone's 24–48 MP photo, a poster-sized PDF page) is reduced to about this
+many pixels as it is decoded: a 20 mm QR code and the signature block stay sharp (an A4 page at
+300 dpi is 8.7 MP), and a page fits the worker's memory limit with room for the checks."""
 """Pixels of one page at most (A4 at 600 dpi is 35 million)."""
 
 
@@ -125,7 +129,11 @@ def _image_pages(path: Path, *, max_pages: int) -> list[Page]:
                     raise _too_large(path, width, height, index + 1)
                 if width < 1 or height < 1:
                     raise _unreadable(path, _("没有像素"))
-                pages.append(Page(_rgb(path, image), index + 1, _image_dpi(image)))
+                factor = min(1.0, (WORK_PIXELS / (width * height)) ** 0.5)
+                if factor < 1.0 and image.format == "JPEG":  # decoded at 1/2, 1/4 … directly
+                    image.draft("RGB", (int(width * factor) + 1, int(height * factor) + 1))
+                dpi = _image_dpi(image)
+                pages.append(Page(_rgb(path, image), index + 1, dpi * factor if dpi else None))
     return pages
 
 
@@ -167,6 +175,11 @@ def _rgb(path: Path, image: Any) -> Any:
             frame = Image.alpha_composite(white, rgba)
         if frame.mode != "RGB":
             frame = frame.convert("RGB")  # L, 1, CMYK, YCbCr, LAB …
+        width, height = frame.size
+        if width * height > WORK_PIXELS:  # reduced to the working size (see WORK_PIXELS)
+            factor = (WORK_PIXELS / (width * height)) ** 0.5
+            size = (max(1, round(width * factor)), max(1, round(height * factor)))
+            frame = frame.resize(size, Image.Resampling.BOX)
         return np.asarray(frame, dtype=np.uint8).copy()
     except MemoryError:
         raise
@@ -203,8 +216,8 @@ def _pdf_pages(path: Path, *, max_pages: int, dpi: int) -> list[Page]:
                 width, height = page.get_size()  # points
                 scale = dpi / 72.0
                 pixels = width * scale * height * scale
-                if pixels > MAX_PIXELS:  # a poster-sized page: render it coarser
-                    scale *= (MAX_PIXELS / pixels) ** 0.5
+                if pixels > WORK_PIXELS:  # a poster-sized page: render it coarser
+                    scale *= (WORK_PIXELS / pixels) ** 0.5
                 bitmap = page.render(scale=scale, fill_color=(255, 255, 255, 255))
                 try:
                     image = bitmap.to_numpy()
