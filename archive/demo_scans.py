@@ -16,13 +16,11 @@ from __future__ import annotations
 import io
 import math
 import random
-import shutil
-import subprocess
 import zipfile
-from functools import cache
 from pathlib import Path
 from typing import Any
 
+from archive.fonts import find_cjk_font
 from archive.letters.catalog import (
     BODY_CHAR_MM,
     BODY_INDENT_CHAR_MM,
@@ -33,7 +31,7 @@ from archive.letters.catalog import (
     SIGNATURE_QR_MM,
 )
 
-__all__ = ["find_cjk_font", "letter_pages", "photograph", "sign_page", "text_page"]
+__all__ = ["letter_pages", "photograph", "sign_page", "text_page", "write_scan"]
 
 PAGE_MM = (210.0, 297.0)
 MARGIN_TOP_MM, MARGIN_LEFT_MM = 37.0, 28.0
@@ -45,37 +43,6 @@ SIGN_QR_MEDIA = "word/media/credit_qr_sign.png"
 PRINT = (24, 24, 24)
 PEN = (28, 40, 120)
 SEAL_RED = (200, 36, 44)
-
-FONT_PATHS = (
-    "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-    "/usr/share/fonts/truetype/arphic/uming.ttc",
-    "/System/Library/Fonts/PingFang.ttc",
-    "C:/Windows/Fonts/simsun.ttc",
-    "C:/Windows/Fonts/simfang.ttf",
-)
-
-
-@cache
-def find_cjk_font() -> Path | None:
-    """A font file that draws Chinese, or None: well-known places, then ``fc-list``."""
-    for candidate in FONT_PATHS:
-        if Path(candidate).is_file():
-            return Path(candidate)
-    if shutil.which("fc-list"):
-        try:
-            listed = subprocess.run(
-                ["fc-list", ":lang=zh", "file"], capture_output=True, text=True, timeout=10
-            ).stdout
-        except (OSError, subprocess.SubprocessError):
-            return None
-        for line in listed.splitlines():
-            path = Path(line.split(":")[0].strip())
-            if path.suffix.lower() in (".ttf", ".ttc", ".otf") and path.is_file():
-                return path
-    return None
 
 
 class _Paper:
@@ -159,7 +126,16 @@ def _paragraphs(docx: Path) -> tuple[list[str], bytes | None, bytes | None]:
 
 
 def _wrap(text: str, width: int) -> list[str]:
-    return [text[i : i + width] for i in range(0, len(text), width)] or [""]
+    """Lines of at most ``width`` cells, a half-width character taking half a cell."""
+    lines, line, used = [], "", 0.0
+    for char in text:
+        cells = 0.5 if char.isascii() else 1.0
+        if used + cells > width:
+            lines.append(line)
+            line, used = "", 0.0
+        line += char
+        used += cells
+    return [*lines, line] if line or not lines else lines
 
 
 def letter_pages(docx: Path, *, dpi: int = 200, seed: int = 0) -> tuple[list[Any], Any]:

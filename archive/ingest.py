@@ -75,6 +75,7 @@ OUTPUT_KEYS = (
 )
 EXTENSIONS = {"pdf": ".pdf", "docx": ".docx"}
 EXTENSIONS_DOCX = (".docx", ".docm", ".dotx", ".dotm")
+IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".jpe", ".png", ".tif", ".tiff", ".bmp", ".gif", ".webp")
 
 
 @dataclass
@@ -444,6 +445,19 @@ def _check(
             )
         )
         return None
+    if media == "heic":
+        settle(
+            FileResult(
+                shown,
+                FAILED,
+                _(
+                    "HEIC 格式的手机照片，无法读取：请在手机相机设置中选“兼容性最佳”（JPEG），"
+                    "或另存为 .jpg 后再归档"
+                ),
+                source=candidate.source,
+            )
+        )
+        return None
     if media not in ("pdf", "docx", "image"):
         claimed = Path(shown).suffix.lower()
         if media == "zip" and claimed in EXTENSIONS_DOCX:  # a zip without word/document.xml
@@ -461,8 +475,11 @@ def _check(
         elif claimed == ".zip":  # a zip too broken to be recognised as one
             message = _("文件名是 .zip，但内容不是压缩包（文件损坏？）")
             settle(FileResult(shown, FAILED, message, source=candidate.source))
+        elif claimed in IMAGE_EXTENSIONS:  # a photo that is not one (truncated, renamed …)
+            message = _("文件名是 {suffix}，但内容不是图片（文件损坏？）", suffix=claimed)
+            settle(FileResult(shown, FAILED, message, source=candidate.source))
         else:
-            message = _("不是 PDF 或 Word（.docx）文件")
+            message = _("不是 PDF、Word（.docx）或图片（扫描件、照片）")
             settle(FileResult(shown, SKIPPED, message, source=candidate.source))
         return None
     if size > MAX_FILE_SIZE:

@@ -104,6 +104,8 @@ class ParsedDocument:
     # For `credit explain`: per field (doc_number, fine_yuan), each value a finder saw and
     # why it was taken or left ({"value", "line", "source", "reason", "chosen"}).
     candidates: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # For `credit explain` of a scan read by OCR: the text the parsers were given (not stored).
+    lines: list[str] = field(default_factory=list)
 
     def get(self, name: str, default: Any = None) -> Any:
         found = self.fields.get(name)

@@ -7,7 +7,8 @@ names, never member data).  Types:
 ``docx``     a zip with ``word/document.xml``
 ``zip``      any other zip (a folder sent as an archive, .xlsx, a broken .docx …)
 ``ole``      OLE2 compound file: legacy .doc/.wps/.xls/.et, and password-protected Office files
-``image``    JPEG, PNG, TIFF, BMP, GIF, WebP (scans: need OCR)
+``image``    JPEG, PNG, TIFF, BMP, GIF, WebP (scans and photos)
+``heic``     HEIC/HEIF (a phone's own photo format: not read, the clerk is told to send JPEG)
 ``unknown``  anything else, including empty files
 """
 
@@ -24,7 +25,7 @@ __all__ = [
     "is_encrypted_office",
 ]
 
-MEDIA_TYPES = ("pdf", "docx", "zip", "ole", "image", "unknown")
+MEDIA_TYPES = ("pdf", "docx", "zip", "ole", "image", "heic", "unknown")
 
 # Extensions a file of each type may carry.
 EXTENSIONS: dict[str, frozenset[str]] = {
@@ -33,9 +34,11 @@ EXTENSIONS: dict[str, frozenset[str]] = {
     "zip": frozenset({".zip", ".xlsx", ".xlsm", ".pptx", ".ofd"}),
     "ole": frozenset({".doc", ".dot", ".wps", ".wpt", ".xls", ".et", ".ppt", ".dps"}),
     "image": frozenset({".jpg", ".jpeg", ".jpe", ".png", ".tif", ".tiff", ".bmp", ".gif", ".webp"}),
+    "heic": frozenset({".heic", ".heif", ".hif"}),
 }
 
 _HEAD = 1024
+_HEIF_BRANDS = (b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1")
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 _IMAGES = (
@@ -84,6 +87,8 @@ def detect_type(path: str | Path) -> str:
         return "pdf"
     if _is_image(head):
         return "image"
+    if head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS:
+        return "heic"
     return "unknown"
 
 

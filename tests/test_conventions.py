@@ -109,6 +109,7 @@ BOTTOM = {
     "archive.errors",
     "archive.events",
     "archive.faults",
+    "archive.fonts",
     "archive.fsutil",
     "archive.i18n",
     "archive.index",

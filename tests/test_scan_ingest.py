@@ -283,3 +283,40 @@ def test_the_signature_check_decides_signed(
     picture = np.asarray(Image.open(out).convert("RGB")).astype(int)
     colour = (0, 170, 0) if expected else (220, 0, 0)
     assert (np.abs(picture - colour).sum(axis=2) < 30).sum() > 100  # the regions drawn
+
+
+def test_explain_without_png_reads_a_scan_as_ingest_does(
+    runner, archive_dir: Path, tmp_path: Path, issued: dict, monkeypatch
+) -> None:
+    """`credit explain` of a photo: its QR codes and the signature check, as text and JSON."""
+    from tests import test_scan_signature as drawn
+
+    monkeypatch.setattr(drawn, "SERIAL", issued["serial"])
+    monkeypatch.setattr(drawn, "CODE", issued["code"])
+    sheet, _rng = drawn._sheet("commitment_unit", 200, 4, signature=True, date=True, seal=False)
+    photo = tmp_path / "签字页.jpg"
+    photo.write_bytes(encode(sheet.image, ".jpg"))
+    result = invoke(runner, "explain", str(photo))
+    assert result.exit_code == 0, result.stderr
+    assert issued["serial"] in result.stdout and "签字盖章" in result.stdout
+    assert "未签字盖章" in result.stdout and "印章" in result.stdout  # no seal: not signed
+    data = json.loads(invoke(runner, "explain", str(photo), "--json").stdout)
+    assert data["extractor"] == "qr" and data["fields"]["serial"]["value"] == issued["serial"]
+    assert data["scan"]["signature"]["verdict"] == "unsigned"
+    assert data["fields"]["signed"]["value"] is False
+
+
+def test_heic_photos_and_files_named_as_images_fail_with_what_to_do(
+    runner, archive_dir: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "收件"
+    folder.mkdir()
+    (folder / "IMG_0001.HEIC").write_bytes(b"\x00\x00\x00\x18ftypheic" + b"\x00" * 200)
+    (folder / "回执.jpg").write_text("这不是照片", encoding="utf-8")
+    result = invoke(runner, "ingest", str(folder), "--nl", archive=archive_dir)
+    assert result.exit_code == 3
+    rows = nl(result.stdout)
+    assert rows["IMG_0001.HEIC"]["status"] == "failed"
+    assert "HEIC" in rows["IMG_0001.HEIC"]["reason"] and "JPEG" in rows["IMG_0001.HEIC"]["reason"]
+    assert rows["回执.jpg"]["status"] == "failed"
+    assert "内容不是图片" in rows["回执.jpg"]["reason"]

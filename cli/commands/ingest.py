@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -263,10 +264,14 @@ def explain(file: Path, as_json: bool, png: Path | None) -> None:
     )
     for number, line in enumerate(explanation["lines"], start=1):
         out.print(f"{number:>4}  {line}", markup=False, highlight=False)
+    if explanation.get("scan"):
+        _explain_scan_lines(out, explanation["scan"])
     out.rule(_("解析器"))
+    out.print(f"→ {explanation['parser']}: {explanation['reason']}", markup=False)
     for candidate in explanation["parsers"]:
-        mark = "→" if candidate["chosen"] else " "
-        out.print(f"{mark} {candidate['name']}: {candidate['reason'] or _('不适用')}", markup=False)
+        if candidate["chosen"]:
+            continue
+        out.print(f"  {candidate['name']}: {candidate['reason'] or _('不适用')}", markup=False)
     out.rule(_("字段"))
     rows = [
         {
@@ -310,6 +315,38 @@ def explain(file: Path, as_json: bool, png: Path | None) -> None:
         )
     for warning in explanation.get("warnings", []):
         info(env, _("警告：{message}", message=warning))
+
+
+def _explain_scan_lines(out: Any, scan: dict[str, Any]) -> None:
+    """A scan read by its QR codes: the codes on each page and the signature check."""
+    out.print(_("（扫描件：没有文字层，按页上的二维码读取）"), markup=False)
+    for code in scan.get("qr") or []:
+        out.print(
+            _(
+                "第 {page} 页：二维码 {serial}（{code}）",
+                page=code.get("page"),
+                serial=code.get("serial") or code.get("text"),
+                code=code.get("credit_code") or "—",
+            ),
+            markup=False,
+        )
+    check = scan.get("signature") or {}
+    if check:
+        out.rule(_("签字盖章"))
+        out.print(
+            _(
+                "{verdict}（把握 {confidence}，第 {page} 页）",
+                verdict=_(VERDICT_LABELS.get(check.get("verdict"), N_("无法判定"))),
+                confidence=check.get("confidence", 0),
+                page=scan.get("page_of_signature"),
+            ),
+            markup=False,
+        )
+        for region in check.get("regions") or []:
+            mark = {True: "✓", False: "✗"}.get(region.get("found"), "?")
+            out.print(f"  {mark} {region.get('name')}（{region.get('score')} mm²）", markup=False)
+        for reason in check.get("reasons") or []:
+            out.print(f"  {reason}", markup=False)
 
 
 VERDICT_LABELS = {

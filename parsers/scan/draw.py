@@ -8,12 +8,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from archive.i18n import N_, _
+
 __all__ = ["DrawnPage", "draw_scan"]
 
 BLUE = (0, 90, 255)
 GREEN = (0, 170, 0)
 RED = (220, 0, 0)
 YELLOW = (230, 180, 0)
+_VERDICTS = {"signed": N_("已签字盖章"), "unsigned": N_("未签字"), "uncertain": N_("待人工核对")}
 
 
 @dataclass
@@ -44,12 +47,13 @@ def draw_scan(path: Path, media: str, *, max_pages: int = 50) -> list[DrawnPage]
     for page, hits in zip(pages, codes, strict=True):
         image = np.ascontiguousarray(page.image[:, :, ::-1])  # BGR for cv2
         thick = max(2, round(max(image.shape[:2]) / 600))
+        labels: list[tuple[tuple[int, int], str, tuple[int, int, int]]] = []
         for hit in hits:
             points = np.round(hit.corners).astype(np.int32)
             cv2.polylines(image, [points], True, BLUE[::-1], thick)
             cv2.circle(image, tuple(int(v) for v in points[0]), thick * 3, BLUE[::-1], -1)
-            label = hit.serial or hit.text[:24]
-            _label(cv2, image, label.encode("ascii", "replace").decode(), points, thick)
+            corner = (int(points[:, 0].min()), int(points[:, 1].min()))
+            labels.append((corner, hit.serial or hit.text[:24], BLUE))
         check = checked.get(page.number) or {}
         verdict = check.get("verdict")
         for region in check.get("regions") or []:
@@ -58,6 +62,15 @@ def draw_scan(path: Path, media: str, *, max_pages: int = 50) -> list[DrawnPage]
             polygon = np.round(np.array(region.get("polygon") or [], dtype=float)).astype(np.int32)
             if polygon.size:
                 cv2.polylines(image, [polygon], True, colour[::-1], thick)
+                corner = (int(polygon[:, 0].min()), int(polygon[:, 1].min()))
+                mark = "✓" if found else "✗" if found is False else "?"
+                labels.append((corner, f"{region.get('name', '')} {mark}", colour))
+        if verdict:
+            headline = _(_VERDICTS[verdict]) if verdict in _VERDICTS else verdict
+            labels.append(
+                ((thick * 4, thick * 4), f"{headline} {check.get('confidence', 0):.2f}", BLUE)
+            )
+        image = _write_labels(image, labels, thick)
         ok, data = cv2.imencode(".png", image)
         if not ok:  # pragma: no cover - a PNG of a valid array always encodes
             raise ValueError("png")
@@ -73,7 +86,27 @@ def draw_scan(path: Path, media: str, *, max_pages: int = 50) -> list[DrawnPage]
     return drawn
 
 
-def _label(cv2: Any, image: Any, text: str, points: Any, thick: int) -> None:
-    x, y = int(points[:, 0].min()), int(points[:, 1].min()) - 2 * thick
-    scale = max(0.5, thick / 3)
-    cv2.putText(image, text, (x, max(y, 12)), cv2.FONT_HERSHEY_SIMPLEX, scale, BLUE[::-1], thick)
+def _write_labels(image: Any, labels: list[tuple[tuple[int, int], str, Any]], thick: int) -> Any:
+    """The labels above their points, in Chinese when the system has a font for it (else the
+    characters a plain font has, the rest as ?)."""
+    import numpy as np
+    from PIL import Image, ImageDraw, ImageFont
+
+    from archive.fonts import find_cjk_font
+
+    size = max(14, thick * 9)
+    path = find_cjk_font()
+    try:
+        font = ImageFont.truetype(str(path), size) if path else ImageFont.load_default(size)
+    except OSError:
+        font = ImageFont.load_default()
+    picture = Image.fromarray(image[:, :, ::-1])
+    draw = ImageDraw.Draw(picture)
+    for (x, y), text, colour in labels:
+        if path is None:
+            text = text.encode("ascii", "replace").decode()
+        top = max(0, y - size - 2 * thick)
+        box = draw.textbbox((x, top), text, font=font)
+        draw.rectangle(box, fill=(255, 255, 255))
+        draw.text((x, top), text, font=font, fill=tuple(colour))
+    return np.ascontiguousarray(np.asarray(picture)[:, :, ::-1])
