@@ -52,6 +52,7 @@ UNMATCHED_TABLE = "unmatched"
 
 MAX_FILE_SIZE = 100 * 1024 * 1024
 PARSE_TIMEOUT = 60.0
+SCAN_TIME_FACTOR = 3  # images and PDFs (which may be scans, OCR'd page by page) get 3 × the limit
 PARSE_MEMORY_MB = 1536  # on top of what a worker inherits: numpy/OpenCV for scans take ~300
 COMMIT_EVERY = 100  # files per journal batch
 COMMIT_SECONDS = 5.0
@@ -280,8 +281,15 @@ def ingest(
                 works[str(work.candidate.path)] = work
                 yield str(work.candidate.path)
 
+        def time_limit(item: str) -> float:
+            # a scan may be OCR'd page by page (1–3 s a page): three times the limit
+            work = works.get(item)
+            return (
+                timeout * SCAN_TIME_FACTOR if work and work.media in ("image", "pdf") else timeout
+            )
+
         outcomes = run_isolated(
-            parse_task, tasks(), jobs=jobs, timeout=timeout, memory_mb=memory_mb
+            parse_task, tasks(), jobs=jobs, timeout=time_limit, memory_mb=memory_mb
         )
         with contextlib.closing(outcomes):  # a run stopped (full disk) stops its workers at once
             for outcome in outcomes:

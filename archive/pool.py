@@ -138,7 +138,7 @@ def run_isolated(
     items: Iterable[Any],
     *,
     jobs: int | None = None,
-    timeout: float = 60.0,
+    timeout: float | Callable[[Any], float] = 60.0,
     memory_mb: int | None = 1024,
     ahead: int = 2,
 ) -> Iterator[Outcome]:
@@ -148,7 +148,9 @@ def run_isolated(
     with a result (committing a batch, say).  When a worker is killed (time limit) or dies,
     its oldest item fails and the items queued behind it go to another worker.
     ``function`` must be importable (a module-level function); items and results must pickle.
+    ``timeout`` is seconds for every item, or a function giving an item's own.
     """
+    limit = timeout if callable(timeout) else (lambda _item: timeout)
     jobs = max(1, jobs or os.cpu_count() or 1)
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     context = multiprocessing.get_context(method)
@@ -189,7 +191,7 @@ def run_isolated(
             if not busy:
                 return
             now = time.monotonic()
-            wait_for = max(0.0, min(slot.started + timeout for slot in busy) - now)
+            wait_for = max(0.0, min(slot.started + limit(slot.items[0]) for slot in busy) - now)
             ready = wait([slot.connection for slot in busy], timeout=wait_for)
             now = time.monotonic()
             for index, slot in enumerate(slots):
@@ -211,7 +213,7 @@ def run_isolated(
                         yield Outcome(item, value=value, seconds=elapsed)
                     else:
                         yield Outcome(item, failure=status, detail=value, seconds=elapsed)
-                elif elapsed >= timeout:
+                elif elapsed >= limit(item):
                     replace(index)
                     yield Outcome(item, failure=TIMEOUT, seconds=elapsed)
     finally:

@@ -52,3 +52,27 @@ def test_items_queued_behind_a_failed_one_are_not_lost() -> None:
     by_item = {o.item: o for o in outcomes}
     assert by_item["slow"].failure == TIMEOUT and by_item["die"].failure == CRASHED
     assert [by_item[k].value for k in ("a", "b", "c")] == ["A", "B", "C"]
+
+
+def nap(item: float) -> float:
+    time.sleep(item)
+    return item
+
+
+def test_each_item_may_have_its_own_time_limit() -> None:
+    """A scan gets longer than a typed document (ingest gives images and PDFs 3 × the limit)."""
+    limits = {1.5: 4.0, 1.6: 0.5}
+    outcomes = {o.item: o for o in run_isolated(nap, [1.5, 1.6], jobs=2, timeout=limits.get)}
+    assert outcomes[1.5].failure is None and outcomes[1.5].value == 1.5
+    assert outcomes[1.6].failure == TIMEOUT
+
+
+def test_the_memory_limit_is_on_top_of_what_a_worker_inherits() -> None:
+    """300 MB more than the parent had mapped: a parent holding much (numpy, a big index) does not
+    leave its workers without room, and a task taking more still fails alone."""
+    ballast = bytearray(400 * 1024 * 1024)  # the parent maps 400 MB before the workers fork
+    ballast[::4096] = b"x" * len(ballast[::4096])
+    outcomes = {o.item: o for o in run_isolated(work, ["a", "hog"], jobs=1, memory_mb=300)}
+    assert outcomes["a"].value == "A"
+    assert outcomes["hog"].failure in (MEMORY, CRASHED)
+    del ballast
