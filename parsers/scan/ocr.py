@@ -3,7 +3,9 @@
 The ``tesseract`` command is run in a subprocess (TSV output, a time limit), never through a
 Python binding.  Each page is prepared first: grey, uneven light flattened, a small skew
 (up to ±8°) measured from the rows of text and straightened, a page lying on its side turned
-upright, text smaller than tesseract reads well scaled up; then read with ``--psm 3``.  A
+upright, text smaller than tesseract reads well scaled up; then read with ``--psm 4`` (one
+column of lines: a label and its value in a table row stay on one line, which the automatic
+layout of ``--psm 3`` splits into columns; on the 50-document set 文号 92 % against 90 %).  A
 reading of low confidence is tried again the other way up (tesseract's orientation detection
 ``--psm 0`` with the ``osd`` data when installed, else 180°), and the better reading kept.
 
@@ -378,7 +380,7 @@ def _page_from_tsv(tsv: str) -> OcrPage:
 
 
 def _read(binary: str, grey) -> OcrPage:
-    page = _page_from_tsv(_run(binary, grey, ["-l", LANGUAGE, "--psm", "3", "tsv"]))
+    page = _page_from_tsv(_run(binary, grey, ["-l", LANGUAGE, "--psm", "4", "tsv"]))
     page.prepared = grey
     return page
 
@@ -731,6 +733,7 @@ def ocr_document(pages: list, path: Path | None = None) -> ParsedDocument:
         extractor="tesseract",
     )
     parsed = parse_document(document)
+    parsed.lines = document.lines
     score_fields(parsed, text, aligned, read)
     parsed.put(
         "ocr",
