@@ -20,7 +20,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from archive.fonts import find_cjk_font
+from archive.fonts import cjk_font
 from archive.letters.catalog import (
     BODY_CHAR_MM,
     BODY_INDENT_CHAR_MM,
@@ -62,12 +62,7 @@ class _Paper:
         return round(x * self.scale), round(y * self.scale)
 
     def font(self, size_pt: float) -> Any:
-        from PIL import ImageFont
-
-        path = find_cjk_font()
-        if path is None:
-            return None
-        return ImageFont.truetype(str(path), round(size_pt * 25.4 / 72 * self.scale))
+        return cjk_font(round(size_pt * 25.4 / 72 * self.scale))
 
     def text(self, x: float, y: float, text: str, *, size_pt: float = 16, fill=PRINT) -> None:
         """``text`` from (x, y) mm, the top of its glyphs at y, one character a grid cell."""
@@ -246,12 +241,11 @@ def _darker(page: Any, overlay: Any) -> Any:
 
 def _handwriting(paper: _Paper, x: float, y: float, text: str, size_mm: float) -> None:
     """Pen strokes: the text in a font, slanted and uneven, or looping strokes without one."""
-    from PIL import Image, ImageDraw, ImageFont
+    from PIL import Image, ImageDraw
 
-    path = find_cjk_font()
     scale = paper.scale
-    if path is not None:
-        font = ImageFont.truetype(str(path), round(size_mm * scale))
+    font = cjk_font(round(size_mm * scale))
+    if font is not None:
         width = round(size_mm * scale * (len(text) + 1))
         height = round(size_mm * scale * 1.6)
         stamp = Image.new("L", (width, height), 0)

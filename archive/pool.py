@@ -36,6 +36,15 @@ class Outcome:
     seconds: float = 0.0
 
 
+def mapped_bytes() -> int:
+    """What this process has mapped (its address space), 0 where /proc is not there."""
+    try:
+        with open("/proc/self/statm") as handle:
+            return int(handle.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError):
+        return 0
+
+
 def _limit_memory(memory_mb: int | None) -> None:
     """Cap the worker's address space at what it has mapped (inherited from its parent) plus
     ``memory_mb``; and one thread for the numeric libraries a parser may import (OpenBLAS and
@@ -47,12 +56,7 @@ def _limit_memory(memory_mb: int | None) -> None:
     try:
         import resource
 
-        try:
-            with open("/proc/self/statm") as handle:
-                mapped = int(handle.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-        except (OSError, ValueError):
-            mapped = 0
-        limit = mapped + memory_mb * 1024 * 1024
+        limit = mapped_bytes() + memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     except (ImportError, ValueError, OSError):  # not on this platform: the time limit remains
         pass

@@ -19,11 +19,8 @@ from __future__ import annotations
 
 import io
 import random
-import shutil
-import subprocess
 import sys
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -225,48 +222,13 @@ def make_documents(count: int, *, seed: int = 13) -> list[ScanDoc]:
 # Rendering
 
 
-@cache
 def find_cjk_font() -> tuple[str, int] | None:
-    """(path, face index) of a Simplified Chinese TrueType/OpenType font, or None.
+    """(path, face index) of a Simplified Chinese face (archive.fonts: Noto Serif CJK SC first,
+    else WenQuanYi Zen Hei or Noto Sans CJK SC), or None."""
+    from archive.fonts import find_cjk_font as found
 
-    Noto Serif CJK SC first (official documents are set in a serif face), else WenQuanYi Zen
-    Hei or Noto Sans CJK SC; found with
-    ``fc-list`` (fontconfig), else in the usual Debian folders.
-    """
-    paths: list[str] = []
-    if shutil.which("fc-list"):
-        try:
-            listed = subprocess.run(
-                ["fc-list", ":lang=zh", "file"], capture_output=True, text=True, timeout=30
-            ).stdout
-        except (OSError, subprocess.SubprocessError):
-            listed = ""
-        paths = sorted({line.split(":")[0].strip() for line in listed.splitlines() if line.strip()})
-    for folder in ("/usr/share/fonts/truetype/wqy", "/usr/share/fonts/opentype/noto"):
-        if Path(folder).is_dir():
-            paths += sorted(str(path) for path in Path(folder).glob("*.tt[cf]"))
-    from PIL import ImageFont
-
-    def rank(path: str) -> tuple[int, str]:
-        name = Path(path).name.lower()
-        # A serif face first: official documents are set in 宋体/仿宋.
-        order = ["notoserifcjk-regular", "wqy-zenhei", "notosanscjk-regular", "wqy-microhei"]
-        return next((i for i, key in enumerate(order) if key in name), len(order)), name
-
-    for path in sorted(set(paths), key=rank):
-        if "bold" in path.lower():
-            continue
-        for index in range(8):
-            try:
-                font = ImageFont.truetype(path, 20, index=index)
-            except OSError:
-                break
-            family = " ".join(font.getname())
-            if "CJK" in family and " SC" not in family:
-                continue  # a Noto collection: the Simplified Chinese face
-            if font.getbbox("统一社会信用代码")[2] > 0:
-                return path, index
-    return None
+    font = found()
+    return (str(font[0]), font[1]) if font else None
 
 
 def _font(size: int):

@@ -92,18 +92,20 @@ def _write_labels(image: Any, labels: list[tuple[tuple[int, int], str, Any]], th
     import numpy as np
     from PIL import Image, ImageDraw, ImageFont
 
-    from archive.fonts import find_cjk_font
+    from archive.fonts import cjk_font
 
     size = max(14, thick * 9)
-    path = find_cjk_font()
-    try:
-        font = ImageFont.truetype(str(path), size) if path else ImageFont.load_default(size)
-    except OSError:
-        font = ImageFont.load_default()
+    font = cjk_font(size)
+    chinese = font is not None
+    if font is None:
+        try:
+            font = ImageFont.load_default(size)
+        except (OSError, TypeError):  # an older Pillow: the small bitmap font
+            font = ImageFont.load_default()
     picture = Image.fromarray(image[:, :, ::-1])
     draw = ImageDraw.Draw(picture)
     for (x, y), text, colour in labels:
-        if path is None:
+        if not chinese:
             text = text.encode("ascii", "replace").decode()
         top = max(0, y - size - 2 * thick)
         box = draw.textbbox((x, top), text, font=font)

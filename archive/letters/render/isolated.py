@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import multiprocessing
-import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -17,12 +16,9 @@ def _child_main(connection: Any, source: Any, memory_mb: int) -> None:
     """The child of :class:`IsolatedRenderer`: limit memory, compile, render on request."""
     import resource
 
-    try:
-        with open("/proc/self/statm") as handle:
-            mapped = int(handle.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError):
-        mapped = 0
-    limit = mapped + memory_mb * 1024 * 1024
+    from archive.pool import mapped_bytes
+
+    limit = mapped_bytes() + memory_mb * 1024 * 1024
     try:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     except (ValueError, OSError):
