@@ -1448,9 +1448,11 @@ def document_facts(index: Index, data: dict[str, Any]) -> list[tuple[str, dict[s
     kind = data["kind"]
     sha = data["sha256"]
     code = data["credit_codes"][0] if data["credit_codes"] else None
+    signed = fields.get("signed")
     signature = {
         "document": sha,
-        "signed": bool(fields.get("signed")),
+        # a scan whose signature could not be told stays None (uncertain), never False
+        "signed": None if signed is None and fields.get("scan") else bool(signed),
         "signer": fields.get("signer"),
         "sign_date": fields.get("sign_date"),
     }

@@ -293,7 +293,11 @@ def commitment_rows(
         judged += 1
         if as_of <= due:
             continue
-        state = _("已退回但未签字") if letter.get("status") == RETURNED else _("未退回")
+        state = (
+            (_("已退回但未签字") if letter.get("signed") is False else _("已退回，签字待核对"))
+            if letter.get("status") == RETURNED
+            else _("未退回")
+        )
         detail = _(
             "{issued} 发出，{days} 日内应签回；{state}",
             issued=issue_date.isoformat(),

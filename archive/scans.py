@@ -7,10 +7,11 @@ from pathlib import Path
 from typing import Any
 
 from archive.enterprises import TABLE as ENTERPRISES
-from archive.errors import CreditError
+from archive.errors import CreditError, UsageError
 from archive.fsutil import atomic_write
-from archive.i18n import _
+from archive.i18n import _, describe_error
 from archive.ingest import DOCUMENTS, SCAN_PARSER, UNMATCHED_TABLE
+from archive.letters.issue import LETTERS_TABLE
 from archive.store import Archive
 from archive.walk import display_name
 
@@ -37,11 +38,15 @@ def review(archive: Archive) -> list[dict[str, Any]]:
     enterprises = index.table(ENTERPRISES)
     rows: list[dict[str, Any]] = []
     documents = index.table(DOCUMENTS)
+    letters = index.table(LETTERS_TABLE)
     for sha in documents.ids():
         record = documents.record(sha) or {}
         fields = record.get("fields") or {}
         if fields.get("parser") != SCAN_PARSER or fields.get("signed") is not None:
             continue
+        letter = letters.record(fields.get("serial")) if fields.get("serial") else None
+        if letter is not None and letter.get("signed") is not None:
+            continue  # settled since: a signed copy came, or a clerk decided (credit letter)
         scan = fields.get("scan") or {}
         check = scan.get("signature") or {}
         code = (record.get("credit_codes") or [None])[0]
@@ -98,7 +103,13 @@ def explain_png(path: Path, out: Path) -> list[dict[str, Any]]:
     from parsers.detect import detect_type
     from parsers.scan.draw import draw_scan
 
-    path = Path(path)
+    path, out = Path(path), Path(out)
+    if str(out) in ("", "."):
+        raise UsageError(_("--png 的值是空的：要给出一个 .png 文件名"))
+    if not out.name or out.is_dir() or str(out).endswith(("/", "\\")):
+        raise UsageError(_("--png 要给出一个 .png 文件名，不是文件夹：{path}", path=out))
+    if out.suffix.lower() != ".png":
+        raise UsageError(_("--png 的文件名须以 .png 结尾：{path}", path=out))
     media = detect_type(path)
     if media not in ("image", "pdf"):
         raise CreditError(
@@ -109,14 +120,16 @@ def explain_png(path: Path, out: Path) -> list[dict[str, Any]]:
         pages = draw_scan(path, media)
     except ParseError as exc:
         raise CreditError(exc.message, exc.hint) from exc
-    out = Path(out)
-    if out.suffix.lower() != ".png":
-        out = out.with_name(out.name + ".png")
     written = []
     for page in pages:
         target = out if page.number == 1 else out.with_name(f"{out.stem}-p{page.number}.png")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(target, page.png)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(target, page.png)
+        except OSError as exc:
+            raise CreditError(
+                _("无法写出 {path}：{error}", path=target, error=describe_error(exc))
+            ) from exc
         written.append(
             {
                 "page": page.number,

@@ -100,6 +100,12 @@ COMMANDS = {
         "cli.commands.report:report",
         N_("写出本月通报：Excel 工作簿（每个主题一页，附各股室完整率图表）和 Word 通报"),
     ),
+    "letter": (
+        "cli.commands.letter:letter",
+        N_(
+            "退回文书的签字盖章：扫描件无法判定时由经办人核定（credit ingest --review 列出待核对的）"
+        ),
+    ),
     "penalty": (
         "cli.commands.penalty:penalty",
         N_("行政处罚决定书的罚款：列出、登记缴纳（逾期未缴纳的列入 credit overdue）"),

@@ -320,3 +320,84 @@ def test_heic_photos_and_files_named_as_images_fail_with_what_to_do(
     assert "HEIC" in rows["IMG_0001.HEIC"]["reason"] and "JPEG" in rows["IMG_0001.HEIC"]["reason"]
     assert rows["回执.jpg"]["status"] == "failed"
     assert "内容不是图片" in rows["回执.jpg"]["reason"]
+
+
+def _signed_page(issued: dict, monkeypatch, **marks) -> bytes:
+    from tests import test_scan_signature as drawn
+
+    monkeypatch.setattr(drawn, "SERIAL", issued["serial"])
+    monkeypatch.setattr(drawn, "CODE", issued["code"])
+    sheet, _rng = drawn._sheet("commitment_unit", 200, 8, **marks)
+    return encode(sheet.image, ".jpg")
+
+
+def test_a_signed_letter_stays_signed_when_page_one_comes_alone_later(
+    runner, archive_dir: Path, tmp_path: Path, issued: dict, monkeypatch
+) -> None:
+    """Page 2 photographed signed, then page 1 on its own (uncertain: no signature block on
+    it): the letter stays signed, and nothing waits for review."""
+    first, second = tmp_path / "一", tmp_path / "二"
+    first.mkdir()
+    second.mkdir()
+    marks = {"signature": True, "date": True, "seal": True}
+    (first / "签字页.jpg").write_bytes(_signed_page(issued, monkeypatch, **marks))
+    (second / "第1页.jpg").write_bytes(encode(scanned(issued["qr"], Distortion(dpi=200)), ".jpg"))
+    for folder in (first, second):
+        assert invoke(runner, "ingest", str(folder), archive=archive_dir).exit_code == 0
+    letter = Archive.open(archive_dir).index().table("letters").record(issued["serial"])
+    assert letter["signed"] is True and len(letter["later_copies"]) == 1
+    review = invoke(runner, "ingest", "--review", "--json", archive=archive_dir)
+    assert json.loads(review.stdout) == []
+
+
+def test_an_uncertain_scan_waits_for_the_clerk_who_decides(
+    runner, archive_dir: Path, tmp_path: Path, issued: dict
+) -> None:
+    folder = tmp_path / "收件"
+    folder.mkdir()
+    (folder / "第1页.jpg").write_bytes(encode(scanned(issued["qr"], Distortion(dpi=200)), ".jpg"))
+    result = invoke(runner, "ingest", str(folder), archive=archive_dir)
+    assert result.exit_code == 0
+    assert "签字盖章待核对" in result.stderr and "credit ingest --review" in result.stderr
+    letter = Archive.open(archive_dir).index().table("letters").record(issued["serial"])
+    assert letter["status"] == "returned" and letter["signed"] is None  # not False: undecided
+    shown = invoke(runner, "enterprise", "show", issued["code"], archive=archive_dir)
+    assert "签字待核对" in shown.stdout
+    (row,) = json.loads(invoke(runner, "ingest", "--review", "--json", archive=archive_dir).stdout)
+    assert row["serial"] == issued["serial"] and row["status"] == "uncertain"
+
+    no_reason = invoke(
+        runner, "letter", "signed", issued["serial"], "--reason", " ", archive=archive_dir
+    )
+    assert no_reason.exit_code == 2 and "--reason" in no_reason.stderr
+    unknown = invoke(
+        runner, "letter", "signed", "蓝应急诺〔1999〕9999号", "--reason", "x", archive=archive_dir
+    )
+    assert unknown.exit_code == 1 and "9999" in unknown.stderr
+    decided = invoke(
+        runner, "letter", "signed", issued["serial"], "--reason", "已核对原件，有签字和公章",
+        "--json", archive=archive_dir,
+    )  # fmt: skip
+    assert decided.exit_code == 0, decided.stderr
+    assert json.loads(decided.stdout)["signed"] is True
+    assert (
+        json.loads(invoke(runner, "ingest", "--review", "--json", archive=archive_dir).stdout) == []
+    )
+    entries = [
+        e
+        for e in Archive.open(archive_dir).journal.iter_entries()
+        if e["type"] == "letter.signature_decided"
+    ]
+    assert [e["data"]["reason"] for e in entries] == ["已核对原件，有签字和公章"]
+    undone = invoke(
+        runner, "letter", "unsigned", issued["serial"], "--reason", "公章不符", archive=archive_dir
+    )
+    assert undone.exit_code == 0
+    letter = Archive.open(archive_dir).index().table("letters").record(issued["serial"])
+    assert letter["signed"] is False and letter["signature_decided"]["reason"] == "公章不符"
+
+
+def test_review_refuses_the_options_of_a_filing_run(runner, archive_dir: Path) -> None:
+    for extra in (["--dry-run"], ["--move"], ["--received", "2026-11-30"], ["--jobs", "2"]):
+        result = invoke(runner, "ingest", "--review", *extra, archive=archive_dir)
+        assert result.exit_code == 2 and extra[0] in result.stderr, extra

@@ -60,7 +60,9 @@ def read_tsv(lines: list[list[tuple[str, float]]]) -> ParsedDocument:
     page = ocr._page_from_tsv(tsv(lines))
     raw, confs = ocr._joined([page])
     text, aligned = ocr._aligned(raw, confs)
+    text, notes = ocr.repair_titles(text)
     parsed = parse_document(Document(Path("scan.jpg"), "image", text, raw_text=raw))
+    parsed.warnings.extend(notes)
     ocr.score_fields(parsed, text, aligned, [page])
     return parsed
 
@@ -377,3 +379,16 @@ def test_a_scanned_order_is_ingested_by_its_ocr_read_code(
     assert (row["status"], row["kind"], row["matched_by"]) == ("ingested", doc.kind, "code")
     assert row["credit_codes"] == [doc.credit_code] and row["doc_number"] == doc.doc_number
     assert row["ocr_confidence"]["credit_code"] >= ocr.FIELD_FLOOR
+
+
+def test_a_title_ocr_misread_is_put_right_when_one_title_is_that_close() -> None:
+    """责令限期束改指兮书 is an order all the same (its deadline must not be lost); a line far
+    from every title is left as read."""
+    lines = order_lines(CODE)
+    lines[0] = chars("责令限期束改指兮书")
+    parsed = read_tsv(lines)
+    assert parsed.kind == "rectification_order"
+    assert parsed.get("rectification_deadline") == "2026-11-30"
+    assert any("按“责令限期整改指令书”处理" in warning for warning in parsed.warnings)
+    lines[0] = chars("关于某某事项的函")
+    assert read_tsv(lines).kind != "rectification_order"

@@ -390,3 +390,18 @@ def test_catalog_geometry_matches_the_rendered_templates(
     assert checked == sum(
         len(block) + 1 for blocks in SIGNATURE_BLOCKS.values() for block in blocks
     )
+
+
+def test_a_black_and_white_scan_leaves_the_seal_to_the_clerk() -> None:
+    """Greyscale, a red seal is grey: signed and dated, the letter is uncertain (never counted
+    signed, never counted unsigned for want of red); without a signature it is still unsigned."""
+    for signed, expected in ((True, S.UNCERTAIN), (False, S.UNSIGNED)):
+        marks = {"signature": True, "date": True, "seal": True} if signed else {}
+        sheet, rng = _sheet("commitment_unit", 200, 21, **marks)
+        photo = _photograph(sheet.image, rng, angle=3)
+        grey = cv2.cvtColor(cv2.cvtColor(photo, cv2.COLOR_RGB2GRAY), cv2.COLOR_GRAY2RGB)
+        check = S.check_signature(grey, _signature_hit(grey))
+        assert check.verdict == expected, check
+        (seal,) = [region for region in check.regions if region.kind == "seal"]
+        assert seal.found is None
+        assert any("黑白扫描件" in reason for reason in check.reasons)

@@ -65,11 +65,13 @@ def commitments_for(archive: Archive, code: str) -> list[dict[str, Any]]:
 
 
 def _returned(data: dict[str, Any], entry: dict[str, Any]) -> dict[str, Any]:
+    signed = data.get("signed")
     return {
         "status": RETURNED,
         "returned_at": entry["time"],
         "returned_document": data["document"],
-        "signed": bool(data.get("signed")),
+        # None: a scan whose signature could not be told (the clerk decides: credit letter)
+        "signed": None if signed is None else bool(signed),
         "signer": data.get("signer"),
         "sign_date": data.get("sign_date"),
     }
@@ -85,9 +87,61 @@ def _letter_returned(index: Index, entry: dict[str, Any]) -> None:
     letter = index.table(LETTERS_TABLE).record(data["serial"])
     if letter is None:
         return
+    if letter.get("status") == RETURNED and letter.get("signed") and not data.get("signed"):
+        # A signed copy is never undone by another copy: page 1 photographed on its own, an
+        # unsigned copy found in a drawer.  (A clerk's decision can: letter.signature_decided.)
+        letter.setdefault("later_copies", []).append(data["document"])
+        return
     letter.update(_returned(data, entry))
     if data.get("without_serial"):
         letter["returned_without_serial"] = True
+
+
+def _decided_summary(data: dict[str, Any]) -> str:
+    return f"{data.get('serial')} {'signed' if data.get('signed') else 'unsigned'}"
+
+
+@event("letter.signature_decided", label=N_("签字盖章人工核定"), summary=_decided_summary)
+def _signature_decided(index: Index, entry: dict[str, Any]) -> None:
+    data = entry["data"]
+    letter = index.table(LETTERS_TABLE).record(data["serial"])
+    if letter is None:
+        return
+    letter["signed"] = bool(data["signed"])
+    letter["signature_decided"] = {
+        "signed": bool(data["signed"]),
+        "reason": data.get("reason"),
+        "actor": entry.get("actor"),
+        "at": entry["time"],
+    }
+
+
+def decide_signature(archive: Archive, serial: str, signed: bool, reason: str) -> dict[str, Any]:
+    """A clerk's decision on a returned letter whose signature a scan could not tell (or that
+    was told wrong): ``letter.signature_decided`` with the reason; returns the letter."""
+    from archive.errors import CreditError, UsageError
+    from archive.i18n import _
+
+    if not reason or not reason.strip():
+        raise UsageError(_("请用 --reason 写明核定依据（例如：已核对原件，有签字和公章）"))
+    with archive.transaction() as tx:
+        letter = tx.index.table(LETTERS_TABLE).record(serial)
+        if letter is None:
+            raise CreditError(_("没有编号为 {serial} 的文书", serial=serial))
+        if letter.get("status") != RETURNED:
+            raise CreditError(
+                _("文书 {serial} 尚未退回：先归档退回的文书，再核定签字", serial=serial)
+            )
+        tx.emit(
+            "letter.signature_decided",
+            {
+                "serial": serial,
+                "credit_code": letter.get("credit_code"),
+                "signed": signed,
+                "reason": reason.strip(),
+            },
+        )
+    return dict(archive.index().table(LETTERS_TABLE).record(serial) or {})
 
 
 def _commitment_summary(data: dict[str, Any]) -> str:

@@ -408,7 +408,9 @@ def _show_related(env, detail: dict) -> None:
             "title": _(TEMPLATES[letter["template"]].title)
             if letter.get("template") in TEMPLATES
             else letter.get("template"),
-            "signed_label": (_("已签") if letter.get("signed") else _("未签"))
+            "signed_label": {True: _("已签"), False: _("未签")}.get(
+                letter.get("signed"), _("签字待核对")
+            )
             if letter.get("status") == "returned"
             else "",
         }

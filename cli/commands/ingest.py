@@ -99,6 +99,24 @@ def ingest(
 
     env = get_env()
     if review:
+        others = [
+            name
+            for name, on in (
+                ("--dry-run", dry_run),
+                ("--move", move),
+                ("--register-new", register_new),
+                ("--jobs", jobs is not None),
+                ("--received", received is not None),
+            )
+            if on
+        ]
+        if others:
+            raise click.UsageError(
+                _(
+                    "--review 只列出待核对的扫描件，不能与 {options} 同用",
+                    options=join_items(others),
+                )
+            )
         _review(env, folders or assign or None, as_json, as_nl, as_csv)
         return
     if as_json or as_csv:
@@ -134,6 +152,11 @@ def ingest(
         parts = [f"[{label}]", result.path]
         if result.kind:
             parts.append(kind_label(result.kind))
+        if result.matched_by == "qr" and result.status == "ingested":  # a scan of our letter
+            signed = result.fields.get("signed")
+            parts.append(
+                {True: _("已签字盖章"), False: _("未签字盖章")}.get(signed, _("签字盖章待核对"))
+            )
         if who and result.status == "ingested":
             parts.append(f"→ {who}")
         line = " ".join(parts)
@@ -175,6 +198,22 @@ def ingest(
         console(env, stderr=True).print(table)
     else:
         info(env, _("没有找到文件。"))
+    uncertain = sum(
+        1
+        for result in report.results
+        if result.status == "ingested"
+        and result.matched_by == "qr"
+        and result.fields.get("signed") is None
+    )
+    if uncertain:
+        info(
+            env,
+            _(
+                "{count} 份扫描件的签字盖章无法判定：credit ingest --review 列出，"
+                "核对原件后用 credit letter signed/unsigned 编号 --reason … 核定。",
+                count=uncertain,
+            ),
+        )
     if report.count("unmatched") and not dry_run:
         info(
             env,
@@ -190,6 +229,7 @@ REVIEW_COLUMNS = [
     ("status", N_("情况")),
     ("credit_code", N_("代码")),
     ("name", N_("单位")),
+    ("serial", N_("编号")),
     ("file", N_("文件")),
     ("page", N_("页")),
     ("reason", N_("原因")),

@@ -279,6 +279,12 @@ class _Straight:
             > 0
         )
         self.ink, self.red = _ink_and_red(self.image)
+        # A greyscale scan (R = G = B everywhere, JPEG's rounding aside) shows no red at all.
+        sample = self.image[::4, ::4].astype(np.int16)
+        self.colourless = bool(
+            np.abs(sample[..., 0] - sample[..., 1]).max() <= 3
+            and np.abs(sample[..., 1] - sample[..., 2]).max() <= 3
+        )
         self.ink &= self.inside
         self.red &= self.inside
         self.ink_sum = _integral(self.ink)
@@ -582,6 +588,7 @@ def _check_block(
         return check
     elements: list[tuple[Region, float]] = []
     unaligned: list[str] = []  # lines whose print was not found where the template puts it
+    colourless: list[str] = []  # the seal of a black-and-white scan: it cannot be told
     blocks = SIGNATURE_BLOCKS[check.layout or ""]
     for line in lines:
         ldx, ldy, line_share = _line_shift(straight, line, fit)
@@ -626,7 +633,16 @@ def _check_block(
         for label in labels:
             if label.endswith("（盖章）："):
                 line = next(x for x in lines if x.text == label and x.block == number)
-                elements.append(_seal(straight, line, fit))
+                if straight.colourless:  # a black-and-white scan: a red seal is grey there
+                    box = fit.box(
+                        _Box(LABEL_X_MM - 10, line.top - 25, RIGHT_X_MM + 5, line.top + 35)
+                    )
+                    elements.append(
+                        (Region(_("印章"), "seal", straight.polygon(box), None, 0.0), 0.0)
+                    )
+                    colourless.append(_("印章"))
+                else:
+                    elements.append(_seal(straight, line, fit))
     check.regions = [region for region, _conf in elements]
     states = [region.found for region in check.regions]
     if all(state is True for state in states):
@@ -641,6 +657,8 @@ def _check_block(
     for region in check.regions:
         if region.found is False:
             check.reasons.append(_("{name}：空白", name=region.name))
+        elif region.name in colourless:
+            check.reasons.append(_("黑白扫描件看不出红色印章：请核对原件"))
         elif region.name in unaligned:
             check.reasons.append(
                 _("{name}：这一行的印刷文字不在应在的位置，请人工核对", name=region.name)
