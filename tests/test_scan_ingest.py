@@ -147,7 +147,7 @@ def test_a_qr_code_never_issued_or_with_another_code_is_unmatched(
     review = invoke(runner, "ingest", "--review", "--csv", archive=archive_dir)
     assert review.exit_code == 0
     lines = review.stdout.splitlines()
-    assert lines[0] == "status,credit_code,name,file,page,reason,confidence"
+    assert lines[0] == "status,credit_code,name,serial,file,page,reason,confidence"
     assert len(lines) == 3 and all(line.startswith("unmatched,") for line in lines[1:])
     table = invoke(runner, "ingest", "--review", archive=archive_dir)
     assert table.exit_code == 0 and "未匹配" in table.stdout and unknown in table.stdout

@@ -405,3 +405,26 @@ def test_a_black_and_white_scan_leaves_the_seal_to_the_clerk() -> None:
         (seal,) = [region for region in check.regions if region.kind == "seal"]
         assert seal.found is None
         assert any("黑白扫描件" in reason for reason in check.reasons)
+
+
+@pytest.mark.parametrize("layout", ["commitment_post", "commitment_unit"])
+def test_a_tall_signature_reaching_into_the_empty_date_line_is_no_date(layout: str) -> None:
+    """Signed but not dated: the signature's long strokes come down over the date's blanks.
+    That ink begins on the line above, so it is not a date -- the letter is not signed."""
+    sheet, rng = _sheet(layout, 200, 17)
+    lines = S.block_geometry(layout)
+    for line in lines:
+        if line.text.endswith("（签字）："):
+            area = S._signature_area(line)
+            # from the signature's line well down into the date line, across its blanks
+            sheet.scribble(
+                S.LABEL_X_MM + 10, line.top + 2, area.x0 + 30, line.top + BODY_LINE_MM + 8
+            )
+            sheet.scribble(area.x0 + 2, line.top + 2, area.x0 + 40, line.top + 9)
+        elif line.text.endswith("（盖章）："):
+            sheet.seal(S.LABEL_X_MM + 3.5 * BODY_CHAR_MM, line.top + 4)
+    photo = _photograph(sheet.image, rng, angle=8)
+    check = S.check_signature(photo, _signature_hit(photo))
+    assert check.verdict != S.SIGNED, check
+    dates = [region for region in check.regions if region.kind == "date"]
+    assert dates and all(region.found is not True for region in dates)

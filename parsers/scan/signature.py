@@ -338,26 +338,64 @@ def _ink_and_red(image: Any) -> tuple[Any, Any]:
     hsv = cv2.cvtColor(cv2.GaussianBlur(image, (3, 3), 0), cv2.COLOR_RGB2HSV)
     hue, saturation, value = hsv[..., 0], hsv[..., 1], hsv[..., 2]
     red = ((hue <= 10) | (hue >= 160)) & (saturation >= 70) & (value >= 60)
-    # red ink darkens the grey too: dark only where not red (nor red's fringe)
-    red_zone = cv2.dilate(red.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    # Red ink darkens the grey too: dark only where not red, nor red's fringe -- a JPEG keeps
+    # colour at half the resolution, so a seal's edges are dark but only a little red: the
+    # zone takes faintly red pixels too (bright ones: a dark pixel's hue is noise, and print is
+    # dark), widened by about half a millimetre.
+    reddish = ((hue <= 12) | (hue >= 155)) & (saturation >= 35) & (value >= 110)
+    reach = max(3, round(0.6 * PX_PER_MM) | 1)
+    red_zone = cv2.dilate((red | reddish).astype(np.uint8), np.ones((reach, reach), np.uint8)) > 0
     ink = (ratio < 0.62) & ~red_zone
     return ink, red
 
 
-def _ink_mm2(straight: _Straight, boxes: list[_Box]) -> float:
-    """Ink in ``boxes`` (straightened mm), counting only pieces larger than a speck, in mm²."""
+def _ink_mm2(straight: _Straight, boxes: list[_Box], *, own_line_top: float | None = None) -> float:
+    """Ink in ``boxes`` (straightened mm), counting only pieces larger than a speck, in mm².
+
+    With ``own_line_top`` (the date line's top, mm) a piece of ink counts only when it begins
+    on that line and ends within 5 mm of the blank: a tall signature from the line above that
+    reaches down into the date's blanks, or a long stroke across them (one a seal's red cut in
+    two), is not a date written."""
     import cv2
     import numpy as np
 
     area = 0
     speck = SPECK_MM2 * PX_PER_MM**2
     for box in boxes:
-        u0, v0, u1, v1 = straight.px(box)
-        if u1 <= u0 or v1 <= v0:
+        if own_line_top is None:
+            u0, v0, u1, v1 = straight.px(box)
+            if u1 <= u0 or v1 <= v0:
+                continue
+            piece = straight.ink[v0:v1, u0:u1].astype(np.uint8)
+            _count, _labels, stats, _centres = cv2.connectedComponentsWithStats(
+                piece, connectivity=8
+            )
+            area += int(stats[1:, cv2.CC_STAT_AREA][stats[1:, cv2.CC_STAT_AREA] >= speck].sum())
             continue
-        piece = straight.ink[v0:v1, u0:u1].astype(np.uint8)
-        _count, _labels, stats, _centres = cv2.connectedComponentsWithStats(piece, connectivity=8)
-        area += int(stats[1:, cv2.CC_STAT_AREA][stats[1:, cv2.CC_STAT_AREA] >= speck].sum())
+        # the blank and, around it, the line above and a margin either side
+        wu0, wv0, wu1, wv1 = straight.px(
+            _Box(box.x0 - 5, own_line_top - BODY_LINE_MM, box.x1 + 5, box.y1)
+        )
+        u0, v0, u1, v1 = straight.px(box)
+        if u1 <= u0 or v1 <= v0 or wu1 <= wu0 or wv1 <= wv0:
+            continue
+        window = straight.ink[wv0:wv1, wu0:wu1].astype(np.uint8)
+        _count, labels, stats, _centres = cv2.connectedComponentsWithStats(window, connectivity=8)
+        highest = round((own_line_top - 1.0) * PX_PER_MM) - round(straight.box.y0 * PX_PER_MM)
+        inside = labels[v0 - wv0 : v1 - wv0, u0 - wu0 : u1 - wu0]
+        width = wu1 - wu0
+        for label in np.unique(inside):
+            left = stats[label, cv2.CC_STAT_LEFT]
+            if (
+                label == 0
+                or stats[label, cv2.CC_STAT_TOP] + wv0 < highest  # comes down from above
+                or left == 0  # runs on beyond the blank, 5 mm either side: a long stroke
+                or left + stats[label, cv2.CC_STAT_WIDTH] >= width
+            ):
+                continue
+            pixels = int((inside == label).sum())
+            if stats[label, cv2.CC_STAT_AREA] >= speck:
+                area += pixels
     return area / PX_PER_MM**2
 
 
@@ -604,7 +642,8 @@ def _check_block(
             continue
         if line.text == DATE_LINE:
             boxes = [fit.box(box, ldx, ldy) for box in _date_blanks(line)]
-            ink = _ink_mm2(straight, boxes)
+            line_top = fit.box(_Box(LABEL_X_MM, line.top, LABEL_X_MM + 1, line.top + 1), ldx, ldy)
+            ink = _ink_mm2(straight, boxes, own_line_top=line_top.y0)
             state = _state(ink, DATE_INK_MM2)
             hull = _Box(
                 boxes[0].x0, min(b.y0 for b in boxes), boxes[-1].x1, max(b.y1 for b in boxes)
