@@ -392,3 +392,27 @@ def test_a_title_ocr_misread_is_put_right_when_one_title_is_that_close() -> None
     assert any("按“责令限期整改指令书”处理" in warning for warning in parsed.warnings)
     lines[0] = chars("关于某某事项的函")
     assert read_tsv(lines).kind != "rectification_order"
+
+
+@pytest.mark.parametrize(
+    ("read", "printed"),
+    [
+        ("(蓝)应急责改〔【20251]第30号", "(蓝)应急责改〔2025〕第30号"),  # 〕 read as 1]
+        ("湘永蓝应急责改字【2026j 053握", "湘永蓝应急责改字〔2026〕053号"),  # 〕 as j, 号 as 握
+        ("蓝应急现检【2025]j 17号", "蓝应急现检〔2025〕17号"),
+        ("蓝应急罚〔2026〕12号", "蓝应急罚〔2026〕12号"),  # read right: left alone
+        ("依据〔2026〕3号文件", "依据〔2026〕3号文件"),
+    ],
+)
+def test_more_doc_number_misreadings_are_undone(read: str, printed: str) -> None:
+    assert ocr._repair(read, [90.0] * len(read))[0] == printed
+
+
+def test_a_title_s_unit_note_is_no_place_in_a_doc_number() -> None:
+    from parsers.fields.doc_numbers import find_doc_numbers
+
+    # the parsers see normalised text: half-width parentheses
+    found = [f.value for f in find_doc_numbers("(单位)湘应急罚决字〔2026〕第48号")]
+    assert found == ["湘应急罚决字〔2026〕第48号"]
+    kept = [f.value for f in find_doc_numbers("(湘永蓝)应急检〔2025〕52号")]
+    assert kept == ["（湘永蓝）应急检〔2025〕52号"]

@@ -18,7 +18,9 @@ from parsers.fields.labels import _CJK, Flat, _top_lines
 _NOT_ORG = "的了据依按照经于对在和与及并已将该为是由向"
 _ORG_CHAR = rf"[^\W_{_NOT_ORG}]"  # a character of the org part: CJK, digits, letters
 _DOC_NUMBER_RE = re.compile(
-    r"(?P<prefix>[(〔\[【][^()〔〕\[\]【】\d\n]{1,10}[)〕\]】])?"
+    # (not a title's (单位)/(个人) that a line run together puts in front)
+    r"(?P<prefix>(?![(〔\[【](?:单位|个人|法人|正本|副本)[)〕\]】])"
+    r"[(〔\[【][^()〔〕\[\]【】\d\n]{1,10}[)〕\]】])?"
     # The org part starts with an ideograph; digits and letters may follow (湘1127环罚决字),
     # and one place in parentheses (惠市环(龙门)罚).
     rf"(?P<org>[^\W\d_{_NOT_ORG}a-zA-Z](?:{_ORG_CHAR}|\({_CJK}{{1,6}}\)){{0,16}}?)"

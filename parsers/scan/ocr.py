@@ -511,10 +511,15 @@ def _joined(pages: list[OcrPage]) -> tuple[str, list[list[float]]]:
 
 # A 文号's year and serial as OCR misreads them: doubled brackets (``[2024]】``,
 # ``【〔2024]``), a 1 read as ``]`` or ``|`` (``〔2024]18]号``, ``〔2024]]号``: the serial's 1 taken
-# for a second bracket), an opening （ read as 〈 or {.
+# for a second bracket), a closing bracket read as ``1]`` or ``j``, 号 read as another
+# character at the line's end, an opening （ read as 〈 or {.
 _YEAR_SERIAL = re.compile(
-    r"(?P<open>[〔\[【(（]{1,2})[ \t]*(?P<year>(?:19|20)\d{2})[ \t]*(?P<close>[〕\]】)）]{1,3})"
-    r"[ \t]*(?P<serial>[\d\]|]*)[ \t]*号"
+    r"(?P<open>[〔\[【(（{]{1,2})[ \t]*(?P<year>(?:19|20)\d{2})[ \t]*"
+    # the closing bracket: doubled, read as 1] (〔20251]), as j (【2026j) or ]j
+    r"(?P<close>(?:1(?=[〕\]】)）}]))?[〕\]】)）}jJ]{1,3})"
+    r"[ \t]*(?P<first>第)?[ \t]*(?P<serial>[\d\]|]*)[ \t]*"
+    # 号, or at the end of the line one character read in its place (053握)
+    r"(?:号|(?<=\d)(?P<odd>[\u4e00-\u9fff])$)"
 )
 _DOUBLED_YEAR = re.compile(r"([〔\[【(（]{1,2})[ \t]*((?:19|20)\d{2})[ \t]*([〕\]】)）]{1,2})")
 _PLACE_OPEN = re.compile(r"^[ \t]*[〈<{《]([^\d()〈<{《》>}]{1,10})\)")
@@ -533,11 +538,11 @@ def _repair(line: str, confs: list[float]) -> tuple[str, list[float]]:
     match = _YEAR_SERIAL.search(line)
     if match is not None:
         close, serial = match.group("close"), match.group("serial")
-        if not serial and len(close) >= 2:
+        if not serial and len(close) >= 2 and close[-1] in "]|":
             serial = close[-1]
         serial = re.sub(r"[\]|]", "1", serial)
         if serial:
-            fixed = f"〔{match.group('year')}〕{serial}号"
+            fixed = f"〔{match.group('year')}〕{match.group('first') or ''}{serial}号"
             line, confs = _replace(line, confs, match.start(), match.end(), fixed)
     else:
         match = _DOUBLED_YEAR.search(line)
