@@ -222,13 +222,14 @@ def test_a_page_without_codes_gives_nothing() -> None:
 
 
 @pytest.mark.slow
-def test_decode_rate_on_100_synthetic_pages() -> None:
+def test_decode_rate_on_synthetic_pages() -> None:
     """150/200/300 dpi, any angle, perspective up to 15° on a third, blur, noise, uneven
-    light, JPEG 40–70: at least 99 of 100 decoded (measured: 100 of 100)."""
+    light, JPEG 40–70: every one of 40 pages decoded (measured on 100: 100; the letters'
+    round trip at 200 is bench/scan_truth.py)."""
     found = 0
-    for seed in range(100):
+    for seed in range(40):
         payload = f"CREDIT|蓝应急诺〔2026〕{seed:04d}号|91431127000001{seed:04d}"
         how = random_distortion(seed)
         hits = find_codes(distort(letter_page(payload, how.dpi, seed), how, seed))
         found += any(hit.text == payload for hit in hits)
-    assert found >= 99
+    assert found == 40
