@@ -19,6 +19,7 @@ import unicodedata
 import zipfile
 import zlib
 from pathlib import Path
+from typing import Any
 
 from archive.i18n import _, describe_error
 from parsers.base import Document, ParseError
@@ -193,11 +194,13 @@ def _is_password_error(error: Exception) -> bool:
     return "password" in str(error).lower()
 
 
-def _load_pdf(path: Path, *, max_pages: int, tables: bool) -> Document:
+def open_pdf(path: Path) -> Any:
+    """The PDF as a ``pypdfium2.PdfDocument``; ParseError ``encrypted`` for a password, or the
+    damaged-file error, naming the file."""
     import pypdfium2 as pdfium
 
     try:
-        pdf = pdfium.PdfDocument(str(path))
+        return pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as error:
         if _is_password_error(error):
             raise ParseError(
@@ -206,6 +209,12 @@ def _load_pdf(path: Path, *, max_pages: int, tables: bool) -> Document:
                 _("请来源单位提供未加密的文件"),
             ) from error
         raise _damaged(path, error) from error
+
+
+def _load_pdf(path: Path, *, max_pages: int, tables: bool) -> Document:
+    import pypdfium2 as pdfium
+
+    pdf = open_pdf(path)
     try:
         pages = len(pdf)
         if pages == 0:

@@ -191,18 +191,9 @@ def _pdf_pages(path: Path, *, max_pages: int, dpi: int) -> list[Page]:
     import numpy as np
     import pypdfium2 as pdfium
 
-    from parsers.text import _damaged, _is_password_error
+    from parsers.text import _damaged, open_pdf
 
-    try:
-        pdf = pdfium.PdfDocument(str(path))
-    except pdfium.PdfiumError as error:
-        if _is_password_error(error):
-            raise ParseError(
-                _("PDF 设有打开密码，无法读取：{name}", name=display_name(path)),
-                "encrypted",
-                _("请来源单位提供未加密的文件"),
-            ) from error
-        raise _damaged(path, error) from error
+    pdf = open_pdf(path)
     pages: list[Page] = []
     try:
         count = len(pdf)
