@@ -178,9 +178,27 @@ def parse_task(path: str) -> dict[str, Any]:
                 if media != "pdf" or exc.reason != "no_text":
                     raise
                 parsed = parse_scan(Path(path), "pdf")
+            else:
+                parsed = _scanner_pdf(Path(path), media, parsed)
     except ParseError as exc:
         return {"ok": False, "reason": exc.reason, "message": exc.message, "hint": exc.hint}
     return {"ok": True, "parsed": parsed}
+
+
+def _scanner_pdf(path: Path, media: str, parsed: Any) -> Any:
+    """A scanner's PDF with its own OCR text layer: when its pages carry our QR codes, the
+    scan path (QR match, seal and ink) decides, not the scanner's reading of handwriting."""
+    from parsers.base import ParseError
+    from parsers.scan import parse_scan
+    from parsers.scan.pages import is_scanned_pdf
+
+    if media != "pdf" or not is_scanned_pdf(path):
+        return parsed
+    try:
+        scanned = parse_scan(path, "pdf")
+    except ParseError:
+        return parsed  # no code of ours and no OCR: the text layer is all there is
+    return scanned if scanned.get("serial") else parsed
 
 
 def _sha256(path: Path) -> str:

@@ -401,3 +401,44 @@ def test_review_refuses_the_options_of_a_filing_run(runner, archive_dir: Path) -
     for extra in (["--dry-run"], ["--move"], ["--received", "2026-11-30"], ["--jobs", "2"]):
         result = invoke(runner, "ingest", "--review", *extra, archive=archive_dir)
         assert result.exit_code == 2 and extra[0] in result.stderr, extra
+
+
+def test_a_scanner_s_searchable_pdf_is_judged_by_its_codes_and_ink(
+    runner, archive_dir: Path, tmp_path: Path, issued: dict, monkeypatch
+) -> None:
+    """A bureau's scanner puts its own OCR text under the picture: the signature page's text
+    layer names the letter but not the handwriting; the QR code and the ink decide."""
+    pytest.importorskip("reportlab")
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    from parsers.scan.pages import is_scanned_pdf
+
+    marks = {"signature": True, "date": True, "seal": True}
+    picture = Image.open(io.BytesIO(_signed_page(issued, monkeypatch, **marks)))
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    folder = tmp_path / "收件"
+    folder.mkdir()
+    path = folder / "扫描仪.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    pdf.drawImage(ImageReader(picture), 0, 0, width=A4[0], height=A4[1])
+    text = pdf.beginText(60, 700)
+    text.setTextRenderMode(3)  # invisible, as a scanner's OCR layer is
+    text.setFont("STSong-Light", 12)
+    for line in (
+        "安全生产承诺书",
+        f"编号：{issued['serial']}",
+        "单位（盖章）：",
+        "法定代表人（签字）：",
+    ):
+        text.textLine(line)
+    pdf.drawText(text)
+    pdf.save()
+    assert is_scanned_pdf(path)
+    result = invoke(runner, "ingest", str(folder), "--nl", archive=archive_dir)
+    assert result.exit_code == 0, result.stderr
+    (row,) = nl(result.stdout).values()
+    assert (row["status"], row["matched_by"], row["signed"]) == ("ingested", "qr", True)

@@ -19,7 +19,7 @@ from archive.i18n import _, describe_error
 from parsers.base import ParseError
 from parsers.text import display_name
 
-__all__ = ["MAX_PIXELS", "Page", "load_pages"]
+__all__ = ["MAX_PIXELS", "Page", "is_scanned_pdf", "load_pages"]
 
 MAX_PIXELS = 60_000_000
 WORK_PIXELS = 12_000_000
@@ -229,3 +229,38 @@ def _pdf_pages(path: Path, *, max_pages: int, dpi: int) -> list[Page]:
     finally:
         pdf.close()
     return pages
+
+
+def is_scanned_pdf(path: Path, *, pages: int = 3) -> bool:
+    """Whether the first ``pages`` pages of a PDF are each mostly one picture: a scanner's PDF,
+    whose text layer (if any) is the scanner's own OCR -- its QR codes and the ink on it are what
+    tell a returned letter, not that text.  False for anything that cannot be read."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    try:
+        pdf = pdfium.PdfDocument(str(path))
+    except (pdfium.PdfiumError, OSError, ValueError):
+        return False
+    try:
+        count = min(len(pdf), pages)
+        if count == 0:
+            return False
+        for index in range(count):
+            page = pdf[index]
+            try:
+                width, height = page.get_size()
+                covered = 0.0
+                for item in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+                    bounds = getattr(item, "get_bounds", None) or item.get_pos  # v5 / v4
+                    left, bottom, right, top = bounds()
+                    covered = max(covered, (right - left) * (top - bottom))
+                if not width or not height or covered < 0.6 * width * height:
+                    return False
+            finally:
+                page.close()
+        return True
+    except (pdfium.PdfiumError, ValueError):
+        return False
+    finally:
+        pdf.close()
