@@ -416,3 +416,6 @@ def test_a_title_s_unit_note_is_no_place_in_a_doc_number() -> None:
     assert found == ["湘应急罚决字〔2026〕第48号"]
     kept = [f.value for f in find_doc_numbers("(湘永蓝)应急检〔2025〕52号")]
     assert kept == ["（湘永蓝）应急检〔2025〕52号"]
+    # the title's note on the line above the number (a typed decision reads the same)
+    title = "蓝山县应急管理局\n行政处罚决定书(单位)\n蓝应急罚决〔2026〕43号\n被处罚单位"
+    assert [f.value for f in find_doc_numbers(title)] == ["蓝应急罚决〔2026〕43号"]

@@ -32,6 +32,7 @@ _DOC_NUMBER_RE = re.compile(
 _SERIAL_NUMBER_RE = re.compile(
     rf"(?P<org>{_CJK}{{2,12}})[ \t]*[-－—–][ \t]*(?P<serial>\d{{1,6}})(?P<hao>号)?"
 )
+_TITLE_NOTE = re.compile(r"[(（](?:单位|个人|法人|正本|副本)[)）]\s*")
 _NUMBER_LABEL = re.compile(r"^(?:文号|编号|文书编号|文书号|案号|No\.?|NO\.?)[:]?$")
 
 
@@ -108,6 +109,9 @@ def _number_matches(text: str, line_starts: list[int] | None = None) -> list[_Nu
             head = org[: org.index("(")]
             if len(head) > 4 or _PROSE_HEAD.search(head):
                 start += len(head)
+        note = _TITLE_NOTE.match(text, start)
+        if note and note.end() < match.start("open"):  # 决定书(单位): a title's note, no place
+            start = note.end()
         if line_starts:
             # In flat text the org part must not swallow a whole previous line (the title,
             # the authority); a number wrapped at the end of a longer line is kept whole.
