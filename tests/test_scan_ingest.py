@@ -176,9 +176,7 @@ def test_huge_and_broken_images_fail_alone(
 def test_a_scan_without_our_code_and_without_ocr_needs_ocr(
     runner, archive_dir: Path, tmp_path: Path, monkeypatch
 ) -> None:
-    import parsers.scan
-
-    monkeypatch.setattr(parsers.scan, "_ocr_module", lambda: None)  # as without tesseract
+    monkeypatch.setenv("CREDIT_TESSERACT", "")  # as without tesseract
     folder = tmp_path / "收件"
     folder.mkdir()
     (folder / "执法文书.jpg").write_bytes(encode(blank_page(150, 9), ".jpg"))

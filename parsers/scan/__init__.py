@@ -22,7 +22,6 @@ __all__ = ["NAME", "SCAN_KIND", "parse_scan", "scan_codes"]
 
 NAME = "scan"
 SCAN_KIND = "unknown"  # until the archive knows the letter: its template decides the kind
-OCR_HINT = "apt-get install tesseract-ocr tesseract-ocr-chi-sim"
 
 
 def scan_codes(path: Path, media: str, *, max_pages: int = 50) -> tuple[list[Any], list[list[Any]]]:
@@ -132,8 +131,9 @@ def _as_dict(value: Any) -> Any:
 
 def _without_code(path: Path, pages: list[Any]) -> ParsedDocument:
     """No code of ours: OCR when tesseract (with chi_sim) is usable, else ``no_text``."""
-    ocr = _ocr_module()
-    hint = ocr.tesseract_status() if ocr is not None else OCR_HINT
+    from parsers.scan import ocr
+
+    hint = ocr.tesseract_status()
     if hint is not None:
         raise ParseError(
             _(
@@ -144,12 +144,3 @@ def _without_code(path: Path, pages: list[Any]) -> ParsedDocument:
             _("安装文字识别后重新归档：{hint}", hint=hint),
         )
     return ocr.ocr_document(pages)
-
-
-def _ocr_module() -> Any:
-    """:mod:`parsers.scan.ocr`, or None while it is not there."""
-    try:
-        from parsers.scan import ocr
-    except ImportError:
-        return None
-    return ocr
