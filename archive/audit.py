@@ -7,24 +7,26 @@ from typing import Any
 from archive import events
 from archive.errors import CreditError
 from archive.i18n import _, join_items
-from archive.index import META_ID, META_TABLE, Index
+from archive.index import Index, PartBad, PartSource, part_file
 from archive.journal import VerifyReport
-from archive.store import Archive, IndexFile
+from archive.store import Archive, HeadFile, part_problem
 
 
 def verify_archive(archive: Archive) -> dict[str, Any]:
-    """Check the archive: walk the journal's chain, then compare index.json with a rebuild.
+    """Check the archive: walk the journal's chain, then compare the index with a rebuild.
 
-    The journal is read once: its checked events rebuild the index in memory, and index.json
-    (brought up to date with any newer events) must equal that rebuild, record for record.  A
-    hand-edited index is caught whatever its journal position says, and the records that differ
-    are named.  ``summary`` is the one sentence to show; ``ok`` is false for a problem in the
-    journal or in index.json (``reason`` says which, ``message`` what).  A missing index.json is
-    not a problem: the next open rebuilds it from the journal.
+    The journal is read once: its checked events rebuild the index in memory, and the index's
+    parts on disk (brought up to date with any newer events) must equal that rebuild, record
+    for record, every part checked against the hash its head gives.  A hand-edited index is
+    caught whatever its journal position says, and the records that differ are named.
+    ``summary`` is the one sentence to show; ``ok`` is false for a problem in the journal or in
+    the index (``reason`` says which, ``message`` what).  A missing index is not a problem: the
+    next open rebuilds it from the journal.
     """
-    found = archive.read_index_file()
-    trusted = found.state == "written" and found.index is not None
-    index = found.index if trusted else None
+    found = archive.read_head()
+    index = None
+    if found.state == "written" and found.head is not None:
+        index = Index(PartSource(archive.parts_dir, found.head.parts), found.head.meta)
     report = archive.journal.verify(remember=index.last_seq if index else None, collect=True)
     result: dict[str, Any] = {
         "ok": report.ok,
@@ -143,29 +145,44 @@ def _apply(
 def _compare_index(
     archive: Archive,
     result: dict[str, Any],
-    found: IndexFile,
+    found: HeadFile,
     rebuilt: Index,
     entries: list[tuple[dict[str, Any], int]],
 ) -> None:
     count = result["events"]
     state = result["index"]
-    if found.state == "missing":
-        state["state"] = "missing"
+    if found.state in ("missing", "old"):
+        state["state"] = found.state
         result["summary"] = _(
-            "日志完好：共 {count} 条事件，哈希链连续；索引文件 {path} 不存在，"
+            "日志完好：共 {count} 条事件，哈希链连续；索引 {path} 不存在，"
             "下次打开档案时会根据日志重建。",
             count=count,
-            path=archive.index_path,
+            path=archive.index_dir,
         )
         return
-    if found.index is None:  # damaged
+    if found.head is None:  # damaged
         state["state"] = "damaged"
-        problem = _("索引文件 {path} 已损坏（{error}）", path=archive.index_path, error=found.error)
+        problem = _(
+            "索引头文件 {path} 已损坏或被改动（{error}）", path=archive.head_path, error=found.error
+        )
         _index_problem(result, "index_damaged", problem)
         return
-    index = found.index
+    source = PartSource(archive.parts_dir, found.head.parts, verify=False)
+    index = Index(source, found.head.meta)
+    try:
+        index.load_all()
+    except PartBad as bad:
+        state["state"] = "damaged"
+        problem = _(
+            "索引分片 {part}（{path}）不可用：{reason}",
+            part=bad.part,
+            path=archive.parts_dir / part_file(bad.part, found.head.parts[bad.part]),
+            reason=part_problem(bad),
+        )
+        _index_problem(result, "index_damaged", problem)
+        return
     written = index.last_seq
-    # Bring the file's index up to date with newer events, where it fits the journal at all.
+    # Bring the index up to date with newer events, where it fits the journal at all.
     fits = written <= count and (written == 0 or entries[written - 1][0]["hash"] == index.head_hash)
     if fits and not _apply(index, entries[written:], None):
         fits = False
@@ -173,18 +190,18 @@ def _compare_index(
     if differences:
         state.update(state="differs", differences=differences)
         problem = _(
-            "索引文件 {path} 与根据日志重建的索引不一致：{details}",
-            path=archive.index_path,
+            "索引 {path} 与根据日志重建的索引不一致：{details}",
+            path=archive.index_dir,
             details=_describe(differences),
         )
         _index_problem(result, "index_differs", problem)
         return
     state.update(state="consistent", behind=count - written)
-    if found.state != "written":
+    if source.altered:
         result["warnings"].append(
             _(
-                "索引文件 {path} 不是 credit 最后写入的文件，但内容与日志一致；下次写入时会重写",
-                path=archive.index_path,
+                "索引分片 {parts} 与索引头记录的哈希不符，但内容与日志一致；下次写入时会重写",
+                parts=join_items(source.altered),
             )
         )
     if count > written:
@@ -236,8 +253,11 @@ def _differences(rebuilt: Index, index: Index) -> list[dict[str, Any]]:
 
 
 def _tables(index: Index) -> dict[str, Any]:
-    index.table(META_TABLE).put(META_ID, index.meta)
-    return index.storage.read()
+    """Every part's records by part name (``documents~3f``), and the journal position."""
+    index.settle()
+    parts: dict[str, Any] = {part: records for part, records in index.parts.items() if records}
+    parts["_meta"] = {"index": dict(index.meta)}
+    return parts
 
 
 def _changed_fields(want: Any, have: Any) -> list[str]:

@@ -38,6 +38,21 @@ class Section:
 
 _SECTIONS: dict[str, Section] = {}
 _record: list[Record] = []
+Full = Callable[["Archive", Any], Any]
+_FULL: dict[str, Full] = {}
+
+
+def full(key: str) -> Callable[[Full], Full]:
+    """Register ``function(archive, part)`` giving the part under ``key`` with what the index
+    leaves to the journal (``enterprise show --full``)."""
+
+    def register(function: Full) -> Full:
+        if key in _FULL:
+            raise RuntimeError(f"two full forms for {key}")
+        _FULL[key] = function
+        return function
+
+    return register
 
 
 def record(function: Record) -> Record:
@@ -62,9 +77,10 @@ def section(key: str, *, order: int) -> Callable[[Part], Part]:
     return register
 
 
-def enterprise_detail(archive: Archive, code: str) -> dict[str, Any]:
+def enterprise_detail(archive: Archive, code: str, *, full: bool = False) -> dict[str, Any]:
     """Everything the archive holds about one enterprise: register fields, status, history,
-    and what every domain adds (``NotFound`` when the register does not know ``code``)."""
+    and what every domain adds (``NotFound`` when the register does not know ``code``).
+    ``full``: each part also with what its index entries leave to the journal."""
     events.load()
     (get_record,) = _record
     detail = get_record(archive, code)
@@ -72,6 +88,8 @@ def enterprise_detail(archive: Archive, code: str) -> dict[str, Any]:
     for item in sorted(_SECTIONS.values(), key=lambda item: (item.order, item.key)):
         try:
             detail[item.key] = item.part(archive, found)
+            if full and item.key in _FULL:
+                detail[item.key] = _FULL[item.key](archive, detail[item.key])
         except CreditError as exc:
             # One part that cannot be worked out (a holidays.toml with a mistake, a year the
             # calendar lacks) does not hide the rest of the dossier: the part is left out and

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from archive.roster import Roster
 
 TABLE = "enterprises"
+LOG_TABLE = "enterprise_log"  # per enterprise: history, documents, letters (archive.index)
 # Fields a clerk keeps for each enterprise, in the order tables show them.
 FIELDS = (
     "credit_code",
@@ -421,7 +422,8 @@ def _dossier_record(archive: Archive, code: str) -> dict[str, Any]:
     """The register record and history that start an enterprise's dossier."""
     record = get_enterprise(archive, code)
     record.pop("name_key", None)
-    record["history"] = [dict(item) for item in record.get("history", [])]
+    log = log_of(archive.index(), record["credit_code"])
+    record["history"] = [dict(item) for item in log.get("history", [])]
     return record
 
 
@@ -718,26 +720,44 @@ def _closed_summary(data: dict[str, Any]) -> str:
     return f"{data.get('credit_code')} {data.get('date', '')} {data.get('reason', '')}"
 
 
-def _touch(record: dict[str, Any], entry: dict[str, Any]) -> None:
+def _history_item(entry: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "seq": entry["seq"],
+        "time": entry["time"],
+        "type": entry["type"],
+        "actor": entry["actor"],
+    }
+
+
+def _log(index: Index, code: str) -> dict[str, Any]:
+    """The live log record of ``code`` (made when there is none)."""
+    table = index.table(LOG_TABLE)
+    log = table.record(code)
+    if log is None:
+        log = {}
+        table.put(code, log)
+    return log
+
+
+def log_of(index: Index, code: str) -> dict[str, Any]:
+    """What grows with an enterprise's years, kept beside the register so that reading the
+    register stays quick: ``history`` (events), ``documents`` (SHA-256), ``letters`` (serials)."""
+    return index.table(LOG_TABLE).record(code) or {}
+
+
+def _touch(index: Index, record: dict[str, Any], entry: dict[str, Any]) -> None:
     record["updated_at"] = entry["time"]
-    record.setdefault("history", []).append(
-        {"seq": entry["seq"], "time": entry["time"], "type": entry["type"], "actor": entry["actor"]}
-    )
+    _log(index, record["credit_code"]).setdefault("history", []).append(_history_item(entry))
 
 
 def note_event(index: Index, code: str, entry: dict[str, Any]) -> dict[str, Any] | None:
-    """Add an event of another part of the archive to an enterprise's history."""
-    record = index.table(TABLE).record(code)
-    if record is not None:
-        record.setdefault("history", []).append(
-            {
-                "seq": entry["seq"],
-                "time": entry["time"],
-                "type": entry["type"],
-                "actor": entry["actor"],
-            }
-        )
-    return record
+    """Add an event of another part of the archive to an enterprise's history; returns the
+    enterprise's log (to add the document or letter to), ``None`` for an unregistered code."""
+    if index.table(TABLE).record(code) is None:
+        return None
+    log = _log(index, code)
+    log.setdefault("history", []).append(_history_item(entry))
+    return log
 
 
 @event("enterprise.added", label=N_("登记"), summary=_added_summary)
@@ -751,8 +771,8 @@ def _added(index: Index, entry: dict[str, Any]) -> None:
     warnings = [warning.reason for warning in uscc.warnings(data["credit_code"])]
     if warnings:
         record["code_warnings"] = warnings
-    _touch(record, entry)
     index.table(TABLE).put(data["credit_code"], record)
+    _touch(index, record, entry)
 
 
 def _existing(index: Index, entry: dict[str, Any]) -> dict[str, Any]:
@@ -774,7 +794,7 @@ def _updated(index: Index, entry: dict[str, Any]) -> None:
         record[key] = change["new"]
         if key == "name":
             record["name_key"] = normalise_name(change["new"])
-    _touch(record, entry)
+    _touch(index, record, entry)
 
 
 @event("enterprise.closed", label=N_("注销"), summary=_closed_summary)
@@ -783,7 +803,7 @@ def _closed(index: Index, entry: dict[str, Any]) -> None:
     record.update(
         status=CLOSED, closed_on=entry["data"]["date"], close_reason=entry["data"]["reason"]
     )
-    _touch(record, entry)
+    _touch(index, record, entry)
 
 
 @event("enterprise.reopened", label=N_("恢复在册"))
@@ -792,4 +812,4 @@ def _reopened(index: Index, entry: dict[str, Any]) -> None:
     record["status"] = ACTIVE
     record.pop("closed_on", None)
     record.pop("close_reason", None)
-    _touch(record, entry)
+    _touch(index, record, entry)

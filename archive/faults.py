@@ -5,10 +5,12 @@ as a power cut or ``kill -9`` would.  The points, in the order a write passes th
 
 ``journal.half``      half of the new journal lines written, not fsynced
 ``journal.fsynced``   journal lines written and fsynced, index not yet touched
-``index.temp_half``   half of the new index written to its temp file
-``index.temp_written`` temp file complete and fsynced, not yet replaced
-``index.head_written`` index.head.json names the temp file, index.json not yet replaced
-``index.replaced``    index replaced, lock not yet released
+``index.temp_half``   half of the first changed index part written to its temp file
+``index.temp_written`` that temp file complete and fsynced, not yet renamed
+``index.replaced``    the first part in place, the others not yet written (between two parts)
+``index.parts_written`` every changed part written, head.json not yet replaced
+``index.head.temp_written`` the new head.json complete in its temp file, not yet replaced
+``index.head.replaced`` head.json replaced, files no head names not yet removed, lock held
 
 ``CREDIT_FAULT=<point>`` with one of ``KILL_POINTS`` makes the process send itself SIGKILL
 there (a real ``kill -9``, where a test could not time one from outside):
@@ -24,7 +26,7 @@ there (a real ``kill -9``, where a test could not time one from outside):
 full disk instead (half written, then ``OSError(ENOSPC)``):
 
 ``journal.disk_full``  appending the new journal lines
-``index.disk_full``    writing the new index to its temp file (the journal already holds the change)
+``index.disk_full``    writing the first changed index part to its temp file (the journal already holds the change)
 
 Nothing happens unless the variable is set; production code pays one dict lookup.
 """
@@ -39,8 +41,10 @@ POINTS = (
     "journal.fsynced",
     "index.temp_half",
     "index.temp_written",
-    "index.head_written",
     "index.replaced",
+    "index.parts_written",
+    "index.head.temp_written",
+    "index.head.replaced",
 )
 KILL_POINTS = ("ingest.copy_half",)
 LETTER_POINTS = ("letters.recorded",)

@@ -30,6 +30,7 @@ def atomic_write(
     *,
     fault_prefix: str | None = None,
     before_replace: Callable[[os.stat_result], None] | None = None,
+    sync_dir: bool = True,
 ) -> os.stat_result:
     """Replace ``path`` with ``data`` so that readers see the old or the new file, never half.
 
@@ -64,7 +65,8 @@ def atomic_write(
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
-    fsync_dir(path.parent)
+    if sync_dir:  # else the caller fsyncs the folder once after several files
+        fsync_dir(path.parent)
     if fault_prefix:
         faults.crash_point(f"{fault_prefix}.replaced")
     return stat

@@ -1,34 +1,39 @@
-"""The index: a TinyDB view of the journal, for fast look-ups.
+"""The index: a TinyDB view of the journal, kept as a folder of parts.
 
-``index.json`` is in TinyDB's format (``{"table": {"doc_id": {...}}}``), UTF-8 with
-``ensure_ascii=False``.  Tables are keyed by what users look up — enterprises by credit code —
-so every table uses :class:`KeyedTable` (string document ids); open the file only through
-:func:`open_db`, since a plain ``TinyDB`` would try ``int()`` on a code.
+::
 
-TinyDB writes the whole file on every change and has no locking, so TinyDB here only ever
-talks to :class:`MemoryStorage`; the archive loads and saves the file itself, once per
-command or batch, atomically, under its lock (:mod:`archive.store`).
+    <archive>/index/
+      head.json                      the journal position and each part's SHA-256
+      parts/<part>.<sha16>.json      one part, in TinyDB's table format ({key: record})
 
-The ``_meta`` table remembers the last journal sequence the index contains, the hash of
-that event and the journal offset after it, so a newer journal tail can be replayed.
+Tables are keyed by what users look up — enterprises by credit code, documents by SHA-256 —
+so every table is a :class:`KeyedTable` (string document ids).  A small table is one part,
+named after it (``enterprises``).  A table that grows with the years is split into **slices**
+(:data:`SLICED`): ``documents~3f`` holds the documents of the enterprises whose code falls in
+bucket ``3f`` (one of 256), so ``enterprise show`` reads one slice, not 300,000 documents.
+Where the slice follows from the record rather than the key, a **locator** split by the key's
+bucket (``documents@a7``: SHA-256 → slice) finds a record by its key alone; the documents'
+locator is also the compact hash list duplicate detection reads.
 
-``index.head.json`` beside it says which ``index.json`` credit wrote last: the file's SHA-256
-(of the bytes written anyway, so it costs nothing to read) and its identity — inode, size and
-mtime — plus the one before it (a write is cut off between the two files by a crash)::
+Parts are read only when a command touches them (:class:`Index` loads lazily) and every part
+read is checked against the SHA-256 the head gives for it.  A part's file name carries its
+hash, so a write never changes a file a reader may be reading: a transaction writes the parts
+whose content changed as new files, then replaces ``head.json`` (the one commit point), then
+removes files no head names any more (after an hour, so a reader of the previous head still
+finds them).  A crash anywhere before the head is replaced leaves the previous head and its
+files intact; the journal's newer lines are replayed on the next open.
 
-    {"index":[{"inode":…,"mtime_ns":…,"sha256":"…","size":…}, {…the file before…}],"schema":1}
-
-Opening the archive compares only the identity; the content is hashed only when that changed
-(a restored backup, a copy, a hand edit).  An index.json that is not one credit wrote is never
-trusted: the archive rebuilds the index from the journal instead (:mod:`archive.store`).
+TinyDB here only ever talks to :class:`PartStorage`; the archive decides what reaches the disk
+(:mod:`archive.store`).  The head also records the last journal sequence the index contains,
+the hash of that event and the journal offset after it, so a newer journal tail is replayed.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -38,73 +43,246 @@ from tinydb.table import Table
 
 from archive.journal import GENESIS
 
-SCHEMA = 1
-META_TABLE = "_meta"
-META_ID = "index"
+SCHEMA = 2
+INDEX_DIR = "index"
+HEAD_FILE = "head.json"
+PARTS_DIR = "parts"
+SLICE_MARK = "~"  # documents~3f: a slice of a table
+LOCATOR_MARK = "@"  # documents@a7: which slice holds each key of one key bucket
+
+
+def bucket(text: str) -> str:
+    """One of 256 buckets (two hex digits) for ``text``: the same on every machine and run."""
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=1).hexdigest()
+
+
+def _first_code(record: dict[str, Any]) -> str:
+    codes = record.get("credit_codes") or ()
+    return str(codes[0] if codes else record.get("section") or "")
+
+
+def _period_year(record: dict[str, Any]) -> str:
+    """``2026-3``: the year a monthly submission reports on and the first digit of its owner's
+    bucket (``none-3`` when it names no period)."""
+    period = str(record.get("period") or "")
+    year = period[:4] if len(period) >= 4 and period[:4].isdigit() else "none"
+    return f"{year}-{owner_bucket(str(record.get('owner') or ''))}"
+
+
+def owner_bucket(owner: str) -> str:
+    """One of 16 buckets for the owner of a monthly submission (a credit code or a section)."""
+    return bucket(owner)[0]
+
+
+@dataclass(frozen=True)
+class Slicing:
+    """How a table is split: by its key alone, or by its record (then a locator finds a key)."""
+
+    of_key: Callable[[str], str] | None = None
+    of_record: Callable[[dict[str, Any]], str] | None = None
+
+
+# The tables that grow with the years, and how each is split.  Documents and letters by the
+# bucket of the enterprise they belong to (``enterprise show`` reads one slice of each); the
+# enterprises' histories likewise; the monthly submissions' summaries by the year they report on
+# and a sixteenth of their owners (``monthly-check`` reads the years around one month, an
+# enterprise's monthly history one sixteenth of them).  Every other table is one part.
+SLICED: dict[str, Slicing] = {
+    "documents": Slicing(of_record=lambda record: bucket(_first_code(record))),
+    "letters": Slicing(of_record=lambda record: bucket(str(record.get("credit_code") or ""))),
+    "enterprise_log": Slicing(of_key=bucket),
+    "submissions": Slicing(of_record=_period_year),
+    "issued_copies": Slicing(of_key=bucket),
+    "rectifications": Slicing(of_key=lambda key: bucket(key.partition("|")[0])),  # code|order
+}
+
+
+# Tables whose records a rebuild holds as their JSON bytes between events (a document takes a
+# third of the memory that way): reindexing 300,000 documents stays well under 1 GB.
+FROZEN_TABLES = frozenset({"documents", "submissions", "letters"})
+
+
+def slice_name(table: str, part: str) -> str:
+    return f"{table}{SLICE_MARK}{part}"
+
+
+def locator_name(table: str, key: str) -> str:
+    return f"{table}{LOCATOR_MARK}{bucket(key)}"
+
+
+def table_of(part: str) -> str:
+    """The table a part belongs to (``documents~3f`` → ``documents``)."""
+    for mark in (SLICE_MARK, LOCATOR_MARK):
+        if mark in part:
+            return part.split(mark, 1)[0]
+    return part
+
+
+class PartBad(Exception):
+    """A part the head names could not be used (missing, damaged, or not what the head says)."""
+
+    def __init__(self, part: str, reason: str, error: BaseException | None = None):
+        super().__init__(part, reason)
+        self.part = part
+        self.reason = reason  # missing, unreadable, altered or damaged
+        self.error = error
+
+
+class PartSource:
+    """The parts of one head on disk: reads one part at a time, checked against its hash."""
+
+    def __init__(self, folder: Path, parts: dict[str, str], *, verify: bool = True):
+        self.folder = folder
+        self.parts = parts  # part name → SHA-256 of its file
+        # verify=False (audit): a part whose content is not what the head says is still read,
+        # and named in ``altered``, so that its records can be compared with the journal's
+        self.verify = verify
+        self.altered: list[str] = []
+
+    def names(self) -> Iterator[str]:
+        return iter(self.parts)
+
+    def load(self, part: str) -> tuple[dict[str, Any], str]:
+        """The records of ``part`` and its hash; ``PartBad`` when it cannot be trusted."""
+        expected = self.parts[part]
+        path = self.folder / part_file(part, expected)
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            raise PartBad(part, "missing") from None
+        except OSError as exc:
+            raise PartBad(part, "unreadable", exc) from exc
+        if digest(raw) != expected:
+            if self.verify:
+                raise PartBad(part, "altered")
+            self.altered.append(part)
+        try:
+            data = loads(raw)
+        except (ValueError, TypeError, RecursionError) as exc:
+            raise PartBad(part, "damaged", exc) from exc
+        kind = str if LOCATOR_MARK in part else dict  # a locator maps keys to slice names
+        if not isinstance(data, dict) or not all(isinstance(v, kind) for v in data.values()):
+            raise PartBad(part, "damaged")
+        return data, expected
+
+
+def part_file(part: str, sha256: str) -> str:
+    """The file name of ``part`` with content ``sha256`` (content-addressed: never rewritten)."""
+    return f"{part}.{sha256[:16]}.json"
 
 
 class KeyedTable(Table):
-    """A TinyDB table whose document ids are strings (credit codes, SHA-256 …)."""
+    """A TinyDB table whose document ids are strings (credit codes, SHA-256 …).
+
+    Reads through TinyDB's own methods (iteration, ``all``, ``search``, ``len``) see the whole
+    table; :meth:`record`, :meth:`put`, :meth:`delete` and :meth:`ids` touch only the parts they
+    need.
+    """
 
     document_id_class = str
 
     def _get_next_id(self) -> str:  # pragma: no cover - guarded by a clear error
         raise TypeError("KeyedTable needs an explicit doc_id: use put()")
 
-    def put(self, key: str, record: dict[str, Any]) -> None:
-        """Insert or replace the record stored under ``key``.
+    @property
+    def _index(self) -> Index:
+        storage = self._storage
+        assert isinstance(storage, PartStorage)
+        return storage.index
 
-        Written straight into the table's dict: TinyDB's own ``upsert`` copies the whole
-        table on every call, which makes replaying 10,000 events quadratic.
-        """
-        self._storage.read().setdefault(self.name, {})[key] = record
+    def put(self, key: str, record: dict[str, Any]) -> None:
+        """Insert or replace the record stored under ``key`` (only its part is touched)."""
+        self._index.put(self.name, key, record)
         self.clear_cache()
 
     def delete(self, key: str) -> None:
         """Remove the record under ``key`` if there is one."""
-        self._storage.read().get(self.name, {}).pop(key, None)
+        self._index.delete(self.name, key)
         self.clear_cache()
 
     def record(self, key: str) -> dict[str, Any] | None:
         """The record stored under ``key`` (the live dict: copy before changing it)."""
-        return self._storage.read().get(self.name, {}).get(key)
+        return self._index.get(self.name, key)
 
     def ids(self) -> list[str]:
         """The keys of all records (not `keys()`: iterating a table yields documents)."""
-        return list(self._storage.read().get(self.name, {}))
+        return self._index.ids(self.name)
+
+    def whole_records(self) -> Iterator[dict[str, Any]]:
+        """Every record of the table (all its parts), live."""
+        return iter(self._index.whole(self.name).values())
+
+    def in_slices(self, slices: list[str]) -> dict[str, dict[str, Any]]:
+        """The records of the given slices of a sliced table (key → live record)."""
+        return self._index.in_slices(self.name, slices)
 
 
-class MemoryStorage(Storage):
-    """Holds the index in memory; the archive decides when it reaches the disk."""
+class PartStorage(Storage):
+    """TinyDB's storage: the index's parts, loaded as TinyDB reads them."""
 
-    def __init__(self, data: dict[str, Any] | None = None):
-        self.data: dict[str, Any] = data if data is not None else {}
+    def __init__(self, index: Index):
+        self.index = index
 
-    def read(self) -> dict[str, Any]:
-        return self.data
+    def read(self) -> Mapping[str, dict[str, Any]]:
+        return _Tables(self.index)
 
-    def write(self, data: dict[str, Any]) -> None:
-        self.data = data
+    def write(self, data: Any) -> None:  # pragma: no cover - KeyedTable writes through put()
+        raise TypeError("the index is written through KeyedTable.put()")
+
+
+class _Tables(Mapping[str, dict[str, Any]]):
+    """The index's tables by name, each read (all its parts) only when asked for."""
+
+    def __init__(self, index: Index):
+        self._index = index
+
+    def __getitem__(self, name: str) -> dict[str, Any]:
+        if name not in self._index.table_names():
+            raise KeyError(name)
+        return self._index.whole(name)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(self._index.table_names()))
+
+    def __len__(self) -> int:
+        return len(self._index.table_names())
+
+
+Repair = Callable[[PartBad], dict[str, Any]]
 
 
 class Index:
-    """The in-memory index of one archive, with its position in the journal."""
+    """The index of one archive, its parts read as they are needed, with its journal position.
 
-    def __init__(self, data: dict[str, Any] | None = None):
-        self.storage = MemoryStorage(data)
+    ``source`` is the head's parts on disk (``None``: an index built in memory only, as a
+    rebuild is).  ``repair(problem)`` gives a part the head names but that cannot be used
+    (missing, damaged, altered): the archive rebuilds it from the journal.
+    """
+
+    def __init__(
+        self,
+        source: PartSource | None = None,
+        meta: dict[str, Any] | None = None,
+        repair: Repair | None = None,
+    ):
+        self.source = source
+        self.repair = repair
+        self.parts: dict[str, dict[str, Any]] = {}
+        self.read_digests: dict[str, str] = {}  # part → hash of the file it was read from
+        self.storage = PartStorage(self)
         self.db = TinyDB(storage=lambda: self.storage)
         self.db.table_class = KeyedTable
-        meta = self.table(META_TABLE).get(doc_id=META_ID)
-        self.meta: dict[str, Any] = dict(meta) if meta else {}
-        self.meta.setdefault("schema", SCHEMA)
+        # A rebuild sets ``freezing``: records of FROZEN_TABLES are then kept as JSON bytes
+        # between events (:meth:`freeze`), read back into dicts as they are used.
+        self.freezing = False
+        self._thawed: list[tuple[str, str]] = []  # (part, key) made or read as dicts
+        self._thawed_parts: set[str] = set()  # parts read whole as dicts
+        self.meta: dict[str, Any] = dict(meta or {})
         self.meta.setdefault("last_seq", 0)
         self.meta.setdefault("head_hash", GENESIS)
         self.meta.setdefault("journal_offset", 0)
 
-    def table(self, name: str) -> KeyedTable:
-        table = self.db.table(name, cache_size=0)
-        assert isinstance(table, KeyedTable)
-        return table
+    # -- the journal position ----------------------------------------------------------------
 
     @property
     def last_seq(self) -> int:
@@ -121,14 +299,238 @@ class Index:
     def advance(self, seq: int, head_hash: str, journal_offset: int) -> None:
         self.meta.update(last_seq=seq, head_hash=head_hash, journal_offset=journal_offset)
 
-    def to_bytes(self) -> bytes:
-        """Deterministic bytes of the whole index (reindex twice → identical files)."""
-        self.table(META_TABLE).put(META_ID, self.meta)
-        return dumps(self.storage.read())
+    # -- parts -------------------------------------------------------------------------------
+
+    def table(self, name: str) -> KeyedTable:
+        table = self.db.table(name, cache_size=0)
+        assert isinstance(table, KeyedTable)
+        return table
+
+    def part_names(self) -> set[str]:
+        """Every part the index has: those on disk and those made in memory."""
+        names = set(self.parts)
+        if self.source is not None:
+            names.update(self.source.names())
+        return names
+
+    def table_names(self) -> set[str]:
+        return {table_of(part) for part in self.part_names()}
+
+    def _part(self, name: str, create: bool = False) -> dict[str, Any] | None:
+        found = self.parts.get(name)
+        if found is not None:
+            return found
+        if self.source is not None and name in self.source.parts:
+            try:
+                data, sha = self.source.load(name)
+                self.read_digests[name] = sha
+            except PartBad as bad:
+                if self.repair is None:
+                    raise
+                data = self.repair(bad)  # not read from disk: written anew
+            self.parts[name] = data
+            return data
+        if not create:
+            return None
+        self.parts[name] = {}
+        return self.parts[name]
+
+    def _parts_of(self, table: str) -> list[str]:
+        prefix = (f"{table}{SLICE_MARK}", f"{table}{LOCATOR_MARK}")
+        return sorted(
+            part for part in self.part_names() if part == table or part.startswith(prefix)
+        )
+
+    def _slice_of(self, table: str, key: str) -> str | None:
+        """The part holding ``key`` in the sliced ``table`` (``None``: no such key)."""
+        slicing = SLICED[table]
+        if slicing.of_key is not None:
+            return slice_name(table, slicing.of_key(key))
+        locator = self._part(locator_name(table, key))
+        where = locator.get(key) if locator is not None else None
+        return slice_name(table, where) if where is not None else None
+
+    def get(self, table: str, key: str) -> dict[str, Any] | None:
+        part = self._slice_of(table, key) if table in SLICED else table
+        records = self._part(part) if part is not None else None
+        if records is None:
+            return None
+        record = records.get(key)
+        if isinstance(record, bytes):  # frozen by a rebuild
+            assert part is not None
+            record = records[key] = loads(record)
+            self._thawed.append((part, key))
+        return record
+
+    def _thaw(self, name: str) -> dict[str, Any] | None:
+        """The part ``name`` with every record a dict (read whole)."""
+        records = self._part(name)
+        if records is not None and table_of(name) in FROZEN_TABLES:
+            for key, record in records.items():
+                if isinstance(record, bytes):
+                    records[key] = loads(record)
+            if self.freezing:
+                self._thawed_parts.add(name)
+        return records
+
+    def freeze(self) -> None:
+        """Keep the records of FROZEN_TABLES used since the last call as JSON bytes again (a
+        rebuild calls it between events, when nothing holds a record), after moving any whose
+        slice changed."""
+        if not self.freezing:
+            return
+        pending = [
+            *self._thawed,
+            *((p, k) for p in self._thawed_parts for k in self.parts.get(p, {})),
+        ]
+        self._thawed, self._thawed_parts = [], set()
+        while pending:
+            part, key = pending.pop()
+            records = self.parts.get(part)
+            record = records.get(key) if records is not None else None
+            if not isinstance(record, dict):
+                continue
+            table = table_of(part)
+            slicing = SLICED.get(table)
+            if slicing is not None and slicing.of_record is not None and SLICE_MARK in part:
+                where = slicing.of_record(record)
+                if where != part.split(SLICE_MARK, 1)[1]:
+                    assert records is not None
+                    del records[key]
+                    self.put(table, key, record)
+                    pending.extend(self._thawed)
+                    self._thawed = []
+                    continue
+            assert records is not None
+            # (orjson's bytes keep the capacity it grew to, 4 KB and more: copied to size)
+            records[key] = memoryview(dumps(record)).tobytes()
+
+    def put(self, table: str, key: str, record: dict[str, Any]) -> None:
+        slicing = SLICED.get(table)
+        name = table
+        if slicing is None:
+            part = self._part(table, create=True)
+        elif slicing.of_key is not None:
+            name = slice_name(table, slicing.of_key(key))
+            part = self._part(name, create=True)
+        else:
+            assert slicing.of_record is not None
+            where = slicing.of_record(record)
+            locator = self._part(locator_name(table, key), create=True)
+            assert locator is not None
+            before = locator.get(key)
+            if before is not None and before != where:
+                (self._part(slice_name(table, before)) or {}).pop(key, None)
+            locator[key] = where
+            name = slice_name(table, where)
+            part = self._part(name, create=True)
+        assert part is not None
+        part[key] = record
+        if self.freezing and table in FROZEN_TABLES:
+            self._thawed.append((name, key))
+
+    def delete(self, table: str, key: str) -> None:
+        slicing = SLICED.get(table)
+        if slicing is None:
+            (self._part(table) or {}).pop(key, None)
+            return
+        part = self._slice_of(table, key)
+        if part is not None:
+            (self._part(part) or {}).pop(key, None)
+        if slicing.of_record is not None:
+            (self._part(locator_name(table, key)) or {}).pop(key, None)
+
+    def ids(self, table: str) -> list[str]:
+        slicing = SLICED.get(table)
+        if slicing is None:
+            return list(self._part(table) or {})
+        mark = LOCATOR_MARK if slicing.of_record is not None else SLICE_MARK
+        keys: list[str] = []
+        for part in self._parts_of(table):
+            if mark in part:
+                keys.extend(self._part(part) or {})
+        return keys
+
+    def whole(self, table: str) -> dict[str, Any]:
+        """All records of ``table``: the live part itself, or a new dict of its slices' records."""
+        if table not in SLICED:
+            self._part(table, create=True)
+            return self._thaw(table) or {}
+        merged: dict[str, Any] = {}
+        for part in self._parts_of(table):
+            if SLICE_MARK in part:
+                merged.update(self._thaw(part) or {})
+        return merged
+
+    def in_slices(self, table: str, slices: list[str]) -> dict[str, dict[str, Any]]:
+        merged: dict[str, Any] = {}
+        for name in slices:
+            merged.update(self._thaw(slice_name(table, name)) or {})
+        return merged
+
+    def load_all(self) -> None:
+        """Read every part (audit, migration checks)."""
+        for part in sorted(self.part_names()):
+            self._part(part)
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def settle(self) -> None:
+        """Move records whose slice changed in place (a reducer edited the live record) to the
+        slice they now belong to, so a slice holds exactly its records."""
+        for part in sorted(self.parts):
+            table = table_of(part)
+            slicing = SLICED.get(table)
+            if slicing is None or slicing.of_record is None or SLICE_MARK not in part:
+                continue
+            here = part.split(SLICE_MARK, 1)[1]
+            records = self.parts[part]
+            moved = [
+                key
+                for key, record in records.items()
+                if isinstance(record, dict) and slicing.of_record(record) != here
+            ]  # (a frozen record was settled when it was frozen)
+            for key in moved:
+                self.put(table, key, records.pop(key))
+
+    def changed_parts(self) -> dict[str, bytes | None]:
+        """The parts whose content differs from the file they were read from, as the bytes to
+        write (``None``: the part is now empty and goes).  Deterministic: the same records give
+        the same bytes on every machine."""
+        self.settle()
+        changed: dict[str, bytes | None] = {}
+        on_disk = self.source.parts if self.source is not None else {}
+        for part in sorted(self.parts):
+            records = self.parts[part]
+            if not records:
+                if part in on_disk:
+                    changed[part] = None
+                continue
+            data = dump_part(records)
+            if self.read_digests.get(part) != digest(data) or part not in on_disk:
+                changed[part] = data
+        return changed
+
+    def head_parts(self, written: dict[str, str]) -> dict[str, str]:
+        """The head's part → hash map after writing ``written`` (part → hash; removed parts
+        are absent from the result)."""
+        parts = dict(self.source.parts) if self.source is not None else {}
+        for part, records in self.parts.items():
+            if not records:
+                parts.pop(part, None)
+        parts.update(written)
+        return dict(sorted(parts.items()))
+
+    def all_parts(self) -> Iterator[tuple[str, bytes]]:
+        """Every non-empty part in memory with its bytes, one at a time: what a rebuild writes."""
+        self.settle()
+        for part in sorted(self.parts):
+            if self.parts[part]:
+                yield part, dump_part(self.parts[part])
 
 
 def loads(data: bytes) -> Any:
-    """Parse index JSON: orjson when installed (3–4× faster on a 75 MB index), else json."""
+    """Parse index JSON: orjson when installed (3–4× faster on a big part), else json."""
     try:
         import orjson
     except ImportError:  # pragma: no cover - orjson is a dependency; json is the fallback
@@ -137,7 +539,7 @@ def loads(data: bytes) -> Any:
 
 
 def dumps(value: Any) -> bytes:
-    """Serialise the index deterministically: sorted keys, UTF-8, no spaces."""
+    """Serialise deterministically: sorted keys, UTF-8, no spaces."""
     try:
         import orjson
     except ImportError:  # pragma: no cover
@@ -147,84 +549,88 @@ def dumps(value: Any) -> bytes:
     return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
 
 
-def load_index(path: Path) -> Index:
-    """Read ``index.json``; raises ``ValueError`` (or ``OSError``) when it is unusable."""
-    with open(path, "rb") as handle:
-        return parse_index(handle.read())
-
-
-def parse_index(raw: bytes) -> Index:
-    """The index in ``raw`` (the bytes of an index.json); ``ValueError`` when it is unusable."""
-    data = loads(raw)
-    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
-        raise ValueError("index.json is not a TinyDB document")
-    index = Index(data)
-    if index.meta.get("schema") != SCHEMA:
-        raise ValueError(f"index schema {index.meta.get('schema')} is not {SCHEMA}")
-    meta = index.meta
-    if not (
-        isinstance(meta["last_seq"], int)
-        and isinstance(meta["journal_offset"], int)
-        and isinstance(meta["head_hash"], str)
-    ):
-        raise ValueError("index _meta has values of the wrong type")
-    return index
-
-
-def open_db(path: Path) -> TinyDB:
-    """Open ``index.json`` read-only with TinyDB itself (for admins' scripts)."""
-    index = load_index(path)
-    return index.db
-
-
-# -- which index.json credit wrote (index.head.json) ---------------------------------------------
-
-HEAD_SCHEMA = 1
-Signature = tuple[int, int, int]  # (inode, size, mtime in ns) of a file
-
-
-@dataclass(frozen=True)
-class Stamp:
-    """One index.json as credit wrote it: the SHA-256 of its bytes and the file's identity."""
-
-    sha256: str
-    size: int
-    inode: int
-    mtime_ns: int
-
-    @property
-    def signature(self) -> Signature:
-        return (self.inode, self.size, self.mtime_ns)
-
-
-def signature(stat: os.stat_result) -> Signature:
-    """A file's identity: replaced, rewritten or touched, it changes."""
-    return (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+def dump_part(records: dict[str, Any]) -> bytes:
+    """The bytes of one part: :func:`dumps`, with records frozen as JSON bytes put in as they
+    are (the same bytes their dicts give)."""
+    if not any(isinstance(record, bytes) for record in records.values()):
+        return dumps(records)
+    try:
+        from orjson import Fragment
+    except ImportError:  # pragma: no cover - orjson is a dependency
+        return dumps({k: loads(v) if isinstance(v, bytes) else v for k, v in records.items()})
+    return dumps({k: Fragment(v) if isinstance(v, bytes) else v for k, v in records.items()})
 
 
 def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def stamp(data: bytes, stat: os.stat_result) -> Stamp:
-    """The stamp of a file written with ``data`` whose ``stat`` is given."""
-    return Stamp(digest(data), stat.st_size, stat.st_ino, stat.st_mtime_ns)
+# -- the head ------------------------------------------------------------------------------------
 
 
-def read_stamps(path: Path) -> list[Stamp] | None:
-    """The stamps in the head file at ``path``, newest first; ``None`` when there is none usable."""
+@dataclass
+class Head:
+    """``index/head.json``: the journal position, the parts, and files kept for late readers."""
+
+    last_seq: int
+    head_hash: str
+    journal_offset: int
+    parts: dict[str, str]
+    retired: dict[str, float]  # file name → when it stopped being named (epoch seconds)
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        return {
+            "last_seq": self.last_seq,
+            "head_hash": self.head_hash,
+            "journal_offset": self.journal_offset,
+        }
+
+    def to_bytes(self) -> bytes:
+        body = {
+            "schema": SCHEMA,
+            "last_seq": self.last_seq,
+            "head_hash": self.head_hash,
+            "journal_offset": self.journal_offset,
+            "parts": self.parts,
+            "retired": self.retired,
+        }
+        return dumps({**body, "sha256": digest(dumps(body))})
+
+
+def parse_head(raw: bytes) -> Head:
+    """The head in ``raw``; ``ValueError`` when it is not a head credit wrote."""
+    data = loads(raw)
+    if not isinstance(data, dict):
+        raise ValueError("head.json is not an object")
+    if data.get("schema") != SCHEMA:
+        raise ValueError(f"index schema {data.get('schema')} is not {SCHEMA}")
+    sealed = data.pop("sha256", None)
+    if sealed != digest(dumps(data)):
+        raise ValueError("head.json does not match its own hash")
     try:
-        data = json.loads(path.read_bytes())
-        if data.get("schema") != HEAD_SCHEMA:
-            return None
-        return [
-            Stamp(str(item["sha256"]), int(item["size"]), int(item["inode"]), int(item["mtime_ns"]))
-            for item in data["index"]
-        ]
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
-        return None
+        head = Head(
+            last_seq=data["last_seq"],
+            head_hash=data["head_hash"],
+            journal_offset=data["journal_offset"],
+            parts=dict(data["parts"]),
+            retired=dict(data.get("retired") or {}),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValueError(f"head.json lacks a field: {exc}") from exc
+    if not (
+        isinstance(head.last_seq, int)
+        and isinstance(head.journal_offset, int)
+        and isinstance(head.head_hash, str)
+        and all(isinstance(k, str) and isinstance(v, str) for k, v in head.parts.items())
+    ):
+        raise ValueError("head.json has values of the wrong type")
+    return head
 
 
-def stamps_bytes(stamps: list[Stamp]) -> bytes:
-    """The head file's content for ``stamps`` (newest first)."""
-    return dumps({"schema": HEAD_SCHEMA, "index": [asdict(item) for item in stamps]})
+def open_db(root: Path) -> TinyDB:
+    """The index of the archive at ``root``, read-only, with TinyDB itself (for admins' scripts):
+    ``open_db(root).table("enterprises").all()``."""
+    folder = root / INDEX_DIR
+    head = parse_head((folder / HEAD_FILE).read_bytes())
+    return Index(PartSource(folder / PARTS_DIR, head.parts), head.meta).db

@@ -26,14 +26,14 @@ from typing import Any, NoReturn
 
 from archive import accidents, dossier, events, faults, rectifications, uscc
 from archive.enterprises import TABLE as ENTERPRISES
-from archive.enterprises import normalise_name, note_event
+from archive.enterprises import log_of, normalise_name, note_event
 from archive.errors import ArchiveError, CreditError, UsageError
 from archive.events import event
 from archive.fsutil import atomic_write, fsync_dir
 from archive.i18n import N_, _, describe_error
 from archive.index import Index
 from archive.letters import returns
-from archive.letters.issue import LETTERS_TABLE
+from archive.letters.issue import ISSUED_COPIES, LETTERS_TABLE
 from archive.report import Report
 from archive.store import Archive
 from archive.validation import check_date
@@ -48,6 +48,15 @@ NEEDS_OCR = "needs-ocr"
 SKIPPED = "skipped"
 
 DOCUMENTS = "documents"
+# monthly_report and section_submission documents, summarised for monthly-check (archive.index)
+SUBMISSIONS = "submissions"
+SUBMISSION_KINDS = ("monthly_report", "section_submission")
+SUBMISSION_FIELDS = ("period", "serial", "signed", "topics_missing", "items")
+# What a document's index entry leaves to the journal (read by ``enterprise show --full`` and
+# ``credit explain``): the parties the parser listed, and a monthly report's topic by topic
+# reading (``topics_missing`` and ``topics_filled`` say what queries need).
+NOT_INDEXED = ("enterprises",)
+FIELDS_NOT_INDEXED = ("topics",)
 UNMATCHED_TABLE = "unmatched"
 
 MAX_FILE_SIZE = 100 * 1024 * 1024
@@ -264,7 +273,7 @@ def ingest(
 
     index = archive.index()
     known = index.table(DOCUMENTS)
-    own = _issued_copies(index)
+    own = IssuedCopies(index)
     seen: dict[str, str] = {}  # sha256 → display name, within this run
     expansions: list[ZipExpansion] = []
     inbox = _inbox(archive)
@@ -402,17 +411,32 @@ def _expand(
             yield candidate, media
 
 
-def _issued_copies(index: Index) -> dict[str, str]:
+class IssuedCopies:
     """SHA-256 → serial of every document this archive issued, as ``letter.issued`` recorded
-    it (the .docx, and the PDF when one was made)."""
-    letters = index.table("letters")
-    found: dict[str, str] = {}
-    for serial in letters.ids():
-        record = letters.record(serial) or {}
-        for key in ("sha256", "pdf_sha256"):
-            if record.get(key):
-                found[record[key]] = serial
-    return found
+    it (the .docx, and the PDF when one was made): looked up one SHA-256 at a time in the
+    index's ``issued_copies`` (one small slice each), plus those found during this run."""
+
+    def __init__(self, index: Index):
+        self.table = index.table(ISSUED_COPIES)
+        self.found: dict[str, str] = {}
+
+    def get(self, sha: str) -> str | None:
+        if sha in self.found:
+            return self.found[sha]
+        record = self.table.record(sha)
+        return str(record["serial"]) if record else None
+
+    def __contains__(self, sha: object) -> bool:
+        return isinstance(sha, str) and self.get(sha) is not None
+
+    def __getitem__(self, sha: str) -> str:
+        serial = self.get(sha)
+        if serial is None:
+            raise KeyError(sha)
+        return serial
+
+    def __setitem__(self, sha: str, serial: str) -> None:
+        self.found[sha] = serial
 
 
 def _issued_copy(candidate: Candidate, sha: str, serial: str) -> FileResult:
@@ -437,7 +461,7 @@ def _check(
     seen: dict[str, str],
     media: str,
     settle: Callable[[FileResult], None],
-    own: dict[str, str] | None = None,
+    own: IssuedCopies | None = None,
 ) -> _Work | None:
     """The cheap checks before parsing; settles the file and returns None when it stops here.
 
@@ -523,7 +547,7 @@ def _check(
         )
         return None
     sha = _sha256(path)
-    if own and sha in own:
+    if own is not None and sha in own:
         settle(_issued_copy(candidate, sha, own[sha]))
         return None
     if known.record(sha) is not None:
@@ -568,7 +592,7 @@ class _Committer:
         self.unmatched: list[tuple[FileResult, dict[str, Any]]] = []
         # Inbox copies written for ``self.unmatched`` (not yet committed): (path, sha256).
         self.inbox_copies: list[tuple[Path, str]] = []
-        self.own: dict[str, str] = {}  # SHA-256 → serial of the letters we issued
+        self.own: IssuedCopies | dict[str, str] = {}  # SHA-256 → serial of letters we issued
         self.received_on = date.today().isoformat()  # the day the documents were received
         self.last_commit = time.monotonic()
         self._name_map: tuple[int, dict[str, list[str]]] | None = None
@@ -1421,9 +1445,26 @@ def assign_file(archive: Archive, path: Path, code: str, **options: Any) -> Inge
 @dossier.section("documents", order=20)
 def documents_for(archive: Archive, code: str) -> list[dict[str, Any]]:
     index = archive.index()
-    record = index.table(ENTERPRISES).record(uscc.compact(code)) or {}
     table = index.table(DOCUMENTS)
-    return [dict(table.record(sha) or {}) for sha in record.get("documents", [])]
+    shas = log_of(index, uscc.compact(code)).get("documents", [])
+    return [dict(table.record(sha) or {}) for sha in shas]
+
+
+@dossier.full("documents")
+def full_documents(archive: Archive, documents: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The documents with what their index entries leave to the journal (the parser's parties,
+    a monthly report's topics …), read from each one's ``document.ingested`` event."""
+    full = []
+    for document in documents:
+        entry = archive.journal.entry(document["seq"]) if document.get("seq") else None
+        data = (entry or {}).get("data") or {}
+        if data.get("sha256") != document.get("sha256"):
+            full.append(document)  # (an entry written before seq was kept: as indexed)
+            continue
+        extra = {k: v for k, v in data.items() if k != FACT_EVENTS and k not in document}
+        fields = {**(document.get("fields") or {}), **(data.get("fields") or {})}
+        full.append({**document, **extra, "fields": fields})
+    return full
 
 
 # -- reducers ------------------------------------------------------------------------------------
@@ -1443,9 +1484,15 @@ def _document_summary(data: dict[str, Any]) -> str:
 def _document_ingested(index: Index, entry: dict[str, Any]) -> None:
     """The document itself; the facts that follow from it are events of their own."""
     data = entry["data"]
-    record = {key: value for key, value in data.items() if key != FACT_EVENTS}
+    record = {key: value for key, value in data.items() if key not in (FACT_EVENTS, *NOT_INDEXED)}
     record["ingested_at"] = entry["time"]
     record["ingested_by"] = entry["actor"]
+    record["seq"] = entry["seq"]  # the event with everything: enterprise show --full
+    if record.get("kind") in SUBMISSION_KINDS:
+        index.table(SUBMISSIONS).put(data["sha256"], submission(record))
+    fields = record.get("fields")
+    if isinstance(fields, dict) and any(key in fields for key in FIELDS_NOT_INDEXED):
+        record["fields"] = {k: v for k, v in fields.items() if k not in FIELDS_NOT_INDEXED}
     index.table(DOCUMENTS).put(data["sha256"], record)
     index.table(UNMATCHED_TABLE).delete(data["sha256"])
     for code in data["credit_codes"]:
@@ -1455,6 +1502,32 @@ def _document_ingested(index: Index, entry: dict[str, Any]) -> None:
     if not data.get(FACT_EVENTS):  # an event written before facts were events: upgrade it
         for fact_type, fact in document_facts(index, data):
             events.apply(index, {**entry, "type": fact_type, "data": fact})
+
+
+def submission(record: dict[str, Any]) -> dict[str, Any]:
+    """What ``monthly-check`` reads of a monthly submission, kept apart from the documents (which
+    are split by enterprise) and split by the year it reports on: period, owner, dates, and
+    the fields that say whether it is complete."""
+    fields = record.get("fields") or {}
+    slim = {key: fields[key] for key in SUBMISSION_FIELDS if key in fields}
+    topics = fields.get("topics")
+    if isinstance(topics, dict) and not isinstance(fields.get("topics_missing"), list):
+        slim["topics"] = {
+            name: {"filled": bool((value or {}).get("filled"))} for name, value in topics.items()
+        }
+    codes = record.get("credit_codes") or []
+    if record.get("kind") == "section_submission" and record.get("section"):
+        owner = record["section"]
+    else:
+        owner = codes[0] if codes else ""
+    kept = ("sha256", "kind", "credit_codes", "section", "received_on", "ingested_at")
+    return {
+        **{key: record.get(key) for key in kept},
+        "file": record.get("stored") or record.get("original_name") or "",
+        "period": fields.get("period"),
+        "owner": owner,
+        "fields": slim,
+    }
 
 
 def document_facts(index: Index, data: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:

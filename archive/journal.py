@@ -144,6 +144,145 @@ class Journal:
             position = end
         return _finished(events, blob, offset)
 
+    def stream(
+        self, offset: int = 0, *, first_line: int = 1
+    ) -> tuple[Iterator[tuple[dict[str, Any], int]], TornTail | None]:
+        """:meth:`read`, one event at a time: the events of finished transactions from byte
+        ``offset`` on (line ``first_line``), each with its end offset, and what follows them.
+
+        Memory stays flat however long the journal is: the end of the last finished
+        transaction is found from the file's end (its last line carries ``"end":true``), and
+        the lines before it are parsed as they are yielded.  A line that cannot be parsed
+        before that end is corruption (``JournalCorrupt`` naming its line); what follows it is
+        the torn tail, as :meth:`read` says.
+        """
+        try:
+            size = self.path.stat().st_size
+        except FileNotFoundError:
+            return iter(()), None
+        boundary = self._finished_end(offset, size)
+        torn = None
+        if boundary < size:
+            with open(self.path, "rb") as handle:
+                handle.seek(boundary)
+                tail = handle.read()
+            self._check_tail(tail, boundary, offset, first_line)
+            torn = TornTail(boundary, tail)
+        return self._lines(offset, boundary, first_line), torn
+
+    def _lines(
+        self, offset: int, boundary: int, first_line: int
+    ) -> Iterator[tuple[dict[str, Any], int]]:
+        try:
+            from orjson import loads
+        except ImportError:  # pragma: no cover - orjson is a dependency
+            loads = json.loads
+        with open(self.path, "rb") as handle:
+            handle.seek(offset)
+            position, number = offset, first_line
+            while position < boundary:
+                raw = handle.readline()
+                end = position + len(raw)
+                try:
+                    entry = loads(raw)
+                    if not isinstance(entry, dict):
+                        raise ValueError("not an object")
+                except ValueError as exc:
+                    raise JournalCorrupt(
+                        _(
+                            "日志第 {line} 行无法读取：{error}",
+                            line=number,
+                            error=describe_error(exc),
+                        ),
+                        _("运行 credit audit verify 查看详情；日志损坏时请从备份恢复"),
+                    ) from exc
+                yield entry, end
+                position, number = end, number + 1
+
+    def _finished_end(self, offset: int, size: int) -> int:
+        """The byte after the last line (at or after ``offset``) that ends a transaction."""
+        marker = b',"end":true,"hash":"'
+        chunk = 1 << 20
+        with open(self.path, "rb") as handle:
+            stop = size
+            while stop > offset:
+                start = max(offset, stop - chunk)
+                handle.seek(start)
+                blob = handle.read(size - start)
+                found = blob.rfind(marker, 0, stop - start)
+                while found >= 0:
+                    line_end = blob.find(b"\n", found)
+                    line_start = blob.rfind(b"\n", 0, found) + 1
+                    if line_end >= 0 and (line_start > 0 or start == offset):
+                        try:
+                            entry = json.loads(blob[line_start:line_end])
+                        except ValueError:
+                            entry = None
+                        if isinstance(entry, dict) and entry.get("end") is True:
+                            return start + line_end + 1
+                    found = blob.rfind(marker, 0, found)
+                if start == offset:
+                    break
+                chunk *= 4
+                stop = start + len(marker)  # a marker cut by the chunk's edge is found next time
+                if stop >= size:  # pragma: no cover - chunk grows, so the window always moves
+                    break
+        return offset
+
+    def _check_tail(self, tail: bytes, boundary: int, offset: int, first_line: int) -> None:
+        """What follows the last finished transaction may be torn only at its end."""
+        lines = tail.split(b"\n")
+        complete, rest = lines[:-1], lines[-1]
+        for number, raw in enumerate(complete):
+            try:
+                entry = json.loads(raw)
+                if not isinstance(entry, dict):
+                    raise ValueError("not an object")
+            except ValueError as exc:
+                if number == len(complete) - 1 and not rest:
+                    return
+                with open(self.path, "rb") as handle:
+                    handle.seek(offset)
+                    before = handle.read(boundary - offset).count(b"\n")
+                raise JournalCorrupt(
+                    _(
+                        "日志第 {line} 行无法读取：{error}",
+                        line=first_line + before + number,
+                        error=describe_error(exc),
+                    ),
+                    _("运行 credit audit verify 查看详情；日志损坏时请从备份恢复"),
+                ) from exc
+
+    def entry(self, seq: int) -> dict[str, Any] | None:
+        """The event numbered ``seq``, found by bisecting the file (its lines are in sequence
+        order), so reading one event of a long journal reads a few lines; ``None`` when there is
+        none.  ``JournalCorrupt`` when the line found is not what its hash says."""
+        if not self.path.exists():
+            return None
+        with open(self.path, "rb") as handle:
+            low, high = 0, os.fstat(handle.fileno()).st_size
+            while low < high:
+                middle = (low + high) // 2
+                start, found = _line_at(handle, middle)
+                if found is None or start >= high:
+                    high = middle
+                    continue
+                number = found.get("seq")
+                if not isinstance(number, int):
+                    return None
+                if number == seq:
+                    if found.get("hash") != entry_hash(found):
+                        raise JournalCorrupt(
+                            _("日志第 {line} 行的内容与其哈希不符（被改动）", line=seq),
+                            _("运行 credit audit verify 查看详情"),
+                        )
+                    return found
+                if number < seq:
+                    low = handle.tell()
+                else:
+                    high = middle
+        return None
+
     def iter_entries(self) -> Iterator[dict[str, Any]]:
         events, _torn = self.read(0)
         for entry, _end in events:
@@ -296,6 +435,26 @@ def check_entry(entry: dict[str, Any], line: int, prev: str) -> tuple[str, str] 
     if entry.get("hash") != entry_hash(entry):
         return "hash", _("第 {line} 行的内容与其哈希不符（被改动）", line=line)
     return None
+
+
+def _line_at(handle: Any, position: int) -> tuple[int, dict[str, Any] | None]:
+    """The first whole line starting at or after byte ``position``: its start and its event
+    (``None`` at the end of the file or for a line that is not one)."""
+    if position > 0:
+        handle.seek(position - 1)
+        if handle.read(1) != b"\n":
+            handle.readline()  # the rest of the line ``position`` falls in
+    else:
+        handle.seek(0)
+    start = handle.tell()
+    raw = handle.readline()
+    if not raw.endswith(b"\n"):
+        return start, None
+    try:
+        entry = json.loads(raw)
+    except ValueError:
+        return start, None
+    return start, entry if isinstance(entry, dict) else None
 
 
 def _write_all(fd: int, data: bytes) -> None:

@@ -44,7 +44,8 @@ from archive.enterprises import CLOSED, check_filters
 from archive.enterprises import TABLE as ENTERPRISES
 from archive.errors import UsageError
 from archive.i18n import N_, _, join_items
-from archive.ingest import DOCUMENTS, UNMATCHED_TABLE
+from archive.index import owner_bucket
+from archive.ingest import SUBMISSIONS, UNMATCHED_TABLE
 from archive.report import Report
 from archive.settings import (
     COUNT_WORKDAYS,
@@ -333,17 +334,42 @@ class _Doc:
 _ByKind = dict[str, dict[str, dict[str | None, list[_Doc]]]]
 
 
-def _documents(index: Any, as_of: date) -> tuple[_ByKind, _ByKind]:
+def _submissions(
+    index: Any, months: Iterable[str] | None, owners: Iterable[str] | None
+) -> Iterable[dict[str, Any]]:
+    """The monthly submissions that can bear on ``months`` (all when ``None``): those that
+    report on a month of the years around them (a report received after a month ended that
+    names the month before or after it is named as a hint) or on no month; of ``owners``' slices
+    only when given."""
+    table = index.table(SUBMISSIONS)
+    if months is None:
+        return table.whole_records()
+    years = sorted({str(int(month[:4]) + step) for month in months for step in (-1, 0, 1)})
+    buckets = sorted({owner_bucket(owner) for owner in owners}) if owners is not None else None
+    slices = [
+        f"{year}-{part}"
+        for year in [*years, "none"]
+        for part in (buckets if buckets is not None else "0123456789abcdef")
+    ]
+    return table.in_slices(slices).values()
+
+
+def _documents(
+    index: Any,
+    as_of: date,
+    months: Iterable[str] | None = None,
+    owners: Iterable[str] | None = None,
+) -> tuple[_ByKind, _ByKind]:
     """Documents received by ``as_of``: kind → credit code or section → period → docs (each
     list in the order received); and apart, the same for those received before the month they
-    report on began."""
+    report on began.  ``months``/``owners`` narrow what is read (:func:`_submissions`)."""
     limit = as_of.isoformat()
     found: _ByKind = {
         "monthly_report": {},
         "section_submission": {},
     }
     early: _ByKind = {kind: {} for kind in found}
-    for record in index.storage.read().get(DOCUMENTS, {}).values():
+    for record in _submissions(index, months, owners):
         kind = record.get("kind")
         if kind not in found:
             continue
@@ -354,20 +380,20 @@ def _documents(index: Any, as_of: date) -> tuple[_ByKind, _ByKind]:
         period = fields.get("period")
         doc = _Doc(
             record["sha256"],
-            record.get("stored") or record.get("original_name") or "",
+            record.get("file") or "",
             fields.get("serial"),
             received,
             period,
             fields,
         )
         if kind == "section_submission" and record.get("section"):
-            owners = [record["section"]]
+            holders = [record["section"]]
         else:
-            owners = record.get("credit_codes") or ()
+            holders = record.get("credit_codes") or ()
         # received before the month it reports on began: it cannot be that month's report
         # (a wrong month or a wrong --received): it counts for nothing, and is named
         by_owner = (early if period and received < f"{period}-01" else found)[kind]
-        for owner in owners:
+        for owner in holders:
             periods = by_owner.get(owner)
             if periods is None:
                 periods = by_owner[owner] = {}
@@ -465,7 +491,15 @@ def _complete(requirement: Requirement, doc: _Doc) -> bool:
 class _Context:
     """What judging needs, worked out once per run: calendar, due dates, documents."""
 
-    def __init__(self, archive: Archive, as_of: date):
+    def __init__(
+        self,
+        archive: Archive,
+        as_of: date,
+        months: Iterable[str] | None = None,
+        owners: Iterable[str] | None = None,
+    ):
+        """``months``/``owners``: what will be judged (``None``: any), so that only the
+        submissions that can bear on them are read."""
         self.archive = archive
         self.as_of = as_of
         self.calendar = calendar_for(archive)
@@ -473,7 +507,7 @@ class _Context:
         self.start = start_month(archive)
         self.requirements = requirements(archive)
         with _gc_paused():
-            self.documents, self.early = _documents(self.index, as_of)
+            self.documents, self.early = _documents(self.index, as_of, months, owners)
         # monthly reports waiting in the inbox: code → period → records
         self.waiting: dict[str, dict[str | None, list[dict[str, Any]]]] = {}
         for record in _unregistered(self.index, as_of):
@@ -1042,10 +1076,10 @@ def check(
 ) -> MonthlyReport:
     """Who sent what for ``month`` (default :func:`default_month`), as it stood at ``as_of``."""
     industry, section, town = check_filters(archive, industry=industry, section=section, town=town)
-    ctx = _Context(archive, as_of)
     if month is None:
         month = default_month(archive, as_of)
     month = parse_month(month)
+    ctx = _Context(archive, as_of, [month])
     if month < ctx.start:
         raise UsageError(
             _("{month} 早于档案起始月份 {start}", month=month, start=ctx.start),
@@ -1089,9 +1123,9 @@ def history(archive: Archive, code: str, as_of: date, months: int = 12) -> list[
     from archive import uscc
 
     code = uscc.compact(code)
-    ctx = _Context(archive, as_of)
     last = month_of(as_of)
     wanted = [add_months(last, -n) for n in range(months - 1, -1, -1)]
+    ctx = _Context(archive, as_of, wanted, [code])
     record = ctx.index.table(ENTERPRISES).record(code)
     result = []
     for month in wanted:
@@ -1135,10 +1169,11 @@ def recent_gaps(
         last = default_month(archive, as_of)
     except UsageError:
         return [], {}
-    ctx = _Context(archive, as_of)
-    wanted = months_between(max(add_months(last, 1 - months), ctx.start), last)
+    wanted = months_between(max(add_months(last, 1 - months), start_month(archive)), last)
+    codes = set(codes)
+    ctx = _Context(archive, as_of, wanted, codes)
     gaps: dict[str, list[dict[str, Any]]] = {}
-    for row in _rows(ctx, wanted, codes=set(codes), sections=False, gaps_only=True):
+    for row in _rows(ctx, wanted, codes=codes, sections=False, gaps_only=True):
         if row["status"] in (MISSING, INCOMPLETE, UNCOUNTED):
             gaps.setdefault(row["credit_code"], []).append(row)
     return wanted, gaps

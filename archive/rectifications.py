@@ -13,7 +13,7 @@ from typing import Any
 from archive import dossier, uscc
 from archive.events import event
 from archive.i18n import N_
-from archive.index import Index
+from archive.index import Index, bucket
 from archive.store import Archive
 
 TABLE = "rectifications"
@@ -30,7 +30,7 @@ def reviewed_by(index: Index, code: str, follows: str | None) -> list[str]:
     """Keys of the open rectifications a re-inspection of ``code`` reviews: the order it names
     (``follows``) when the archive holds that one, else every open order of the enterprise."""
     table = index.table(TABLE)
-    keys = [key for key in table.ids() if key.startswith(f"{code}|")]
+    keys = sorted(key for key in table.in_slices([bucket(code)]) if key.startswith(f"{code}|"))
     if follows:
         keys = [key for key in keys if key == f"{code}|{follows}"] or keys
     return [key for key in keys if (table.record(key) or {}).get("status") == OPEN]
@@ -40,10 +40,15 @@ def reviewed_by(index: Index, code: str, follows: str | None) -> list[str]:
 def open_rectifications(archive: Archive, code: str | None = None) -> list[dict[str, Any]]:
     """Open rectifications (of one enterprise, or all), earliest deadline first."""
     table = archive.index().table(TABLE)
-    rows = [dict(table.record(key) or {}) for key in table.ids()]
+    if code:  # the slice of its code alone
+        code = uscc.compact(code)
+        held = table.in_slices([bucket(code)])
+        rows = [dict(row) for key, row in held.items() if key.startswith(f"{code}|")]
+    else:
+        rows = [dict(table.record(key) or {}) for key in table.ids()]
     rows = [row for row in rows if row.get("status") == OPEN]
     if code:
-        rows = [row for row in rows if row.get("credit_code") == uscc.compact(code)]
+        rows = [row for row in rows if row.get("credit_code") == code]
     return sorted(rows, key=lambda row: (row.get("deadline") or "", row.get("credit_code") or ""))
 
 

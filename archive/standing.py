@@ -33,7 +33,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from archive import blacklist, dossier, records, uscc, workdays
-from archive.enterprises import ACTIVE, get_enterprise
+from archive.enterprises import ACTIVE, get_enterprise, log_of
 from archive.enterprises import TABLE as ENTERPRISES
 from archive.i18n import N_, _
 from archive.index import Index
@@ -104,12 +104,19 @@ def active_blacklist(
     return found
 
 
-def _signed_commitments(index: Index, year: int) -> dict[str, dict[str, Any]]:
+def _signed_commitments(
+    index: Index, year: int, codes: list[str] | None = None
+) -> dict[str, dict[str, Any]]:
     """Unit-level commitments for ``year`` returned signed, by credit code: the letter we
-    issued, or the enterprise's own text (:func:`archive.letters.returns.commitment_signed`)."""
+    issued, or the enterprise's own text (:func:`archive.letters.returns.commitment_signed`).
+    ``codes``: of those enterprises only (their own letters are read, not all)."""
     found: dict[str, dict[str, Any]] = {}
     letters = index.table(LETTERS_TABLE)
-    for serial in sorted(letters.ids()):
+    if codes is None:
+        serials = letters.ids()
+    else:
+        serials = [serial for code in codes for serial in log_of(index, code).get("letters", [])]
+    for serial in sorted(serials):
         letter = letters.record(serial) or {}
         if (
             letter.get("category") == "commitment"
@@ -132,7 +139,8 @@ def _signed_commitments(index: Index, year: int) -> dict[str, dict[str, Any]]:
     for key in index.table(COMMITMENTS).ids():
         code = key.partition("|")[0]
         if (
-            key.endswith(suffix)
+            (codes is None or code in codes)
+            and key.endswith(suffix)
             and code not in found
             and commitment_signed(index, code, year, "unit")
         ):
@@ -185,7 +193,7 @@ def standing(
         ):
             in_window[record["credit_code"]].append(record)
     listed = active_blacklist(index, as_of, workdays.calendar_for(archive))
-    signed = _signed_commitments(index, as_of.year)
+    signed = _signed_commitments(index, as_of.year, codes if code is not None else None)
     months, gaps, calendar_gap = _monthly_gaps(archive, as_of, regime.green_channel_months, signed)
     rows = []
     for found in codes:

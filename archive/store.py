@@ -24,15 +24,16 @@ from archive.errors import ArchiveError, CreditError, JournalCorrupt, LockTimeou
 from archive.fsutil import atomic_write, fsync_dir
 from archive.i18n import N_, _, describe_error
 from archive.index import (
+    HEAD_FILE,
+    INDEX_DIR,
+    PARTS_DIR,
+    Head,
     Index,
-    Signature,
-    Stamp,
+    PartBad,
+    PartSource,
     digest,
-    parse_index,
-    read_stamps,
-    signature,
-    stamp,
-    stamps_bytes,
+    parse_head,
+    part_file,
 )
 from archive.journal import Journal, TornTail, canonical, check_entry, make_entry, now_iso, seal
 from archive.settings import (
@@ -45,10 +46,20 @@ from archive.settings import (
 )
 
 JOURNAL_FILE = "journal.jsonl"
-INDEX_FILE = "index.json"
-INDEX_HEAD_FILE = "index.head.json"  # which index.json credit wrote last (archive.index)
+INDEX_FILE = f"{INDEX_DIR}/{HEAD_FILE}"  # the index's head: what names every part
+OLD_INDEX_FILE = "index.json"  # the one-file index of credit before issue 14, upgraded on open
+OLD_HEAD_FILE = "index.head.json"
 LOCK_FILE = ".credit.lock"
 FOLDERS = ("files", "inbox/unmatched", "out", "templates")
+# How long a part file no head names any more is kept, for a reader of an older head.
+RETIRED_SECONDS = 3600.0
+FREEZE_EVERY = 1000  # events a rebuild applies between two Index.freeze()
+Signature = tuple[int, int, int]  # (inode, size, mtime in ns) of a file
+
+
+def signature(stat: os.stat_result) -> Signature:
+    """A file's identity: replaced, rewritten or touched, it changes."""
+    return (stat.st_ino, stat.st_size, stat.st_mtime_ns)
 
 
 @dataclass
@@ -84,18 +95,27 @@ class Transaction:
         self.index.advance(last["seq"], last["hash"], end)
 
 
-@dataclass
-class IndexFile:
-    """What is on disk as index.json (:meth:`Archive.read_index_file`)."""
+def part_problem(bad: PartBad) -> str:
+    """Why a part of the index cannot be used, for people."""
+    if bad.reason == "missing":
+        return _("文件缺失")
+    if bad.reason == "altered":
+        return _("内容与索引头记录的哈希不符（被改动）")
+    if bad.error is not None:
+        return _("文件已损坏（{error}）", error=describe_error(bad.error))
+    return _("文件已损坏")
 
-    # written: a file credit wrote (index.head.json names it, or its SHA-256);
-    # missing; damaged: unreadable; altered: readable, but not a file credit wrote;
-    # unstamped: readable, but there is no index.head.json to check it against
+
+@dataclass
+class HeadFile:
+    """What is on disk as the index's head (:meth:`Archive.read_head`)."""
+
+    # written: a head credit wrote; missing; damaged: unreadable or not what credit wrote;
+    # old: no head, but the one-file index.json of an older credit
     state: str
-    index: Index | None = None
+    head: Head | None = None
     error: str | None = None
-    stamp: Stamp | None = None  # with "written"
-    named: bool = False  # the head names this very file (inode, size, mtime), not only its content
+    signature: Signature | None = None
 
 
 class Archive:
@@ -109,18 +129,22 @@ class Archive:
         self.settings = settings
         self.actor = actor or default_actor()
         self.journal = Journal(root / JOURNAL_FILE)
-        self.index_path = root / INDEX_FILE
-        self.head_path = root / INDEX_HEAD_FILE
+        self.index_dir = root / INDEX_DIR
+        self.head_path = self.index_dir / HEAD_FILE
+        self.parts_dir = self.index_dir / PARTS_DIR
+        self.index_path = self.head_path  # what messages name as "the index"
         self.warnings: list[str] = []
-        # Those of the warnings that say index.json could not be written (the journal holds all).
+        # Those of the warnings that say the index could not be written (the journal holds all).
         self.index_write_warnings: list[str] = []
         self._index: Index | None = None
-        # The stamp of index.json when self._index was read from or written to it (only a file
-        # index.head.json names): a transaction reuses the index in memory while the file is
-        # still that one (same inode, size, mtime).
-        self._index_stamp: Stamp | None = None
-        self._unstamped = False  # index.json was read with no index.head.json beside it
+        # The head's identity when self._index was read from or written to it: a transaction
+        # reuses the index in memory while head.json is still that file.
+        self._head_signature: Signature | None = None
+        self._head: Head | None = None
+        self._upgrading = False  # the index was rebuilt because it was in the old layout
+        self._from_journal = False  # self._index was built from the journal, no head on disk
         self._locked = False  # this object holds the write lock
+        self._scratch: Index | None = None  # a rebuild from the journal, for bad parts
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -142,102 +166,124 @@ class Archive:
     # -- reading ---------------------------------------------------------------------------
 
     def index(self) -> Index:
-        """The index brought up to date with the journal (read-only use; no lock taken)."""
+        """The index brought up to date with the journal (read-only use; no lock taken).
+
+        Parts are read as they are used; an archive in the old one-file layout is upgraded
+        (rebuilt from the journal and written as parts) by its first command, once."""
         if self._index is None:
             index, why = self._load_index()
             self._catch_up(index, why)
             self._index = index
-            if why is not None and self._unstamped and not self._locked:
-                self._stamp_old_archive()
+            if self._upgrading and not self._locked:
+                self._upgrade_old_archive()
         return self._index
 
-    def _stamp_old_archive(self) -> None:
-        """An archive written before index.head.json existed: write the index just rebuilt from
-        the checked journal, with its head, once, so later reads trust it instead of rebuilding
-        every time.  Another writer holding the lock only puts this off to the next write."""
+    def _upgrade_old_archive(self) -> None:
+        """Write the index just rebuilt from the checked journal as parts, once, so later
+        commands read parts.  Another writer holding the lock only puts this off."""
         with contextlib.suppress(LockTimeout, OSError), self.transaction():
             pass
 
-    def _index_signature(self) -> Signature | None:
+    def read_head(self) -> HeadFile:
+        """The index's head as it is on disk, and whether it is one credit wrote."""
         try:
-            return signature(self.index_path.stat())
-        except OSError:
-            return None
-
-    def read_index_file(self) -> IndexFile:
-        """``index.json`` as it is on disk, and whether it is a file credit wrote.
-
-        Whether it is one is decided by ``index.head.json``: by the file's identity (inode, size,
-        mtime), and only when that differs, by the SHA-256 of its content.  A file replaced
-        while it is read (a writer racing this reader) is read again.
-        """
-        for _attempt in range(3):
-            try:
-                with open(self.index_path, "rb") as handle:
-                    identity = signature(os.fstat(handle.fileno()))
-                    raw = handle.read()
-            except FileNotFoundError:
-                return IndexFile("missing")
-            except OSError as exc:
-                return IndexFile("damaged", error=describe_error(exc))
-            stamps = read_stamps(self.head_path)
-            if stamps is None:
-                state, found, named = "unstamped", None, False
-                break
-            found = next((item for item in stamps if item.signature == identity), None)
-            named = found is not None
-            if found is None:
-                content = digest(raw)
-                if any(item.sha256 == content for item in stamps):
-                    inode, size, mtime_ns = identity
-                    found = Stamp(content, size, inode, mtime_ns)
-            if found is not None:
-                state = "written"
-                break
-            if self._index_signature() == identity:  # not replaced meanwhile: not ours
-                state = "altered"
-                break
-        else:
-            state, found, named = "altered", None, False
+            with open(self.head_path, "rb") as handle:
+                identity = signature(os.fstat(handle.fileno()))
+                raw = handle.read()
+        except FileNotFoundError:
+            if (self.root / OLD_INDEX_FILE).exists():
+                return HeadFile("old")
+            return HeadFile("missing")
+        except OSError as exc:
+            return HeadFile("damaged", error=describe_error(exc))
         try:
-            index = parse_index(raw)
+            head = parse_head(raw)
         except (ValueError, TypeError, RecursionError) as exc:
-            return IndexFile("damaged", error=describe_error(exc))
-        return IndexFile(state, index, stamp=found, named=named)
+            return HeadFile("damaged", error=describe_error(exc), signature=identity)
+        return HeadFile("written", head, signature=identity)
 
     def _load_index(self) -> tuple[Index, str | None]:
-        """The index in index.json if credit wrote that file; else an empty index, to be rebuilt
+        """The index the head names (parts read as used); else an empty index, to be rebuilt
         from the whole journal by :meth:`_catch_up` (every line checked), and why."""
-        found = self.read_index_file()
-        self._unstamped = found.state == "unstamped"
-        # Only a file the head names may be reused by a transaction and named as the previous
-        # file by the next write; anything else is written anew by the next transaction.
-        self._index_stamp = found.stamp if found.named else None
+        found = self.read_head()
+        self._upgrading = found.state == "old"
+        self._from_journal = found.state in ("missing", "old")  # no head: built from the journal
+        self._head_signature = found.signature if found.state == "written" else None
+        self._head = found.head
+        self._scratch = None
         if found.state == "written":
-            assert found.index is not None
-            return found.index, None
+            assert found.head is not None
+            head = found.head
+            source = PartSource(self.parts_dir, head.parts)
+            index = Index(source, head.meta)
+            index.repair = lambda bad: self._repair_part(head, bad)
+            return index, None
         if found.state == "missing":
             has_events = self.journal.path.exists() and self.journal.path.stat().st_size > 0
-            why = _("索引文件不存在") if has_events else None
-        elif found.state == "damaged":
-            why = _("索引文件 {path} 已损坏（{error}）", path=self.index_path, error=found.error)
-        elif found.state == "unstamped":
-            why = _(
-                "索引文件 {path} 没有可用的校验记录（{head} 缺失或损坏），无法确认未被改动",
-                path=self.index_path,
-                head=self.head_path.name,
-            )
+            why = _("索引不存在") if has_events else None
+        elif found.state == "old":
+            why = _("索引为旧版格式（{path}），已升级为分片索引", path=OLD_INDEX_FILE)
         else:
             why = _(
-                "索引文件 {path} 不是 credit 最后写入的文件（被改动或替换）", path=self.index_path
+                "索引头文件 {path} 已损坏或被改动（{error}）",
+                path=self.head_path,
+                error=found.error,
             )
         return Index(), why
+
+    def _repair_part(self, head: Head, bad: PartBad) -> dict[str, Any]:
+        """A part the head names that cannot be used: rebuilt from the journal up to the head's
+        position (the parts read so far are what the same rebuild gives), and a warning."""
+        part = bad.part
+        if self._scratch is None or self._scratch.last_seq != head.last_seq:
+            scratch = Index()
+            scratch.freezing = True
+            events_, _torn = self.journal.stream(0)
+            for entry, end in events_:
+                if entry["seq"] > head.last_seq:
+                    break
+                problem = check_entry(entry, scratch.last_seq + 1, scratch.head_hash)
+                if problem is not None:
+                    raise JournalCorrupt(
+                        _(
+                            "索引分片 {part} 须根据日志重建，但日志有误：{message}",
+                            part=part,
+                            message=problem[1],
+                        ),
+                        _("运行 credit audit verify 查看详情；从备份恢复日志后再重建"),
+                    )
+                events.apply(scratch, entry)
+                scratch.advance(entry["seq"], entry["hash"], end)
+                if entry["seq"] % FREEZE_EVERY == 0:
+                    scratch.freeze()
+            scratch.freeze()
+            scratch.freezing = False
+            scratch.settle()
+            self._scratch = scratch
+        self._warn(
+            _(
+                "索引分片 {part}（{path}）不可用：{reason}；已根据日志重建",
+                part=part,
+                path=self.parts_dir / part_file(part, head.parts[part]),
+                reason=part_problem(bad),
+            )
+        )
+        return self._scratch.parts.pop(part, None) or {}
 
     def _warn(self, message: str) -> None:
         if message not in self.warnings:
             self.warnings.append(message)
 
-    def _read_tail(self, index: Index) -> tuple[list[tuple[dict[str, Any], int]], TornTail | None]:
+    def _catch_up(self, index: Index, why: str | None = None) -> tuple[int, TornTail | None]:
+        """Replay the journal after what ``index`` holds; returns how many events, and a torn tail.
+
+        The one way events get from the journal into an index — a tail after the last write, an
+        automatic rebuild of a missing or untrusted index, ``credit reindex``: every line is
+        checked (sequence, link to the line before, its own hash) before it is applied, and the
+        first that does not fit stops it (exit 4, naming the line).  The journal is read one
+        line at a time, so a rebuild of a long journal holds only the index in memory.
+        """
+        rebuilding = index.last_seq == 0
         try:
             size = self.journal.path.stat().st_size
         except FileNotFoundError:
@@ -251,19 +297,9 @@ class Archive:
                 ),
                 _("运行 credit audit verify 检查日志；如日志无误，运行 credit reindex 重建索引"),
             )
-        return self.journal.read(index.journal_offset, first_line=index.last_seq + 1)
-
-    def _catch_up(self, index: Index, why: str | None = None) -> tuple[int, TornTail | None]:
-        """Replay the journal after what ``index`` holds; returns how many events, and a torn tail.
-
-        The one way events get from the journal into an index — a tail after the last write, an
-        automatic rebuild of a missing or untrusted index.json (``why`` says what was wrong with
-        it; it becomes a warning once the rebuild is done), ``credit reindex``: every line is
-        checked (sequence, link to the line before, its own hash) before it is applied, and the
-        first that does not fit stops it (exit 4, naming the line).
-        """
-        rebuilding = index.last_seq == 0
-        events_, torn = self._read_tail(index)
+        events_, torn = self.journal.stream(index.journal_offset, first_line=index.last_seq + 1)
+        count = 0
+        index.freezing = rebuilding  # a rebuild keeps big tables' records as bytes between events
         for entry, end in events_:
             problem = check_entry(entry, index.last_seq + 1, index.head_hash)
             if problem is not None:
@@ -284,9 +320,14 @@ class Archive:
                 )
             events.apply(index, entry)
             index.advance(entry["seq"], entry["hash"], end)
+            count += 1
+            if rebuilding and count % FREEZE_EVERY == 0:
+                index.freeze()
+        index.freeze()
+        index.freezing = False
         if why:
             self._warn(_("{why}，已根据日志重建", why=why))
-        return len(events_), torn
+        return count, torn
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -311,21 +352,28 @@ class Archive:
             self._locked = False
             lock.release()
 
+    def _current_head_signature(self) -> Signature | None:
+        try:
+            return signature(self.head_path.stat())
+        except OSError:
+            return None
+
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Transaction]:
         """Lock, bring the index up to date, collect events; on success journal then index.
 
-        Once the journal holds the transaction, it is done: a failure to write index.json
+        Once the journal holds the transaction, it is done: a failure to write the index
         afterwards (a full disk) is a warning, and the next open replays the journal's tail.
+        Only the parts whose content the events changed are written.
         """
         with self.lock():
             self._clean_temp_files()
-            current = self._index_signature()
-            # nobody has written index.json since self._index was read from or written to it
-            reusable = (
-                self._index is not None
-                and self._index_stamp is not None
-                and current == self._index_stamp.signature
+            # nobody has written the index since self._index was read from or written to it (or
+            # built from the journal when there was no head, and there is none still)
+            current = self._current_head_signature()
+            reusable = self._index is not None and (
+                (self._head_signature is not None and current == self._head_signature)
+                or (self._head_signature is None and self._from_journal and current is None)
             )
             index, why = (self._index, None) if reusable else self._load_index()
             assert index is not None
@@ -339,8 +387,13 @@ class Archive:
                         path=moved.moved_to,
                     )
                 )
-            # index.json is behind the journal, missing, or not a file credit wrote
-            stale = bool(replayed) or self._index_stamp is None or torn is not None
+            # the index is behind the journal, missing, not one credit wrote, or had a bad part
+            stale = (
+                bool(replayed)
+                or self._head_signature is None
+                or torn is not None
+                or self._scratch is not None
+            )
             tx = Transaction(
                 index=index, actor=self.actor, time=now_iso(), offset=index.journal_offset
             )
@@ -354,66 +407,126 @@ class Archive:
                 except OSError as exc:
                     if tx.entries:
                         warning = _(
-                            "更改已记入日志，但索引文件 {path} 未能更新（{error}）；"
+                            "更改已记入日志，但索引 {path} 未能更新（{error}）；"
                             "下次打开档案时会根据日志补上",
-                            path=self.index_path,
+                            path=self.index_dir,
                             error=describe_error(exc),
                         )
                     else:  # nothing changed now: only an earlier change is still to be indexed
                         warning = _(
-                            "索引文件 {path} 未能更新（{error}）；下次打开档案时会根据日志补上",
-                            path=self.index_path,
+                            "索引 {path} 未能更新（{error}）；下次打开档案时会根据日志补上",
+                            path=self.index_dir,
                             error=describe_error(exc),
                         )
                     self._warn(warning)
                     self.index_write_warnings.append(warning)
+                    self._head_signature = None  # the index in memory is ahead of the head
             self._index = index
 
-    def _write_index(self, index: Index) -> None:
-        """Replace index.json with ``index``, stamping it in index.head.json first (lock held).
+    def _write_index(self, index: Index, *, everything: bool = False) -> None:
+        """Write the parts of ``index`` whose content changed (``everything``: every part, as
+        a rebuild does), each as a new file, then replace head.json (lock held).
 
-        The head names the new file and the one in place, so a crash between the two writes
-        leaves a file the head still names.  On failure index.json is left as it was.
+        Until the head is replaced, the previous head and every file it names are untouched: a
+        crash between two part files leaves the index as it was, and the journal's tail is
+        replayed on the next open.  Files no head names any more are removed an hour later.
         """
-        data = index.to_bytes()
-        previous = self._index_stamp
-        if previous is not None and self._index_signature() != previous.signature:
-            previous = None
-        written: list[Stamp] = []
+        changes = index.all_parts() if everything else iter(index.changed_parts().items())
+        self.parts_dir.mkdir(parents=True, exist_ok=True)
+        written: dict[str, str] = {}
+        first = True
+        for part, data in changes:
+            if data is None:
+                continue
+            sha = digest(data)
+            path = self.parts_dir / part_file(part, sha)
+            # (a file of that name is written again: it may be one a hand damaged.)  The first
+            # part's write carries the crash points: a crash there, or between it and the next
+            # part, leaves the previous head and the files it names as they were
+            atomic_write(path, data, fault_prefix="index" if first else None, sync_dir=False)
+            first = False
+            written[part] = sha
+        fsync_dir(self.parts_dir)
+        faults.crash_point("index.parts_written")
+        parts = dict(sorted(written.items())) if everything else index.head_parts(written)
+        previous = self._head if self._head_signature is not None else None
+        head = Head(
+            last_seq=index.last_seq,
+            head_hash=index.head_hash,
+            journal_offset=index.journal_offset,
+            parts=parts,
+            retired=self._retired(previous, parts),
+        )
+        atomic_write(self.head_path, head.to_bytes(), fault_prefix="index.head")
+        self._head = head
+        self._head_signature = self._current_head_signature()
+        index.source = PartSource(self.parts_dir, parts)
+        for part in [part for part, records in index.parts.items() if not records]:
+            del index.parts[part]
+        index.read_digests = {part: parts[part] for part in index.parts if part in parts}
+        self._scratch = None
+        self._from_journal = self._upgrading = False
+        self._remove_unnamed(head)
+        for old in (OLD_INDEX_FILE, OLD_HEAD_FILE):
+            with contextlib.suppress(OSError):
+                (self.root / old).unlink()
 
-        def stamp_head(stat: os.stat_result) -> None:
-            new = stamp(data, stat)
-            stamps = [new] if previous is None else [new, previous]
-            atomic_write(self.head_path, stamps_bytes(stamps))
-            faults.crash_point("index.head_written")
-            written.append(new)
+    def _retired(self, previous: Head | None, parts: dict[str, str]) -> dict[str, float]:
+        """Files the previous head named that the new one does not, kept for an hour."""
+        import time
 
-        atomic_write(self.index_path, data, fault_prefix="index", before_replace=stamp_head)
-        self._index_stamp = written[0]
+        now = time.time()
+        named = {part_file(part, sha) for part, sha in parts.items()}
+        retired = {}
+        if previous is not None:
+            for name, since in previous.retired.items():
+                if name not in named and now - since < RETIRED_SECONDS:
+                    retired[name] = since
+            for part, sha in previous.parts.items():
+                name = part_file(part, sha)
+                if name not in named:
+                    retired.setdefault(name, now)
+        return dict(sorted(retired.items()))
+
+    def _remove_unnamed(self, head: Head) -> None:
+        """Remove part files neither named by ``head`` nor kept for late readers (lock held)."""
+        keep = {part_file(part, sha) for part, sha in head.parts.items()} | set(head.retired)
+        with contextlib.suppress(OSError):
+            for path in self.parts_dir.iterdir():
+                if path.name not in keep and not path.name.endswith(".tmp"):
+                    with contextlib.suppress(OSError):
+                        path.unlink()
 
     def _clean_temp_files(self) -> None:
-        for name in (INDEX_FILE, INDEX_HEAD_FILE):
-            for temp in self.root.glob(f".{name}.*.tmp"):
-                with contextlib.suppress(OSError):
-                    temp.unlink()
+        """Temp files of an index write a crash cut short (lock held: no write is running)."""
+        patterns = [(self.index_dir, ".*.tmp"), (self.parts_dir, ".*.tmp")]
+        patterns += [(self.root, f".{name}.*.tmp") for name in (OLD_INDEX_FILE, OLD_HEAD_FILE)]
+        for folder, pattern in patterns:
+            with contextlib.suppress(OSError):
+                for temp in folder.glob(pattern):
+                    with contextlib.suppress(OSError):
+                        temp.unlink()
 
     def rebuild_index(self) -> Index:
-        """Rebuild ``index.json`` from the journal alone (``credit reindex``).
+        """Rebuild the index from the journal alone (``credit reindex``), every part written.
 
         The same path as the automatic rebuild of a missing or untrusted index: every line of
-        the journal is checked before it is applied.
+        the journal is checked before it is applied; the journal is streamed.
         """
         with self.lock():
             self._clean_temp_files()
+            found = self.read_head()
+            self._head = found.head if found.state == "written" else None
+            self._head_signature = found.signature if found.state == "written" else None
             index = Index()
             self._catch_up(index)
             try:
-                self._write_index(index)
+                self._write_index(index, everything=True)
             except OSError as exc:
                 raise ArchiveError(
                     _(
-                        "无法写入索引文件 {path}（{error}），原来的索引文件未被改动",
-                        path=self.index_path,
+                        "无法写入索引 {path}（{error}），原来的索引未被改动",
+                        path=self.index_dir,
                         error=describe_error(exc),
                     ),
                     _("腾出磁盘空间或改正权限后重试"),

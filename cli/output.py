@@ -128,6 +128,16 @@ def render_rows(
         if not rows and empty:
             click.echo(empty, file=env.stderr)
             return
+        out = console(env)
+        if len(rows) > FAST_TABLE_ROWS:
+            cells = [[_cell(row.get(key)) for key, _label in columns] for row in rows]
+            fixed = [key in IDENTIFIERS for key, _label in columns]
+            headers = [_(label) for _key, label in columns]
+            text = plain_table(title, headers, cells, out.width, fixed=fixed)
+            if text is not None:
+                out.file.write(text)
+                out.file.flush()
+                return
         from rich.table import Table
 
         table = Table(title=title, show_lines=False, header_style="bold")
@@ -140,7 +150,102 @@ def render_rows(
                 table.add_column(_(label), overflow="fold")
         for row in rows:
             table.add_row(*(_cell(row.get(key)) for key, _label in columns))
-        console(env).print(table)
+        out.print(table)
+
+
+# A table of more rows than this is drawn by plain_table when it fits the width: rich takes
+# about a millisecond a row (3,000 enterprises owing a month: 3 s of 4).
+FAST_TABLE_ROWS = 100
+
+
+def plain_table(
+    title: str | None,
+    headers: list[str],
+    rows: list[list[str]],
+    width: int,
+    *,
+    fixed: list[bool] | None = None,
+) -> str | None:
+    """The table rich draws by default (heavy head, one space of padding), drawn directly.
+
+    When it is wider than ``width``, the widest columns not ``fixed`` (codes, ids: never
+    folded) are narrowed and their cells folded onto more lines, as rich folds them.  ``None``
+    when a cell has a line break or the fixed columns alone do not fit (rich draws it then)."""
+    from rich.cells import cell_len
+
+    if any("\n" in cell for row in rows for cell in row) or any("\n" in h for h in headers):
+        return None
+    fixed = fixed or [False] * len(headers)
+    widths = [cell_len(header) for header in headers]
+    for row in rows:
+        for n, cell in enumerate(row):
+            size = cell_len(cell)
+            if size > widths[n]:
+                widths[n] = size
+    spare = sum(widths) + 3 * len(widths) + 1 - width
+    while spare > 0:  # narrow the widest foldable column, one cell at a time
+        widest = max(
+            (n for n in range(len(widths)) if not fixed[n] and widths[n] > MIN_FOLDED),
+            key=lambda n: widths[n],
+            default=None,
+        )
+        if widest is None:
+            return None
+        widths[widest] -= 1
+        spare -= 1
+    total = sum(widths) + 3 * len(widths) + 1
+
+    def line(cells: list[str], edge: str) -> str:
+        folded = [_fold(cell, widths[n]) for n, cell in enumerate(cells)]
+        height = max(len(parts) for parts in folded)
+        out = []
+        for k in range(height):
+            parts = [p[k] if k < len(p) else "" for p in folded]
+            padded = (part + " " * (widths[n] - cell_len(part)) for n, part in enumerate(parts))
+            out.append(edge + edge.join(f" {part} " for part in padded) + edge)
+        return "\n".join(out)
+
+    def rule(left: str, fill: str, cross: str, right: str) -> str:
+        return left + cross.join(fill * (size + 2) for size in widths) + right
+
+    lines = []
+    if title:
+        lines.append(_centre(title, total))
+    lines.append(rule("┏", "━", "┳", "┓"))
+    lines.append(line(headers, "┃"))
+    lines.append(rule("┡", "━", "╇", "┩"))
+    lines.extend(line(row, "│") for row in rows)
+    lines.append(rule("└", "─", "┴", "┘"))
+    return "\n".join(lines) + "\n"
+
+
+MIN_FOLDED = 6  # cells of a column narrowed to fit keep at least this many cells of width
+
+
+def _fold(text: str, width: int) -> list[str]:
+    """``text`` cut into pieces of at most ``width`` cells (a wide character is two)."""
+    from rich.cells import cell_len
+
+    if cell_len(text) <= width:
+        return [text]
+    pieces, current, size = [], "", 0
+    for char in text:
+        char_width = cell_len(char)
+        if size + char_width > width and current:
+            pieces.append(current)
+            current, size = "", 0
+        current += char
+        size += char_width
+    pieces.append(current)
+    return pieces
+
+
+def _centre(text: str, width: int) -> str:
+    from rich.cells import cell_len
+
+    space = max(width - cell_len(text), 0)
+    left = space // 2
+    return " " * left + text + " " * (space - left)
 
 
 def render_object(

@@ -65,3 +65,58 @@ def type_in_cell(cell, paragraphs: list[str]) -> None:
         first.add_run(paragraphs[0])
     for text in paragraphs[1:]:
         cell.add_paragraph(text, style=first.style)
+
+
+def index_parts(root: Path) -> dict[str, bytes]:
+    """The bytes of every part the archive's index head names, by part name."""
+    import json
+
+    from archive.index import part_file
+
+    head = json.loads((root / "index" / "head.json").read_bytes())
+    parts = root / "index" / "parts"
+    return {
+        name: (parts / part_file(name, sha)).read_bytes() for name, sha in head["parts"].items()
+    }
+
+
+def index_bytes(root: Path) -> bytes:
+    """The whole index as one byte string (part names and contents, in order): equal exactly
+    when every part is byte for byte the same."""
+    return b"\n".join(
+        name.encode() + b"\0" + data for name, data in sorted(index_parts(root).items())
+    )
+
+
+def index_tables(root: Path) -> dict[str, dict]:
+    """The index's tables as plain dicts ({table: {key: record}}), every part read."""
+    from archive.store import Archive
+
+    index = Archive.open(root).index()
+    return {table: dict(index.whole(table)) for table in sorted(index.table_names())}
+
+
+def old_layout_tables(path: Path) -> dict[str, dict]:
+    """The tables of an index.json credit wrote before the index was split (issue 14), as the
+    split index holds them: the same records, but for what grows with an enterprise's years
+    (``history``, ``documents``, ``letters``: now in ``enterprise_log``)."""
+    import json
+
+    tables = json.loads(path.read_bytes())
+    del tables["_meta"]
+    for record in tables["enterprises"].values():
+        for moved in ("history", "documents", "letters"):
+            record.pop(moved, None)
+    for record in tables.get("documents", {}).values():  # what stays in the journal only
+        record.pop("enterprises", None)
+        record.get("fields", {}).pop("topics", None)
+    return tables
+
+
+def without_seq(tables: dict[str, dict]) -> dict[str, dict]:
+    """``tables`` without the documents' ``seq`` (an old index.json did not keep it)."""
+    documents = {
+        key: {k: v for k, v in record.items() if k != "seq"}
+        for key, record in tables.get("documents", {}).items()
+    }
+    return {**tables, "documents": documents} if "documents" in tables else tables

@@ -14,6 +14,7 @@ import json
 import os
 import random
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -24,13 +25,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from archive import faults, store
+from archive import faults
 from archive.audit import verify_archive
 from archive.enterprises import add_enterprise, list_enterprises
 from archive.errors import CreditError, JournalCorrupt
+from archive.index import bucket, part_file
 from archive.journal import canonical, entry_hash
 from archive.store import INDEX_FILE, JOURNAL_FILE, Archive, init_archive
-from tests.helpers import make_code, new_archive
+from tests.helpers import index_bytes, make_code, new_archive
 
 REPO = Path(__file__).resolve().parents[1]
 CREDIT_VARIABLES = (
@@ -93,10 +95,21 @@ def listed_codes(root: Path) -> set[str]:
 
 
 def assert_index_is_rebuild(root: Path) -> None:
-    """``index.json`` as the writers left it is byte for byte what a rebuild from the journal gives."""
-    before = (root / INDEX_FILE).read_bytes()
+    """The index as the writers left it is byte for byte what a rebuild from the journal gives."""
+    before = index_bytes(root)
     Archive.open(root).rebuild_index()
-    assert (root / INDEX_FILE).read_bytes() == before
+    assert index_bytes(root) == before
+
+
+def temp_files(root: Path) -> list[Path]:
+    """Temp files of index writes left in the archive."""
+    return [*root.glob(".*.tmp"), *(root / "index").rglob(".*.tmp")]
+
+
+def part_path(root: Path, part: str) -> Path:
+    """The file of one part of the index, as the head names it."""
+    head = json.loads((root / INDEX_FILE).read_bytes())
+    return root / "index" / "parts" / part_file(part, head["parts"][part])
 
 
 def journal_lines(root: Path) -> list[bytes]:
@@ -178,7 +191,7 @@ def test_four_processes_adding_at_once_lose_nothing(tmp_path: Path) -> None:
     result = verify_archive(reopened)
     assert result["ok"], result
     assert result["warnings"] == []
-    assert not list(archive.root.glob(".index.json.*.tmp"))
+    assert not temp_files(archive.root)
     assert_index_is_rebuild(archive.root)
 
 
@@ -243,7 +256,7 @@ def test_crash_at_each_write_step_leaves_a_usable_archive(tmp_path: Path, point:
     assert report.events == len(lines)
     assert listed_codes(root) == {*done, after} | ({victim} if durable else set())
     assert credit("audit", "verify", archive=root).returncode == 0
-    assert not list(root.glob(".index.json.*.tmp"))  # temp files of the crash are cleaned
+    assert not temp_files(root)  # temp files of the crash are cleaned
     assert_index_is_rebuild(root)
 
 
@@ -298,11 +311,15 @@ def test_journal_is_fsynced_before_the_index_is_replaced(
         assert found, f"no {kind} matching in {calls}"
         return found[0]
 
+    parts = root / "index" / "parts"
     journal = position("fsync", lambda p: p == root / JOURNAL_FILE)
-    temp = position("fsync", lambda p: p.name.startswith(f".{INDEX_FILE}.") and p.suffix == ".tmp")
-    replaced = position("replace", lambda p: p == root / INDEX_FILE)
-    folder = max(i for i, (k, path) in enumerate(calls) if k == "fsync" and Path(path) == root)
-    assert journal < temp < replaced < folder, calls
+    temp = position("fsync", lambda p: p.parent == parts and p.suffix == ".tmp")
+    folder = position("fsync", lambda p: p == parts)  # every new part's name is durable …
+    replaced = position("replace", lambda p: p == root / INDEX_FILE)  # … before the head names it
+    head = max(
+        i for i, (k, path) in enumerate(calls) if k == "fsync" and Path(path) == root / "index"
+    )
+    assert journal < temp < folder < replaced < head, calls
 
 
 # -- 3. kill -9 at random moments ------------------------------------------------------------------
@@ -374,7 +391,7 @@ def test_sigkill_at_random_moments_loses_nothing_reported(tmp_path: Path) -> Non
     add_codes(archive, [999_999])  # a final write sets aside a torn tail, refreshes the index
     report = Archive.open(root).journal.verify()
     assert report.ok and report.torn is None, (seed, report.message)
-    assert not list(root.glob(".index.json.*.tmp"))
+    assert not temp_files(root)
     assert_index_is_rebuild(root)
     assert credit("audit", "verify", archive=root).returncode == 0
 
@@ -543,6 +560,7 @@ INDEX_DAMAGE = {
     "cut_in_half": lambda index: index[: len(index) // 2],
     "not_utf8": lambda index: index.replace("测试".encode(), "测试".encode("gbk")),
     "wrong_shape": lambda index: b"[1, 2, 3]",
+    "valid_json_other_content": lambda index: b"{}",
 }
 
 
@@ -551,29 +569,34 @@ def test_broken_index_is_rebuilt_from_the_journal(tmp_path: Path, damage: str) -
     archive = new_archive(tmp_path)
     codes = set(add_codes(archive, range(1, 4)))
     root = archive.root
-    good = (root / INDEX_FILE).read_bytes()
-    (root / INDEX_FILE).write_bytes(INDEX_DAMAGE[damage](good))
+    good = index_bytes(root)
+    for target in (part_path(root, "enterprises"), root / INDEX_FILE):  # a part, then the head
+        damaged = INDEX_DAMAGE[damage](target.read_bytes())
+        if damaged == target.read_bytes():
+            continue  # (no Chinese in the head to garble)
+        target.write_bytes(damaged)
 
-    result = credit("enterprise", "list", "--json", archive=root)
-    assert result.returncode == 0, result.stderr
-    assert {row["credit_code"] for row in json.loads(result.stdout)} == codes
-    assert "索引" in result.stderr and "重建" in result.stderr, result.stderr
+        result = credit("enterprise", "list", "--json", archive=root)
+        assert result.returncode == 0, result.stderr
+        assert {row["credit_code"] for row in json.loads(result.stdout)} == codes
+        assert "索引" in result.stderr and "重建" in result.stderr, result.stderr
+        assert target.name in result.stderr, result.stderr  # names what was wrong
 
-    first = credit("reindex", archive=root)
-    assert first.returncode == 0, first.stderr
-    rebuilt = (root / INDEX_FILE).read_bytes()
-    second = credit("reindex", archive=root)
-    assert second.returncode == 0, second.stderr
-    assert (root / INDEX_FILE).read_bytes() == rebuilt
-    assert rebuilt == good  # the writers' index is exactly the journal's view
-    assert credit("audit", "verify", archive=root).returncode == 0
+        first = credit("reindex", archive=root)
+        assert first.returncode == 0, first.stderr
+        rebuilt = index_bytes(root)
+        second = credit("reindex", archive=root)
+        assert second.returncode == 0, second.stderr
+        assert index_bytes(root) == rebuilt
+        assert rebuilt == good  # the writers' index is exactly the journal's view
+        assert credit("audit", "verify", archive=root).returncode == 0
 
 
 def test_broken_index_is_repaired_by_the_next_write(tmp_path: Path) -> None:
     archive = new_archive(tmp_path)
     codes = set(add_codes(archive, range(1, 4)))
     root = archive.root
-    (root / INDEX_FILE).write_bytes(b"{{{{")
+    part_path(root, "enterprises").write_bytes(b"{{{{")
     result = credit("enterprise", "add", make_code(4), "--name", "丁", archive=root)
     assert result.returncode == 0, result.stderr
     assert "索引" in result.stderr
@@ -585,8 +608,8 @@ def test_deleted_index_is_rebuilt(tmp_path: Path) -> None:
     archive = new_archive(tmp_path)
     codes = set(add_codes(archive, range(1, 4)))
     root = archive.root
-    good = (root / INDEX_FILE).read_bytes()
-    (root / INDEX_FILE).unlink()
+    good = index_bytes(root)
+    shutil.rmtree(root / "index")
 
     result = credit("enterprise", "list", "--json", archive=root)
     assert result.returncode == 0, result.stderr
@@ -595,7 +618,24 @@ def test_deleted_index_is_rebuilt(tmp_path: Path) -> None:
     assert credit("audit", "verify", archive=root).returncode == 0
 
     assert credit("reindex", archive=root).returncode == 0
-    assert (root / INDEX_FILE).read_bytes() == good
+    assert index_bytes(root) == good
+
+
+def test_a_deleted_part_is_rebuilt_and_written_back(tmp_path: Path) -> None:
+    archive = new_archive(tmp_path)
+    codes = set(add_codes(archive, range(1, 4)))
+    root = archive.root
+    good = index_bytes(root)
+    gone = part_path(root, "enterprises")
+    gone.unlink()
+    result = credit("enterprise", "list", "--json", archive=root)
+    assert result.returncode == 0, result.stderr
+    assert {row["credit_code"] for row in json.loads(result.stdout)} == codes
+    assert "enterprises" in result.stderr and "缺失" in result.stderr, result.stderr
+    assert credit("enterprise", "add", make_code(4), "--name", "丁", archive=root).returncode == 0
+    assert listed_codes(root) == {*codes, make_code(4)}
+    assert_index_is_rebuild(root)
+    assert index_bytes(root) != good
 
 
 # -- 7. no archive --------------------------------------------------------------------------------
@@ -687,17 +727,20 @@ def _add_with_phones(archive: Archive, numbers: range) -> list[str]:
     return codes
 
 
-def _hand_edit_index(root: Path, edit) -> None:
-    data = json.loads((root / INDEX_FILE).read_text(encoding="utf-8"))
+def _hand_edit_index(root: Path, edit) -> Path:
+    """Edit the register's part of the index in place, as {"enterprises": records}."""
+    path = part_path(root, "enterprises")
+    data = {"enterprises": json.loads(path.read_text(encoding="utf-8"))}
     edit(data)
-    (root / INDEX_FILE).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    path.write_text(json.dumps(data["enterprises"], ensure_ascii=False), encoding="utf-8")
+    return path
 
 
 INDEX_GONE = {
-    "missing": lambda root: (root / INDEX_FILE).unlink(),
+    "missing": lambda root: shutil.rmtree(root / "index"),
     "damaged": lambda root: (root / INDEX_FILE).write_bytes(b"{{{{"),
-    "hand_edited": lambda root: _hand_edit_index(root, lambda data: data.pop("letters", None)),
-    "head_missing": lambda root: (root / "index.head.json").unlink(),
+    "hand_edited": lambda root: _hand_edit_index(root, lambda data: None),
+    "part_missing": lambda root: part_path(root, "enterprises").unlink(),
 }
 
 
@@ -709,6 +752,7 @@ def test_automatic_rebuild_refuses_a_line_whose_hash_is_wrong(tmp_path: Path, go
     _tamper_line(root, 3)
     INDEX_GONE[gone](root)
     index_before = (root / INDEX_FILE).read_bytes() if (root / INDEX_FILE).exists() else None
+    parts_before = sorted((root / "index").rglob("*")) if (root / "index").exists() else None
 
     for args in (("enterprise", "list", "--json"), ("enterprise", "show", codes[1])):
         result = credit(*args, archive=root)
@@ -722,25 +766,27 @@ def test_automatic_rebuild_refuses_a_line_whose_hash_is_wrong(tmp_path: Path, go
     # Nothing was written from the tampered journal.
     now = (root / INDEX_FILE).read_bytes() if (root / INDEX_FILE).exists() else None
     assert now == index_before
+    assert (sorted((root / "index").rglob("*")) if (root / "index").exists() else None) == (
+        parts_before
+    )
     assert len(journal_lines(root)) == 4
 
     # The same refusal, with the same line, as `credit reindex` and the library give.
     reindex = credit("reindex", archive=root)
     assert reindex.returncode == 4 and "第 3 行" in reindex.stderr, reindex.stderr
     with pytest.raises(JournalCorrupt, match="第 3 行"):
-        Archive.open(root).index()
+        list_enterprises(Archive.open(root), status=None)  # parts are read as they are used
 
 
 def test_replaying_the_journal_tail_checks_each_hash(tmp_path: Path) -> None:
-    """index.json (a file credit wrote) is behind the journal; a tail line was edited."""
+    """The index (as credit wrote it) is behind the journal; a tail line was edited."""
     archive = new_archive(tmp_path)
     _add_with_phones(archive, range(1, 3))
     root = archive.root
-    behind = (root / INDEX_FILE).read_bytes(), (root / "index.head.json").read_bytes()
+    behind = (root / INDEX_FILE).read_bytes()
     _add_with_phones(archive, range(3, 5))  # lines 4–5
-    (root / INDEX_FILE).write_bytes(behind[0])  # as if the last two index writes never happened
-    (root / "index.head.json").write_bytes(behind[1])
-    # written back as the same file (a restore): trusted through its content hash
+    # as if the last two index writes never happened (the files that head names are kept an hour)
+    (root / INDEX_FILE).write_bytes(behind)
     assert listed_codes(root) == {make_code(n) for n in range(1, 5)}
     _tamper_line(root, 5)
 
@@ -768,7 +814,7 @@ def test_index_write_failing_after_the_journal_commit_reports_success(tmp_path: 
     assert "已登记" in result.stderr
     assert "警告" in result.stderr and "未能更新" in result.stderr, result.stderr
     assert "磁盘已满" in result.stderr  # in Chinese, not "No space left on device"
-    assert not list(root.glob(".index.*.tmp"))  # the half-written temp file is gone
+    assert not temp_files(root)  # the half-written temp file is gone
     assert (root / INDEX_FILE).read_bytes() == index_before  # the old index, still trusted
 
     # The change counts: it is listed (the journal tail is replayed), quietly.
@@ -811,12 +857,12 @@ def test_reindex_on_a_full_disk_leaves_the_index_as_it_was(tmp_path: Path) -> No
     archive = new_archive(tmp_path)
     add_codes(archive, range(1, 3))
     root = archive.root
-    before = (root / INDEX_FILE).read_bytes(), (root / "index.head.json").read_bytes()
+    before = (root / INDEX_FILE).read_bytes(), index_bytes(root)
     result = credit("reindex", archive=root, env=child_env(CREDIT_FAULT="index.disk_full"))
     assert result.returncode == 4, result.stderr
     assert "磁盘已满" in result.stderr and "未被改动" in result.stderr, result.stderr
-    assert ((root / INDEX_FILE).read_bytes(), (root / "index.head.json").read_bytes()) == before
-    assert not list(root.glob(".index.*.tmp"))
+    assert ((root / INDEX_FILE).read_bytes(), index_bytes(root)) == before
+    assert not temp_files(root)
     assert credit("audit", "verify", archive=root).returncode == 0
 
 
@@ -838,7 +884,7 @@ def test_a_failed_index_write_in_the_library_keeps_the_change(
     monkeypatch.undo()
     assert record["credit_code"] == make_code(1)
     assert any("未能更新" in warning for warning in archive.warnings), archive.warnings
-    assert not [p for p in root.iterdir() if p.name.endswith(".tmp")]
+    assert not temp_files(root)
     with pytest.raises(CreditError, match="已在名册中"):
         add_enterprise(archive, {"credit_code": make_code(1), "name": "甲"})
     reopened = Archive.open(root)
@@ -865,11 +911,11 @@ def test_hand_edited_index_is_caught_and_cannot_cause_a_second_add(tmp_path: Pat
     assert text.returncode == 4
     assert deleted in text.stderr and "一致" in text.stderr and "不一致" in text.stderr
 
-    # Whatever index.json says, the journal's state decides: the code is registered.
+    # Whatever the index says, the journal's state decides: the code is registered.
     again = credit("enterprise", "add", deleted, "--name", "重复登记", archive=root)
     assert again.returncode == 1, again.stderr
     assert "已在名册中" in again.stderr
-    assert "不是 credit 最后写入的文件" in again.stderr and "重建" in again.stderr
+    assert "被改动" in again.stderr and "重建" in again.stderr
     added = [
         e for e in Archive.open(root).journal.iter_entries() if e["type"] == "enterprise.added"
     ]
@@ -901,93 +947,120 @@ def test_hand_edited_field_is_named_and_never_served(tmp_path: Path) -> None:
 
 
 def test_forged_head_does_not_fool_audit_verify(tmp_path: Path) -> None:
-    """Someone edits index.json and writes a matching index.head.json: the rebuild still differs."""
+    """Someone edits a part and writes a head with its hash: every command trusts it, but
+    audit verify compares with the journal's view and names the record."""
+    from archive.index import dumps, parse_head
+
     archive = new_archive(tmp_path)
     codes = add_codes(archive, range(1, 3))
     root = archive.root
-    _hand_edit_index(root, lambda data: data["enterprises"].pop(codes[0]))
-    raw = (root / INDEX_FILE).read_bytes()
-    stat = (root / INDEX_FILE).stat()
-    forged = {"sha256": hashlib.sha256(raw).hexdigest(), "size": stat.st_size}
-    forged.update(inode=stat.st_ino, mtime_ns=stat.st_mtime_ns)
-    (root / "index.head.json").write_text(json.dumps({"schema": 1, "index": [forged]}))
+    path = _hand_edit_index(root, lambda data: data["enterprises"].pop(codes[0]))
+    head = json.loads((root / INDEX_FILE).read_bytes())
+    head["parts"]["enterprises"] = hashlib.sha256(path.read_bytes()).hexdigest()
+    path.rename(path.parent / part_file("enterprises", head["parts"]["enterprises"]))
+    del head["sha256"]
+    head["sha256"] = hashlib.sha256(dumps(head)).hexdigest()
+    (root / INDEX_FILE).write_bytes(dumps(head))
+    parse_head((root / INDEX_FILE).read_bytes())  # a head as credit writes it
+    assert codes[0] not in listed_codes(root)  # served: the forgery is complete
     result = credit("audit", "verify", archive=root)
     assert result.returncode == 4, result.stderr
     assert codes[0] in result.stderr
 
 
 def test_restored_index_is_trusted_by_its_content(tmp_path: Path) -> None:
-    """A copy of the same index.json (a restored backup: new inode, new mtime) is not 'altered'."""
+    """A copy of the same index (a restored backup: new inodes, new mtimes) is not 'altered'."""
     archive = new_archive(tmp_path)
     codes = set(add_codes(archive, range(1, 3)))
     root = archive.root
-    copy = tmp_path / "backup.json"
-    copy.write_bytes((root / INDEX_FILE).read_bytes())
-    (root / INDEX_FILE).unlink()
-    copy.rename(root / INDEX_FILE)
+    shutil.copytree(root / "index", tmp_path / "backup")
+    shutil.rmtree(root / "index")
+    (tmp_path / "backup").rename(root / "index")
     result = credit("enterprise", "list", "--json", archive=root)
     assert result.returncode == 0 and result.stderr == "", result.stderr
     assert {row["credit_code"] for row in json.loads(result.stdout)} == codes
     assert credit("audit", "verify", archive=root).returncode == 0
 
 
-def test_opening_an_unchanged_index_does_not_hash_it(
+def test_a_command_reads_only_the_parts_it_needs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The content hash is checked only when the file's (inode, size, mtime) changed."""
+    """The register alone for a list; a transaction rewrites only the parts it changed."""
+    from archive.index import PartSource
+
     archive = new_archive(tmp_path)
-    add_codes(archive, range(1, 3))
+    add_codes(archive, range(1, 40))
     root = archive.root
+    read: list[str] = []
+    real_load = PartSource.load
 
-    def no_hashing(data: bytes) -> str:
-        raise AssertionError("index.json was hashed on open")
+    def load(self, part: str):
+        read.append(part)
+        return real_load(self, part)
 
-    monkeypatch.setattr(store, "digest", no_hashing)
+    monkeypatch.setattr(PartSource, "load", load)
     reopened = Archive.open(root)
-    assert len(list_enterprises(reopened, status=None)) == 2
-    assert reopened.warnings == []
-    add_codes(reopened, [3])  # a transaction reuses it too
+    assert len(list_enterprises(reopened, status=None)) == 39
+    assert read == ["enterprises"] and reopened.warnings == []
+    before = {path.name for path in (root / "index" / "parts").iterdir()}
+    add_codes(reopened, [40])  # a transaction reuses what it read
+    after = {path.name for path in (root / "index" / "parts").iterdir()}
+    new = sorted(after - before)
+    assert [name.split(".")[0] for name in new] == [
+        "enterprise_log~" + bucket(make_code(40)),
+        "enterprises",
+    ]
+    assert before <= after  # the files the previous head named stay for late readers
 
 
-def test_archive_without_a_head_file_is_rebuilt_once_then_trusted(tmp_path: Path) -> None:
-    """An archive written before index.head.json existed: its index is not trusted blindly."""
-    archive = new_archive(tmp_path)
-    codes = set(add_codes(archive, range(1, 3)))
-    root = archive.root
-    (root / "index.head.json").unlink()
-    result = credit("enterprise", "list", "--json", archive=root)
-    assert result.returncode == 0, result.stderr
-    assert "index.head.json" in result.stderr and "重建" in result.stderr
-    assert credit("enterprise", "add", make_code(3), "--name", "丙", archive=root).returncode == 0
-    assert (root / "index.head.json").exists()
-    result = credit("enterprise", "list", "--json", archive=root)
-    assert result.returncode == 0 and result.stderr == "", result.stderr
-    assert {row["credit_code"] for row in json.loads(result.stdout)} == {*codes, make_code(3)}
+OLD_LAYOUT = Path(__file__).parent / "data" / "journal_v1"  # index.json, before issue 14
 
 
-def test_an_old_archive_is_stamped_by_its_first_read(tmp_path: Path) -> None:
-    """An archive written by a version before index.head.json: the first command, even one that
-    only reads, rebuilds the index from the checked journal and stamps it; later reads are quiet."""
-    archive = new_archive(tmp_path)
-    codes = set(add_codes(archive, range(1, 3)))
-    root = archive.root
-    (root / "index.head.json").unlink()
+def old_layout_archive(tmp_path: Path) -> Path:
+    """An archive as credit wrote it before the index was split: one index.json."""
+    root = tmp_path / "旧档案"
+    root.mkdir()
+    for name in ("credit.toml", "journal.jsonl", "index.json"):
+        shutil.copy(OLD_LAYOUT / name, root / name)
+    return root
+
+
+def old_layout_codes() -> set[str]:
+    """The codes `enterprise list` shows (those in the register, not closed)."""
+    register = json.loads((OLD_LAYOUT / "index.json").read_bytes())["enterprises"]
+    return {code for code, record in register.items() if record["status"] != "closed"}
+
+
+def test_an_old_layout_archive_is_upgraded_by_its_first_command(tmp_path: Path) -> None:
+    """The first command, even one that only reads, rebuilds the index from the checked journal,
+    writes it as parts and says so; index.json goes; later commands are quiet."""
+    root = old_layout_archive(tmp_path)
+    journal = (root / JOURNAL_FILE).read_bytes()
     first = credit("enterprise", "list", "--json", archive=root)
-    assert first.returncode == 0 and "index.head.json" in first.stderr, first.stderr
-    assert (root / "index.head.json").exists()
+    assert first.returncode == 0, first.stderr
+    assert "index.json" in first.stderr and "升级" in first.stderr, first.stderr
+    assert {row["credit_code"] for row in json.loads(first.stdout)} == old_layout_codes()
+    assert (root / INDEX_FILE).exists() and not (root / "index.json").exists()
     again = credit("enterprise", "list", "--json", archive=root)
     assert again.returncode == 0 and again.stderr == "", again.stderr
-    assert {row["credit_code"] for row in json.loads(again.stdout)} == codes
+    assert {row["credit_code"] for row in json.loads(again.stdout)} == old_layout_codes()
     assert credit("audit", "verify", archive=root).returncode == 0
+    assert (root / JOURNAL_FILE).read_bytes() == journal  # the journal is read as it is
+    assert_index_is_rebuild(root)
 
 
-def test_an_old_archive_read_while_another_process_writes_is_stamped_later(
+def test_an_old_layout_archive_is_upgraded_by_reindex(tmp_path: Path) -> None:
+    root = old_layout_archive(tmp_path)
+    result = credit("reindex", archive=root)
+    assert result.returncode == 0, result.stderr
+    assert (root / INDEX_FILE).exists() and not (root / "index.json").exists()
+    assert listed_codes(root) == old_layout_codes()
+
+
+def test_an_old_layout_archive_read_while_another_process_writes_is_upgraded_later(
     tmp_path: Path,
 ) -> None:
-    archive = new_archive(tmp_path)
-    add_codes(archive, range(1, 3))
-    root = archive.root
-    (root / "index.head.json").unlink()
+    root = old_layout_archive(tmp_path)
     holder = subprocess.Popen(
         [sys.executable, "-c", HOLDER, str(root)],
         env=child_env(),
@@ -997,20 +1070,22 @@ def test_an_old_archive_read_while_another_process_writes_is_stamped_later(
     try:
         assert holder.stdout is not None and holder.stdout.readline() == "locked\n"
         reader = Archive.open(root, lock_timeout=0.2)
-        assert len(list_enterprises(reader, status=None)) == 2  # read, not refused
-        assert not (root / "index.head.json").exists()
+        rows = list_enterprises(reader, status=None)
+        codes = {row["credit_code"] for row in rows if row["status"] != "closed"}
+        assert codes == old_layout_codes()  # read, not refused
+        assert not (root / INDEX_FILE).exists() and (root / "index.json").exists()
     finally:
         holder.kill()
         holder.wait()
     assert credit("enterprise", "list", "--json", archive=root).returncode == 0
-    assert (root / "index.head.json").exists()
+    assert (root / INDEX_FILE).exists() and not (root / "index.json").exists()
 
 
 VERIFY_STATES = {
     # name: (damage, exit code, words that must be there, words that must not)
     "intact": (lambda root: None, 0, ["日志完好", "索引与日志一致"], ["损坏", "不存在", "不一致"]),
     "missing": (
-        lambda root: (root / INDEX_FILE).unlink(),
+        lambda root: shutil.rmtree(root / "index"),
         0,
         ["日志完好", "不存在"],
         ["索引与日志一致", "损坏"],
@@ -1079,7 +1154,8 @@ def test_any_hand_edit_of_a_record_is_never_served_and_is_named(
     archive = init_archive(root, actor="测试")
     codes = _add_with_phones(archive, range(1, 4))
     code = codes[which] if edit != "add_record" else make_code(50 + which)
-    data = json.loads((root / INDEX_FILE).read_text(encoding="utf-8"))
+    path = part_path(root, "enterprises")
+    data = {"enterprises": json.loads(path.read_text(encoding="utf-8"))}
     records = data["enterprises"]
     if edit == "drop":
         del records[code]
@@ -1089,9 +1165,9 @@ def test_any_hand_edit_of_a_record_is_never_served_and_is_named(
         records[code].pop(field, None)
     else:
         records[code] = {"credit_code": code, "name": "凭空多出的单位", field: value}
-    if json.loads((root / INDEX_FILE).read_text(encoding="utf-8")) == data:
+    if {"enterprises": json.loads(path.read_text(encoding="utf-8"))} == data:
         return  # the edit changed nothing (same value, or a field that was not there)
-    (root / INDEX_FILE).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    path.write_text(json.dumps(data["enterprises"], ensure_ascii=False), encoding="utf-8")
 
     report = verify_archive(Archive.open(root))
     assert report["ok"] is False and report["reason"] == "index_differs", report

@@ -18,7 +18,7 @@ from archive import blacklist as bl
 from archive.errors import CreditError, UsageError
 from archive.store import Archive
 from tests.conftest import invoke
-from tests.helpers import make_code
+from tests.helpers import index_bytes, make_code
 
 CODE = make_code(7)
 OTHER = make_code(8)
@@ -662,12 +662,12 @@ def test_reindex_reproduces_every_entry_byte_for_byte(root: Path, runner) -> Non
     )
     bl.remove(open_(root), second, date=date(2025, 9, 24), reason="陈述申辩理由成立")
     table = json.dumps(open_(root).index().storage.read()["blacklist"], sort_keys=True)
-    kept = (root / "index.json").read_bytes()
+    kept = index_bytes(root)
     assert invoke(runner, "reindex", archive=root).exit_code == 0
-    once = (root / "index.json").read_bytes()
+    once = index_bytes(root)
     assert once == kept  # the index the commands kept is the one the journal gives
     assert invoke(runner, "reindex", archive=root).exit_code == 0
-    assert (root / "index.json").read_bytes() == once
+    assert index_bytes(root) == once
     again = json.dumps(open_(root).index().storage.read()["blacklist"], sort_keys=True)
     assert again == table
     corrected = bl.get_entry(open_(root), first)
@@ -974,11 +974,11 @@ def test_a_term_ending_in_a_year_without_data_is_published_provisionally(
     assert (root / "journal.jsonl").read_bytes() == journal
     assert json.dumps(open_(root).index().storage.read()["blacklist"], sort_keys=True) == table
     # Replaying the journal gives the same bytes, whatever holidays.toml says now.
-    kept = (root / "index.json").read_bytes()
+    kept = index_bytes(root)
     assert invoke(runner, "reindex", archive=root).exit_code == 0
-    assert (root / "index.json").read_bytes() == kept
+    assert index_bytes(root) == kept
     assert invoke(runner, "reindex", archive=root).exit_code == 0
-    assert (root / "index.json").read_bytes() == kept
+    assert index_bytes(root) == kept
 
 
 def test_removal_at_a_provisional_end_needs_the_year_s_data(

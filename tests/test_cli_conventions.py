@@ -856,11 +856,11 @@ def test_a_damaged_xlsx_is_described_in_the_chosen_language(
 def test_a_damaged_index_is_described_in_the_chosen_language(
     runner, ascii_archive: Path, language: str
 ) -> None:
-    (ascii_archive / "index.json").write_bytes(b'{"tables": "a\x01b')
+    (ascii_archive / "index" / "head.json").write_bytes(b'{"tables": "a\x01b')
     result = invoke(runner, "--lang", language, "enterprise", "list", "--nl", archive=ascii_archive)
     assert result.exit_code == 0, result.stderr
     assert len(result.stdout.splitlines()) == 2  # rebuilt from the journal
-    assert "index.json" in result.stderr
+    assert "head.json" in result.stderr
     if language == "zh":
         assert "JSON 格式有误" in result.stderr, result.stderr
         assert not re.search(r"unexpected|control character|line \d+", result.stderr)

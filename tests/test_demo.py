@@ -36,6 +36,7 @@ from archive.demo import (
     story_dates,
     write_demo_roster,
 )
+from archive.dossier import enterprise_detail
 from archive.enterprises import CLOSED, get_enterprise, list_enterprises
 from archive.errors import CreditError
 from archive.regimes import load_regime
@@ -45,6 +46,7 @@ from archive.store import Archive
 from archive.workdays import WorkCalendar, package_years
 from cli.main import cli
 from tests.conftest import invoke
+from tests.helpers import index_bytes
 
 DEMO_BUDGET_SECONDS = 60  # credit demo must stay under a minute
 
@@ -149,7 +151,8 @@ def test_build_demo(tmp_path: Path) -> None:
     closed = [record for record in records if record["status"] == CLOSED]
     assert [record["credit_code"] for record in closed] == [result.closed_code]
     assert closed[0]["close_reason"] == "已关闭"
-    shown = get_enterprise(archive, result.showcase_code)
+    assert "history" not in get_enterprise(archive, result.showcase_code)  # the register is slim
+    shown = enterprise_detail(archive, result.showcase_code)
     assert shown["industry"] == result.showcase_industry
     assert [item["type"] for item in shown["history"]][:3] == [
         "enterprise.added",
@@ -198,9 +201,7 @@ def test_build_demo(tmp_path: Path) -> None:
         ("ingested", False),  # 扫描件 .tif: both pages of an unsigned letter
     ]
     assert sum(item["signed"] is True for item in ingest_step.details["scans"]) == 2
-    letters = [
-        letter for letter in get_enterprise(archive, result.showcase_code).get("letters", [])
-    ]
+    letters = enterprise_detail(archive, result.showcase_code)["letters"]
     assert letters  # the showcase enterprise was sent a letter
     json.dumps(summary)  # plain data
     _assert_monthly(result, date.today())
@@ -526,9 +527,9 @@ def test_the_demo_tells_the_rules_story(tmp_path: Path, runner) -> None:
     assert current["facts"]["as_of"] == today.isoformat()
     assert current["id"] == _step(result, "propose_today").details["record"]
     # the journal gives the index the demo left, byte for byte
-    kept = (archive.root / "index.json").read_bytes()
+    kept = index_bytes(archive.root)
     assert invoke(runner, "reindex", archive=archive.root).exit_code == 0
-    assert (archive.root / "index.json").read_bytes() == kept
+    assert index_bytes(archive.root) == kept
     # proposing again as of today adds nothing
     assert records.propose(archive, as_of=today).counts().get("proposed", 0) == 0
 

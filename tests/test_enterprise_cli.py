@@ -354,5 +354,5 @@ def test_admin_scripts_can_open_the_index_with_tinydb(archive_dir: Path) -> None
 
     archive = Archive.open(archive_dir)
     enterprises.add_enterprise(archive, {"credit_code": CODE_A, "name": "甲公司"})
-    db = open_db(archive_dir / "index.json")
+    db = open_db(archive_dir)
     assert db.table("enterprises").get(doc_id=CODE_A)["name"] == "甲公司"

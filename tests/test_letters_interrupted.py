@@ -9,6 +9,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -279,7 +280,7 @@ def test_a_serial_format_without_year_numbers_on_across_years(
     reserved = _events(archive_dir, "serials.reserved")
     assert reserved[-1]["counter"].endswith("|*")
     # The index rebuilt from the journal goes on from the same number.
-    (archive_dir / "index.json").unlink()
+    shutil.rmtree(archive_dir / "index")
     again = invoke(
         runner, "gen-commitment", "--all", "--year", "2029", "--out", str(tmp_path), "--json",
         archive=archive_dir,

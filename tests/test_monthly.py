@@ -299,9 +299,10 @@ def test_an_old_document_counts_from_the_day_it_was_ingested(tmp_path: Path) -> 
     code = _add(archive, 0)
     sha = _report(archive, code, "2026-01", "2026-02-03")
     index = archive.index()
-    record = index.table("documents").record(sha)
-    del record["received_on"]  # a document filed before --received existed
-    record["ingested_at"] = "2026-02-10T09:30:00+08:00"
+    for table in ("documents", "submissions"):
+        record = index.table(table).record(sha)
+        del record["received_on"]  # a document filed before --received existed
+        record["ingested_at"] = "2026-02-10T09:30:00+08:00"
     report = monthly.check(archive, "2026-01", date(2026, 3, 1))
     assert _rows(report)[code]["received_on"] == "2026-02-10"
     assert _rows(report)[code]["status"] == "late"

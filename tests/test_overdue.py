@@ -14,7 +14,7 @@ import pytest
 from archive import overdue as od
 from archive.store import Archive
 from tests.conftest import invoke
-from tests.helpers import new_archive
+from tests.helpers import index_bytes, new_archive
 from tests.overdue_fixtures import (
     E1,
     E2,
@@ -398,9 +398,9 @@ def test_reindex_keeps_the_index_and_the_report(known: Path, runner, tmp_path: P
     copy = tmp_path / "copy"
     shutil.copytree(known, copy)
     before = od.overdue(Archive.open(copy), date(2026, 11, 18)).rows
-    kept = (copy / "index.json").read_bytes()
+    kept = index_bytes(copy)
     assert invoke(runner, "reindex", archive=copy).exit_code == 0
-    assert (copy / "index.json").read_bytes() == kept
+    assert index_bytes(copy) == kept
     assert od.overdue(Archive.open(copy), date(2026, 11, 18)).rows == before
 
 

@@ -16,7 +16,7 @@ from archive import penalties
 from archive.errors import CreditError, NotFound, UsageError
 from archive.store import Archive
 from tests.conftest import invoke
-from tests.helpers import new_archive
+from tests.helpers import index_bytes, new_archive
 from tests.overdue_fixtures import E1, E2, E3, add_enterprises, decision
 from tests.test_cli_conventions import ascii_archive  # noqa: F401  (a fixture)
 
@@ -201,9 +201,9 @@ def test_two_clerks_recording_at_once_one_wins(archive: Archive) -> None:
 
 def test_reindex_gives_the_same_index(archive: Archive, runner) -> None:
     penalties.record_payment(archive, N1, date(2026, 11, 20), amount=20000)
-    kept = (archive.root / "index.json").read_bytes()
+    kept = index_bytes(archive.root)
     assert invoke(runner, "reindex", archive=archive.root).exit_code == 0
-    assert (archive.root / "index.json").read_bytes() == kept
+    assert index_bytes(archive.root) == kept
     log = invoke(runner, "audit", "log", "--type", "penalty.paid", archive=archive.root)
     assert log.exit_code == 0 and "罚款缴纳" in log.stdout
 

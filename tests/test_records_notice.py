@@ -11,6 +11,7 @@ import pytest
 from archive import records
 from archive.store import Archive
 from tests.conftest import invoke
+from tests.helpers import index_bytes, index_tables
 from tests.test_records import CODE, OTHER, add_enterprises, file_document, penalty
 from tests.test_records_accidents import late_report_decision
 
@@ -91,10 +92,10 @@ def test_an_overdue_order_fills_the_notice(runner, archive: Archive) -> None:
     # reindex reproduces it byte for byte
     root = archive.root
     assert invoke(runner, "reindex", archive=root).exit_code == 0
-    once = (root / "index.json").read_bytes()
+    once = index_bytes(root)
     assert invoke(runner, "reindex", archive=root).exit_code == 0
-    assert (root / "index.json").read_bytes() == once
-    assert json.loads(once)["records"][record["id"]]["notice"] == letter["serial"]
+    assert index_bytes(root) == once
+    assert index_tables(root)["records"][record["id"]]["notice"] == letter["serial"]
 
 
 def test_a_decision_fills_the_notice_and_an_explicit_fact_wins(runner, archive: Archive) -> None:

@@ -17,6 +17,7 @@ from archive.letters.catalog import MONTHLY_REPORT_TOPICS
 from archive.letters.issue import LETTERS_TABLE
 from archive.store import Archive
 from tests.conftest import invoke
+from tests.helpers import index_bytes, index_tables
 from tests.test_monthly import _add, _report
 from tests.test_monthly import _archive as monthly_archive
 
@@ -153,14 +154,13 @@ def test_remind_issues_once_then_nothing_then_again_with_reissue(runner, gaps) -
         "notice_monthly_reminder_enterprise",
         "notice_monthly_reminder_section",
     }
-    index = root / "index.json"
-    before = index.read_bytes()
+    before = index_tables(root)
     assert invoke(runner, "reindex", archive=root).exit_code == 0
-    once = index.read_bytes()
+    once = index_bytes(root)
     assert invoke(runner, "reindex", archive=root).exit_code == 0
-    assert index.read_bytes() == once
+    assert index_bytes(root) == once
     for table in (LETTERS_TABLE, "letter_keys", "serial_counters"):
-        assert json.loads(once)[table] == json.loads(before)[table]
+        assert index_tables(root)[table] == before[table]
 
     # two days later: the same gaps, a later deadline -- nothing new
     later = ("--month", MONTH, "--as-of", "2026-06-12")

@@ -59,6 +59,8 @@ FAILED = "failed"
 SKIPPED = "skipped"
 
 LETTERS_TABLE = "letters"
+# SHA-256 of each issued file (.docx, PDF) → its serial: ingest knows our own copies by it
+ISSUED_COPIES = "issued_copies"
 KEYS_TABLE = "letter_keys"
 COUNTERS_TABLE = "serial_counters"
 # Letters reserved by a batch that has not recorded them yet: key → serial and batch.
@@ -1360,9 +1362,11 @@ def write_manifest(out_dir: Path, requests: list[LetterRequest], root: Path) -> 
 def letters_for(archive: Archive, credit_code: str) -> list[dict[str, Any]]:
     """Letters issued to one enterprise, oldest first."""
     code = uscc.compact(credit_code)
+    from archive.enterprises import log_of
+
     table = archive.index().table(LETTERS_TABLE)
-    record = archive.index().table("enterprises").record(code) or {}
-    return [dict(table.record(serial) or {}) for serial in record.get("letters", [])]
+    serials = log_of(archive.index(), code).get("letters", [])
+    return [dict(table.record(serial) or {}) for serial in serials]
 
 
 # -- reducers ----------------------------------------------------------------------------------
@@ -1435,6 +1439,9 @@ def _letter_issued(index: Index, entry: dict[str, Any]) -> None:
     record = {key: value for key, value in data.items() if key != "key"}
     record.update(status=ISSUED, issued_at=entry["time"], issued_by=entry["actor"])
     index.table(LETTERS_TABLE).put(data["serial"], record)
+    for key in ("sha256", "pdf_sha256"):
+        if data.get(key):
+            index.table(ISSUED_COPIES).put(data[key], {"serial": data["serial"]})
     index.table(KEYS_TABLE).put(data["key"], {"serial": data["serial"]})
     _unreserve(index, data["key"])
     if data.get("credit_code"):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from archive import dossier, uscc
-from archive.enterprises import TABLE as ENTERPRISES
+from archive.enterprises import log_of
 from archive.events import event
 from archive.i18n import N_
 from archive.index import Index
@@ -33,7 +33,7 @@ def commitment_letter(index: Index, code: str, year: int, level: str) -> str | N
     """The commitment letter we issued ``code`` for ``year`` at ``level`` that a returned copy
     on the enterprise's own template stands for: one not yet returned signed."""
     letters = index.table(LETTERS_TABLE)
-    for serial in (index.table(ENTERPRISES).record(code) or {}).get("letters", []):
+    for serial in log_of(index, code).get("letters", []):
         letter = letters.record(serial)
         if (
             letter is not None

@@ -303,20 +303,26 @@ def _public(record: dict) -> dict:
 
 @enterprise.command(cls=Command)
 @click.argument("code")
+@option(
+    "--full",
+    is_flag=True,
+    help="文书连同索引中不存的内容（解析出的各方、月报逐栏情况等），从日志读取。",
+)
 @output_options
-def show(code: str, fmt: str) -> None:
+def show(code: str, full: bool, fmt: str) -> None:
     """显示一家单位在档案中的全部信息和变动记录。
 
     \b
     示例：
       credit enterprise show 91431127MA4L8R2K77
       credit enterprise show 91431127MA4L8R2K77 --json
+      credit enterprise show 91431127MA4L8R2K77 --full --json
     """
     from archive.dossier import enterprise_detail
 
     env = get_env()
     archive = env.open_archive()
-    detail = enterprise_detail(archive, code)
+    detail = enterprise_detail(archive, code, full=full)
     if fmt != "table":
         render_object(env, detail, SHOW_FIELDS, fmt)
         return
