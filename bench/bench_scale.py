@@ -16,7 +16,8 @@
    keeps the archive, and a later run with the same ``--enterprises``/``--documents`` reuses
    it (``bench_scale.json`` in the folder says what was built).
 2. **Times each command a clerk runs** in a new process (``python -m cli --archive A …``,
-   stdout to /dev/null, no ``CREDIT_*`` variable but ``CREDIT_NO_PROGRESS=1``): median of
+   stdout to /dev/null, no ``CREDIT_*`` variable but ``CREDIT_NO_PROGRESS=1``, bytecode
+   cached as in an installed credit, i.e. without ``PYTHONDONTWRITEBYTECODE``): median of
    ``--runs`` (default 5; 3 below 100,000 documents) after one warm-up, against a **floor** process
    (``python -c "import tinydb, orjson"``) run before each command in the same rounds:
    ``enterprise list --json``, ``enterprise show CODE`` (an enterprise with the median number of
@@ -642,7 +643,14 @@ def index_hashes(root: Path) -> dict[str, str]:
 
 
 def clean_env() -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith("CREDIT_")}
+    """No ``CREDIT_*`` but ``CREDIT_NO_PROGRESS=1``; and no ``PYTHONDONTWRITEBYTECODE``: an
+    installed credit has its bytecode cached, and compiling its modules from source again in
+    every process costs 0.35–0.65 s here (the warm-up run writes the ``__pycache__``)."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("CREDIT_") and key != "PYTHONDONTWRITEBYTECODE"
+    }
     env["CREDIT_NO_PROGRESS"] = "1"
     return env
 
@@ -678,6 +686,7 @@ class Commands:
         self.root = root
         self.marker = marker
         self.work = work
+        work.mkdir(parents=True, exist_ok=True)
         self.cli = [sys.executable, "-m", "cli", "--archive", str(root)]
         self.nonce = time.time_ns() % 10**9
         self.folders = 0
@@ -885,7 +894,7 @@ def report(measured: dict, reindexed: dict | None, runs: int) -> bool:
     return all_met
 
 
-def profile(commands: Commands, name: str, env: dict[str, str]) -> int:
+def profile(commands: Commands, name: str, env: dict[str, str], top: int) -> int:
     import pstats
 
     argv = commands.argv(name, 99)
@@ -897,7 +906,7 @@ def profile(commands: Commands, name: str, env: dict[str, str]) -> int:
         print(tail(run.stderr, 20))
         return 1
     stats = pstats.Stats(str(out))
-    stats.sort_stats("cumulative").print_stats(25)
+    stats.sort_stats("cumulative").print_stats(top)
     return 0
 
 
@@ -923,6 +932,7 @@ def main() -> int:
         help=f"comma-separated subset of {','.join(COMMANDS)}",
     )
     parser.add_argument("--profile", choices=COMMANDS, help="profile one command, once")
+    parser.add_argument("--top", type=int, default=25, help="functions printed by --profile (25)")
     args = parser.parse_args()
     if args.runs is None:
         args.runs = 5 if args.documents >= 100_000 else 3
@@ -968,7 +978,7 @@ def main() -> int:
     commands = Commands(root, marker, temp / "work")
     try:
         if args.profile:
-            return profile(commands, args.profile, env)
+            return profile(commands, args.profile, env, args.top)
         timed = [name for name in names if name != "reindex"]
         print(f"\ntiming {', '.join(timed)}: {args.runs} runs after a warm-up, floor before each")
         measured = measure(commands, timed, args.runs, env)
