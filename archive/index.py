@@ -93,6 +93,8 @@ SLICED: dict[str, Slicing] = {
     "enterprise_log": Slicing(of_key=bucket),
     "submissions": Slicing(of_record=_period_year),
     "issued_copies": Slicing(of_key=bucket),
+    "letter_files": Slicing(of_key=bucket),
+    "letter_keys": Slicing(of_key=bucket),  # a letter's key (enterprise, template, year) → serial
     "rectifications": Slicing(of_key=lambda key: bucket(key.partition("|")[0])),  # code|order
 }
 
@@ -141,6 +143,17 @@ class PartSource:
 
     def names(self) -> Iterator[str]:
         return iter(self.parts)
+
+    @property
+    def by_table(self) -> dict[str, list[str]]:
+        """The part names of each table (worked out once)."""
+        found = self.__dict__.get("_by_table")
+        if found is None:
+            found = {}
+            for part in self.parts:
+                found.setdefault(table_of(part), []).append(part)
+            self.__dict__["_by_table"] = found
+        return found
 
     def load(self, part: str) -> tuple[dict[str, Any], str]:
         """The records of ``part`` and its hash; ``PartBad`` when it cannot be trusted."""
@@ -208,6 +221,10 @@ class KeyedTable(Table):
         """The keys of all records (not `keys()`: iterating a table yields documents)."""
         return self._index.ids(self.name)
 
+    def has(self, key: str) -> bool:
+        """Whether a record is stored under ``key`` (a sliced table's locator alone is read)."""
+        return self._index.has(self.name, key)
+
     def whole_records(self) -> Iterator[dict[str, Any]]:
         """Every record of the table (all its parts), live."""
         return iter(self._index.whole(self.name).values())
@@ -269,6 +286,9 @@ class Index:
         self.repair = repair
         self.parts: dict[str, dict[str, Any]] = {}
         self.read_digests: dict[str, str] = {}  # part → hash of the file it was read from
+        # Parts whose live records were handed out or written since they were read: only
+        # these can differ from their files (a part read for its keys alone cannot)
+        self.exposed: set[str] = set()
         self.storage = PartStorage(self)
         self.db = TinyDB(storage=lambda: self.storage)
         self.db.table_class = KeyedTable
@@ -314,7 +334,10 @@ class Index:
         return names
 
     def table_names(self) -> set[str]:
-        return {table_of(part) for part in self.part_names()}
+        names = {table_of(part) for part in self.parts}
+        if self.source is not None:
+            names.update(self.source.by_table)
+        return names
 
     def _part(self, name: str, create: bool = False) -> dict[str, Any] | None:
         found = self.parts.get(name)
@@ -337,9 +360,10 @@ class Index:
 
     def _parts_of(self, table: str) -> list[str]:
         prefix = (f"{table}{SLICE_MARK}", f"{table}{LOCATOR_MARK}")
-        return sorted(
-            part for part in self.part_names() if part == table or part.startswith(prefix)
-        )
+        names = {part for part in self.parts if part == table or part.startswith(prefix)}
+        if self.source is not None:
+            names.update(self.source.by_table.get(table, ()))
+        return sorted(names)
 
     def _slice_of(self, table: str, key: str) -> str | None:
         """The part holding ``key`` in the sliced ``table`` (``None``: no such key)."""
@@ -350,12 +374,21 @@ class Index:
         where = locator.get(key) if locator is not None else None
         return slice_name(table, where) if where is not None else None
 
+    def has(self, table: str, key: str) -> bool:
+        slicing = SLICED.get(table)
+        if slicing is not None and slicing.of_record is not None:
+            return self._slice_of(table, key) is not None
+        return self.get(table, key) is not None
+
     def get(self, table: str, key: str) -> dict[str, Any] | None:
         part = self._slice_of(table, key) if table in SLICED else table
         records = self._part(part) if part is not None else None
         if records is None:
             return None
         record = records.get(key)
+        if record is not None:
+            assert part is not None
+            self.exposed.add(part)
         if isinstance(record, bytes):  # frozen by a rebuild
             assert part is not None
             record = records[key] = loads(record)
@@ -365,6 +398,8 @@ class Index:
     def _thaw(self, name: str) -> dict[str, Any] | None:
         """The part ``name`` with every record a dict (read whole)."""
         records = self._part(name)
+        if records is not None:
+            self.exposed.add(name)
         if records is not None and table_of(name) in FROZEN_TABLES:
             for key, record in records.items():
                 if isinstance(record, bytes):
@@ -421,11 +456,14 @@ class Index:
             before = locator.get(key)
             if before is not None and before != where:
                 (self._part(slice_name(table, before)) or {}).pop(key, None)
+                self.exposed.add(slice_name(table, before))
             locator[key] = where
+            self.exposed.add(locator_name(table, key))
             name = slice_name(table, where)
             part = self._part(name, create=True)
         assert part is not None
         part[key] = record
+        self.exposed.add(name)
         if self.freezing and table in FROZEN_TABLES:
             self._thawed.append((name, key))
 
@@ -433,12 +471,15 @@ class Index:
         slicing = SLICED.get(table)
         if slicing is None:
             (self._part(table) or {}).pop(key, None)
+            self.exposed.add(table)
             return
         part = self._slice_of(table, key)
         if part is not None:
             (self._part(part) or {}).pop(key, None)
+            self.exposed.add(part)
         if slicing.of_record is not None:
             (self._part(locator_name(table, key)) or {}).pop(key, None)
+            self.exposed.add(locator_name(table, key))
 
     def ids(self, table: str) -> list[str]:
         slicing = SLICED.get(table)
@@ -455,7 +496,7 @@ class Index:
         """All records of ``table``: the live part itself, or a new dict of its slices' records."""
         if table not in SLICED:
             self._part(table, create=True)
-            return self._thaw(table) or {}
+            return self._thaw(table) or {}  # (exposed: the live part itself)
         merged: dict[str, Any] = {}
         for part in self._parts_of(table):
             if SLICE_MARK in part:
@@ -483,6 +524,8 @@ class Index:
             slicing = SLICED.get(table)
             if slicing is None or slicing.of_record is None or SLICE_MARK not in part:
                 continue
+            if part not in self.exposed and part in self.read_digests:
+                continue  # as read from its file
             here = part.split(SLICE_MARK, 1)[1]
             records = self.parts[part]
             moved = [
@@ -501,6 +544,8 @@ class Index:
         changed: dict[str, bytes | None] = {}
         on_disk = self.source.parts if self.source is not None else {}
         for part in sorted(self.parts):
+            if part not in self.exposed and part in self.read_digests:
+                continue  # no record of it handed out or written: as read from its file
             records = self.parts[part]
             if not records:
                 if part in on_disk:

@@ -31,7 +31,7 @@ from archive.errors import ArchiveError, CreditError, UsageError
 from archive.events import event
 from archive.fsutil import atomic_write, fsync_dir
 from archive.i18n import N_, _, describe_error
-from archive.index import Index
+from archive.index import Index, bucket
 from archive.letters import returns
 from archive.letters.issue import ISSUED_COPIES, LETTERS_TABLE
 from archive.report import Report
@@ -1446,8 +1446,11 @@ def assign_file(archive: Archive, path: Path, code: str, **options: Any) -> Inge
 def documents_for(archive: Archive, code: str) -> list[dict[str, Any]]:
     index = archive.index()
     table = index.table(DOCUMENTS)
-    shas = log_of(index, uscc.compact(code)).get("documents", [])
-    return [dict(table.record(sha) or {}) for sha in shas]
+    code = uscc.compact(code)
+    shas = log_of(index, code).get("documents", [])
+    # its documents are in its own slice, but for those that name another enterprise first
+    own = table.in_slices([bucket(code)]) if shas else {}
+    return [dict(own.get(sha) or table.record(sha) or {}) for sha in shas]
 
 
 @dossier.full("documents")

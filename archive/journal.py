@@ -268,8 +268,9 @@ class Journal:
                     high = middle
                     continue
                 number = found.get("seq")
-                if not isinstance(number, int):
-                    return None
+                if not isinstance(number, int):  # not an event (a torn tail): look before it
+                    high = middle
+                    continue
                 if number == seq:
                     if found.get("hash") != entry_hash(found):
                         raise JournalCorrupt(

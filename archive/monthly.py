@@ -338,13 +338,17 @@ def _submissions(
     index: Any, months: Iterable[str] | None, owners: Iterable[str] | None
 ) -> Iterable[dict[str, Any]]:
     """The monthly submissions that can bear on ``months`` (all when ``None``): those that
-    report on a month of the years around them (a report received after a month ended that
-    names the month before or after it is named as a hint) or on no month; of ``owners``' slices
-    only when given."""
+    report on a month of their years — and of the year before a January, after a December (a
+    report received after a month ended that names the month before or after it is named as a
+    hint) — or on no month; of ``owners``' slices only when given."""
     table = index.table(SUBMISSIONS)
     if months is None:
         return table.whole_records()
-    years = sorted({str(int(month[:4]) + step) for month in months for step in (-1, 0, 1)})
+    years = sorted(
+        {month[:4] for month in months}
+        | {str(int(month[:4]) - 1) for month in months if month[5:] == "01"}
+        | {str(int(month[:4]) + 1) for month in months if month[5:] == "12"}
+    )
     buckets = sorted({owner_bucket(owner) for owner in owners}) if owners is not None else None
     slices = [
         f"{year}-{part}"
@@ -369,10 +373,17 @@ def _documents(
         "section_submission": {},
     }
     early: _ByKind = {kind: {} for kind in found}
+    wanted = set(owners) if owners is not None else None
     for record in _submissions(index, months, owners):
         kind = record.get("kind")
         if kind not in found:
             continue
+        if (
+            wanted is not None
+            and record.get("owner") not in wanted
+            and not wanted.intersection(record.get("credit_codes") or ())
+        ):
+            continue  # another owner's, in the same slice
         received = record.get("received_on") or str(record.get("ingested_at") or "")[:10]
         if received > limit:
             continue

@@ -464,6 +464,7 @@ class Archive:
         for part in [part for part, records in index.parts.items() if not records]:
             del index.parts[part]
         index.read_digests = {part: parts[part] for part in index.parts if part in parts}
+        index.exposed = set()
         self._scratch = None
         self._from_journal = self._upgrading = False
         self._remove_unnamed(head)

@@ -68,7 +68,7 @@ COMMANDS = {
     "audit": ("cli.commands.audit:audit", N_("检查和查看档案日志（journal.jsonl）")),
     "reindex": (
         "cli.commands.audit:reindex",
-        N_("根据日志重建索引 index.json（索引损坏或被删除时使用）"),
+        N_("根据日志重建索引 index/（索引损坏、被删除或为旧版格式时使用）"),
     ),
     "regime": (
         "cli.commands.regime:regime",

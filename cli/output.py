@@ -128,16 +128,19 @@ def render_rows(
         if not rows and empty:
             click.echo(empty, file=env.stderr)
             return
-        out = console(env)
         if len(rows) > FAST_TABLE_ROWS:
             cells = [[_cell(row.get(key)) for key, _label in columns] for row in rows]
             fixed = [key in IDENTIFIERS for key, _label in columns]
             headers = [_(label) for _key, label in columns]
-            text = plain_table(title, headers, cells, out.width, fixed=fixed)
+            text = plain_table(title, headers, cells, _table_width(env), fixed=fixed)
             if text is not None:
-                out.file.write(text)
-                out.file.flush()
+                try:
+                    env.stdout.write(text)
+                    env.stdout.flush()
+                except BrokenPipeError:
+                    raise  # (the error door ends a closed pipe quietly)
                 return
+        out = console(env)
         from rich.table import Table
 
         table = Table(title=title, show_lines=False, header_style="bold")
@@ -153,9 +156,43 @@ def render_rows(
         out.print(table)
 
 
-# A table of more rows than this is drawn by plain_table when it fits the width: rich takes
-# about a millisecond a row (3,000 enterprises owing a month: 3 s of 4).
-FAST_TABLE_ROWS = 100
+# A table of more rows than this is drawn by plain_table: rich takes about a millisecond a row
+# (3,000 enterprises owing a month: 3 s of 4).
+FAST_TABLE_ROWS = 20
+
+
+def _table_width(env: Env) -> int:
+    """The width rich would draw in: the terminal's, else 200 (as :func:`console`)."""
+    if not bool(getattr(env.stdout, "isatty", lambda: False)()):
+        return 200
+    import shutil
+
+    return shutil.get_terminal_size().columns
+
+
+_CHAR_CELLS: dict[str, int] = {}
+_TEXT_CELLS: dict[str, int] = {}
+
+
+def _char_cells(char: str) -> int:
+    found = _CHAR_CELLS.get(char)
+    if found is None:
+        from rich.cells import cell_len
+
+        found = _CHAR_CELLS[char] = cell_len(char)
+    return found
+
+
+def _cells(text: str) -> int:
+    """The width of ``text`` in terminal cells (a wide character is two), as rich counts."""
+    if text.isascii():
+        return len(text)
+    found = _TEXT_CELLS.get(text)
+    if found is None:
+        found = sum(map(_char_cells, text))
+        if len(_TEXT_CELLS) < 100_000:  # (a table's cells repeat: statuses, sections …)
+            _TEXT_CELLS[text] = found
+    return found
 
 
 def plain_table(
@@ -171,15 +208,13 @@ def plain_table(
     When it is wider than ``width``, the widest columns not ``fixed`` (codes, ids: never
     folded) are narrowed and their cells folded onto more lines, as rich folds them.  ``None``
     when a cell has a line break or the fixed columns alone do not fit (rich draws it then)."""
-    from rich.cells import cell_len
-
     if any("\n" in cell for row in rows for cell in row) or any("\n" in h for h in headers):
         return None
     fixed = fixed or [False] * len(headers)
-    widths = [cell_len(header) for header in headers]
-    for row in rows:
-        for n, cell in enumerate(row):
-            size = cell_len(cell)
+    widths = [_cells(header) for header in headers]
+    sizes = [[_cells(cell) for cell in row] for row in rows]
+    for row_sizes in sizes:
+        for n, size in enumerate(row_sizes):
             if size > widths[n]:
                 widths[n] = size
     spare = sum(widths) + 3 * len(widths) + 1 - width
@@ -195,13 +230,17 @@ def plain_table(
         spare -= 1
     total = sum(widths) + 3 * len(widths) + 1
 
-    def line(cells: list[str], edge: str) -> str:
+    def line(cells: list[str], edge: str, cell_sizes: list[int] | None = None) -> str:
+        cell_sizes = cell_sizes or [_cells(cell) for cell in cells]
+        if all(size <= widths[n] for n, size in enumerate(cell_sizes)):  # one line
+            padded = (cell + " " * (widths[n] - cell_sizes[n]) for n, cell in enumerate(cells))
+            return edge + edge.join(f" {cell} " for cell in padded) + edge
         folded = [_fold(cell, widths[n]) for n, cell in enumerate(cells)]
         height = max(len(parts) for parts in folded)
         out = []
         for k in range(height):
             parts = [p[k] if k < len(p) else "" for p in folded]
-            padded = (part + " " * (widths[n] - cell_len(part)) for n, part in enumerate(parts))
+            padded = (part + " " * (widths[n] - _cells(part)) for n, part in enumerate(parts))
             out.append(edge + edge.join(f" {part} " for part in padded) + edge)
         return "\n".join(out)
 
@@ -214,7 +253,7 @@ def plain_table(
     lines.append(rule("┏", "━", "┳", "┓"))
     lines.append(line(headers, "┃"))
     lines.append(rule("┡", "━", "╇", "┩"))
-    lines.extend(line(row, "│") for row in rows)
+    lines.extend(line(row, "│", row_sizes) for row, row_sizes in zip(rows, sizes, strict=True))
     lines.append(rule("└", "─", "┴", "┘"))
     return "\n".join(lines) + "\n"
 
@@ -224,13 +263,13 @@ MIN_FOLDED = 6  # cells of a column narrowed to fit keep at least this many cell
 
 def _fold(text: str, width: int) -> list[str]:
     """``text`` cut into pieces of at most ``width`` cells (a wide character is two)."""
-    from rich.cells import cell_len
-
-    if cell_len(text) <= width:
+    if _cells(text) <= width:
         return [text]
+    if text.isascii():
+        return [text[start : start + width] for start in range(0, len(text), width)]
     pieces, current, size = [], "", 0
     for char in text:
-        char_width = cell_len(char)
+        char_width = _char_cells(char)
         if size + char_width > width and current:
             pieces.append(current)
             current, size = "", 0
@@ -241,9 +280,7 @@ def _fold(text: str, width: int) -> list[str]:
 
 
 def _centre(text: str, width: int) -> str:
-    from rich.cells import cell_len
-
-    space = max(width - cell_len(text), 0)
+    space = max(width - _cells(text), 0)
     left = space // 2
     return " " * left + text + " " * (space - left)
 

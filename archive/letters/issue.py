@@ -27,14 +27,9 @@ import hashlib
 import json
 import os
 import re
-import secrets
 import shutil
-import socket
-import subprocess
-import tempfile
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -45,7 +40,7 @@ from archive.errors import ArchiveError, CreditError, TemplateError, UsageError
 from archive.events import event
 from archive.fsutil import atomic_write
 from archive.i18n import N_, _, describe_error, join_items
-from archive.index import Index
+from archive.index import Index, bucket
 from archive.letters.catalog import ENTERPRISE_FIELDS, LEVELS, TemplateInfo, get_template_info
 from archive.report import Report
 from archive.store import Archive
@@ -61,6 +56,10 @@ SKIPPED = "skipped"
 LETTERS_TABLE = "letters"
 # SHA-256 of each issued file (.docx, PDF) → its serial: ingest knows our own copies by it
 ISSUED_COPIES = "issued_copies"
+# Each issued file's path as recorded → its serial, and the folders they are in: a new letter's
+# file name and a dead batch's staging folder are found without reading every letter
+FILES_TABLE = "letter_files"
+FOLDERS_TABLE = "letter_folders"
 KEYS_TABLE = "letter_keys"
 COUNTERS_TABLE = "serial_counters"
 # Letters reserved by a batch that has not recorded them yet: key → serial and batch.
@@ -536,15 +535,20 @@ def letter_filename(
 
 
 def _target_path(
-    out_dir: Path, request: LetterRequest, info: TemplateInfo, taken: set[Path]
+    out_dir: Path,
+    request: LetterRequest,
+    info: TemplateInfo,
+    taken: set[Path],
+    recorded: Callable[[Path], bool],
 ) -> Path:
-    """A file name in ``out_dir`` not on disk and not ``taken`` (by letters already recorded)."""
+    """A file name in ``out_dir`` not on disk, not ``taken`` in this batch and not
+    ``recorded`` for a letter already issued."""
     number = 1
     while True:
         path = out_dir / letter_filename(
             request.name, info.title, credit_code=request.credit_code, number=number
         )
-        if path.resolve() not in taken and not path.exists():
+        if path.resolve() not in taken and not recorded(path) and not path.exists():
             taken.add(path.resolve())
             return path
         number += 1
@@ -784,12 +788,23 @@ def _record(
     failed = [r for r in todo if r.status == FAILED]
     moves: list[tuple[Path, Path]] = []
     with archive.transaction() as tx:
-        taken = _recorded_files(tx.index, archive.root)
+        taken: set[Path] = set()
+        files = tx.index.table(FILES_TABLE)
+
+        def recorded(path: Path) -> bool:
+            return any(
+                files.record(str(name)) is not None
+                for name in {
+                    _relative(path, archive.root),
+                    _relative(path.with_suffix(".pdf"), archive.root),
+                }
+            )
+
         for request in done:
             info = get_template_info(request.template)
             staged, staged_pdf = request.file, request.pdf
             assert staged is not None
-            request.file = _target_path(out_dir, request, info, taken)
+            request.file = _target_path(out_dir, request, info, taken, recorded)
             moves.append((staged, request.file))
             if staged_pdf is not None:
                 request.pdf = request.file.with_suffix(".pdf")
@@ -840,18 +855,6 @@ def _record(
 def _move_into_place(staged: Path, target: Path) -> None:
     if staged.exists() and not target.exists():
         os.replace(staged, target)
-
-
-def _recorded_files(index: Index, root: Path) -> set[Path]:
-    """Every file a recorded letter has (or will have once moved out of staging)."""
-    files: set[Path] = set()
-    table = index.table(LETTERS_TABLE)
-    for serial in table.ids():
-        record = table.record(serial) or {}
-        for key in ("file", "pdf"):
-            if record.get(key):
-                files.add((root / record[key]).resolve())
-    return files
 
 
 def _mark_taken(
@@ -920,7 +923,8 @@ def _reserve_serials(
         ranges: dict[tuple[str, int, str], list[tuple[int, LetterRequest]]] = {}
         reserving: set[str] = set()
         numbers: dict[str, int] = {}
-        taken = set(tx.index.table(LETTERS_TABLE).ids()) | {
+        letters = tx.index.table(LETTERS_TABLE)
+        taken = {  # serials reserved by live batches; issued ones are looked up one by one
             (tx.index.table(RESERVED_TABLE).record(key) or {}).get("serial")
             for key in tx.index.table(RESERVED_TABLE).ids()
         }
@@ -948,7 +952,7 @@ def _reserve_serials(
             while True:
                 numbers[counter] += 1
                 serial = format_serial(archive, prefix, request.year, numbers[counter])
-                if serial not in taken:
+                if serial not in taken and not letters.has(serial):
                     break
             taken.add(serial)
             request.serial = serial
@@ -1004,9 +1008,12 @@ class _Run:
         self.staging = staging
         self.id = staging.name[len(STAGING_PREFIX) :]
         self._lock_fd: int | None = lock_fd
+        self.serials: set[str] = set()  # of the documents staged: finish() looks up only these
 
     @classmethod
     def start(cls, archive: Archive, out_dir: Path) -> _Run:
+        import secrets  # (imported where used: enterprise show imports this module)
+
         run_id = f"{os.getpid()}-{secrets.token_hex(4)}"
         staging = out_dir / f"{STAGING_PREFIX}{run_id}"
         try:
@@ -1026,11 +1033,12 @@ class _Run:
             "run": self.id,
             "staging": _relative(self.staging, root),
             "pid": os.getpid(),
-            "host": socket.gethostname(),
+            "host": _hostname(),
         }
 
     def staged(self, serial: str, suffix: str) -> Path:
         """Where the document numbered ``serial`` is rendered before it is recorded."""
+        self.serials.add(serial)
         return self.staging / (_staged_stem(serial) + suffix)
 
     def finish(self) -> None:
@@ -1039,11 +1047,18 @@ class _Run:
         Runs on success, on error and on Ctrl-C alike; what the journal records is never lost.
         """
         try:
-            _recover_staging(self.archive, self.staging, self.archive.index())
+            index = self.archive.index()
+            _recover_staging(self.archive, self.staging, index, serials=self.serials)
         finally:
             if self._lock_fd is not None:
                 os.close(self._lock_fd)
                 self._lock_fd = None
+
+
+def _hostname() -> str:
+    import socket
+
+    return socket.gethostname()
 
 
 def _staged_stem(serial: str) -> str:
@@ -1088,19 +1103,28 @@ def _run_alive(archive: Archive, run: dict[str, Any]) -> bool:
 
 
 def _recover_staging(
-    archive: Archive, staging: Path, index: Index, *, dry_run: bool = False
+    archive: Archive,
+    staging: Path,
+    index: Index,
+    *,
+    dry_run: bool = False,
+    serials: Iterable[str] | None = None,
 ) -> int:
     """Empty a batch's staging folder: recorded documents go into place, the rest is deleted.
 
-    Returns how many recorded documents were moved (in a dry run: would be; nothing changes).
+    ``serials``: those the batch staged, when it is known (its own finish); a dead batch's
+    folder is matched against every letter.  Returns how many recorded documents were moved
+    (in a dry run: would be; nothing changes).
     """
     if not staging.is_dir():
         return 0
     moved = 0
     recorded: dict[str, dict[str, Any]] = {}
     table = index.table(LETTERS_TABLE)
-    for serial in table.ids():
-        recorded[_staged_stem(serial)] = table.record(serial) or {}
+    for serial in table.ids() if serials is None else sorted(serials):
+        record = table.record(serial)
+        if record is not None or serials is None:
+            recorded[_staged_stem(serial)] = record or {}
     for path in staging.iterdir():
         if path.name == RUN_LOCK:
             continue
@@ -1125,9 +1149,9 @@ def _staging_folders(archive: Archive, index: Index, out_dir: Path) -> set[Path]
     """The folders where a batch may have left a staging folder.
 
     ``out_dir``, every dated folder under the archive's ``out/``, the folders of batches the
-    index still knows, and the folder of every recorded letter whose file is not in place (a
-    batch killed between its commit and its moves: all its keys are recorded, so the index
-    no longer lists it as a batch).
+    index still knows, and every folder recorded letters went to (a batch killed between its
+    commit and its moves: all its keys are recorded, so the index no longer lists it as a
+    batch; its staging folder is beside its letters).
     """
     folders = {out_dir}
     with contextlib.suppress(OSError):
@@ -1137,11 +1161,8 @@ def _staging_folders(archive: Archive, index: Index, out_dir: Path) -> set[Path]
         staging = (runs.record(run_id) or {}).get("staging")
         if staging:
             folders.add((archive.root / staging).parent)
-    table = index.table(LETTERS_TABLE)
-    for serial in table.ids():
-        file = (table.record(serial) or {}).get("file")
-        if file and not (archive.root / file).exists():
-            folders.add((archive.root / file).parent)
+    for folder in index.table(FOLDERS_TABLE).ids():
+        folders.add(archive.root / folder)
     return folders
 
 
@@ -1270,6 +1291,8 @@ def _render_all(jobs_args: list[tuple], jobs: int) -> list[tuple[str | None, boo
     import multiprocessing
 
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    from concurrent.futures import ProcessPoolExecutor
+
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
         return list(
             pool.map(_render_to_file, jobs_args, chunksize=max(1, len(jobs_args) // (jobs * 8)))
@@ -1294,6 +1317,9 @@ def find_soffice(archive: Archive) -> str:
 
 def convert_to_pdf(soffice: str, docx: Path, *, timeout: float = 120) -> Path:
     """Convert one .docx to PDF beside it, with a LibreOffice profile of its own."""
+    import subprocess
+    import tempfile
+
     with tempfile.TemporaryDirectory(prefix="credit-lo-") as profile:
         command = [
             soffice,
@@ -1366,7 +1392,8 @@ def letters_for(archive: Archive, credit_code: str) -> list[dict[str, Any]]:
 
     table = archive.index().table(LETTERS_TABLE)
     serials = log_of(archive.index(), code).get("letters", [])
-    return [dict(table.record(serial) or {}) for serial in serials]
+    own = table.in_slices([bucket(code)]) if serials else {}  # its letters' slice
+    return [dict(own.get(serial) or table.record(serial) or {}) for serial in serials]
 
 
 # -- reducers ----------------------------------------------------------------------------------
@@ -1442,6 +1469,11 @@ def _letter_issued(index: Index, entry: dict[str, Any]) -> None:
     for key in ("sha256", "pdf_sha256"):
         if data.get(key):
             index.table(ISSUED_COPIES).put(data[key], {"serial": data["serial"]})
+    for key in ("file", "pdf"):
+        if data.get(key):
+            index.table(FILES_TABLE).put(str(data[key]), {"serial": data["serial"]})
+    if data.get("file"):
+        index.table(FOLDERS_TABLE).put(str(Path(data["file"]).parent), {})
     index.table(KEYS_TABLE).put(data["key"], {"serial": data["serial"]})
     _unreserve(index, data["key"])
     if data.get("credit_code"):

@@ -90,7 +90,7 @@ def log(event_type: str | None, code: str | None, limit: int | None, fmt: str) -
 
 @click.command(cls=Command)
 def reindex() -> None:
-    """根据日志重建索引 index.json（索引损坏或被删除时使用）。
+    """根据日志重建索引 index/（索引损坏、被删除或为旧版格式时使用）。
 
     重建前先核对日志；同一日志重建两次得到完全相同的文件。
 

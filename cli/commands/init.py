@@ -30,7 +30,7 @@ def init(folder: Path, bureau: str | None, county: str | None, start: str | None
     """新建一个诚信档案文件夹。
 
     建立 credit.toml（带说明的设置文件）、holidays.toml（节假日安排的样板，chinesecalendar
-    没有的年份在此按国务院办公厅的通知填写）、journal.jsonl、index.json 和 files/、inbox/、
+    没有的年份在此按国务院办公厅的通知填写）、journal.jsonl、index/ 和 files/、inbox/、
     out/、templates/ 文件夹。已有档案的文件夹不会被覆盖。
 
     \b
