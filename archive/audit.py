@@ -160,6 +160,15 @@ def _compare_index(
             path=archive.index_dir,
         )
         return
+    if found.state == "relayout":
+        state["state"] = found.state
+        result["summary"] = _(
+            "日志完好：共 {count} 条事件，哈希链连续；索引 {path} 由分片方式不同的另一版本 "
+            "credit 写入，下次打开档案时会根据日志重建。",
+            count=count,
+            path=archive.index_dir,
+        )
+        return
     if found.head is None:  # damaged
         state["state"] = "damaged"
         problem = _(

@@ -104,6 +104,13 @@ SLICED: dict[str, Slicing] = {
 FROZEN_TABLES = frozenset({"documents", "submissions", "letters"})
 
 
+# How tables are split, as the head records it: a head written with another split (another
+# version of credit) is not read part by part but rebuilt.  Bump LAYOUT_VERSION when a slicing
+# function changes without the set of sliced tables changing.
+LAYOUT_VERSION = 1
+LAYOUT = f"{LAYOUT_VERSION}:" + ",".join(sorted(SLICED))
+
+
 def slice_name(table: str, part: str) -> str:
     return f"{table}{SLICE_MARK}{part}"
 
@@ -622,6 +629,7 @@ class Head:
     journal_offset: int
     parts: dict[str, str]
     retired: dict[str, float]  # file name → when it stopped being named (epoch seconds)
+    layout: str = LAYOUT  # how the tables were split (LAYOUT of the credit that wrote it)
 
     @property
     def meta(self) -> dict[str, Any]:
@@ -639,6 +647,7 @@ class Head:
             "journal_offset": self.journal_offset,
             "parts": self.parts,
             "retired": self.retired,
+            "layout": self.layout,
         }
         return dumps({**body, "sha256": digest(dumps(body))})
 
@@ -660,6 +669,7 @@ def parse_head(raw: bytes) -> Head:
             journal_offset=data["journal_offset"],
             parts=dict(data["parts"]),
             retired=dict(data.get("retired") or {}),
+            layout=str(data.get("layout")),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ValueError(f"head.json lacks a field: {exc}") from exc
@@ -678,4 +688,6 @@ def open_db(root: Path) -> TinyDB:
     ``open_db(root).table("enterprises").all()``."""
     folder = root / INDEX_DIR
     head = parse_head((folder / HEAD_FILE).read_bytes())
+    if head.layout != LAYOUT:
+        raise ValueError("the index was written by another version of credit: run credit reindex")
     return Index(PartSource(folder / PARTS_DIR, head.parts), head.meta).db

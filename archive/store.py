@@ -26,6 +26,7 @@ from archive.i18n import N_, _, describe_error
 from archive.index import (
     HEAD_FILE,
     INDEX_DIR,
+    LAYOUT,
     PARTS_DIR,
     Head,
     Index,
@@ -142,7 +143,8 @@ class Archive:
         self._head_signature: Signature | None = None
         self._head: Head | None = None
         self._upgrading = False  # the index was rebuilt because it was in the old layout
-        self._from_journal = False  # self._index was built from the journal, no head on disk
+        self._from_journal = False  # self._index was built from the journal, not read from a head
+        self._from_journal_signature: Signature | None = None  # the head file there was then
         self._locked = False  # this object holds the write lock
         self._scratch: Index | None = None  # a rebuild from the journal, for bad parts
 
@@ -200,14 +202,18 @@ class Archive:
             head = parse_head(raw)
         except (ValueError, TypeError, RecursionError) as exc:
             return HeadFile("damaged", error=describe_error(exc), signature=identity)
+        if head.layout != LAYOUT:
+            return HeadFile("relayout", head, signature=identity)
         return HeadFile("written", head, signature=identity)
 
     def _load_index(self) -> tuple[Index, str | None]:
         """The index the head names (parts read as used); else an empty index, to be rebuilt
         from the whole journal by :meth:`_catch_up` (every line checked), and why."""
         found = self.read_head()
-        self._upgrading = found.state == "old"
-        self._from_journal = found.state in ("missing", "old")  # no head: built from the journal
+        self._upgrading = found.state in ("old", "relayout")
+        # built from the journal (no head to read parts from), and which head file was there
+        self._from_journal = found.state != "written"
+        self._from_journal_signature = found.signature
         self._head_signature = found.signature if found.state == "written" else None
         self._head = found.head
         self._scratch = None
@@ -223,6 +229,11 @@ class Archive:
             why = _("索引不存在") if has_events else None
         elif found.state == "old":
             why = _("索引为旧版格式（{path}），已升级为分片索引", path=OLD_INDEX_FILE)
+        elif found.state == "relayout":
+            why = _(
+                "索引 {path} 由分片方式不同的另一版本 credit 写入，已按本版本重建",
+                path=self.index_dir,
+            )
         else:
             why = _(
                 "索引头文件 {path} 已损坏或被改动（{error}）",
@@ -373,7 +384,11 @@ class Archive:
             current = self._current_head_signature()
             reusable = self._index is not None and (
                 (self._head_signature is not None and current == self._head_signature)
-                or (self._head_signature is None and self._from_journal and current is None)
+                or (
+                    self._head_signature is None
+                    and self._from_journal
+                    and current == self._from_journal_signature
+                )
             )
             index, why = (self._index, None) if reusable else self._load_index()
             assert index is not None

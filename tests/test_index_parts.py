@@ -279,3 +279,48 @@ def test_a_narrow_plain_table_folds_and_keeps_every_character(
         for n, piece in enumerate(pieces):
             cells[-1][n] += piece.replace(" ", "")
     assert cells == [[cell.replace(" ", "") for cell in row] for row in rows]
+
+
+def test_an_index_split_another_way_is_rebuilt(county: Archive) -> None:
+    """A head written by a credit that splits the tables differently is not read part by part."""
+    from archive.index import dumps
+
+    root = county.root
+    head = json.loads((root / "index" / "head.json").read_bytes())
+    head["layout"] = "0:documents"
+    del head["sha256"]
+    head["sha256"] = __import__("hashlib").sha256(dumps(head)).hexdigest()
+    (root / "index" / "head.json").write_bytes(dumps(head))
+    verify = credit("audit", "verify", archive=root)
+    assert verify.returncode == 0 and "另一版本" in verify.stderr, verify.stderr
+    first = credit("enterprise", "list", "--json", archive=root)
+    assert first.returncode == 0 and "另一版本" in first.stderr, first.stderr
+    assert len(json.loads(first.stdout)) == 8
+    again = credit("enterprise", "list", "--json", archive=root)
+    assert again.returncode == 0 and again.stderr == "", again.stderr
+    assert json.loads((root / "index" / "head.json").read_bytes())["layout"] != "0:documents"
+
+
+def test_a_template_seen_before_is_compiled_without_docxtpl(tmp_path: Path, monkeypatch) -> None:
+    """docxtpl's patching of each part is kept by content: the second compile does not need it,
+    an edited template does."""
+    import shutil
+
+    import archive.letters.render.source as source
+    from archive.letters.render import compile_template
+
+    shipped = Path(__file__).resolve().parents[1] / "templates" / "commitment_unit.docx"
+    template = tmp_path / "commitment_unit.docx"
+    shutil.copy(shipped, template)
+    cache = tmp_path / "cache"
+    first = compile_template(template, name="commitment_unit", cache=cache)
+    assert list(cache.iterdir())
+
+    def no_docxtpl():
+        raise AssertionError("docxtpl was needed")
+
+    monkeypatch.setattr(source, "_docxtpl_helper", no_docxtpl)
+    again = compile_template(template, name="commitment_unit", cache=cache)
+    assert again.variables == first.variables
+    with pytest.raises(AssertionError, match="docxtpl was needed"):
+        compile_template(template, name="commitment_unit", cache=tmp_path / "empty")

@@ -636,7 +636,7 @@ def _issue(
         if request.template not in compiled:
             sources[request.template] = resolve_template(archive, request.template)
             compiled[request.template] = compile_template(
-                sources[request.template][0], name=request.template
+                sources[request.template][0], name=request.template, cache=template_cache(archive)
             )
         context = build_context(archive, request, issue_date)
         _check_missing(request.template, compiled[request.template].variables, context)
@@ -744,6 +744,8 @@ def _make_letters(
     Returns the first letter that failed because the disk is full, if one did.
     """
     _isolate_user_templates(archive, todo, sources, issue_date)
+    for template, (path, _source) in sources.items():  # compiled once: rendered here as well
+        _WORKER_CACHE[(str(path), template)] = compiled[template]
     jobs_args = []
     for request in todo:
         info = get_template_info(request.template)
@@ -1053,6 +1055,11 @@ class _Run:
             if self._lock_fd is not None:
                 os.close(self._lock_fd)
                 self._lock_fd = None
+
+
+def template_cache(archive: Archive) -> Path:
+    """Where templates' prepared parts are kept between runs (``.cache/`` of the archive)."""
+    return archive.root / ".cache" / "templates"
 
 
 def _hostname() -> str:

@@ -151,7 +151,7 @@ class CompiledTemplate:
         return "".join(chunks)
 
     def _render_part(self, part: _Part, values: dict[str, Any]) -> bytes:
-        helper = _docxtpl_helper()
+        # (docxtpl is imported only when a letter needs its line breaks or table grid fixed)
         try:
             xml = self._generate(part.template, values, part.name)
         except Exception as exc:
@@ -159,7 +159,7 @@ class CompiledTemplate:
             raise
         xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
         if "\n" in xml or "\t" in xml:
-            xml = helper.resolve_listing(xml)
+            xml = _docxtpl_helper().resolve_listing(xml)
         try:
             root = _parse_xml(xml, part.name)
         except etree.XMLSyntaxError as exc:
@@ -178,7 +178,7 @@ class CompiledTemplate:
         if part.kind != "document":
             return etree.tostring(root, encoding="UTF-8", standalone=True)
         if _tables_need_fix(root):
-            root = helper.fix_tables(xml)
+            root = _docxtpl_helper().fix_tables(xml)
         for index, element in enumerate(root.iter(f"{{{_WP}}}docPr"), start=1001):
             element.set("id", str(index))  # docxtpl's fix_docpr_ids
         body = etree.tostring(root, encoding="UTF-8")
@@ -361,14 +361,16 @@ def _compile_loaded(
     return variables - set(_GLOBALS), core_templates
 
 
-def compile_template(path: Path, *, name: str | None = None) -> CompiledTemplate:
-    """Read and compile a .docx template once.
+def compile_template(
+    path: Path, *, name: str | None = None, cache: Path | None = None
+) -> CompiledTemplate:
+    """Read and compile a .docx template once (``cache``: see :func:`source._patch_xml`).
 
     Raises :class:`TemplateError` naming the file, the part and the line for a Jinja syntax
     error, a reference to another file, or a file that is not a usable .docx.
     """
     problems: list[TemplateProblem] = []
-    loaded = _load(Path(path), name)
+    loaded = _load(Path(path), name, cache)
     variables, core_templates = _compile_loaded(loaded, problems)
     if problems:
         first = problems[0]

@@ -7,6 +7,7 @@ compiled in the sandbox.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import re
@@ -103,8 +104,46 @@ def _normalise_with_python_docx(blob: bytes) -> bytes:
     return out.getvalue()
 
 
-def _load(path: Path, name: str | None) -> _Loaded:
-    """Read a template and prepare the Jinja sources of its parts (no Jinja compiling yet)."""
+def _patch_xml(xml: str, cache: Path | None) -> str:
+    """docxtpl's ``patch_xml`` of ``xml`` (its ``{%p %}``, ``{%tr %}`` … made plain Jinja).
+
+    With a ``cache`` folder the result is kept there by the hash of ``xml`` and of docxtpl's
+    own file, so that issuing a letter from a template seen before does not import docxtpl and
+    python-docx (0.1 s a process); a cache that cannot be read or written is only not used."""
+    if cache is None:
+        return _docxtpl_helper().patch_xml(xml)
+    key = hashlib.sha256(f"{_docxtpl_stamp()}\0{xml}".encode()).hexdigest()
+    path = cache / f"{key}.xml"
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        pass
+    patched = _docxtpl_helper().patch_xml(xml)
+    with contextlib.suppress(OSError):
+        from archive.fsutil import atomic_write
+
+        cache.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, patched.encode("utf-8"), sync_dir=False)
+    return patched
+
+
+@functools.cache
+def _docxtpl_stamp() -> str:
+    """docxtpl's installed template code, as a cache key (its file's size and time)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("docxtpl")  # (a submodule's spec would import the package)
+    origin = spec.origin if spec is not None else None
+    if not origin:
+        return "?"
+    code = Path(origin).with_name("template.py")
+    stat = code.stat() if code.exists() else Path(origin).stat()
+    return f"{code}:{stat.st_size}:{stat.st_mtime_ns}"
+
+
+def _load(path: Path, name: str | None, cache: Path | None = None) -> _Loaded:
+    """Read a template and prepare the Jinja sources of its parts (no Jinja compiling yet);
+    ``cache``: a folder where docxtpl's patching of each part is kept (:func:`_patch_xml`)."""
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -147,7 +186,6 @@ def _load(path: Path, name: str | None) -> _Loaded:
     except etree.XMLSyntaxError as exc:
         raise _not_docx(path, _("XML 无效：{detail}", detail=exc)) from exc
 
-    helper = _docxtpl_helper()
     parts: list[_Part] = []
     wanted = [(main, "document")]
     wanted += [(target, _RT_PARTS[kind]) for kind, target in main_rels if kind in _RT_PARTS]
@@ -182,7 +220,7 @@ def _load(path: Path, name: str | None) -> _Loaded:
             )
         else:
             xml = etree.tostring(root, encoding="unicode")
-        part.source = _jinja_source(helper.patch_xml(xml))
+        part.source = _jinja_source(_patch_xml(xml, cache))
         if kind == "document" or _HAS_TAG.search(part.source):
             parts.append(part)
 
