@@ -873,14 +873,14 @@ def report(measured: dict, reindexed: dict | None, runs: int) -> bool:
                 f"{'yes' if met else 'no'} | {ratio} | {peak:.0f} | {seen} |"
             )
         (_, first), (_, second) = runs_
-        same = differing(first, second)
+        differ = differing(first, second)
         print()
         print(
             "reindex twice gives identical index files: "
-            + ("yes" if not same else "NO, differing: " + ", ".join(same))
+            + ("yes" if not differ else "NO, differing: " + ", ".join(differ))
             + f" ({len(first)} file(s): {', '.join(list(first)[:6])}{' …' if len(first) > 6 else ''})"
         )
-        if not same:
+        if differ:
             all_met = False
         built = differing(reindexed["before"], first)
         print(
