@@ -170,8 +170,9 @@ class Archive:
     def index(self) -> Index:
         """The index brought up to date with the journal (read-only use; no lock taken).
 
-        Parts are read as they are used; an archive in the old one-file layout is upgraded
-        (rebuilt from the journal and written as parts) by its first command, once."""
+        Parts are read as they are used.  An index that had to be rebuilt from the whole journal
+        (missing, a damaged head, the old one-file layout, another split) is written at once when
+        no other process holds the lock, so that the next command reads parts again."""
         if self._index is None:
             index, why = self._load_index()
             self._catch_up(index, why)
@@ -182,8 +183,9 @@ class Archive:
 
     def _upgrade_old_archive(self) -> None:
         """Write the index just rebuilt from the checked journal as parts, once, so later
-        commands read parts.  Another writer holding the lock only puts this off."""
-        with contextlib.suppress(LockTimeout, OSError), self.transaction():
+        commands read parts.  Another writer holding the lock only puts this off (a read does
+        not wait for the lock)."""
+        with contextlib.suppress(LockTimeout, OSError), self.transaction(wait=0):
             pass
 
     def read_head(self) -> HeadFile:
@@ -210,7 +212,9 @@ class Archive:
         """The index the head names (parts read as used); else an empty index, to be rebuilt
         from the whole journal by :meth:`_catch_up` (every line checked), and why."""
         found = self.read_head()
-        self._upgrading = found.state in ("old", "relayout")
+        # rebuilt from the whole journal: written at once, even by a read (see index())
+        has_events = self.journal.path.exists() and self.journal.path.stat().st_size > 0
+        self._upgrading = found.state != "written" and has_events
         # built from the journal (no head to read parts from), and which head file was there
         self._from_journal = found.state != "written"
         self._from_journal_signature = found.signature
@@ -225,7 +229,6 @@ class Archive:
             index.repair = lambda bad: self._repair_part(head, bad)
             return index, None
         if found.state == "missing":
-            has_events = self.journal.path.exists() and self.journal.path.stat().st_size > 0
             why = _("索引不存在") if has_events else None
         elif found.state == "old":
             why = _("索引为旧版格式（{path}），已升级为分片索引", path=OLD_INDEX_FILE)
@@ -343,11 +346,12 @@ class Archive:
     # -- writing ---------------------------------------------------------------------------
 
     @contextlib.contextmanager
-    def lock(self) -> Iterator[None]:
-        """Hold the archive's write lock (released by the OS if this process dies)."""
+    def lock(self, *, wait: float | None = None) -> Iterator[None]:
+        """Hold the archive's write lock (released by the OS if this process dies); ``wait``:
+        seconds to wait for it instead of the configured lock timeout."""
         from filelock import FileLock, Timeout
 
-        timeout = self.settings.lock_timeout
+        timeout = self.settings.lock_timeout if wait is None else wait
         lock = FileLock(str(self.root / LOCK_FILE), timeout=timeout)
         try:
             lock.acquire()
@@ -370,14 +374,15 @@ class Archive:
             return None
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[Transaction]:
+    def transaction(self, *, wait: float | None = None) -> Iterator[Transaction]:
         """Lock, bring the index up to date, collect events; on success journal then index.
 
         Once the journal holds the transaction, it is done: a failure to write the index
         afterwards (a full disk) is a warning, and the next open replays the journal's tail.
-        Only the parts whose content the events changed are written.
+        Only the parts whose content the events changed are written.  ``wait``: see
+        :meth:`lock`.
         """
-        with self.lock():
+        with self.lock(wait=wait):
             self._clean_temp_files()
             # nobody has written the index since self._index was read from or written to it (or
             # built from the journal when there was no head, and there is none still)
