@@ -543,12 +543,11 @@ class Index:
             for key in moved:
                 self.put(table, key, records.pop(key))
 
-    def changed_parts(self) -> dict[str, bytes | None]:
-        """The parts whose content differs from the file they were read from, as the bytes to
-        write (``None``: the part is now empty and goes).  Deterministic: the same records give
-        the same bytes on every machine."""
+    def changed_parts(self) -> Iterator[tuple[str, bytes | None]]:
+        """The parts whose content differs from the file they were read from, one at a time,
+        with the bytes to write (``None``: the part is now empty and goes).  Deterministic: the
+        same records give the same bytes on every machine."""
         self.settle()
-        changed: dict[str, bytes | None] = {}
         on_disk = self.source.parts if self.source is not None else {}
         for part in sorted(self.parts):
             if part not in self.exposed and part in self.read_digests:
@@ -556,12 +555,11 @@ class Index:
             records = self.parts[part]
             if not records:
                 if part in on_disk:
-                    changed[part] = None
+                    yield part, None
                 continue
             data = dump_part(records)
             if self.read_digests.get(part) != digest(data) or part not in on_disk:
-                changed[part] = data
-        return changed
+                yield part, data
 
     def head_parts(self, written: dict[str, str]) -> dict[str, str]:
         """The head's part → hash map after writing ``written`` (part → hash; removed parts

@@ -451,7 +451,7 @@ class Archive:
         crash between two part files leaves the index as it was, and the journal's tail is
         replayed on the next open.  Files no head names any more are removed an hour later.
         """
-        changes = index.all_parts() if everything else iter(index.changed_parts().items())
+        changes = index.all_parts() if everything else index.changed_parts()
         self.parts_dir.mkdir(parents=True, exist_ok=True)
         written: dict[str, str] = {}
         first = True
