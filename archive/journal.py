@@ -119,9 +119,7 @@ class Journal:
         for number, raw in enumerate(complete):
             end = position + len(raw) + 1
             try:
-                entry = json.loads(raw)
-                if not isinstance(entry, dict):
-                    raise ValueError("not an object")
+                entry = _event(raw)
             except ValueError as exc:
                 if number == len(complete) - 1 and not rest:
                     return events, TornTail(position, blob[position - offset :])
@@ -184,9 +182,7 @@ class Journal:
                 raw = handle.readline()
                 end = position + len(raw)
                 try:
-                    entry = loads(raw)
-                    if not isinstance(entry, dict):
-                        raise ValueError("not an object")
+                    entry = _event(raw, loads)
                 except ValueError as exc:
                     raise JournalCorrupt(
                         _(
@@ -235,9 +231,7 @@ class Journal:
         complete, rest = lines[:-1], lines[-1]
         for number, raw in enumerate(complete):
             try:
-                entry = json.loads(raw)
-                if not isinstance(entry, dict):
-                    raise ValueError("not an object")
+                _event(raw)
             except ValueError as exc:
                 if number == len(complete) - 1 and not rest:
                     return
@@ -436,6 +430,14 @@ def check_entry(entry: dict[str, Any], line: int, prev: str) -> tuple[str, str] 
     if entry.get("hash") != entry_hash(entry):
         return "hash", _("第 {line} 行的内容与其哈希不符（被改动）", line=line)
     return None
+
+
+def _event(raw: bytes, loads: Any = json.loads) -> dict[str, Any]:
+    """The event one journal line holds; ``ValueError`` when it is not one."""
+    entry = loads(raw)
+    if not isinstance(entry, dict):
+        raise ValueError("not an object")
+    return entry
 
 
 def _line_at(handle: Any, position: int) -> tuple[int, dict[str, Any] | None]:
