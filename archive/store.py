@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,6 +55,7 @@ FOLDERS = ("files", "inbox/unmatched", "out", "templates")
 # How long a part file no head names any more is kept, for a reader of an older head.
 RETIRED_SECONDS = 3600.0
 FREEZE_EVERY = 1000  # events a rebuild applies between two Index.freeze()
+LONG_REBUILD_BYTES = 20 * 2**20  # a journal this long takes seconds to rebuild from: say so first
 Signature = tuple[int, int, int]  # (inode, size, mtime in ns) of a file
 
 
@@ -147,6 +148,8 @@ class Archive:
         self._from_journal_signature: Signature | None = None  # the head file there was then
         self._locked = False  # this object holds the write lock
         self._scratch: Index | None = None  # a rebuild from the journal, for bad parts
+        # Told before a long rebuild from the journal begins (the CLI prints it on a terminal)
+        self.on_rebuild: Callable[[str], None] | None = None
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -310,6 +313,13 @@ class Archive:
                     offset=index.journal_offset,
                 ),
                 _("运行 credit audit verify 检查日志；如日志无误，运行 credit reindex 重建索引"),
+            )
+        if rebuilding and self.on_rebuild is not None and size > LONG_REBUILD_BYTES:
+            self.on_rebuild(
+                _(
+                    "正在根据日志（{size} MB）重建索引，可能需要一两分钟……",
+                    size=round(size / 2**20),
+                )
             )
         events_, torn = self.journal.stream(index.journal_offset, first_line=index.last_seq + 1)
         count = 0

@@ -254,6 +254,8 @@ class Env:
         self.archive = Archive.open(
             self.archive_path, actor=self.actor, lock_timeout=self.lock_timeout
         )
+        if self.stderr_is_terminal:  # a long rebuild is announced before it begins
+            self.archive.on_rebuild = lambda message: click.echo(message, file=self.stderr)
         return self.archive
 
     @property

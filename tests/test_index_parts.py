@@ -324,3 +324,16 @@ def test_a_template_seen_before_is_compiled_without_docxtpl(tmp_path: Path, monk
     assert again.variables == first.variables
     with pytest.raises(AssertionError, match="docxtpl was needed"):
         compile_template(template, name="commitment_unit", cache=tmp_path / "empty")
+
+
+def test_a_long_rebuild_is_announced_before_it_begins(county: Archive, monkeypatch) -> None:
+    import shutil
+
+    shutil.rmtree(county.root / "index")
+    monkeypatch.setattr(store, "LONG_REBUILD_BYTES", 0)
+    told: list[str] = []
+    archive = Archive.open(county.root)
+    archive.on_rebuild = told.append
+    assert len(archive.index().table("enterprises").ids()) == 8
+    assert len(told) == 1 and "重建索引" in told[0]
+    assert any("索引不存在" in warning for warning in archive.warnings)
