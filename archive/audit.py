@@ -151,7 +151,16 @@ def _compare_index(
 ) -> None:
     count = result["events"]
     state = result["index"]
-    if found.state in ("missing", "old"):
+    if found.state == "old":
+        state["state"] = found.state
+        result["summary"] = _(
+            "日志完好：共 {count} 条事件，哈希链连续；索引为旧版格式（{path}），"
+            "下次运行任一命令或 credit reindex 时升级为分片索引。",
+            count=count,
+            path=archive.root / "index.json",
+        )
+        return
+    if found.state == "missing":
         state["state"] = found.state
         result["summary"] = _(
             "日志完好：共 {count} 条事件，哈希链连续；索引 {path} 不存在，"
@@ -236,7 +245,7 @@ def _index_problem(result: dict[str, Any], reason: str, problem: str) -> None:
             count=result["events"],
             problem=problem,
         ),
-        hint=_("运行 credit reindex 根据日志重建索引（下次写入时也会自动重建）"),
+        hint=_("运行 credit reindex 根据日志重建索引（命令读到不可用的分片时也会重建并写回）"),
     )
 
 

@@ -88,8 +88,6 @@ def enterprise_detail(archive: Archive, code: str, *, full: bool = False) -> dic
     for item in sorted(_SECTIONS.values(), key=lambda item: (item.order, item.key)):
         try:
             detail[item.key] = item.part(archive, found)
-            if full and item.key in _FULL:
-                detail[item.key] = _FULL[item.key](archive, detail[item.key])
         except CreditError as exc:
             # One part that cannot be worked out (a holidays.toml with a mistake, a year the
             # calendar lacks) does not hide the rest of the dossier: the part is left out and
@@ -97,4 +95,7 @@ def enterprise_detail(archive: Archive, code: str, *, full: bool = False) -> dic
             detail[item.key] = None
             if exc.message not in archive.warnings:
                 archive.warnings.append(exc.message)
+            continue
+        if full and item.key in _FULL:  # (what the journal cannot give stays as indexed)
+            detail[item.key] = _FULL[item.key](archive, detail[item.key])
     return detail

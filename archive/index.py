@@ -41,6 +41,7 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
 
+from archive.i18n import _
 from archive.journal import GENESIS
 
 SCHEMA = 2
@@ -172,14 +173,15 @@ class PartSource:
             raise PartBad(part, "missing") from None
         except OSError as exc:
             raise PartBad(part, "unreadable", exc) from exc
-        if digest(raw) != expected:
-            if self.verify:
-                raise PartBad(part, "altered")
-            self.altered.append(part)
+        altered = digest(raw) != expected
         try:
             data = loads(raw)
         except (ValueError, TypeError, RecursionError) as exc:
-            raise PartBad(part, "damaged", exc) from exc
+            raise PartBad(part, "damaged", exc) from exc  # (cut short, garbage: not an edit)
+        if altered:
+            if self.verify:
+                raise PartBad(part, "altered")
+            self.altered.append(part)
         kind = str if LOCATOR_MARK in part else dict  # a locator maps keys to slice names
         if not isinstance(data, dict) or not all(isinstance(v, kind) for v in data.values()):
             raise PartBad(part, "damaged")
@@ -654,12 +656,14 @@ def parse_head(raw: bytes) -> Head:
     """The head in ``raw``; ``ValueError`` when it is not a head credit wrote."""
     data = loads(raw)
     if not isinstance(data, dict):
-        raise ValueError("head.json is not an object")
+        raise ValueError(_("不是 JSON 对象"))
     if data.get("schema") != SCHEMA:
-        raise ValueError(f"index schema {data.get('schema')} is not {SCHEMA}")
+        raise ValueError(
+            _("格式版本 {found} 不是 {schema}", found=data.get("schema"), schema=SCHEMA)
+        )
     sealed = data.pop("sha256", None)
     if sealed != digest(dumps(data)):
-        raise ValueError("head.json does not match its own hash")
+        raise ValueError(_("内容与其自身的哈希不符（被改动）"))
     try:
         head = Head(
             last_seq=data["last_seq"],
@@ -670,22 +674,24 @@ def parse_head(raw: bytes) -> Head:
             layout=str(data.get("layout")),
         )
     except (KeyError, TypeError, ValueError) as exc:
-        raise ValueError(f"head.json lacks a field: {exc}") from exc
+        raise ValueError(_("缺少字段 {field}", field=exc)) from exc
     if not (
         isinstance(head.last_seq, int)
         and isinstance(head.journal_offset, int)
         and isinstance(head.head_hash, str)
         and all(isinstance(k, str) and isinstance(v, str) for k, v in head.parts.items())
     ):
-        raise ValueError("head.json has values of the wrong type")
+        raise ValueError(_("字段的类型不对"))
     return head
 
 
-def open_db(root: Path) -> TinyDB:
+def open_db(root: Path | str) -> TinyDB:
     """The index of the archive at ``root``, read-only, with TinyDB itself (for admins' scripts):
-    ``open_db(root).table("enterprises").all()``."""
-    folder = root / INDEX_DIR
+    ``open_db(root).table("enterprises").all()``.  It is the index as the last write left it:
+    events a failed index write left in the journal alone are not in it (``Archive.open``
+    replays them)."""
+    folder = Path(root) / INDEX_DIR
     head = parse_head((folder / HEAD_FILE).read_bytes())
     if head.layout != LAYOUT:
-        raise ValueError("the index was written by another version of credit: run credit reindex")
+        raise ValueError(_("索引由分片方式不同的另一版本 credit 写入：先运行 credit reindex"))
     return Index(PartSource(folder / PARTS_DIR, head.parts), head.meta).db

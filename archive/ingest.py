@@ -1457,9 +1457,16 @@ def documents_for(archive: Archive, code: str) -> list[dict[str, Any]]:
 def full_documents(archive: Archive, documents: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The documents with what their index entries leave to the journal (the parser's parties,
     a monthly report's topics …), read from each one's ``document.ingested`` event."""
+    from archive.errors import JournalCorrupt
+
     full = []
     for document in documents:
-        entry = archive.journal.entry(document["seq"]) if document.get("seq") else None
+        try:
+            entry = archive.journal.entry(document["seq"]) if document.get("seq") else None
+        except JournalCorrupt as exc:  # that line was edited: the document as indexed
+            if exc.message not in archive.warnings:
+                archive.warnings.append(exc.message)
+            entry = None
         data = (entry or {}).get("data") or {}
         if data.get("sha256") != document.get("sha256"):
             full.append(document)  # (an entry written before seq was kept: as indexed)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,6 +55,7 @@ LOCK_FILE = ".credit.lock"
 FOLDERS = ("files", "inbox/unmatched", "out", "templates")
 # How long a part file no head names any more is kept, for a reader of an older head.
 RETIRED_SECONDS = 3600.0
+PART_FILE = re.compile(r"[A-Za-z0-9_]+(?:[~@][A-Za-z0-9_-]+)?\.[0-9a-f]{16}\.json")  # what may go
 FREEZE_EVERY = 1000  # events a rebuild applies between two Index.freeze()
 LONG_REBUILD_BYTES = 20 * 2**20  # a journal this long takes seconds to rebuild from: say so first
 Signature = tuple[int, int, int]  # (inode, size, mtime in ns) of a file
@@ -103,6 +105,8 @@ def part_problem(bad: PartBad) -> str:
         return _("文件缺失")
     if bad.reason == "altered":
         return _("内容与索引头记录的哈希不符（被改动）")
+    if bad.reason == "unreadable":
+        return _("无法读取（{error}）", error=describe_error(bad.error or OSError()))
     if bad.error is not None:
         return _("文件已损坏（{error}）", error=describe_error(bad.error))
     return _("文件已损坏")
@@ -148,6 +152,9 @@ class Archive:
         self._from_journal_signature: Signature | None = None  # the head file there was then
         self._locked = False  # this object holds the write lock
         self._scratch: Index | None = None  # a rebuild from the journal, for bad parts
+        self._repairs: list[PartBad] = []  # the parts rebuilt (one warning says so)
+        self._repair_written: tuple[int, str | None] = (0, None)
+        self._repair_warning: str | None = None
         # Told before a long rebuild from the journal begins (the CLI prints it on a terminal)
         self.on_rebuild: Callable[[str], None] | None = None
 
@@ -187,9 +194,12 @@ class Archive:
     def _upgrade_old_archive(self) -> None:
         """Write the index just rebuilt from the checked journal as parts, once, so later
         commands read parts.  Another writer holding the lock only puts this off (a read does
-        not wait for the lock)."""
+        not wait for the lock); what could not be written is a warning of the transaction."""
+        old = (self.root / OLD_INDEX_FILE).exists()
         with contextlib.suppress(LockTimeout, OSError), self.transaction(wait=0):
             pass
+        if old and not (self.root / OLD_INDEX_FILE).exists():
+            self._warn(_("旧版索引已升级为分片索引（{path}）", path=self.index_dir))
 
     def read_head(self) -> HeadFile:
         """The index's head as it is on disk, and whether it is one credit wrote."""
@@ -224,6 +234,7 @@ class Archive:
         self._head_signature = found.signature if found.state == "written" else None
         self._head = found.head
         self._scratch = None
+        self._repairs, self._repair_warning = [], None
         if found.state == "written":
             assert found.head is not None
             head = found.head
@@ -231,15 +242,16 @@ class Archive:
             index = Index(source, head.meta)
             index.repair = lambda bad: self._repair_part(head, bad)
             return index, None
-        if found.state == "missing":
-            why = _("索引不存在") if has_events else None
+        if found.state == "missing" and not has_events:
+            why = None
+        elif found.state == "missing" and self.parts_dir.is_dir():
+            why = _("索引头文件 {path} 缺失", path=self.head_path)
+        elif found.state == "missing":
+            why = _("索引 {path} 不存在", path=self.index_dir)
         elif found.state == "old":
-            why = _("索引为旧版格式（{path}），已升级为分片索引", path=OLD_INDEX_FILE)
+            why = _("索引为旧版格式（{path}）", path=self.root / OLD_INDEX_FILE)
         elif found.state == "relayout":
-            why = _(
-                "索引 {path} 由分片方式不同的另一版本 credit 写入，已按本版本重建",
-                path=self.index_dir,
-            )
+            why = _("索引 {path} 由分片方式不同的另一版本 credit 写入", path=self.index_dir)
         else:
             why = _(
                 "索引头文件 {path} 已损坏或被改动（{error}）",
@@ -277,15 +289,73 @@ class Archive:
             scratch.freezing = False
             scratch.settle()
             self._scratch = scratch
-        self._warn(
-            _(
-                "索引分片 {part}（{path}）不可用：{reason}；已根据日志重建",
-                part=part,
-                path=self.parts_dir / part_file(part, head.parts[part]),
-                reason=part_problem(bad),
-            )
-        )
+            self._repair_written = self._rewrite_parts(head, scratch)
+        self._repairs.append(bad)
+        self._warn_repairs(head)
         return self._scratch.parts.pop(part, None) or {}
+
+    def _rewrite_parts(self, head: Head, scratch: Index) -> tuple[int, str | None]:
+        """Write back every part file of ``head`` whose content is not what the head says, from
+        the rebuild ``scratch`` at the head's position: (files written, why it failed).  A file
+        is named by its content, so a rewrite gives it the content every reader expects: no
+        lock and no new head are needed.  A part the journal gives otherwise than the head
+        says is left for ``audit verify`` to name and the next write to replace."""
+        fixed = 0
+        try:
+            self.parts_dir.mkdir(parents=True, exist_ok=True)
+            for part, data in scratch.all_parts():
+                expected = head.parts.get(part)
+                if expected is None or digest(data) != expected:
+                    continue
+                path = self.parts_dir / part_file(part, expected)
+                try:
+                    sound = (
+                        path.stat().st_size == len(data) and digest(path.read_bytes()) == expected
+                    )
+                except OSError:
+                    sound = False
+                if not sound:
+                    if path.is_dir() and not path.is_symlink():
+                        import shutil
+
+                        shutil.rmtree(path)
+                    atomic_write(path, data, sync_dir=False)
+                    fixed += 1
+            fsync_dir(self.parts_dir)
+        except OSError as exc:
+            return fixed, describe_error(exc)
+        return fixed, None
+
+    def _warn_repairs(self, head: Head) -> None:
+        """One warning for the parts of this command that had to be rebuilt."""
+        first = self._repairs[0]
+        path = self.parts_dir / part_file(first.part, head.parts[first.part])
+        fixed, error = self._repair_written
+        count = max(len(self._repairs), fixed)  # (those written back were all bad)
+        if count == 1:
+            what = _(
+                "索引分片 {part}（{path}）不可用：{reason}",
+                part=first.part,
+                path=path,
+                reason=part_problem(first),
+            )
+        else:
+            what = _(
+                "索引有 {count} 个分片不可用（{path} 等）：{reason}",
+                count=count,
+                path=path,
+                reason=part_problem(first),
+            )
+        if error is not None:
+            done = _("已根据日志重建，但未能写回（{error}）：运行 credit reindex 修复", error=error)
+        else:
+            done = _("已根据日志重建，并写回了 {count} 个分片文件", count=fixed)
+        message = _("{what}；{done}", what=what, done=done)
+        if self._repair_warning is not None and self._repair_warning in self.warnings:
+            self.warnings[self.warnings.index(self._repair_warning)] = message
+        else:
+            self.warnings.append(message)
+        self._repair_warning = message
 
     def _warn(self, message: str) -> None:
         if message not in self.warnings:
@@ -524,7 +594,7 @@ class Archive:
         keep = {part_file(part, sha) for part, sha in head.parts.items()} | set(head.retired)
         with contextlib.suppress(OSError):
             for path in self.parts_dir.iterdir():
-                if path.name not in keep and not path.name.endswith(".tmp"):
+                if path.name not in keep and PART_FILE.fullmatch(path.name) and path.is_file():
                     with contextlib.suppress(OSError):
                         path.unlink()
 

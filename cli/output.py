@@ -151,8 +151,10 @@ def render_rows(
                 table.add_column(_(label), no_wrap=True, min_width=min(width, 40))
             else:
                 table.add_column(_(label), overflow="fold")
-        for row in rows:
-            table.add_row(*(_cell(row.get(key)) for key, _label in columns))
+        from rich.markup import escape
+
+        for row in rows:  # (a name with [brackets] is text, not rich's markup)
+            table.add_row(*(escape(_cell(row.get(key))) for key, _label in columns))
         out.print(table)
 
 

@@ -934,16 +934,19 @@ def test_hand_edited_field_is_named_and_never_served(tmp_path: Path) -> None:
     root = archive.root
     _hand_edit_index(root, lambda data: data["enterprises"][codes[0]].update(phone="110"))
 
-    shown = credit("enterprise", "show", codes[0], "--json", archive=root)
-    assert shown.returncode == 0, shown.stderr
-    assert json.loads(shown.stdout)["phone"] == "0746-1234567"
-    assert "重建" in shown.stderr
     report = verify_archive(Archive.open(root))
     assert report["ok"] is False
     assert report["index"]["differences"] == [
         {"table": "enterprises", "key": codes[0], "change": "changed", "fields": ["phone"]}
     ]
     assert "phone" in report["summary"] and codes[0] in report["summary"]
+    shown = credit("enterprise", "show", codes[0], "--json", archive=root)
+    assert shown.returncode == 0, shown.stderr
+    assert json.loads(shown.stdout)["phone"] == "0746-1234567"
+    assert "重建" in shown.stderr and "写回了 1 个分片文件" in shown.stderr, shown.stderr
+    assert verify_archive(Archive.open(root))["ok"] is True  # the file was written back
+    again = credit("enterprise", "show", codes[0], "--json", archive=root)
+    assert again.returncode == 0 and again.stderr == "", again.stderr
 
 
 def test_forged_head_does_not_fool_audit_verify(tmp_path: Path) -> None:

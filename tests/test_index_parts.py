@@ -336,4 +336,48 @@ def test_a_long_rebuild_is_announced_before_it_begins(county: Archive, monkeypat
     archive.on_rebuild = told.append
     assert len(archive.index().table("enterprises").ids()) == 8
     assert len(told) == 1 and "重建索引" in told[0]
-    assert any("索引不存在" in warning for warning in archive.warnings)
+    assert any("不存在" in warning for warning in archive.warnings)
+
+
+def test_lost_parts_are_written_back_with_one_warning(county: Archive) -> None:
+    import shutil
+
+    shutil.rmtree(county.root / "index" / "parts")
+    first = credit("enterprise", "show", CODES[2], archive=county.root)
+    assert first.returncode == 0, first.stderr
+    warnings = [line for line in first.stderr.splitlines() if line.startswith("警告")]
+    assert len(warnings) == 1 and "个分片不可用" in warnings[0], first.stderr
+    assert "写回了" in warnings[0]
+    again = credit("overdue", archive=county.root)
+    assert again.returncode in (0, 10) and "警告" not in again.stderr, again.stderr
+    assert credit("audit", "verify", archive=county.root).returncode == 0
+
+
+def test_show_full_with_an_edited_journal_line_keeps_the_documents(county: Archive) -> None:
+    root = county.root
+    lines = (root / "journal.jsonl").read_bytes().splitlines(keepends=True)
+    code = CODES[4]
+    number = next(
+        n for n, line in enumerate(lines) if b"document.ingested" in line and code.encode() in line
+    )
+    lines[number] = lines[number].replace(b'"matched_by":"code"', b'"matched_by":"CODE"')
+    (root / "journal.jsonl").write_bytes(b"".join(lines))
+    shown = credit("enterprise", "show", code, "--full", "--json", archive=root)
+    assert shown.returncode == 0, shown.stderr
+    assert f"第 {number + 1} 行" in shown.stderr and "哈希" in shown.stderr
+    documents = json.loads(shown.stdout)["documents"]
+    assert len(documents) == 6
+    assert sum("enterprises" in doc for doc in documents) == 5  # the edited one as indexed
+    table = credit("enterprise", "show", code, "--full", archive=root)
+    assert table.returncode == 2 and "--json" in table.stderr, table.stderr
+
+
+def test_only_part_files_are_removed_from_the_parts_folder(county: Archive) -> None:
+    parts = county.root / "index" / "parts"
+    (parts / "我的备份.jsonl").write_text("x", encoding="utf-8")
+    (parts / "subfolder").mkdir()
+    stray = parts / "enterprises.0123456789abcdef.json"  # shaped as a part: no head names it
+    stray.write_text("{}", encoding="utf-8")
+    _add(county, 33)
+    assert (parts / "我的备份.jsonl").exists() and (parts / "subfolder").is_dir()
+    assert not stray.exists()

@@ -306,7 +306,7 @@ def _public(record: dict) -> dict:
 @option(
     "--full",
     is_flag=True,
-    help="文书连同索引中不存的内容（解析出的各方、月报逐栏情况等），从日志读取。",
+    help="用 --json 或 --nl 输出时，文书连同索引中不存的内容（解析出的各方、月报逐栏情况等），从日志读取。",
 )
 @output_options
 def show(code: str, full: bool, fmt: str) -> None:
@@ -319,7 +319,13 @@ def show(code: str, full: bool, fmt: str) -> None:
       credit enterprise show 91431127MA4L8R2K77 --full --json
     """
     from archive.dossier import enterprise_detail
+    from archive.errors import UsageError
 
+    if full and fmt not in ("json", "nl"):
+        raise UsageError(
+            _("--full 只用于 --json 或 --nl 输出"),
+            _("表格只列出文书的种类、文号、日期和存档位置；要看全部内容，加 --json"),
+        )
     env = get_env()
     archive = env.open_archive()
     detail = enterprise_detail(archive, code, full=full)
