@@ -55,6 +55,7 @@ LOCK_FILE = ".credit.lock"
 FOLDERS = ("files", "inbox/unmatched", "out", "templates")
 # How long a part file no head names any more is kept, for a reader of an older head.
 RETIRED_SECONDS = 3600.0
+MAX_RETIRED = 2000  # files kept for late readers, at most
 PART_FILE = re.compile(r"[A-Za-z0-9_]+(?:[~@][A-Za-z0-9_-]+)?\.[0-9a-f]{16}\.json")  # what may go
 FREEZE_EVERY = 1000  # events a rebuild applies between two Index.freeze()
 LONG_REBUILD_BYTES = 20 * 2**20  # a journal this long takes seconds to rebuild from: say so first
@@ -573,7 +574,9 @@ class Archive:
                 (self.root / old).unlink()
 
     def _retired(self, previous: Head | None, parts: dict[str, str]) -> dict[str, float]:
-        """Files the previous head named that the new one does not, kept for an hour."""
+        """Files the previous head named that the new one does not, kept for an hour — at most
+        MAX_RETIRED, the newest (a long batch of writes would grow the head and the folder; a
+        reader of a head older than those finds its part gone and rebuilds it from the journal)."""
         import time
 
         now = time.time()
@@ -587,6 +590,9 @@ class Archive:
                 name = part_file(part, sha)
                 if name not in named:
                     retired.setdefault(name, now)
+        if len(retired) > MAX_RETIRED:
+            newest = sorted(retired.items(), key=lambda item: (-item[1], item[0]))[:MAX_RETIRED]
+            retired = dict(newest)
         return dict(sorted(retired.items()))
 
     def _remove_unnamed(self, head: Head) -> None:

@@ -381,3 +381,14 @@ def test_only_part_files_are_removed_from_the_parts_folder(county: Archive) -> N
     _add(county, 33)
     assert (parts / "我的备份.jsonl").exists() and (parts / "subfolder").is_dir()
     assert not stray.exists()
+
+
+def test_files_kept_for_late_readers_are_bounded(county: Archive, monkeypatch) -> None:
+    monkeypatch.setattr(store, "MAX_RETIRED", 3)
+    for n in range(33, 37):
+        _add(county, n)
+    head = json.loads((county.root / "index" / "head.json").read_bytes())
+    assert len(head["retired"]) == 3
+    names = {path.name for path in (county.root / "index" / "parts").iterdir()}
+    named = {part_file(part, sha) for part, sha in head["parts"].items()}
+    assert names == named | set(head["retired"])
