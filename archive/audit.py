@@ -6,7 +6,7 @@ from typing import Any
 
 from archive import events
 from archive.errors import CreditError
-from archive.i18n import _, join_items
+from archive.i18n import N_, _, join_items
 from archive.index import Index, PartBad, PartSource, part_file
 from archive.journal import VerifyReport
 from archive.store import Archive, HeadFile, part_problem
@@ -151,32 +151,33 @@ def _compare_index(
 ) -> None:
     count = result["events"]
     state = result["index"]
-    if found.state == "old":
+    waiting = {  # no index to compare: the next command builds it from the journal
+        "old": (
+            N_(
+                "日志完好：共 {count} 条事件，哈希链连续；索引为旧版格式（{path}），"
+                "下次运行任一命令或 credit reindex 时升级为分片索引。"
+            ),
+            archive.root / "index.json",
+        ),
+        "missing": (
+            N_(
+                "日志完好：共 {count} 条事件，哈希链连续；索引 {path} 不存在，"
+                "下次打开档案时会根据日志重建。"
+            ),
+            archive.index_dir,
+        ),
+        "relayout": (
+            N_(
+                "日志完好：共 {count} 条事件，哈希链连续；索引 {path} 由分片方式不同的另一版本 "
+                "credit 写入，下次打开档案时会根据日志重建。"
+            ),
+            archive.index_dir,
+        ),
+    }
+    if found.state in waiting:
+        summary, path = waiting[found.state]
         state["state"] = found.state
-        result["summary"] = _(
-            "日志完好：共 {count} 条事件，哈希链连续；索引为旧版格式（{path}），"
-            "下次运行任一命令或 credit reindex 时升级为分片索引。",
-            count=count,
-            path=archive.root / "index.json",
-        )
-        return
-    if found.state == "missing":
-        state["state"] = found.state
-        result["summary"] = _(
-            "日志完好：共 {count} 条事件，哈希链连续；索引 {path} 不存在，"
-            "下次打开档案时会根据日志重建。",
-            count=count,
-            path=archive.index_dir,
-        )
-        return
-    if found.state == "relayout":
-        state["state"] = found.state
-        result["summary"] = _(
-            "日志完好：共 {count} 条事件，哈希链连续；索引 {path} 由分片方式不同的另一版本 "
-            "credit 写入，下次打开档案时会根据日志重建。",
-            count=count,
-            path=archive.index_dir,
-        )
+        result["summary"] = _(summary, count=count, path=path)
         return
     if found.head is None:  # damaged
         state["state"] = "damaged"
