@@ -316,10 +316,7 @@ class Archive:
                 except OSError:
                     sound = False
                 if not sound:
-                    if path.is_dir() and not path.is_symlink():
-                        import shutil
-
-                        shutil.rmtree(path)
+                    _clear_folder(path)
                     atomic_write(path, data, sync_dir=False)
                     fixed += 1
             fsync_dir(self.parts_dir)
@@ -541,6 +538,7 @@ class Archive:
                 continue
             sha = digest(data)
             path = self.parts_dir / part_file(part, sha)
+            _clear_folder(path)
             # (a file of that name is written again: it may be one a hand damaged.)  The first
             # part's write carries the crash points: a crash there, or between it and the next
             # part, leaves the previous head and the files it names as they were
@@ -640,6 +638,14 @@ class Archive:
                 ) from exc
             self._index = index
             return index
+
+
+def _clear_folder(path: Path) -> None:
+    """A folder where a part's file goes (put there by hand) goes first."""
+    if path.is_dir() and not path.is_symlink():
+        import shutil
+
+        shutil.rmtree(path)
 
 
 BUREAU_SUFFIX = "应急管理局"

@@ -392,3 +392,13 @@ def test_files_kept_for_late_readers_are_bounded(county: Archive, monkeypatch) -
     names = {path.name for path in (county.root / "index" / "parts").iterdir()}
     named = {part_file(part, sha) for part, sha in head["parts"].items()}
     assert names == named | set(head["retired"])
+
+
+def test_a_folder_in_place_of_a_part_file_is_replaced_by_reindex(county: Archive) -> None:
+    head = json.loads((county.root / "index" / "head.json").read_bytes())
+    path = county.root / "index" / "parts" / part_file("enterprises", head["parts"]["enterprises"])
+    path.unlink()
+    path.mkdir()
+    result = credit("reindex", archive=county.root)
+    assert result.returncode == 0, result.stderr
+    assert path.is_file() and credit("audit", "verify", archive=county.root).returncode == 0
