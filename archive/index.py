@@ -657,6 +657,8 @@ def parse_head(raw: bytes) -> Head:
     data = loads(raw)
     if not isinstance(data, dict):
         raise ValueError(_("不是 JSON 对象"))
+    if "schema" not in data:
+        raise ValueError(_("没有格式版本，不是 credit 写入的索引头"))
     if data.get("schema") != SCHEMA:
         raise ValueError(
             _("格式版本 {found} 不是 {schema}", found=data.get("schema"), schema=SCHEMA)

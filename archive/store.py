@@ -197,8 +197,20 @@ class Archive:
         commands read parts.  Another writer holding the lock only puts this off (a read does
         not wait for the lock); what could not be written is a warning of the transaction."""
         old = (self.root / OLD_INDEX_FILE).exists()
-        with contextlib.suppress(LockTimeout, OSError), self.transaction(wait=0):
-            pass
+        try:
+            with self.transaction(wait=0):
+                pass
+        except LockTimeout:
+            return  # another process is writing: the next command writes it
+        except OSError as exc:  # a folder this user cannot write in (the lock file)
+            self._warn(
+                _(
+                    "根据日志重建的索引未能写回（{error}）：每个命令都要重建，"
+                    "请在可写的档案上运行 credit reindex",
+                    error=describe_error(exc),
+                )
+            )
+            return
         if old and not (self.root / OLD_INDEX_FILE).exists():
             self._warn(_("旧版索引已升级为分片索引（{path}）", path=self.index_dir))
 
@@ -302,27 +314,31 @@ class Archive:
         lock and no new head are needed.  A part the journal gives otherwise than the head
         says is left for ``audit verify`` to name and the next write to replace."""
         fixed = 0
+        error = None
         try:
             self.parts_dir.mkdir(parents=True, exist_ok=True)
-            for part, data in scratch.all_parts():
-                expected = head.parts.get(part)
-                if expected is None or digest(data) != expected:
-                    continue
-                path = self.parts_dir / part_file(part, expected)
-                try:
-                    sound = (
-                        path.stat().st_size == len(data) and digest(path.read_bytes()) == expected
-                    )
-                except OSError:
-                    sound = False
-                if not sound:
-                    _clear_folder(path)
-                    atomic_write(path, data, sync_dir=False)
-                    fixed += 1
-            fsync_dir(self.parts_dir)
         except OSError as exc:
-            return fixed, describe_error(exc)
-        return fixed, None
+            return 0, describe_error(exc)
+        for part, data in scratch.all_parts():
+            expected = head.parts.get(part)
+            if expected is None or digest(data) != expected:
+                continue
+            path = self.parts_dir / part_file(part, expected)
+            try:
+                sound = path.stat().st_size == len(data) and digest(path.read_bytes()) == expected
+            except OSError:
+                sound = False
+            if sound:
+                continue
+            try:
+                _clear_folder(path)
+                atomic_write(path, data, sync_dir=False)
+                fixed += 1
+            except OSError as exc:  # the others are still written back
+                error = error or describe_error(exc)
+        with contextlib.suppress(OSError):
+            fsync_dir(self.parts_dir)
+        return fixed, error
 
     def _warn_repairs(self, head: Head) -> None:
         """One warning for the parts of this command that had to be rebuilt."""
@@ -346,8 +362,10 @@ class Archive:
             )
         if error is not None:
             done = _("已根据日志重建，但未能写回（{error}）：运行 credit reindex 修复", error=error)
-        else:
+        elif fixed:
             done = _("已根据日志重建，并写回了 {count} 个分片文件", count=fixed)
+        else:  # (another process wrote them back meanwhile)
+            done = _("已根据日志重建")
         message = _("{what}；{done}", what=what, done=done)
         if self._repair_warning is not None and self._repair_warning in self.warnings:
             self.warnings[self.warnings.index(self._repair_warning)] = message
@@ -603,13 +621,19 @@ class Archive:
                         path.unlink()
 
     def _clean_temp_files(self) -> None:
-        """Temp files of an index write a crash cut short (lock held: no write is running)."""
+        """Temp files of an index write a crash cut short (lock held: no other write is running
+        — but a reader may be writing a part back, without the lock: its temp file stays while
+        its process lives, and ten minutes at most)."""
+        import time
+
         patterns = [(self.index_dir, ".*.tmp"), (self.parts_dir, ".*.tmp")]
         patterns += [(self.root, f".{name}.*.tmp") for name in (OLD_INDEX_FILE, OLD_HEAD_FILE)]
         for folder, pattern in patterns:
             with contextlib.suppress(OSError):
                 for temp in folder.glob(pattern):
                     with contextlib.suppress(OSError):
+                        if _writer_alive(temp) and time.time() - temp.stat().st_mtime < 600:
+                            continue
                         temp.unlink()
 
     def rebuild_index(self) -> Index:
@@ -638,6 +662,20 @@ class Archive:
                 ) from exc
             self._index = index
             return index
+
+
+def _writer_alive(temp: Path) -> bool:
+    """Whether the process whose id a temp file's name carries (``.name.<pid>.tmp``) runs here."""
+    pid = temp.name.rsplit(".", 2)[-2] if temp.name.count(".") >= 3 else ""
+    if not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # (it exists, as another user's)
+        return True
+    return True
 
 
 def _clear_folder(path: Path) -> None:

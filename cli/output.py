@@ -301,13 +301,15 @@ def render_object(
     if fmt == "csv":
         render_rows(env, [value], list(fields), "csv")
         return
+    from rich.markup import escape
     from rich.table import Table
 
+    title = escape(title) if title else title  # (a name with [brackets] is text)
     table = Table(title=title, show_header=False, box=None, pad_edge=False)
     table.add_column(style="bold", no_wrap=True)
     table.add_column(overflow="fold")
     for key, label in fields:
-        table.add_row(_(label), _cell(value.get(key)))
+        table.add_row(_(label), escape(_cell(value.get(key))))
     console(env).print(table)
 
 

@@ -402,3 +402,32 @@ def test_a_folder_in_place_of_a_part_file_is_replaced_by_reindex(county: Archive
     result = credit("reindex", archive=county.root)
     assert result.returncode == 0, result.stderr
     assert path.is_file() and credit("audit", "verify", archive=county.root).returncode == 0
+
+
+def test_a_writer_leaves_the_temp_file_of_a_live_reader_writing_a_part_back(
+    county: Archive,
+) -> None:
+    import subprocess
+    import sys
+
+    parts = county.root / "index" / "parts"
+    alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        theirs = parts / f".enterprises.0123456789abcdef.json.{alive.pid}.tmp"
+        theirs.write_text("{", encoding="utf-8")
+        dead = parts / ".enterprises.fedcba9876543210.json.999999999.tmp"
+        dead.write_text("{", encoding="utf-8")
+        _add(county, 38)
+        assert theirs.exists() and not dead.exists()
+    finally:
+        alive.kill()
+        alive.wait()
+
+
+def test_a_name_with_brackets_is_shown_as_it_is(runner, county: Archive) -> None:
+    code = CODES[1]
+    name = "蓝山县[red]鑫旺[link=http://x]燃气有限公司"
+    invoke(runner, "enterprise", "update", code, "--name", name, archive=county.root)
+    shown = invoke(runner, "enterprise", "show", code, archive=county.root)
+    assert shown.exit_code == 0, shown.stderr
+    assert shown.stdout.count(name) == 2  # the title and the name row
