@@ -182,7 +182,9 @@ def _compare_index(
     if found.head is None:  # damaged
         state["state"] = "damaged"
         problem = _(
-            "索引头文件 {path} 损坏或被改动（{error}）", path=archive.head_path, error=found.error
+            "索引的头文件 {path} 已损坏或被改动（{error}）",
+            path=archive.head_path,
+            error=found.error,
         )
         _index_problem(result, "index_damaged", problem)
         return
