@@ -30,6 +30,7 @@ the hash of that event and the journal offset after it, so a newer journal tail 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Callable, Iterator, Mapping
@@ -112,6 +113,15 @@ LAYOUT_VERSION = 1
 LAYOUT = f"{LAYOUT_VERSION}:" + ",".join(sorted(SLICED))
 
 
+def _misplaced(part: str, record: dict[str, Any]) -> bool:
+    """Whether ``record``, held in ``part``, belongs to another slice (a reducer changed what
+    decides its slice in place)."""
+    slicing = SLICED.get(table_of(part))
+    if slicing is None or slicing.of_record is None or SLICE_MARK not in part:
+        return False
+    return slicing.of_record(record) != part.split(SLICE_MARK, 1)[1]
+
+
 def slice_name(table: str, part: str) -> str:
     return f"{table}{SLICE_MARK}{part}"
 
@@ -152,15 +162,12 @@ class PartSource:
     def names(self) -> Iterator[str]:
         return iter(self.parts)
 
-    @property
+    @functools.cached_property
     def by_table(self) -> dict[str, list[str]]:
         """The part names of each table (worked out once)."""
-        found = self.__dict__.get("_by_table")
-        if found is None:
-            found = {}
-            for part in self.parts:
-                found.setdefault(table_of(part), []).append(part)
-            self.__dict__["_by_table"] = found
+        found: dict[str, list[str]] = {}
+        for part in self.parts:
+            found.setdefault(table_of(part), []).append(part)
         return found
 
     def load(self, part: str) -> tuple[dict[str, Any], str]:
@@ -434,18 +441,13 @@ class Index:
             record = records.get(key) if records is not None else None
             if not isinstance(record, dict):
                 continue
-            table = table_of(part)
-            slicing = SLICED.get(table)
-            if slicing is not None and slicing.of_record is not None and SLICE_MARK in part:
-                where = slicing.of_record(record)
-                if where != part.split(SLICE_MARK, 1)[1]:
-                    assert records is not None
-                    del records[key]
-                    self.put(table, key, record)
-                    pending.extend(self._thawed)
-                    self._thawed = []
-                    continue
             assert records is not None
+            if _misplaced(part, record):
+                del records[key]
+                self.put(table_of(part), key, record)
+                pending.extend(self._thawed)
+                self._thawed = []
+                continue
             # (orjson's bytes keep the capacity it grew to, 4 KB and more: copied to size)
             records[key] = memoryview(dumps(record)).tobytes()
 
@@ -529,21 +531,19 @@ class Index:
         """Move records whose slice changed in place (a reducer edited the live record) to the
         slice they now belong to, so a slice holds exactly its records."""
         for part in sorted(self.parts):
-            table = table_of(part)
-            slicing = SLICED.get(table)
+            slicing = SLICED.get(table_of(part))
             if slicing is None or slicing.of_record is None or SLICE_MARK not in part:
-                continue
+                continue  # its records' keys alone decide where they are
             if part not in self.exposed and part in self.read_digests:
                 continue  # as read from its file
-            here = part.split(SLICE_MARK, 1)[1]
             records = self.parts[part]
             moved = [
                 key
                 for key, record in records.items()
-                if isinstance(record, dict) and slicing.of_record(record) != here
+                if isinstance(record, dict) and _misplaced(part, record)
             ]  # (a frozen record was settled when it was frozen)
             for key in moved:
-                self.put(table, key, records.pop(key))
+                self.put(table_of(part), key, records.pop(key))
 
     def changed_parts(self) -> Iterator[tuple[str, bytes | None]]:
         """The parts whose content differs from the file they were read from, one at a time,

@@ -279,27 +279,19 @@ class Archive:
         part = bad.part
         if self._scratch is None or self._scratch.last_seq != head.last_seq:
             scratch = Index()
-            scratch.freezing = True
             events_, _torn = self.journal.stream(0)
-            for entry, end in events_:
-                if entry["seq"] > head.last_seq:
-                    break
-                problem = check_entry(entry, scratch.last_seq + 1, scratch.head_hash)
-                if problem is not None:
-                    raise JournalCorrupt(
-                        _(
-                            "索引分片 {part} 须根据日志重建，但日志有误：{message}",
-                            part=part,
-                            message=problem[1],
-                        ),
-                        _("运行 credit audit verify 查看详情；从备份恢复日志后再重建"),
-                    )
-                events.apply(scratch, entry)
-                scratch.advance(entry["seq"], entry["hash"], end)
-                if entry["seq"] % FREEZE_EVERY == 0:
-                    scratch.freeze()
-            scratch.freeze()
-            scratch.freezing = False
+
+            def refuse(message: str) -> JournalCorrupt:
+                return JournalCorrupt(
+                    _(
+                        "索引分片 {part} 须根据日志重建，但日志有误：{message}",
+                        part=part,
+                        message=message,
+                    ),
+                    _("运行 credit audit verify 查看详情；从备份恢复日志后再重建"),
+                )
+
+            self._replay(scratch, events_, refuse, upto=head.last_seq)
             scratch.settle()
             self._scratch = scratch
             self._repair_written = self._rewrite_parts(head, scratch)
@@ -408,26 +400,48 @@ class Archive:
                 )
             )
         events_, torn = self.journal.stream(index.journal_offset, first_line=index.last_seq + 1)
+
+        def refuse(message: str) -> JournalCorrupt:
+            if why:
+                return JournalCorrupt(
+                    _("{why}，须根据日志重建，但日志有误：{message}", why=why, message=message),
+                    _("运行 credit audit verify 查看详情；从备份恢复日志后再重建"),
+                )
+            if rebuilding:
+                return JournalCorrupt(
+                    _("日志有误，不能据此重建索引：{message}", message=message),
+                    _("运行 credit audit verify 查看详情；从备份恢复日志后再重建"),
+                )
+            return JournalCorrupt(
+                _("日志有误，不能据此更新索引：{message}", message=message),
+                _("运行 credit audit verify 找出出错的行"),
+            )
+
+        count = self._replay(index, events_, refuse)
+        if why:
+            self._warn(_("{why}，已根据日志重建", why=why))
+        return count, torn
+
+    @staticmethod
+    def _replay(
+        index: Index,
+        events_: Iterator[tuple[dict[str, Any], int]],
+        refuse: Callable[[str], JournalCorrupt],
+        *,
+        upto: int | None = None,
+    ) -> int:
+        """Apply ``events_`` (up to sequence ``upto``) to ``index``, each line checked first (the
+        first that does not fit raises ``refuse(message)``); returns how many.  A rebuild (an
+        empty ``index``) keeps big tables' records as JSON bytes between events."""
+        rebuilding = index.last_seq == 0
+        index.freezing = rebuilding
         count = 0
-        index.freezing = rebuilding  # a rebuild keeps big tables' records as bytes between events
         for entry, end in events_:
+            if upto is not None and entry["seq"] > upto:
+                break
             problem = check_entry(entry, index.last_seq + 1, index.head_hash)
             if problem is not None:
-                _reason, message = problem
-                if why:
-                    raise JournalCorrupt(
-                        _("{why}，须根据日志重建，但日志有误：{message}", why=why, message=message),
-                        _("运行 credit audit verify 查看详情；从备份恢复日志后再重建"),
-                    )
-                if rebuilding:
-                    raise JournalCorrupt(
-                        _("日志有误，不能据此重建索引：{message}", message=message),
-                        _("运行 credit audit verify 查看详情；从备份恢复日志后再重建"),
-                    )
-                raise JournalCorrupt(
-                    _("日志有误，不能据此更新索引：{message}", message=message),
-                    _("运行 credit audit verify 找出出错的行"),
-                )
+                raise refuse(problem[1])
             events.apply(index, entry)
             index.advance(entry["seq"], entry["hash"], end)
             count += 1
@@ -435,9 +449,7 @@ class Archive:
                 index.freeze()
         index.freeze()
         index.freezing = False
-        if why:
-            self._warn(_("{why}，已根据日志重建", why=why))
-        return count, torn
+        return count
 
     # -- writing ---------------------------------------------------------------------------
 

@@ -78,11 +78,14 @@ def console(env: Env, *, stderr: bool = False):
     terminal = bool(getattr(stream, "isatty", lambda: False)())
     return _Console(
         file=stream,
-        width=None if terminal else 200,
+        width=None if terminal else PIPED_WIDTH,
         no_color=not terminal,
         highlight=False,
         soft_wrap=False,
     )
+
+
+PIPED_WIDTH = 200  # the width of tables written to a file or a pipe
 
 
 def _cell(value: Any) -> str:
@@ -164,9 +167,9 @@ FAST_TABLE_ROWS = 20
 
 
 def _table_width(env: Env) -> int:
-    """The width rich would draw in: the terminal's, else 200 (as :func:`console`)."""
+    """The width rich would draw in: the terminal's, else :data:`PIPED_WIDTH`."""
     if not bool(getattr(env.stdout, "isatty", lambda: False)()):
-        return 200
+        return PIPED_WIDTH
     import shutil
 
     return shutil.get_terminal_size().columns
