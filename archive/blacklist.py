@@ -411,16 +411,39 @@ def _deadline_after(calendar: Any, stage: dict[str, Any], start: date) -> date |
     return calendar.add_days(start, int(stage["days"]), workdays=bool(stage.get("workdays")))
 
 
+def _pending_start(entry: dict[str, Any], key: str) -> date | None:
+    """The day the period of stage ``key`` (following the entry's current stage) counts from."""
+    if key == "remove":
+        return date.fromisoformat(entry["ends_on"]) if entry.get("ends_on") else None
+    previous = _stage_date(entry, entry["stage"])
+    return date.fromisoformat(previous) if previous else None
+
+
 def _pending_deadline(calendar: Any, entry: dict[str, Any], key: str) -> date | None:
     """The deadline of stage ``key`` when it follows the entry's current stage."""
     stage = _plan_stage(entry, key)
-    if key == "remove":
-        if not entry.get("ends_on"):
-            return None
-        ends = date.fromisoformat(entry["ends_on"])
-        return _deadline_after(calendar, stage, ends) if stage.get("days") else ends
-    previous = _stage_date(entry, entry["stage"])
-    return _deadline_after(calendar, stage, date.fromisoformat(previous)) if previous else None
+    start = _pending_start(entry, key)
+    if start is None:
+        return None
+    if key == "remove" and not stage.get("days"):
+        return start  # removed on the term's end itself
+    return _deadline_after(calendar, stage, start)
+
+
+def _surely_not_due(calendar: Any, entry: dict[str, Any], key: str, as_of: date) -> bool:
+    """Whether stage ``key``'s deadline, in a year the calendar lacks, has surely not passed at
+    ``as_of`` (told from the years up to ``as_of`` alone)."""
+    from archive.workdays import CalendarGap
+
+    stage = _plan_stage(entry, key)
+    start = _pending_start(entry, key)
+    if start is None or stage.get("days") is None:
+        return False
+    try:
+        days, workdays = int(stage["days"]), bool(stage.get("workdays"))
+        return calendar.deadline_before(start, days, as_of, workdays=workdays) is None
+    except CalendarGap:
+        return False
 
 
 def _with_due(
@@ -466,7 +489,10 @@ def _with_due(
                     workdays = bool(_plan_stage(row, following).get("workdays"))
                     row["days_overdue"] = calendar.days_between(deadline, as_of, workdays=workdays)
         except CalendarGap as exc:
-            row["calendar_gap"] = exc.message
+            if _surely_not_due(calendar, row, following, as_of):
+                row["next_deadline_year_missing"] = exc.year  # not due yet; the day is unknown
+            else:
+                row["calendar_gap"] = exc.message
             if exc.message not in archive.warnings:
                 archive.warnings.append(exc.message)
     for stage in row["stages"]:

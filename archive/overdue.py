@@ -272,8 +272,8 @@ def commitment_rows(
             if back is None or back <= as_of:
                 continue
         source = {"document": letter.get("sha256"), "doc_number": serial}
-        try:
-            due = calendar.add_days(issue_date, return_days, workdays=False)
+        try:  # only the days up to as_of: a period ending in a year not covered has not run out
+            due = calendar.deadline_before(issue_date, return_days, as_of, workdays=False)
         except workdays.CalendarGap as exc:
             rows.append(
                 make_row(
@@ -291,7 +291,7 @@ def commitment_rows(
             )
             continue
         judged += 1
-        if as_of <= due:
+        if due is None:
             continue
         state = (
             (_("已退回但未签字") if letter.get("signed") is False else _("已退回，签字待核对"))

@@ -9,7 +9,8 @@ day after the decision's date, and a last day on a rest day moves to the next wo
 (:meth:`WorkCalendar.add_days`).  A decision with a fine and no payment recorded by ``as_of`` is
 overdue from the day after that last day (``days_overdue`` counts calendar days).  A decision
 without a date cannot be judged (never a guess); a last day the calendar cannot compute (a year
-without holiday data) is a :class:`~archive.workdays.CalendarGap` on that decision alone.
+without holiday data) is a :class:`~archive.workdays.CalendarGap` on that decision alone, unless
+``as_of`` is a day of a covered year: then the last day has surely not passed (unpaid, not overdue).
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ PAID = "paid"
 UNPAID = "unpaid"  # not paid, not past the last day yet
 OVERDUE = "overdue"  # not paid, past the last day
 NO_DATE = "no_date"  # not paid, and the decision states no date: cannot be judged
-CALENDAR_GAP = "calendar_gap"  # not paid, the last day falls in a year the calendar lacks
+CALENDAR_GAP = "calendar_gap"  # not paid; the last day and as_of fall in years the calendar lacks
 STATUSES = (NO_FINE, PAID, UNPAID, OVERDUE, NO_DATE, CALENDAR_GAP)
 STATUS_LABELS = {
     NO_FINE: N_("无罚款"),
@@ -134,7 +135,13 @@ def _judge(
             row["payment_due"] = payment_due(calendar, decided).isoformat()
         except workdays.CalendarGap as exc:
             if not row["paid_on"]:
-                row.update(status=CALENDAR_GAP, detail=exc.message)
+                # the last day falls in a year not covered: on a day of a covered year it has
+                # surely not passed (unpaid, the day itself unknown); later, it cannot be told
+                try:
+                    calendar.deadline_before(decided, PAYMENT_DAYS, as_of, workdays=False)
+                    row.update(status=UNPAID, detail=exc.message)
+                except workdays.CalendarGap:
+                    row.update(status=CALENDAR_GAP, detail=exc.message)
                 return
     if row["paid_on"]:
         row["status"] = PAID

@@ -441,15 +441,15 @@ def rectifications_past_deadline(
             rectified_on = parse_day(row.get("closed_on"))
             if rectified_on is None or rectified_on <= deadline:
                 continue  # found rectified in time (or on a day the review does not state)
-        try:
-            due = calendar.roll_forward(deadline)
-        except workdays.CalendarGap as exc:
-            yield RectificationDue(key, row, FAILED, deadline=deadline, message=exc.message)
-            continue
         if rectified_on is not None and rectified_on > as_of:
             rectified_on = None  # rectified after as_of: still open at as_of
         end = rectified_on or as_of
-        if end <= due:
+        try:  # the deadline rolled off a rest day, when that falls before ``end``
+            due = calendar.deadline_before(deadline, 0, end, workdays=False)
+        except workdays.CalendarGap as exc:
+            yield RectificationDue(key, row, FAILED, deadline=deadline, message=exc.message)
+            continue
+        if due is None:
             continue
         yield RectificationDue(
             key, row, NEW, deadline, due, (end - due).days, rectified_on=rectified_on

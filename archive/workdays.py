@@ -677,6 +677,35 @@ class WorkCalendar:
             at = 0
         return date.fromordinal(ordinals[at + left - 1])
 
+    def deadline_before(self, start: date, n: int, on: date, *, workdays: bool) -> date | None:
+        """The end of the ``n``-day period from ``start`` (as :meth:`add_days`) when it falls
+        before ``on`` — the period has run out by ``on`` — else None.
+
+        Only the years up to ``on`` are consulted: a period that ends in a year the calendar
+        lacks has surely not run out on a day of a year it covers, so "not yet" is told without
+        that year (:class:`CalendarGap` only when the answer truly needs a missing year).
+        """
+        _check_count(n, "n")
+        if not workdays:
+            day = _shift(start, n)  # the end is this day, or the next working day after it
+            while day < on:
+                if self.is_workday(day):
+                    return day
+                day += timedelta(1)
+            return None
+        if n == 0:
+            return start if start < on else None
+        first = _shift(start, 1)
+        left = n
+        for year in range(first.year, on.year + 1):
+            ordinals = self.year(year).working_ordinals()
+            low = bisect.bisect_left(ordinals, first.toordinal()) if year == first.year else 0
+            high = bisect.bisect_left(ordinals, on.toordinal())  # working days before ``on``
+            if high - low >= left:
+                return date.fromordinal(ordinals[low + left - 1])
+            left -= max(high - low, 0)
+        return None
+
     def add_years(self, start: date, years: int, *, roll: bool = True) -> date:
         """The same date ``years`` later (29 February → 28 February), rolled forward when ``roll``."""
         _check_count(years, "years")

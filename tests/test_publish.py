@@ -19,6 +19,13 @@ from tests.conftest import invoke
 from tests.helpers import index_bytes, index_tables, make_code, new_archive
 
 
+def published(out: Path, kind: str, suffix: str) -> Path:
+    """The one file of ``kind`` written to ``out`` (named by the day it was made)."""
+    found = sorted(out.glob(f"{kind}-????-??-??.{suffix}"))
+    assert len(found) == 1, found
+    return found[0]
+
+
 def person_id(n: int) -> str:
     first17 = f"431127{1960 + n % 40}{1 + n % 12:02d}{1 + n % 28:02d}{n % 1000:03d}"
     return first17 + resident_id.calc_check_digit(first17)
@@ -179,7 +186,7 @@ def test_names_planted_with_numbers_are_masked_and_never_published(runner, tmp_p
     assert result.exit_code == 0, result.output
     for values in outputs(out).values():
         assert not any(find_pii(value) for value in values)
-    text = (out / "records-2026-12-01.csv").read_bytes().decode("utf-8-sig")
+    text = published(out, "records", "csv").read_bytes().decode("utf-8-sig")
     assert text.count("某某") == 1000
 
 
@@ -211,11 +218,11 @@ def test_records_list_masks_names_and_prints_codes_in_full(runner, tmp_path) -> 
     archive = _records_archive(tmp_path)
     out = tmp_path / "out"
     invoke(runner, "publish", "records", "--with-address", "--out", str(out), archive=archive.root)
-    rows = list(csv.reader(io.StringIO((out / "records-2026-12-01.csv").read_text("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(published(out, "records", "csv").read_text("utf-8-sig"))))
     assert rows[0][-1] == "地址"
     assert [row[0] for row in rows[1:]] == [make_code(n) for n in range(3)]
     assert {row[2] for row in rows[1:]} == {"黄某某"}
-    assert "黄大明" not in (out / "records-2026-12-01.html").read_text("utf-8")
+    assert "黄大明" not in published(out, "records", "html").read_text("utf-8")
 
 
 def test_removed_and_expired_blacklist_entries_are_not_published(runner, tmp_path) -> None:
@@ -257,7 +264,7 @@ def test_removed_and_expired_blacklist_entries_are_not_published(runner, tmp_pat
     out = tmp_path / "out"
     result = invoke(runner, "publish", "blacklist", "--out", str(out), archive=archive.root)
     assert result.exit_code == 0, result.output
-    text = (out / "blacklist-2026-12-01.csv").read_text("utf-8-sig")
+    text = published(out, "blacklist", "csv").read_text("utf-8-sig")
     assert codes[0] in text and codes[1] not in text and codes[2] not in text
     # as of a day before the removal, the removed entry was in force
     invoke(
@@ -299,10 +306,10 @@ def test_commitments_signed_this_year(runner, tmp_path) -> None:
     result = invoke(runner, "publish", "commitments", "--out", str(out), archive=archive.root)
     assert result.exit_code == 0, result.output
     rows = list(
-        csv.reader(io.StringIO((out / "commitments-2026-12-01.csv").read_text("utf-8-sig")))
+        csv.reader(io.StringIO(published(out, "commitments", "csv").read_text("utf-8-sig")))
     )
     assert rows[1:] == [[codes[0], "测试化工有限公司0", "危险化学品", "2026", "2026-03-01"]]
-    assert "黄" not in (out / "commitments-2026-12-01.html").read_text("utf-8")
+    assert "黄" not in published(out, "commitments", "html").read_text("utf-8")
 
 
 def test_publication_event_list_and_reindex(runner, tmp_path) -> None:
@@ -349,7 +356,7 @@ def test_html_is_self_contained(runner, tmp_path) -> None:
     invoke(
         runner, "publish", "records", "--format", "html", "--out", str(out), archive=archive.root
     )
-    page = (out / "records-2026-12-01.html").read_text("utf-8")
+    page = published(out, "records", "html").read_text("utf-8")
     assert not re.search(r"""(src|href)\s*=|@import|url\(""", page)
     assert "<script>" in page and "@media print" in page
 
@@ -365,7 +372,7 @@ def test_html_sorts_and_filters_in_headless_chromium(runner, tmp_path) -> None:
     invoke(
         runner, "publish", "records", "--format", "html", "--out", str(out), archive=archive.root
     )
-    page_file = out / "records-2026-12-01.html"
+    page_file = published(out, "records", "html")
     with sync_api.sync_playwright() as play:
         browser = play.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         page = browser.new_page()

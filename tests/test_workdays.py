@@ -520,3 +520,60 @@ def test_counting_across_the_package_s_last_year_with_holidays_toml(
     assert calendar.days_between(start, end, workdays=True) == n
     rolled = calendar.add_days(start, n, workdays=False)
     assert calendar.is_workday(rolled) and rolled >= start + timedelta(n)
+
+
+# -- deadline_before: has a period run out by a day, with only the years up to that day --------
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    start=spanning_days,
+    n=st.integers(min_value=0, max_value=40),
+    after=st.integers(min_value=-5, max_value=80),
+    workdays=st.booleans(),
+)
+def test_deadline_before_agrees_with_add_days(
+    tmp_path_factory: pytest.TempPathFactory, start: date, n: int, after: int, workdays: bool
+) -> None:
+    path = tmp_path_factory.getbasetemp() / "span-holidays.toml"
+    if not path.exists():
+        path.write_text(HOLIDAYS_2027, encoding="utf-8")
+    full = calendar_from_file(path)  # 2026 and 2027
+    without = calendar_for(None)  # the package alone: no 2027
+    on = start + timedelta(after)
+    end = full.add_days(start, n, workdays=workdays)
+    expected = end if end < on else None
+    assert full.deadline_before(start, n, on, workdays=workdays) == expected
+    if on.year <= 2026:  # a day of a covered year: told without 2027, and the same answer
+        assert without.deadline_before(start, n, on, workdays=workdays) == expected
+    elif expected is not None and expected.year == 2027 and not (workdays and n == 0):
+        with pytest.raises(CalendarGap):
+            without.deadline_before(start, n, on, workdays=workdays)
+
+
+@pytest.mark.parametrize(
+    ("start", "n", "workdays", "on", "expected"),
+    [
+        # a 30-day return period from 2 December ends in 2027: not run out on 31 December
+        ("2026-12-02", 30, False, "2026-12-31", None),
+        ("2026-12-02", 15, False, "2026-12-31", "2026-12-17"),
+        ("2026-12-02", 15, False, "2026-12-17", None),  # due that day: not yet past
+        ("2026-12-20", 10, True, "2026-12-31", None),
+        ("2026-12-20", 5, True, "2026-12-31", "2026-12-25"),
+        ("2026-12-20", 0, True, "2026-12-21", "2026-12-20"),
+        ("2026-12-20", 0, True, "2026-12-20", None),
+    ],
+)
+def test_deadline_before_needs_no_later_year(
+    package: WorkCalendar, start: str, n: int, workdays: bool, on: str, expected: str | None
+) -> None:
+    found = package.deadline_before(D(start), n, D(on), workdays=workdays)
+    assert found == (D(expected) if expected else None)
+
+
+def test_deadline_before_says_when_the_year_is_missing(package: WorkCalendar) -> None:
+    with pytest.raises(CalendarGap) as caught:
+        package.deadline_before(D("2026-12-02"), 30, D("2027-01-15"), workdays=False)
+    assert caught.value.year == 2027
+    with pytest.raises(UsageError):
+        package.deadline_before(D("2026-12-02"), -1, D("2026-12-15"), workdays=True)

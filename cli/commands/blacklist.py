@@ -134,6 +134,10 @@ def _decorate(row: dict[str, Any]) -> dict[str, Any]:
         marks.append(_("届满待定（缺 {year} 年数据）", year=row["removal_pending_year"]))
     if row.get("calendar_gap"):
         marks.append(_("期限无法计算（缺节假日数据）"))
+    elif row.get("next_deadline_year_missing"):
+        marks.append(
+            _("未到期，期限待定（缺 {year} 年数据）", year=row["next_deadline_year_missing"])
+        )
     row["ends_on_label"] = row.get("ends_on")
     if row.get("ends_on") and row.get("ends_on_provisional"):
         row["ends_on_label"] = _("{date}（顺延待定）", date=row["ends_on"])
