@@ -649,9 +649,12 @@ class _Committer:
         if self._is_issued_copy(parsed.get("serial"), work.sha256):
             self.settle(_issued_copy(work.candidate, work.sha256, self.own[work.sha256]))
             return
+        corrected = self._known_place(parsed)
         result = _describe(base, parsed)
         if work.mismatch:
             result.reason = _("扩展名与内容不符：按 {media} 处理", media=work.media)
+        elif corrected:
+            result.reason = corrected
         match = self._match(parsed, result)
         if match is None:
             self._unmatched(result, parsed, work)
@@ -662,6 +665,29 @@ class _Committer:
             or time.monotonic() - self.last_commit > COMMIT_SECONDS
         ):
             self.flush()
+
+    def _known_place(self, parsed: Any) -> str | None:
+        """An OCR'd 文号 whose place abbreviation is one character off the bureau's own
+        (``bureau.places``) is put right (:func:`parsers.fields.doc_numbers.correct_place`);
+        the reading is kept as ``doc_number_ocr``.  The note saying so, or None."""
+        from parsers.base import Found
+        from parsers.fields.doc_numbers import correct_place
+
+        found = parsed.fields.get("doc_number")
+        if parsed.get("ocr") is None or found is None or not found.line:
+            return None
+        before = "\n".join(parsed.lines[: found.line - 1])
+        fixed = correct_place(str(found.value), self.archive.settings.places, before)
+        if fixed is None:
+            return None
+        parsed.fields["doc_number"] = Found(fixed, found.line, found.source)
+        parsed.fields["doc_number_ocr"] = Found(found.value, found.line, found.source)
+        return _(
+            "文字识别读出的文号“{read}”地名简称有误，按本局所在地简称读作“{fixed}”"
+            "（credit.toml 的 bureau.places）",
+            read=found.value,
+            fixed=fixed,
+        )
 
     def _is_issued_copy(self, serial: str | None, sha: str) -> bool:
         """A letter issued before ``letter.issued`` recorded its SHA-256: the file is our own
@@ -728,8 +754,9 @@ class _Committer:
         new: list[dict[str, str]] = []
         # A code read by OCR that fails its check may be one character off a registered one.
         near = result.near if parsed.get("ocr_confidence") is not None else None
+        notes: list[str] = []  # how an OCR'd name was read (its place put right)
         for named in parsed.enterprises:
-            code, by = self._match_one(named, enterprises, problems, new, near)
+            code, by = self._match_one(named, enterprises, problems, new, near, notes)
             if code and code not in codes:
                 codes.append(code)
                 how = how or by
@@ -741,6 +768,8 @@ class _Committer:
                 _("文字识别读出的代码不用于登记新单位：请核对后用 credit enterprise add 登记")
             )
         if codes:
+            if notes:
+                result.reason = _("；").join(notes)
             return {"credit_codes": codes, "matched_by": how, "register": new}
         if new and self.register_new:
             return {
@@ -792,6 +821,7 @@ class _Committer:
         problems: list[str],
         new: list[dict[str, str]],
         near: list[dict[str, str]] | None = None,
+        notes: list[str] | None = None,
     ):
         code = named.credit_code
         if code and named.credit_code_status == "valid":
@@ -826,6 +856,11 @@ class _Committer:
             ]
             if len(by_name) == 1:
                 return by_name[0]["credit_code"], "name"
+            if not by_name and near is not None and notes is not None:
+                found = self._name_with_place(named.name, enterprises)
+                if found is not None:
+                    notes.append(found[1])
+                    return found[0], "name"
             candidates = candidates or by_name
         if candidates:
             problems.append(
@@ -844,6 +879,25 @@ class _Committer:
                 _("名册中没有名为“{name}”的单位，文中也没有可用的代码", name=named.name)
             )
         return None, None
+
+    def _name_with_place(self, name: str, enterprises: Any) -> tuple[str, str] | None:
+        """An OCR'd name not in the register whose county (or city) OCR read one character
+        off (监山县 for 蓝山县, :func:`parsers.fields.doc_numbers.correct_place_name`) and that,
+        put right, is exactly one registered name: (its code, the note saying so)."""
+        from parsers.fields.doc_numbers import correct_place_name
+
+        fixed = correct_place_name(name, self.archive.settings.places)
+        if fixed is None:
+            return None
+        known = self._names().get(normalise_name(fixed), [])
+        if len(known) != 1 or enterprises.record(known[0]) is None:
+            return None
+        note = _(
+            "文字识别读出的单位名称“{read}”地名有误，按“{fixed}”归档（credit.toml 的 bureau.places）",
+            read=name,
+            fixed=fixed,
+        )
+        return known[0], note
 
     @staticmethod
     def _suggest_near(

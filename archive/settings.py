@@ -46,6 +46,9 @@ DEFAULT_INDUSTRY_ALIASES = {
 DEFAULTS: dict[str, tuple[Any, str | None]] = {
     "bureau.name": ("蓝山县应急管理局", None),
     "bureau.county": ("蓝山县", None),
+    # 文号里的地名简称 → 地名（省、市、县，由大到小）：文字识别读错一个字时据此改正；
+    # {} = 由所属县推出（见 Settings.places）
+    "bureau.places": ({}, None),
     "register.sections": (list(DEFAULT_SECTIONS), None),
     "register.industries": (list(DEFAULT_INDUSTRIES), None),
     "register.towns": ([], None),
@@ -263,6 +266,9 @@ TEMPLATE = """\
 name = {bureau}
 # 所属县（区）
 county = {county}
+# 文号中的地名简称及其地名，按省、市、县（区）的顺序，如 （湘永蓝）应急责改〔2026〕8号：
+# 扫描件文字识别把其中一个字读错时（如 蓝 读成 监），按这里改正并注明
+places = {places}
 
 [register]
 # 股室（大队）：企业名册的“负责股室”必须是其中之一
@@ -360,9 +366,29 @@ def _commented_requirements() -> str:
     return "\n".join(lines[:-1])
 
 
+# Counties whose province and city are known here: their 文号 places (province, city, county).
+KNOWN_PLACES = {"蓝山县": {"湘": "湖南省", "永": "永州市", "蓝": "蓝山县"}}
+
+
+def default_places(county: str) -> dict[str, str]:
+    """The 文号 place abbreviations of ``county``'s bureau: province, city, county where
+    known (:data:`KNOWN_PLACES`), else the county's first character alone.
+
+    >>> default_places("蓝山县"), default_places("茶陵县")
+    ({'湘': '湖南省', '永': '永州市', '蓝': '蓝山县'}, {'茶': '茶陵县'})
+    """
+    if county in KNOWN_PLACES:
+        return dict(KNOWN_PLACES[county])
+    return {county[:1]: county} if county else {}
+
+
 def render_template(bureau: str, county: str, start: str | None = None) -> str:
     aliases = "\n".join(f'"{k}" = "{v}"' for k, v in DEFAULT_INDUSTRY_ALIASES.items())
+    places = ", ".join(
+        f"{toml_string(k)} = {toml_string(v)}" for k, v in default_places(county).items()
+    )
     return TEMPLATE.format(
+        places="{ " + places + " }" if places else "{}",
         start=toml_string(start or ""),
         requirements=_commented_requirements(),
         bureau=toml_string(bureau),
@@ -410,6 +436,12 @@ class Settings:
     @property
     def industry_aliases(self) -> dict[str, str]:
         return dict(self["register.industry_aliases"])
+
+    @property
+    def places(self) -> dict[str, str]:
+        """文号 place abbreviation → place (province, city, county in that order): the
+        ``bureau.places`` set, else :func:`default_places` of the county."""
+        return dict(self["bureau.places"]) or default_places(str(self["bureau.county"]))
 
     @property
     def lock_timeout(self) -> float:
@@ -519,6 +551,9 @@ _VALUE_HINTS = {
     "archive.start": N_("档案起始月份写成 YYYY-MM，如 2025-10；留空表示建档当月"),
     "letters.return_days": N_("承诺书签回天数应是不小于 0 的整数，如 30"),
     "monthly.remind_workdays": N_("催报期限是 1 到 60 之间的工作日数，如 5"),
+    "bureau.places": N_(
+        '地名简称每项是一个汉字及其地名，如 places = { 湘 = "湖南省", 永 = "永州市", 蓝 = "蓝山县" }'
+    ),
 }
 
 
@@ -532,6 +567,11 @@ def _check_value(key: str, value: Any) -> None:
         raise ValueError(key)  # true is an int to tomllib; a negative count means nothing
     if key == "monthly.remind_workdays" and (isinstance(value, bool) or not 1 <= value <= 60):
         raise ValueError(key)
+    if key == "bureau.places" and not all(
+        len(abbr) == 1 and "\u4e00" <= abbr <= "\u9fff" and place.strip()
+        for abbr, place in value.items()
+    ):
+        raise ValueError(key)  # an abbreviation is one character, standing for a place
 
 
 def load_settings(root: Path, flags: dict[str, Any] | None = None) -> Settings:

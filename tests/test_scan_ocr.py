@@ -401,6 +401,9 @@ def test_a_title_ocr_misread_is_put_right_when_one_title_is_that_close() -> None
         ("湘永蓝应急责改字【2026j 053握", "湘永蓝应急责改字〔2026〕053号"),  # 〕 as j, 号 as 握
         ("蓝应急现检【2025]j 17号", "蓝应急现检〔2025〕17号"),
         ("蓝应急罚〔2026〕12号", "蓝应急罚〔2026〕12号"),  # read right: left alone
+        ("蓝应急责改2026]40号", "蓝应急责改〔2026〕40号"),  # the opening bracket lost
+        ("(蓝)应急复查2026]46号", "(蓝)应急复查〔2026〕46号"),
+        ("本机关于2026年2月5日", "本机关于2026年2月5日"),  # a date: no bracket after the year
         ("依据〔2026〕3号文件", "依据〔2026〕3号文件"),
     ],
 )
@@ -419,3 +422,109 @@ def test_a_title_s_unit_note_is_no_place_in_a_doc_number() -> None:
     # the title's note on the line above the number (a typed decision reads the same)
     title = "蓝山县应急管理局\n行政处罚决定书(单位)\n蓝应急罚决〔2026〕43号\n被处罚单位"
     assert [f.value for f in find_doc_numbers(title)] == ["蓝应急罚决〔2026〕43号"]
+
+
+# -- the bureau's own places: a 文号's abbreviation, an enterprise's county ------------------------
+
+
+def _ocr_read(lines: list[list[tuple[str, float]]]) -> ParsedDocument:
+    """read_tsv, and what ocr_document adds: the text's lines and the OCR record."""
+    parsed = read_tsv(lines)
+    page = ocr._page_from_tsv(tsv(lines))
+    parsed.lines = ocr._aligned(*ocr._joined([page]))[0].split("\n")
+    parsed.put("ocr", {"engine": "tesseract", "pages": [{"confidence": 80.0}]})
+    return parsed
+
+
+def _misread_order(heading: str, number: str, name: str, code: str | None) -> list:
+    lines = order_lines(code or "")
+    lines.insert(0, chars(heading))
+    lines[2] = [*chars(number[:-8]), (number[-8:-2], 70.0), (number[-2], 70.0), *chars("号")]
+    lines[3] = [*chars(name), (":", 90)]
+    if code is None:
+        del lines[4]
+    return lines
+
+
+@pytest.mark.parametrize(
+    ("heading", "number", "filed_number"),
+    [
+        ("蓝山县应急管理局", "赣应急责改〔2026〕3号", "蓝应急责改〔2026〕3号"),
+        ("永州市应急管理局", "(酒永蓝)应急责改〔2026〕3号", "（湘永蓝）应急责改〔2026〕3号"),
+        # a neighbouring county's own document, and a heading OCR could not read: as read
+        ("宁远县应急管理局", "(湘永宁)应急责改〔2026〕3号", "（湘永宁）应急责改〔2026〕3号"),
+        ("复出县应急管理局", "赣应急责改〔2026〕3号", "赣应急责改〔2026〕3号"),
+    ],
+)
+def test_an_ocr_read_doc_number_s_place_is_put_right_only_for_the_bureau_s_own(
+    runner, archive_dir: Path, tmp_path: Path, monkeypatch, heading, number, filed_number
+) -> None:
+    from archive.enterprises import add_enterprise
+    from archive.store import Archive
+
+    code = make_code(4242)
+    add_enterprise(
+        Archive.open(archive_dir), {"credit_code": code, "name": "蓝山县宏达矿业有限公司"}
+    )
+    inbox = tmp_path / "收件"
+    inbox.mkdir()
+    write_pdf(inbox / "扫描.pdf", ["扫描件"], title="责令限期整改指令书")
+    lines = _misread_order(heading, number, "蓝山县宏达矿业有限公司", code)
+    monkeypatch.setattr("parsers.registry.parse_path", lambda path, **_o: _ocr_read(lines))
+    result = invoke(runner, "ingest", str(inbox), "--nl", "--jobs", "1", archive=archive_dir)
+    assert result.exit_code == 0, result.stderr
+    row = json.loads(result.stdout.splitlines()[0])
+    assert (row["status"], row["credit_codes"]) == ("ingested", [code])
+    assert row["doc_number"] == filed_number
+    if filed_number.replace("（", "(").replace("）", ")") != number:
+        assert "地名简称有误" in row["reason"] and "bureau.places" in row["reason"]
+    else:
+        assert row["reason"] is None
+
+
+def test_an_ocr_read_name_with_the_county_one_character_off_is_filed_under_that_name(
+    runner, archive_dir: Path, tmp_path: Path, monkeypatch
+) -> None:
+    from archive.enterprises import add_enterprise
+    from archive.store import Archive
+
+    archive = Archive.open(archive_dir)
+    code = make_code(4242)
+    add_enterprise(archive, {"credit_code": code, "name": "蓝山县宏达矿业有限公司"})
+    add_enterprise(archive, {"credit_code": make_code(7), "name": "蓝山县宏远矿业有限公司"})
+    inbox = tmp_path / "收件"
+    inbox.mkdir()
+    write_pdf(inbox / "扫描.pdf", ["扫描件"], title="责令限期整改指令书")
+    names = iter(["监山县宏达矿业有限公司", "宁远县宏达矿业有限公司"])
+
+    def parse(path, **_options):
+        name = next(names)
+        return _ocr_read(_misread_order("蓝山县应急管理局", "蓝应急责改〔2026〕3号", name, None))
+
+    monkeypatch.setattr("parsers.registry.parse_path", parse)
+    result = invoke(runner, "ingest", str(inbox), "--nl", "--jobs", "1", archive=archive_dir)
+    row = json.loads(result.stdout.splitlines()[0])
+    assert (row["status"], row["credit_codes"]) == ("ingested", [code])
+    assert "“监山县宏达矿业有限公司”地名有误，按“蓝山县宏达矿业有限公司”归档" in row["reason"]
+    # two characters off the county: another county's enterprise, never filed by guess
+    again = tmp_path / "again"
+    again.mkdir()
+    write_pdf(again / "扫描2.pdf", ["扫描件二"], title="责令限期整改指令书")
+    result = invoke(runner, "ingest", str(again), "--nl", "--jobs", "1", archive=archive_dir)
+    row = json.loads(result.stdout.splitlines()[0])
+    assert row["status"] == "unmatched" and "宁远县宏达矿业有限公司" in row["reason"]
+
+
+def test_bad_places_in_credit_toml_are_refused_naming_the_file(archive_dir: Path) -> None:
+    from archive.errors import ArchiveError
+    from archive.settings import load_settings
+
+    settings = archive_dir / "credit.toml"
+    text = settings.read_text("utf-8")
+    assert 'places = { "湘" = "湖南省", "永" = "永州市", "蓝" = "蓝山县" }' in text
+    for bad in ('{ "湘永" = "湖南省永州市" }', '{ "x" = "湖南省" }', '{ "湘" = " " }', '["湘"]'):
+        settings.write_text(text.replace(text[text.index("places = ") :].split("\n")[0],
+                                         f"places = {bad}"), "utf-8")  # fmt: skip
+        with pytest.raises(ArchiveError) as caught:
+            load_settings(archive_dir)
+        assert "credit.toml" in caught.value.message and "bureau.places" in caught.value.message

@@ -287,3 +287,87 @@ def put_doc_numbers(parsed: ParsedDocument, doc: Document | str) -> Found | None
         parsed.put("references", references, first.line, first.source)
     parsed.candidates["doc_number"] = [candidate.as_dict() for candidate in candidates]
     return own.found() if own is not None else None
+
+
+# --------------------------------------------------------------------------------------------
+# The place abbreviation of an OCR'd 文号
+
+_PLACE_HEAD = re.compile(r"^（(?P<bracketed>[^）]{1,6})）|^(?P<bare>[^\W\d_]{1,4}?)(?=应急|安监)")
+
+
+def place_chains(places: dict[str, str]) -> list[str]:
+    """The place parts a 文号 may carry, from the abbreviations in order (province, city,
+    county): each one, and each run of them (湘永, 永蓝, 湘永蓝).
+
+    >>> place_chains({"湘": "湖南省", "永": "永州市", "蓝": "蓝山县"})
+    ['湘', '永', '蓝', '湘永', '永蓝', '湘永蓝']
+    """
+    keys = list(places)
+    return [
+        "".join(keys[start : start + size])
+        for size in range(1, len(keys) + 1)
+        for start in range(len(keys) - size + 1)
+    ]
+
+
+def correct_place(number: str, places: dict[str, str], before: str) -> str | None:
+    r"""An OCR'd 文号 (normalised) whose place abbreviation is one character off the bureau's
+    own (``places``: abbreviation → place, province to county), put right; None when it is
+    one of them, or no single one is that close.
+
+    Only a document that names one of those places before its 文号 (the heading: 蓝山县应急
+    管理局, 永州市应急管理局) is put right: a neighbouring county's (宁远县, （湘永宁）) is
+    left as read.  Where several are one character off (赣 is as near 湘 as 蓝), the issuer
+    the heading names decides.  Never called on text read from a text layer: only OCR
+    misreads characters.
+
+    >>> places = {"湘": "湖南省", "永": "永州市", "蓝": "蓝山县"}
+    >>> correct_place("（酒永蓝）应急检〔2025〕第52号", places, "永州市应急管理局")
+    '（湘永蓝）应急检〔2025〕第52号'
+    >>> correct_place("赣应急责改〔2026〕26号", places, "蓝山县应急管理局\n责令限期整改指令书")
+    '蓝应急责改〔2026〕26号'
+    >>> correct_place("（湘永宁）应急罚〔2026〕3号", places, "宁远县应急管理局") is None
+    True
+    >>> correct_place("蓝应急罚〔2026〕3号", places, "蓝山县应急管理局") is None
+    True
+    """
+    head = _PLACE_HEAD.match(number)
+    issuers = [abbr for abbr, place in places.items() if place and place in before]
+    if head is None or not issuers:
+        return None
+    read = head.group("bracketed") or head.group("bare")
+    if all(char in places for char in read):
+        return None
+    near = [
+        chain
+        for chain in place_chains(places)
+        if len(chain) == len(read) and sum(a != b for a, b in zip(chain, read, strict=True)) == 1
+    ]
+    if len(near) > 1:
+        near = [chain for chain in near if chain[-1] in issuers]
+    if len(near) != 1:
+        return None
+    start, end = head.span("bracketed") if head.group("bracketed") else head.span("bare")
+    return number[:start] + near[0] + number[end:]
+
+
+def correct_place_name(name: str, places: dict[str, str]) -> str | None:
+    """An OCR'd enterprise name that starts with one of the bureau's places (``places``'
+    values: 蓝山县, 永州市) read one character off (监山县), with the place put right; None
+    when it starts with one of them already, or not exactly one is that close.
+
+    >>> places = {"湘": "湖南省", "永": "永州市", "蓝": "蓝山县"}
+    >>> correct_place_name("监山县湘南加油站", places)
+    '蓝山县湘南加油站'
+    >>> correct_place_name("蓝山县湘南加油站", places), correct_place_name("宁远县某厂", places)
+    (None, None)
+    """
+    near = []
+    for place in places.values():
+        if len(place) < 3 or len(name) <= len(place):
+            continue  # a place of two characters is too short to tell a misreading
+        if name.startswith(place):
+            return None
+        if sum(a != b for a, b in zip(place, name, strict=False)) == 1:
+            near.append(place + name[len(place) :])
+    return near[0] if len(near) == 1 else None

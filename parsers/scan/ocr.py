@@ -512,9 +512,10 @@ def _joined(pages: list[OcrPage]) -> tuple[str, list[list[float]]]:
 # A 文号's year and serial as OCR misreads them: doubled brackets (``[2024]】``,
 # ``【〔2024]``), a 1 read as ``]`` or ``|`` (``〔2024]18]号``, ``〔2024]]号``: the serial's 1 taken
 # for a second bracket), a closing bracket read as ``1]`` or ``j``, 号 read as another
-# character at the line's end, an opening （ read as 〈 or {.
+# character at the line's end, an opening （ read as 〈 or {, an opening bracket lost
+# between the 文号's last character and the year (``责改2026]40号``).
 _YEAR_SERIAL = re.compile(
-    r"(?P<open>[〔\[【(（{]{1,2})[ \t]*(?P<year>(?:19|20)\d{2})[ \t]*"
+    r"(?P<open>[〔\[【(（{]{1,2}|(?<=[\u4e00-\u9fff]))[ \t]*(?P<year>(?:19|20)\d{2})[ \t]*"
     # the closing bracket: doubled, read as 1] (〔20251]), as j (【2026j) or ]j
     r"(?P<close>(?:1(?=[〕\]】)）}]))?[〕\]】)）}jJ]{1,3})"
     r"[ \t]*(?P<first>第)?[ \t]*(?P<serial>[\d\]|]*)[ \t]*"
