@@ -495,10 +495,9 @@ def test_an_ocr_read_name_with_the_county_one_character_off_is_filed_under_that_
     inbox = tmp_path / "收件"
     inbox.mkdir()
     write_pdf(inbox / "扫描.pdf", ["扫描件"], title="责令限期整改指令书")
-    names = iter(["监山县宏达矿业有限公司", "宁远县宏达矿业有限公司"])
 
-    def parse(path, **_options):
-        name = next(names)
+    def parse(path, **_options):  # (workers are forked: what they read comes from the path)
+        name = "宁远县宏达矿业有限公司" if "扫描2" in str(path) else "监山县宏达矿业有限公司"
         return _ocr_read(_misread_order("蓝山县应急管理局", "蓝应急责改〔2026〕3号", name, None))
 
     monkeypatch.setattr("parsers.registry.parse_path", parse)
@@ -512,7 +511,7 @@ def test_an_ocr_read_name_with_the_county_one_character_off_is_filed_under_that_
     write_pdf(again / "扫描2.pdf", ["扫描件二"], title="责令限期整改指令书")
     result = invoke(runner, "ingest", str(again), "--nl", "--jobs", "1", archive=archive_dir)
     row = json.loads(result.stdout.splitlines()[0])
-    assert row["status"] == "unmatched" and "宁远县宏达矿业有限公司" in row["reason"]
+    assert row["status"] == "unmatched" and "宁远县宏达矿业有限公司" in row["reason"], row
 
 
 def test_bad_places_in_credit_toml_are_refused_naming_the_file(archive_dir: Path) -> None:
@@ -528,3 +527,60 @@ def test_bad_places_in_credit_toml_are_refused_naming_the_file(archive_dir: Path
         with pytest.raises(ArchiveError) as caught:
             load_settings(archive_dir)
         assert "credit.toml" in caught.value.message and "bureau.places" in caught.value.message
+
+
+# -- a code in a photographed table: read again without the table's rules -------------------------
+
+
+def _table_page(ruled: bool):
+    import numpy as np
+
+    page = np.full((1200, 1000), 255, dtype=np.uint8)
+    page[300:310, 100:125] = 0  # a few strokes of text, shorter than a rule
+    page[305:340, 200:204] = 0
+    if ruled:
+        for y in (250, 350, 450):
+            page[y : y + 3, 80:920] = 0
+        for x in (80, 500, 917):
+            page[250:453, x : x + 3] = 0
+    return page
+
+
+def test_table_rules_are_painted_out_and_text_stays() -> None:
+    cleaned, ruled = ocr.without_rules(_table_page(True))
+    assert ruled and cleaned[250:253, 80:920].min() == 255 and cleaned[250:453, 500].min() == 255
+    assert cleaned[300:310, 100:125].max() == 0 and cleaned[305:340, 200:204].max() == 0
+    assert not ocr.without_rules(_table_page(False))[1]
+
+
+def test_a_code_missed_in_a_table_is_taken_from_a_second_reading_only_if_it_is_the_only_one(
+    monkeypatch,
+) -> None:
+    other = make_code(31)
+    readings: list[list[str]] = []
+
+    def run(binary, grey, arguments):
+        words = readings.pop(0) if readings else []
+        return tsv([chars("统一社会信用代码") + [(word, 88.0) for word in words]])
+
+    monkeypatch.setattr(ocr, "_binary", lambda: "tesseract")
+    monkeypatch.setattr(ocr, "_run", run)
+    monkeypatch.setattr(ocr, "reread_code", lambda page, code: None)
+
+    def hunted(first: list[str], second: list[str], *, table: bool = True):
+        readings[:] = [first, second]
+        parsed = ParsedDocument("rectification_order", "test", "test")
+        page = ocr.OcrPage(text="", prepared=_table_page(table))
+        return ocr._hunt_code(parsed, [page]), parsed
+
+    conf, parsed = hunted([CODE], [])
+    assert (conf, parsed.credit_code, parsed.credit_code_status) == (88.0, CODE, "valid")
+    assert any("去掉表格线后重读出" in warning for warning in parsed.warnings)
+    conf, parsed = hunted([], [CODE])  # sparse text finds nothing; one block does
+    assert parsed.credit_code == CODE
+    misread = CODE[:-1] + ("0" if CODE[-1] != "0" else "1")
+    for first, second in (([misread], [misread]), ([CODE, " ", other], [])):
+        conf, parsed = hunted(first, second)  # fails its check; two codes: neither taken
+        assert conf is None and parsed.credit_code is None
+    conf, parsed = hunted([CODE], [], table=False)  # no table: the first reading stands
+    assert conf is None and parsed.credit_code is None

@@ -37,7 +37,15 @@ from pathlib import Path
 from typing import Any
 
 from archive.i18n import _
-from parsers.base import CODE_ABSENT, CODE_INVALID, CODE_VALID, Document, ParsedDocument, ParseError
+from parsers.base import (
+    CODE_ABSENT,
+    CODE_INVALID,
+    CODE_VALID,
+    Document,
+    NamedEnterprise,
+    ParsedDocument,
+    ParseError,
+)
 from parsers.normalise import normalise_text
 
 __all__ = [
@@ -671,6 +679,91 @@ def _reread_invalid(parsed: ParsedDocument, main: Any, pages: list[OcrPage]) -> 
     return second[1]
 
 
+def without_rules(grey):
+    """The page with its table rules (long thin horizontal and vertical runs of ink) painted
+    white — tesseract reads a label/value table in a photo as ruling, not text — and whether
+    there were any (at least a few page-widths of rule)."""
+    import cv2
+
+    _threshold, ink = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    height, width = grey.shape[:2]
+    across = cv2.getStructuringElement(cv2.MORPH_RECT, (max(20, width // 25), 1))
+    down = cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(20, height // 25)))
+    rules = cv2.morphologyEx(ink, cv2.MORPH_OPEN, across) | cv2.morphologyEx(
+        ink, cv2.MORPH_OPEN, down
+    )
+    rules = cv2.dilate(rules, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
+    cleaned = grey.copy()
+    cleaned[rules > 0] = 255
+    return cleaned, int((rules > 0).sum()) > width
+
+
+def _codes_of(page: OcrPage, found: dict[str, float | None], is_valid) -> None:
+    """The credit codes on ``page`` (a second reading) that pass their check, as read or read
+    once more from their own box, and are sure enough (or confirmed by that box): into
+    ``found`` with their confidence."""
+    from parsers.fields.codes import find_credit_codes
+
+    lines = page.text.split("\n")
+    for candidate in find_credit_codes(page.text):
+        code, conf = candidate.code, None
+        if candidate.status == CODE_VALID:
+            conf = _code_confidence(lines, page.char_conf, code)
+        elif candidate.status == CODE_INVALID:
+            again = reread_code(page, code)
+            if again is None or len(again[0]) != 18 or not is_valid(again[0]):
+                continue
+            code, conf = again
+        else:
+            continue
+        if conf is None or conf < FIELD_FLOOR:  # unsure: confirmed by its box alone
+            again = reread_code(page, code)
+            if again is None or again[0] != code:
+                continue
+            conf = max(conf or 0.0, again[1])
+        found[code] = conf
+
+
+def _hunt_code(parsed: ParsedDocument, pages: list[OcrPage]) -> float | None:
+    """No credit code at all in the reading (a table photographed: its rules break the lines):
+    each page with a table read again with the rules removed, as sparse text (``--psm 11``),
+    then as one block (``--psm 6``) while no code is found.  A code found there is taken only
+    when it passes its check (as read, or read once more from its own box) and it is the only
+    one; its confidence is returned, else None."""
+    from archive import uscc
+
+    binary = _binary()
+    if binary is None:
+        return None
+    found: dict[str, float | None] = {}
+    for page in pages:
+        if page.prepared is None:
+            continue
+        grey, ruled = without_rules(page.prepared)
+        if not ruled:
+            continue  # no table: the first reading stands
+        for mode in ("11", "6"):
+            try:
+                second = _page_from_tsv(_run(binary, grey, ["-l", LANGUAGE, "--psm", mode, "tsv"]))
+            except ParseError:
+                continue
+            second.prepared = grey
+            before = len(found)
+            _codes_of(second, found, uscc.is_valid)
+            if len(found) > before:
+                break
+    if len(found) != 1:
+        return None
+    code, conf = next(iter(found.items()))
+    if parsed.enterprises:
+        main = parsed.enterprises[0]
+        main.credit_code, main.credit_code_status = code, CODE_VALID
+    else:
+        parsed.enterprises.append(NamedEnterprise(None, code, CODE_VALID))
+    parsed.warnings.append(_("OCR 没有读出代码；去掉表格线后重读出 {code}，校验通过", code=code))
+    return conf
+
+
 def score_fields(
     parsed: ParsedDocument,
     text: str,
@@ -721,6 +814,10 @@ def score_fields(
             if conf is not None and conf < FIELD_FLOOR:
                 _drop(parsed, "enterprise_name", main.name, conf)
                 main.name = None
+    if (not parsed.enterprises or not parsed.enterprises[0].credit_code) and pages:
+        hunted = _hunt_code(parsed, list(pages))
+        if hunted is not None:
+            scores["credit_code"] = round(hunted, 1)
     parsed.put("ocr_confidence", {name: value for name, value in scores.items()})
 
 
