@@ -521,3 +521,20 @@ def test_monthly_reports_and_section_submissions_missing(tmp_path: Path) -> None
     only = od.overdue(archive, date(2026, 11, 10), section="危化股")
     assert {row["what"] for row in only.rows} == {"monthly_report", "section_submission"}
     assert {row["section"] for row in only.rows} == {"危化股"}
+
+
+def test_a_commitment_due_in_a_year_without_holidays_is_judged_before_that_year(
+    tmp_path: Path,
+) -> None:
+    """Issued 2026-12-02, back within 30 days (2027-01-01, a holiday): on 2026-12-31 the period
+    surely has not run out — judged, not a failure; in 2027, without its holidays, it is."""
+    from tests.overdue_fixtures import issue_commitment
+
+    archive = new_archive(tmp_path)
+    add_enterprises(archive)
+    issue_commitment(archive, E1, "蓝应急诺〔2026〕0099号", "2026-12-02")
+    report = od.overdue(archive, date(2026, 12, 31))
+    assert not [row for row in report.rows if row["what"] == "commitment"]
+    later = od.overdue(archive, date(2027, 1, 20))
+    failed = [row for row in later.rows if row["what"] == "commitment"]
+    assert [row["status"] for row in failed] == ["failed"] and "2027" in failed[0]["detail"]

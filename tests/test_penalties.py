@@ -222,3 +222,16 @@ def test_the_last_day_to_pay_is_day_15_or_the_working_day_after(decided: date) -
         not calendar.is_workday(fifteenth + timedelta(days=n))
         for n in range((due - fifteenth).days)
     )
+
+
+def test_a_last_day_in_a_year_without_holidays_is_not_yet_due_before_that_year(
+    archive: Archive,
+) -> None:
+    """12-20 + 15 = 2027-01-04: on 2026-12-31 surely not passed (unpaid, the reason says why
+    the day is not given); in 2027 it cannot be told without that year's holidays."""
+    decision(archive, E1, "蓝应急罚〔2026〕9号", "2026-12-20", fine=3000)
+    row = _row(archive, "蓝应急罚〔2026〕9号", date(2026, 12, 31))
+    assert (row["status"], row["payment_due"], row["days_overdue"]) == ("unpaid", None, None)
+    assert "2027" in row["detail"]
+    row = _row(archive, "蓝应急罚〔2026〕9号", date(2027, 1, 20))
+    assert (row["status"], row["payment_due"]) == ("calendar_gap", None)
