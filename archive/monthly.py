@@ -259,8 +259,9 @@ def deadline_date(archive: Archive, requirement: Requirement, month: str) -> dat
 def earliest_deadline(requirement: Requirement, month: str) -> date:
     """The earliest day the deadline of ``month`` could possibly fall on, whatever the year's
     holidays: the 5th working day of the next month is at the earliest its 5th day, a fixed
-    day that day, the month's last working day at the earliest the month's first day (a
-    calendar-free bound, used only where the calendar lacks a year); plus the grace days."""
+    day that day, the month's last working day at the earliest :data:`LONGEST_REST` days
+    before the month's last day (a calendar-free bound, used only where the calendar lacks a
+    year); plus the grace days."""
     return earliest_due(requirement, month) + timedelta(requirement.grace_days)
 
 
@@ -271,7 +272,13 @@ def earliest_due(requirement: Requirement, month: str) -> date:
         return next_first(month) + timedelta(max(requirement.day, 1) - 1)
     if requirement.due == DUE_DAY:
         return next_first(month).replace(day=requirement.day)
-    return first_day(month)
+    return max(first_day(month), last_day(month) - timedelta(LONGEST_REST))
+
+
+# More rest days in a row than any holiday arrangement has given (the longest, 春节 or 国庆
+# with the weekend beside it, is nine): a month's last working day is at most this many days
+# before its last day, whatever a year's holidays.
+LONGEST_REST = 12
 
 
 def _passed(calendar: WorkCalendar, requirement: Requirement, month: str, as_of: date) -> bool:

@@ -767,3 +767,24 @@ def test_two_output_formats_are_a_usage_error(runner, tmp_path: Path, args) -> N
     # one format, even given twice, is fine
     result = invoke(runner, *args[:-1], args[-2], archive=archive.root)
     assert result.exit_code in (0, 10), result.stderr
+
+
+def test_a_month_s_last_working_day_is_never_before_the_calendar_free_bound() -> None:
+    """earliest_due's bound for a month's last working day (LONGEST_REST days before its last
+    day) holds on every month chinesecalendar knows."""
+    import calendar as months
+
+    from archive.settings import DEFAULTS
+    from archive.workdays import calendar_for, package_years
+
+    calendar = calendar_for(None)
+    first, last = package_years()
+    requirement = monthly.Requirement.from_settings(DEFAULTS["monthly.requirements"][0][1])
+    assert requirement.due == "last_workday"
+    for year in range(first, last + 1):
+        for number in range(1, 13):
+            month = f"{year}-{number:02d}"
+            day = date(year, number, months.monthrange(year, number)[1])
+            while not calendar.is_workday(day):
+                day -= timedelta(1)
+            assert monthly.earliest_due(requirement, month) <= day, month
