@@ -538,3 +538,31 @@ def test_a_commitment_due_in_a_year_without_holidays_is_judged_before_that_year(
     later = od.overdue(archive, date(2027, 1, 20))
     failed = [row for row in later.rows if row["what"] == "commitment"]
     assert [row["status"] for row in failed] == ["failed"] and "2027" in failed[0]["detail"]
+
+
+def test_a_blacklist_stage_due_in_a_year_without_holidays_is_not_overdue_before_it(
+    tmp_path: Path, runner
+) -> None:
+    """Collected 2026-12-28: the 告知 is due 5 working days later, in 2027.  On 2026-12-30 it
+    surely is not overdue (judged, the deadline shown as waiting for 2027's holidays); on
+    2027-01-20 it cannot be told without them."""
+    from archive import blacklist
+    from tests.overdue_fixtures import blacklist_entry
+
+    archive = new_archive(tmp_path)
+    add_enterprises(archive)
+    entry = blacklist_entry(archive, E1, date(2026, 12, 28))
+    (row,) = [
+        e for e in blacklist.list_entries(archive, as_of=date(2026, 12, 30)) if e["id"] == entry
+    ]
+    assert (row["overdue"], row["next_deadline"], row.get("calendar_gap")) == (False, None, None)
+    assert row["next_deadline_year_missing"] == 2027
+    report = od.overdue(Archive.open(archive.root), date(2026, 12, 30))
+    assert not [r for r in report.rows if r["what"] == "blacklist_stage"]
+    shown = invoke(
+        runner, "blacklist", "list", "--as-of", "2026-12-30", "--json", archive=archive.root
+    )
+    assert "未到期，期限待定（缺 2027 年数据）" in shown.stdout, shown.stdout
+    later = od.overdue(Archive.open(archive.root), date(2027, 1, 20))
+    stage = [r for r in later.rows if r["what"] == "blacklist_stage"]
+    assert [r["status"] for r in stage] == ["failed"]
