@@ -21,6 +21,9 @@ _TITLE_INNER_NOTE = re.compile(r"[(（][\u3400-\u9fff、]{1,6}[)）](?=[\u3400-\
 # A case file's cover page (行政执法案卷（封面）, 卷宗, 卷内目录), and how many lines it may have.
 _COVER = re.compile(r"案卷|卷宗|卷内目录|封面")
 _COVER_LINES = 16
+# A title named in a sentence of the body: 本机关于2026年5月23日作出了责令限期整改指令书(…),
+# 根据责令限期整改指令书 — the document it names, not this one.
+_NAMED_IN_SENTENCE = re.compile(r"(?:作出|下达|送达|签发|根据|依据|依照|按照)了?的?[“\"]?$")
 
 
 def _title_without_number(line: str) -> str:
@@ -42,11 +45,15 @@ def find_title(
     """Which of ``titles`` the document carries as its title (within its first lines).
 
     A title quoted in 《》 does not count, nor a long line (a sentence naming the title; a
-    bracketed note at the line's end, such as the 文号, is not counted), nor a line that
-    contains one of ``exclude`` (不予行政处罚决定书 for 行政处罚决定书).
+    bracketed note at the line's end, such as the 文号, is not counted), nor a title a sentence
+    names (作出了责令限期整改指令书), nor a line that contains one of ``exclude``
+    (不予行政处罚决定书 for 行政处罚决定书).
 
     >>> find_title("醴陵市应急管理局\\n不予行政处罚决定书", ["行政处罚决定书"],
     ...            exclude=["不予行政处罚决定书"]) is None
+    True
+    >>> find_title("某局\\n某公司：\\n本机关于2026年5月23日作出了责令限期整改指令书(蓝应急责",
+    ...            ["责令限期整改指令书"]) is None
     True
     """
     titles = sorted(set(titles), key=len, reverse=True)
@@ -68,14 +75,20 @@ def find_title(
     for number, line in candidates:
         if exclude and any(word in line for word in exclude):
             continue
+        named: list[tuple[int, int]] = []  # spans of titles a sentence names (longest first)
         for title in titles:
             position = line.find(title)
+            if any(start <= position and position + len(title) <= end for start, end in named):
+                continue  # 限期整改指令书 inside the 责令限期整改指令书 a sentence names
             # A 文号 printed on the title line (…决定书（永环责改〔2026〕蓝山-6号）) or a note in
             # brackets (副本) is not part of a sentence: it does not count towards the length.
             bare = _TITLE_NOTE.sub("", _title_without_number(line))
             if position < 0 or len(bare) > len(title) + 24:
                 continue
             if "《" in line[:position] and "》" in line[position:]:
+                continue
+            if _NAMED_IN_SENTENCE.search(line[:position]):
+                named.append((position, position + len(title)))
                 continue
             return Found(title, number, line)
     return None
