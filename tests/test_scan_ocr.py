@@ -584,3 +584,23 @@ def test_a_code_missed_in_a_table_is_taken_from_a_second_reading_only_if_it_is_t
         assert conf is None and parsed.credit_code is None
     conf, parsed = hunted([CODE], [], table=False)  # no table: the first reading stands
     assert conf is None and parsed.credit_code is None
+
+
+def test_an_order_a_review_s_body_names_does_not_make_the_review_an_order() -> None:
+    """整改复查意见书 whose own title OCR could not read: the order its first sentence names
+    (作出了责令限期整改指令书) is not its title — never filed as a new order with a deadline."""
+    text = "\n".join(
+        [
+            "蓝山县应急管理局",
+            "整改复碍辣见书",
+            "蓝应急复〔2026〕36号",
+            "蓝山县湘南加油站:",
+            "",
+            "本机关于2026年5月23日作出了责令限期整改指令书(蓝应急责改",
+            "〔2026〕20号),经对你单位整改情况进行复查,提出如下意见:",
+            "复查结论:上述问题已全部整改到位,同意销号。",
+        ]
+    )
+    parsed = parse_document(Document(Path("scan.jpg"), "image", text, raw_text=text))
+    assert parsed.kind != "rectification_order"
+    assert parsed.get("rectification_deadline") is None
