@@ -402,6 +402,7 @@ def test_a_title_ocr_misread_is_put_right_when_one_title_is_that_close() -> None
         ("蓝应急现检【2025]j 17号", "蓝应急现检〔2025〕17号"),
         ("蓝应急罚〔2026〕12号", "蓝应急罚〔2026〕12号"),  # read right: left alone
         ("蓝应急责改2026]40号", "蓝应急责改〔2026〕40号"),  # the opening bracket lost
+        ("(蓝)应急检记【2026j 1工亏", "(蓝)应急检记〔2026〕1号"),  # 号 read as two characters
         ("(蓝)应急复查2026]46号", "(蓝)应急复查〔2026〕46号"),
         ("本机关于2026年2月5日", "本机关于2026年2月5日"),  # a date: no bracket after the year
         ("依据〔2026〕3号文件", "依据〔2026〕3号文件"),

@@ -527,8 +527,9 @@ _YEAR_SERIAL = re.compile(
     # the closing bracket: doubled, read as 1] (〔20251]), as j (【2026j) or ]j
     r"(?P<close>(?:1(?=[〕\]】)）}]))?[〕\]】)）}jJ]{1,3})"
     r"[ \t]*(?P<first>第)?[ \t]*(?P<serial>[\d\]|]*)[ \t]*"
-    # 号, or at the end of the line one character read in its place (053握)
-    r"(?:号|(?<=\d)(?P<odd>[\u4e00-\u9fff])$)"
+    # 号, or at the end of the line one character read in its place (053握), or two (号's
+    # 口 and 丂 read apart: 1工亏)
+    r"(?:号|(?<=\d)(?P<odd>[\u4e00-\u9fff]{1,2})$)"
 )
 _DOUBLED_YEAR = re.compile(r"([〔\[【(（]{1,2})[ \t]*((?:19|20)\d{2})[ \t]*([〕\]】)）]{1,2})")
 _PLACE_OPEN = re.compile(r"^[ \t]*[〈<{《]([^\d()〈<{《》>}]{1,10})\)")
