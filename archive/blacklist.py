@@ -487,7 +487,15 @@ def _with_due(
                 if as_of > deadline:
                     row["overdue"] = True
                     workdays = bool(_plan_stage(row, following).get("workdays"))
-                    row["days_overdue"] = calendar.days_between(deadline, as_of, workdays=workdays)
+                    try:
+                        row["days_overdue"] = calendar.days_between(
+                            deadline, as_of, workdays=workdays
+                        )
+                    except CalendarGap as gap:  # surely overdue; how many working days is not
+                        row["days_overdue"] = None
+                        row["days_overdue_year_missing"] = gap.year
+                        if gap.message not in archive.warnings:
+                            archive.warnings.append(gap.message)
         except CalendarGap as exc:
             if _surely_not_due(calendar, row, following, as_of):
                 row["next_deadline_year_missing"] = exc.year  # not due yet; the day is unknown

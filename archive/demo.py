@@ -874,6 +874,7 @@ class DemoContext:
     returned_dir: Path | None = None
     issued: list[Any] = field(default_factory=list)
     today: date = field(default_factory=date.today)
+    moved_from: date | None = None  # the day asked for, after the calendar's last year
     story: Story | None = None  # the dates of the rules story (set with the returned batch)
     story_code: str | None = None  # the enterprise whose order went overdue long ago
     current_code: str | None = None  # the enterprise whose order went overdue lately
@@ -930,7 +931,18 @@ def step_create_archive(context: DemoContext) -> DemoStep:
             exc.hint = _("这是一个档案，演示不会改动它：换一个文件夹，例如：credit demo 演示档案")
         raise
     root = context.archive.root
-    return DemoStep("create_archive", _("新建档案：{path}", path=root), {"path": str(root)})
+    message = _("新建档案：{path}", path=root)
+    details: dict[str, Any] = {"path": str(root), "today": context.today.isoformat()}
+    if context.moved_from is not None:
+        message = _(
+            "{message}（节假日数据只到 {year} 年：演示按 {today} 进行，而不是 {asked}）",
+            message=message,
+            year=context.today.year,
+            today=context.today.isoformat(),
+            asked=context.moved_from.isoformat(),
+        )
+        details["moved_from"] = context.moved_from.isoformat()
+    return DemoStep("create_archive", message, details)
 
 
 def step_write_roster(context: DemoContext) -> DemoStep:
@@ -1510,14 +1522,22 @@ def build_demo(
     """Build the demo archive in ``folder`` (new or empty); refuse a folder already in use.
 
     ``today`` (default: the real today) is the day the demo acts on: this year's letters,
-    today's rules; the rules story's past dates follow from it (:func:`story_dates`).
+    today's rules; the rules story's past dates follow from it (:func:`story_dates`).  A day
+    after the last year the working-day calendar covers is moved back to that year's last day
+    (said in the first step): counted from a later day, every deadline would wait for that
+    year's holidays, and the story could not be told.
     """
+    from archive.workdays import package_years
+
+    wanted = today or date.today()
+    covered = date(package_years()[1], 12, 31)
     context = DemoContext(
         folder=Path(folder).expanduser(),
         actor=actor,
         count=count,
         seed=seed,
-        today=today or date.today(),
+        today=min(wanted, covered),
+        moved_from=wanted if wanted > covered else None,
     )
     steps = [step(context) for step in STEPS]
     assert context.archive is not None

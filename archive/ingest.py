@@ -657,6 +657,8 @@ class _Committer:
             result.reason = corrected
         match = self._match(parsed, result)
         if match is None:
+            if corrected and not work.mismatch:
+                result.reason = _("；").join(item for item in (result.reason, corrected) if item)
             self._unmatched(result, parsed, work)
             return
         self.pending.append((result, match, Path(work.candidate.path), work))
@@ -756,7 +758,9 @@ class _Committer:
         near = result.near if parsed.get("ocr_confidence") is not None else None
         notes: list[str] = []  # how an OCR'd name was read (its place put right)
         for named in parsed.enterprises:
-            code, by = self._match_one(named, enterprises, problems, new, near, notes)
+            code, by = self._match_one(
+                named, enterprises, problems, new, near, notes, list(parsed.lines)
+            )
             if code and code not in codes:
                 codes.append(code)
                 how = how or by
@@ -822,6 +826,7 @@ class _Committer:
         new: list[dict[str, str]],
         near: list[dict[str, str]] | None = None,
         notes: list[str] | None = None,
+        lines: list[str] = (),  # type: ignore[assignment]
     ):
         code = named.credit_code
         if code and named.credit_code_status == "valid":
@@ -857,7 +862,7 @@ class _Committer:
             if len(by_name) == 1:
                 return by_name[0]["credit_code"], "name"
             if not by_name and near is not None and notes is not None:
-                found = self._name_with_place(named.name, enterprises)
+                found = self._name_with_place(named.name, enterprises, lines)
                 if found is not None:
                     notes.append(found[1])
                     return found[0], "name"
@@ -880,13 +885,19 @@ class _Committer:
             )
         return None, None
 
-    def _name_with_place(self, name: str, enterprises: Any) -> tuple[str, str] | None:
+    def _name_with_place(
+        self, name: str, enterprises: Any, lines: list[str]
+    ) -> tuple[str, str] | None:
         """An OCR'd name not in the register whose county (or city) OCR read one character
-        off (监山县 for 蓝山县, :func:`parsers.fields.doc_numbers.correct_place_name`) and that,
-        put right, is exactly one registered name: (its code, the note saying so)."""
+        off (监山县 for 蓝山县, :func:`parsers.fields.doc_numbers.correct_place_name`: only when
+        the heading above it names that place) and that, put right, is exactly one registered
+        name: (its code, the note saying so)."""
         from parsers.fields.doc_numbers import correct_place_name
 
-        fixed = correct_place_name(name, self.archive.settings.places)
+        at = next((index for index, line in enumerate(lines) if name in line), None)
+        if at is None:
+            return None
+        fixed = correct_place_name(name, self.archive.settings.places, "\n".join(lines[:at]))
         if fixed is None:
             return None
         known = self._names().get(normalise_name(fixed), [])

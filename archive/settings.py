@@ -267,7 +267,8 @@ name = {bureau}
 # 所属县（区）
 county = {county}
 # 文号中的地名简称及其地名，按省、市、县（区）的顺序，如 （湘永蓝）应急责改〔2026〕8号：
-# 扫描件文字识别把其中一个字读错时（如 蓝 读成 监），按这里改正并注明
+# 扫描件文字识别把其中一个字读错时（如 蓝 读成 监），按这里改正并注明；须含所属县；
+# 写成 {{}} 表示按所属县推出（蓝山县：湘、永、蓝；其他县：县名的第一个字）
 places = {places}
 
 [register]
@@ -629,6 +630,22 @@ def load_settings(root: Path, flags: dict[str, Any] | None = None) -> Settings:
     if requirements.source == SOURCE_FILE:
         requirements.value = check_requirements(
             requirements.value, path, sections=settings.sections, industries=settings.industries
+        )
+    places, county = settings["bureau.places"], settings["bureau.county"]
+    if places and county not in places.values():
+        # the places correct what OCR read: written for another county, they would put a
+        # neighbour's 文号 "right" into ours
+        raise ArchiveError(
+            _(
+                "{path} 中 bureau.places 没有所属县“{county}”：{places}",
+                path=path,
+                county=county,
+                places=", ".join(f"{abbr} = {place}" for abbr, place in places.items()),
+            ),
+            _(
+                '写出所属县及其上级的简称，由大到小，如 places = { 湘 = "湖南省", 永 = "永州市", '
+                '蓝 = "蓝山县" }；写成 places = {} 则按所属县推出'
+            ),
         )
     return settings
 

@@ -566,3 +566,31 @@ def test_a_blacklist_stage_due_in_a_year_without_holidays_is_not_overdue_before_
     later = od.overdue(Archive.open(archive.root), date(2027, 1, 20))
     stage = [r for r in later.rows if r["what"] == "blacklist_stage"]
     assert [r["status"] for r in stage] == ["failed"]
+
+
+def test_a_blacklist_stage_due_in_2026_is_overdue_in_2027_with_its_days_unknown(
+    tmp_path: Path, runner
+) -> None:
+    """Collected 2026-12-24: the 告知 was due 2026-12-31 (5 working days).  On 2027-01-04 it is
+    surely overdue; how many working days needs 2027's holidays, so the count is empty."""
+    from archive import blacklist
+    from tests.overdue_fixtures import blacklist_entry
+
+    archive = new_archive(tmp_path)
+    add_enterprises(archive)
+    entry = blacklist_entry(archive, E1, date(2026, 12, 24))
+    as_of = date(2027, 1, 4)
+    (row,) = [e for e in blacklist.list_entries(archive, as_of=as_of) if e["id"] == entry]
+    assert (row["next_deadline"], row["overdue"], row["days_overdue"]) == ("2026-12-31", True, None)
+    assert row.get("calendar_gap") is None and row["days_overdue_year_missing"] == 2027
+    report = od.overdue(Archive.open(archive.root), as_of)
+    (stage,) = [r for r in report.rows if r["what"] == "blacklist_stage"]
+    assert (stage["status"], stage["since"], stage["days_overdue"]) == (
+        "overdue",
+        "2026-12-31",
+        None,
+    )
+    shown = invoke(
+        runner, "blacklist", "list", "--as-of", "2027-01-04", "--json", archive=archive.root
+    )
+    assert "逾期（天数待定，缺 2027 年数据）" in shown.stdout

@@ -451,9 +451,12 @@ def _misread_order(heading: str, number: str, name: str, code: str | None) -> li
     ("heading", "number", "filed_number"),
     [
         ("蓝山县应急管理局", "赣应急责改〔2026〕3号", "蓝应急责改〔2026〕3号"),
-        ("永州市应急管理局", "(酒永蓝)应急责改〔2026〕3号", "（湘永蓝）应急责改〔2026〕3号"),
-        # a neighbouring county's own document, and a heading OCR could not read: as read
+        ("蓝山县应急管理局", "(酒永蓝)应急责改〔2026〕3号", "（湘永蓝）应急责改〔2026〕3号"),
+        # a neighbouring county's own document (under our province's name too), a heading
+        # that does not name the county the abbreviation stands for, one OCR could not read
         ("宁远县应急管理局", "(湘永宁)应急责改〔2026〕3号", "（湘永宁）应急责改〔2026〕3号"),
+        ("湖南省宁远县应急管理局", "(湘永宁)应急责改〔2026〕3号", "（湘永宁）应急责改〔2026〕3号"),
+        ("永州市应急管理局", "(酒永蓝)应急责改〔2026〕3号", "（酒永蓝）应急责改〔2026〕3号"),
         ("复出县应急管理局", "赣应急责改〔2026〕3号", "赣应急责改〔2026〕3号"),
     ],
 )
@@ -498,8 +501,11 @@ def test_an_ocr_read_name_with_the_county_one_character_off_is_filed_under_that_
     write_pdf(inbox / "扫描.pdf", ["扫描件"], title="责令限期整改指令书")
 
     def parse(path, **_options):  # (workers are forked: what they read comes from the path)
-        name = "宁远县宏达矿业有限公司" if "扫描2" in str(path) else "监山县宏达矿业有限公司"
-        return _ocr_read(_misread_order("蓝山县应急管理局", "蓝应急责改〔2026〕3号", name, None))
+        heading, name = {
+            "扫描2": ("蓝山县应急管理局", "宁远县宏达矿业有限公司"),
+            "扫描3": ("蓝田县应急管理局", "蓝田县宏达矿业有限公司"),
+        }.get(Path(path).stem, ("蓝山县应急管理局", "监山县宏达矿业有限公司"))
+        return _ocr_read(_misread_order(heading, "蓝应急责改〔2026〕3号", name, None))
 
     monkeypatch.setattr("parsers.registry.parse_path", parse)
     result = invoke(runner, "ingest", str(inbox), "--nl", "--jobs", "1", archive=archive_dir)
@@ -513,6 +519,13 @@ def test_an_ocr_read_name_with_the_county_one_character_off_is_filed_under_that_
     result = invoke(runner, "ingest", str(again), "--nl", "--jobs", "1", archive=archive_dir)
     row = json.loads(result.stdout.splitlines()[0])
     assert row["status"] == "unmatched" and "宁远县宏达矿业有限公司" in row["reason"], row
+    # one character off, but the heading names that other county (蓝田县): as read
+    third = tmp_path / "third"
+    third.mkdir()
+    write_pdf(third / "扫描3.pdf", ["扫描件三"], title="责令限期整改指令书")
+    result = invoke(runner, "ingest", str(third), "--nl", "--jobs", "1", archive=archive_dir)
+    row = json.loads(result.stdout.splitlines()[0])
+    assert row["status"] == "unmatched" and "蓝田县宏达矿业有限公司" in row["reason"], row
 
 
 def test_bad_places_in_credit_toml_are_refused_naming_the_file(archive_dir: Path) -> None:
@@ -522,7 +535,14 @@ def test_bad_places_in_credit_toml_are_refused_naming_the_file(archive_dir: Path
     settings = archive_dir / "credit.toml"
     text = settings.read_text("utf-8")
     assert 'places = { "湘" = "湖南省", "永" = "永州市", "蓝" = "蓝山县" }' in text
-    for bad in ('{ "湘永" = "湖南省永州市" }', '{ "x" = "湖南省" }', '{ "湘" = " " }', '["湘"]'):
+    bad_values = (
+        '{ "湘永" = "湖南省永州市" }',
+        '{ "x" = "湖南省" }',
+        '{ "湘" = " " }',
+        '["湘"]',
+        '{ "宁" = "宁远县" }',  # another county's: would put a neighbour's 文号 "right"
+    )
+    for bad in bad_values:
         settings.write_text(text.replace(text[text.index("places = ") :].split("\n")[0],
                                          f"places = {bad}"), "utf-8")  # fmt: skip
         with pytest.raises(ArchiveError) as caught:
@@ -605,3 +625,19 @@ def test_an_order_a_review_s_body_names_does_not_make_the_review_an_order() -> N
     parsed = parse_document(Document(Path("scan.jpg"), "image", text, raw_text=text))
     assert parsed.kind != "rectification_order"
     assert parsed.get("rectification_deadline") is None
+
+
+def test_an_unmatched_file_says_its_doc_number_was_put_right(
+    runner, archive_dir: Path, tmp_path: Path, monkeypatch
+) -> None:
+    inbox = tmp_path / "收件"
+    inbox.mkdir()
+    write_pdf(inbox / "扫描.pdf", ["扫描件"], title="责令限期整改指令书")
+    lines = _misread_order("蓝山县应急管理局", "赣应急责改〔2026〕3号", "某某有限公司", None)
+    monkeypatch.setattr("parsers.registry.parse_path", lambda path, **_o: _ocr_read(lines))
+    result = invoke(runner, "ingest", str(inbox), "--nl", "--jobs", "1", archive=archive_dir)
+    row = json.loads(result.stdout.splitlines()[0])
+    assert row["status"] == "unmatched" and row["doc_number"] == "蓝应急责改〔2026〕3号"
+    assert "名册中没有名为“某某有限公司”" in row["reason"] and "地名简称有误" in row["reason"]
+    (sidecar,) = (archive_dir / "inbox" / "unmatched").glob("*.json")
+    assert "地名简称有误" in sidecar.read_text("utf-8")

@@ -128,7 +128,10 @@ def _decorate(row: dict[str, Any]) -> dict[str, Any]:
     marks = []
     if row.get("due_for_removal"):
         marks.append(_("期满应移出"))
-    if row.get("overdue"):
+    if row.get("overdue") and row.get("days_overdue") is None:
+        year = row.get("days_overdue_year_missing")
+        marks.append(_("逾期（天数待定，缺 {year} 年数据）", year=year))
+    elif row.get("overdue"):
         marks.append(_("逾期 {days} 天", days=row.get("days_overdue", 0)))
     if row.get("removal_pending_year"):
         marks.append(_("届满待定（缺 {year} 年数据）", year=row["removal_pending_year"]))

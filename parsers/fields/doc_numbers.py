@@ -315,25 +315,27 @@ def correct_place(number: str, places: dict[str, str], before: str) -> str | Non
     own (``places``: abbreviation → place, province to county), put right; None when it is
     one of them, or no single one is that close.
 
-    Only a document that names one of those places before its 文号 (the heading: 蓝山县应急
-    管理局, 永州市应急管理局) is put right: a neighbouring county's (宁远县, （湘永宁）) is
-    left as read.  Where several are one character off (赣 is as near 湘 as 蓝), the issuer
-    the heading names decides.  Never called on text read from a text layer: only OCR
-    misreads characters.
+    Only where the text ``before`` the 文号 (the heading: 蓝山县应急管理局) names the place
+    of the issuing bureau the corrected abbreviation stands for (its last character: 蓝山县
+    for （湘永蓝）, 永州市 for 永): a neighbouring county's document (宁远县, （湘永宁）) names
+    its own county, even under our province's or city's name, and is left as read, and so is
+    a document whose heading OCR could not read.  Never called on text read from a text layer:
+    only OCR misreads characters.
 
     >>> places = {"湘": "湖南省", "永": "永州市", "蓝": "蓝山县"}
-    >>> correct_place("（酒永蓝）应急检〔2025〕第52号", places, "永州市应急管理局")
+    >>> correct_place("（酒永蓝）应急检〔2025〕第52号", places, "蓝山县应急管理局")
     '（湘永蓝）应急检〔2025〕第52号'
     >>> correct_place("赣应急责改〔2026〕26号", places, "蓝山县应急管理局\n责令限期整改指令书")
     '蓝应急责改〔2026〕26号'
-    >>> correct_place("（湘永宁）应急罚〔2026〕3号", places, "宁远县应急管理局") is None
+    >>> correct_place("（湘永宁）应急罚〔2026〕3号", places, "湖南省宁远县应急管理局") is None
+    True
+    >>> correct_place("（酒永蓝）应急检〔2025〕第52号", places, "复出县应急管理局") is None
     True
     >>> correct_place("蓝应急罚〔2026〕3号", places, "蓝山县应急管理局") is None
     True
     """
     head = _PLACE_HEAD.match(number)
-    issuers = [abbr for abbr, place in places.items() if place and place in before]
-    if head is None or not issuers:
+    if head is None or not places:
         return None
     read = head.group("bracketed") or head.group("bare")
     if all(char in places for char in read):
@@ -341,26 +343,30 @@ def correct_place(number: str, places: dict[str, str], before: str) -> str | Non
     near = [
         chain
         for chain in place_chains(places)
-        if len(chain) == len(read) and sum(a != b for a, b in zip(chain, read, strict=True)) == 1
+        if len(chain) == len(read)
+        and sum(a != b for a, b in zip(chain, read, strict=True)) == 1
+        and places[chain[-1]] in before
     ]
-    if len(near) > 1:
-        near = [chain for chain in near if chain[-1] in issuers]
     if len(near) != 1:
         return None
     start, end = head.span("bracketed") if head.group("bracketed") else head.span("bare")
     return number[:start] + near[0] + number[end:]
 
 
-def correct_place_name(name: str, places: dict[str, str]) -> str | None:
+def correct_place_name(name: str, places: dict[str, str], before: str) -> str | None:
     """An OCR'd enterprise name that starts with one of the bureau's places (``places``'
     values: 蓝山县, 永州市) read one character off (监山县), with the place put right; None
-    when it starts with one of them already, or not exactly one is that close.
+    when it starts with one of them already, or not exactly one is that close, or the text
+    ``before`` the name (the heading) does not name that place: a document of 蓝田县应急管理局
+    to 蓝田县某厂 is another county's, whatever our register holds.
 
     >>> places = {"湘": "湖南省", "永": "永州市", "蓝": "蓝山县"}
-    >>> correct_place_name("监山县湘南加油站", places)
+    >>> correct_place_name("监山县湘南加油站", places, "蓝山县应急管理局")
     '蓝山县湘南加油站'
-    >>> correct_place_name("蓝山县湘南加油站", places), correct_place_name("宁远县某厂", places)
-    (None, None)
+    >>> correct_place_name("蓝田县祥和冶金有限公司", places, "蓝田县应急管理局") is None
+    True
+    >>> correct_place_name("蓝山县湘南加油站", places, "蓝山县应急管理局") is None
+    True
     """
     near = []
     for place in places.values():
@@ -368,6 +374,6 @@ def correct_place_name(name: str, places: dict[str, str]) -> str | None:
             continue  # a place of two characters is too short to tell a misreading
         if name.startswith(place):
             return None
-        if sum(a != b for a, b in zip(place, name, strict=False)) == 1:
+        if sum(a != b for a, b in zip(place, name, strict=False)) == 1 and place in before:
             near.append(place + name[len(place) :])
     return near[0] if len(near) == 1 else None
