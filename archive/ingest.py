@@ -772,6 +772,15 @@ class _Committer:
                 _("文字识别读出的代码不用于登记新单位：请核对后用 credit enterprise add 登记")
             )
         if codes:
+            if how in ("name", "masked"):  # a code printed but failing its check: say so
+                notes += [
+                    _(
+                        "文中的代码 {code} 校验不通过，已按单位名称归档：请核对",
+                        code=named.credit_code,
+                    )
+                    for named in parsed.enterprises
+                    if named.credit_code and named.credit_code_status == "invalid"
+                ]
             if notes:
                 result.reason = _("；").join(notes)
             return {"credit_codes": codes, "matched_by": how, "register": new}

@@ -641,3 +641,26 @@ def test_an_unmatched_file_says_its_doc_number_was_put_right(
     assert "名册中没有名为“某某有限公司”" in row["reason"] and "地名简称有误" in row["reason"]
     (sidecar,) = (archive_dir / "inbox" / "unmatched").glob("*.json")
     assert "地名简称有误" in sidecar.read_text("utf-8")
+
+
+def test_a_file_filed_by_name_says_the_code_it_printed_failed_its_check(
+    runner, archive_dir: Path, tmp_path: Path, monkeypatch
+) -> None:
+    from archive.enterprises import add_enterprise
+    from archive.store import Archive
+
+    code = make_code(4242)
+    add_enterprise(
+        Archive.open(archive_dir), {"credit_code": code, "name": "蓝山县宏达矿业有限公司"}
+    )
+    misread = code[:9] + ("8" if code[9] != "8" else "6") + code[10:]
+    inbox = tmp_path / "收件"
+    inbox.mkdir()
+    write_pdf(inbox / "扫描.pdf", ["扫描件"], title="责令限期整改指令书")
+    monkeypatch.setattr(
+        "parsers.registry.parse_path", lambda path, **_o: _ocr_read(order_lines(misread))
+    )
+    result = invoke(runner, "ingest", str(inbox), "--nl", "--jobs", "1", archive=archive_dir)
+    row = json.loads(result.stdout.splitlines()[0])
+    assert (row["status"], row["credit_codes"], row["matched_by"]) == ("ingested", [code], "name")
+    assert f"文中的代码 {misread} 校验不通过，已按单位名称归档" in row["reason"]
