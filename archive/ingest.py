@@ -781,8 +781,8 @@ class _Committer:
                     for named in parsed.enterprises
                     if named.credit_code and named.credit_code_status == "invalid"
                 ]
-            if notes:
-                result.reason = _("；").join(notes)
+            if notes:  # after what is said already (the 文号 put right, a mismatched suffix)
+                result.reason = _("；").join([*([result.reason] if result.reason else []), *notes])
             return {"credit_codes": codes, "matched_by": how, "register": new}
         if new and self.register_new:
             return {

@@ -664,3 +664,33 @@ def test_a_file_filed_by_name_says_the_code_it_printed_failed_its_check(
     row = json.loads(result.stdout.splitlines()[0])
     assert (row["status"], row["credit_codes"], row["matched_by"]) == ("ingested", [code], "name")
     assert f"文中的代码 {misread} 校验不通过，已按单位名称归档" in row["reason"]
+
+
+def test_both_places_put_right_are_said(
+    runner, archive_dir: Path, tmp_path: Path, monkeypatch
+) -> None:
+    from archive.enterprises import add_enterprise
+    from archive.store import Archive
+
+    code = make_code(4242)
+    add_enterprise(
+        Archive.open(archive_dir), {"credit_code": code, "name": "蓝山县宏达矿业有限公司"}
+    )
+    inbox = tmp_path / "收件"
+    inbox.mkdir()
+    write_pdf(inbox / "扫描.pdf", ["扫描件"], title="责令限期整改指令书")
+    lines = _misread_order(
+        "蓝山县应急管理局", "赣应急责改〔2026〕3号", "监山县宏达矿业有限公司", None
+    )
+    monkeypatch.setattr("parsers.registry.parse_path", lambda path, **_o: _ocr_read(lines))
+    result = invoke(runner, "ingest", str(inbox), "--nl", "--jobs", "1", archive=archive_dir)
+    row = json.loads(result.stdout.splitlines()[0])
+    assert (row["status"], row["credit_codes"], row["doc_number"]) == (
+        "ingested",
+        [code],
+        "蓝应急责改〔2026〕3号",
+    )
+    assert (
+        "地名简称有误" in row["reason"]
+        and "地名有误，按“蓝山县宏达矿业有限公司”归档" in row["reason"]
+    )
