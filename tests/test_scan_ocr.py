@@ -447,6 +447,26 @@ def _misread_order(heading: str, number: str, name: str, code: str | None) -> li
     return lines
 
 
+def _ingest_read(runner, archive_dir: Path, folder: Path, monkeypatch, read, register=True) -> dict:
+    """Ingest one stand-in file whose OCR reading is ``read`` (lines, or a function of the
+    file's path), 蓝山县宏达矿业有限公司 registered under make_code(4242) first: its row."""
+    from archive.enterprises import add_enterprise
+    from archive.store import Archive
+
+    if register:
+        add_enterprise(Archive.open(archive_dir), {"credit_code": CODE_42, "name": NAME_42})
+    folder.mkdir()
+    write_pdf(folder / f"{folder.name}.pdf", [folder.name], title="责令限期整改指令书")
+    parse = read if callable(read) else (lambda path, **_o: _ocr_read(read))
+    monkeypatch.setattr("parsers.registry.parse_path", lambda path, **_o: parse(path))
+    result = invoke(runner, "ingest", str(folder), "--nl", "--jobs", "1", archive=archive_dir)
+    assert result.exit_code in (0, 10), result.stderr
+    return json.loads(result.stdout.splitlines()[0])
+
+
+CODE_42, NAME_42 = make_code(4242), "蓝山县宏达矿业有限公司"
+
+
 @pytest.mark.parametrize(
     ("heading", "number", "filed_number"),
     [
@@ -463,22 +483,9 @@ def _misread_order(heading: str, number: str, name: str, code: str | None) -> li
 def test_an_ocr_read_doc_number_s_place_is_put_right_only_for_the_bureau_s_own(
     runner, archive_dir: Path, tmp_path: Path, monkeypatch, heading, number, filed_number
 ) -> None:
-    from archive.enterprises import add_enterprise
-    from archive.store import Archive
-
-    code = make_code(4242)
-    add_enterprise(
-        Archive.open(archive_dir), {"credit_code": code, "name": "蓝山县宏达矿业有限公司"}
-    )
-    inbox = tmp_path / "收件"
-    inbox.mkdir()
-    write_pdf(inbox / "扫描.pdf", ["扫描件"], title="责令限期整改指令书")
-    lines = _misread_order(heading, number, "蓝山县宏达矿业有限公司", code)
-    monkeypatch.setattr("parsers.registry.parse_path", lambda path, **_o: _ocr_read(lines))
-    result = invoke(runner, "ingest", str(inbox), "--nl", "--jobs", "1", archive=archive_dir)
-    assert result.exit_code == 0, result.stderr
-    row = json.loads(result.stdout.splitlines()[0])
-    assert (row["status"], row["credit_codes"]) == ("ingested", [code])
+    lines = _misread_order(heading, number, NAME_42, CODE_42)
+    row = _ingest_read(runner, archive_dir, tmp_path / "收件", monkeypatch, lines)
+    assert (row["status"], row["credit_codes"]) == ("ingested", [CODE_42])
     assert row["doc_number"] == filed_number
     if filed_number.replace("（", "(").replace("）", ")") != number:
         assert "地名简称有误" in row["reason"] and "bureau.places" in row["reason"]
@@ -492,39 +499,25 @@ def test_an_ocr_read_name_with_the_county_one_character_off_is_filed_under_that_
     from archive.enterprises import add_enterprise
     from archive.store import Archive
 
-    archive = Archive.open(archive_dir)
-    code = make_code(4242)
-    add_enterprise(archive, {"credit_code": code, "name": "蓝山县宏达矿业有限公司"})
-    add_enterprise(archive, {"credit_code": make_code(7), "name": "蓝山县宏远矿业有限公司"})
-    inbox = tmp_path / "收件"
-    inbox.mkdir()
-    write_pdf(inbox / "扫描.pdf", ["扫描件"], title="责令限期整改指令书")
+    add_enterprise(
+        Archive.open(archive_dir), {"credit_code": make_code(7), "name": "蓝山县宏远矿业有限公司"}
+    )
 
-    def parse(path, **_options):  # (workers are forked: what they read comes from the path)
+    def parse(path):  # (workers are forked: what they read comes from the path)
         heading, name = {
-            "扫描2": ("蓝山县应急管理局", "宁远县宏达矿业有限公司"),
-            "扫描3": ("蓝田县应急管理局", "蓝田县宏达矿业有限公司"),
+            "二": ("蓝山县应急管理局", "宁远县宏达矿业有限公司"),
+            "三": ("蓝田县应急管理局", "蓝田县宏达矿业有限公司"),
         }.get(Path(path).stem, ("蓝山县应急管理局", "监山县宏达矿业有限公司"))
         return _ocr_read(_misread_order(heading, "蓝应急责改〔2026〕3号", name, None))
 
-    monkeypatch.setattr("parsers.registry.parse_path", parse)
-    result = invoke(runner, "ingest", str(inbox), "--nl", "--jobs", "1", archive=archive_dir)
-    row = json.loads(result.stdout.splitlines()[0])
-    assert (row["status"], row["credit_codes"]) == ("ingested", [code])
+    row = _ingest_read(runner, archive_dir, tmp_path / "一", monkeypatch, parse)
+    assert (row["status"], row["credit_codes"]) == ("ingested", [CODE_42])
     assert "“监山县宏达矿业有限公司”地名有误，按“蓝山县宏达矿业有限公司”归档" in row["reason"]
     # two characters off the county: another county's enterprise, never filed by guess
-    again = tmp_path / "again"
-    again.mkdir()
-    write_pdf(again / "扫描2.pdf", ["扫描件二"], title="责令限期整改指令书")
-    result = invoke(runner, "ingest", str(again), "--nl", "--jobs", "1", archive=archive_dir)
-    row = json.loads(result.stdout.splitlines()[0])
+    row = _ingest_read(runner, archive_dir, tmp_path / "二", monkeypatch, parse, register=False)
     assert row["status"] == "unmatched" and "宁远县宏达矿业有限公司" in row["reason"], row
     # one character off, but the heading names that other county (蓝田县): as read
-    third = tmp_path / "third"
-    third.mkdir()
-    write_pdf(third / "扫描3.pdf", ["扫描件三"], title="责令限期整改指令书")
-    result = invoke(runner, "ingest", str(third), "--nl", "--jobs", "1", archive=archive_dir)
-    row = json.loads(result.stdout.splitlines()[0])
+    row = _ingest_read(runner, archive_dir, tmp_path / "三", monkeypatch, parse, register=False)
     assert row["status"] == "unmatched" and "蓝田县宏达矿业有限公司" in row["reason"], row
 
 
@@ -630,13 +623,8 @@ def test_an_order_a_review_s_body_names_does_not_make_the_review_an_order() -> N
 def test_an_unmatched_file_says_its_doc_number_was_put_right(
     runner, archive_dir: Path, tmp_path: Path, monkeypatch
 ) -> None:
-    inbox = tmp_path / "收件"
-    inbox.mkdir()
-    write_pdf(inbox / "扫描.pdf", ["扫描件"], title="责令限期整改指令书")
     lines = _misread_order("蓝山县应急管理局", "赣应急责改〔2026〕3号", "某某有限公司", None)
-    monkeypatch.setattr("parsers.registry.parse_path", lambda path, **_o: _ocr_read(lines))
-    result = invoke(runner, "ingest", str(inbox), "--nl", "--jobs", "1", archive=archive_dir)
-    row = json.loads(result.stdout.splitlines()[0])
+    row = _ingest_read(runner, archive_dir, tmp_path / "收件", monkeypatch, lines, register=False)
     assert row["status"] == "unmatched" and row["doc_number"] == "蓝应急责改〔2026〕3号"
     assert "名册中没有名为“某某有限公司”" in row["reason"] and "地名简称有误" in row["reason"]
     (sidecar,) = (archive_dir / "inbox" / "unmatched").glob("*.json")
@@ -646,48 +634,26 @@ def test_an_unmatched_file_says_its_doc_number_was_put_right(
 def test_a_file_filed_by_name_says_the_code_it_printed_failed_its_check(
     runner, archive_dir: Path, tmp_path: Path, monkeypatch
 ) -> None:
-    from archive.enterprises import add_enterprise
-    from archive.store import Archive
-
-    code = make_code(4242)
-    add_enterprise(
-        Archive.open(archive_dir), {"credit_code": code, "name": "蓝山县宏达矿业有限公司"}
+    misread = CODE_42[:9] + ("8" if CODE_42[9] != "8" else "6") + CODE_42[10:]
+    row = _ingest_read(runner, archive_dir, tmp_path / "收件", monkeypatch, order_lines(misread))
+    assert (row["status"], row["credit_codes"], row["matched_by"]) == (
+        "ingested",
+        [CODE_42],
+        "name",
     )
-    misread = code[:9] + ("8" if code[9] != "8" else "6") + code[10:]
-    inbox = tmp_path / "收件"
-    inbox.mkdir()
-    write_pdf(inbox / "扫描.pdf", ["扫描件"], title="责令限期整改指令书")
-    monkeypatch.setattr(
-        "parsers.registry.parse_path", lambda path, **_o: _ocr_read(order_lines(misread))
-    )
-    result = invoke(runner, "ingest", str(inbox), "--nl", "--jobs", "1", archive=archive_dir)
-    row = json.loads(result.stdout.splitlines()[0])
-    assert (row["status"], row["credit_codes"], row["matched_by"]) == ("ingested", [code], "name")
     assert f"文中的代码 {misread} 校验不通过，已按单位名称归档" in row["reason"]
 
 
 def test_both_places_put_right_are_said(
     runner, archive_dir: Path, tmp_path: Path, monkeypatch
 ) -> None:
-    from archive.enterprises import add_enterprise
-    from archive.store import Archive
-
-    code = make_code(4242)
-    add_enterprise(
-        Archive.open(archive_dir), {"credit_code": code, "name": "蓝山县宏达矿业有限公司"}
-    )
-    inbox = tmp_path / "收件"
-    inbox.mkdir()
-    write_pdf(inbox / "扫描.pdf", ["扫描件"], title="责令限期整改指令书")
     lines = _misread_order(
         "蓝山县应急管理局", "赣应急责改〔2026〕3号", "监山县宏达矿业有限公司", None
     )
-    monkeypatch.setattr("parsers.registry.parse_path", lambda path, **_o: _ocr_read(lines))
-    result = invoke(runner, "ingest", str(inbox), "--nl", "--jobs", "1", archive=archive_dir)
-    row = json.loads(result.stdout.splitlines()[0])
+    row = _ingest_read(runner, archive_dir, tmp_path / "收件", monkeypatch, lines)
     assert (row["status"], row["credit_codes"], row["doc_number"]) == (
         "ingested",
-        [code],
+        [CODE_42],
         "蓝应急责改〔2026〕3号",
     )
     assert (
