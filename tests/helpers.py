@@ -37,11 +37,12 @@ def make_code(n: int) -> str:
     return first17 + check_character(first17)
 
 
-def new_archive(tmp_path: Path, name: str = "档案"):
-    """A freshly initialised archive in ``tmp_path / name``."""
+def new_archive(tmp_path: Path, name: str = "档案", *, start: str | None = None):
+    """A freshly initialised archive in ``tmp_path / name`` (its first month ``start``, else
+    the month it is made in)."""
     from archive.store import init_archive
 
-    return init_archive(tmp_path / name, actor="测试")
+    return init_archive(tmp_path / name, actor="测试", start=start)
 
 
 def type_after_label(paragraph, value: str) -> None:

@@ -517,8 +517,9 @@ def _assert_end_of_loop(result: DemoResult) -> None:
 
 
 def test_the_demo_tells_the_rules_story(tmp_path: Path, runner) -> None:
-    today = date.today()
     result = build_demo(tmp_path / "d")
+    today = date.fromisoformat(result.steps[0].details["today"])  # the day the demo acts on
+    assert today == min(date.today(), date(package_years()[1], 12, 31))
     _assert_rules_story(result, today)
     _assert_end_of_loop(result)
     archive = Archive.open(tmp_path / "d")
@@ -545,20 +546,22 @@ def test_the_demo_tells_the_rules_story(tmp_path: Path, runner) -> None:
     "today",
     [
         date(2026, 6, 1),  # before the 2025 story's term ends: the story moves a year back
-        date(2027, 3, 1),  # a year chinesecalendar lacks: today's case cannot be judged
+        date(2027, 3, 1),  # a year chinesecalendar lacks: the demo acts on 2026-12-31
     ],
 )
 def test_the_rules_story_on_other_days(tmp_path: Path, today: date) -> None:
     result = build_demo(tmp_path / "d", today=today)
-    _assert_rules_story(result, today)
-    _assert_monthly(result, min(today, date.today()))
+    acting = min(today, date(package_years()[1], 12, 31))
+    assert result.steps[0].details["today"] == acting.isoformat()
+    if acting != today:  # said in the first step, never a silent change of day
+        assert result.steps[0].details["moved_from"] == today.isoformat()
+        assert acting.isoformat() in result.steps[0].message
+        assert today.isoformat() in result.steps[0].message
+    _assert_rules_story(result, acting)
+    _assert_monthly(result, min(acting, date.today()))
     today_step = next(step for step in result.steps if step.name == "propose_today")
     proposed = records.list_records(Archive.open(tmp_path / "d"), status="proposed")
-    if today.year <= package_years()[1]:
-        assert [row["id"] for row in proposed] == [today_step.details["record"]]
-    else:  # no guess: the step says which year is missing and where to give it
-        assert proposed == [] and today_step.details["record"] is None
-        assert str(today.year) in today_step.message and "holidays.toml" in today_step.message
+    assert [row["id"] for row in proposed] == [today_step.details["record"]]
 
 
 @settings(max_examples=60, deadline=None)

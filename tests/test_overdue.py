@@ -229,7 +229,7 @@ holidays = [
 
 
 def test_a_deadline_the_calendar_cannot_roll_is_a_row_that_says_so(tmp_path: Path, runner) -> None:
-    archive = new_archive(tmp_path)
+    archive = new_archive(tmp_path, start="2026-12")  # December's reports are owed
     add_enterprises(archive)
     order(archive, E1, "蓝应急责改〔2027〕1号", "2027-01-10")  # 2027: no holiday data
     order(archive, E2, "蓝应急责改〔2026〕9号", "2026-12-01")
@@ -530,7 +530,7 @@ def test_a_commitment_due_in_a_year_without_holidays_is_judged_before_that_year(
     surely has not run out — judged, not a failure; in 2027, without its holidays, it is."""
     from tests.overdue_fixtures import issue_commitment
 
-    archive = new_archive(tmp_path)
+    archive = new_archive(tmp_path, start="2026-12")
     add_enterprises(archive)
     issue_commitment(archive, E1, "蓝应急诺〔2026〕0099号", "2026-12-02")
     report = od.overdue(archive, date(2026, 12, 31))
@@ -549,7 +549,7 @@ def test_a_blacklist_stage_due_in_a_year_without_holidays_is_not_overdue_before_
     from archive import blacklist
     from tests.overdue_fixtures import blacklist_entry
 
-    archive = new_archive(tmp_path)
+    archive = new_archive(tmp_path, start="2026-12")
     add_enterprises(archive)
     entry = blacklist_entry(archive, E1, date(2026, 12, 28))
     (row,) = [
@@ -576,7 +576,7 @@ def test_a_blacklist_stage_due_in_2026_is_overdue_in_2027_with_its_days_unknown(
     from archive import blacklist
     from tests.overdue_fixtures import blacklist_entry
 
-    archive = new_archive(tmp_path)
+    archive = new_archive(tmp_path, start="2026-12")
     add_enterprises(archive)
     entry = blacklist_entry(archive, E1, date(2026, 12, 24))
     as_of = date(2027, 1, 4)

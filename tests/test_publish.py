@@ -7,6 +7,7 @@ import io
 import json
 import re
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -284,11 +285,12 @@ def test_removed_and_expired_blacklist_entries_are_not_published(runner, tmp_pat
 def test_commitments_signed_this_year(runner, tmp_path) -> None:
     archive = new_archive(tmp_path)
     codes = seed(archive, 3)
+    this = date.today().year  # "this year" is the year the list is made in
     with archive.transaction() as tx:
         for code, year, signed in (
-            (codes[0], 2026, True),
-            (codes[1], 2026, False),
-            (codes[2], 2025, True),
+            (codes[0], this, True),
+            (codes[1], this, False),
+            (codes[2], this - 1, True),
         ):
             tx.emit(
                 "commitment.returned",
@@ -308,7 +310,7 @@ def test_commitments_signed_this_year(runner, tmp_path) -> None:
     rows = list(
         csv.reader(io.StringIO(published(out, "commitments", "csv").read_text("utf-8-sig")))
     )
-    assert rows[1:] == [[codes[0], "测试化工有限公司0", "危险化学品", "2026", "2026-03-01"]]
+    assert rows[1:] == [[codes[0], "测试化工有限公司0", "危险化学品", str(this), f"{this}-03-01"]]
     assert "黄" not in published(out, "commitments", "html").read_text("utf-8")
 
 
