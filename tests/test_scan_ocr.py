@@ -61,6 +61,8 @@ def read_tsv(lines: list[list[tuple[str, float]]]) -> ParsedDocument:
     raw, confs = ocr._joined([page])
     text, aligned = ocr._aligned(raw, confs)
     text, notes = ocr.repair_titles(text)
+    text, label_notes = ocr.repair_labels(text)
+    notes += label_notes
     parsed = parse_document(Document(Path("scan.jpg"), "image", text, raw_text=raw))
     parsed.warnings.extend(notes)
     ocr.score_fields(parsed, text, aligned, [page])
@@ -660,3 +662,20 @@ def test_both_places_put_right_are_said(
         "地名简称有误" in row["reason"]
         and "地名有误，按“蓝山县宏达矿业有限公司”归档" in row["reason"]
     )
+
+
+def test_a_label_ocr_read_one_character_off_still_gives_its_field() -> None:
+    """被检查单位 read as 做检查单位 in a table row: the inspected enterprise is still found (and
+    filed by name when its code was not read); a line two characters off a label is left."""
+    lines = [
+        chars("现场检查记录"),
+        [*chars("蓝应急现检"), ("〔2025〕", 90.0), ("27", 90.0), *chars("号")],
+        [("|", 60.0), *chars("做检查单位", 55.0), ("|", 60.0), *chars("蓝山县正大矿业有限公司")],
+        [*chars("丛查时间", 50.0), ("2025", 90), *chars("年"), ("11", 90), *chars("月"),
+         ("8", 90), *chars("日")],
+    ]  # fmt: skip
+    parsed = read_tsv(lines)
+    assert parsed.kind == "inspection_record"
+    assert parsed.enterprise_name == "蓝山县正大矿业有限公司"
+    assert any("按“被检查单位”处理" in warning for warning in parsed.warnings)
+    assert ocr.repair_labels("检查发现问题三项")[0] == "检查发现问题三项"

@@ -889,6 +889,47 @@ def repair_titles(text: str) -> tuple[str, list[str]]:
     return "\n".join(lines), notes
 
 
+_LABEL_LEAD = re.compile(r"^[ \t|]*")
+
+
+def repair_labels(text: str) -> tuple[str, list[str]]:
+    r"""A label at a line's start that OCR read one character off (做检查单位 for 被检查单位,
+    丛查时间 for 检查时间) is put right when exactly one known label of four characters or more
+    is that close, character for character: the parsers find a field only after its label.
+
+    >>> repair_labels("|做检查单位|蓝山县正大矿业有限公司\nx")[0].splitlines()[0]
+    '|被检查单位|蓝山县正大矿业有限公司'
+    >>> repair_labels("丛查时间2026年4月1日")[0], repair_labels("检查发现问题三项")[1]
+    ('检查时间2026年4月1日', [])
+    """
+    from parsers.fields.labels import ALL_LABELS
+
+    labels = sorted((label for label in ALL_LABELS if len(label) >= 4), key=len, reverse=True)
+    lines = text.split("\n")
+    notes: list[str] = []
+    for index, line in enumerate(lines):
+        lead = len(_LABEL_LEAD.match(line).group())  # type: ignore[union-attr]
+        body = line[lead:]
+        if not body or any(body.startswith(label) for label in labels):
+            continue
+        for size in sorted({len(label) for label in labels}, reverse=True):
+            head = body[:size]
+            if len(head) < size or not all("\u4e00" <= char <= "\u9fff" for char in head):
+                continue
+            close = [
+                label
+                for label in labels
+                if len(label) == size and sum(a != b for a, b in zip(label, head, strict=True)) == 1
+            ]
+            if len(close) == 1:
+                lines[index] = line[:lead] + close[0] + body[size:]
+                notes.append(_("OCR 读出的“{read}”按“{label}”处理", read=head, label=close[0]))
+                break
+            if close:
+                break  # two labels as close: left as read
+    return "\n".join(lines), notes
+
+
 def ocr_document(pages: list, path: Path | None = None) -> ParsedDocument:
     """OCR every page (``parsers.scan.pages.Page`` or numpy arrays), parse the text with the
     normal parsers, and give each field its OCR confidence (see the module docstring).
@@ -908,6 +949,8 @@ def ocr_document(pages: list, path: Path | None = None) -> ParsedDocument:
             _("请重新扫描（200–300 dpi，页面放正、清晰）后再导入"),
         )
     text, title_notes = repair_titles(text)
+    text, label_notes = repair_labels(text)
+    title_notes += label_notes
     document = Document(
         path=name,
         media="image",
