@@ -692,8 +692,34 @@ def open_db(root: Path | str) -> TinyDB:
     ``open_db(root).table("enterprises").all()``.  It is the index as the last write left it:
     events a failed index write left in the journal alone are not in it (``Archive.open``
     replays them)."""
+    from archive.errors import ArchiveError
+
     folder = Path(root) / INDEX_DIR
-    head = parse_head((folder / HEAD_FILE).read_bytes())
+    hint = _("运行任一 credit 命令（如 credit enterprise list）或 credit reindex，索引会从日志重建")
+    path = folder / HEAD_FILE
+    try:
+        head = parse_head(path.read_bytes())
+    except FileNotFoundError as exc:
+        old = Path(root) / "index.json"
+        problem = _("是旧版本的 index.json") if old.exists() else _("不存在")
+        raise ArchiveError(_("索引头 {path} {problem}", path=path, problem=problem), hint) from exc
+    except (OSError, ValueError) as exc:
+        raise ArchiveError(
+            _("索引头 {path} 无法使用：{error}", path=path, error=exc), hint
+        ) from exc
     if head.layout != LAYOUT:
-        raise ValueError(_("索引由分片方式不同的另一版本 credit 写入：先运行 credit reindex"))
-    return Index(PartSource(folder / PARTS_DIR, head.parts), head.meta).db
+        raise ArchiveError(_("索引由分片方式不同的另一版本 credit 写入：{path}", path=path), hint)
+    index = Index(PartSource(folder / PARTS_DIR, head.parts), head.meta)
+    try:  # every part read and checked now: a script never meets a bad one midway
+        index.load_all()
+    except PartBad as exc:
+        raise ArchiveError(
+            _(
+                "索引分片 {part} 不可用（{reason}）：{path}",
+                part=exc.part,
+                reason=exc.reason,
+                path=folder,
+            ),
+            hint,
+        ) from exc
+    return index.db

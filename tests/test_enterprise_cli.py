@@ -356,3 +356,28 @@ def test_admin_scripts_can_open_the_index_with_tinydb(archive_dir: Path) -> None
     enterprises.add_enterprise(archive, {"credit_code": CODE_A, "name": "甲公司"})
     db = open_db(archive_dir)
     assert db.table("enterprises").get(doc_id=CODE_A)["name"] == "甲公司"
+
+
+def test_open_db_names_what_it_cannot_use(archive_dir: Path) -> None:
+    """A script's open_db on an index it cannot read: an ArchiveError naming the file, never a
+    bare FileNotFoundError or an internal exception halfway through a table."""
+    import shutil
+
+    from archive.errors import ArchiveError
+    from archive.index import open_db
+
+    archive = Archive.open(archive_dir)
+    enterprises.add_enterprise(archive, {"credit_code": CODE_A, "name": "甲公司"})
+    part = next((archive_dir / "index" / "parts").glob("enterprises.*.json"))
+    part.write_bytes(part.read_bytes()[:-5])  # cut short
+    with pytest.raises(ArchiveError) as caught:
+        open_db(archive_dir)
+    assert "enterprises" in caught.value.message and "credit" in (caught.value.hint or "")
+    Archive.open(archive_dir).index()  # any command repairs it
+    enterprises.list_enterprises(Archive.open(archive_dir))
+    assert open_db(archive_dir).table("enterprises").get(doc_id=CODE_A)["name"] == "甲公司"
+    shutil.rmtree(archive_dir / "index")
+    (archive_dir / "index.json").write_text("{}", "utf-8")  # an old archive's index
+    with pytest.raises(ArchiveError) as caught:
+        open_db(archive_dir)
+    assert "index.json" in caught.value.message
