@@ -671,16 +671,23 @@ class _Committer:
     def _known_place(self, parsed: Any) -> str | None:
         """An OCR'd 文号 whose place abbreviation is one character off the bureau's own
         (``bureau.places``) is put right (:func:`parsers.fields.doc_numbers.correct_place`);
-        the reading is kept as ``doc_number_ocr``.  The note saying so, or None."""
+        the reading is kept as ``doc_number_ocr``.  The note saying so (or that it could not
+        be confirmed either way: kept as read, for the clerk to check), or None."""
         from parsers.base import Found
-        from parsers.fields.doc_numbers import correct_place
+        from parsers.fields.doc_numbers import correct_place, doubtful_place
 
         found = parsed.fields.get("doc_number")
         if parsed.get("ocr") is None or found is None or not found.line:
             return None
         before = "\n".join(parsed.lines[: found.line - 1])
-        fixed = correct_place(str(found.value), self.archive.settings.places, before)
+        places = self.archive.settings.places
+        fixed = correct_place(str(found.value), places, before)
         if fixed is None:
+            if doubtful_place(str(found.value), places):
+                return _(
+                    "文字识别读出的文号“{read}”地名简称与本局的只差一字，页眉无法确认是否读错：请核对",
+                    read=found.value,
+                )
             return None
         parsed.fields["doc_number"] = Found(fixed, found.line, found.source)
         parsed.fields["doc_number_ocr"] = Found(found.value, found.line, found.source)

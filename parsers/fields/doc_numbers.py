@@ -292,7 +292,9 @@ def put_doc_numbers(parsed: ParsedDocument, doc: Document | str) -> Found | None
 # --------------------------------------------------------------------------------------------
 # The place abbreviation of an OCR'd 文号
 
-_PLACE_HEAD = re.compile(r"^（(?P<bracketed>[^）]{1,6})）|^(?P<bare>[^\W\d_]{1,4}?)(?=应急|安监)")
+_PLACE_HEAD = re.compile(
+    r"^（(?P<bracketed>[\u4e00-\u9fff]{1,6})）|^(?P<bare>[\u4e00-\u9fff]{1,4}?)(?=应急|安监)"
+)
 
 
 def place_chains(places: dict[str, str]) -> list[str]:
@@ -333,6 +335,10 @@ def correct_place(number: str, places: dict[str, str], before: str) -> str | Non
     True
     >>> correct_place("蓝应急罚〔2026〕3号", places, "蓝山县应急管理局") is None
     True
+    >>> correct_place("人永应急罚〔2025〕12号", places, "永州市应急管理局") is None  # 人 added?
+    True
+    >>> correct_place("（〈蓝）应急检记〔2026〕62号", places, "蓝山县应急管理局") is None
+    True
     """
     head = _PLACE_HEAD.match(number)
     if head is None or not places:
@@ -340,9 +346,12 @@ def correct_place(number: str, places: dict[str, str], before: str) -> str | Non
     read = head.group("bracketed") or head.group("bare")
     if all(char in places for char in read):
         return None
+    chains = place_chains(places)
+    if head.group("bare") and any(read[:i] + read[i + 1 :] in chains for i in range(len(read))):
+        return None  # unbracketed, a stray character OCR added (人永 for 永) is as likely
     near = [
         chain
-        for chain in place_chains(places)
+        for chain in chains
         if len(chain) == len(read)
         and sum(a != b for a, b in zip(chain, read, strict=True)) == 1
         and places[chain[-1]] in before
@@ -351,6 +360,28 @@ def correct_place(number: str, places: dict[str, str], before: str) -> str | Non
         return None
     start, end = head.span("bracketed") if head.group("bracketed") else head.span("bare")
     return number[:start] + near[0] + number[end:]
+
+
+def doubtful_place(number: str, places: dict[str, str]) -> bool:
+    """Whether a 文号's place abbreviation is not the bureau's but one character off it (监应急…,
+    （湘永监）…): OCR may have misread it where the heading could not confirm which.
+
+    >>> places = {"湘": "湖南省", "永": "永州市", "蓝": "蓝山县"}
+    >>> doubtful_place("监应急责改〔2026〕3号", places), doubtful_place("蓝应急罚〔2026〕3号", places)
+    (True, False)
+    >>> doubtful_place("（湘永宁）应急罚〔2026〕3号", places)  # a neighbour's, or 蓝 misread
+    True
+    """
+    head = _PLACE_HEAD.match(number)
+    if head is None or not places:
+        return False
+    read = head.group("bracketed") or head.group("bare")
+    if all(char in places for char in read):
+        return False
+    return any(
+        len(chain) == len(read) and sum(a != b for a, b in zip(chain, read, strict=True)) == 1
+        for chain in place_chains(places)
+    )
 
 
 def correct_place_name(name: str, places: dict[str, str], before: str) -> str | None:

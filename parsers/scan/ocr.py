@@ -523,7 +523,7 @@ def _joined(pages: list[OcrPage]) -> tuple[str, list[list[float]]]:
 # character at the line's end, an opening （ read as 〈 or {, an opening bracket lost
 # between the 文号's last character and the year (``责改2026]40号``).
 _YEAR_SERIAL = re.compile(
-    r"(?P<open>[〔\[【(（{]{1,2}|(?<=[\u4e00-\u9fff]))[ \t]*(?P<year>(?:19|20)\d{2})[ \t]*"
+    r"(?P<open>[〔\[【(（{〈<]{1,2}|(?<=[\u4e00-\u9fff]))[ \t]*(?P<year>(?:19|20)\d{2})[ \t]*"
     # the closing bracket: doubled, read as 1] (〔20251]), as j (【2026j) or ]j
     r"(?P<close>(?:1(?=[〕\]】)）}]))?[〕\]】)）}jJ]{1,3})"
     r"[ \t]*(?P<first>第)?[ \t]*(?P<serial>[\d\]|]*)[ \t]*"
