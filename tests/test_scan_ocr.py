@@ -406,6 +406,10 @@ def test_a_title_ocr_misread_is_put_right_when_one_title_is_that_close() -> None
         ("蓝应急责改2026]40号", "蓝应急责改〔2026〕40号"),  # the opening bracket lost
         ("(蓝)应急检记【2026j 1工亏", "(蓝)应急检记〔2026〕1号"),  # 号 read as two characters
         ("永应急责改〈2026]】55号", "永应急责改〔2026〕55号"),  # 〔 read as 〈
+        (
+            "（〈蓝）应急检记〔2026〕62号",
+            "（蓝）应急检记〔2026〕62号",
+        ),  # a stray mark in the place's
         ("(蓝)应急复查2026]46号", "(蓝)应急复查〔2026〕46号"),
         ("本机关于2026年2月5日", "本机关于2026年2月5日"),  # a date: no bracket after the year
         ("依据〔2026〕3号文件", "依据〔2026〕3号文件"),
@@ -680,3 +684,25 @@ def test_a_label_ocr_read_one_character_off_still_gives_its_field() -> None:
     assert parsed.enterprise_name == "蓝山县正大矿业有限公司"
     assert any("按“被检查单位”处理" in warning for warning in parsed.warnings)
     assert ocr.repair_labels("检查发现问题三项")[0] == "检查发现问题三项"
+
+
+def test_a_photographed_page_is_cut_out_and_its_perspective_undone() -> None:
+    """A white page on a dark table, photographed at an angle: its four corners are found and
+    it comes out a rectangle of about its size; a scan (the page fills the picture) is left."""
+    import cv2
+    import numpy as np
+
+    page = np.full((1000, 700, 3), 245, dtype=np.uint8)
+    cv2.rectangle(page, (100, 120), (600, 160), (20, 20, 20), -1)  # a line of "text"
+    corners = np.float32([[180, 90], [900, 160], [860, 1150], [120, 1080]])
+    matrix = cv2.getPerspectiveTransform(
+        np.float32([[0, 0], [699, 0], [699, 999], [0, 999]]), corners
+    )
+    photo = cv2.warpPerspective(page, matrix, (1100, 1300), borderValue=(50, 45, 40))
+    found = ocr.page_quad(photo)
+    assert found is not None and np.abs(found - corners).max() < 15
+    flat = ocr.flatten_page(photo)
+    assert abs(flat.shape[0] / flat.shape[1] - 1000 / 700) < 0.12
+    band = flat[int(flat.shape[0] * 0.12) : int(flat.shape[0] * 0.16), flat.shape[1] // 2]
+    assert band.mean() < 100  # the "text" line lies across the page, where it was printed
+    assert ocr.page_quad(page) is None and ocr.flatten_page(page) is page
