@@ -679,7 +679,7 @@ class _Committer:
         found = parsed.fields.get("doc_number")
         if parsed.get("ocr") is None or found is None or not found.line:
             return None
-        before = "\n".join(parsed.lines[: found.line - 1])
+        before = _issuer_lines(parsed.lines, found.line - 1)
         places = self.archive.settings.places
         fixed = correct_place(str(found.value), places, before)
         if fixed is None:
@@ -913,7 +913,7 @@ class _Committer:
         at = next((index for index, line in enumerate(lines) if name in line), None)
         if at is None:
             return None
-        fixed = correct_place_name(name, self.archive.settings.places, "\n".join(lines[:at]))
+        fixed = correct_place_name(name, self.archive.settings.places, _issuer_lines(lines, at))
         if fixed is None:
             return None
         known = self._names().get(normalise_name(fixed), [])
@@ -1208,6 +1208,17 @@ _TEMPLATE_KINDS = {
     "form_monthly_report": "monthly_report",
     "form_section_submission": "section_submission",
 }
+
+
+SIGN_OFF_LINES = 6  # the 落款 (issuing bureau and date) stands in the text's last lines
+
+
+def _issuer_lines(lines: list[str], upto: int) -> str:
+    """Where an OCR'd document names its issuer: the heading (the lines before line ``upto``,
+    0-based) and, in the 落款 (the last lines), a line naming a bureau (…应急管理局/厅) — the
+    same misreading of 蓝 as 监 often spares one of the two."""
+    tail = [line for line in lines[upto:] if line.strip()][-SIGN_OFF_LINES:]
+    return "\n".join([*lines[:upto], *(line for line in tail if "应急管理" in line)])
 
 
 def letter_kind(letter: dict[str, Any]) -> str:

@@ -444,8 +444,11 @@ def _ocr_read(lines: list[list[tuple[str, float]]]) -> ParsedDocument:
     return parsed
 
 
-def _misread_order(heading: str, number: str, name: str, code: str | None) -> list:
+def _misread_order(
+    heading: str, number: str, name: str, code: str | None, sign_off: str | None = None
+) -> list:
     lines = order_lines(code or "")
+    lines[-2] = chars(sign_off or heading)  # the 落款: the heading's bureau, as OCR read it
     lines.insert(0, chars(heading))
     lines[2] = [*chars(number[:-8]), (number[-8:-2], 70.0), (number[-2], 70.0), *chars("号")]
     lines[3] = [*chars(name), (":", 90)]
@@ -485,12 +488,21 @@ CODE_42, NAME_42 = make_code(4242), "蓝山县宏达矿业有限公司"
         ("湖南省宁远县应急管理局", "(湘永宁)应急责改〔2026〕3号", "（湘永宁）应急责改〔2026〕3号"),
         ("永州市应急管理局", "(酒永蓝)应急责改〔2026〕3号", "（酒永蓝）应急责改〔2026〕3号"),
         ("复出县应急管理局", "赣应急责改〔2026〕3号", "赣应急责改〔2026〕3号"),
+        # the heading misread as the 文号 was (监 for 蓝), the 落款 read right: put right
+        ("监山县应急管理局/蓝山县应急管理局", "监应急责改〔2026〕3号", "蓝应急责改〔2026〕3号"),
+        # a neighbour's document signed off by its own bureau: as read
+        (
+            "宁远县应急管理局/宁远县应急管理局",
+            "(湘永宁)应急责改〔2026〕3号",
+            "（湘永宁）应急责改〔2026〕3号",
+        ),
     ],
 )
 def test_an_ocr_read_doc_number_s_place_is_put_right_only_for_the_bureau_s_own(
     runner, archive_dir: Path, tmp_path: Path, monkeypatch, heading, number, filed_number
 ) -> None:
-    lines = _misread_order(heading, number, NAME_42, CODE_42)
+    heading, _slash, sign_off = heading.partition("/")
+    lines = _misread_order(heading, number, NAME_42, CODE_42, sign_off or None)
     row = _ingest_read(runner, archive_dir, tmp_path / "收件", monkeypatch, lines)
     assert (row["status"], row["credit_codes"]) == ("ingested", [CODE_42])
     assert row["doc_number"] == filed_number
