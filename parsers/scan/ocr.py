@@ -749,7 +749,7 @@ def _reread_invalid(parsed: ParsedDocument, main: Any, pages: list[OcrPage]) -> 
 def without_rules(grey):
     """The page with its table rules (long thin horizontal and vertical runs of ink) painted
     white — tesseract reads a label/value table in a photo as ruling, not text — and whether
-    there were any (at least a few page-widths of rule)."""
+    there were any (more than a page-width of rule in all)."""
     import cv2
 
     _threshold, ink = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
