@@ -340,26 +340,36 @@ def correct_place(number: str, places: dict[str, str], before: str) -> str | Non
     >>> correct_place("（〈蓝）应急检记〔2026〕62号", places, "蓝山县应急管理局") is None
     True
     """
-    head = _PLACE_HEAD.match(number)
-    if head is None or not places:
+    head = _not_our_place(number, places)
+    if head is None:
         return None
     read = head.group("bracketed") or head.group("bare")
-    if all(char in places for char in read):
-        return None
     chains = place_chains(places)
     if head.group("bare") and any(read[:i] + read[i + 1 :] in chains for i in range(len(read))):
         return None  # unbracketed, a stray character OCR added (人永 for 永) is as likely
-    near = [
-        chain
-        for chain in chains
-        if len(chain) == len(read)
-        and sum(a != b for a, b in zip(chain, read, strict=True)) == 1
-        and places[chain[-1]] in before
-    ]
+    near = [chain for chain in _one_off(read, chains) if places[chain[-1]] in before]
     if len(near) != 1:
         return None
     start, end = head.span("bracketed") if head.group("bracketed") else head.span("bare")
     return number[:start] + near[0] + number[end:]
+
+
+def _not_our_place(number: str, places: dict[str, str]) -> re.Match[str] | None:
+    """The place part of a 文号 (its match) when it has a character not among ``places``."""
+    head = _PLACE_HEAD.match(number)
+    if head is None or not places:
+        return None
+    read = head.group("bracketed") or head.group("bare")
+    return None if all(char in places for char in read) else head
+
+
+def _one_off(read: str, chains: list[str]) -> list[str]:
+    """The chains of ``read``'s length that differ from it in exactly one character."""
+    return [
+        chain
+        for chain in chains
+        if len(chain) == len(read) and sum(a != b for a, b in zip(chain, read, strict=True)) == 1
+    ]
 
 
 def doubtful_place(number: str, places: dict[str, str]) -> bool:
@@ -372,16 +382,9 @@ def doubtful_place(number: str, places: dict[str, str]) -> bool:
     >>> doubtful_place("（湘永宁）应急罚〔2026〕3号", places)  # a neighbour's, or 蓝 misread
     True
     """
-    head = _PLACE_HEAD.match(number)
-    if head is None or not places:
-        return False
-    read = head.group("bracketed") or head.group("bare")
-    if all(char in places for char in read):
-        return False
-    return any(
-        len(chain) == len(read) and sum(a != b for a, b in zip(chain, read, strict=True)) == 1
-        for chain in place_chains(places)
-    )
+    head = _not_our_place(number, places)
+    read = head.group("bracketed") or head.group("bare") if head is not None else ""
+    return bool(read) and bool(_one_off(read, place_chains(places)))
 
 
 def correct_place_name(name: str, places: dict[str, str], before: str) -> str | None:
