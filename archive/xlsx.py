@@ -124,7 +124,37 @@ def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
         book.create_sheet("Sheet")
     out = io.BytesIO()
     book.save(out)
-    return out.getvalue()
+    return _same_bytes_all_day(out.getvalue())
+
+
+def _same_bytes_all_day(raw: bytes) -> bytes:
+    """The workbook with openpyxl's clock readings (the package's created/modified times, each
+    zip entry's time) set to today's midnight: the same sheets give the same bytes all day, so a
+    list published twice in a day has one SHA-256 (before, a second's tick changed it)."""
+    import re
+    import zipfile
+    from datetime import date
+
+    day = date.today()
+    stamp = f"{day.isoformat()}T00:00:00Z".encode()
+    packed = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(raw)) as source,
+        zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "docProps/core.xml":
+                data = re.sub(
+                    rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + stamp, data
+                )
+            entry = zipfile.ZipInfo(
+                item.filename, date_time=(day.year, day.month, day.day, 0, 0, 0)
+            )
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = item.external_attr
+            target.writestr(entry, data)
+    return packed.getvalue()
 
 
 def write_workbook(path: Path, sheets: Sequence[Sheet]) -> Path:

@@ -412,3 +412,16 @@ def test_a_list_is_not_published_as_of_a_day_to_come(runner, tmp_path) -> None:
     )
     assert result.exit_code == 2 and "2030-01-01" in result.stderr
     assert not out.exists()
+
+
+def test_a_workbook_made_twice_in_a_day_has_the_same_bytes() -> None:
+    """openpyxl stamps the time of saving (the package's properties, each zip entry): a list
+    published twice in one day must still have one SHA-256, whatever second each was made in."""
+    import time
+
+    from archive.xlsx import Sheet, workbook_bytes
+
+    sheet = Sheet("名单", [("code", "统一社会信用代码")], [{"code": make_code(1)}])
+    first = workbook_bytes([sheet])
+    time.sleep(2.1)  # past a zip timestamp's two-second step and a second's tick
+    assert workbook_bytes([sheet]) == first
