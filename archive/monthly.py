@@ -256,6 +256,12 @@ def deadline_date(archive: Archive, requirement: Requirement, month: str) -> dat
     return _deadline(calendar, requirement, _due(calendar, requirement, month))
 
 
+# More rest days in a row than any holiday arrangement has given (the longest, 春节 or 国庆
+# with the weekend beside it, is nine): a month's last working day is at most this many days
+# before its last day, whatever a year's holidays.
+LONGEST_REST = 12
+
+
 def earliest_deadline(requirement: Requirement, month: str) -> date:
     """The earliest day the deadline of ``month`` could possibly fall on, whatever the year's
     holidays: the 5th working day of the next month is at the earliest its 5th day, a fixed
@@ -273,12 +279,6 @@ def earliest_due(requirement: Requirement, month: str) -> date:
     if requirement.due == DUE_DAY:
         return next_first(month).replace(day=requirement.day)
     return max(first_day(month), last_day(month) - timedelta(LONGEST_REST))
-
-
-# More rest days in a row than any holiday arrangement has given (the longest, 春节 or 国庆
-# with the weekend beside it, is nine): a month's last working day is at most this many days
-# before its last day, whatever a year's holidays.
-LONGEST_REST = 12
 
 
 def _passed(calendar: WorkCalendar, requirement: Requirement, month: str, as_of: date) -> bool:

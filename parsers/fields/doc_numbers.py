@@ -347,7 +347,7 @@ def correct_place(number: str, places: dict[str, str], before: str) -> str | Non
     chains = place_chains(places)
     if head.group("bare") and any(read[:i] + read[i + 1 :] in chains for i in range(len(read))):
         return None  # unbracketed, a stray character OCR added (人永 for 永) is as likely
-    near = [chain for chain in _one_off(read, chains) if places[chain[-1]] in before]
+    near = [chain for chain in one_off(read, chains) if places[chain[-1]] in before]
     if len(near) != 1:
         return None
     start, end = head.span("bracketed") if head.group("bracketed") else head.span("bare")
@@ -363,12 +363,17 @@ def _not_our_place(number: str, places: dict[str, str]) -> re.Match[str] | None:
     return None if all(char in places for char in read) else head
 
 
-def _one_off(read: str, chains: list[str]) -> list[str]:
-    """The chains of ``read``'s length that differ from it in exactly one character."""
+def one_off(read: str, known: list[str]) -> list[str]:
+    """The words of ``known`` as long as ``read`` that differ from it in exactly one character
+    (a place chain, a label: what OCR misread one character of).
+
+    >>> one_off("监山县", ["蓝山县", "宁远县", "蓝山"])
+    ['蓝山县']
+    """
     return [
-        chain
-        for chain in chains
-        if len(chain) == len(read) and sum(a != b for a, b in zip(chain, read, strict=True)) == 1
+        word
+        for word in known
+        if len(word) == len(read) and sum(a != b for a, b in zip(word, read, strict=True)) == 1
     ]
 
 
@@ -384,7 +389,7 @@ def doubtful_place(number: str, places: dict[str, str]) -> bool:
     """
     head = _not_our_place(number, places)
     read = head.group("bracketed") or head.group("bare") if head is not None else ""
-    return bool(read) and bool(_one_off(read, place_chains(places)))
+    return bool(read) and bool(one_off(read, place_chains(places)))
 
 
 def correct_place_name(name: str, places: dict[str, str], before: str) -> str | None:
@@ -408,6 +413,6 @@ def correct_place_name(name: str, places: dict[str, str], before: str) -> str | 
             continue  # a place of two characters is too short to tell a misreading
         if name.startswith(place):
             return None
-        if sum(a != b for a, b in zip(place, name, strict=False)) == 1 and place in before:
+        if one_off(name[: len(place)], [place]) and place in before:
             near.append(place + name[len(place) :])
     return near[0] if len(near) == 1 else None

@@ -729,11 +729,9 @@ def _reread_invalid(parsed: ParsedDocument, main: Any, pages: list[OcrPage]) -> 
     The second reading is taken only when it is a whole code that passes its check digit;
     otherwise the first stays ``invalid`` (never matched).  Returns the second reading's
     confidence when it was taken."""
-    from archive import uscc
-
     first = main.credit_code
     second = next((found for page in pages if (found := reread_code(page, first))), None)
-    if second is None or len(second[0]) != 18 or not uscc.is_valid(second[0]):
+    if second is None or not _whole_code(second[0]):
         return None
     main.credit_code, main.credit_code_status = second[0], CODE_VALID
     parsed.warnings.append(
@@ -765,7 +763,14 @@ def without_rules(grey):
     return cleaned, int((rules > 0).sum()) > width
 
 
-def _codes_of(page: OcrPage, found: dict[str, float | None], is_valid) -> None:
+def _whole_code(code: str) -> bool:
+    """A reading that is a whole credit code passing its check character."""
+    from archive import uscc
+
+    return len(code) == 18 and uscc.is_valid(code)
+
+
+def _codes_of(page: OcrPage, found: dict[str, float | None]) -> None:
     """The credit codes on ``page`` (a second reading) that pass their check, as read or read
     once more from their own box, and are sure enough (or confirmed by that box): into
     ``found`` with their confidence."""
@@ -778,7 +783,7 @@ def _codes_of(page: OcrPage, found: dict[str, float | None], is_valid) -> None:
             conf = _code_confidence(lines, page.char_conf, code)
         elif candidate.status == CODE_INVALID:
             again = reread_code(page, code)
-            if again is None or len(again[0]) != 18 or not is_valid(again[0]):
+            if again is None or not _whole_code(again[0]):
                 continue
             code, conf = again
         else:
@@ -797,8 +802,6 @@ def _hunt_code(parsed: ParsedDocument, pages: list[OcrPage]) -> float | None:
     then as one block (``--psm 6``) while no code is found.  A code found there is taken only
     when it passes its check (as read, or read once more from its own box) and it is the only
     one; its confidence is returned, else None."""
-    from archive import uscc
-
     binary = _binary()
     if binary is None:
         return None
@@ -816,7 +819,7 @@ def _hunt_code(parsed: ParsedDocument, pages: list[OcrPage]) -> float | None:
                 continue
             second.prepared = grey
             before = len(found)
-            _codes_of(second, found, uscc.is_valid)
+            _codes_of(second, found)
             if len(found) > before:
                 break
     if len(found) != 1:
@@ -968,9 +971,11 @@ def repair_labels(text: str) -> tuple[str, list[str]]:
     >>> repair_labels("丛查时间2026年4月1日")[0], repair_labels("检查发现问题三项")[1]
     ('检查时间2026年4月1日', [])
     """
+    from parsers.fields.doc_numbers import one_off
     from parsers.fields.labels import ALL_LABELS
 
-    labels = sorted((label for label in ALL_LABELS if len(label) >= 4), key=len, reverse=True)
+    labels = [label for label in ALL_LABELS if len(label) >= 4]
+    sizes = sorted({len(label) for label in labels}, reverse=True)
     lines = text.split("\n")
     notes: list[str] = []
     for index, line in enumerate(lines):
@@ -978,15 +983,11 @@ def repair_labels(text: str) -> tuple[str, list[str]]:
         body = line[lead:]
         if not body or any(body.startswith(label) for label in labels):
             continue
-        for size in sorted({len(label) for label in labels}, reverse=True):
+        for size in sizes:
             head = body[:size]
             if len(head) < size or not all("\u4e00" <= char <= "\u9fff" for char in head):
                 continue
-            close = [
-                label
-                for label in labels
-                if len(label) == size and sum(a != b for a, b in zip(label, head, strict=True)) == 1
-            ]
+            close = one_off(head, labels)
             if len(close) == 1:
                 lines[index] = line[:lead] + close[0] + body[size:]
                 notes.append(_("OCR 读出的“{read}”按“{label}”处理", read=head, label=close[0]))
