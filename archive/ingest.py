@@ -674,7 +674,12 @@ class _Committer:
         the reading is kept as ``doc_number_ocr``.  The note saying so (or that it could not
         be confirmed either way: kept as read, for the clerk to check), or None."""
         from parsers.base import Found
-        from parsers.fields.doc_numbers import correct_place, doubtful_place
+        from parsers.fields.doc_numbers import (
+            correct_place,
+            correct_place_alike,
+            doubtful_place,
+            place_read_again,
+        )
 
         found = parsed.fields.get("doc_number")
         if parsed.get("ocr") is None or found is None or not found.line:
@@ -682,6 +687,29 @@ class _Committer:
         before = _issuer_lines(parsed.lines, found.line - 1)
         places = self.archive.settings.places
         fixed = correct_place(str(found.value), places, before)
+        again = getattr(parsed, "reread", {}).get(found.line)
+        if fixed is None and self._registered(parsed):
+            fixed = correct_place_alike(str(found.value), places, before)
+            if fixed is not None:
+                parsed.fields["doc_number"] = Found(fixed, found.line, found.source)
+                parsed.fields["doc_number_ocr"] = Found(found.value, found.line, found.source)
+                return _(
+                    "文字识别读出的文号“{read}”地名简称与本局的只差一字，页眉的县名也读错成同一个字，"
+                    "按本局所在地简称读作“{fixed}”：请核对",
+                    read=found.value,
+                    fixed=fixed,
+                )
+        if fixed is None and again:
+            fixed = place_read_again(str(found.value), again, places)
+            if fixed is not None:
+                parsed.fields["doc_number"] = Found(fixed, found.line, found.source)
+                parsed.fields["doc_number_ocr"] = Found(found.value, found.line, found.source)
+                return _(
+                    "文字识别读出的文号“{read}”地名简称与本局的只差一字，该行单独重读为“{fixed}”，"
+                    "按此归档",
+                    read=found.value,
+                    fixed=fixed,
+                )
         if fixed is None:
             if doubtful_place(str(found.value), places):
                 return _(
@@ -697,6 +725,17 @@ class _Committer:
             read=found.value,
             fixed=fixed,
         )
+
+    def _registered(self, parsed: Any) -> bool:
+        """Whether the document's main enterprise is in the register: its code passes its
+        check and is registered, or its name is exactly one registered name."""
+        enterprises = self.archive.index().table(ENTERPRISES)
+        code, name = parsed.credit_code, parsed.enterprise_name
+        if code and parsed.credit_code_status == "valid":
+            return enterprises.record(code) is not None
+        if name:
+            return len(self._names().get(normalise_name(name), [])) == 1
+        return False
 
     def _is_issued_copy(self, serial: str | None, sha: str) -> bool:
         """A letter issued before ``letter.issued`` recorded its SHA-256: the file is our own
@@ -766,11 +805,24 @@ class _Committer:
         notes: list[str] = []  # how an OCR'd name was read (its place put right)
         for named in parsed.enterprises:
             code, by = self._match_one(
-                named, enterprises, problems, new, near, notes, list(parsed.lines)
+                named,
+                enterprises,
+                problems,
+                new,
+                near,
+                notes,
+                list(parsed.lines),
+                getattr(parsed, "reread", {}),
             )
             if code and code not in codes:
                 codes.append(code)
                 how = how or by
+        nameless = not any(named.name for named in parsed.enterprises)
+        if not codes and not new and nameless and parsed.get("ocr") is not None:
+            found = self._named_in_text(list(parsed.lines))
+            if found is not None:
+                codes, how = [found[0]], "name"
+                notes.append(found[1])
         if parsed.get("ocr") is not None and new:
             # A code read by OCR files a document under a registered enterprise, never
             # registers one: a clerk types a new enterprise's code (credit enterprise add).
@@ -843,6 +895,7 @@ class _Committer:
         near: list[dict[str, str]] | None = None,
         notes: list[str] | None = None,
         lines: list[str] = (),  # type: ignore[assignment]
+        reread: dict[int, str] | None = None,
     ):
         code = named.credit_code
         if code and named.credit_code_status == "valid":
@@ -879,6 +932,10 @@ class _Committer:
                 return by_name[0]["credit_code"], "name"
             if not by_name and near is not None and notes is not None:
                 found = self._name_with_place(named.name, enterprises, lines)
+                if found is None:
+                    found = self._name_read_again(named.name, enterprises, lines, reread or {})
+                if found is None:
+                    found = self._name_with_witness(named.name, code, enterprises, lines)
                 if found is not None:
                     notes.append(found[1])
                     return found[0], "name"
@@ -925,6 +982,96 @@ class _Committer:
             fixed=fixed,
         )
         return known[0], note
+
+    def _named_in_text(self, lines: list[str]) -> tuple[str, str] | None:
+        """An OCR'd document where the parsers found no enterprise name (a table cell whose
+        label was lost, an addressee without its colon): the one registered enterprise whose
+        whole name the text carries, (its code, the note saying so); None when none does, or
+        more than one (a name inside another registered one counts as that one)."""
+        text = normalise_name("".join(lines))
+        found = [key for key in self._names() if len(key) >= 6 and key in text]
+        found = [key for key in found if not any(key != other and key in other for other in found)]
+        if len(found) != 1 or len(self._names()[found[0]]) != 1:
+            return None
+        code = self._names()[found[0]][0]
+        record = self.archive.index().table(ENTERPRISES).record(code)
+        if record is None:
+            return None
+        note = _(
+            "文字识别没有读出单位名称栏；文中有名册中的单位全称“{name}”，按此归档：请核对",
+            name=record.get("name") or found[0],
+        )
+        return code, note
+
+    def _name_with_witness(
+        self, name: str, code: str | None, enterprises: Any, lines: list[str]
+    ) -> tuple[str, str] | None:
+        """An OCR'd name not in the register that is close to exactly one registered name
+        (one character off; two off a name of ten or more) when the document also carries
+        something of that enterprise's register entry: its phone number, its legal
+        representative, its address, or a code one character off its code.  Two witnesses
+        that agree: (its code, the note saying which); else None."""
+        from parsers.scan.ocr import _distance
+
+        read = normalise_name(name)
+        allowed = 2 if len(read) >= 10 else 1
+        close = [
+            key
+            for key in self._names()
+            if key and abs(len(key) - len(read)) <= allowed and _distance(key, read) <= allowed
+        ]
+        if len(close) != 1 or len(self._names()[close[0]]) != 1:
+            return None
+        known = self._names()[close[0]][0]
+        record = enterprises.record(known)
+        if record is None:
+            return None
+        text = normalise_name("".join(lines))
+        digits = re.sub(r"\D", "", text)
+        phone = re.sub(r"\D", "", str(record.get("phone") or ""))
+        legal = normalise_name(str(record.get("legal_representative") or ""))
+        address = normalise_name(str(record.get("address") or ""))
+        witnesses = [
+            (len(phone) >= 7 and phone in digits, N_("联系电话")),
+            (len(legal) >= 2 and legal in text, N_("法定代表人")),
+            (len(address) >= 8 and address in text, N_("地址")),
+            (bool(code) and uscc.one_off(code or "", known), N_("代码（只差一位）")),
+        ]
+        seen = [_(label) for present, label in witnesses if present]
+        if not seen:
+            return None
+        note = _(
+            "文字识别读出的单位名称“{read}”不在名册中，与“{name}”相近，且文中的{what}与该单位登记的相同，"
+            "按此归档：请核对",
+            read=name,
+            name=record.get("name") or close[0],
+            what=_("、").join(seen),
+        )
+        return known, note
+
+    def _name_read_again(
+        self, name: str, enterprises: Any, lines: list[str], reread: dict[int, str]
+    ) -> tuple[str, str] | None:
+        """An OCR'd name not in the register that its line, read a second time
+        (``ParsedDocument.reread``), gives as exactly one registered name: (its code, the note
+        saying so).  The second reading alone decides nothing: it must name one enterprise of
+        the register, letter for letter."""
+        for number, line in enumerate(lines, start=1):
+            again = reread.get(number)
+            at = line.find(name)
+            if again is None or at < 0 or len(again) != len(line):
+                continue  # a reading of another length is not aligned with this one
+            other = again[at : at + len(name)]
+            known = self._names().get(normalise_name(other), [])
+            if other == name or len(known) != 1 or enterprises.record(known[0]) is None:
+                continue
+            note = _(
+                "文字识别读出的单位名称“{read}”不在名册中，该行单独重读为“{fixed}”，按此归档",
+                read=name,
+                fixed=other,
+            )
+            return known[0], note
+        return None
 
     @staticmethod
     def _suggest_near(

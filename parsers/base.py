@@ -106,6 +106,10 @@ class ParsedDocument:
     candidates: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     # For `credit explain` of a scan read by OCR: the text the parsers were given (not stored).
     lines: list[str] = field(default_factory=list)
+    # For a scan read by OCR: key lines (文号, addressee: 1-based numbers of ``lines``) as
+    # their crops read again gave them, where that differs (same length; not stored).  Used
+    # only where it names something known: our place, a registered enterprise.
+    reread: dict[int, str] = field(default_factory=dict)
 
     def get(self, name: str, default: Any = None) -> Any:
         found = self.fields.get(name)

@@ -69,6 +69,8 @@ def explain_scan(path: Path, media: str) -> dict[str, Any]:
         "extractor": "tesseract" if ocr else "qr",
         "pages": scan.get("pages") or len(ocr.get("pages") or []) or 1,
         "lines": parsed.lines,
+        # key lines read a second time where that reading differs (a witness for ingest)
+        "reread": {str(number): text for number, text in sorted(parsed.reread.items())},
         "kind": parsed.kind,
         "parser": parsed.parser,
         "reason": parsed.reason,

@@ -220,7 +220,7 @@ NOTICE = PenaltyParser(
 DECISION = PenaltyParser(
     name="penalty_decision",
     kind="penalty_decision",
-    titles=("行政处罚决定书",),
+    titles=("行政处罚决定书", "当场处罚决定书"),  # 当场(行政)处罚决定书: the simple procedure
     exclude=("不予行政处罚决定书", "不予处罚决定书"),
     with_accident=True,
 )

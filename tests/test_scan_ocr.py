@@ -14,6 +14,8 @@ import random
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from archive import uscc
 from parsers.base import Document, ParsedDocument
@@ -159,7 +161,11 @@ def test_an_unsure_code_without_a_second_reading_is_not_taken() -> None:
 
 
 def test_an_ocr_code_failing_its_check_is_invalid_never_corrected() -> None:
-    misread = CODE[:5] + "O" + CODE[6:]  # 0 read as the letter O
+    """A code read with a character that fails its check stays invalid (never matched); a
+    letter no code has (O) is read as the digit it looks like only when the check then passes
+    (test_letters_no_code_has_are_read_as_the_digits_they_look_like)."""
+    at = next(i for i in range(2, 17) if CODE[i] not in "0")
+    misread = CODE[:at] + "O" + CODE[at + 1 :]  # not a 0 there: O read as 0 fails the check
     assert uscc.status(misread) == "invalid"
     parsed = read_tsv(order_lines(misread))
     assert parsed.credit_code == misread and parsed.credit_code_status == "invalid"
@@ -411,6 +417,15 @@ def test_a_title_ocr_misread_is_put_right_when_one_title_is_that_close() -> None
             "（蓝）应急检记〔2026〕62号",
         ),  # a stray mark in the place's
         ("(蓝)应急复查2026]46号", "(蓝)应急复查〔2026〕46号"),
+        # a year no 文号 has, one digit off the one it can be (0 read as 6 or 9; a digit doubled)
+        ("(湘永蓝)应急责改〔2626]28号", "(湘永蓝)应急责改〔2026〕28号"),
+        ("湘应急罚告字[2925]第28号", "湘应急罚告字〔2025〕第28号"),
+        ("嘉应急检记[26025]33号", "嘉应急检记〔2025〕33号"),
+        ("蓝应急罚〔2088〕12号", "蓝应急罚〔2088〕12号"),  # 2008 or 2018: left as read
+        ("(湘永蓝)应急现决(20261 14号", "(湘永蓝)应急现决〔2026〕14号"),  # 〕 read as 1
+        # what OCR made of a code label's colon
+        ("社会信用代码”|92340604MA2UK0015N", "社会信用代码:92340604MA2UK0015N"),
+        ("统一社会信用代码;:92340604MA2UK0015N", "统一社会信用代码:92340604MA2UK0015N"),
         ("本机关于2026年2月5日", "本机关于2026年2月5日"),  # a date: no bracket after the year
         ("依据〔2026〕3号文件", "依据〔2026〕3号文件"),
     ],
@@ -718,3 +733,289 @@ def test_a_photographed_page_is_cut_out_and_its_perspective_undone() -> None:
     band = flat[int(flat.shape[0] * 0.12) : int(flat.shape[0] * 0.16), flat.shape[1] // 2]
     assert band.mean() < 100  # the "text" line lies across the page, where it was printed
     assert ocr.page_quad(page) is None and ocr.flatten_page(page) is page
+
+
+# -- key lines read a second time: a witness, used only where it names something known -----------
+
+
+def _with_second_reading(lines: list, again: dict[int, str]):
+    """A parse function for _ingest_read: ``lines`` as OCR read them, and ``again`` as the
+    second reading of some of them ({line of the parsers' text: text})."""
+
+    def parse(path):
+        parsed = _ocr_read(lines)
+        parsed.reread = dict(again)
+        return parsed
+
+    return parse
+
+
+@pytest.mark.parametrize(
+    ("number", "again", "filed_number", "note"),
+    [
+        # the heading (复出县) confirms nothing; read again, the place is ours, the rest the same
+        ("赣应急责改〔2026〕3号", "蓝应急责改〔2026〕3号", "蓝应急责改〔2026〕3号", "单独重读为"),
+        (
+            "(湘永宁)应急责改〔2026〕3号",
+            "(湘永蓝)应急责改〔2026〕3号",
+            "（湘永蓝）应急责改〔2026〕3号",
+            "单独重读为",
+        ),
+        # read again, the serial differs too: neither reading is taken over the other
+        ("赣应急责改〔2026〕3号", "蓝应急责改〔2026〕8号", "赣应急责改〔2026〕3号", "请核对"),
+        # read again the same, or as another place not ours: as read, for the clerk
+        ("赣应急责改〔2026〕3号", "赣应急责改〔2026〕3号", "赣应急责改〔2026〕3号", "请核对"),
+        (
+            "(湘永宁)应急责改〔2026〕3号",
+            "(湘永宇)应急责改〔2026〕3号",
+            "（湘永宁）应急责改〔2026〕3号",
+            "请核对",
+        ),
+    ],
+)
+def test_a_doc_number_s_place_read_again_as_ours_is_taken_only_when_all_else_agrees(
+    runner, archive_dir: Path, tmp_path: Path, monkeypatch, number, again, filed_number, note
+) -> None:
+    lines = _misread_order("复出县应急管理局", number, NAME_42, CODE_42)
+    at = next(i for i, line in enumerate(_ocr_read(lines).lines, 1) if "〔2026〕" in line)
+    parse = _with_second_reading(lines, {at: again})
+    row = _ingest_read(runner, archive_dir, tmp_path / "收件", monkeypatch, parse)
+    assert (row["status"], row["credit_codes"]) == ("ingested", [CODE_42])
+    assert row["doc_number"] == filed_number
+    assert note in row["reason"], row["reason"]
+
+
+def test_a_name_read_again_as_exactly_one_registered_name_is_filed_under_it(
+    runner, archive_dir: Path, tmp_path: Path, monkeypatch
+) -> None:
+    from archive.enterprises import add_enterprise
+    from archive.store import Archive
+
+    add_enterprise(
+        Archive.open(archive_dir), {"credit_code": make_code(7), "name": "蓝山县宏远矿业有限公司"}
+    )
+    misread = "蓝山县宏达矿业有眼公司"
+    lines = _misread_order("蓝山县应急管理局", "蓝应急责改〔2026〕3号", misread, None)
+    at = next(i for i, line in enumerate(_ocr_read(lines).lines, 1) if misread in line)
+
+    def parse(path):  # (workers are forked: what they read comes from the path)
+        again = {
+            "一": "蓝山县宏达矿业有限公司:",
+            "二": "蓝山县宏达矿业有眼公司:",  # read the same again
+            "三": "蓝山县宏运矿业有限公司:",  # read again as a name nobody registered
+            "四": "蓝山县宏达矿业有限公司",  # not the same length as the line: no witness
+        }[Path(path).stem]
+        return _with_second_reading(lines, {at: again})(path)
+
+    row = _ingest_read(runner, archive_dir, tmp_path / "一", monkeypatch, parse)
+    assert (row["status"], row["credit_codes"], row["matched_by"]) == (
+        "ingested",
+        [CODE_42],
+        "name",
+    )
+    assert f"“{misread}”不在名册中，该行单独重读为“{NAME_42}”，按此归档" in row["reason"]
+    for folder in ("二", "三", "四"):
+        row = _ingest_read(
+            runner, archive_dir, tmp_path / folder, monkeypatch, parse, register=False
+        )
+        assert row["status"] == "unmatched" and misread in row["reason"], (folder, row)
+
+
+def test_votes_of_the_second_reading() -> None:
+    base = "(湘永昌)应急列告〔2026]第22号"
+    confs = [90.0] * len(base)
+    # two crops agree on 蓝 and 罚 against the page's one reading: taken; a bracket never
+    fixed = "(湘永蓝)应急罚告〔2026】第22号"
+    assert ocr._vote(base, confs, [(fixed, confs), (fixed, confs)])[0] == (
+        "(湘永蓝)应急罚告〔2026]第22号"
+    )
+    # one crop alone, or one against another and the page: the page's reading stays
+    assert ocr._vote(base, confs, [(fixed, confs)])[0] == base
+    assert ocr._vote(base, confs, [(fixed, confs), (base, confs)])[0] == base
+    # a crop read with a character more is aligned around it, not shifted
+    longer = "(湘永蓝)应急罚告书〔2026]第22号"
+    assert ocr._vote(base, confs, [(longer, confs), (fixed, confs)])[0] == (
+        "(湘永蓝)应急罚告〔2026]第22号"
+    )
+
+
+CJK_OR_NOT = st.text(alphabet="蓝监罚列应急(〔2026]号:公司", max_size=14)
+
+
+@given(base=CJK_OR_NOT, others=st.lists(CJK_OR_NOT, max_size=4))
+def test_the_vote_keeps_the_line_s_length_and_changes_only_chinese_characters(
+    base: str, others: list[str]
+) -> None:
+    confs = [50.0] * len(base)
+    voted, voted_confs = ocr._vote(base, confs, [(text, [80.0] * len(text)) for text in others])
+    assert len(voted) == len(base) == len(voted_confs)
+    for before, after in zip(base, voted, strict=True):
+        assert before == after or ("\u4e00" <= after <= "\u9fff" and "\u4e00" <= before <= "\u9fff")
+    assert ocr._vote(base, confs, [(base, confs)] * 3)[0] == base
+
+
+@needs_ocr
+def test_a_key_line_read_unsurely_is_read_again_from_the_page_itself() -> None:
+    """The second reading comes from the page's pixels: a 文号 line whose reading is made wrong
+    (and unsure) is read again right from its crops; a sure line is not read again."""
+    doc = make_documents(4)[3]
+    pages, _dpi = scanned_pages(doc, random.Random(3), dpi=200)
+    page = ocr.ocr_page(pages[0])
+    lines = page.text.split("\n")
+    at = next(i for i, line in enumerate(lines) if "〔" in line or "[" in line)
+    assert ocr.reread_key_lines(page) == page.text or min(page.char_conf[at]) < ocr.UNSURE_CHAR
+    right = lines[at]
+    spot = next(i for i, char in enumerate(right) if "\u4e00" <= char <= "\u9fff" and char != "应")
+    wrong = "监" if right[spot] != "监" else "赣"
+    lines[at] = right[:spot] + wrong + right[spot + 1 :]
+    page.text = "\n".join(lines)
+    page.char_conf[at] = [*page.char_conf[at][:spot], 0.0, *page.char_conf[at][spot + 1 :]]
+    again = ocr.reread_key_lines(page).split("\n")
+    assert again[at][spot] == right[spot], (right, again[at])
+    assert len(again) == len(lines) and page.text.split("\n")[at][spot] == wrong  # page kept
+
+
+@pytest.mark.parametrize(
+    ("heading", "number", "register", "filed_number"),
+    [
+        # 蓝 read as 监 in the heading and in the 文号 alike: one misreading explains both
+        ("监山县应急管理局", "监应急责改〔2026〕3号", True, "蓝应急责改〔2026〕3号"),
+        ("监山县应总管理局", "(湘永监)应急责改〔2026〕3号", True, "（湘永蓝）应急责改〔2026〕3号"),
+        # misread otherwise in the two: nothing explains both, as read
+        ("监山县应急管理局", "赣应急责改〔2026〕3号", True, "赣应急责改〔2026〕3号"),
+        # an enterprise not of our register: 监山县 might be a real county's, as read
+        ("监山县应急管理局", "监应急责改〔2026〕3号", False, "监应急责改〔2026〕3号"),
+    ],
+)
+def test_a_place_misread_alike_in_the_heading_and_the_doc_number_is_put_right_for_our_own(
+    runner, archive_dir: Path, tmp_path: Path, monkeypatch, heading, number, register, filed_number
+) -> None:
+    lines = _misread_order(heading, number, NAME_42, CODE_42)
+    row = _ingest_read(runner, archive_dir, tmp_path / "收件", monkeypatch, lines, register)
+    assert row["doc_number"] == filed_number, row
+    if filed_number.replace("（", "(").replace("）", ")") != number:
+        assert row["credit_codes"] == [CODE_42]
+        assert "页眉的县名也读错成同一个字" in row["reason"] and "请核对" in row["reason"]
+    else:
+        assert "页眉的县名也读错成同一个字" not in row["reason"]
+
+
+def test_a_registered_name_the_parsers_could_not_place_is_found_in_the_text(
+    runner, archive_dir: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """The addressee read without its colon (or a table cell whose label was lost): no name
+    field, but the text carries one registered name whole — filed under it, with a note; two
+    registered names in the text, or none, leave the file unmatched."""
+    from archive.enterprises import add_enterprise
+    from archive.store import Archive
+
+    archive = Archive.open(archive_dir)
+    add_enterprise(archive, {"credit_code": make_code(7), "name": "蓝山县宏达矿业有限公司二分公司"})
+    add_enterprise(archive, {"credit_code": make_code(8), "name": "蓝山县正大石材有限公司"})
+
+    def parse(path):  # (workers are forked: what they read comes from the path)
+        name = {
+            "一": NAME_42,
+            "二": "蓝山县宏达矿业有限公司二分公司",  # holds NAME_42: the longer one
+            "三": f"{NAME_42}蓝山县正大石材有限公司",  # two enterprises: which?
+            "四": "蓝山县宏远矿业有限公司",  # nobody registered
+        }[Path(path).stem]
+        lines = _misread_order("蓝山县应急管理局", "蓝应急责改〔2026〕3号", NAME_42, None)
+        lines[3] = chars(name)  # no colon: not an addressee to the parsers
+        parsed = _ocr_read(lines)
+        assert not any(named.name for named in parsed.enterprises)
+        return parsed
+
+    row = _ingest_read(runner, archive_dir, tmp_path / "一", monkeypatch, parse)
+    assert (row["status"], row["credit_codes"], row["matched_by"]) == (
+        "ingested",
+        [CODE_42],
+        "name",
+    )
+    assert f"文中有名册中的单位全称“{NAME_42}”，按此归档" in row["reason"]
+    row = _ingest_read(runner, archive_dir, tmp_path / "二", monkeypatch, parse, register=False)
+    assert (row["status"], row["credit_codes"]) == ("ingested", [make_code(7)])
+    for folder in ("三", "四"):
+        row = _ingest_read(
+            runner, archive_dir, tmp_path / folder, monkeypatch, parse, register=False
+        )
+        assert row["status"] == "unmatched", (folder, row)
+
+
+@pytest.mark.parametrize(
+    ("read", "kind"),
+    [
+        ("当场行政处罚决定书", "penalty_decision"),
+        ("当场处罚决定书", "penalty_decision"),
+        ("行政处罚事先竺知书", "penalty_notice"),  # one character off: put right
+        ("强制措施决定书", "unknown"),  # known, not ours: never made another title
+    ],
+)
+def test_more_titles_are_known(read: str, kind: str) -> None:
+    lines = [chars("蓝山县应急管理局"), chars(read), *order_lines(CODE_42)[1:]]
+    lines[-1] = chars("以上事实有现场检查记录等证据为证。")
+    assert read_tsv(lines).kind == kind
+
+
+def test_letters_no_code_has_are_read_as_the_digits_they_look_like() -> None:
+    code = next(make_code(n) for n in range(1, 200) if make_code(n)[8:17].count("0") >= 1)
+    misread = code[:8] + code[8:17].replace("0", "O") + code[17]
+    lines = [*order_lines(misread)]
+    parsed = read_tsv(lines)
+    assert (parsed.credit_code, parsed.credit_code_status) == (code, "valid")
+    assert any("按形近的数字读作" in warning for warning in parsed.warnings)
+    # letters that, read as digits, still fail the check: left invalid, never matched
+    wrong = misread[:-1] + ("A" if misread[-1] != "A" else "B")
+    assert read_tsv(order_lines(wrong)).credit_code_status != "valid"
+
+
+def test_a_name_close_to_a_registered_one_is_filed_only_with_a_second_witness(
+    runner, archive_dir: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """One character off a registered name, and the document carries that enterprise's phone,
+    legal representative, address or a code one character off its code: filed, with a note.
+    Without such a witness, or two names as close, the file waits."""
+    from archive.enterprises import add_enterprise
+    from archive.store import Archive
+
+    archive = Archive.open(archive_dir)
+    entry = {
+        "credit_code": CODE_42,
+        "name": NAME_42,
+        "legal_representative": "韩玉国",
+        "phone": "0746-2287052",
+        "address": "湖南省永州市蓝山县楠市镇新村29号",
+    }
+    add_enterprise(archive, entry)
+    add_enterprise(archive, {"credit_code": make_code(9), "name": "蓝山县正大石材有限公司"})
+    code_off = CODE_42[:5] + ("8" if CODE_42[5] != "8" else "6") + CODE_42[6:]
+
+    def parse(path):  # (workers are forked: what they read comes from the path)
+        name, extra = {
+            "一": ("蓝山县宏达矿亚有限公司", "法定代表人:韩玉国"),
+            "二": ("蓝山县宏达矿亚有限公司", "联系电话:0746 2287052"),
+            "三": ("蓝山县宏达矿亚有限公司", "地址:湖南省永州市蓝山县楠市镇新村29号"),
+            "四": ("蓝山县宏达矿亚有限公司", f"统一社会信用代码:{code_off}"),
+            "五": ("蓝山县宏达矿亚有限公司", "法定代表人:李四"),  # no witness
+            "六": ("蓝山县正大矿亚有限公司", "法定代表人:韩玉国"),  # two names one-two off
+        }[Path(path).stem]
+        lines = _misread_order("蓝山县应急管理局", "蓝应急责改〔2026〕3号", name, None)
+        lines.insert(4, chars(extra))
+        return _ocr_read(lines)
+
+    for folder, witness in (
+        ("一", "法定代表人"),
+        ("二", "联系电话"),
+        ("三", "地址"),
+        ("四", "代码"),
+    ):
+        row = _ingest_read(
+            runner, archive_dir, tmp_path / folder, monkeypatch, parse, register=False
+        )
+        assert (row["status"], row["credit_codes"]) == ("ingested", [CODE_42]), (folder, row)
+        assert f"与“{NAME_42}”相近，且文中的{witness}" in row["reason"], row["reason"]
+    for folder in ("五", "六"):
+        row = _ingest_read(
+            runner, archive_dir, tmp_path / folder, monkeypatch, parse, register=False
+        )
+        assert row["status"] == "unmatched", (folder, row)

@@ -304,6 +304,10 @@ def explain(file: Path, as_json: bool, png: Path | None) -> None:
     )
     for number, line in enumerate(explanation["lines"], start=1):
         out.print(f"{number:>4}  {line}", markup=False, highlight=False)
+    if explanation.get("reread"):
+        out.rule(_("关键行单独重读（与上文不同处；仅当读出本局地名或名册中的单位时采用）"))
+        for number, line in explanation["reread"].items():
+            out.print(f"{number:>4}  {line}", markup=False, highlight=False)
     if explanation.get("scan"):
         _explain_scan_lines(out, explanation["scan"])
     out.rule(_("解析器"))

@@ -392,6 +392,73 @@ def doubtful_place(number: str, places: dict[str, str]) -> bool:
     return bool(read) and bool(one_off(read, place_chains(places)))
 
 
+def correct_place_alike(number: str, places: dict[str, str], before: str) -> str | None:
+    r"""An OCR'd 文号 (normalised) whose place abbreviation is one character off the bureau's
+    own, put right when the issuer's line (in ``before``: a line with 管理, as in 应急管理局)
+    names our county with the same character misread the same way (监山县应急管理局 above
+    监应急…: one misreading of 蓝 explains both); None otherwise.  A real county of that
+    name is possible, so ingest takes this only for an enterprise of our register.
+
+    >>> places = {"湘": "湖南省", "永": "永州市", "蓝": "蓝山县"}
+    >>> correct_place_alike("监应急责改字〔2026〕第33号", places, "监山县应急管理局")
+    '蓝应急责改字〔2026〕第33号'
+    >>> correct_place_alike("赣应急复查〔2026〕21号", places, "监山县应急管理局") is None
+    True
+    >>> correct_place_alike("（湘永宁）应急罚〔2026〕3号", places, "宁远县应急管理局") is None
+    True
+    """
+    head = _not_our_place(number, places)
+    if head is None:
+        return None
+    read = head.group("bracketed") or head.group("bare")
+    chains = place_chains(places)
+    if head.group("bare") and any(read[:i] + read[i + 1 :] in chains for i in range(len(read))):
+        return None  # a stray character OCR added is as likely
+    issuers = [line for line in before.split("\n") if "管理" in line]
+    near = []
+    for chain in one_off(read, chains):
+        at = next(i for i, (a, b) in enumerate(zip(chain, read, strict=True)) if a != b)
+        county = places.get(chain[at], "")
+        if chain[at] not in county:
+            continue  # 湘 is not in 湖南省: no name to be misread alike
+        misread = county.replace(chain[at], read[at])
+        if any(misread in line for line in issuers):
+            near.append(chain)
+    if len(near) != 1:
+        return None
+    start, end = head.span("bracketed") if head.group("bracketed") else head.span("bare")
+    return number[:start] + near[0] + number[end:]
+
+
+def place_read_again(number: str, again: str, places: dict[str, str]) -> str | None:
+    r"""An OCR'd 文号 (normalised) whose place abbreviation is one character off the bureau's
+    own (:func:`doubtful_place`), as its line read a second time (``again``, the line's text)
+    gives it: the same 文号 but for the place, which is one of ours; else None.  Two readings
+    that differ only there, the second naming our own place, tell a misread 蓝 from a
+    neighbour's 宁 where the heading could not.
+
+    >>> places = {"湘": "湖南省", "永": "永州市", "蓝": "蓝山县"}
+    >>> place_read_again("赣应急复查〔2026〕21号", "蓝应急复查〔2026〕21号", places)
+    '蓝应急复查〔2026〕21号'
+    >>> place_read_again("赣应急复查〔2026〕21号", "蓝应急复查〔2026〕27号", places) is None
+    True
+    >>> place_read_again("（湘永宁）应急罚〔2026〕3号", "（湘永宁）应急罚〔2026〕3号", places) is None
+    True
+    """
+    head = _not_our_place(number, places)
+    if head is None or not doubtful_place(number, places):
+        return None
+    start, end = head.span("bracketed") if head.group("bracketed") else head.span("bare")
+    for found in find_doc_numbers(again):
+        other = str(found.value)
+        if len(other) != len(number) or other[:start] != number[:start]:
+            continue
+        if other[end:] != number[end:] or other[start:end] not in place_chains(places):
+            continue
+        return other
+    return None
+
+
 def correct_place_name(name: str, places: dict[str, str], before: str) -> str | None:
     """An OCR'd enterprise name that starts with one of the bureau's places (``places``'
     values: 蓝山县, 永州市) read one character off (监山县), with the place put right; None

@@ -24,6 +24,9 @@ _COVER_LINES = 16
 # A title named in a sentence of the body: 本机关于2026年5月23日作出了责令限期整改指令书(…),
 # 根据责令限期整改指令书 — the document it names, not this one.
 _NAMED_IN_SENTENCE = re.compile(r"(?:作出|下达|送达|签发|根据|依据|依照|按照)了?的?[“\"]?$")
+# …or followed by what only a sentence has after a document's name: 现场检查记录等证据为证,
+# 现场检查记录、询问笔录.
+_SENTENCE_GOES_ON = re.compile(r"^[”\"]?(?:等|、|，|,|；|;|。|和|及|为证|中)")
 
 
 def _title_without_number(line: str) -> str:
@@ -54,6 +57,9 @@ def find_title(
     True
     >>> find_title("某局\\n某公司：\\n本机关于2026年5月23日作出了责令限期整改指令书(蓝应急责",
     ...            ["责令限期整改指令书"]) is None
+    True
+    >>> find_title("某局\\n行政处罚事先竺知书\\n以上事实有现场检查记录等证据为证",
+    ...            ["现场检查记录"]) is None
     True
     """
     titles = sorted(set(titles), key=len, reverse=True)
@@ -87,7 +93,9 @@ def find_title(
                 continue
             if "《" in line[:position] and "》" in line[position:]:
                 continue
-            if _NAMED_IN_SENTENCE.search(line[:position]):
+            if _NAMED_IN_SENTENCE.search(line[:position]) or _SENTENCE_GOES_ON.search(
+                line[position + len(title) :]
+            ):
                 named.append((position, position + len(title)))
                 continue
             return Found(title, number, line)

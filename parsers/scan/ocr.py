@@ -33,6 +33,7 @@ import shutil
 import subprocess
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -563,6 +564,191 @@ def ocr_page(image) -> OcrPage:
 
 
 # --------------------------------------------------------------------------------------------
+# Key lines read again
+
+
+# The lines that decide where a document is filed and under which number: a 文号 (a year in
+# brackets), an addressee (a line ending in a colon), a label naming the party.
+_KEY_LINE = re.compile(
+    r"(?:19|20)\d{2}[ \t]*[〕\]】)）}jJ]|[:：][ \t]*$|^[^:：]{0,6}(?:单位|当事人|名称)[^:：]{0,4}[:：]"
+)
+_CODE_RUN = re.compile(r"[0-9A-Z]{12,}")  # a credit code's line: read again by its own path
+KEY_LINES = 14  # among the page's first lines
+REREAD_SCALES = (1.0, 1.25, 1.5)
+UNSURE_CHAR = 50.0  # a key line with a character read less surely than this is read again
+
+
+def _key_lines(page: OcrPage) -> list[int]:
+    """1-based numbers of the key lines among the page's first :data:`KEY_LINES` (see
+    ``_KEY_LINE``), not a code's line."""
+    chosen: list[int] = []
+    for number, line in enumerate(page.text.split("\n")[:KEY_LINES], start=1):
+        if not _KEY_LINE.search(line) or _CODE_RUN.search(line.upper()) or len(line) < 4:
+            continue
+        confs = page.char_conf[number - 1] if number - 1 < len(page.char_conf) else []
+        if len(confs) != len(line) or min(confs, default=0.0) < UNSURE_CHAR:
+            chosen.append(number)
+    return chosen
+
+
+def _line_box(page: OcrPage, number: int) -> tuple[int, int, int, int] | None:
+    """(left, top, right, bottom) of line ``number``'s words with a little margin, not
+    reaching into the lines above and below; a word box much taller than the line's small
+    ones (tesseract's box for a character can take in ink of the next line) does not set
+    the height."""
+    words = [word for word in page.words if word.line == number and word.text.strip()]
+    if not words:
+        return None
+    heights = sorted(word.box[3] for word in words)
+    low = heights[len(heights) // 4]
+    core = [word for word in words if word.box[3] <= 1.3 * low] or words
+    left = min(word.box[0] for word in words)
+    right = max(word.box[0] + word.box[2] for word in words)
+    top = min(word.box[1] for word in core)
+    bottom = max(word.box[1] + word.box[3] for word in core)
+    middle, pad = (top + bottom) / 2, max(4, (bottom - top) // 4)
+    above, below = top - pad, bottom + pad
+    for word in page.words:
+        if word.line == number or word.box[0] > right or word.box[0] + word.box[2] < left:
+            continue
+        if word.line < number and word.box[1] + word.box[3] < middle:
+            above = max(above, word.box[1] + word.box[3] + 1)
+        elif word.line > number and word.box[1] > middle:
+            below = min(below, word.box[1] - 1)
+    return left - pad, max(0, above), right + pad, below
+
+
+def _stacked(grey, boxes: list[tuple[int, int, int, int]], scale: float):
+    """The boxes cut out of ``grey``, scaled, one under another on white with a line's gap
+    between them: (image, each crop's top and bottom in it)."""
+    import cv2
+    import numpy as np
+
+    height, width = grey.shape[:2]
+    crops = []
+    for left, top, right, bottom in boxes:
+        crop = grey[max(0, top) : min(height, bottom), max(0, left) : min(width, right)]
+        if scale != 1.0:
+            crop = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+        crops.append(crop)
+    gap = max(crop.shape[0] for crop in crops)
+    margin = gap // 2
+    sheet = np.full(
+        (
+            sum(crop.shape[0] + gap for crop in crops) + margin,
+            max(crop.shape[1] for crop in crops) + 2 * margin,
+        ),
+        255,
+        dtype=np.uint8,
+    )
+    spans = []
+    y = margin
+    for crop in crops:
+        sheet[y : y + crop.shape[0], margin : margin + crop.shape[1]] = crop
+        spans.append((y, y + crop.shape[0]))
+        y += crop.shape[0] + gap
+    return sheet, spans
+
+
+def _lines_of_sheet(tsv: str, spans: list[tuple[int, int]]) -> list[tuple[str, list[float]]]:
+    """Each crop's reading from the TSV of a stacked sheet: its words (by their box's middle)
+    left to right, joined as a page's line is, with per-character confidence."""
+    found: list[list[tuple[int, str, float]]] = [[] for _span in spans]
+    for row in tsv.splitlines()[1:]:
+        cells = row.split("\t")
+        if len(cells) < 12 or cells[0] != "5":
+            continue
+        text = unicodedata.normalize("NFKC", cells[11]).strip()
+        if not text:
+            continue
+        left, top, _width, tall = (int(cell) for cell in cells[6:10])
+        middle = top + tall / 2
+        for index, (start, end) in enumerate(spans):
+            if start <= middle <= end:
+                found[index].append((left, text, max(0.0, float(cells[10]))))
+                break
+    readings = []
+    for words in found:
+        line, confs = "", []
+        for _left, text, conf in sorted(words):
+            if line and not _joins_tight(line, text):
+                line += " "
+                confs.append(conf)
+            line += text
+            confs.extend([conf] * len(text))
+        readings.append((line, confs))
+    return readings
+
+
+def _vote(
+    base: str, base_conf: list[float], others: list[tuple[str, list[float]]]
+) -> tuple[str, list[float]]:
+    """``base`` with a Chinese character changed to another where more of the other readings
+    agree on that one, at the same place (aligned, the differing run the same length), than read it
+    as ``base`` did (``base`` counts as one of them, and wins a tie); at least two must
+    agree.  The confidences are kept aligned; the length never changes."""
+    from difflib import SequenceMatcher
+
+    votes: list[dict[str, list[float]]] = [{} for _char in base]
+    for text, confs in others:
+        matcher = SequenceMatcher(None, base, text, autojunk=False)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag not in ("equal", "replace") or i2 - i1 != j2 - j1:
+                continue
+            for offset in range(i2 - i1):
+                char = text[j1 + offset]
+                conf = confs[j1 + offset] if j1 + offset < len(confs) else 0.0
+                votes[i1 + offset].setdefault(char, []).append(conf)
+    chars, confs = list(base), list(base_conf)
+    for index, by_char in enumerate(votes):
+        own = len(by_char.get(base[index], [])) + 1
+        best = max(by_char.items(), key=lambda item: len(item[1]), default=None)
+        if (
+            best is None
+            or not "\u4e00" <= base[index] <= "\u9fff"
+            or not "\u4e00" <= best[0] <= "\u9fff"
+            or len(best[1]) < 2
+            or len(best[1]) <= own
+        ):
+            continue
+        chars[index] = best[0]
+        if index < len(confs):
+            confs[index] = sum(best[1]) / len(best[1])
+    return "".join(chars), confs
+
+
+def reread_key_lines(page: OcrPage) -> str:
+    """``page.text`` with its key lines (文号, addressee, party: ``_KEY_LINE``) as a second
+    reading gives them: each key line with a character read unsurely is cut out and read
+    again alone, stacked with the others, at each of :data:`REREAD_SCALES`; a character that
+    more of those readings agree on than the page's reading replaces it (``_vote``: 冶炼 read
+    as 冶煤 in the page, as 冶炼 twice alone).  The page's own reading is not changed: the
+    second one is only a witness (see ``ParsedDocument.reread``), since the same misreading
+    can come back from every crop (罚 read as 昼 three times)."""
+    binary = _binary()
+    lines = page.text.split("\n")
+    if binary is None or page.prepared is None:
+        return page.text
+    numbers = [number for number in _key_lines(page) if _line_box(page, number) is not None]
+    if not numbers:
+        return page.text
+    boxes = [_line_box(page, number) for number in numbers]
+    readings: list[list[tuple[str, list[float]]]] = [[] for _number in numbers]
+    for scale in REREAD_SCALES:
+        sheet, spans = _stacked(page.prepared, boxes, scale)  # type: ignore[arg-type]
+        try:
+            tsv = _run(binary, sheet, ["-l", LANGUAGE, "--psm", "6", "tsv"])
+        except ParseError:
+            return page.text
+        for index, reading in enumerate(_lines_of_sheet(tsv, spans)):
+            readings[index].append(reading)
+    for index, number in enumerate(numbers):
+        confs = page.char_conf[number - 1] if number - 1 < len(page.char_conf) else []
+        lines[number - 1] = _vote(lines[number - 1], confs, readings[index])[0]
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------------------------
 # From pages to a parsed document
 
 
@@ -586,12 +772,42 @@ def _joined(pages: list[OcrPage]) -> tuple[str, list[list[float]]]:
 _YEAR_SERIAL = re.compile(
     r"(?P<open>[〔\[【(（{〈<]{1,2}|(?<=[\u4e00-\u9fff]))[ \t]*(?P<year>(?:19|20)\d{2})[ \t]*"
     # the closing bracket: doubled, read as 1] (〔20251]), as j (【2026j) or ]j
-    r"(?P<close>(?:1(?=[〕\]】)）}]))?[〕\]】)）}jJ]{1,3})"
+    r"(?P<close>(?:1(?=[〕\]】)）}]))?[〕\]】)）}jJ]{1,3}|1(?=[ \t]+(?:第[ \t]*)?\d{1,4}[ \t]*号))"
     r"[ \t]*(?P<first>第)?[ \t]*(?P<serial>[\d\]|]*)[ \t]*"
     # 号, or at the end of the line one character read in its place (053握), or two (号's
     # 口 and 丂 read apart: 1工亏)
     r"(?:号|(?<=\d)(?P<odd>[\u4e00-\u9fff]{1,2})$)"
 )
+# A 文号's year with a digit misread (〔2626〕, [2925], 〔26025〕: 0 read as 6 or 9, or a digit
+# doubled): before a closing bracket and the serial's 号.
+_ODD_YEAR = re.compile(
+    r"(?<=[\u4e00-\u9fff])[ \t]*[〔\[【(（{〈<][ \t]*(?P<year>\d{4,5})"
+    r"(?=[ \t]*[〕\]】)）}jJ1][ \t]*(?:第[ \t]*)?\d{1,4}[ \t]*号)"
+)
+FIRST_YEAR = 2000  # a 文号 of this century
+
+
+def plausible_year(year: str, last: int) -> str | None:
+    """A 文号's year as OCR read it (four or five digits), or the one year between
+    :data:`FIRST_YEAR` and ``last`` that one digit changed (or, of five, dropped) gives;
+    None when there is none or more than one.
+
+    >>> plausible_year("2626", 2027), plausible_year("2925", 2027), plausible_year("26025", 2027)
+    ('2026', '2025', '2025')
+    >>> plausible_year("2024", 2027), plausible_year("2088", 2027)
+    ('2024', None)
+    """
+    if len(year) == 4 and FIRST_YEAR <= int(year) <= last:
+        return year
+    digits = "0123456789"
+    if len(year) == 4:
+        near = {year[:i] + d + year[i + 1 :] for i in range(4) for d in digits if d != year[i]}
+    else:
+        near = {year[:i] + year[i + 1 :] for i in range(len(year))}
+    fits = [other for other in near if FIRST_YEAR <= int(other) <= last]
+    return fits[0] if len(fits) == 1 else None
+
+
 _DOUBLED_YEAR = re.compile(r"([〔\[【(（]{1,2})[ \t]*((?:19|20)\d{2})[ \t]*([〕\]】)）]{1,2})")
 _PLACE_OPEN = re.compile(r"^[ \t]*[〈<{《]([^\d()〈<{《》>}]{1,10})\)")
 
@@ -602,10 +818,27 @@ def _replace(line: str, confs: list[float], start: int, end: int, fixed: str):
     return line[:start] + fixed + line[end:], confs[:start] + [mean] * len(fixed) + confs[end:]
 
 
+# A credit-code label followed by what OCR made of its colon (”|, ;:, ‘): a colon.
+_CODE_LABEL_MARKS = re.compile(
+    r"(?P<label>统一社会信用代码|社会信用代码|信用代码)[ \t]*(?P<marks>[”“\"'‘’；;,，.。|:：]{1,3})"
+    r"(?=[ \t]*[0-9A-Za-z])"
+)
+
+
 def _repair(line: str, confs: list[float]) -> tuple[str, list[float]]:
     """A 文号 as OCR misreads it, made what was printed (see ``_YEAR_SERIAL``); the
     confidences kept aligned with the characters.  Only where nothing else can stand: a
-    bracket inside the serial before 号 is a 1, never a guess at a character."""
+    bracket inside the serial before 号 is a 1, never a guess at a character; a year no
+    文号 can have (〔2626〕) is the one year a digit off it that can be (``plausible_year``,
+    up to next year)."""
+    label = _CODE_LABEL_MARKS.search(line)
+    if label is not None and label.group("marks") not in (":", "：", "|"):
+        line, confs = _replace(line, confs, label.start("marks"), label.end("marks"), ":")
+    odd = _ODD_YEAR.search(line)
+    if odd is not None:
+        year = plausible_year(odd.group("year"), date.today().year + 1)
+        if year is not None and year != odd.group("year"):
+            line, confs = _replace(line, confs, odd.start("year"), odd.end("year"), year)
     match = _YEAR_SERIAL.search(line)
     if match is not None:
         close, serial = match.group("close"), match.group("serial")
@@ -719,6 +952,28 @@ def _drop(parsed: ParsedDocument, label: str, value: Any, conf: float) -> None:
             field=label,
             conf=round(conf) if conf is not None else "—",
             value=value,
+        )
+    )
+
+
+# Letters a credit code never has (GB 32100 leaves out I, O, S, V, Z) read for the digits they
+# look like: in a code OCR read, such a letter can only be a misreading.
+_NEVER_IN_CODE = str.maketrans({"O": "0", "I": "1", "Z": "2", "S": "5"})
+
+
+def _read_lookalikes(parsed: ParsedDocument, main: Any) -> None:
+    """A code OCR read with letters no code has (92340604MA2UKOO15N): those letters read as
+    the digits they look like; taken only when the whole then passes its check character."""
+    first = main.credit_code
+    second = first.upper().translate(_NEVER_IN_CODE)
+    if second == first.upper() or not _whole_code(second):
+        return
+    main.credit_code, main.credit_code_status = second, CODE_VALID
+    parsed.warnings.append(
+        _(
+            "OCR 读出的代码 {first} 含代码中不会有的字母，按形近的数字读作 {second}，校验通过",
+            first=first,
+            second=second,
         )
     )
 
@@ -855,12 +1110,15 @@ def score_fields(
     if parsed.enterprises:
         main = parsed.enterprises[0]
         reread = None
+        as_read = main.credit_code  # as the text has it (before look-alike letters are read)
         if main.credit_code and main.credit_code_status == CODE_INVALID:
             reread = _reread_invalid(parsed, main, pages)
+            if reread is None:
+                _read_lookalikes(parsed, main)
         if reread is not None:  # read again on its own and passes its check: that reading
             scores["credit_code"] = round(reread, 1)
         elif main.credit_code:
-            conf = _code_confidence(lines, confs, main.credit_code)
+            conf = _code_confidence(lines, confs, as_read or main.credit_code)
             if main.credit_code_status == CODE_VALID and (conf is None or conf < FIELD_FLOOR):
                 # Word confidences of a long run of letters and digits are low even when it
                 # is read right: a second reading of its box alone that agrees confirms it.
@@ -893,12 +1151,21 @@ def score_fields(
 
 TITLES = (
     "责令限期整改指令书",
+    "责令限期改正指令书",
     "责令改正违法行为决定书",
     "现场检查记录",
+    "安全生产现场检查记录",
     "整改复查意见书",
+    "隐患整改复查意见书",
     "行政处罚决定书",
+    "当场行政处罚决定书",
+    "当场处罚决定书",
     "不予行政处罚决定书",
     "行政处罚告知书",
+    "行政处罚事先告知书",
+    "行政处罚听证告知书",
+    "陈述申辩告知书",
+    "强制措施决定书",  # not a kind of ours: known, so nothing else is made of it
     "行政处罚信息公示",
     "事故调查报告",
     "安全生产承诺书",
@@ -997,6 +1264,26 @@ def repair_labels(text: str) -> tuple[str, list[str]]:
     return "\n".join(lines), notes
 
 
+def _second_reading(read: list[OcrPage], again: list[str], lines: list[str]) -> dict[int, str]:
+    """The lines (1-based) of the parsers' text that the key lines' second reading (one text
+    per page, :func:`reread_key_lines`) gives otherwise, through the same normalising and
+    repairs: {line: text}."""
+    if all(text == page.text for page, text in zip(read, again, strict=True)):
+        return {}
+    other = [
+        OcrPage(text=text, char_conf=page.char_conf) for page, text in zip(read, again, strict=True)
+    ]
+    raw, confs = _joined(other)
+    text = repair_labels(repair_titles(_aligned(raw, confs)[0])[0])[0].split("\n")
+    if len(text) != len(lines):
+        return {}
+    return {
+        number: second
+        for number, (first, second) in enumerate(zip(lines, text, strict=True), start=1)
+        if first != second and len(first) == len(second)
+    }
+
+
 def ocr_document(pages: list, path: Path | None = None) -> ParsedDocument:
     """OCR every page (``parsers.scan.pages.Page`` or numpy arrays), parse the text with the
     normal parsers, and give each field its OCR confidence (see the module docstring).
@@ -1006,6 +1293,7 @@ def ocr_document(pages: list, path: Path | None = None) -> ParsedDocument:
     from parsers.registry import parse_document
 
     read = [ocr_page(getattr(page, "image", page)) for page in pages]
+    again = [reread_key_lines(page) for page in read]
     raw, confs = _joined(read)
     text, aligned = _aligned(raw, confs)
     name = path or Path("scan")
@@ -1029,6 +1317,7 @@ def ocr_document(pages: list, path: Path | None = None) -> ParsedDocument:
     parsed = parse_document(document)
     parsed.warnings.extend(title_notes)
     parsed.lines = document.lines
+    parsed.reread = _second_reading(read, again, parsed.lines)
     score_fields(parsed, text, aligned, read)
     parsed.put(
         "ocr",
