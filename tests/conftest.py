@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -10,21 +12,39 @@ from click.testing import CliRunner
 
 from archive.i18n import set_language
 
+CREDIT_VARIABLES = (
+    "CREDIT_ARCHIVE",
+    "CREDIT_LANG",
+    "CREDIT_USER",
+    "CREDIT_LOCK_TIMEOUT",
+    "CREDIT_FAULT",
+)
+
+
+def clear_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """None of the developer's archive, user or language: what every test runs in."""
+    for name in CREDIT_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    set_language("zh")
+
 
 @pytest.fixture(autouse=True)
 def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests never see the developer's archive, user or language."""
-    for name in (
-        "CREDIT_ARCHIVE",
-        "CREDIT_LANG",
-        "CREDIT_USER",
-        "CREDIT_LOCK_TIMEOUT",
-        "CREDIT_FAULT",
-    ):
-        monkeypatch.delenv(name, raising=False)
-    set_language("zh")
+    clear_environment(monkeypatch)
     yield
     set_language("zh")
+
+
+@contextmanager
+def clean_environment() -> Iterator[None]:
+    """The same for a module- or session-scoped fixture: it is set up before the autouse one."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        clear_environment(monkeypatch)
+        try:
+            yield
+        finally:
+            set_language("zh")
 
 
 @pytest.fixture

@@ -7,11 +7,12 @@ import json
 import shlex
 import time
 from collections import Counter
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -45,7 +46,7 @@ from archive.settings import DEFAULT_INDUSTRIES
 from archive.store import Archive
 from archive.workdays import CalendarGap, WorkCalendar, package_years
 from cli.main import cli
-from tests.conftest import invoke
+from tests.conftest import clean_environment, invoke
 from tests.helpers import index_bytes
 
 DEMO_BUDGET_SECONDS = 60  # credit demo must stay under a minute
@@ -108,13 +109,49 @@ def test_written_roster_reads_back(tmp_path: Path) -> None:
     assert [row.values for row in roster.rows] == rows
 
 
+# -- one build of each kind, shared ----------------------------------------------------------
+# A build takes 10-20 s. The tests that only read one (or check that what they run leaves it as
+# it was) share it: built once per test process (each pytest-xdist worker), when a test first
+# asks. A test that builds otherwise (twice in one folder, into an empty or the default folder,
+# on a given day, in English) builds its own.
+
+
+@dataclass(frozen=True)
+class BuiltDemo:
+    """``build_demo(folder)``, timed, and the real today when it began (the day it acts on)."""
+
+    folder: Path
+    result: DemoResult
+    seconds: float
+    today: date
+
+
+@pytest.fixture(scope="session")
+def built_demo(tmp_path_factory: pytest.TempPathFactory) -> BuiltDemo:
+    folder = tmp_path_factory.mktemp("demo") / "演示"
+    with clean_environment():
+        today = date.today()
+        started = time.perf_counter()
+        result = build_demo(folder)
+        seconds = time.perf_counter() - started
+    return BuiltDemo(folder=folder, result=result, seconds=seconds, today=today)
+
+
+@pytest.fixture(scope="session")
+def demo_json(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Result]:
+    """``credit demo FOLDER --json``: the folder and what the command printed."""
+    folder = tmp_path_factory.mktemp("demo-json") / "演示 档案"  # a space and Chinese
+    with clean_environment():
+        result = CliRunner().invoke(cli, ["demo", str(folder), "--json"])
+    return folder, result
+
+
 # -- the library -----------------------------------------------------------------------------
 
 
-def test_build_demo(tmp_path: Path) -> None:
-    started = time.perf_counter()
-    result = build_demo(tmp_path / "演示")
-    assert time.perf_counter() - started < DEMO_BUDGET_SECONDS
+def test_build_demo(built_demo: BuiltDemo) -> None:
+    result = built_demo.result
+    assert built_demo.seconds < DEMO_BUDGET_SECONDS
     assert isinstance(result, DemoResult)
     assert [step.name for step in result.steps] == [
         "create_archive",
@@ -145,7 +182,7 @@ def test_build_demo(tmp_path: Path) -> None:
     assert result.roster_path.is_file()
     assert result.import_report.committed and result.import_report.count("add") == 60
 
-    archive = Archive.open(tmp_path / "演示")
+    archive = Archive.open(built_demo.folder)
     records = list_enterprises(archive, status=None)
     assert len(records) == 60
     closed = [record for record in records if record["status"] == CLOSED]
@@ -204,7 +241,7 @@ def test_build_demo(tmp_path: Path) -> None:
     letters = enterprise_detail(archive, result.showcase_code)["letters"]
     assert letters  # the showcase enterprise was sent a letter
     json.dumps(summary)  # plain data
-    _assert_monthly(result, date.today())
+    _assert_monthly(result, built_demo.today)
 
 
 def _assert_monthly(result: DemoResult, today: date) -> None:
@@ -269,6 +306,34 @@ def _assert_monthly(result: DemoResult, today: date) -> None:
     planned = reminders.remind(archive, story.month, story.as_of, dry_run=True)
     assert {letter.credit_code or letter.section for letter in planned.letters.letters} == owed
     assert {letter.status for letter in planned.letters.letters} == {"planned"}
+
+
+def test_the_demo_tells_the_rules_story(built_demo: BuiltDemo, runner) -> None:
+    # Next to test_build_demo: pytest-xdist hands neighbours to the same worker, which builds
+    # once. Its two writes (reindex, propose again) may share the build: each is checked to
+    # change nothing.
+    result = built_demo.result
+    today = date.fromisoformat(result.steps[0].details["today"])  # the day the demo acts on
+    assert today == min(built_demo.today, date(package_years()[1], 12, 31))
+    _assert_rules_story(result, today)
+    _assert_end_of_loop(result)
+    archive = Archive.open(built_demo.folder)
+    # today's case: one proposal, of an order due two weeks ago, waiting for a clerk
+    proposed = records.list_records(archive, status="proposed")
+    assert [row["credit_code"] for row in proposed] == [
+        next(row for row in demo_roster() if row["industry"] == CURRENT_INDUSTRY)["credit_code"]
+    ]
+    current = proposed[0]
+    assert current["rule"] == "rectification_overdue" and current["criterion"] == "5"
+    assert current["facts"]["deadline"] == (today - timedelta(days=14)).isoformat()
+    assert current["facts"]["as_of"] == today.isoformat()
+    assert current["id"] == _step(result, "propose_today").details["record"]
+    # the journal gives the index the demo left, byte for byte
+    kept = index_bytes(archive.root)
+    assert invoke(runner, "reindex", archive=archive.root).exit_code == 0
+    assert index_bytes(archive.root) == kept
+    # proposing again as of today adds nothing
+    assert records.propose(archive, as_of=today).counts().get("proposed", 0) == 0
 
 
 @pytest.mark.slow
@@ -336,10 +401,9 @@ def test_demo_command_walks_through(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_demo_suggests_commands_that_work(tmp_path: Path) -> None:
+def test_demo_suggests_commands_that_work(demo_json: tuple[Path, Result]) -> None:
     runner = CliRunner()
-    folder = tmp_path / "演示 档案"  # a space and Chinese: the commands must be quoted
-    result = runner.invoke(cli, ["demo", str(folder), "--json"])
+    folder, result = demo_json  # a space and Chinese in the folder: the commands must be quoted
     assert result.exit_code == 0, result.stderr
     commands = json.loads(result.stdout)["next_commands"]
     assert 4 <= len(commands) <= 14
@@ -358,9 +422,8 @@ def test_demo_suggests_commands_that_work(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_demo_json(tmp_path: Path) -> None:
-    runner = CliRunner()
-    result = runner.invoke(cli, ["demo", str(tmp_path / "d"), "--json"])
+def test_demo_json(demo_json: tuple[Path, Result]) -> None:
+    _, result = demo_json
     assert result.exit_code == 0, result.stderr
     summary = json.loads(result.stdout)
     assert summary["import"] == {"add": 60, "update": 0, "unchanged": 0, "error": 0}
@@ -514,31 +577,6 @@ def _assert_end_of_loop(result: DemoResult) -> None:
     assert [item["kind"] for item in made] == ["records", "green-channel"]
     files = {Path(item["path"]): item["sha256"] for data in made for item in data["files"]}
     assert files[html_path] == _sha(html_path)
-
-
-def test_the_demo_tells_the_rules_story(tmp_path: Path, runner) -> None:
-    result = build_demo(tmp_path / "d")
-    today = date.fromisoformat(result.steps[0].details["today"])  # the day the demo acts on
-    assert today == min(date.today(), date(package_years()[1], 12, 31))
-    _assert_rules_story(result, today)
-    _assert_end_of_loop(result)
-    archive = Archive.open(tmp_path / "d")
-    # today's case: one proposal, of an order due two weeks ago, waiting for a clerk
-    proposed = records.list_records(archive, status="proposed")
-    assert [row["credit_code"] for row in proposed] == [
-        next(row for row in demo_roster() if row["industry"] == CURRENT_INDUSTRY)["credit_code"]
-    ]
-    current = proposed[0]
-    assert current["rule"] == "rectification_overdue" and current["criterion"] == "5"
-    assert current["facts"]["deadline"] == (today - timedelta(days=14)).isoformat()
-    assert current["facts"]["as_of"] == today.isoformat()
-    assert current["id"] == _step(result, "propose_today").details["record"]
-    # the journal gives the index the demo left, byte for byte
-    kept = index_bytes(archive.root)
-    assert invoke(runner, "reindex", archive=archive.root).exit_code == 0
-    assert index_bytes(archive.root) == kept
-    # proposing again as of today adds nothing
-    assert records.propose(archive, as_of=today).counts().get("proposed", 0) == 0
 
 
 @pytest.mark.slow
