@@ -426,6 +426,13 @@ def test_a_title_ocr_misread_is_put_right_when_one_title_is_that_close() -> None
         # what OCR made of a code label's colon
         ("社会信用代码”|92340604MA2UK0015N", "社会信用代码:92340604MA2UK0015N"),
         ("统一社会信用代码;:92340604MA2UK0015N", "统一社会信用代码:92340604MA2UK0015N"),
+        # a mark read for one of a code's characters: the one of 1 and J that passes the check
+        ("统一社会信用代码:91340600MA2U]Y987H", "统一社会信用代码:91340600MA2UJY987H"),
+        ("统一社会信用代码:9111000060003734]L", "统一社会信用代码:91110000600037341L"),
+        ("统一社会信用代码:9111000060003]341L", "统一社会信用代码:9111000060003]341L"),  # neither
+        # an addressee's colon read as a semicolon; a sentence's semicolon stays
+        ("蓝山县佳美陶瓷有限公司;", "蓝山县佳美陶瓷有限公司:"),
+        ("经查,你单位存在下列问题;", "经查,你单位存在下列问题;"),
         ("本机关于2026年2月5日", "本机关于2026年2月5日"),  # a date: no bracket after the year
         ("依据〔2026〕3号文件", "依据〔2026〕3号文件"),
     ],
@@ -1019,3 +1026,15 @@ def test_a_name_close_to_a_registered_one_is_filed_only_with_a_second_witness(
             runner, archive_dir, tmp_path / folder, monkeypatch, parse, register=False
         )
         assert row["status"] == "unmatched", (folder, row)
+
+
+def test_a_label_s_colon_read_as_another_mark_is_a_colon() -> None:
+    text, _notes = ocr.repair_labels(
+        "被处罚单位;蓝山县易盛化工有限公司\n单位名称”蓝山县正大\n被检查单位:x"
+    )
+    assert text.split("\n") == [
+        "被处罚单位:蓝山县易盛化工有限公司",
+        "单位名称:蓝山县正大",
+        "被检查单位:x",
+    ]
+    assert ocr.repair_labels("单位名称、地址")[0] == "单位名称、地址"  # not a colon's misreading

@@ -825,6 +825,32 @@ _CODE_LABEL_MARKS = re.compile(
 )
 
 
+# A code after its label with one character OCR read as a bracket or bar (91340600MA2U]Y987H):
+# what that mark may be in a code (1, or J).
+_CODE_WITH_MARK = re.compile(
+    r"(?<=代码:)[ \t]*(?P<code>(?=[0-9A-Za-z]*[\]\[|!][0-9A-Za-z]*(?:[^0-9A-Za-z\]\[|!]|$))"
+    r"[0-9A-Za-z\]\[|!]{18})(?![0-9A-Za-z])"
+)
+# An addressee line (…公司, …厂) ended with a semicolon or comma OCR read for its colon.
+_ADDRESSEE_END = re.compile(r"(?<=[公司厂站店场矿社部心处队所])[;；,，]{1,2}[ \t]*$")
+
+
+def _code_mark(line: str, confs: list[float]) -> tuple[str, list[float]]:
+    """A code after its label with one mark OCR read for a character (``_CODE_WITH_MARK``):
+    the one reading of that mark as 1 or J that passes the code's check, if only one does."""
+    found = _CODE_WITH_MARK.search(line)
+    if found is None:
+        return line, confs
+    code = found.group("code").upper()
+    at = next(index for index, char in enumerate(code) if char in "][|!")
+    fits = [code[:at] + char + code[at + 1 :] for char in "1J"]
+    fits = [fit for fit in fits if _whole_code(fit)]
+    if len(fits) != 1:
+        return line, confs
+    start = found.start("code") + at
+    return line[:start] + fits[0][at] + line[start + 1 :], confs
+
+
 def _repair(line: str, confs: list[float]) -> tuple[str, list[float]]:
     """A 文号 as OCR misreads it, made what was printed (see ``_YEAR_SERIAL``); the
     confidences kept aligned with the characters.  Only where nothing else can stand: a
@@ -834,6 +860,10 @@ def _repair(line: str, confs: list[float]) -> tuple[str, list[float]]:
     label = _CODE_LABEL_MARKS.search(line)
     if label is not None and label.group("marks") not in (":", "：", "|"):
         line, confs = _replace(line, confs, label.start("marks"), label.end("marks"), ":")
+    line, confs = _code_mark(line, confs)
+    end = _ADDRESSEE_END.search(line)
+    if end is not None and not _YEAR_SERIAL.search(line):
+        line, confs = _replace(line, confs, end.start(), end.end(), ":")
     odd = _ODD_YEAR.search(line)
     if odd is not None:
         year = plausible_year(odd.group("year"), date.today().year + 1)
@@ -1226,6 +1256,7 @@ def repair_titles(text: str) -> tuple[str, list[str]]:
 
 
 _LABEL_LEAD = re.compile(r"^[ \t|]*")
+_LABEL_MARKS = re.compile(r"[;；”“\"',，]{1,2}:?(?=[ \t]*[\u4e00-\u9fff0-9A-Za-z])")
 
 
 def repair_labels(text: str) -> tuple[str, list[str]]:
@@ -1248,7 +1279,15 @@ def repair_labels(text: str) -> tuple[str, list[str]]:
     for index, line in enumerate(lines):
         lead = len(_LABEL_LEAD.match(line).group())  # type: ignore[union-attr]
         body = line[lead:]
-        if not body or any(body.startswith(label) for label in labels):
+        known = next((label for label in sorted(labels, key=len, reverse=True)
+                      if body.startswith(label)), None)  # fmt: skip
+        if known is not None:
+            marks = _LABEL_MARKS.match(body[len(known) :])
+            if marks is not None:  # 被处罚单位;蓝山县… : the colon OCR read as ; or ”
+                at = lead + len(known)
+                lines[index] = line[:at] + ":" + line[at + marks.end() :]
+            continue
+        if not body:
             continue
         for size in sizes:
             head = body[:size]
