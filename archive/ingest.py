@@ -819,7 +819,7 @@ class _Committer:
                 how = how or by
         nameless = not any(named.name for named in parsed.enterprises)
         if not codes and not new and nameless and parsed.get("ocr") is not None:
-            found = self._named_in_text(list(parsed.lines))
+            found = self._named_in_text(list(parsed.lines), parsed.credit_code)
             if found is not None:
                 codes, how = [found[0]], "name"
                 notes.append(found[1])
@@ -983,25 +983,26 @@ class _Committer:
         )
         return known[0], note
 
-    def _named_in_text(self, lines: list[str]) -> tuple[str, str] | None:
+    def _named_in_text(self, lines: list[str], code: str | None) -> tuple[str, str] | None:
         """An OCR'd document where the parsers found no enterprise name (a table cell whose
         label was lost, an addressee without its colon): the one registered enterprise whose
         whole name the text carries, (its code, the note saying so); None when none does, or
-        more than one (a name inside another registered one counts as that one)."""
+        more than one (a name inside another registered one counts as that one), or the
+        document's own code (read, failing its check) is far from that enterprise's."""
         text = normalise_name("".join(lines))
         found = [key for key in self._names() if len(key) >= 6 and key in text]
         found = [key for key in found if not any(key != other and key in other for other in found)]
         if len(found) != 1 or len(self._names()[found[0]]) != 1:
             return None
-        code = self._names()[found[0]][0]
-        record = self.archive.index().table(ENTERPRISES).record(code)
-        if record is None:
+        known = self._names()[found[0]][0]
+        record = self.archive.index().table(ENTERPRISES).record(known)
+        if record is None or _code_contradicts(code, known):
             return None
         note = _(
             "文字识别没有读出单位名称栏；文中有名册中的单位全称“{name}”，按此归档：请核对",
             name=record.get("name") or found[0],
         )
-        return code, note
+        return known, note
 
     def _name_with_witness(
         self, name: str, code: str | None, enterprises: Any, lines: list[str]
@@ -1026,14 +1027,17 @@ class _Committer:
         record = enterprises.record(known)
         if record is None:
             return None
+        if _code_contradicts(code, known):
+            return None
         text = normalise_name("".join(lines))
         digits = re.sub(r"\D", "", text)
         phone = re.sub(r"\D", "", str(record.get("phone") or ""))
         legal = normalise_name(str(record.get("legal_representative") or ""))
         address = normalise_name(str(record.get("address") or ""))
+        as_legal = rf"(?:法定代表人|法人代表|负责人)[^\u4e00-\u9fff]{{0,3}}{re.escape(legal)}"
         witnesses = [
             (len(phone) >= 7 and phone in digits, N_("联系电话")),
-            (len(legal) >= 2 and legal in text, N_("法定代表人")),
+            (len(legal) >= 2 and re.search(as_legal, text) is not None, N_("法定代表人")),
             (len(address) >= 8 and address in text, N_("地址")),
             (bool(code) and uscc.one_off(code or "", known), N_("代码（只差一位）")),
         ]
@@ -1358,6 +1362,15 @@ _TEMPLATE_KINDS = {
 
 
 SIGN_OFF_LINES = 6  # the 落款 (issuing bureau and date) stands in the text's last lines
+
+
+def _code_contradicts(read: str | None, code: str) -> bool:
+    """Whether a code the document printed (read by OCR, failing its check) speaks against
+    ``code``: more than two characters off it.  A sister company with a name one character
+    off a registered one prints its own code."""
+    from parsers.scan.ocr import _distance
+
+    return bool(read) and _distance(uscc.compact(read or ""), code) > 2
 
 
 def _issuer_lines(lines: list[str], upto: int) -> str:

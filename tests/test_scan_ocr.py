@@ -996,6 +996,7 @@ def test_a_name_close_to_a_registered_one_is_filed_only_with_a_second_witness(
     add_enterprise(archive, entry)
     add_enterprise(archive, {"credit_code": make_code(9), "name": "蓝山县正大石材有限公司"})
     code_off = CODE_42[:5] + ("8" if CODE_42[5] != "8" else "6") + CODE_42[6:]
+    far = make_code(99)[:-1] + ("A" if make_code(99)[-1] != "A" else "B")  # fails its check
 
     def parse(path):  # (workers are forked: what they read comes from the path)
         name, extra = {
@@ -1005,6 +1006,9 @@ def test_a_name_close_to_a_registered_one_is_filed_only_with_a_second_witness(
             "四": ("蓝山县宏达矿亚有限公司", f"统一社会信用代码:{code_off}"),
             "五": ("蓝山县宏达矿亚有限公司", "法定代表人:李四"),  # no witness
             "六": ("蓝山县正大矿亚有限公司", "法定代表人:韩玉国"),  # two names one-two off
+            "七": ("蓝山县宏达矿亚有限公司", "检查人员:韩玉国"),  # the name, not as legal rep
+            # a sister company's own code (misread, far from ours) speaks against it
+            "八": ("蓝山县宏达矿亚有限公司", f"法定代表人:韩玉国 统一社会信用代码:{far}"),
         }[Path(path).stem]
         lines = _misread_order("蓝山县应急管理局", "蓝应急责改〔2026〕3号", name, None)
         lines.insert(4, chars(extra))
@@ -1021,7 +1025,7 @@ def test_a_name_close_to_a_registered_one_is_filed_only_with_a_second_witness(
         )
         assert (row["status"], row["credit_codes"]) == ("ingested", [CODE_42]), (folder, row)
         assert f"与“{NAME_42}”相近，且文中的{witness}" in row["reason"], row["reason"]
-    for folder in ("五", "六"):
+    for folder in ("五", "六", "七", "八"):
         row = _ingest_read(
             runner, archive_dir, tmp_path / folder, monkeypatch, parse, register=False
         )
