@@ -222,6 +222,19 @@ def _sha256(path: Path) -> str:
 
 
 @dataclass
+class _OcrRead:
+    """What an OCR'd document offers besides its fields, for filing it by a misread name:
+    its text's lines, the key lines read again, whether its issuer is another county's bureau,
+    whether its name was read unsurely somewhere, and the legal representative it names."""
+
+    lines: list[str] = field(default_factory=list)
+    reread: dict[int, str] = field(default_factory=dict)
+    foreign: bool = False
+    unsure_name: bool = False
+    legal: str | None = None
+
+
+@dataclass
 class _Work:
     """A file that passed the cheap checks and is waiting to be parsed."""
 
@@ -684,6 +697,8 @@ class _Committer:
         found = parsed.fields.get("doc_number")
         if parsed.get("ocr") is None or found is None or not found.line:
             return None
+        if _foreign_issuer(list(parsed.lines), self.archive.settings.places):
+            return None  # another county's bureau's document: its 文号 is its own
         before = _issuer_lines(parsed.lines, found.line - 1)
         places = self.archive.settings.places
         fixed = correct_place(str(found.value), places, before)
@@ -724,6 +739,19 @@ class _Committer:
             "（credit.toml 的 bureau.places）",
             read=found.value,
             fixed=fixed,
+        )
+
+    def _ocr_read(self, parsed: Any) -> _OcrRead | None:
+        """What an OCR'd document offers for filing it by a misread name (None: not OCR'd)."""
+        if parsed.get("ocr_confidence") is None:
+            return None
+        least = getattr(parsed, "name_conf_min", None)
+        return _OcrRead(
+            lines=list(parsed.lines),
+            reread=dict(getattr(parsed, "reread", {}) or {}),
+            foreign=_foreign_issuer(list(parsed.lines), self.archive.settings.places),
+            unsure_name=least is not None and least < UNSURE_CHAR,
+            legal=parsed.get("legal_representative"),
         )
 
     def _registered(self, parsed: Any) -> bool:
@@ -803,23 +831,15 @@ class _Committer:
         # A code read by OCR that fails its check may be one character off a registered one.
         near = result.near if parsed.get("ocr_confidence") is not None else None
         notes: list[str] = []  # how an OCR'd name was read (its place put right)
+        read = self._ocr_read(parsed)
         for named in parsed.enterprises:
-            code, by = self._match_one(
-                named,
-                enterprises,
-                problems,
-                new,
-                near,
-                notes,
-                list(parsed.lines),
-                getattr(parsed, "reread", {}),
-            )
+            code, by = self._match_one(named, enterprises, problems, new, near, notes, read)
             if code and code not in codes:
                 codes.append(code)
                 how = how or by
         nameless = not any(named.name for named in parsed.enterprises)
-        if not codes and not new and nameless and parsed.get("ocr") is not None:
-            found = self._named_in_text(list(parsed.lines), parsed.credit_code)
+        if not codes and not new and nameless and read is not None and not read.foreign:
+            found = self._named_in_text(read.lines, parsed.credit_code)
             if found is not None:
                 codes, how = [found[0]], "name"
                 notes.append(found[1])
@@ -894,8 +914,7 @@ class _Committer:
         new: list[dict[str, str]],
         near: list[dict[str, str]] | None = None,
         notes: list[str] | None = None,
-        lines: list[str] = (),  # type: ignore[assignment]
-        reread: dict[int, str] | None = None,
+        read: _OcrRead | None = None,
     ):
         code = named.credit_code
         if code and named.credit_code_status == "valid":
@@ -930,12 +949,14 @@ class _Committer:
             ]
             if len(by_name) == 1:
                 return by_name[0]["credit_code"], "name"
-            if not by_name and near is not None and notes is not None:
-                found = self._name_with_place(named.name, enterprises, lines)
+            if not by_name and read is not None and not read.foreign and notes is not None:
+                found = None
+                if read.unsure_name:  # a name read surely is what it says
+                    found = self._name_with_place(named.name, enterprises, read.lines)
                 if found is None:
-                    found = self._name_read_again(named.name, enterprises, lines, reread or {})
+                    found = self._name_read_again(named.name, enterprises, read.lines, read.reread)
                 if found is None:
-                    found = self._name_with_witness(named.name, code, enterprises, lines)
+                    found = self._name_with_witness(named.name, code, enterprises, read)
                 if found is not None:
                     notes.append(found[1])
                     return found[0], "name"
@@ -986,14 +1007,19 @@ class _Committer:
     def _named_in_text(self, lines: list[str], code: str | None) -> tuple[str, str] | None:
         """An OCR'd document where the parsers found no enterprise name (a table cell whose
         label was lost, an addressee without its colon): the one registered enterprise whose
-        whole name the text carries, (its code, the note saying so); None when none does, or
-        more than one (a name inside another registered one counts as that one), or the
-        document's own code (read, failing its check) is far from that enterprise's."""
-        text = normalise_name("".join(lines))
-        found = [key for key in self._names() if len(key) >= 6 and key in text]
-        found = [key for key in found if not any(key != other and key in other for other in found)]
-        if len(found) != 1 or len(self._names()[found[0]]) != 1:
+        whole name stands as a party's does in the first lines (``_names_party``: not inside a
+        sentence, not followed by more of a name: 二分公司), (its code, the note saying so);
+        None when none does, or more than one, or the document's own code (read, failing its
+        check) is far from that enterprise's."""
+        heads = [normalise_name(line) for line in lines if line.strip()][:NAME_LINES]
+        found = {
+            key
+            for key in self._names()
+            if len(key) >= 6 and any(_names_party(line, key) for line in heads)
+        }
+        if len(found) != 1 or len(self._names()[next(iter(found))]) != 1:
             return None
+        found = list(found)
         known = self._names()[found[0]][0]
         record = self.archive.index().table(ENTERPRISES).record(known)
         if record is None or _code_contradicts(code, known):
@@ -1005,42 +1031,59 @@ class _Committer:
         return known, note
 
     def _name_with_witness(
-        self, name: str, code: str | None, enterprises: Any, lines: list[str]
+        self, name: str, code: str | None, enterprises: Any, read: _OcrRead
     ) -> tuple[str, str] | None:
-        """An OCR'd name not in the register that is close to exactly one registered name
-        (one character off; two off a name of ten or more) when the document also carries
-        something of that enterprise's register entry: its phone number, its legal
-        representative, its address, or a code one character off its code.  Two witnesses
-        that agree: (its code, the note saying which); else None."""
+        """An OCR'd name not in the register, close to exactly one registered name (one
+        character off; two off a name of ten or more) but for the place it starts with (which
+        must be the same) and for no numeral (二分公司 is not 一分公司), with a second witness
+        from that enterprise's register entry: a code one character off its code; or, when a
+        character of the name was read unsurely, its phone, legal representative (after its
+        label) or address — and the legal representative the document names is not another.
+        (its code, the note saying which witness); else None."""
+        from difflib import SequenceMatcher
+
         from parsers.scan.ocr import _distance
 
-        read = normalise_name(name)
-        allowed = 2 if len(read) >= 10 else 1
+        given = normalise_name(name)
+        allowed = 2 if len(given) >= 10 else 1
         close = [
             key
             for key in self._names()
-            if key and abs(len(key) - len(read)) <= allowed and _distance(key, read) <= allowed
+            if key and abs(len(key) - len(given)) <= allowed and _distance(key, given) <= allowed
         ]
         if len(close) != 1 or len(self._names()[close[0]]) != 1:
             return None
-        known = self._names()[close[0]][0]
+        key = close[0]
+        place = _PLACE_PREFIX.match(key)
+        if place is not None and not given.startswith(place.group()):
+            return None  # 宁远县南岭冶炼 is not 蓝山县南岭冶炼 misread
+        changed = "".join(
+            key[i1:i2] + given[j1:j2]
+            for tag, i1, i2, j1, j2 in SequenceMatcher(None, key, given).get_opcodes()
+            if tag != "equal"
+        )
+        if any(char in _NUMERALS for char in changed):
+            return None
+        known = self._names()[key][0]
         record = enterprises.record(known)
-        if record is None:
+        if record is None or _code_contradicts(code, known):
             return None
-        if _code_contradicts(code, known):
-            return None
-        text = normalise_name("".join(lines))
-        digits = re.sub(r"\D", "", text)
-        phone = re.sub(r"\D", "", str(record.get("phone") or ""))
+        text = normalise_name("".join(read.lines))
         legal = normalise_name(str(record.get("legal_representative") or ""))
+        named = [normalise_name(read.legal)] if read.legal else []
+        named += [found.group(1) for found in _LEGAL_NAMED.finditer(text)]
+        if legal and any(not other.startswith(legal) for other in named):
+            return None  # the document names another legal representative
+        phone = re.sub(r"\D", "", str(record.get("phone") or ""))
         address = normalise_name(str(record.get("address") or ""))
         as_legal = rf"(?:法定代表人|法人代表|负责人)[^\u4e00-\u9fff]{{0,3}}{re.escape(legal)}"
-        witnesses = [
-            (len(phone) >= 7 and phone in digits, N_("联系电话")),
-            (len(legal) >= 2 and re.search(as_legal, text) is not None, N_("法定代表人")),
-            (len(address) >= 8 and address in text, N_("地址")),
-            (bool(code) and uscc.one_off(code or "", known), N_("代码（只差一位）")),
-        ]
+        witnesses = [(bool(code) and uscc.one_off(code or "", known), N_("代码（只差一位）"))]
+        if read.unsure_name:
+            witnesses += [
+                (len(phone) >= 7 and phone in re.sub(r"\D", "", text), N_("联系电话")),
+                (len(legal) >= 2 and re.search(as_legal, text) is not None, N_("法定代表人")),
+                (len(address) >= 8 and address in text, N_("地址")),
+            ]
         seen = [_(label) for present, label in witnesses if present]
         if not seen:
             return None
@@ -1048,7 +1091,7 @@ class _Committer:
             "文字识别读出的单位名称“{read}”不在名册中，与“{name}”相近，且文中的{what}与该单位登记的相同，"
             "按此归档：请核对",
             read=name,
-            name=record.get("name") or close[0],
+            name=record.get("name") or key,
             what=_("、").join(seen),
         )
         return known, note
@@ -1362,6 +1405,48 @@ _TEMPLATE_KINDS = {
 
 
 SIGN_OFF_LINES = 6  # the 落款 (issuing bureau and date) stands in the text's last lines
+
+
+UNSURE_CHAR = 50.0  # an OCR'd character read less surely than this may be a misreading
+NAME_LINES = 15  # the first lines of an OCR'd text, where the party stands
+_LEGAL_NAMED = re.compile(r"(?:法定代表人|法人代表)[^\u4e00-\u9fff]{0,3}([\u4e00-\u9fff]{2,4})")
+_NUMERALS = frozenset("一二三四五六七八九十〇零0123456789")
+# The places a name starts with (湖南省永州市蓝山县, 蓝山县, 永州).
+_PLACE_PREFIX = re.compile(r"^(?:[\u4e00-\u9fff]{1,4}?[省市县区])+")
+# A bureau named in an issuer's line (蓝山县应急管理局, 湖南省宁远县应急管理局; 应总管理 misread).
+_BUREAU = re.compile(r"(?P<place>(?:[\u4e00-\u9fff]{1,4}?[省市县区])+)应.?管理[局厅]")
+# What may stand before a party's name on its line: a label, a bar, a mark.
+_PARTY_LEAD = re.compile(r"^[|:：\s]*(?:[\u4e00-\u9fff]{2,8}[|:：]+)?[|\s]*")
+# What may follow it: nothing, a colon, its code in brackets or after its label.
+_PARTY_TAIL = re.compile(r"^(?:[:：;；,，。|]*$|[(（]|[|:：]*(?:统一)?社会信用代码|[|:：]*代码)")
+
+
+def _names_party(line: str, name: str) -> bool:
+    """Whether ``line`` (normalised) carries ``name`` as a party: at its start, or after a
+    label, with nothing after it but a colon or its code."""
+    lead = _PARTY_LEAD.match(line)
+    starts = {0, lead.end() if lead is not None else 0}
+    return any(
+        line.startswith(name, start) and _PARTY_TAIL.match(line[start + len(name) :]) is not None
+        for start in starts
+    )
+
+
+def _foreign_issuer(lines: list[str], places: dict[str, str]) -> bool:
+    """Whether an OCR'd document's issuer is another county's (or city's) bureau: the heading
+    (the first lines) or the 落款 names a bureau of a place that is not one of ours
+    (``bureau.places``), nor one character off one (ours misread).  抄送 lines do not count."""
+    from parsers.fields.doc_numbers import one_off
+
+    ours = [place for place in places.values() if place]
+    shown = [line for line in lines if line.strip() and not line.lstrip().startswith("抄")]
+    for line in [*shown[:4], *shown[-SIGN_OFF_LINES:]]:
+        for found in _BUREAU.finditer(normalise_name(line)):
+            units = re.findall(r"[\u4e00-\u9fff]{1,4}?[省市县区]", found.group("place"))
+            last = units[-1] if units else found.group("place")
+            if last not in ours and not one_off(last, ours):
+                return True
+    return False
 
 
 def _code_contradicts(read: str | None, code: str) -> bool:

@@ -110,6 +110,9 @@ class ParsedDocument:
     # their crops read again gave them, where that differs (same length; not stored).  Used
     # only where it names something known: our place, a registered enterprise.
     reread: dict[int, str] = field(default_factory=dict)
+    # For a scan read by OCR: the least sure character of the main enterprise's name (0–100;
+    # None when not known): a name read surely is not taken for another one character off.
+    name_conf_min: float | None = None
 
     def get(self, name: str, default: Any = None) -> Any:
         found = self.fields.get(name)

@@ -473,7 +473,11 @@ def _misread_order(
     lines[-2] = chars(sign_off or heading)  # the 落款: the heading's bureau, as OCR read it
     lines.insert(0, chars(heading))
     lines[2] = [*chars(number[:-8]), (number[-8:-2], 70.0), (number[-2], 70.0), *chars("号")]
-    lines[3] = [*chars(name), (":", 90)]
+    # a name not registered as read: its characters unlike a registered one's read unsurely
+    registered = (NAME_42, "蓝山县宏远矿业有限公司", "蓝山县正大石材有限公司")
+    lines[3] = [
+        (char, 92.0 if any(char in known for known in registered) else 30.0) for char in name
+    ] + [(":", 90)]
     if code is None:
         del lines[4]
     return lines
@@ -509,7 +513,7 @@ CODE_42, NAME_42 = make_code(4242), "蓝山县宏达矿业有限公司"
         ("宁远县应急管理局", "(湘永宁)应急责改〔2026〕3号", "（湘永宁）应急责改〔2026〕3号"),
         ("湖南省宁远县应急管理局", "(湘永宁)应急责改〔2026〕3号", "（湘永宁）应急责改〔2026〕3号"),
         ("永州市应急管理局", "(酒永蓝)应急责改〔2026〕3号", "（酒永蓝）应急责改〔2026〕3号"),
-        ("复出县应急管理局", "赣应急责改〔2026〕3号", "赣应急责改〔2026〕3号"),
+        ("蓝山具应急管理局", "赣应急责改〔2026〕3号", "赣应急责改〔2026〕3号"),
         # the heading misread as the 文号 was (监 for 蓝), the 落款 read right: put right
         ("监山县应急管理局/蓝山县应急管理局", "监应急责改〔2026〕3号", "蓝应急责改〔2026〕3号"),
         # a neighbour's document signed off by its own bureau: as read
@@ -530,6 +534,8 @@ def test_an_ocr_read_doc_number_s_place_is_put_right_only_for_the_bureau_s_own(
     assert row["doc_number"] == filed_number
     if filed_number.replace("（", "(").replace("）", ")") != number:
         assert "地名简称有误" in row["reason"] and "bureau.places" in row["reason"]
+    elif "宁远县" in heading:  # another county's bureau's document: its own 文号, no doubt
+        assert "文号" not in (row["reason"] or "")
     else:  # kept as read, one character off ours: the clerk is asked to check
         assert "页眉无法确认是否读错：请核对" in row["reason"]
 
@@ -760,7 +766,7 @@ def _with_second_reading(lines: list, again: dict[int, str]):
 @pytest.mark.parametrize(
     ("number", "again", "filed_number", "note"),
     [
-        # the heading (复出县) confirms nothing; read again, the place is ours, the rest the same
+        # the heading (蓝山具) confirms nothing; read again, the place is ours, the rest the same
         ("赣应急责改〔2026〕3号", "蓝应急责改〔2026〕3号", "蓝应急责改〔2026〕3号", "单独重读为"),
         (
             "(湘永宁)应急责改〔2026〕3号",
@@ -783,7 +789,7 @@ def _with_second_reading(lines: list, again: dict[int, str]):
 def test_a_doc_number_s_place_read_again_as_ours_is_taken_only_when_all_else_agrees(
     runner, archive_dir: Path, tmp_path: Path, monkeypatch, number, again, filed_number, note
 ) -> None:
-    lines = _misread_order("复出县应急管理局", number, NAME_42, CODE_42)
+    lines = _misread_order("蓝山具应急管理局", number, NAME_42, CODE_42)
     at = next(i for i, line in enumerate(_ocr_read(lines).lines, 1) if "〔2026〕" in line)
     parse = _with_second_reading(lines, {at: again})
     row = _ingest_read(runner, archive_dir, tmp_path / "收件", monkeypatch, parse)
@@ -1042,3 +1048,57 @@ def test_a_label_s_colon_read_as_another_mark_is_a_colon() -> None:
         "被检查单位:x",
     ]
     assert ocr.repair_labels("单位名称、地址")[0] == "单位名称、地址"  # not a colon's misreading
+
+
+def test_no_misread_name_rule_files_another_enterprise_s_document_under_ours(
+    runner, archive_dir: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """A stranger's attacks (each truly another enterprise's document): a neighbour county's
+    firm sharing our enterprise's trade name and legal representative; a name read surely
+    one character off ours; a branch (二分公司) of a registered one; another legal
+    representative named; our name only in a sentence, or followed by more of a name."""
+    from archive.enterprises import add_enterprise
+    from archive.store import Archive
+
+    archive = Archive.open(archive_dir)
+    entry = {"credit_code": CODE_42, "name": NAME_42, "legal_representative": "陈静"}
+    add_enterprise(archive, {**entry, "phone": "0746-2287052"})
+    add_enterprise(
+        archive,
+        {
+            "credit_code": make_code(5),
+            "name": "蓝山县华兴化工有限公司一分公司",
+            "phone": "0746-7221002",
+        },
+    )
+
+    def order(heading, name, extra, sure=False):
+        lines = _misread_order(heading, "蓝应急责改〔2026〕3号", name, None)
+        if sure:
+            lines[3] = [*chars(name), (":", 90)]
+        lines.insert(4, chars(extra))
+        return lines
+
+    attacks = {
+        "一": order("宁远县应急管理局", "宁远县宏达矿业有限公司", "法定代表人:陈静"),
+        "二": order("蓝山县应急管理局", "蓝山县宏大矿业有限公司", "法定代表人:陈静", sure=True),
+        "三": order("蓝山县应急管理局", "蓝山县华兴化工有限公司二分公司", "联系电话:0746-7221002"),
+        "四": order(
+            "蓝山县应急管理局", "蓝山县宏达矿亚有限公司", "法定代表人:吴刚 电话0746-2287052"
+        ),
+    }
+    nameless = order("蓝山县应急管理局", NAME_42, "x")
+    nameless[3] = chars(f"与{NAME_42}相邻的仓库")  # named in a sentence only
+    attacks["五"] = nameless
+    branch = order("蓝山县应急管理局", NAME_42, "x")
+    branch[3] = chars(f"{NAME_42}二分公司")  # ours, and more of a name after it
+    attacks["六"] = branch
+
+    def parse(path):  # (workers are forked: what they read comes from the path)
+        return _ocr_read(attacks[Path(path).stem])
+
+    for folder in attacks:
+        row = _ingest_read(
+            runner, archive_dir, tmp_path / folder, monkeypatch, parse, register=False
+        )
+        assert row["status"] == "unmatched", (folder, row)

@@ -928,9 +928,15 @@ def _spread(done: str, line: str, conf: list[float]) -> list[float]:
 
 
 def _span_confidence(
-    lines: list[str], confs: list[list[float] | None], line: int | None, text: str | None
+    lines: list[str],
+    confs: list[list[float] | None],
+    line: int | None,
+    text: str | None,
+    *,
+    least: bool = False,
 ) -> float | None:
-    """Mean confidence of ``text`` found on ``line`` (1-based; or anywhere when None)."""
+    """Mean confidence of ``text`` found on ``line`` (1-based; or anywhere when None); with
+    ``least``, its least sure character's."""
     if not text:
         return None
     pattern = re.compile(r"[ \t]*".join(re.escape(char) for char in text if not char.isspace()))
@@ -945,7 +951,11 @@ def _span_confidence(
         if values is None:
             return None
         span = values[found.start() : found.end()]
+        if least:
+            return min(span) if span else None
         return round(sum(span) / len(span), 1) if span else None
+    if least:
+        return None
     if line is not None and 1 <= line <= len(lines) and confs[line - 1]:
         values = confs[line - 1]
         return round(sum(values) / len(values), 1)
@@ -1169,6 +1179,7 @@ def score_fields(
         if main.name:
             conf = _span_confidence(lines, confs, None, main.name)
             scores["enterprise_name"] = conf
+            parsed.name_conf_min = _span_confidence(lines, confs, None, main.name, least=True)
             if conf is not None and conf < FIELD_FLOOR:
                 _drop(parsed, "enterprise_name", main.name, conf)
                 main.name = None
