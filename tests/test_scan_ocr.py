@@ -1102,3 +1102,23 @@ def test_no_misread_name_rule_files_another_enterprise_s_document_under_ours(
             runner, archive_dir, tmp_path / folder, monkeypatch, parse, register=False
         )
         assert row["status"] == "unmatched", (folder, row)
+
+
+def test_a_file_filed_on_an_inference_is_shown_to_the_clerk(
+    runner, archive_dir: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """Not only in --nl: the ingest's own lines show the 请核对 note of a file filed on an
+    inference, and a closing line counts them."""
+    from archive.enterprises import add_enterprise
+    from archive.store import Archive
+
+    add_enterprise(Archive.open(archive_dir), {"credit_code": CODE_42, "name": NAME_42})
+    lines = _misread_order("监山县应急管理局", "监应急责改〔2026〕3号", NAME_42, CODE_42)
+    monkeypatch.setattr("parsers.registry.parse_path", lambda path, **_o: _ocr_read(lines))
+    folder = tmp_path / "收件"
+    folder.mkdir()
+    write_pdf(folder / "一.pdf", ["一"], title="责令限期整改指令书")
+    result = invoke(runner, "ingest", str(folder), "--jobs", "1", archive=archive_dir)
+    assert result.exit_code == 0, result.stderr
+    assert "页眉的县名也读错成同一个字" in result.stderr
+    assert "1 份文件是按文字识别结果推断归档的" in result.stderr

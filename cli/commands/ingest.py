@@ -160,7 +160,7 @@ def ingest(
         if who and result.status == "ingested":
             parts.append(f"→ {who}")
         line = " ".join(parts)
-        if result.reason and result.status != "ingested":
+        if result.reason and (result.status != "ingested" or _to_check(result)):
             line += _("：{reason}", reason=result.reason)  # no space before the colon
         info(env, line)
 
@@ -214,6 +214,15 @@ def ingest(
                 count=uncertain,
             ),
         )
+    guessed = sum(1 for result in report.results if _to_check(result))
+    if guessed:
+        info(
+            env,
+            _(
+                "{count} 份文件是按文字识别结果推断归档的（上面写明“请核对”的）：请对照原件核对。",
+                count=guessed,
+            ),
+        )
     if report.count("unmatched") and not dry_run:
         info(
             env,
@@ -223,6 +232,12 @@ def ingest(
             ),
         )
     exit_with(report)
+
+
+def _to_check(result: Any) -> bool:
+    """An ingested file filed on an inference from its OCR reading that a clerk should check
+    (a misread name or place put right): its reason says 请核对."""
+    return result.status == "ingested" and "请核对" in (result.reason or "")
 
 
 REVIEW_COLUMNS = [
