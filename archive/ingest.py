@@ -1418,7 +1418,9 @@ _BUREAU = re.compile(r"(?P<place>(?:[\u4e00-\u9fff]{1,4}?[省市县区])+)应.?�
 # What may stand before a party's name on its line: a label, a bar, a mark.
 _PARTY_LEAD = re.compile(r"^[|:：\s]*(?:[\u4e00-\u9fff]{2,8}[|:：]+)?[|\s]*")
 # What may follow it: nothing, a colon, its code in brackets or after its label.
-_PARTY_TAIL = re.compile(r"^(?:[:：;；,，。|]*$|[(（]|[|:：]*(?:统一)?社会信用代码|[|:：]*代码)")
+_PARTY_TAIL = re.compile(
+    r"^(?:[:：;；,，。|]*$|[(（〈<{]|[|:：]*(?:统一)?社会信用代码|[|:：]*代码)"
+)
 
 
 def _names_party(line: str, name: str) -> bool:

@@ -857,6 +857,9 @@ def _repair(line: str, confs: list[float]) -> tuple[str, list[float]]:
     bracket inside the serial before 号 is a 1, never a guess at a character; a year no
     文号 can have (〔2626〕) is the one year a digit off it that can be (``plausible_year``,
     up to next year)."""
+    angle = re.search(r"[〈<{《](?=(?:统一)?社会信用代码)", line)  # （ read as 〈 before the label
+    if angle is not None:
+        line, confs = _replace(line, confs, angle.start(), angle.end(), "(")
     label = _CODE_LABEL_MARKS.search(line)
     if label is not None and label.group("marks") not in (":", "：", "|"):
         line, confs = _replace(line, confs, label.start("marks"), label.end("marks"), ":")
