@@ -702,29 +702,23 @@ class _Committer:
         before = _issuer_lines(parsed.lines, found.line - 1)
         places = self.archive.settings.places
         fixed = correct_place(str(found.value), places, before)
-        again = getattr(parsed, "reread", {}).get(found.line)
+        note = N_(
+            "文字识别读出的文号“{read}”地名简称有误，按本局所在地简称读作“{fixed}”"
+            "（credit.toml 的 bureau.places）"
+        )
         if fixed is None and self._registered(parsed):
             fixed = correct_place_alike(str(found.value), places, before)
-            if fixed is not None:
-                parsed.fields["doc_number"] = Found(fixed, found.line, found.source)
-                parsed.fields["doc_number_ocr"] = Found(found.value, found.line, found.source)
-                return _(
-                    "文字识别读出的文号“{read}”地名简称与本局的只差一字，页眉的县名也读错成同一个字，"
-                    "按本局所在地简称读作“{fixed}”：请核对",
-                    read=found.value,
-                    fixed=fixed,
-                )
+            note = N_(
+                "文字识别读出的文号“{read}”地名简称与本局的只差一字，页眉的县名也读错成同一个字，"
+                "按本局所在地简称读作“{fixed}”：请核对"
+            )
+        again = getattr(parsed, "reread", {}).get(found.line)
         if fixed is None and again:
             fixed = place_read_again(str(found.value), again, places)
-            if fixed is not None:
-                parsed.fields["doc_number"] = Found(fixed, found.line, found.source)
-                parsed.fields["doc_number_ocr"] = Found(found.value, found.line, found.source)
-                return _(
-                    "文字识别读出的文号“{read}”地名简称与本局的只差一字，该行单独重读为“{fixed}”，"
-                    "按此归档",
-                    read=found.value,
-                    fixed=fixed,
-                )
+            note = N_(
+                "文字识别读出的文号“{read}”地名简称与本局的只差一字，该行单独重读为“{fixed}”，"
+                "按此归档"
+            )
         if fixed is None:
             if doubtful_place(str(found.value), places):
                 return _(
@@ -734,12 +728,7 @@ class _Committer:
             return None
         parsed.fields["doc_number"] = Found(fixed, found.line, found.source)
         parsed.fields["doc_number_ocr"] = Found(found.value, found.line, found.source)
-        return _(
-            "文字识别读出的文号“{read}”地名简称有误，按本局所在地简称读作“{fixed}”"
-            "（credit.toml 的 bureau.places）",
-            read=found.value,
-            fixed=fixed,
-        )
+        return _(note, read=found.value, fixed=fixed)
 
     def _ocr_read(self, parsed: Any) -> _OcrRead | None:
         """What an OCR'd document offers for filing it by a misread name (None: not OCR'd)."""

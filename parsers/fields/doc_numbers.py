@@ -340,18 +340,31 @@ def correct_place(number: str, places: dict[str, str], before: str) -> str | Non
     >>> correct_place("（〈蓝）应急检记〔2026〕62号", places, "蓝山县应急管理局") is None
     True
     """
+    found = _misread_place(number, places)
+    if found is None:
+        return None
+    head, read, chains = found
+    near = [chain for chain in one_off(read, chains) if places[chain[-1]] in before]
+    if len(near) != 1:
+        return None
+    start, end = head.span("bracketed") if head.group("bracketed") else head.span("bare")
+    return number[:start] + near[0] + number[end:]
+
+
+def _misread_place(
+    number: str, places: dict[str, str]
+) -> tuple[re.Match[str], str, list[str]] | None:
+    """A 文号's place part that is not ours and may be ours misread: (its match, the place as
+    read, our place chains); None when it is ours, or unbracketed with a character more than
+    one of ours (a stray character OCR added, 人永 for 永, is as likely as a misreading)."""
     head = _not_our_place(number, places)
     if head is None:
         return None
     read = head.group("bracketed") or head.group("bare")
     chains = place_chains(places)
     if head.group("bare") and any(read[:i] + read[i + 1 :] in chains for i in range(len(read))):
-        return None  # unbracketed, a stray character OCR added (人永 for 永) is as likely
-    near = [chain for chain in one_off(read, chains) if places[chain[-1]] in before]
-    if len(near) != 1:
         return None
-    start, end = head.span("bracketed") if head.group("bracketed") else head.span("bare")
-    return number[:start] + near[0] + number[end:]
+    return head, read, chains
 
 
 def _not_our_place(number: str, places: dict[str, str]) -> re.Match[str] | None:
@@ -407,13 +420,10 @@ def correct_place_alike(number: str, places: dict[str, str], before: str) -> str
     >>> correct_place_alike("（湘永宁）应急罚〔2026〕3号", places, "宁远县应急管理局") is None
     True
     """
-    head = _not_our_place(number, places)
-    if head is None:
+    found = _misread_place(number, places)
+    if found is None:
         return None
-    read = head.group("bracketed") or head.group("bare")
-    chains = place_chains(places)
-    if head.group("bare") and any(read[:i] + read[i + 1 :] in chains for i in range(len(read))):
-        return None  # a stray character OCR added is as likely
+    head, read, chains = found
     issuers = [line for line in before.split("\n") if "管理" in line]
     near = []
     for chain in one_off(read, chains):

@@ -425,19 +425,24 @@ def _joins_tight(before: str, after: str) -> bool:
     return not (_LATIN.match(before[-1:]) and _LATIN.match(after[:1]))
 
 
-def _page_from_tsv(tsv: str) -> OcrPage:
-    """Words of tesseract's TSV (level 5) grouped into lines, joined, with per-char confidence."""
-    lines: dict[tuple[int, int, int, int], list[tuple[str, float, tuple[int, int, int, int]]]] = {}
+def _tsv_words(tsv: str):
+    """The words of tesseract's TSV (level 5), NFKC, empty ones left out: (line key (block,
+    paragraph, line…), box (left, top, width, height), confidence 0–100, text)."""
     for row in tsv.splitlines()[1:]:
         cells = row.split("\t")
         if len(cells) < 12 or cells[0] != "5":
             continue
         text = unicodedata.normalize("NFKC", cells[11]).strip()
-        if not text:
-            continue
-        key = tuple(int(cell) for cell in cells[1:5])
-        box = tuple(int(cell) for cell in cells[6:10])
-        conf = max(0.0, float(cells[10]))
+        if text:
+            key = tuple(int(cell) for cell in cells[1:5])
+            box = tuple(int(cell) for cell in cells[6:10])
+            yield key, box, max(0.0, float(cells[10])), text
+
+
+def _page_from_tsv(tsv: str) -> OcrPage:
+    """Words of tesseract's TSV (level 5) grouped into lines, joined, with per-char confidence."""
+    lines: dict[tuple[int, int, int, int], list[tuple[str, float, tuple[int, int, int, int]]]] = {}
+    for key, box, conf, text in _tsv_words(tsv):
         lines.setdefault(key, []).append((text, conf, box))  # type: ignore[arg-type]
     texts: list[str] = []
     confs: list[list[float]] = []
@@ -654,18 +659,11 @@ def _lines_of_sheet(tsv: str, spans: list[tuple[int, int]]) -> list[tuple[str, l
     """Each crop's reading from the TSV of a stacked sheet: its words (by their box's middle)
     left to right, joined as a page's line is, with per-character confidence."""
     found: list[list[tuple[int, str, float]]] = [[] for _span in spans]
-    for row in tsv.splitlines()[1:]:
-        cells = row.split("\t")
-        if len(cells) < 12 or cells[0] != "5":
-            continue
-        text = unicodedata.normalize("NFKC", cells[11]).strip()
-        if not text:
-            continue
-        left, top, _width, tall = (int(cell) for cell in cells[6:10])
+    for _key, (left, top, _width, tall), conf, text in _tsv_words(tsv):
         middle = top + tall / 2
         for index, (start, end) in enumerate(spans):
             if start <= middle <= end:
-                found[index].append((left, text, max(0.0, float(cells[10]))))
+                found[index].append((left, text, conf))
                 break
     readings = []
     for words in found:
