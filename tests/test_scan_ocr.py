@@ -423,6 +423,9 @@ def test_a_title_ocr_misread_is_put_right_when_one_title_is_that_close() -> None
         ("嘉应急检记[26025]33号", "嘉应急检记〔2025〕33号"),
         ("蓝应急罚〔2088〕12号", "蓝应急罚〔2088〕12号"),  # 2008 or 2018: left as read
         ("(湘永蓝)应急现决(20261 14号", "(湘永蓝)应急现决〔2026〕14号"),  # 〕 read as 1
+        ("株应总南改〔2026〕145号", "株应急南改〔2026〕145号"),  # 急 read as 总 (a fax)
+        ("蓝山县应总管理局", "蓝山县应急管理局"),
+        ("总应急", "总应急"),
         # what OCR made of a code label's colon
         ("社会信用代码”|92340604MA2UK0015N", "社会信用代码:92340604MA2UK0015N"),
         ("统一社会信用代码;:92340604MA2UK0015N", "统一社会信用代码:92340604MA2UK0015N"),
@@ -1126,3 +1129,23 @@ def test_a_file_filed_on_an_inference_is_shown_to_the_clerk(
     assert result.exit_code == 0, result.stderr
     assert "页眉的县名也读错成同一个字" in result.stderr
     assert "1 份文件是按文字识别结果推断归档的" in result.stderr
+
+
+@needs_ocr
+def test_a_faxed_page_is_read(tmp_path: Path) -> None:
+    """A fax's standard resolution (204 × 98 dpi): the page squashed to half its height, as a
+    fax machine stores it, is read once its pixels are made square."""
+    from PIL import Image
+
+    from parsers.scan.pages import load_pages
+
+    doc = make_documents(4)[3]
+    page = render_pages(doc, 204)[0].convert("L")
+    squashed = page.resize((page.width, round(page.height * 98 / 204)))
+    path = tmp_path / "传真.tif"
+    squashed.point(lambda value: 255 if value > 160 else 0).convert("1").save(
+        path, dpi=(204, 98), compression="group4"
+    )
+    assert Image.open(path).info["dpi"] == (204, 98)
+    parsed = ocr.ocr_document(load_pages(path, "image"), path)
+    assert (parsed.kind, parsed.credit_code) == (doc.kind, doc.credit_code)

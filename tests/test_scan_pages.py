@@ -233,3 +233,18 @@ def test_decode_rate_on_synthetic_pages() -> None:
         hits = find_codes(distort(letter_page(payload, how.dpi, seed), how, seed))
         found += any(hit.text == payload for hit in hits)
     assert found == 40
+
+
+def test_a_fax_s_pixels_are_made_square(tmp_path: Path) -> None:
+    """A fax at 200 × 100 dpi (every pixel twice as tall as wide) is stretched to square
+    pixels before it is read; a page at the same resolution both ways is left as it is."""
+    picture = Image.new("L", (400, 300), 255)
+    path = tmp_path / "传真.tif"
+    picture.save(path, dpi=(200, 100))
+    assert load_pages(path, "image")[0].image.shape[:2] == (600, 400)
+    square = tmp_path / "扫描.tif"
+    picture.save(square, dpi=(200, 200))
+    assert load_pages(square, "image")[0].image.shape[:2] == (300, 400)
+    odd = tmp_path / "怪.tif"
+    picture.save(odd, dpi=(98, 204))  # the other way: widened
+    assert load_pages(odd, "image")[0].image.shape[:2] == (300, round(400 * 204 / 98))

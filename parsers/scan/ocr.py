@@ -833,6 +833,11 @@ _CODE_WITH_MARK = re.compile(
 _ADDRESSEE_END = re.compile(r"(?<=[公司厂站店场矿社部心处队所])[;；,，]{1,2}[ \t]*$")
 
 
+_NO_SUCH_WORD = re.compile(
+    r"应总(?=管理|[\u4e00-\u9fff]{0,6}[ \t]*[〔\[【(（{〈<]?[ \t]*(?:19|20)\d{2})"
+)
+
+
 def _code_mark(line: str, confs: list[float]) -> tuple[str, list[float]]:
     """A code after its label with one mark OCR read for a character (``_CODE_WITH_MARK``):
     the one reading of that mark as 1 or J that passes the code's check, if only one does."""
@@ -855,6 +860,9 @@ def _repair(line: str, confs: list[float]) -> tuple[str, list[float]]:
     bracket inside the serial before 号 is a 1, never a guess at a character; a year no
     文号 can have (〔2626〕) is the one year a digit off it that can be (``plausible_year``,
     up to next year)."""
+    # 急 read as 总 (thin strokes: a fax, a photocopy): 应总 is no word of a 文号 or a bureau
+    for wrong in _NO_SUCH_WORD.finditer(line):
+        line = line[: wrong.start()] + "应急" + line[wrong.end() :]
     angle = re.search(r"[〈<{《](?=(?:统一)?社会信用代码)", line)  # （ read as 〈 before the label
     if angle is not None:
         line, confs = _replace(line, confs, angle.start(), angle.end(), "(")

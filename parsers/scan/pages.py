@@ -133,8 +133,34 @@ def _image_pages(path: Path, *, max_pages: int) -> list[Page]:
                 if factor < 1.0 and image.format == "JPEG":  # decoded at 1/2, 1/4 … directly
                     image.draft("RGB", (int(width * factor) + 1, int(height * factor) + 1))
                 dpi = _image_dpi(image)
-                pages.append(Page(_rgb(path, image), index + 1, dpi * factor if dpi else None))
+                pixels = _square_pixels(_rgb(path, image), image.info.get("dpi"))
+                pages.append(Page(pixels, index + 1, dpi * factor if dpi else None))
     return pages
+
+
+def _square_pixels(pixels: Any, dpi: Any) -> Any:
+    """A page whose pixels are not square (a fax: 204 × 98 dpi, 200 × 100) stretched along its
+    coarser axis so that they are: read as it is, every line of text is squashed to half its
+    height.  Unchanged when the two resolutions are within 10 % of each other or unknown."""
+    try:
+        across, down = float(dpi[0]), float(dpi[1])
+    except (TypeError, ValueError, IndexError):
+        return pixels
+    if not (30 <= across <= 2400 and 30 <= down <= 2400) or max(across, down) < 1.1 * min(
+        across, down
+    ):
+        return pixels
+    import cv2
+
+    height, width = pixels.shape[:2]
+    if across > down:
+        size = (width, round(height * across / down))
+    else:
+        size = (round(width * down / across), height)
+    if size[0] * size[1] > WORK_PIXELS:  # kept within the working size (see WORK_PIXELS)
+        factor = (WORK_PIXELS / (size[0] * size[1])) ** 0.5
+        size = (max(1, round(size[0] * factor)), max(1, round(size[1] * factor)))
+    return cv2.resize(pixels, size, interpolation=cv2.INTER_CUBIC)
 
 
 def _image_dpi(image: Any) -> float | None:
