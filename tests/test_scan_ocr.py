@@ -1149,3 +1149,23 @@ def test_a_faxed_page_is_read(tmp_path: Path) -> None:
     assert Image.open(path).info["dpi"] == (204, 98)
     parsed = ocr.ocr_document(load_pages(path, "image"), path)
     assert (parsed.kind, parsed.credit_code) == (doc.kind, doc.credit_code)
+
+
+def test_a_title_and_its_doc_number_on_one_line_as_ocr_reads_them() -> None:
+    """A gap read as 。 between a title and its 文号, the title a character off before it;
+    a form's number at its foot after 文书编号 with a stray mark."""
+    from parsers.fields.doc_numbers import find_doc_number
+
+    fixed, notes = ocr.repair_titles(
+        "蓝山县应急管理局\n整改复查意见间。(湘永蓝)应急复查〔2026〕3号"
+    )
+    assert fixed.split("\n")[1] == "整改复查意见书。(湘永蓝)应急复查〔2026〕3号" and notes
+    number = [("〔2026〕", 90.0), *chars("第"), ("11", 90.0), *chars("号")]
+    lines = [chars("蓝山县应急管理局"), [*chars("行政处罚决定书。(湘永蓝)应急罚"), *number]]
+    lines += order_lines(CODE_42)[2:]
+    parsed = read_tsv(lines)
+    assert parsed.kind == "penalty_decision"
+    assert parsed.get("doc_number") == "（湘永蓝）应急罚〔2026〕第11号"
+    foot = "\n".join(["蓝山县应急管理局", "现场检查记录", *["检查情况"] * 20])
+    found = find_doc_number(foot + "\n文书编号:“(蓝)应急检记〔2026〕56号第1页共1页")
+    assert found is not None and found.value == "（蓝）应急检记〔2026〕56号"

@@ -167,7 +167,9 @@ def _label_before(before: str) -> bool:
 
 # A 签发人 printed on the number's line (红头 layout): the number still stands alone.
 _SIGNER_BESIDE = re.compile(rf"签发人[:]?{_CJK}{{2,4}}")
-_NUMBER_LABEL_END = re.compile(r"(?:文号|编号|文书编号|文书号|案号|No\.?|NO\.?)[ \t]*[:|]?[ \t]*$")
+_NUMBER_LABEL_END = re.compile(
+    r"(?:文号|编号|文书编号|文书号|案号|No\.?|NO\.?)[ \t]*[:|]?[ \t“”\"']*$"  # “: OCR's stray mark
+)
 _QUOTING_ANYWHERE = re.compile(
     r"(?:参见|详见|根据|依据|按照|依照|对照|关于|作出的?|下达的?|送达的?|《)$"
 )

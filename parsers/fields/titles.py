@@ -26,7 +26,7 @@ _COVER_LINES = 16
 _NAMED_IN_SENTENCE = re.compile(r"(?:作出|下达|送达|签发|根据|依据|依照|按照)了?的?[“\"]?$")
 # …or followed by what only a sentence has after a document's name: 现场检查记录等证据为证,
 # 现场检查记录、询问笔录.
-_SENTENCE_GOES_ON = re.compile(r"^[”\"]?(?:等|、|，|,|；|;|。|和|及|为证|中)")
+_SENTENCE_GOES_ON = re.compile(r"^[”\"]?(?:等|、|和|及|为证|中)")  # (。 may be OCR's for a gap)
 
 
 def _title_without_number(line: str) -> str:

@@ -1241,6 +1241,11 @@ def _distance(a: str, b: str) -> int:
     return previous[-1]
 
 
+_TITLE_HEAD = re.compile(
+    r"^(.*?)((?:[。.,，:：\s]*[(（〔\[【〈<{][^\n]*[〔\[【(（]?(?:19|20)\d{2}[^\n]*)?)$"
+)
+
+
 def repair_titles(text: str) -> tuple[str, list[str]]:
     r"""A title line among the first :data:`TITLE_LINES` that OCR read a little wrong (束改 for
     整改, 指兮书 for 指令书) is put right when exactly one known title is that close (two
@@ -1262,12 +1267,14 @@ def repair_titles(text: str) -> tuple[str, list[str]]:
         seen += 1
         if seen > TITLE_LINES:
             break
-        compact = re.sub(r"[\s·•.。:：]", "", line)
+        # the title alone, or before its 文号 on the same line (…决定书。(湘永蓝)应急罚〔2026〕…)
+        head, tail = _TITLE_HEAD.match(line).group(1, 2)  # type: ignore[union-attr]
+        compact = re.sub(r"[\s·•.。:：]", "", head)
         if not compact or compact in TITLES or len(compact) < 5:
             continue
         close = [t for t in TITLES if _distance(compact, t) <= (2 if len(t) >= 8 else 1)]
         if len(close) == 1:
-            lines[index] = close[0]
+            lines[index] = close[0] + tail
             notes.append(
                 _("OCR 读出的标题“{read}”按“{title}”处理", read=line.strip(), title=close[0])
             )
