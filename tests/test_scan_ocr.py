@@ -1169,3 +1169,21 @@ def test_a_title_and_its_doc_number_on_one_line_as_ocr_reads_them() -> None:
     foot = "\n".join(["蓝山县应急管理局", "现场检查记录", *["检查情况"] * 20])
     found = find_doc_number(foot + "\n文书编号:“(蓝)应急检记〔2026〕56号第1页共1页")
     assert found is not None and found.value == "（蓝）应急检记〔2026〕56号"
+
+
+@needs_ocr
+def test_a_faint_photocopy_is_read() -> None:
+    """A pale copy (ink mid-grey on a speckled page) is stretched to black ink before it is
+    read; a page with black ink is left as it is."""
+    import numpy as np
+
+    doc = make_documents(4)[3]
+    page = np.asarray(render_pages(doc, 200)[0].convert("L"), dtype=np.float32)
+    faint = 255 - (255 - page) * 0.45  # ink at ~140 of 255
+    speckle = np.random.default_rng(5).normal(0, 14, faint.shape)
+    faint = np.clip(faint + speckle, 0, 255).astype(np.uint8)
+    assert np.percentile(faint[faint < 200], 5) > ocr.FAINT_INK
+    parsed = ocr.ocr_document([np.stack([faint] * 3, axis=2)])
+    assert (parsed.kind, parsed.credit_code) == (doc.kind, doc.credit_code)
+    black = page.astype(np.uint8)
+    assert ocr._stretch_faint(black) is black

@@ -190,6 +190,25 @@ def _flatten_light(grey):
     return cv2.divide(grey, background, scale=255)
 
 
+FAINT_INK = 60  # a page whose ink (its darkest 5 % of what is not paper) is lighter: faint
+
+
+def _stretch_faint(grey):
+    """A faint page (a pale photocopy: its darkest ink mid-grey, speckled) made to read: its
+    speckle smoothed (median of 3 × 3) and its greys stretched so the darkest ink is black.
+    A page with black ink is returned as it is."""
+    import cv2
+    import numpy as np
+
+    ink = grey[grey < 200]
+    if ink.size < grey.size // 1000 or float(np.percentile(ink, 5)) <= FAINT_INK:
+        return grey  # black ink (or no ink at all)
+    smooth = cv2.medianBlur(grey, 3)
+    low = float(np.percentile(smooth[smooth < 200], 5))
+    scale = 255.0 / max(1.0, 250.0 - low)
+    return np.clip((smooth.astype(np.float32) - low) * scale, 0, 255).astype(np.uint8)
+
+
 def _ink(grey, width: int = 1000):
     """A small binary image of the ink (1 = ink), at most ``width`` pixels wide, and its scale."""
     import cv2
@@ -352,7 +371,7 @@ def prepare(image) -> tuple[Any, float, bool, float]:
     """(grey page ready for tesseract, skew straightened, lines across, scale applied)."""
     import cv2
 
-    grey = _flatten_light(_grey(flatten_page(image)))
+    grey = _stretch_faint(_flatten_light(_grey(flatten_page(image))))
     skew, across = measure_skew(grey)
     if not across:
         grey = _rotate(grey, 90)
