@@ -193,15 +193,24 @@ def _flatten_light(grey):
 FAINT_INK = 60  # a page whose ink (its darkest 5 % of what is not paper) is lighter: faint
 
 
-def _stretch_faint(grey):
-    """A faint page (a pale photocopy: its darkest ink mid-grey, speckled) made to read: its
-    speckle smoothed (median of 3 × 3) and its greys stretched so the darkest ink is black.
-    A page with black ink is returned as it is."""
-    import cv2
+def _is_faint(grey) -> bool:
+    """Whether a page's ink (the darkest 5 % of what is not paper) is lighter than
+    :data:`FAINT_INK`."""
     import numpy as np
 
     ink = grey[grey < 200]
-    if ink.size < grey.size // 1000 or float(np.percentile(ink, 5)) <= FAINT_INK:
+    return ink.size >= grey.size // 1000 and float(np.percentile(ink, 5)) > FAINT_INK
+
+
+def _stretch_faint(grey):
+    """A faint page (a pale photocopy: its darkest ink mid-grey, speckled) made to read: its
+    speckle smoothed (median of 3 × 3) and its greys stretched so the darkest ink is black.
+    A page with black ink is returned as it is.  Used only on a page read poorly as it was
+    (:func:`ocr_page`)."""
+    import cv2
+    import numpy as np
+
+    if not _is_faint(grey):
         return grey  # black ink (or no ink at all)
     smooth = cv2.medianBlur(grey, 3)
     low = float(np.percentile(smooth[smooth < 200], 5))
@@ -367,11 +376,14 @@ def flatten_page(image):
     return cv2.warpPerspective(np.asarray(image), matrix, (width, height), flags=cv2.INTER_CUBIC)
 
 
-def prepare(image) -> tuple[Any, float, bool, float]:
-    """(grey page ready for tesseract, skew straightened, lines across, scale applied)."""
+def prepare(image, *, faint: bool = False) -> tuple[Any, float, bool, float]:
+    """(grey page ready for tesseract, skew straightened, lines across, scale applied); with
+    ``faint``, a faint copy's ink stretched to black first (:func:`_stretch_faint`)."""
     import cv2
 
-    grey = _stretch_faint(_flatten_light(_grey(flatten_page(image))))
+    grey = _flatten_light(_grey(flatten_page(image)))
+    if faint:
+        grey = _stretch_faint(grey)
     skew, across = measure_skew(grey)
     if not across:
         grey = _rotate(grey, 90)
@@ -584,6 +596,15 @@ def ocr_page(image) -> OcrPage:
             page = other
         if page.confidence >= GOOD_PAGE:
             break
+    if page.confidence < GOOD_PAGE and _is_faint(grey):
+        # A faint copy read poorly: prepared and read once more with its ink stretched to
+        # black (only then: on a copy read well, the stretch's smoothing can cost characters).
+        grey, skew, across, scale = prepare(image, faint=True)
+        turn = (page.rotation - (0 if across else 90)) % 360
+        other = _read(binary, _rotate(grey, turn) if turn else grey)
+        other.rotation, other.skew, other.scale = page.rotation, skew, scale
+        if other.confidence > page.confidence + 5:
+            page = other
     return page
 
 
