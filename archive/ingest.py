@@ -987,7 +987,8 @@ class _Committer:
         if len(known) != 1 or enterprises.record(known[0]) is None:
             return None
         note = _(
-            "文字识别读出的单位名称“{read}”地名有误，按“{fixed}”归档（credit.toml 的 bureau.places）",
+            "文字识别读出的单位名称“{read}”地名有误，按“{fixed}”归档（credit.toml 的 bureau.places）"
+            "：请核对",
             read=name,
             fixed=fixed,
         )
