@@ -826,6 +826,23 @@ class _Committer:
             if code and code not in codes:
                 codes.append(code)
                 how = how or by
+        unsure = getattr(parsed, "unsure_code", None)
+        if (  # read unsurely, but it passes its check and is one of ours: two witnesses
+            not codes
+            and not new
+            and unsure
+            and read is not None
+            and not read.foreign
+            and enterprises.record(unsure) is not None
+        ):
+            codes, how = [unsure], "code"
+            notes.append(
+                _(
+                    "文字识别读出的代码 {code} 把握不足，但校验通过且是名册中的单位，"
+                    "按此归档：请核对",
+                    code=unsure,
+                )
+            )
         nameless = not any(named.name for named in parsed.enterprises)
         if not codes and not new and nameless and read is not None and not read.foreign:
             found = self._named_in_text(read.lines, parsed.credit_code)

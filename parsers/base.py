@@ -113,6 +113,9 @@ class ParsedDocument:
     # For a scan read by OCR: the least sure character of the main enterprise's name (0–100;
     # None when not known): a name read surely is not taken for another one character off.
     name_conf_min: float | None = None
+    # For a scan read by OCR: a code that passes its check but was read too unsurely to be
+    # the document's code (not stored); ingest files by it only when it is registered.
+    unsure_code: str | None = None
 
     def get(self, name: str, default: Any = None) -> Any:
         found = self.fields.get(name)

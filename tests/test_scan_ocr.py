@@ -1187,3 +1187,29 @@ def test_a_faint_photocopy_is_read() -> None:
     assert (parsed.kind, parsed.credit_code) == (doc.kind, doc.credit_code)
     black = page.astype(np.uint8)
     assert ocr._stretch_faint(black) is black
+
+
+def test_a_code_read_unsurely_files_only_under_a_registered_enterprise(
+    runner, archive_dir: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """A code that passes its check but was read too unsurely is no field of the document;
+    when it is a registered enterprise's, ingest files by it with 请核对; else the file waits."""
+    from archive.enterprises import add_enterprise
+    from archive.store import Archive
+
+    add_enterprise(Archive.open(archive_dir), {"credit_code": CODE, "name": "蓝山县某某公司"})
+    other = next(code for code in (make_code(n) for n in range(300, 400)) if code != CODE)
+
+    def parse(path):  # (workers are forked: what they read comes from the path)
+        code = {"一": CODE, "二": other}[Path(path).stem]
+        lines = order_lines(code, code_conf=30.0)
+        lines[2] = [*chars("蓝山县宏达矿亚有限公司", 30.0), (":", 90)]  # a name nobody has
+        parsed = _ocr_read(lines)
+        assert parsed.credit_code is None and parsed.unsure_code == code
+        return parsed
+
+    row = _ingest_read(runner, archive_dir, tmp_path / "一", monkeypatch, parse, register=False)
+    assert (row["status"], row["credit_codes"]) == ("ingested", [CODE])
+    assert "把握不足，但校验通过且是名册中的单位" in row["reason"]
+    row = _ingest_read(runner, archive_dir, tmp_path / "二", monkeypatch, parse, register=False)
+    assert row["status"] == "unmatched", row

@@ -1224,6 +1224,8 @@ def score_fields(
             # A code read the same twice is kept whatever the confidences say.
             if not confirmed and (conf is None or conf < FIELD_FLOOR):
                 _drop(parsed, "credit_code", main.credit_code, conf)
+                if main.credit_code_status == CODE_VALID:  # a witness for ingest, no more
+                    parsed.unsure_code = main.credit_code
                 main.credit_code, main.credit_code_status = None, CODE_ABSENT
         if main.name:
             conf = _span_confidence(lines, confs, None, main.name)
