@@ -873,6 +873,9 @@ _CODE_WITH_MARK = re.compile(
 _ADDRESSEE_END = re.compile(r"(?<=[公司厂站店场矿社部心处队所])[;；,，]{1,2}[ \t]*$")
 
 
+_LOST_CLOSE = re.compile(
+    r"(?<=[\u4e00-\u9fff])[〔\[【(（][ \t]*(?P<year>(?:19|20)\d{2})[ \t]+(?P<serial>第?\d{1,4})[ \t]*号"
+)
 _NO_SUCH_WORD = re.compile(
     r"应总(?=管理|[\u4e00-\u9fff]{0,6}[ \t]*[〔\[【(（{〈<]?[ \t]*(?:19|20)\d{2})"
 )
@@ -913,6 +916,10 @@ def _repair(line: str, confs: list[float]) -> tuple[str, list[float]]:
     end = _ADDRESSEE_END.search(line)
     if end is not None and not _YEAR_SERIAL.search(line):
         line, confs = _replace(line, confs, end.start(), end.end(), ":")
+    lost = _LOST_CLOSE.search(line)  # 〔2025 41号: the closing bracket lost, a gap in its place
+    if lost is not None:
+        fixed = f"〔{lost.group('year')}〕{lost.group('serial')}号"
+        line, confs = _replace(line, confs, lost.start(), lost.end(), fixed)
     odd = _ODD_YEAR.search(line)
     if odd is not None:
         year = plausible_year(odd.group("year"), date.today().year + 1)
