@@ -32,16 +32,10 @@ from archive.errors import CreditError, JournalCorrupt
 from archive.index import bucket, part_file
 from archive.journal import canonical, entry_hash
 from archive.store import INDEX_FILE, JOURNAL_FILE, Archive, init_archive
+from tests.conftest import CREDIT_VARIABLES
 from tests.helpers import index_bytes, make_code, new_archive
 
 REPO = Path(__file__).resolve().parents[1]
-CREDIT_VARIABLES = (
-    "CREDIT_ARCHIVE",
-    "CREDIT_LANG",
-    "CREDIT_USER",
-    "CREDIT_LOCK_TIMEOUT",
-    "CREDIT_FAULT",
-)
 
 
 # -- running things ------------------------------------------------------------------------------

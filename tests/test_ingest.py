@@ -37,7 +37,7 @@ import pytest
 
 from archive.enterprises import add_enterprise
 from archive.store import JOURNAL_FILE, Archive
-from tests.conftest import invoke
+from tests.conftest import CREDIT_VARIABLES, invoke
 from tests.helpers import make_code, type_after_label, type_in_cell
 from tests.parsers_fixtures import (
     FACTS,
@@ -55,13 +55,6 @@ from tests.parsers_fixtures import (
 )
 
 REPO = Path(__file__).resolve().parents[1]
-CREDIT_VARIABLES = (
-    "CREDIT_ARCHIVE",
-    "CREDIT_LANG",
-    "CREDIT_USER",
-    "CREDIT_LOCK_TIMEOUT",
-    "CREDIT_FAULT",
-)
 OUTPUT_KEYS = {
     "path",
     "sha256",
