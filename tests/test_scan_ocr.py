@@ -441,6 +441,11 @@ def test_a_title_ocr_misread_is_put_right_when_one_title_is_that_close() -> None
         # an addressee's colon read as a semicolon; a sentence's semicolon stays
         ("蓝山县佳美陶瓷有限公司;", "蓝山县佳美陶瓷有限公司:"),
         ("经查,你单位存在下列问题;", "经查,你单位存在下列问题;"),
+        (
+            "2.未在有较大危险因素的作业场所设置警示标志的生产经营场所;",
+            "2.未在有较大危险因素的作业场所设置警示标志的生产经营场所;",
+        ),
+        ("仓库未设置防雷设施的作业场;", "仓库未设置防雷设施的作业场;"),
         ("本机关于2026年2月5日", "本机关于2026年2月5日"),  # a date: no bracket after the year
         ("依据〔2026〕3号文件", "依据〔2026〕3号文件"),
     ],

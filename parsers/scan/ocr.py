@@ -869,8 +869,12 @@ _CODE_WITH_MARK = re.compile(
     r"(?<=代码:)[ \t]*(?P<code>(?=[0-9A-Za-z]*[\]\[|!][0-9A-Za-z]*(?:[^0-9A-Za-z\]\[|!]|$))"
     r"[0-9A-Za-z\]\[|!]{18})(?![0-9A-Za-z])"
 )
-# An addressee line (…公司, …厂) ended with a semicolon or comma OCR read for its colon.
-_ADDRESSEE_END = re.compile(r"(?<=[公司厂站店场矿社部心处队所])[;；,，]{1,2}[ \t]*$")
+# An addressee line (…公司, …厂: a name alone, no list marker, no sentence) ended with a
+# semicolon or comma OCR read for its colon.
+_ADDRESSEE_END = re.compile(
+    r"^[ \t]*[\u4e00-\u9fff][^,，、。;；:：\d]{2,38}(?:公司|[厂站店矿社]|中心|(?<!作业)场)"
+    r"(?P<end>[;；,，]{1,2})[ \t]*$"
+)
 
 
 _LOST_CLOSE = re.compile(
@@ -915,7 +919,7 @@ def _repair(line: str, confs: list[float]) -> tuple[str, list[float]]:
     line, confs = _code_mark(line, confs)
     end = _ADDRESSEE_END.search(line)
     if end is not None and not _YEAR_SERIAL.search(line):
-        line, confs = _replace(line, confs, end.start(), end.end(), ":")
+        line, confs = _replace(line, confs, end.start("end"), end.end("end"), ":")
     lost = _LOST_CLOSE.search(line)  # 〔2025 41号: the closing bracket lost, a gap in its place
     if lost is not None:
         fixed = f"〔{lost.group('year')}〕{lost.group('serial')}号"
