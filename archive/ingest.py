@@ -662,13 +662,14 @@ class _Committer:
         if self._is_issued_copy(parsed.get("serial"), work.sha256):
             self.settle(_issued_copy(work.candidate, work.sha256, self.own[work.sha256]))
             return
-        corrected = self._known_place(parsed)
+        read = self._ocr_read(parsed)
+        corrected = self._known_place(parsed, read)
         result = _describe(base, parsed)
         if work.mismatch:
             result.reason = _("扩展名与内容不符：按 {media} 处理", media=work.media)
         elif corrected:
             result.reason = corrected
-        match = self._match(parsed, result)
+        match = self._match(parsed, result, read)
         if match is None:
             if corrected and not work.mismatch:
                 result.reason = _("；").join(item for item in (result.reason, corrected) if item)
@@ -681,7 +682,7 @@ class _Committer:
         ):
             self.flush()
 
-    def _known_place(self, parsed: Any) -> str | None:
+    def _known_place(self, parsed: Any, read: _OcrRead | None) -> str | None:
         """An OCR'd 文号 whose place abbreviation is one character off the bureau's own
         (``bureau.places``) is put right (:func:`parsers.fields.doc_numbers.correct_place`);
         the reading is kept as ``doc_number_ocr``.  The note saying so (or that it could not
@@ -695,9 +696,9 @@ class _Committer:
         )
 
         found = parsed.fields.get("doc_number")
-        if parsed.get("ocr") is None or found is None or not found.line:
+        if read is None or found is None or not found.line:
             return None
-        if _foreign_issuer(list(parsed.lines), self.archive.settings.places):
+        if read.foreign:
             return None  # another county's bureau's document: its 文号 is its own
         before = _issuer_lines(parsed.lines, found.line - 1)
         places = self.archive.settings.places
@@ -777,8 +778,11 @@ class _Committer:
 
     # -- matching --------------------------------------------------------------------------
 
-    def _match(self, parsed: Any, result: FileResult) -> dict[str, Any] | None:
-        """Which enterprise(s) or section the document belongs to, and how that was decided."""
+    def _match(
+        self, parsed: Any, result: FileResult, read: _OcrRead | None
+    ) -> dict[str, Any] | None:
+        """Which enterprise(s) or section the document belongs to, and how that was decided
+        (``read``: what an OCR'd document offers besides its fields, :meth:`_ocr_read`)."""
         index = self.archive.index()
         enterprises = index.table(ENTERPRISES)
         scan = parsed.parser == SCAN_PARSER and parsed.get("serial")
@@ -820,7 +824,6 @@ class _Committer:
         # A code read by OCR that fails its check may be one character off a registered one.
         near = result.near if parsed.get("ocr_confidence") is not None else None
         notes: list[str] = []  # how an OCR'd name was read (its place put right)
-        read = self._ocr_read(parsed)
         for named in parsed.enterprises:
             code, by = self._match_one(named, enterprises, problems, new, near, notes, read)
             if code and code not in codes:

@@ -347,9 +347,20 @@ def correct_place(number: str, places: dict[str, str], before: str) -> str | Non
         return None
     head, read, chains = found
     near = [chain for chain in one_off(read, chains) if places[chain[-1]] in before]
+    return _with_place(number, head, near)
+
+
+def _place_span(head: re.Match[str]) -> tuple[int, int]:
+    """Where a 文号's place part (a ``_PLACE_HEAD`` match) stands: in brackets or bare."""
+    return head.span("bracketed") if head.group("bracketed") else head.span("bare")
+
+
+def _with_place(number: str, head: re.Match[str], near: list[str]) -> str | None:
+    """``number`` with its place part (``head``) the one place of ``near``; None unless
+    exactly one."""
     if len(near) != 1:
         return None
-    start, end = head.span("bracketed") if head.group("bracketed") else head.span("bare")
+    start, end = _place_span(head)
     return number[:start] + near[0] + number[end:]
 
 
@@ -436,10 +447,7 @@ def correct_place_alike(number: str, places: dict[str, str], before: str) -> str
         misread = county.replace(chain[at], read[at])
         if any(misread in line for line in issuers):
             near.append(chain)
-    if len(near) != 1:
-        return None
-    start, end = head.span("bracketed") if head.group("bracketed") else head.span("bare")
-    return number[:start] + near[0] + number[end:]
+    return _with_place(number, head, near)
 
 
 def place_read_again(number: str, again: str, places: dict[str, str]) -> str | None:
@@ -460,7 +468,7 @@ def place_read_again(number: str, again: str, places: dict[str, str]) -> str | N
     head = _not_our_place(number, places)
     if head is None or not doubtful_place(number, places):
         return None
-    start, end = head.span("bracketed") if head.group("bracketed") else head.span("bare")
+    start, end = _place_span(head)
     for found in find_doc_numbers(again):
         other = str(found.value)
         if len(other) != len(number) or other[:start] != number[:start]:

@@ -767,13 +767,14 @@ def reread_key_lines(page: OcrPage) -> str:
     lines = page.text.split("\n")
     if binary is None or page.prepared is None:
         return page.text
-    numbers = [number for number in _key_lines(page) if _line_box(page, number) is not None]
-    if not numbers:
+    boxed = [(number, box) for number in _key_lines(page) if (box := _line_box(page, number))]
+    if not boxed:
         return page.text
-    boxes = [_line_box(page, number) for number in numbers]
+    numbers = [number for number, _box in boxed]
+    boxes = [box for _number, box in boxed]
     readings: list[list[tuple[str, list[float]]]] = [[] for _number in numbers]
     for scale in REREAD_SCALES:
-        sheet, spans = _stacked(page.prepared, boxes, scale)  # type: ignore[arg-type]
+        sheet, spans = _stacked(page.prepared, boxes, scale)
         try:
             tsv = _run(binary, sheet, ["-l", LANGUAGE, "--psm", "6", "tsv"])
         except ParseError:
