@@ -62,7 +62,9 @@ UNMATCHED_TABLE = "unmatched"
 MAX_FILE_SIZE = 100 * 1024 * 1024
 PARSE_TIMEOUT = 60.0
 SCAN_TIME_FACTOR = 3  # images and PDFs (which may be scans, OCR'd page by page) get 3 × the limit
-PARSE_MEMORY_MB = 1536  # on top of what a worker inherits: numpy/OpenCV for scans take ~300
+# On top of what a worker inherits: numpy/OpenCV for scans take ~300 MB, the second OCR
+# engine's models and one page's detection ~1 GB of address space.
+PARSE_MEMORY_MB = 2560
 COMMIT_EVERY = 100  # files per journal batch
 COMMIT_SECONDS = 5.0
 

@@ -563,3 +563,66 @@ def test_titles() -> None:
         find_title(N("不予行政处罚决定书"), ["行政处罚决定书"], exclude=["不予行政处罚决定书"])
         is None
     )
+
+
+# -- a code another organisation's, named in the text ------------------------------------------
+
+_PARTY, _CONTRACTOR = make_code(31), make_code(32)
+
+
+@pytest.mark.parametrize(
+    ("text", "mentioned"),
+    [
+        # a contractor in the facts, its code in brackets, the sentence going on
+        (
+            f"被处罚单位:蓝山县锦程烟花有限公司\n统一社会信用代码:{_PARTY}\n"
+            "违法事实:经查,你单位将检修作业发包给不具备安全生产条件的蓝山县\n"
+            f"到峰竹木制品有限公司(统一社会信用代码:{_CONTRACTOR})。以上事实有现场检查记录为证。",
+            True,
+        ),
+        (f"经查,你单位与蓝山县乙有限公司({_CONTRACTOR})签订租赁合同", True),
+        # the label broken across lines by OCR, the bracket read as 〈
+        (
+            f"检查时现场有蓝山县长青金属制品有限公司〈统一社会信用代\n码:{_CONTRACTOR})的施工人员",
+            True,
+        ),
+        # parties: by their label, as the addressee, one of two parties named together
+        (f"当事人:蓝山县乙有限公司(统一社会信用代码:{_CONTRACTOR})\n地址:蓝山县", False),
+        (f"蓝应急责改〔2026〕3号\n蓝山县乙有限公司(统一社会信用代码:{_CONTRACTOR}):\n经查", False),
+        (
+            f"当事人:蓝山县甲有限公司(统一社会信用代码:{_PARTY})、蓝山县乙\n"
+            f"有限公司(统一社会信用代码:{_CONTRACTOR})。",
+            False,
+        ),
+        (f"当事人:蓝山县农机合作社(统一社会信用代码:{_CONTRACTOR})\n地址", False),
+    ],
+)
+def test_a_code_in_brackets_after_another_organisation_in_the_text_is_a_mention(
+    text: str, mentioned: bool
+) -> None:
+    from parsers.fields.codes import find_credit_codes
+
+    found = {candidate.code: candidate.mentioned for candidate in find_credit_codes(text)}
+    assert found[_CONTRACTOR] is mentioned
+    assert found.get(_PARTY, False) is False
+
+
+def test_a_mentioned_organisation_is_no_party_of_the_document() -> None:
+    from parsers.base import Document
+    from parsers.registry import parse_document
+
+    text = "\n".join(
+        [
+            "蓝山县应急管理局",
+            "当场处罚决定书",
+            "(蓝)应急当罚〔2026〕34号",
+            "被处罚单位:蓝山县锦程烟花有限公司",
+            f"统一社会信用代码:{_PARTY}",
+            "违法事实及证据:经查,你单位将检修作业发包给不具备安全生产条件的蓝山县",
+            f"到峰竹木制品有限公司(统一社会信用代码:{_CONTRACTOR})。以上事实有现场检查记录为证。",
+            "决定给予罚款人民币3000元的行政处罚。",
+        ]
+    )
+    parsed = parse_document(Document(Path("决定书.pdf"), "pdf", normalise_text(text)))
+    assert [named.credit_code for named in parsed.enterprises] == [_PARTY]
+    assert any(_CONTRACTOR in note and "不是当事人" in note for note in parsed.warnings)

@@ -7,7 +7,7 @@ import re
 
 from archive import resident_id, uscc
 from parsers.base import CODE_INVALID, CODE_MASKED, CODE_VALID
-from parsers.fields.labels import CODE_LABELS, _alternation
+from parsers.fields.labels import CODE_LABELS, UNIT_LABELS, _alternation
 
 # --------------------------------------------------------------------------------------------
 # Credit codes
@@ -20,16 +20,53 @@ _CODE_LABEL_RE = re.compile(
 _JOIN_GAP = re.compile(r"[ \t]*\n?[ \t]*|[ \t]*-[ \t]*")
 _CODE_GAP = re.compile(r"[ \t]*(?:-[ \t]*|\n[ \t]*)?|[ \t]+")
 _MASK_MARK = re.compile("[*×]")  # a code shorter than 18 is a mask only with these
+# An organisation's name as it ends before its code in brackets, and a party's label.
+_ORG_END = re.compile(
+    r"(?:公司|厂|店|站|矿|场|社|中心|经营部|门市部|商行|加工点|作坊|所|院|队)[ \t\n]*$"
+)
+_PARTY_LABEL = re.compile(rf"(?:{_alternation(UNIT_LABELS)})[^:：\n]{{0,8}}[:：]")
+_LABEL_TAIL = re.compile(r"[统一社会信用代码 \t\n:：]*$")
+_AFTER_BRACKET = re.compile(r"[ \t]*[)）〉>]?[ \t]*([^ \t\n]?)")
+_BRACKETED = re.compile(r"[(（〈<][^()（）〈<>〉]*[)）〉>]")
+_CLAUSE_END = re.compile(r"[。；;!?！？]|\n[ \t]*\n")
+
+
+def _mentioned(text: str, start: int, end: int) -> bool:
+    """Whether the code (or its label) at ``start`` (the code ending at ``end``) stands in
+    brackets right after another organisation's name, in a clause that names no party by its
+    label, with the sentence going on after it: a third party the text mentions (a contractor,
+    a supplier), not the document's party.  The clause runs from the last sentence's end;
+    when it holds a label (``当事人:``), the label is that of the last colon before the name.
+    An addressee (``某公司(统一社会信用代码:…):``) or a name alone on its line is a party."""
+    after = _AFTER_BRACKET.match(text, end)
+    if after is None or after.group(1) in ("", ":", "："):
+        return False
+    before = _LABEL_TAIL.sub("", text[:start])  # a label OCR broke across lines: 信用代\n码:
+    if not before.endswith(("(", "（", "〈", "<")):
+        return False
+    window = before[max(0, len(before) - 160) : -1]
+    ends = [match.end() for match in _CLAUSE_END.finditer(window)]
+    clause = window[ends[-1] if ends else 0 :]
+    if not _ORG_END.search(clause):
+        return False
+    clause = _BRACKETED.sub("", clause)  # earlier names' codes: 当事人:甲公司(代码:…)、乙公司(
+    colon = max(clause.rfind(":"), clause.rfind("："))
+    if colon < 0:
+        return True
+    return _PARTY_LABEL.search(clause[max(0, colon - 16) : colon + 1]) is None
 
 
 class CodeCandidate(tuple):
     """A credit code found in text: ``(code, status, line)``, plus ``suggestion`` (the valid
     code one look-alike fix gives, e.g. O → 0: offered, never applied), ``labelled`` (it
-    followed a 统一社会信用代码 label) and ``problem`` (why it is invalid, for people)."""
+    followed a 统一社会信用代码 label), ``problem`` (why it is invalid, for people) and
+    ``mentioned`` (it stands in brackets after another organisation's name in running text:
+    发包给某某公司(统一社会信用代码:…) — that organisation's, not the party's)."""
 
     suggestion: str | None
     labelled: bool
     problem: str | None
+    mentioned: bool = False
 
     def __new__(
         cls,
@@ -176,7 +213,9 @@ def find_credit_codes(text: str) -> list[CodeCandidate]:
             continue
         code, end = _collect_code(text, label.end())
         if 16 <= len(code) <= 20 or (len(code) >= 8 and uscc.is_masked(code)):
-            found.append(_candidate(code, line_of(label.end()), labelled=True))
+            candidate = _candidate(code, line_of(label.end()), labelled=True)
+            candidate.mentioned = _mentioned(text, label.start(), end)
+            found.append(candidate)
             spans.append((label.end(), end))
     span_starts = [start for start, _end in spans]
 
@@ -212,6 +251,7 @@ def find_credit_codes(text: str) -> list[CodeCandidate]:
                     _could_be_masked_code(candidate.code, text[line_start : token.start()])
                 )
             if acceptable:
+                candidate.mentioned = _mentioned(text, token.start(), end)
                 found.append(candidate)
                 skip_until = end
                 break

@@ -62,6 +62,18 @@ def find_enterprises(
     names = list(unique.values())
     codes = find_credit_codes(doc.text)
     warnings = [_code_warning(code) for code in codes if code.status == CODE_INVALID]
+    # A code in brackets after another organisation's name in running text is that
+    # organisation's (a contractor's): not a party of the document, never filed under.
+    mentioned = [code for code in codes if code.mentioned]
+    codes = [code for code in codes if not code.mentioned]
+    warnings += [
+        _(
+            "第{line}行的代码 {code} 跟在文中另一单位名称之后，不是当事人的代码，不按其归档",
+            line=code.line,
+            code=code.code,
+        )
+        for code in mentioned
+    ]
 
     enterprises: list[NamedEnterprise] = []
     used: set[str] = set()

@@ -49,6 +49,7 @@ from parsers.base import (
     ParseError,
 )
 from parsers.normalise import normalise_text
+from parsers.scan import ppocr
 
 __all__ = [
     "FIELD_FLOOR",
@@ -495,6 +496,26 @@ def _page_from_tsv(tsv: str) -> OcrPage:
         texts.append(line_text)
         confs.append(line_conf)
     return OcrPage(text="\n".join(texts), words=words, char_conf=confs)
+
+
+def _page_from_lines(lines: list, grey) -> OcrPage:
+    """A page of the second engine's lines (:func:`parsers.scan.ppocr.read_lines`), its words
+    joined as tesseract's are, each character with its box's score."""
+    texts: list[str] = []
+    confs: list[list[float]] = []
+    words: list[OcrWord] = []
+    for line in lines:
+        line_text, line_conf = "", []
+        for text, conf, box in line:
+            if line_text and not _joins_tight(line_text, text):
+                line_text += " "
+                line_conf.append(conf)
+            line_text += text
+            line_conf.extend([conf] * len(text))
+            words.append(OcrWord(text, conf, len(texts) + 1, box))
+        texts.append(line_text)
+        confs.append(line_conf)
+    return OcrPage(text="\n".join(texts), words=words, char_conf=confs, prepared=grey)
 
 
 def _read(binary: str, grey) -> OcrPage:
@@ -1404,18 +1425,170 @@ def _second_reading(read: list[OcrPage], again: list[str], lines: list[str]) -> 
     }
 
 
+def _parse_reading(
+    read: list[OcrPage], name: Path, *, engine: str, rereads: bool = True
+) -> ParsedDocument:
+    """One engine's reading of the pages through repairs, the normal parsers and the fields'
+    confidences (``rereads``: tesseract reads unsure codes and key lines again from their
+    boxes; not for the second engine, whose boxes are its own)."""
+    from parsers.registry import parse_document
+
+    raw, confs = _joined(read)
+    text, aligned = _aligned(raw, confs)
+    text, title_notes = repair_titles(text)
+    text, label_notes = repair_labels(text)
+    document = Document(
+        path=name, media="image", text=text, raw_text=raw, pages=len(read), extractor=engine
+    )
+    parsed = parse_document(document)
+    parsed.warnings.extend(title_notes + label_notes)
+    parsed.lines = document.lines
+    if rereads:
+        again = [reread_key_lines(page) for page in read]
+        parsed.reread = _second_reading(read, again, parsed.lines)
+    score_fields(parsed, text, aligned, read if rereads else [])
+    return parsed
+
+
+# A field read by tesseract at least this surely is not read again by the second engine.
+SURE_FIELD = 80.0
+
+
+def _unsure(parsed: ParsedDocument) -> list[str]:
+    """What the first reading leaves unread or unsure (empty: nothing to read again)."""
+    scores = parsed.get("ocr_confidence") or {}
+    unsure = []
+    if parsed.kind == "unknown":
+        unsure.append("kind")
+    if parsed.credit_code_status != CODE_VALID or (scores.get("credit_code") or 0) < SURE_FIELD:
+        unsure.append("credit_code")
+    if parsed.get("doc_number") is None or (scores.get("doc_number") or 0) < SURE_FIELD:
+        unsure.append("doc_number")
+    if not parsed.enterprise_name:
+        unsure.append("enterprise_name")
+    if parsed.reread:
+        unsure.append("reread")
+    return unsure
+
+
+def _code_read(parsed: ParsedDocument) -> str | None:
+    """The code a reading takes (passing its check), or holds unsure."""
+    if parsed.credit_code_status == CODE_VALID:
+        return parsed.credit_code
+    return parsed.unsure_code
+
+
+def _set_code(parsed: ParsedDocument, code: str | None, status: str, name: str | None) -> None:
+    if parsed.enterprises:
+        main = parsed.enterprises[0]
+        main.credit_code, main.credit_code_status = code, status
+        if name and not main.name:
+            main.name = name
+    elif code or name:
+        parsed.enterprises.append(NamedEnterprise(name, code, status))
+
+
+def _combined(first: ParsedDocument, second: ParsedDocument) -> tuple[ParsedDocument, list[str]]:
+    """Tesseract's reading (``first``) and PP-OCR's (``second``) made one: the reading that
+    knows the document's kind is the base; what it lacks is taken from the other; a credit
+    code they read differently is taken from neither (held for the clerk)."""
+    base, other = first, second
+    if first.kind == "unknown" and second.kind != "unknown":
+        base, other = second, first
+    scores = dict(base.get("ocr_confidence") or {})
+    theirs = other.get("ocr_confidence") or {}
+    taken: list[str] = []
+
+    # The credit code: each reading's code passing its check (or held unsure).
+    ours, its = _code_read(base), _code_read(other)
+    other_name = other.enterprise_name
+    if ours and its and ours != its:
+        base.warnings.append(
+            _(
+                "两次文字识别读出的信用代码不同（{first} / {second}），都未采用，请核对",
+                first=ours,
+                second=its,
+            )
+        )
+        _set_code(base, None, CODE_ABSENT, None)
+        base.unsure_code = None
+        scores.pop("credit_code", None)
+    elif its and (base.credit_code_status != CODE_VALID):
+        agreed = its == base.unsure_code
+        if other.credit_code_status == CODE_VALID or agreed:
+            _set_code(base, its, CODE_VALID, other_name)
+            base.unsure_code = None
+            scores["credit_code"] = max(
+                theirs.get("credit_code") or 0.0, scores.get("credit_code") or 0.0
+            )
+            taken.append("credit_code")
+        else:
+            base.unsure_code = its
+    elif ours and its == ours:
+        scores["credit_code"] = max(
+            scores.get("credit_code") or 0.0, theirs.get("credit_code") or 0.0
+        )
+    elif (
+        not ours
+        and base.credit_code_status == CODE_ABSENT
+        and other.credit_code_status == CODE_INVALID
+    ):
+        _set_code(base, other.credit_code, CODE_INVALID, other_name)  # for a suggestion
+    if (
+        base.enterprises
+        and not base.enterprise_name
+        and other_name
+        and (its is None or its == _code_read(base))
+    ):
+        base.enterprises[0].name = other_name
+        base.name_conf_min = other.name_conf_min
+        scores["enterprise_name"] = theirs.get("enterprise_name")
+        taken.append("enterprise_name")
+
+    # The 文号: taken from the other reading when the base has none, or read it less surely.
+    number, its_number = base.get("doc_number"), other.get("doc_number")
+    if its_number and number != its_number:
+        mine, its_score = scores.get("doc_number") or 0.0, theirs.get("doc_number") or 0.0
+        if number is None or (mine < SURE_FIELD and its_score >= SURE_FIELD):
+            if number is not None and base.fields["doc_number"].line in base.reread:
+                del base.reread[base.fields["doc_number"].line]
+            for field_name in ("doc_number", *_FOLLOWERS["doc_number"]):
+                found = other.fields.get(field_name)
+                if found is not None:
+                    base.put(field_name, found.value, None, found.source)
+            scores["doc_number"] = its_score
+            taken.append("doc_number")
+    if base is second:
+        base.reread = {}  # the first reading's lines are not this one's
+        taken.insert(0, "kind")
+    base.put("ocr_confidence", scores)
+    if "credit_code" in taken:  # how the code was read, as that reading noted it
+        base.warnings.extend(note for note in other.warnings if "代码" in note)
+    return base, taken
+
+
+def _unscaled(page: OcrPage):
+    """The prepared page (straightened, upright) at the size it was scanned: small text was
+    scaled up for tesseract, which PP-OCR's detection does not need."""
+    if page.scale <= 1.0:
+        return page.prepared
+    import cv2
+
+    return cv2.resize(
+        page.prepared, None, fx=1 / page.scale, fy=1 / page.scale, interpolation=cv2.INTER_AREA
+    )
+
+
 def ocr_document(pages: list, path: Path | None = None) -> ParsedDocument:
     """OCR every page (``parsers.scan.pages.Page`` or numpy arrays), parse the text with the
-    normal parsers, and give each field its OCR confidence (see the module docstring).
+    normal parsers, and give each field its OCR confidence (see the module docstring).  Where
+    tesseract's reading leaves the kind, the credit code, the 文号 or the enterprise unread or
+    unsure, the prepared pages are read again by PP-OCR (:mod:`parsers.scan.ppocr`) and the
+    two readings combined (:func:`_combined`).
 
     Raises ParseError ``no_text`` when tesseract is not usable or nothing could be read.
     """
-    from parsers.registry import parse_document
-
     read = [ocr_page(getattr(page, "image", page)) for page in pages]
-    again = [reread_key_lines(page) for page in read]
-    raw, confs = _joined(read)
-    text, aligned = _aligned(raw, confs)
     name = path or Path("scan")
     if not any(word.text.strip() for page in read for word in page.words):
         raise ParseError(
@@ -1423,27 +1596,35 @@ def ocr_document(pages: list, path: Path | None = None) -> ParsedDocument:
             "no_text",
             _("请重新扫描（200–300 dpi，页面放正、清晰）后再导入"),
         )
-    text, title_notes = repair_titles(text)
-    text, label_notes = repair_labels(text)
-    title_notes += label_notes
-    document = Document(
-        path=name,
-        media="image",
-        text=text,
-        raw_text=raw,
-        pages=len(read),
-        extractor="tesseract",
-    )
-    parsed = parse_document(document)
-    parsed.warnings.extend(title_notes)
-    parsed.lines = document.lines
-    parsed.reread = _second_reading(read, again, parsed.lines)
-    score_fields(parsed, text, aligned, read)
+    parsed = _parse_reading(read, name, engine="tesseract")
+    unsure = _unsure(parsed)
+    second_pages: list[OcrPage] = []
+    taken: list[str] = []
+    if unsure and ppocr.available():
+        try:
+            second_pages = [
+                _page_from_lines(ppocr.read_lines(grey), grey)
+                for grey in (_unscaled(page) for page in read)
+            ]
+        except Exception as error:  # out of memory, a broken model: tesseract's reading stands
+            parsed.warnings.append(
+                _(
+                    "第二个文字识别引擎未能读完（{error}），只用 tesseract 的结果",
+                    error=(str(error).strip().splitlines() or [type(error).__name__])[-1][:160],
+                )
+            )
+            second_pages = []
+        if any(page.words for page in second_pages):
+            other = _parse_reading(second_pages, name, engine="ppocr", rereads=False)
+            parsed, taken = _combined(parsed, other)
     parsed.put(
         "ocr",
         {
             "engine": "tesseract",
             "language": LANGUAGE,
+            "second_engine": ppocr.ENGINE if second_pages else None,
+            "unsure": unsure,
+            "taken": taken,
             "pages": [
                 {
                     "confidence": round(page.confidence, 1),
