@@ -9,7 +9,8 @@ In a temporary folder (removed unless ``--keep``):
 2. **OCR path** (``--jobs``, default 2, worker processes through ``archive.pool.run_isolated``
    as ingest runs them): each page file opened (PIL, RGB) and read by
    ``parsers.scan.ocr.ocr_document`` — prepare (light, skew, orientation, scale), tesseract
-   chi_sim (TSV), join, the normal parsers, per-field confidence.  Then the same with one worker.
+   chi_sim (TSV), join, the normal parsers, per-field confidence, and PP-OCR's second reading
+   where tesseract's left a field unsure.  Then the same with one worker.
 
 Printed: pages/s of each, the OCR path's time per page against rendering's (the ratio), the
 share of documents whose credit code and 文号 were read right, and the cores used.
@@ -71,13 +72,14 @@ def render(folder: Path, count: int) -> tuple[float, list[Path], dict[str, tuple
 
 def run_ocr(files: list[Path], jobs: int) -> tuple[float, float, list[dict]]:
     """(seconds, CPU seconds of the workers and their tesseracts, answers) for the OCR path."""
+    from archive.ingest import PARSE_MEMORY_MB
     from archive.pool import run_isolated
 
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     answers = []
     for outcome in run_isolated(
-        read_page, [str(path) for path in files], jobs=jobs, timeout=300, memory_mb=2048
+        read_page, [str(path) for path in files], jobs=jobs, timeout=300, memory_mb=PARSE_MEMORY_MB
     ):
         if outcome.failure:
             raise SystemExit(f"a page failed: {outcome.failure} {outcome.detail}")

@@ -20,6 +20,11 @@ only as the parsers take any code: it must pass its GB 32100 check character; on
 stays ``invalid`` and is never matched (ingest may suggest the registered code one character
 off it, never file by it).
 
+Where that reading leaves the document's kind, its credit code, its 文号 or its party unread or
+below :data:`SURE_FIELD`, the prepared pages are read again by PP-OCR (:mod:`parsers.scan.ppocr`)
+and the two readings made one (:func:`_combined`): what the first lacks is taken from the second;
+a code the two read differently is taken from neither.
+
 Without tesseract, or without its Chinese data, :func:`tesseract_status` gives the install
 hint and the scan stays ``needs-ocr``.  ``CREDIT_TESSERACT`` names another tesseract binary
 (an empty or missing path means none).
