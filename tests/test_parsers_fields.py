@@ -626,3 +626,23 @@ def test_a_mentioned_organisation_is_no_party_of_the_document() -> None:
     parsed = parse_document(Document(Path("决定书.pdf"), "pdf", normalise_text(text)))
     assert [named.credit_code for named in parsed.enterprises] == [_PARTY]
     assert any(_CONTRACTOR in note and "不是当事人" in note for note in parsed.warnings)
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("(湘永蓝)应急罚〔2026〕7号、", "（湘永蓝）应急罚〔2026〕7号"),
+        (",蓝应急检记字〔2026〕第28号", "蓝应急检记字〔2026〕第28号"),
+        ("“蓝应急责改〔2026〕3号.", "蓝应急责改〔2026〕3号"),
+        ("依据蓝应急责改〔2026〕3号、", None),  # quoted, not the document's own
+        ("蓝应急罚〔2026〕7号、蓝应急罚〔2026〕8号", None),  # two numbers: neither stands alone
+    ],
+)
+def test_a_doc_number_alone_under_the_title_with_a_stray_mark_is_the_document_s(
+    line: str, expected: str | None
+) -> None:
+    """OCR puts a stray 、 or , beside a 文号 standing alone under the title: still its own."""
+    from parsers.fields.doc_numbers import find_doc_number
+
+    found = find_doc_number(f"蓝山县应急管理局\n行政处罚决定书\n{line}\n当事人:蓝山县某某有限公司")
+    assert (found.value if found else None) == expected

@@ -165,6 +165,7 @@ def _label_before(before: str) -> bool:
     return bool(_NUMBER_LABEL_END.search(before))
 
 
+_STRAY_MARKS = " \t、,，.。;；:：'\"“”‘’`·|"
 # A 签发人 printed on the number's line (红头 layout): the number still stands alone.
 _SIGNER_BESIDE = re.compile(rf"签发人[:]?{_CJK}{{2,4}}")
 _NUMBER_LABEL_END = re.compile(
@@ -191,7 +192,8 @@ def doc_number_candidates(doc: Document | str, *, top: int = 12) -> list[Candida
         line_end = flat.starts[last] if last < len(flat.starts) else len(flat.text)
         before = flat.text[line_start : match.start].strip()
         after = flat.text[match.end : line_end].strip()
-        rest = re.sub(r"[()]", "", before + after).strip()  # (永环责改〔2026〕4号) alone
+        # (永环责改〔2026〕4号) alone; a stray mark beside it (OCR's 、 or ,) is no text
+        rest = re.sub(r"[()]", "", before + after).strip(_STRAY_MARKS)
         title_rest = re.sub(r"[()]", "", before + after).rstrip("。.")
         candidate = Candidate(
             match.value,

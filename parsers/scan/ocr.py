@@ -1366,6 +1366,19 @@ _LABEL_LEAD = re.compile(r"^[ \t|]*")
 _LABEL_MARKS = re.compile(r"[;；”“\"',，]{1,2}:?(?=[ \t]*[\u4e00-\u9fff0-9A-Za-z])")
 
 
+# What follows a label: its colon, a table's rule, a space, a date or a number; after a label
+# naming the party, the name itself.
+_AFTER_LABEL = re.compile(r"$|[ \t|:：0-9(（]")
+_PARTY_WORDS = ("单位", "名称", "当事人", "被处罚人")
+
+
+def _label_goes_on(label: str, after: str) -> bool:
+    """Whether ``after`` can follow ``label`` as its value follows a label (not as prose)."""
+    if _AFTER_LABEL.match(after):
+        return True
+    return any(word in label for word in _PARTY_WORDS) and "\u4e00" <= after[:1] <= "\u9fff"
+
+
 def repair_labels(text: str) -> tuple[str, list[str]]:
     r"""A label at a line's start that OCR read one character off (做检查单位 for 被检查单位,
     丛查时间 for 检查时间) is put right when exactly one known label of four characters or more
@@ -1375,6 +1388,8 @@ def repair_labels(text: str) -> tuple[str, list[str]]:
     '|被检查单位|蓝山县正大矿业有限公司'
     >>> repair_labels("丛查时间2026年4月1日")[0], repair_labels("检查发现问题三项")[1]
     ('检查时间2026年4月1日', [])
+    >>> repair_labels("检查时发现消防通道堵塞")[0], repair_labels("整改期间，停止作业")[0]
+    ('检查时发现消防通道堵塞', '整改期间，停止作业')
     """
     from parsers.fields.doc_numbers import one_off
     from parsers.fields.labels import ALL_LABELS
@@ -1401,6 +1416,8 @@ def repair_labels(text: str) -> tuple[str, list[str]]:
             if len(head) < size or not all("\u4e00" <= char <= "\u9fff" for char in head):
                 continue
             close = one_off(head, labels)
+            if len(close) == 1 and not _label_goes_on(close[0], body[size:]):
+                break  # prose that begins like a label: 检查时发现…, 整改期间，…
             if len(close) == 1:
                 lines[index] = line[:lead] + close[0] + body[size:]
                 notes.append(_("OCR 读出的“{read}”按“{label}”处理", read=head, label=close[0]))
