@@ -116,6 +116,9 @@ class ParsedDocument:
     # For a scan read by OCR: a code that passes its check but was read too unsurely to be
     # the document's code (not stored); ingest files by it only when it is registered.
     unsure_code: str | None = None
+    # For a scan read by OCR twice (tesseract, then PP-OCR): the other reading's text, for
+    # `credit explain` (not stored).
+    second_lines: list[str] = field(default_factory=list)
 
     def get(self, name: str, default: Any = None) -> Any:
         found = self.fields.get(name)

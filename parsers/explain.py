@@ -66,11 +66,16 @@ def explain_scan(path: Path, media: str) -> dict[str, Any]:
     return {
         "path": str(path),
         "media": media,
-        "extractor": "tesseract" if ocr else "qr",
+        "extractor": (
+            ("tesseract + PP-OCR" if ocr.get("second_engine") else "tesseract") if ocr else "qr"
+        ),
         "pages": scan.get("pages") or len(ocr.get("pages") or []) or 1,
         "lines": parsed.lines,
         # key lines read a second time where that reading differs (a witness for ingest)
         "reread": {str(number): text for number, text in sorted(parsed.reread.items())},
+        # the second engine's reading, where the first left fields unsure (ocr.taken: what
+        # was taken from it)
+        "second_lines": parsed.second_lines,
         "kind": parsed.kind,
         "parser": parsed.parser,
         "reason": parsed.reason,

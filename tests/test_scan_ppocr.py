@@ -9,6 +9,7 @@ where tesseract with chi_sim, a CJK font and the PP-OCR models are there (slow).
 from __future__ import annotations
 
 import io
+import json
 import random
 
 import pytest
@@ -132,3 +133,27 @@ def test_poor_copies_are_read_by_the_second_engine_where_tesseract_fails(monkeyp
     right_alone = sum(right(parsed, doc) for parsed, (doc, _page) in zip(alone, pages, strict=True))
     assert right_both == len(pages) > right_alone
     assert all(parsed.get("ocr")["second_engine"] is None for parsed in alone)
+
+
+def test_explain_shows_the_second_reading_and_what_was_taken_from_it(
+    runner, tmp_path, monkeypatch
+) -> None:
+    from PIL import Image
+
+    from tests.conftest import invoke
+
+    first, second = read_tsv(order_lines(CODE, number_conf=30.0)), read_tsv(order_lines(CODE))
+    first.lines = ["责令限期整改指令书", "蓝应急责改〔2026〕-号"]
+    second.lines = ["责令限期整改指令书", "蓝应急责改〔2026〕3号"]
+    parsed, taken = _combined(first, second)
+    parsed.put("ocr", {"engine": "tesseract", "second_engine": ppocr.ENGINE, "taken": taken})
+    monkeypatch.setattr("parsers.scan.parse_scan", lambda path, media, **options: parsed)
+    path = tmp_path / "扫描.png"
+    Image.new("RGB", (200, 100), "white").save(path)
+    result = invoke(runner, "explain", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert "tesseract + PP-OCR" in result.stdout
+    assert "第二个识别引擎（PP-OCR）读出的文字（取用：doc_number）" in result.stdout
+    assert "蓝应急责改〔2026〕3号" in result.stdout
+    as_json = invoke(runner, "explain", str(path), "--json")
+    assert json.loads(as_json.stdout)["second_lines"] == second.lines

@@ -323,6 +323,16 @@ def explain(file: Path, as_json: bool, png: Path | None) -> None:
         out.rule(_("关键行单独重读（与上文不同处；仅当读出本局地名或名册中的单位时采用）"))
         for number, line in explanation["reread"].items():
             out.print(f"{number:>4}  {line}", markup=False, highlight=False)
+    if explanation.get("second_lines"):
+        taken = (explanation.get("ocr") or {}).get("taken") or []
+        out.rule(
+            _(
+                "第二个识别引擎（PP-OCR）读出的文字（取用：{taken}）",
+                taken="、".join(taken) if taken else _("无"),
+            )
+        )
+        for number, line in enumerate(explanation["second_lines"], start=1):
+            out.print(f"{number:>4}  {line}", markup=False, highlight=False)
     if explanation.get("scan"):
         _explain_scan_lines(out, explanation["scan"])
     out.rule(_("解析器"))

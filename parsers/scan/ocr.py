@@ -1584,6 +1584,7 @@ def _combined(first: ParsedDocument, second: ParsedDocument) -> tuple[ParsedDocu
         base.reread = {}  # the first reading's lines are not this one's
         taken.insert(0, "kind")
     base.put("ocr_confidence", scores)
+    base.second_lines = other.lines
     if "credit_code" in taken:  # how the code was read, as that reading noted it
         base.warnings.extend(note for note in other.warnings if "代码" in note)
     return base, taken
