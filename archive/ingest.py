@@ -146,6 +146,9 @@ class FileResult:
             data["candidates"] = self.candidates
         if self.fields.get("ocr_confidence") is not None:  # read by OCR: per field, 0–100
             data["ocr_confidence"] = self.fields["ocr_confidence"]
+            ocr = self.fields.get("ocr") or {}
+            # which engines read it: the fields tesseract left unsure, those PP-OCR gave
+            data["ocr"] = {key: ocr.get(key) for key in ("second_engine", "unsure", "taken")}
         return data
 
 

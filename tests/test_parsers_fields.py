@@ -581,6 +581,11 @@ _PARTY, _CONTRACTOR = make_code(31), make_code(32)
             True,
         ),
         (f"经查,你单位与蓝山县乙有限公司({_CONTRACTOR})签订租赁合同", True),
+        # the name broken across lines inside 公司
+        (
+            f"经查,你单位将工程发包给永州市顺通建筑劳务有限公\n司(统一社会信用代码:{_CONTRACTOR})。",
+            True,
+        ),
         # the label broken across lines by OCR, the bracket read as 〈
         (
             f"检查时现场有蓝山县长青金属制品有限公司〈统一社会信用代\n码:{_CONTRACTOR})的施工人员",

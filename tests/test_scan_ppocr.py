@@ -157,3 +157,39 @@ def test_explain_shows_the_second_reading_and_what_was_taken_from_it(
     assert "蓝应急责改〔2026〕3号" in result.stdout
     as_json = invoke(runner, "explain", str(path), "--json")
     assert json.loads(as_json.stdout)["second_lines"] == second.lines
+
+
+def test_ingest_says_which_engine_read_a_scan_and_when_the_second_is_missing(
+    runner, archive_dir, tmp_path, monkeypatch
+) -> None:
+    """--nl carries ``ocr`` (unsure, taken, second_engine); without PP-OCR, ingest's closing
+    lines say how many scans were read by tesseract alone and how to put it right."""
+    from archive.enterprises import add_enterprise
+    from archive.store import Archive
+    from tests.conftest import invoke
+    from tests.parsers_fixtures import write_pdf
+
+    add_enterprise(
+        Archive.open(archive_dir), {"credit_code": CODE, "name": "蓝山县宏达矿业有限公司"}
+    )
+    folder = tmp_path / "收件"
+    folder.mkdir()
+    write_pdf(folder / "扫描.pdf", ["扫描件"], title="责令限期整改指令书")
+
+    def read(path, **_options):
+        parsed = read_tsv(order_lines(CODE, number_conf=30.0))
+        parsed.put(
+            "ocr",
+            {"engine": "tesseract", "second_engine": None, "unsure": ["doc_number"], "taken": []},
+        )
+        return parsed
+
+    monkeypatch.setattr("parsers.registry.parse_path", read)
+    monkeypatch.setattr(ppocr, "available", lambda: False)
+    result = invoke(runner, "ingest", str(folder), "--nl", "--jobs", "1", archive=archive_dir)
+    assert result.exit_code == 0, result.stderr
+    assert "第二个文字识别引擎（PP-OCR）不可用：1 份扫描件" in result.stderr
+    assert "pip install rapidocr onnxruntime" in result.stderr
+    row = json.loads(result.stdout.splitlines()[0])
+    assert row["status"] == "ingested"
+    assert row["ocr"] == {"second_engine": None, "unsure": ["doc_number"], "taken": []}

@@ -214,6 +214,16 @@ def ingest(
                 count=uncertain,
             ),
         )
+    alone = sum(1 for result in report.results if _read_alone(result))
+    if alone:
+        info(
+            env,
+            _(
+                "第二个文字识别引擎（PP-OCR）不可用：{count} 份扫描件有读不准的字段，只用了 "
+                "tesseract 的结果；请重新安装 credit（pip install rapidocr onnxruntime）。",
+                count=alone,
+            ),
+        )
     guessed = sum(1 for result in report.results if _to_check(result))
     if guessed:
         info(
@@ -232,6 +242,15 @@ def ingest(
             ),
         )
     exit_with(report)
+
+
+def _read_alone(result: Any) -> bool:
+    """A scan whose OCR left fields unsure that the second engine, not installed, did not
+    read again."""
+    from parsers.scan.ppocr import available
+
+    ocr = (getattr(result, "fields", None) or {}).get("ocr") or {}
+    return bool(ocr.get("unsure")) and not ocr.get("second_engine") and not available()
 
 
 def _to_check(result: Any) -> bool:

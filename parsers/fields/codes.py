@@ -46,7 +46,8 @@ def _mentioned(text: str, start: int, end: int) -> bool:
         return False
     window = before[max(0, len(before) - 160) : -1]
     ends = [match.end() for match in _CLAUSE_END.finditer(window)]
-    clause = window[ends[-1] if ends else 0 :]
+    # a name broken across lines (有限公\n司) is one name
+    clause = re.sub(r"[ \t]*\n[ \t]*", "", window[ends[-1] if ends else 0 :])
     if not _ORG_END.search(clause):
         return False
     clause = _BRACKETED.sub("", clause)  # earlier names' codes: 当事人:甲公司(代码:…)、乙公司(

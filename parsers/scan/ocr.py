@@ -21,8 +21,9 @@ stays ``invalid`` and is never matched (ingest may suggest the registered code o
 off it, never file by it).
 
 Where that reading leaves the document's kind, its credit code, its 文号 or its party unread or
-below :data:`SURE_FIELD`, the prepared pages are read again by PP-OCR (:mod:`parsers.scan.ppocr`)
-and the two readings made one (:func:`_combined`): what the first lacks is taken from the second;
+below :data:`SURE_FIELD`, the prepared first page (where those stand) is read again by PP-OCR
+(:mod:`parsers.scan.ppocr`), the other pages kept as tesseract read them, and the two readings
+made one (:func:`_combined`): what the first lacks is taken from the second;
 a code the two read differently is taken from neither.
 
 Without tesseract, or without its Chinese data, :func:`tesseract_status` gives the install
@@ -481,31 +482,20 @@ def _page_from_tsv(tsv: str) -> OcrPage:
     lines: dict[tuple[int, int, int, int], list[tuple[str, float, tuple[int, int, int, int]]]] = {}
     for key, box, conf, text in _tsv_words(tsv):
         lines.setdefault(key, []).append((text, conf, box))  # type: ignore[arg-type]
-    texts: list[str] = []
-    confs: list[list[float]] = []
-    words: list[OcrWord] = []
+    grouped: list[list[tuple[str, float, tuple[int, int, int, int]]]] = []
     previous_block = None
     for key in sorted(lines):
         if previous_block is not None and key[:2] != previous_block:
-            texts.append("")  # a blank line between blocks, as extracted text has
-            confs.append([])
+            grouped.append([])  # a blank line between blocks, as extracted text has
         previous_block = key[:2]
-        line_text, line_conf = "", []
-        for text, conf, box in lines[key]:
-            if line_text and not _joins_tight(line_text, text):
-                line_text += " "
-                line_conf.append(conf)
-            line_text += text
-            line_conf.extend([conf] * len(text))
-            words.append(OcrWord(text, conf, len(texts) + 1, box))
-        texts.append(line_text)
-        confs.append(line_conf)
-    return OcrPage(text="\n".join(texts), words=words, char_conf=confs)
+        grouped.append(lines[key])
+    return _page_from_lines(grouped, None)
 
 
 def _page_from_lines(lines: list, grey) -> OcrPage:
-    """A page of the second engine's lines (:func:`parsers.scan.ppocr.read_lines`), its words
-    joined as tesseract's are, each character with its box's score."""
+    """A page of lines of words (text, confidence, box): tesseract's, or the second engine's
+    (:func:`parsers.scan.ppocr.read_lines`); words joined (spaces only between two Latin
+    ones), each character with its word's confidence; an empty line stays blank."""
     texts: list[str] = []
     confs: list[list[float]] = []
     words: list[OcrWord] = []
@@ -1606,8 +1596,8 @@ def ocr_document(pages: list, path: Path | None = None) -> ParsedDocument:
     """OCR every page (``parsers.scan.pages.Page`` or numpy arrays), parse the text with the
     normal parsers, and give each field its OCR confidence (see the module docstring).  Where
     tesseract's reading leaves the kind, the credit code, the 文号 or the enterprise unread or
-    unsure, the prepared pages are read again by PP-OCR (:mod:`parsers.scan.ppocr`) and the
-    two readings combined (:func:`_combined`).
+    unsure, the prepared first page is read again by PP-OCR (:mod:`parsers.scan.ppocr`) and
+    the two readings combined (:func:`_combined`).
 
     Raises ParseError ``no_text`` when tesseract is not usable or nothing could be read.
     """
@@ -1623,12 +1613,20 @@ def ocr_document(pages: list, path: Path | None = None) -> ParsedDocument:
     unsure = _unsure(parsed)
     second_pages: list[OcrPage] = []
     taken: list[str] = []
-    if unsure and ppocr.available():
+    if unsure and not ppocr.available():
+        parsed.warnings.append(
+            _(
+                "第二个文字识别引擎（PP-OCR）不可用，{fields} 只有 tesseract 的识别结果："
+                "请重新安装 credit（pip install rapidocr onnxruntime）",
+                fields="、".join(unsure),
+            )
+        )
+    elif unsure:
         try:
-            second_pages = [
-                _page_from_lines(ppocr.read_lines(grey), grey)
-                for grey in (_unscaled(page) for page in read)
-            ]
+            # The first page holds what is read again (title, 文号, party, code); the rest
+            # stand as tesseract read them (a 30-page scan is not read twice).
+            first = _unscaled(read[0])
+            second_pages = [_page_from_lines(ppocr.read_lines(first), first), *read[1:]]
         except Exception as error:  # out of memory, a broken model: tesseract's reading stands
             parsed.warnings.append(
                 _(
@@ -1637,7 +1635,7 @@ def ocr_document(pages: list, path: Path | None = None) -> ParsedDocument:
                 )
             )
             second_pages = []
-        if any(page.words for page in second_pages):
+        if second_pages and second_pages[0].words:
             other = _parse_reading(second_pages, name, engine="ppocr", rereads=False)
             parsed, taken = _combined(parsed, other)
     parsed.put(
