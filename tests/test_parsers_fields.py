@@ -651,3 +651,27 @@ def test_a_doc_number_alone_under_the_title_with_a_stray_mark_is_the_document_s(
 
     found = find_doc_number(f"蓝山县应急管理局\n行政处罚决定书\n{line}\n当事人:蓝山县某某有限公司")
     assert (found.value if found else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("[2026]松应急检记第9号", "〔2026〕松应急检记第9号"),
+        ("〔2026〕松应急责改第3号", "〔2026〕松应急责改第3号"),
+        ("(2026)松应急罚12号", "〔2026〕松应急罚12号"),
+    ],
+)
+def test_a_doc_number_with_its_year_first_is_read(line: str, expected: str) -> None:
+    """Some bureaus put the year first: 〔2026〕松应急责改第3号 under the title is the document's."""
+    from parsers.fields.doc_numbers import find_doc_number
+
+    found = find_doc_number(f"松阳县应急管理局\n责令限期整改指令书\n{line}\n松阳县某某有限公司:")
+    assert found is not None and found.value == expected
+
+
+def test_a_year_first_number_quoted_in_the_body_is_not_the_document_s() -> None:
+    from parsers.fields.doc_numbers import find_doc_number
+
+    text = "整改复查意见书\n松应急复查〔2026〕4号\n根据〔2026〕松应急责改第3号指令书，经复查"
+    found = find_doc_number(text)
+    assert found is not None and found.value == "松应急复查〔2026〕4号"

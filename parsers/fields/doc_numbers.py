@@ -29,6 +29,13 @@ _DOC_NUMBER_RE = re.compile(
     rf"(?P<first>第)?[ \t]*(?P<serial>(?:(?:[A-Za-z]{{1,4}}|{_CJK}{{1,8}}|\d{{1,6}})[ \t]*[-－—–][ \t]*"
     r"|[A-Za-z]{1,4})?\d{1,6})[ \t]*号"
 )
+# The year first, as some bureaus number their enforcement documents: 〔2026〕松应急责改第3号.
+_YEAR_FIRST_RE = re.compile(
+    r"(?P<open>[〔\[【(（])[ \t]*(?P<year>(?:19|20)\d{2})[ \t]*[〕\]】)）][ \t]*"
+    # ideographs only: a court's case number, year first, has digits ((2021)湘1127行初91号)
+    rf"(?P<org>[^\W\d_{_NOT_ORG}a-zA-Z][^\W\d_a-zA-Z]{{1,11}}?)[ \t]*"
+    r"(?P<first>第)?[ \t]*(?P<serial>\d{1,6})[ \t]*号"
+)
 _SERIAL_NUMBER_RE = re.compile(
     rf"(?P<org>{_CJK}{{2,12}})[ \t]*[-－—–][ \t]*(?P<serial>\d{{1,6}})(?P<hao>号)?"
 )
@@ -123,6 +130,14 @@ def _number_matches(text: str, line_starts: list[int] | None = None) -> list[_Nu
                     start = line_start
         printed = text[start : match.end()]
         found.append(_NumberMatch(normalise_doc_number(printed), start, match.end(), printed))
+    for match in _YEAR_FIRST_RE.finditer(text):
+        if any(number.start < match.end() and match.start() < number.end for number in found):
+            continue  # the year of an org-first 文号 (…罚〔2026〕3号) read from its bracket
+        printed = match.group()
+        found.append(
+            _NumberMatch(normalise_doc_number(printed), match.start(), match.end(), printed)
+        )
+    found.sort(key=lambda number: number.start)
     return found
 
 

@@ -16,6 +16,7 @@ them as of tesseract's words, every character with its box's score as its confid
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from typing import Any
 
@@ -27,10 +28,19 @@ MIN_SCORE = 0.5
 DETECT_SIDE = 1600  # px, the longer side of the page as text is detected on it
 
 
+def _no_telemetry() -> None:
+    """onnxruntime's official builds (1.2x on) start Microsoft's telemetry on import: a device
+    id and an event cache under ~/.cache, a session file in TMPDIR, events sent out.  A bureau's
+    documents stay on its machine: ``ORT_DISABLE_TELEMETRY=1`` (set before the import) turns all
+    of it off, unless the user has set that variable otherwise."""
+    os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
+
+
 @lru_cache(maxsize=1)
 def available() -> bool:
     """Whether rapidocr and onnxruntime can be imported (both are dependencies; a broken
     install leaves tesseract to read alone)."""
+    _no_telemetry()
     try:
         import onnxruntime  # noqa: F401
         import rapidocr  # noqa: F401
@@ -43,6 +53,7 @@ def available() -> bool:
 def _engine() -> Any:
     import logging
 
+    _no_telemetry()
     from rapidocr import RapidOCR
 
     engine = RapidOCR(
