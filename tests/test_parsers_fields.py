@@ -581,6 +581,8 @@ _PARTY, _CONTRACTOR = make_code(31), make_code(32)
             True,
         ),
         (f"经查,你单位与蓝山县乙有限公司({_CONTRACTOR})签订租赁合同", True),
+        # a contract's other party, named by its role before the code's label
+        (f"该厂房出租方统一社会信用代码为{_CONTRACTOR}，", True),
         # the name broken across lines inside 公司
         (
             f"经查,你单位将工程发包给永州市顺通建筑劳务有限公\n司(统一社会信用代码:{_CONTRACTOR})。",
@@ -675,3 +677,13 @@ def test_a_year_first_number_quoted_in_the_body_is_not_the_document_s() -> None:
     text = "整改复查意见书\n松应急复查〔2026〕4号\n根据〔2026〕松应急责改第3号指令书，经复查"
     found = find_doc_number(text)
     assert found is not None and found.value == "松应急复查〔2026〕4号"
+
+
+def test_a_label_s_signing_line_gives_no_name() -> None:
+    """被处罚人(签名): at the foot is where the party signs: what OCR reads there is no name."""
+    from parsers.fields.labels import UNIT_LABELS, find_label_values
+
+    text = "被处罚人:松阳县水南街道顺发汽修厂\n经查……\n被处罚人(签名):人人\n被检查单位(盖章):某某"
+    assert [found.value for found in find_label_values(text, UNIT_LABELS)] == [
+        "松阳县水南街道顺发汽修厂"
+    ]

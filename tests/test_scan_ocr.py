@@ -1219,3 +1219,19 @@ def test_a_code_read_unsurely_files_only_under_a_registered_enterprise(
     assert "把握不足，但校验通过且是名册中的单位" in row["reason"]
     row = _ingest_read(runner, archive_dir, tmp_path / "二", monkeypatch, parse, register=False)
     assert row["status"] == "unmatched", row
+
+
+def test_a_table_s_second_reading_never_takes_a_code_another_organisation_s() -> None:
+    """The table read again without its rules finds only the contractor's code (in brackets
+    after its name, or one the first reading saw so): it is not taken as the party's."""
+    other = make_code(77)
+    line = f"将检修作业发包给蓝山县乙建筑有限公司(统一社会信用代码:{other})的施工人员"
+    page = ocr._page_from_lines([[(line, 95.0, (0, 0, 10, 10))]], None)
+    found: dict = {}
+    ocr._codes_of(page, found, set())
+    assert found == {}
+    plain = ocr._page_from_lines([[(f"统一社会信用代码:{other}", 95.0, (0, 0, 10, 10))]], None)
+    ocr._codes_of(plain, found, {other})
+    assert found == {}
+    ocr._codes_of(plain, found, set())
+    assert list(found) == [other]

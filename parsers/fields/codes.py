@@ -25,7 +25,12 @@ _ORG_END = re.compile(
     r"(?:公司|厂|店|站|矿|场|社|中心|经营部|门市部|商行|加工点|作坊|所|院|队)[ \t\n]*$"
 )
 _PARTY_LABEL = re.compile(rf"(?:{_alternation(UNIT_LABELS)})[^:：\n]{{0,8}}[:：]")
-_LABEL_TAIL = re.compile(r"[统一社会信用代码 \t\n:：]*$")
+# Another party's role, named right before a code (出租方统一社会信用代码为…).
+_THIRD_PARTY = re.compile(
+    r"(?:出租方|出租人|承租方|承租人|发包方|发包单位|承包方|承包单位|分包单位|供货方|供应商|"
+    r"委托方|受托方|承运方|承运单位|建设单位|业主单位|原经营者|合作方)[的之]?[ \t]*$"
+)
+_LABEL_TAIL = re.compile(r"[统一社会信用代码为是 \t\n:：]*$")
 _AFTER_BRACKET = re.compile(r"[ \t]*[)）〉>]?[ \t]*([^ \t\n]?)")
 _BRACKETED = re.compile(r"[(（〈<][^()（）〈<>〉]*[)）〉>]")
 _CLAUSE_END = re.compile(r"[。；;!?！？]|\n[ \t]*\n")
@@ -38,10 +43,12 @@ def _mentioned(text: str, start: int, end: int) -> bool:
     a supplier), not the document's party.  The clause runs from the last sentence's end;
     when it holds a label (``当事人:``), the label is that of the last colon before the name.
     An addressee (``某公司(统一社会信用代码:…):``) or a name alone on its line is a party."""
+    before = _LABEL_TAIL.sub("", text[:start])  # a label OCR broke across lines: 信用代\n码:
+    if _THIRD_PARTY.search(before[-16:]):
+        return True  # 出租方统一社会信用代码为…: the code of a party to a contract, named so
     after = _AFTER_BRACKET.match(text, end)
     if after is None or after.group(1) in ("", ":", "："):
         return False
-    before = _LABEL_TAIL.sub("", text[:start])  # a label OCR broke across lines: 信用代\n码:
     if not before.endswith(("(", "（", "〈", "<")):
         return False
     window = before[max(0, len(before) - 160) : -1]

@@ -149,6 +149,7 @@ def _alternation(labels: Iterable[str]) -> str:
     return "|".join(re.escape(label) for label in sorted(set(labels), key=len, reverse=True))
 
 
+_SIGNING = re.compile("签名|签字|签章|盖章|捺印")
 _ALL_LABELS_RE = re.compile(
     rf"(?P<label>{_alternation(ALL_LABELS)})(?P<paren>\([^()\n]{{1,12}}\))?[ \t]*(?P<sep>[:|])?"
 )
@@ -300,6 +301,8 @@ def find_label_values(
         for match in _ALL_LABELS_RE.finditer(line):
             if match.group("label") not in wanted:
                 continue
+            if _SIGNING.search(match.group("paren") or ""):
+                continue  # 被处罚人(签名): a line to sign on, what follows is no name
             before = line[: match.start()].rstrip()
             at_start = not before or before.endswith(("|", ",", ";", "。"))
             rest = line[match.end() :]

@@ -1142,7 +1142,7 @@ def _whole_code(code: str) -> bool:
     return len(code) == 18 and uscc.is_valid(code)
 
 
-def _codes_of(page: OcrPage, found: dict[str, float | None]) -> None:
+def _codes_of(page: OcrPage, found: dict[str, float | None], exclude: set[str]) -> None:
     """The credit codes on ``page`` (a second reading) that pass their check, as read or read
     once more from their own box, and are sure enough (or confirmed by that box): into
     ``found`` with their confidence."""
@@ -1150,6 +1150,8 @@ def _codes_of(page: OcrPage, found: dict[str, float | None]) -> None:
 
     lines = page.text.split("\n")
     for candidate in find_credit_codes(page.text):
+        if candidate.mentioned or candidate.code in exclude:
+            continue  # another organisation's, named in the text
         code, conf = candidate.code, None
         if candidate.status == CODE_VALID:
             conf = _code_confidence(lines, page.char_conf, code)
@@ -1177,6 +1179,12 @@ def _hunt_code(parsed: ParsedDocument, pages: list[OcrPage]) -> float | None:
     binary = _binary()
     if binary is None:
         return None
+    from parsers.fields.codes import find_credit_codes
+
+    # codes the first reading found standing after another organisation's name
+    exclude = {
+        code.code for page in pages for code in find_credit_codes(page.text) if code.mentioned
+    }
     found: dict[str, float | None] = {}
     for page in pages:
         if page.prepared is None:
@@ -1191,7 +1199,7 @@ def _hunt_code(parsed: ParsedDocument, pages: list[OcrPage]) -> float | None:
                 continue
             second.prepared = grey
             before = len(found)
-            _codes_of(second, found)
+            _codes_of(second, found, exclude)
             if len(found) > before:
                 break
     if len(found) != 1:
