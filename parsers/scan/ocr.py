@@ -1565,6 +1565,10 @@ def _combined(first: ParsedDocument, second: ParsedDocument) -> tuple[ParsedDocu
         scores["enterprise_name"] = theirs.get("enterprise_name")
         taken.append("enterprise_name")
 
+    names = {first.enterprise_name, second.enterprise_name}
+    if base.enterprise_name and None not in names and len(names) == 2:
+        base.name_conf_min = 0.0  # the engines read the name differently: not read surely
+
     # The 文号: taken from the other reading when the base has none, or read it less surely.
     number, its_number = base.get("doc_number"), other.get("doc_number")
     if its_number and number != its_number:
