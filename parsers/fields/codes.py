@@ -68,8 +68,9 @@ class CodeCandidate(tuple):
     """A credit code found in text: ``(code, status, line)``, plus ``suggestion`` (the valid
     code one look-alike fix gives, e.g. O → 0: offered, never applied), ``labelled`` (it
     followed a 统一社会信用代码 label), ``problem`` (why it is invalid, for people) and
-    ``mentioned`` (it stands in brackets after another organisation's name in running text:
-    发包给某某公司(统一社会信用代码:…) — that organisation's, not the party's)."""
+    ``mentioned`` (another organisation's, named in the text, not the party's: in brackets after
+    its name in running text, 发包给某某公司(统一社会信用代码:…)。, or after its role in a contract,
+    出租方统一社会信用代码为…)."""
 
     suggestion: str | None
     labelled: bool

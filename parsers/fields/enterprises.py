@@ -68,7 +68,7 @@ def find_enterprises(
     codes = [code for code in codes if not code.mentioned]
     warnings += [
         _(
-            "第{line}行的代码 {code} 跟在文中另一单位名称之后，不是当事人的代码，不按其归档",
+            "第{line}行的代码 {code} 是文中提到的另一单位的，不是当事人的代码，不按其归档",
             line=code.line,
             code=code.code,
         )
