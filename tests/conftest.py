@@ -70,3 +70,17 @@ def invoke(runner: CliRunner, *args: str, archive: Path | None = None, **kwargs)
 
 
 os.environ.setdefault("CREDIT_NO_PROGRESS", "1")
+
+
+def child_env(**extra: str) -> dict[str, str]:
+    """The environment for a ``python -m cli`` child: no developer archive/user/language,
+    no progress bars, the repository importable; plus ``extra``."""
+    env = {key: value for key, value in os.environ.items() if key not in CREDIT_VARIABLES}
+    env["CREDIT_NO_PROGRESS"] = "1"
+    env["PYTHONIOENCODING"] = "utf-8"
+    repository = str(Path(__file__).resolve().parents[1])
+    env["PYTHONPATH"] = os.pathsep.join(
+        part for part in (repository, os.environ.get("PYTHONPATH", "")) if part
+    )
+    env.update(extra)
+    return env

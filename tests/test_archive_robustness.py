@@ -32,25 +32,13 @@ from archive.errors import CreditError, JournalCorrupt
 from archive.index import bucket, part_file
 from archive.journal import canonical, entry_hash
 from archive.store import INDEX_FILE, JOURNAL_FILE, Archive, init_archive
-from tests.conftest import CREDIT_VARIABLES
+from tests.conftest import child_env
 from tests.helpers import index_bytes, make_code, new_archive
 
 REPO = Path(__file__).resolve().parents[1]
 
 
 # -- running things ------------------------------------------------------------------------------
-
-
-def child_env(**extra: str) -> dict[str, str]:
-    """A copy of the environment without the developer's archive/user/language, plus ``extra``."""
-    env = {key: value for key, value in os.environ.items() if key not in CREDIT_VARIABLES}
-    env["CREDIT_NO_PROGRESS"] = "1"
-    env["PYTHONIOENCODING"] = "utf-8"
-    env["PYTHONPATH"] = os.pathsep.join(
-        part for part in (str(REPO), os.environ.get("PYTHONPATH", "")) if part
-    )
-    env.update(extra)
-    return env
 
 
 def _first_fast(cases: dict[str, object]) -> list[object]:

@@ -37,7 +37,7 @@ import pytest
 
 from archive.enterprises import add_enterprise
 from archive.store import JOURNAL_FILE, Archive
-from tests.conftest import CREDIT_VARIABLES, invoke
+from tests.conftest import child_env, invoke
 from tests.helpers import make_code, type_after_label, type_in_cell
 from tests.parsers_fixtures import (
     FACTS,
@@ -86,18 +86,6 @@ NAME_A, NAME_B = "蓝山县塔峰镇甲化工有限公司", "蓝山县祠堂圩�
 
 
 # -- running things ------------------------------------------------------------------------------
-
-
-def child_env(**extra: str) -> dict[str, str]:
-    """The environment for a ``python -m cli`` child: no developer archive/user/language."""
-    env = {key: value for key, value in os.environ.items() if key not in CREDIT_VARIABLES}
-    env["CREDIT_NO_PROGRESS"] = "1"
-    env["PYTHONIOENCODING"] = "utf-8"
-    env["PYTHONPATH"] = os.pathsep.join(
-        part for part in (str(REPO), os.environ.get("PYTHONPATH", "")) if part
-    )
-    env.update(extra)
-    return env
 
 
 def credit(*args: str, archive: Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:

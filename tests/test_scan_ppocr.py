@@ -203,3 +203,21 @@ def test_a_name_the_two_engines_read_differently_is_not_read_surely() -> None:
     assert parsed.name_conf_min == 0.0
     same, _taken = _combined(read_tsv(order_lines(CODE)), read_tsv(order_lines(CODE)))
     assert same.name_conf_min is not None and same.name_conf_min > 50
+
+
+@pytest.mark.skipif(not ppocr.available(), reason="needs rapidocr with onnxruntime")
+def test_the_second_engine_writes_nothing_outside_and_sends_nothing(tmp_path) -> None:
+    """onnxruntime's telemetry (a device id under ~/.cache, a session file in TMPDIR) is off."""
+    import subprocess
+    import sys
+
+    from tests.conftest import child_env
+
+    home, scratch = tmp_path / "home", tmp_path / "tmp"
+    home.mkdir()
+    scratch.mkdir()
+    code = "from parsers.scan import ppocr; assert ppocr.available(); ppocr._engine()"
+    env = child_env(HOME=str(home), TMPDIR=str(scratch), XDG_CACHE_HOME=str(home / ".cache"))
+    env.pop("ORT_DISABLE_TELEMETRY", None)
+    subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=120)
+    assert list(home.rglob("*")) == [] and list(scratch.rglob("*")) == []
