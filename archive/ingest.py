@@ -237,6 +237,7 @@ class _OcrRead:
     foreign: bool = False
     unsure_name: bool = False
     legal: str | None = None
+    other_names: list[str] = field(default_factory=list)  # as the other OCR engine read them
 
 
 @dataclass
@@ -698,6 +699,7 @@ class _Committer:
             correct_place_alike,
             doubtful_place,
             place_read_again,
+            place_read_otherwise,
         )
 
         found = parsed.fields.get("doc_number")
@@ -725,6 +727,12 @@ class _Committer:
                 "文字识别读出的文号“{read}”地名简称与本局的只差一字，该行单独重读为“{fixed}”，"
                 "按此归档"
             )
+        second = (getattr(parsed, "second_reading", None) or {}).get("doc_number")
+        if fixed is None and second:
+            fixed = place_read_otherwise(str(found.value), str(second), places)
+            note = N_(
+                "文字识别读出的文号“{read}”地名简称不是本局的，另一识别引擎读为“{fixed}”，按此归档"
+            )
         if fixed is None:
             if doubtful_place(str(found.value), places):
                 return _(
@@ -747,6 +755,7 @@ class _Committer:
             foreign=_foreign_issuer(list(parsed.lines), self.archive.settings.places),
             unsure_name=least is not None and least < UNSURE_CHAR,
             legal=parsed.get("legal_representative"),
+            other_names=list((getattr(parsed, "second_reading", None) or {}).get("names") or []),
         )
 
     def _registered(self, parsed: Any) -> bool:
@@ -970,6 +979,8 @@ class _Committer:
                 if found is None:
                     found = self._name_read_again(named.name, enterprises, read.lines, read.reread)
                 if found is None:
+                    found = self._name_read_otherwise(named.name, enterprises, read)
+                if found is None:
                     found = self._name_with_witness(named.name, code, enterprises, read)
                 if found is not None:
                     notes.append(found[1])
@@ -994,15 +1005,16 @@ class _Committer:
         return None, None
 
     def _name_with_place(
-        self, name: str, enterprises: Any, lines: list[str]
+        self, name: str, enterprises: Any, lines: list[str], where: str | None = None
     ) -> tuple[str, str] | None:
         """An OCR'd name not in the register whose county (or city) OCR read one character
         off (监山县 for 蓝山县, :func:`parsers.fields.doc_numbers.correct_place_name`: only when
         the heading above it names that place) and that, put right, is exactly one registered
-        name: (its code, the note saying so)."""
+        name: (its code, the note saying so).  ``where``: the text that stands where the name
+        does in ``lines`` (the first reading's, for a name the other engine read)."""
         from parsers.fields.doc_numbers import correct_place_name
 
-        at = next((index for index, line in enumerate(lines) if name in line), None)
+        at = next((index for index, line in enumerate(lines) if (where or name) in line), None)
         if at is None:
             return None
         fixed = correct_place_name(name, self.archive.settings.places, _issuer_lines(lines, at))
@@ -1133,6 +1145,29 @@ class _Committer:
                 fixed=other,
             )
             return known[0], note
+        return None
+
+    def _name_read_otherwise(
+        self, name: str, enterprises: Any, read: _OcrRead
+    ) -> tuple[str, str] | None:
+        """An OCR'd name not in the register that the other OCR engine read as exactly one
+        registered name — as it read it, or with our county's place put right as for any OCR'd
+        name (:meth:`_name_with_place`): (its code, the note saying so)."""
+        for other in read.other_names:
+            if other == name:
+                continue
+            known = self._names().get(normalise_name(other), [])
+            if len(known) == 1 and enterprises.record(known[0]) is not None:
+                found: tuple[str, str] | None = (known[0], "")
+            else:
+                found = self._name_with_place(other, enterprises, read.lines, where=name)
+            if found is not None:
+                note = _(
+                    "文字识别读出的单位名称“{read}”不在名册中，另一识别引擎读为“{fixed}”，按此归档",
+                    read=name,
+                    fixed=other,
+                )
+                return found[0], "；".join(part for part in (note, found[1]) if part)
         return None
 
     @staticmethod

@@ -119,6 +119,9 @@ class ParsedDocument:
     # For a scan read by OCR twice (tesseract, then PP-OCR): the other reading's text, for
     # `credit explain` (not stored).
     second_lines: list[str] = field(default_factory=list)
+    # ... and what that other reading gave where the one taken differs: its 文号 and the names
+    # it read (witnesses for ingest, used only where they name something known; not stored).
+    second_reading: dict[str, Any] = field(default_factory=dict)
 
     def get(self, name: str, default: Any = None) -> Any:
         found = self.fields.get(name)

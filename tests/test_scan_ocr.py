@@ -1235,3 +1235,53 @@ def test_a_table_s_second_reading_never_takes_a_code_another_organisation_s() ->
     assert found == {}
     ocr._codes_of(plain, found, set())
     assert list(found) == [other]
+
+
+# -- the other engine's reading as a witness at ingest -------------------------------------------
+
+
+def _with_other(lines: list, doc_number: str | None, names: list[str]):
+    def read(path):
+        parsed = _ocr_read(lines)
+        parsed.second_reading = {"doc_number": doc_number, "names": names}
+        return parsed
+
+    return read
+
+
+@pytest.mark.parametrize(
+    ("other", "expected"),
+    [
+        (
+            "（湘永蓝）应急责改〔2026〕5号",
+            "（湘永蓝）应急责改〔2026〕5号",
+        ),  # only the place differs
+        ("（湘永蓝）应急责改〔2026〕6号", "（ll永蓝）应急责改〔2026〕5号"),  # the serial too: no
+    ],
+)
+def test_a_doc_number_s_place_the_other_engine_read_as_ours_is_taken(
+    runner, archive_dir: Path, tmp_path: Path, monkeypatch, other: str, expected: str
+) -> None:
+    """湘 read as two letters (ll) by tesseract, our own by PP-OCR: filed with our place only
+    when all else of the two readings agrees."""
+    lines = _misread_order("蓝山县应急管理局", "(ll永蓝)应急责改〔2026〕5号", NAME_42, CODE_42)
+    row = _ingest_read(runner, archive_dir, tmp_path / "收件", monkeypatch,
+                       _with_other(lines, other, []))  # fmt: skip
+    assert row["doc_number"] == expected
+    assert ("另一识别引擎读为" in (row["reason"] or "")) is (expected == other)
+
+
+def test_a_name_the_other_engine_read_as_a_registered_one_files_the_document(
+    runner, archive_dir: Path, tmp_path: Path, monkeypatch
+) -> None:
+    lines = _misread_order(
+        "蓝山县应急管理局", "蓝应急责改〔2026〕5号", "蓝山县宏达矿叶有限公司", None
+    )
+    row = _ingest_read(runner, archive_dir, tmp_path / "一", monkeypatch,
+                       _with_other(lines, None, [NAME_42]))  # fmt: skip
+    assert (row["status"], row["credit_codes"]) == ("ingested", [CODE_42])
+    assert "另一识别引擎读为“蓝山县宏达矿业有限公司”" in row["reason"]
+    # the other engine's name also unregistered: nothing is filed
+    row = _ingest_read(runner, archive_dir, tmp_path / "二", monkeypatch,
+                       _with_other(lines, None, ["蓝山县宏达矿夜有限公司"]), register=False)  # fmt: skip
+    assert row["status"] == "unmatched"

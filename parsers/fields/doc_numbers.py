@@ -496,6 +496,38 @@ def place_read_again(number: str, again: str, places: dict[str, str]) -> str | N
     return None
 
 
+# A 文号's place part as OCR may have read it: in brackets, any characters (（II眉洪）: 川 read
+# as two letters), or bare before 应急.
+_READ_PLACE_HEAD = re.compile(
+    r"^（(?P<bracketed>[^（）〔〕\d]{1,8})）|^(?P<bare>[^（）〔〕\d]{1,4}?)(?=应急|安监)"
+)
+
+
+def place_read_otherwise(number: str, other: str, places: dict[str, str]) -> str | None:
+    r"""An OCR'd 文号 (normalised) whose place part is not the bureau's, as the second OCR
+    engine read it (``other``): the same 文号 but for the place, which is exactly one of ours;
+    else None.  Two engines that agree on all but the place, the second reading our own, tell a
+    place misread (川 read as II) from a neighbour's.
+
+    >>> places = {"川": "四川省", "眉": "眉山市", "洪": "洪雅县"}
+    >>> place_read_otherwise("（II眉洪）应急检记〔2026〕22号", "（川眉洪）应急检记〔2026〕22号", places)
+    '（川眉洪）应急检记〔2026〕22号'
+    >>> place_read_otherwise("（II眉洪）应急检记〔2026〕22号", "（川眉洪）应急检记〔2026〕23号", places)
+    >>> place_read_otherwise("（川眉丹）应急罚〔2026〕3号", "（川眉丹）应急罚〔2026〕3号", places)
+    """
+    head, second = _READ_PLACE_HEAD.match(number), _PLACE_HEAD.match(other)
+    if head is None or second is None or not places:
+        return None
+    read = head.group("bracketed") or head.group("bare")
+    if all(char in places for char in read):
+        return None  # ours as read
+    start, end = head.span("bracketed") if head.group("bracketed") else head.span("bare")
+    at, to = _place_span(second)
+    if number[:start] != other[:at] or number[end:] != other[to:]:
+        return None
+    return other if other[at:to] in place_chains(places) else None
+
+
 def correct_place_name(name: str, places: dict[str, str], before: str) -> str | None:
     """An OCR'd enterprise name that starts with one of the bureau's places (``places``'
     values: 蓝山县, 永州市) read one character off (监山县), with the place put right; None

@@ -1587,6 +1587,10 @@ def _combined(first: ParsedDocument, second: ParsedDocument) -> tuple[ParsedDocu
         taken.insert(0, "kind")
     base.put("ocr_confidence", scores)
     base.second_lines = other.lines
+    base.second_reading = {
+        "doc_number": other.get("doc_number"),
+        "names": [named.name for named in other.enterprises if named.name],
+    }
     if "credit_code" in taken:  # how the code was read, as that reading noted it
         base.warnings.extend(note for note in other.warnings if "代码" in note)
     return base, taken
