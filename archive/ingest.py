@@ -978,7 +978,7 @@ class _Committer:
                     found = self._name_with_place(named.name, enterprises, read.lines)
                 if found is None:
                     found = self._name_read_again(named.name, enterprises, read.lines, read.reread)
-                if found is None:
+                if found is None and read.unsure_name:  # a name read surely is what it says
                     found = self._name_read_otherwise(named.name, enterprises, read)
                 if found is None:
                     found = self._name_with_witness(named.name, code, enterprises, read)

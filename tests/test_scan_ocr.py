@@ -1285,3 +1285,17 @@ def test_a_name_the_other_engine_read_as_a_registered_one_files_the_document(
     row = _ingest_read(runner, archive_dir, tmp_path / "二", monkeypatch,
                        _with_other(lines, None, ["蓝山县宏达矿夜有限公司"]), register=False)  # fmt: skip
     assert row["status"] == "unmatched"
+
+
+def test_a_name_tesseract_read_surely_is_not_taken_for_the_other_engine_s(
+    runner, archive_dir: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """An unregistered enterprise's name read surely stays its own, whatever registered name
+    the other engine read (a misreading of its own cannot file the document elsewhere)."""
+    lines = _misread_order(
+        "蓝山县应急管理局", "蓝应急责改〔2026〕5号", "蓝山县宏远矿业有限公司", None
+    )
+    lines[3] = [(char, 92.0) for char in "蓝山县宏远矿业有限公司"] + [(":", 90)]
+    row = _ingest_read(runner, archive_dir, tmp_path / "收件", monkeypatch,
+                       _with_other(lines, None, [NAME_42]))  # fmt: skip
+    assert row["status"] == "unmatched" and row["credit_codes"] == []

@@ -1567,7 +1567,12 @@ def _combined(first: ParsedDocument, second: ParsedDocument) -> tuple[ParsedDocu
 
     names = {first.enterprise_name, second.enterprise_name}
     if base.enterprise_name and None not in names and len(names) == 2:
-        base.name_conf_min = 0.0  # the engines read the name differently: not read surely
+        # The engines read the name differently: as sure as the less sure of the two (a name
+        # tesseract read surely stays sure whatever the other engine read).
+        least = [
+            value for value in (first.name_conf_min, second.name_conf_min) if value is not None
+        ]
+        base.name_conf_min = min(least) if least else None
 
     # The 文号: taken from the other reading when the base has none, or read it less surely.
     number, its_number = base.get("doc_number"), other.get("doc_number")
