@@ -583,6 +583,8 @@ _PARTY, _CONTRACTOR = make_code(31), make_code(32)
         (f"经查,你单位与蓝山县乙有限公司({_CONTRACTOR})签订租赁合同", True),
         # a contract's other party, named by its role before the code's label
         (f"该厂房出租方统一社会信用代码为{_CONTRACTOR}，", True),
+        (f"租赁合同载明出\n租方统一社会信用代码为{_CONTRACTOR}。", True),  # the role broken
+        (f"合同中出租\n方统一社会信用代码为{_CONTRACTOR}。", True),
         # the name broken across lines inside 公司
         (
             f"经查,你单位将工程发包给永州市顺通建筑劳务有限公\n司(统一社会信用代码:{_CONTRACTOR})。",

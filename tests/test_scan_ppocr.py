@@ -74,6 +74,8 @@ def test_a_doc_number_read_unsurely_is_taken_from_a_surer_second_reading() -> No
     parsed, taken = _combined(first, second)
     assert parsed.get("doc_number") == second.get("doc_number") == "蓝应急责改〔2026〕3号"
     assert "doc_number" in taken
+    chosen = [item for item in parsed.candidates["doc_number"] if item["chosen"]]
+    assert [item["value"] for item in chosen] == ["蓝应急责改〔2026〕3号"]
     # a surely read 文号 stays as the first reading has it
     sure = read_tsv(order_lines(CODE))
     again = read_tsv(order_lines(CODE))

@@ -44,7 +44,7 @@ def _mentioned(text: str, start: int, end: int) -> bool:
     when it holds a label (``当事人:``), the label is that of the last colon before the name.
     An addressee (``某公司(统一社会信用代码:…):``) or a name alone on its line is a party."""
     before = _LABEL_TAIL.sub("", text[:start])  # a label OCR broke across lines: 信用代\n码:
-    if _THIRD_PARTY.search(before[-16:]):
+    if _THIRD_PARTY.search(re.sub(r"[ \t]*\n[ \t]*", "", before[-24:])):  # 出\n租方 is 出租方
         return True  # 出租方统一社会信用代码为…: the code of a party to a contract, named so
     after = _AFTER_BRACKET.match(text, end)
     if after is None or after.group(1) in ("", ":", "："):

@@ -1585,6 +1585,8 @@ def _combined(first: ParsedDocument, second: ParsedDocument) -> tuple[ParsedDocu
                 found = other.fields.get(field_name)
                 if found is not None:
                     base.put(field_name, found.value, None, found.source)
+            if "doc_number" in other.candidates:  # explain: the candidates of the reading taken
+                base.candidates["doc_number"] = other.candidates["doc_number"]
             scores["doc_number"] = its_score
             taken.append("doc_number")
     if base is second:
