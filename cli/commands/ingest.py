@@ -205,34 +205,30 @@ def ingest(
         and result.matched_by == "qr"
         and result.fields.get("signed") is None
     )
-    if uncertain:
-        info(
-            env,
-            _(
-                "{count} 份扫描件的签字盖章无法判定：credit ingest --review 列出，"
-                "核对原件后用 credit letter signed/unsigned 编号 --reason … 核定。",
-                count=uncertain,
-            ),
-        )
     alone = sum(1 for result in report.results if _read_alone(result))
-    if alone:
-        info(
-            env,
-            _(
-                "第二个文字识别引擎（PP-OCR）不可用：{count} 份扫描件有读不准的字段，只用了 "
-                "tesseract 的结果；请重新安装 credit（pip install rapidocr onnxruntime）。",
-                count=alone,
-            ),
-        )
     guessed = sum(1 for result in report.results if _to_check(result))
-    if guessed:
-        info(
-            env,
-            _(
-                "{count} 份文件是按文字识别结果推断归档的（上面写明“请核对”的）：请对照原件核对。",
-                count=guessed,
+    for count, message in (
+        (
+            uncertain,
+            N_(
+                "{count} 份扫描件的签字盖章无法判定：credit ingest --review 列出，"
+                "核对原件后用 credit letter signed/unsigned 编号 --reason … 核定。"
             ),
-        )
+        ),
+        (
+            alone,
+            N_(
+                "第二个文字识别引擎（PP-OCR）不可用：{count} 份扫描件有读不准的字段，只用了 "
+                "tesseract 的结果；请重新安装 credit（pip install rapidocr onnxruntime）。"
+            ),
+        ),
+        (
+            guessed,
+            N_("{count} 份文件是按文字识别结果推断归档的（上面写明“请核对”的）：请对照原件核对。"),
+        ),
+    ):
+        if count:
+            info(env, _(message, count=count))
     if report.count("unmatched") and not dry_run:
         info(
             env,

@@ -7,7 +7,12 @@ import re
 
 from archive import resident_id, uscc
 from parsers.base import CODE_INVALID, CODE_MASKED, CODE_VALID
-from parsers.fields.labels import CODE_LABELS, UNIT_LABELS, _alternation
+from parsers.fields.labels import (
+    CODE_LABELS,
+    ORGANISATION_SUFFIXES,
+    UNIT_LABELS,
+    _alternation,
+)
 
 # --------------------------------------------------------------------------------------------
 # Credit codes
@@ -21,9 +26,7 @@ _JOIN_GAP = re.compile(r"[ \t]*\n?[ \t]*|[ \t]*-[ \t]*")
 _CODE_GAP = re.compile(r"[ \t]*(?:-[ \t]*|\n[ \t]*)?|[ \t]+")
 _MASK_MARK = re.compile("[*×]")  # a code shorter than 18 is a mask only with these
 # An organisation's name as it ends before its code in brackets, and a party's label.
-_ORG_END = re.compile(
-    r"(?:公司|厂|店|站|矿|场|社|中心|经营部|门市部|商行|加工点|作坊|所|院|队)[ \t\n]*$"
-)
+_ORG_END = re.compile(rf"(?:{_alternation(ORGANISATION_SUFFIXES)})[ \t\n]*$")
 _PARTY_LABEL = re.compile(rf"(?:{_alternation(UNIT_LABELS)})[^:：\n]{{0,8}}[:：]")
 # Another party's role, named right before a code (出租方统一社会信用代码为…).
 _THIRD_PARTY = re.compile(
